@@ -1,0 +1,121 @@
+/*
+ * kaifang/decide.h — deciding a market-access question.
+ *
+ * A question names a service, a place, a date, an investor class and,
+ * optionally, the foreign share; the answer says whether the investment is
+ * permitted, the cap, the binding and set-aside measures, conditions,
+ * citations, the facts that would settle an indeterminate answer and the
+ * nearest change that flips a refusal. Semantics: DESIGN.md "The model" and
+ * docs/semantics.md; every rule below names its clause there as [S-n].
+ *
+ * Ownership: see kaifang/common.h. kf_decision is owned by the caller and
+ * released with kf_decision_free(). Deciding never modifies the rulebook, so
+ * any number of threads may decide on one rulebook at once.
+ */
+#ifndef KAIFANG_DECIDE_H
+#define KAIFANG_DECIDE_H
+
+#include "kaifang/common.h"
+#include "kaifang/rulebook.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum kf_outcome {
+	KF_PERMITTED = 0,
+	KF_EXCEEDS_CAP = 1,
+	KF_PROHIBITED = 2,
+	KF_CLOSED = 3,
+	KF_INDETERMINATE = 4
+} kf_outcome;
+
+/* "permitted", "exceeds_cap", "prohibited", "closed", "indeterminate". */
+const char *kf_outcome_name(kf_outcome o);
+
+typedef struct kf_question {
+	int service;       /* service index (kf_rulebook_find_service) */
+	int region;        /* region index (kf_rulebook_find_region) */
+	kf_date date;      /* the day the question is asked about */
+	int investor;      /* investor class index; -1 means "foreign" */
+	int has_share;     /* 1 when `share` is given */
+	kf_share share;    /* foreign share in 10^-9 percent (0..KF_SHARE_FULL) */
+	int outside_zones; /* 1: the address is outside every sub-zone of `region` */
+} kf_question;
+
+/*
+ * Builds a question from text as a person gives it (CLI options, CSV cells,
+ * JSON strings): service and region by id, alias or name; date "YYYY-MM-DD";
+ * investor class id (NULL or "" means foreign); share in percent as decimal
+ * text (NULL or "" means not given). On error returns KF_ERR_NOTFOUND (unknown
+ * service, place or class; the message names the nearest known ones),
+ * KF_ERR_PARSE (bad date or share) or KF_ERR_RANGE (share outside 0–100), with
+ * err->field set to "service", "region", "date", "investor" or "foreign_share".
+ */
+kf_status kf_question_parse(const kf_rulebook *rb, const char *service, const char *region,
+			    const char *date, const char *investor, const char *share,
+			    int outside_zones, kf_question *q, kf_error *err);
+
+/* The allocation-free answer, for batch work: outcome, cap, certainty and the
+ * binding measures. Arrays are inline; at most KF_VERDICT_MAX entries each
+ * (more sets `truncated`). */
+#define KF_VERDICT_MAX 24
+typedef struct kf_verdict {
+	kf_outcome outcome;
+	int has_cap;          /* 0: no cap binds (unbounded, or prohibited/closed/indeterminate) */
+	kf_capop cap_op;
+	kf_share cap;         /* the tightest binding cap, 10^-9 percent */
+	int uncertain;        /* 1 when an uncertain or announced measure decides the answer */
+	int n_binding;
+	int binding[KF_VERDICT_MAX];  /* measure indexes, in rulebook order */
+	int n_missing;
+	int missing[KF_VERDICT_MAX];  /* region indexes of the zones an indeterminate answer names */
+	int truncated;
+} kf_verdict;
+
+/* Decides q into *v without allocating. Returns KF_OK, or KF_ERR_INVALID when
+ * q holds an index out of range (err says which field). Thread-safe. */
+kf_status kf_decide_verdict(const kf_rulebook *rb, const kf_question *q, kf_verdict *v,
+			    kf_error *err);
+
+typedef struct kf_decision kf_decision;
+
+#define KF_DECIDE_TRACE 1u        /* keep the per-measure trace (explain) */
+#define KF_DECIDE_ALTERNATIVES 2u /* search the nearest change that flips a refusal */
+
+/*
+ * Decides q fully: the verdict plus overridden measures with who set them
+ * aside, conditions, citations, missing facts with the answer inside and
+ * outside each zone, alternatives (with KF_DECIDE_ALTERNATIVES) and the trace
+ * (with KF_DECIDE_TRACE). Returns KF_OK and *out, or KF_ERR_INVALID /
+ * KF_ERR_NOMEM with *out NULL.
+ */
+kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
+		    kf_decision **out, kf_error *err);
+
+void kf_decision_free(kf_decision *d);
+
+/* The verdict part of a decision; borrowed, valid until kf_decision_free. */
+const kf_verdict *kf_decision_verdict(const kf_decision *d);
+
+/*
+ * The decision as one JSON object (the CLI's --json and the API's answer):
+ * question, outcome, max_foreign_share (number in percent; null when
+ * unbounded or indeterminate; 0 when prohibited or closed), cap ({op, value}
+ * or null), binding, overridden ([{id, by}]), conditions, citations,
+ * missing_facts, scenarios, alternatives, certainty, uncertain_reasons,
+ * rulebook ({id, sha256}); with KF_DECIDE_TRACE also `trace`. Keys in a fixed
+ * order, no timestamps: the same question gives the same bytes.
+ * Returns a NUL-terminated string to release with kf_free, or NULL on no memory.
+ */
+char *kf_decision_json(const kf_decision *d);
+
+/* The decision as text for people: the answer first, then why, with
+ * citations; with KF_DECIDE_TRACE, every measure considered and why.
+ * Release with kf_free; NULL on no memory. */
+char *kf_decision_text(const kf_decision *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,178 @@
+/*
+ * kaifang/rulebook.h — loading, checking and reading a rulebook.
+ *
+ * A kf_rulebook is the compiled, read-only form of a rulebook folder
+ * (docs/rulebook.md): catalogue, regions, investor classes, documents and
+ * measures, with the index the decision engine uses. Once loaded it is
+ * immutable and may be shared by any number of threads.
+ *
+ * Ownership: see kaifang/common.h. The info structures returned by the
+ * accessors below are borrowed, valid until kf_rulebook_free().
+ */
+#ifndef KAIFANG_RULEBOOK_H
+#define KAIFANG_RULEBOOK_H
+
+#include "kaifang/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct kf_rulebook kf_rulebook;
+
+/* Measure effects (docs/rulebook.md "Effects"). */
+typedef enum kf_effect {
+	KF_EFFECT_PROHIBITED = 0,
+	KF_EFFECT_CLOSED = 1,
+	KF_EFFECT_CAP = 2,
+	KF_EFFECT_OPEN = 3,
+	KF_EFFECT_CONDITION = 4
+} kf_effect;
+
+typedef enum kf_mstatus { KF_IN_FORCE = 0, KF_ANNOUNCED = 1, KF_REPEALED = 2 } kf_mstatus;
+
+/* Cap operator: "<=" (not exceeding) or "<" (below). */
+typedef enum kf_capop { KF_CAP_LE = 0, KF_CAP_LT = 1 } kf_capop;
+
+typedef struct kf_text2 {
+	const char *en; /* English; never NULL */
+	const char *zh; /* Chinese; "" when absent */
+} kf_text2;
+
+typedef struct kf_service_info {
+	const char *id;        /* catalogue code or readable id */
+	int parent;            /* index of the parent service, -1 for a root */
+	kf_text2 name;
+	const char *const *aliases; /* n_aliases strings */
+	int n_aliases;
+	int depth;             /* 0 for a root */
+	int uncertain;         /* 1 when the code is marked uncertain */
+	const char *note;      /* "" when none */
+} kf_service_info;
+
+typedef struct kf_region_info {
+	const char *id;        /* GB/T 2260 code, "CN", or zone id */
+	const char *kind;      /* country, province, ..., zone, group */
+	kf_text2 name;
+	const char *const *aliases;
+	int n_aliases;
+	const int *parents;    /* indexes of parent regions */
+	int n_parents;
+	kf_date from, until;   /* existence [from, until); KF_DATE_NONE / KF_DATE_MAX when open */
+	int uncertain;
+	const char *note;
+} kf_region_info;
+
+typedef struct kf_investor_info {
+	const char *id;        /* mainland, foreign, hk, mo, tw, hk-cepa, mo-cepa */
+	int parent;            /* -1 for none */
+	kf_text2 name;
+	int foreign;           /* 1 when this class counts towards the foreign share */
+} kf_investor_info;
+
+typedef struct kf_document_info {
+	const char *id;
+	kf_text2 title;
+	const char *issuer;
+	const char *number;    /* "" when none */
+	kf_date issued, effective; /* KF_DATE_NONE when unknown */
+	const char *url;       /* "" when none */
+	int uncertain;
+	const char *note;
+} kf_document_info;
+
+typedef struct kf_condition_info {
+	const char *type;      /* territory, licensing, registered-capital, time-limit, procedure, note */
+	const char *text;
+} kf_condition_info;
+
+typedef struct kf_measure_info {
+	const char *id;
+	int document;          /* index of the document */
+	const char *article;
+	const char *summary;
+	kf_date effective_from;
+	kf_date effective_until; /* KF_DATE_MAX when open-ended */
+	kf_mstatus status;
+	int uncertain;         /* certainty: 1 uncertain, 0 confirmed */
+	const char *uncertain_reason; /* "" when confirmed */
+	const char *pending;   /* "" when none */
+	const int *services; int n_services;        /* service indexes (subtrees) */
+	const int *exclude_services; int n_exclude; /* excluded subtrees */
+	const int *regions; int n_regions;          /* region indexes */
+	const int *investors; int n_investors;      /* investor class indexes */
+	kf_effect effect;
+	kf_capop cap_op;       /* with KF_EFFECT_CAP */
+	kf_share cap;          /* with KF_EFFECT_CAP, in 10^-9 percent */
+	int has_when_share;    /* with KF_EFFECT_CONDITION */
+	kf_capop when_op;
+	kf_share when_share;
+	const int *overrides; int n_overrides;      /* measure indexes */
+	const kf_condition_info *conditions; int n_conditions;
+	const char *file;      /* rulebook file the measure is in */
+	int line;              /* its line there */
+} kf_measure_info;
+
+/*
+ * Loads the rulebook folder `dir` (containing rulebook.yaml), checks every
+ * rule of docs/rulebook.md "Checks" and compiles the index.
+ * On success returns KF_OK and sets *out. On failure returns KF_ERR_IO,
+ * KF_ERR_PARSE, KF_ERR_INVALID or KF_ERR_NOMEM, sets *out to NULL, and fills
+ * *err (when not NULL) with the first error: file, 1-based line and column,
+ * and a message (for an unknown id, the nearest known ids). All errors found
+ * are also available as text through `all_errors` when not NULL (release with
+ * kf_free; one "file:line:col: message" per line).
+ */
+kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err,
+			   char **all_errors);
+
+/* Releases a rulebook. NULL is ignored. */
+void kf_rulebook_free(kf_rulebook *rb);
+
+/* Rulebook id (rulebook.yaml `id`), edition, title; borrowed. */
+const char *kf_rulebook_id(const kf_rulebook *rb);
+const char *kf_rulebook_edition(const kf_rulebook *rb);
+kf_text2 kf_rulebook_title(const kf_rulebook *rb);
+/* SHA-256 of the rulebook content as 64 lower-case hex digits; borrowed. */
+const char *kf_rulebook_sha256(const kf_rulebook *rb);
+/* Lint warnings found while loading (one per line), "" when none; borrowed. */
+const char *kf_rulebook_warnings(const kf_rulebook *rb);
+
+/* Counts and borrowed accessors; i must be in [0, count). */
+int kf_rulebook_n_services(const kf_rulebook *rb);
+int kf_rulebook_n_regions(const kf_rulebook *rb);
+int kf_rulebook_n_investors(const kf_rulebook *rb);
+int kf_rulebook_n_documents(const kf_rulebook *rb);
+int kf_rulebook_n_measures(const kf_rulebook *rb);
+const kf_service_info *kf_rulebook_service(const kf_rulebook *rb, int i);
+const kf_region_info *kf_rulebook_region(const kf_rulebook *rb, int i);
+const kf_investor_info *kf_rulebook_investor(const kf_rulebook *rb, int i);
+const kf_document_info *kf_rulebook_document(const kf_rulebook *rb, int i);
+const kf_measure_info *kf_rulebook_measure(const kf_rulebook *rb, int i);
+
+/*
+ * Finds a service, region, investor class or measure by id, alias or name
+ * (case-insensitive; spaces, "'", "-", "_" and "." ignored; regions also by
+ * Chinese name). Returns the index, or -1 when unknown; then, when err is not
+ * NULL, fills it with KF_ERR_NOTFOUND, field `field` (may be NULL) and a
+ * message naming up to five nearest known ids ("unknown service 'ipvnp';
+ * nearest known: ip-vpn (B13), ...").
+ */
+int kf_rulebook_find_service(const kf_rulebook *rb, const char *name, const char *field,
+			     kf_error *err);
+int kf_rulebook_find_region(const kf_rulebook *rb, const char *name, const char *field,
+			    kf_error *err);
+int kf_rulebook_find_investor(const kf_rulebook *rb, const char *name, const char *field,
+			      kf_error *err);
+int kf_rulebook_find_measure(const kf_rulebook *rb, const char *id, const char *field,
+			     kf_error *err);
+
+/* 1 when service `s` is `ancestor` or lies in its subtree. */
+int kf_rulebook_service_within(const kf_rulebook *rb, int s, int ancestor);
+/* 1 when region `r` is `ancestor` or lies inside it (through any parent). */
+int kf_rulebook_region_within(const kf_rulebook *rb, int r, int ancestor);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,173 @@
+/*
+ * index.c — compiles a checked rulebook into the index the engine reads.
+ *
+ * For every region: the set of its ancestors and of its descendants (bitsets
+ * over regions; the region DAG of DESIGN.md "Regions"). For every measure: the
+ * set of regions its regions contain ("cover"), so "the measure's region
+ * contains the asked place" is one bit test and "a measure's region lies
+ * partly inside the asked place" is one bitset intersection; the investor
+ * classes it covers as a mask. For every service: the measures whose service
+ * scope covers it (subtrees expanded, exclusions applied), so a decision only
+ * looks at measures that can bear on its service. All dates at which any
+ * measure starts or stops, sorted, for the "permitted from" search.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rulebook_int.h"
+#include "util/alloc.h"
+
+static void anc_fill(kf_rulebook *rb, int r, unsigned char *done)
+{
+	uint64_t *row = rb->reg_anc + (size_t)r * (size_t)rb->rw;
+	int i, w;
+	if (done[r])
+		return;
+	done[r] = 1; /* the loader rejected cycles */
+	row[r >> 6] |= (uint64_t)1 << (r & 63);
+	for (i = 0; i < rb->reg[r].n_parents; i++) {
+		int p = rb->reg[r].parents[i];
+		const uint64_t *prow = rb->reg_anc + (size_t)p * (size_t)rb->rw;
+		anc_fill(rb, p, done);
+		for (w = 0; w < rb->rw; w++)
+			row[w] |= prow[w];
+	}
+}
+
+static int cmp_date(const void *a, const void *b)
+{
+	kf_date x = *(const kf_date *)a, y = *(const kf_date *)b;
+	return x < y ? -1 : x > y;
+}
+
+kf_status kf__rulebook_compile(kf_rulebook *rb)
+{
+	size_t rw, nr = (size_t)rb->nreg;
+	unsigned char *done = NULL, *mark = NULL;
+	int *child_off = NULL, *child = NULL, *cnt = NULL, *stack = NULL;
+	int i, j, k, r;
+	size_t total = 0;
+
+	rb->rw = (rb->nreg + 63) / 64;
+	rw = (size_t)rb->rw;
+	rb->reg_anc = kf__calloc(nr * rw, sizeof(uint64_t));
+	rb->reg_desc = kf__calloc(nr * rw, sizeof(uint64_t));
+	rb->mea_cover = kf__calloc((size_t)rb->nmea * rw + 1, sizeof(uint64_t));
+	rb->mea_inv = kf__calloc((size_t)rb->nmea + 1, sizeof(uint32_t));
+	done = kf__calloc(nr + 1, 1);
+	if (!rb->reg_anc || !rb->reg_desc || !rb->mea_cover || !rb->mea_inv || !done)
+		goto nomem;
+	for (r = 0; r < rb->nreg; r++)
+		anc_fill(rb, r, done);
+	for (r = 0; r < rb->nreg; r++)
+		for (k = 0; k < rb->nreg; k++)
+			if (kf__bit(rb->reg_anc + (size_t)k * rw, r))
+				rb->reg_desc[(size_t)r * rw + (size_t)(k >> 6)] |= (uint64_t)1 << (k & 63);
+
+	for (i = 0; i < rb->nmea; i++) {
+		const kf_measure_info *m = &rb->mea[i];
+		uint64_t *cov = rb->mea_cover + (size_t)i * rw;
+		for (j = 0; j < m->n_regions; j++) {
+			const uint64_t *d = rb->reg_desc + (size_t)m->regions[j] * rw;
+			for (k = 0; k < (int)rw; k++)
+				cov[k] |= d[k];
+		}
+		for (j = 0; j < m->n_investors; j++)
+			for (k = 0; k < rb->ninv; k++) {
+				int p = k, guard = 0;
+				while (p >= 0 && guard++ <= rb->ninv) {
+					if (p == m->investors[j]) {
+						rb->mea_inv[i] |= (uint32_t)1 << k;
+						break;
+					}
+					p = rb->inv[p].parent;
+				}
+			}
+	}
+
+	/* children of each service (CSR), to walk subtrees */
+	child_off = kf__calloc((size_t)rb->nsvc + 2, sizeof(int));
+	child = kf__calloc((size_t)rb->nsvc + 1, sizeof(int));
+	cnt = kf__calloc((size_t)rb->nsvc + 1, sizeof(int));
+	stack = kf__calloc((size_t)rb->nsvc + 1, sizeof(int));
+	mark = kf__calloc((size_t)rb->nsvc + 1, 1);
+	rb->svc_moff = kf__calloc((size_t)rb->nsvc + 1, sizeof(int));
+	if (!child_off || !child || !cnt || !stack || !mark || !rb->svc_moff)
+		goto nomem;
+	for (i = 0; i < rb->nsvc; i++)
+		if (rb->svc[i].parent >= 0)
+			child_off[rb->svc[i].parent + 1]++;
+	for (i = 0; i < rb->nsvc; i++)
+		child_off[i + 1] += child_off[i];
+	for (i = 0; i < rb->nsvc; i++)
+		if (rb->svc[i].parent >= 0) {
+			int p = rb->svc[i].parent;
+			child[child_off[p] + cnt[p]++] = i;
+		}
+	/* two passes over measures: count, then fill, so lists stay in rulebook order */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			for (i = 0; i < rb->nsvc; i++)
+				rb->svc_moff[i + 1] += rb->svc_moff[i];
+			total = (size_t)rb->svc_moff[rb->nsvc];
+			rb->svc_mlist = kf__calloc(total + 1, sizeof(int));
+			if (!rb->svc_mlist)
+				goto nomem;
+			memset(cnt, 0, sizeof(int) * (size_t)rb->nsvc);
+		}
+		for (i = 0; i < rb->nmea; i++) {
+			const kf_measure_info *m = &rb->mea[i];
+			int sp = 0;
+			memset(mark, 0, (size_t)rb->nsvc);
+			for (j = 0; j < m->n_exclude; j++)
+				mark[m->exclude_services[j]] = 2; /* excluded subtree roots */
+			for (j = 0; j < m->n_services; j++)
+				if (!mark[m->services[j]])
+					stack[sp++] = m->services[j];
+			while (sp > 0) {
+				int s = stack[--sp];
+				if (mark[s])
+					continue;
+				mark[s] = 1;
+				if (pass == 0)
+					rb->svc_moff[s + 1]++;
+				else
+					rb->svc_mlist[rb->svc_moff[s] + cnt[s]++] = i;
+				for (k = child_off[s]; k < child_off[s + 1]; k++)
+					if (!mark[child[k]] && sp < rb->nsvc)
+						stack[sp++] = child[k];
+			}
+		}
+	}
+
+	/* every date at which the set of measures in force changes */
+	rb->dates = kf__calloc((size_t)rb->nmea * 2 + 1, sizeof(kf_date));
+	if (!rb->dates)
+		goto nomem;
+	for (i = 0; i < rb->nmea; i++) {
+		rb->dates[rb->ndates++] = rb->mea[i].effective_from;
+		if (rb->mea[i].effective_until != KF_DATE_MAX)
+			rb->dates[rb->ndates++] = rb->mea[i].effective_until;
+	}
+	qsort(rb->dates, (size_t)rb->ndates, sizeof(kf_date), cmp_date);
+	for (i = 0, j = 0; i < rb->ndates; i++)
+		if (j == 0 || rb->dates[j - 1] != rb->dates[i])
+			rb->dates[j++] = rb->dates[i];
+	rb->ndates = j;
+
+	kf__xfree(done);
+	kf__xfree(child_off);
+	kf__xfree(child);
+	kf__xfree(cnt);
+	kf__xfree(stack);
+	kf__xfree(mark);
+	return KF_OK;
+nomem:
+	kf__xfree(done);
+	kf__xfree(child_off);
+	kf__xfree(child);
+	kf__xfree(cnt);
+	kf__xfree(stack);
+	kf__xfree(mark);
+	return KF_ERR_NOMEM;
+}

@@ -1,0 +1,37 @@
+/*
+ * util/buf.h — a growable byte buffer with a maximum (curl's dynbuf), and the
+ * JSON text writer built on it. Used for every JSON and text answer the library
+ * produces, so output is deterministic (keys in the order written, no floats).
+ */
+#ifndef KF_UTIL_BUF_H
+#define KF_UTIL_BUF_H
+
+#include <stddef.h>
+
+#include "kaifang/common.h"
+
+typedef struct kf_buf {
+	char *data;   /* NUL-terminated when len > 0 */
+	size_t len;   /* bytes used, excluding the NUL */
+	size_t cap;   /* bytes allocated */
+	size_t max;   /* growth limit; 0 means 256 MiB */
+	int failed;   /* sticky: an append failed (no memory or over max) */
+} kf_buf;
+
+void kf__buf_init(kf_buf *b, size_t max);
+void kf__buf_free(kf_buf *b);
+void kf__buf_reset(kf_buf *b); /* len = 0, keeps memory, clears failed */
+int kf__buf_add(kf_buf *b, const char *s, size_t n); /* 0 ok, -1 failed */
+int kf__buf_puts(kf_buf *b, const char *s);
+int kf__buf_printf(kf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands the data to the caller (release with kf_free) and resets the buffer.
+ * Returns NULL when the buffer failed. */
+char *kf__buf_steal(kf_buf *b);
+
+/* JSON writing helpers. They append to b; commas are the caller's business
+ * except in kf__json_key which writes `"key":` after a comma when `*first` is 0. */
+void kf__json_str(kf_buf *b, const char *s); /* a JSON string, escaped; NULL → null */
+void kf__json_key(kf_buf *b, int *first, const char *key);
+void kf__json_share(kf_buf *b, kf_share s); /* exact decimal number, e.g. 49.5 */
+
+#endif
