@@ -7,7 +7,7 @@
 #   make lint       clang-format check and cppcheck
 
 CC      ?= cc
-PKGS    := libfyaml jansson libmicrohttpd libcsv libcrypto
+PKGS    := libfyaml jansson libmicrohttpd libcrypto
 DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
@@ -16,7 +16,7 @@ ifeq ($(CI),true)
 CFLAGS  += -Werror
 endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 
 B       ?= build
 LIB_SRC := $(wildcard src/*.c src/util/*.c)

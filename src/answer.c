@@ -1,0 +1,383 @@
+/*
+ * answer.c — writes a decision as JSON (for machines: the CLI's --json and the
+ * API) or as text (for people: the answer first, then why, with citations).
+ * Output is deterministic: fixed key order, no timestamps, shares as exact
+ * decimals (never through a double).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "decide_int.h"
+#include "util/buf.h"
+
+static const char *measure_id(const kf_rulebook *rb, int m) { return rb->mea[m].id; }
+
+static void json_ids(kf_buf *b, const kf_rulebook *rb, const int *v, int n)
+{
+	int i;
+	kf__buf_puts(b, "[");
+	for (i = 0; i < n; i++) {
+		if (i)
+			kf__buf_puts(b, ",");
+		kf__json_str(b, measure_id(rb, v[i]));
+	}
+	kf__buf_puts(b, "]");
+}
+
+static void json_max(kf_buf *b, const kf_verdict *v)
+{
+	if (v->outcome == KF_PROHIBITED || v->outcome == KF_CLOSED)
+		kf__buf_puts(b, "0");
+	else if (v->outcome == KF_INDETERMINATE || !v->has_cap)
+		kf__buf_puts(b, "null");
+	else
+		kf__json_share(b, v->cap);
+}
+
+static void json_cap(kf_buf *b, const kf_verdict *v)
+{
+	if (!v->has_cap || v->outcome == KF_INDETERMINATE) {
+		kf__buf_puts(b, "null");
+		return;
+	}
+	kf__buf_puts(b, "{\"op\":");
+	kf__json_str(b, v->cap_op == KF_CAP_LT ? "<" : "<=");
+	kf__buf_puts(b, ",\"value\":");
+	kf__json_share(b, v->cap);
+	kf__buf_puts(b, "}");
+}
+
+static const char *zone_label(const kf_rulebook *rb, int z)
+{
+	return z < 0 ? "outside every sub-zone" : rb->reg[z].id;
+}
+
+static void json_question(kf_buf *b, const kf_decision *d)
+{
+	const kf_rulebook *rb = d->rb;
+	const kf_question *q = &d->q;
+	char ds[16];
+	int first = 1, inv = q->investor >= 0 ? q->investor : rb->foreign;
+	kf__buf_puts(b, "{");
+	kf__json_key(b, &first, "service");
+	kf__json_str(b, rb->svc[q->service].id);
+	kf__json_key(b, &first, "region");
+	kf__json_str(b, rb->reg[q->region].id);
+	kf__json_key(b, &first, "date");
+	kf__json_str(b, kf_date_format(q->date, ds, sizeof ds));
+	kf__json_key(b, &first, "investor");
+	kf__json_str(b, inv >= 0 ? rb->inv[inv].id : NULL);
+	kf__json_key(b, &first, "foreign_share");
+	if (q->has_share)
+		kf__json_share(b, q->share);
+	else
+		kf__buf_puts(b, "null");
+	kf__json_key(b, &first, "outside_zones");
+	kf__buf_puts(b, q->outside_zones ? "true" : "false");
+	kf__buf_puts(b, "}");
+}
+
+static void json_body(kf_buf *b, const kf_decision *d)
+{
+	const kf_rulebook *rb = d->rb;
+	const kf_eval *e = d->outside;
+	int first = 1, i, n;
+	char ds[16];
+
+	kf__buf_puts(b, "{");
+	kf__json_key(b, &first, "question");
+	json_question(b, d);
+	kf__json_key(b, &first, "outcome");
+	kf__json_str(b, kf_outcome_name(d->v.outcome));
+	kf__json_key(b, &first, "max_foreign_share");
+	json_max(b, &d->v);
+	kf__json_key(b, &first, "cap");
+	json_cap(b, &d->v);
+	kf__json_key(b, &first, "binding");
+	json_ids(b, rb, d->outside->v.binding, d->outside->v.n_binding);
+	kf__json_key(b, &first, "overridden");
+	kf__buf_puts(b, "[");
+	for (i = 0, n = 0; i < e->n; i++) {
+		if (e->by[i] < 0)
+			continue;
+		kf__buf_puts(b, n++ ? ",{\"id\":" : "{\"id\":");
+		kf__json_str(b, measure_id(rb, e->m[i]));
+		kf__buf_puts(b, ",\"by\":");
+		kf__json_str(b, measure_id(rb, e->by[i]));
+		kf__buf_puts(b, "}");
+	}
+	kf__buf_puts(b, "]");
+	kf__json_key(b, &first, "conditions");
+	kf__buf_puts(b, "[");
+	for (i = 0; i < d->ncond; i++) {
+		kf__buf_puts(b, i ? ",{\"measure\":" : "{\"measure\":");
+		kf__json_str(b, measure_id(rb, d->cond[i].measure));
+		kf__buf_puts(b, ",\"type\":");
+		kf__json_str(b, d->cond[i].type);
+		kf__buf_puts(b, ",\"text\":");
+		kf__json_str(b, d->cond[i].text);
+		kf__buf_puts(b, "}");
+	}
+	kf__buf_puts(b, "]");
+	kf__json_key(b, &first, "citations");
+	kf__buf_puts(b, "[");
+	for (i = 0; i < d->ncite; i++) {
+		const kf_measure_info *m = &rb->mea[d->cite[i]];
+		const kf_document_info *doc = &rb->doc[m->document];
+		int f2 = 1;
+		kf__buf_puts(b, i ? ",{" : "{");
+		kf__json_key(b, &f2, "measure");
+		kf__json_str(b, m->id);
+		kf__json_key(b, &f2, "document");
+		kf__json_str(b, doc->id);
+		kf__json_key(b, &f2, "title");
+		kf__json_str(b, doc->title.en);
+		kf__json_key(b, &f2, "title_zh");
+		kf__json_str(b, doc->title.zh);
+		kf__json_key(b, &f2, "number");
+		kf__json_str(b, doc->number);
+		kf__json_key(b, &f2, "article");
+		kf__json_str(b, m->article);
+		kf__json_key(b, &f2, "url");
+		kf__json_str(b, doc->url);
+		kf__buf_puts(b, "}");
+	}
+	kf__buf_puts(b, "]");
+	kf__json_key(b, &first, "missing_facts");
+	kf__buf_puts(b, "[");
+	for (i = 0; i < d->v.n_missing; i++) {
+		const kf_region_info *z = &rb->reg[d->v.missing[i]];
+		int f2 = 1;
+		kf__buf_puts(b, i ? ",{" : "{");
+		kf__json_key(b, &f2, "fact");
+		kf__json_str(b, "inside_zone");
+		kf__json_key(b, &f2, "zone");
+		kf__json_str(b, z->id);
+		kf__json_key(b, &f2, "name");
+		kf__json_str(b, z->name.en);
+		kf__json_key(b, &f2, "name_zh");
+		kf__json_str(b, z->name.zh);
+		kf__buf_puts(b, "}");
+	}
+	kf__buf_puts(b, "]");
+	kf__json_key(b, &first, "scenarios");
+	kf__buf_puts(b, "[");
+	for (i = 0; d->v.outcome == KF_INDETERMINATE && i < d->nsc; i++) {
+		int f2 = 1;
+		kf__buf_puts(b, i ? ",{" : "{");
+		kf__json_key(b, &f2, "where");
+		kf__json_str(b, zone_label(rb, d->sc[i].zone));
+		kf__json_key(b, &f2, "outcome");
+		kf__json_str(b, kf_outcome_name(d->sc[i].v.outcome));
+		kf__json_key(b, &f2, "max_foreign_share");
+		json_max(b, &d->sc[i].v);
+		kf__json_key(b, &f2, "binding");
+		json_ids(b, rb, d->sc[i].v.binding, d->sc[i].v.n_binding);
+		kf__json_key(b, &f2, "certainty");
+		kf__json_str(b, d->sc[i].v.uncertain ? "uncertain" : "confirmed");
+		kf__buf_puts(b, "}");
+	}
+	kf__buf_puts(b, "]");
+	kf__json_key(b, &first, "alternatives");
+	kf__buf_puts(b, "[");
+	for (i = 0; i < d->nalt; i++) {
+		int f2 = 1;
+		kf__buf_puts(b, i ? ",{" : "{");
+		kf__json_key(b, &f2, "type");
+		kf__json_str(b, d->alt[i].type);
+		kf__json_key(b, &f2, "value");
+		kf__json_str(b, d->alt[i].value);
+		kf__json_key(b, &f2, "text");
+		kf__json_str(b, d->alt[i].text);
+		kf__json_key(b, &f2, "certainty");
+		kf__json_str(b, d->alt[i].uncertain ? "uncertain" : "confirmed");
+		kf__buf_puts(b, "}");
+	}
+	kf__buf_puts(b, "]");
+	kf__json_key(b, &first, "certainty");
+	kf__json_str(b, d->v.uncertain ? "uncertain" : "confirmed");
+	kf__json_key(b, &first, "uncertain_reasons");
+	kf__buf_puts(b, "[");
+	for (i = 0; i < d->nreasons; i++) {
+		if (i)
+			kf__buf_puts(b, ",");
+		kf__json_str(b, d->reasons[i]);
+	}
+	kf__buf_puts(b, "]");
+	kf__json_key(b, &first, "rulebook");
+	kf__buf_puts(b, "{\"id\":");
+	kf__json_str(b, rb->id);
+	kf__buf_puts(b, ",\"edition\":");
+	kf__json_str(b, rb->edition);
+	kf__buf_puts(b, ",\"sha256\":");
+	kf__json_str(b, rb->sha256);
+	kf__buf_puts(b, "}");
+	if (d->flags & KF_DECIDE_TRACE) {
+		kf__json_key(b, &first, "trace");
+		kf__buf_puts(b, "[");
+		for (i = 0; i < d->ntrace; i++) {
+			const kf_measure_info *m = &rb->mea[d->trace[i].measure];
+			int f2 = 1;
+			kf__buf_puts(b, i ? ",{" : "{");
+			kf__json_key(b, &f2, "measure");
+			kf__json_str(b, m->id);
+			kf__json_key(b, &f2, "matched");
+			kf__json_str(b, d->trace[i].matched == 1   ? "yes"
+					: d->trace[i].matched == 2 ? "in_zone"
+								   : "no");
+			kf__json_key(b, &f2, "why");
+			kf__json_str(b, d->trace[i].why);
+			kf__json_key(b, &f2, "valid");
+			kf__buf_printf(b, "\"%s/", kf_date_format(m->effective_from, ds, sizeof ds));
+			kf__buf_printf(b, "%s\"", m->effective_until == KF_DATE_MAX
+							  ? ""
+							  : kf_date_format(m->effective_until, ds, sizeof ds));
+			kf__buf_puts(b, "}");
+		}
+		kf__buf_puts(b, "]");
+	}
+	kf__buf_puts(b, "}");
+}
+
+char *kf_decision_json(const kf_decision *d)
+{
+	kf_buf b;
+	kf__buf_init(&b, 0);
+	json_body(&b, d);
+	return kf__buf_steal(&b);
+}
+
+static const char *outcome_label(kf_outcome o)
+{
+	switch (o) {
+	case KF_PERMITTED: return "PERMITTED";
+	case KF_EXCEEDS_CAP: return "EXCEEDS CAP";
+	case KF_PROHIBITED: return "PROHIBITED";
+	case KF_CLOSED: return "CLOSED to foreign investment";
+	case KF_INDETERMINATE: return "INDETERMINATE (it depends on where the address is)";
+	}
+	return "?";
+}
+
+static void text_cap(kf_buf *b, const kf_verdict *v)
+{
+	char s[40];
+	if (v->outcome == KF_PROHIBITED || v->outcome == KF_CLOSED)
+		kf__buf_puts(b, "0% (no foreign share allowed)");
+	else if (v->outcome == KF_INDETERMINATE)
+		kf__buf_puts(b, "depends on the zone (see below)");
+	else if (!v->has_cap)
+		kf__buf_puts(b, "no cap");
+	else
+		kf__buf_printf(b, "%s %s%%", v->cap_op == KF_CAP_LT ? "below" : "at most",
+			       kf_share_format(v->cap, s, sizeof s));
+}
+
+char *kf_decision_text(const kf_decision *d)
+{
+	const kf_rulebook *rb = d->rb;
+	const kf_question *q = &d->q;
+	const kf_eval *e = d->outside;
+	const kf_service_info *sv = &rb->svc[q->service];
+	const kf_region_info *rg = &rb->reg[q->region];
+	int inv = q->investor >= 0 ? q->investor : rb->foreign;
+	kf_buf b;
+	char ds[16], s[40];
+	int i, n;
+
+	kf__buf_init(&b, 0);
+	kf__buf_printf(&b, "%s\n", outcome_label(d->v.outcome));
+	kf__buf_printf(&b, "  %s %s in %s %s (%s) on %s, investor %s",
+		       sv->id, sv->name.en, rg->name.en, rg->name.zh, rg->id,
+		       kf_date_format(q->date, ds, sizeof ds), inv >= 0 ? rb->inv[inv].id : "?");
+	if (q->has_share)
+		kf__buf_printf(&b, ", foreign share %s%%", kf_share_format(q->share, s, sizeof s));
+	if (q->outside_zones)
+		kf__buf_puts(&b, ", outside every sub-zone");
+	kf__buf_puts(&b, "\n");
+	kf__buf_puts(&b, "Maximum foreign share: ");
+	text_cap(&b, &d->v);
+	kf__buf_printf(&b, "\nCertainty: %s\n", d->v.uncertain ? "uncertain" : "confirmed");
+	for (i = 0; i < d->nreasons; i++)
+		kf__buf_printf(&b, "  - %s\n", d->reasons[i]);
+
+	if (d->v.outcome == KF_INDETERMINATE) {
+		kf__buf_puts(&b, "\nThe answer depends on whether the address is inside:\n");
+		for (i = 0; i < d->v.n_missing; i++) {
+			const kf_region_info *z = &rb->reg[d->v.missing[i]];
+			kf__buf_printf(&b, "  - %s %s (%s)\n", z->name.en, z->name.zh, z->id);
+		}
+		kf__buf_puts(&b, "Answers by place:\n");
+		for (i = 0; i < d->nsc; i++) {
+			const kf_verdict *v = &d->sc[i].v;
+			kf__buf_printf(&b, "  %-32s %s, max ", d->sc[i].zone < 0 ? "outside every sub-zone:"
+								      : rb->reg[d->sc[i].zone].id,
+				       kf_outcome_name(v->outcome));
+			text_cap(&b, v);
+			if (v->n_binding) {
+				int j;
+				kf__buf_puts(&b, " [");
+				for (j = 0; j < v->n_binding; j++)
+					kf__buf_printf(&b, "%s%s", j ? ", " : "", rb->mea[v->binding[j]].id);
+				kf__buf_puts(&b, "]");
+			}
+			kf__buf_puts(&b, "\n");
+		}
+	}
+
+	kf__buf_puts(&b, "\nWhy");
+	if (d->v.outcome == KF_INDETERMINATE)
+		kf__buf_puts(&b, " (outside every sub-zone)");
+	kf__buf_puts(&b, ":\n");
+	if (!e->v.n_binding)
+		kf__buf_puts(&b, "  no restriction binds\n");
+	for (i = 0; i < e->v.n_binding; i++) {
+		const kf_measure_info *m = &rb->mea[e->v.binding[i]];
+		kf__buf_printf(&b, "  binds:      %s — %s\n", m->id, m->summary);
+	}
+	for (i = 0, n = 0; i < e->n; i++) {
+		if (e->by[i] < 0)
+			continue;
+		kf__buf_printf(&b, "  set aside:  %s (by %s)\n", rb->mea[e->m[i]].id,
+			       rb->mea[e->by[i]].id);
+		n++;
+	}
+	if (d->ncond) {
+		kf__buf_puts(&b, "\nConditions:\n");
+		for (i = 0; i < d->ncond; i++)
+			kf__buf_printf(&b, "  - [%s] %s (%s)\n", d->cond[i].type, d->cond[i].text,
+				       rb->mea[d->cond[i].measure].id);
+	}
+	if (d->ncite) {
+		kf__buf_puts(&b, "\nCitations:\n");
+		for (i = 0; i < d->ncite; i++) {
+			const kf_measure_info *m = &rb->mea[d->cite[i]];
+			const kf_document_info *doc = &rb->doc[m->document];
+			kf__buf_printf(&b, "  - %s: %s", m->id, doc->title.en);
+			if (*doc->number)
+				kf__buf_printf(&b, " (%s)", doc->number);
+			kf__buf_printf(&b, ", %s", m->article);
+			if (*doc->url)
+				kf__buf_printf(&b, "\n    %s", doc->url);
+			kf__buf_puts(&b, "\n");
+		}
+	}
+	if (d->nalt) {
+		kf__buf_puts(&b, "\nWhat would change the answer:\n");
+		for (i = 0; i < d->nalt; i++)
+			kf__buf_printf(&b, "  - %s\n", d->alt[i].text);
+	}
+	if (d->flags & KF_DECIDE_TRACE) {
+		kf__buf_puts(&b, "\nEvery measure considered:\n");
+		for (int pass = 0; pass < 2; pass++)
+			for (i = 0; i < d->ntrace; i++) {
+				const kf_trace *t = &d->trace[i];
+				if ((pass == 0) != (t->matched != 0))
+					continue;
+				kf__buf_printf(&b, "  %s %-34s %s\n", t->matched == 1 ? "+" : t->matched ? "~" : "-",
+					       rb->mea[t->measure].id, t->why);
+			}
+	}
+	kf__buf_printf(&b, "\nRulebook: %s, edition %s, sha256 %s\n", rb->id, rb->edition, rb->sha256);
+	return kf__buf_steal(&b);
+}

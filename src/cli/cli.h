@@ -1,0 +1,46 @@
+/*
+ * cli/cli.h — shared pieces of the kaifang command (uses the public API only).
+ *
+ * Exit codes (docs/cli.md): 0 decided / ok, 1 check found errors in cases,
+ * 2 usage or input error, 3 rulebook invalid, 4 storage, 70 internal.
+ */
+#ifndef KF_CLI_H
+#define KF_CLI_H
+
+#include <stdio.h>
+
+#include "kaifang/kaifang.h"
+
+#define EXIT_DECIDED 0
+#define EXIT_USAGE 2
+#define EXIT_RULEBOOK 3
+#define EXIT_STORAGE 4
+#define EXIT_INTERNAL 70
+
+/* Prints "kaifang: " + message to stderr. */
+void kf_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints an error object to stderr with the "kaifang: " prefix. */
+void kf_cli_print_error(const kf_error *e);
+
+/* The rulebook folder to use: dir when not NULL, else $KAIFANG_RULEBOOK, else
+ * the shipped rulebooks/cn-telecom found beside the executable. */
+const char *kf_cli_rulebook_dir(const char *dir);
+
+/* Loads a rulebook, printing every error on failure. Returns NULL on failure
+ * and sets *exit_code (3 invalid rulebook, 70 out of memory). */
+kf_rulebook *kf_cli_load(const char *dir, int *exit_code);
+
+/* Runs the golden cases in DIR/golden/ (*.yaml) against rb; prints failures to
+ * stderr and a summary line to out. Returns the number of failures, or -1 when
+ * a case file is malformed (printed). *unexercised gets the count of measures
+ * no case names. */
+int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose,
+		  int *ncases, int *unexercised);
+
+/* Subcommands: each returns the process exit code. */
+int kf_cli_decide(int argc, char **argv, int explain);
+int kf_cli_check(int argc, char **argv);
+int kf_cli_list(int argc, char **argv);
+int kf_cli_matrix(int argc, char **argv);
+
+#endif

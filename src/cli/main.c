@@ -1,0 +1,784 @@
+/*
+ * cli/main.c — the kaifang command: dispatch, shared helpers, and the
+ * decide, explain, check, list and matrix subcommands (docs/cli.md).
+ * Data goes to stdout, diagnostics to stderr prefixed "kaifang: ".
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+void kf_cli_err(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("kaifang: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void kf_cli_print_error(const kf_error *e)
+{
+	char buf[1024];
+	kf_cli_err("%s", kf_error_format(e, buf, sizeof buf));
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *kf_cli_rulebook_dir(const char *dir)
+{
+	static char found[PATH_MAX];
+	char exe[PATH_MAX], cand[PATH_MAX + 64];
+	const char *env = getenv("KAIFANG_RULEBOOK");
+	ssize_t n;
+	static const char *const rel[] = {"/../rulebooks/cn-telecom", "/../../rulebooks/cn-telecom",
+					  "/../share/kaifang/rulebooks/cn-telecom", NULL};
+	int i;
+	if (dir)
+		return dir;
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash;
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		for (i = 0; rel[i]; i++) {
+			snprintf(cand, sizeof cand, "%s%s", exe, rel[i]);
+			if (is_dir(cand) && realpath(cand, found))
+				return found;
+		}
+	}
+	return "rulebooks/cn-telecom";
+}
+
+kf_rulebook *kf_cli_load(const char *dir, int *exit_code)
+{
+	kf_rulebook *rb = NULL;
+	kf_error e;
+	char *all = NULL;
+	kf_status st = kf_rulebook_load(dir, &rb, &e, &all);
+	if (st == KF_OK)
+		return rb;
+	if (st == KF_ERR_NOMEM) {
+		kf_cli_err("out of memory loading rulebook '%s'", dir);
+		*exit_code = EXIT_INTERNAL;
+	} else {
+		if (all) {
+			char *line = all, *nl;
+			while (*line && (nl = strchr(line, '\n'))) {
+				*nl = '\0';
+				fprintf(stderr, "kaifang: %s/%s\n", dir, line);
+				line = nl + 1;
+			}
+		} else
+			kf_cli_print_error(&e);
+		kf_cli_err("rulebook '%s' is invalid; not used", dir);
+		*exit_code = EXIT_RULEBOOK;
+	}
+	kf_free(all);
+	return NULL;
+}
+
+/* ---- decide / explain ----------------------------------------------------- */
+
+static void decide_usage(FILE *f, const char *cmd)
+{
+	fprintf(f,
+		"usage: kaifang %s --service SVC --region PLACE --date YYYY-MM-DD\n"
+		"                  [--investor CLASS] [--foreign-share PCT] [--outside-zones]\n"
+		"                  [--rulebook DIR] [--json]\n"
+		"\n"
+		"  -s, --service SVC        catalogue code or alias (B13, ip-vpn, app-store)\n"
+		"  -r, --region PLACE       GB/T 2260 code, English or Chinese name, or zone id\n"
+		"  -d, --date DATE          the day asked about, YYYY-MM-DD (default: today)\n"
+		"  -i, --investor CLASS     mainland, foreign (default), hk, mo, tw, hk-cepa, mo-cepa\n"
+		"  -f, --foreign-share PCT  foreign share in percent, 0-100 (e.g. 50 or 49.5)\n"
+		"  -o, --outside-zones      the address is outside every sub-zone of PLACE\n"
+		"  -R, --rulebook DIR       rulebook folder (default: the shipped cn-telecom)\n"
+		"  -j, --json               one JSON object instead of text\n"
+		"\n"
+		"Exit status: 0 when a decision is made (whatever the outcome), 2 usage or\n"
+		"input error, 3 invalid rulebook.\n",
+		cmd);
+}
+
+int kf_cli_decide(int argc, char **argv, int explain)
+{
+	static const struct option opts[] = {
+		{"service", required_argument, NULL, 's'},
+		{"region", required_argument, NULL, 'r'},
+		{"date", required_argument, NULL, 'd'},
+		{"investor", required_argument, NULL, 'i'},
+		{"foreign-share", required_argument, NULL, 'f'},
+		{"outside-zones", no_argument, NULL, 'o'},
+		{"rulebook", required_argument, NULL, 'R'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	const char *service = NULL, *region = NULL, *date = NULL, *investor = NULL, *share = NULL;
+	const char *dir = NULL;
+	int outside = 0, json = 0, c, code = EXIT_DECIDED;
+	char today[16];
+	kf_rulebook *rb;
+	kf_question q;
+	kf_error e;
+	kf_decision *d = NULL;
+	char *out;
+	const char *cmd = explain ? "explain" : "decide";
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:r:d:i:f:oR:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': service = optarg; break;
+		case 'r': region = optarg; break;
+		case 'd': date = optarg; break;
+		case 'i': investor = optarg; break;
+		case 'f': share = optarg; break;
+		case 'o': outside = 1; break;
+		case 'R': dir = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': decide_usage(stdout, cmd); return 0;
+		default: decide_usage(stderr, cmd); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		kf_cli_err("%s: unexpected argument '%s'", cmd, argv[optind]);
+		decide_usage(stderr, cmd);
+		return EXIT_USAGE;
+	}
+	if (!service || !region) {
+		kf_cli_err("%s: --service and --region are required", cmd);
+		decide_usage(stderr, cmd);
+		return EXIT_USAGE;
+	}
+	if (!date)
+		date = kf_date_format(kf_date_today(), today, sizeof today);
+	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
+	if (!rb)
+		return code;
+	if (kf_question_parse(rb, service, region, date, investor, share, outside, &q, &e) != KF_OK) {
+		char buf[1024];
+		kf_cli_err("--%s: %s", !strcmp(e.field, "foreign_share") ? "foreign-share" : e.field,
+			   e.message);
+		(void)buf;
+		kf_rulebook_free(rb);
+		return EXIT_USAGE;
+	}
+	if (kf_decide(rb, &q, KF_DECIDE_ALTERNATIVES | (explain ? KF_DECIDE_TRACE : 0), &d, &e) !=
+	    KF_OK) {
+		kf_cli_print_error(&e);
+		kf_rulebook_free(rb);
+		return e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+	}
+	out = json ? kf_decision_json(d) : kf_decision_text(d);
+	if (!out) {
+		kf_cli_err("out of memory writing the answer");
+		code = EXIT_INTERNAL;
+	} else {
+		fputs(out, stdout);
+		if (json)
+			fputc('\n', stdout);
+	}
+	kf_free(out);
+	kf_decision_free(d);
+	kf_rulebook_free(rb);
+	return code;
+}
+
+/* ---- check ---------------------------------------------------------------- */
+
+int kf_cli_check(int argc, char **argv)
+{
+	static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
+					     {"verbose", no_argument, NULL, 'v'},
+					     {"no-golden", no_argument, NULL, 'G'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	int c, code = 0, quiet = 0, verbose = 0, golden = 1, ncases = 0, unex = 0, fails;
+	const char *dir;
+	kf_rulebook *rb;
+	const char *w;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qvGh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q': quiet = 1; break;
+		case 'v': verbose = 1; break;
+		case 'G': golden = 0; break;
+		case 'h':
+			printf("usage: kaifang check [--quiet] [--verbose] [--no-golden] [DIR]\n\n"
+			       "Loads, validates and lints the rulebook in DIR (default: the shipped\n"
+			       "cn-telecom), then runs its golden cases (DIR/golden/*.yaml).\n"
+			       "Exit status: 0 valid and every case passes, 1 a golden case fails or a\n"
+			       "measure has no case, 2 usage, 3 the rulebook is invalid.\n");
+			return 0;
+		default:
+			fprintf(stderr, "usage: kaifang check [--quiet] [--verbose] [--no-golden] [DIR]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1) {
+		kf_cli_err("check: expected at most one rulebook folder");
+		return EXIT_USAGE;
+	}
+	dir = kf_cli_rulebook_dir(optind < argc ? argv[optind] : NULL);
+	rb = kf_cli_load(dir, &code);
+	if (!rb)
+		return code;
+	w = kf_rulebook_warnings(rb);
+	if (*w)
+		fprintf(stderr, "%s", w);
+	if (!quiet)
+		printf("%s: rulebook '%s' edition %s is valid: %d services, %d regions, %d investor "
+		       "classes, %d documents, %d measures\nsha256 %s\n",
+		       dir, kf_rulebook_id(rb), kf_rulebook_edition(rb), kf_rulebook_n_services(rb),
+		       kf_rulebook_n_regions(rb), kf_rulebook_n_investors(rb),
+		       kf_rulebook_n_documents(rb), kf_rulebook_n_measures(rb), kf_rulebook_sha256(rb));
+	if (golden) {
+		fails = kf_cli_golden(rb, dir, quiet ? NULL : stdout, verbose, &ncases, &unex);
+		if (fails < 0)
+			code = EXIT_RULEBOOK;
+		else if (fails > 0 || unex > 0)
+			code = 1;
+	}
+	kf_rulebook_free(rb);
+	return code;
+}
+
+/* ---- list ----------------------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static const char *effect_str(kf_effect e)
+{
+	static const char *const n[] = {"prohibited", "closed", "cap", "open", "condition"};
+	return n[e];
+}
+
+static const char *status_str(kf_mstatus s)
+{
+	return s == KF_IN_FORCE ? "in-force" : s == KF_ANNOUNCED ? "announced" : "repealed";
+}
+
+int kf_cli_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+					     {"rulebook", required_argument, NULL, 'R'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	int c, json = 0, code = 0, i, j, n;
+	const char *dir = NULL, *what;
+	kf_rulebook *rb;
+	char d1[16], d2[16], s[40];
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jR:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'R': dir = optarg; break;
+		case 'h':
+			printf("usage: kaifang list services|regions|measures|documents|investors "
+			       "[--json] [--rulebook DIR]\n");
+			return 0;
+		default:
+			fprintf(stderr, "usage: kaifang list services|regions|measures|documents|investors "
+					"[--json] [--rulebook DIR]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		kf_cli_err("list: say what to list: services, regions, measures, documents or investors");
+		return EXIT_USAGE;
+	}
+	what = argv[optind];
+	if (strcmp(what, "services") && strcmp(what, "regions") && strcmp(what, "measures") &&
+	    strcmp(what, "documents") && strcmp(what, "investors")) {
+		kf_cli_err("list: unknown list '%s'; expected services, regions, measures, documents or "
+			   "investors", what);
+		return EXIT_USAGE;
+	}
+	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
+	if (!rb)
+		return code;
+	if (json)
+		printf("[");
+	if (!strcmp(what, "services")) {
+		n = kf_rulebook_n_services(rb);
+		for (i = 0; i < n; i++) {
+			const kf_service_info *sv = kf_rulebook_service(rb, i);
+			if (json) {
+				printf("%s{\"id\":", i ? "," : "");
+				json_str(stdout, sv->id);
+				printf(",\"parent\":");
+				if (sv->parent >= 0)
+					json_str(stdout, kf_rulebook_service(rb, sv->parent)->id);
+				else
+					printf("null");
+				printf(",\"name\":");
+				json_str(stdout, sv->name.en);
+				printf(",\"name_zh\":");
+				json_str(stdout, sv->name.zh);
+				printf(",\"aliases\":[");
+				for (j = 0; j < sv->n_aliases; j++) {
+					if (j)
+						printf(",");
+					json_str(stdout, sv->aliases[j]);
+				}
+				printf("],\"certainty\":\"%s\"}", sv->uncertain ? "uncertain" : "confirmed");
+			} else {
+				printf("%*s%-*s %s %s", sv->depth * 2, "", 16 - sv->depth * 2, sv->id,
+				       sv->name.en, sv->name.zh);
+				if (sv->n_aliases) {
+					printf("  [");
+					for (j = 0; j < sv->n_aliases; j++)
+						printf("%s%s", j ? ", " : "", sv->aliases[j]);
+					printf("]");
+				}
+				printf("%s\n", sv->uncertain ? "  (uncertain)" : "");
+			}
+		}
+	} else if (!strcmp(what, "regions")) {
+		n = kf_rulebook_n_regions(rb);
+		for (i = 0; i < n; i++) {
+			const kf_region_info *r = kf_rulebook_region(rb, i);
+			if (json) {
+				printf("%s{\"id\":", i ? "," : "");
+				json_str(stdout, r->id);
+				printf(",\"kind\":");
+				json_str(stdout, r->kind);
+				printf(",\"name\":");
+				json_str(stdout, r->name.en);
+				printf(",\"name_zh\":");
+				json_str(stdout, r->name.zh);
+				printf(",\"parents\":[");
+				for (j = 0; j < r->n_parents; j++) {
+					if (j)
+						printf(",");
+					json_str(stdout, kf_rulebook_region(rb, r->parents[j])->id);
+				}
+				printf("],\"aliases\":[");
+				for (j = 0; j < r->n_aliases; j++) {
+					if (j)
+						printf(",");
+					json_str(stdout, r->aliases[j]);
+				}
+				printf("],\"from\":");
+				if (r->from != KF_DATE_NONE)
+					printf("\"%s\"", kf_date_format(r->from, d1, sizeof d1));
+				else
+					printf("null");
+				printf("}");
+			} else {
+				printf("%-30s %-18s %s %s", r->id, r->kind, r->name.en, r->name.zh);
+				if (r->n_parents) {
+					printf("  < ");
+					for (j = 0; j < r->n_parents; j++)
+						printf("%s%s", j ? ", " : "", kf_rulebook_region(rb, r->parents[j])->id);
+				}
+				printf("\n");
+			}
+		}
+	} else if (!strcmp(what, "investors")) {
+		n = kf_rulebook_n_investors(rb);
+		for (i = 0; i < n; i++) {
+			const kf_investor_info *v = kf_rulebook_investor(rb, i);
+			if (json) {
+				printf("%s{\"id\":", i ? "," : "");
+				json_str(stdout, v->id);
+				printf(",\"parent\":");
+				if (v->parent >= 0)
+					json_str(stdout, kf_rulebook_investor(rb, v->parent)->id);
+				else
+					printf("null");
+				printf(",\"name\":");
+				json_str(stdout, v->name.en);
+				printf(",\"foreign\":%s}", v->foreign ? "true" : "false");
+			} else
+				printf("%-10s %s%s\n", v->id, v->name.en, v->foreign ? "" : " (not foreign)");
+		}
+	} else if (!strcmp(what, "documents")) {
+		n = kf_rulebook_n_documents(rb);
+		for (i = 0; i < n; i++) {
+			const kf_document_info *doc = kf_rulebook_document(rb, i);
+			if (json) {
+				printf("%s{\"id\":", i ? "," : "");
+				json_str(stdout, doc->id);
+				printf(",\"title\":");
+				json_str(stdout, doc->title.en);
+				printf(",\"title_zh\":");
+				json_str(stdout, doc->title.zh);
+				printf(",\"issuer\":");
+				json_str(stdout, doc->issuer);
+				printf(",\"number\":");
+				json_str(stdout, doc->number);
+				printf(",\"issued\":");
+				if (doc->issued != KF_DATE_NONE)
+					printf("\"%s\"", kf_date_format(doc->issued, d1, sizeof d1));
+				else
+					printf("null");
+				printf(",\"effective\":");
+				if (doc->effective != KF_DATE_NONE)
+					printf("\"%s\"", kf_date_format(doc->effective, d1, sizeof d1));
+				else
+					printf("null");
+				printf(",\"url\":");
+				json_str(stdout, doc->url);
+				printf(",\"certainty\":\"%s\"}", doc->uncertain ? "uncertain" : "confirmed");
+			} else
+				printf("%-22s %s%s%s%s\n", doc->id, doc->title.en, *doc->number ? " (" : "",
+				       doc->number, *doc->number ? ")" : "");
+		}
+	} else {
+		n = kf_rulebook_n_measures(rb);
+		for (i = 0; i < n; i++) {
+			const kf_measure_info *m = kf_rulebook_measure(rb, i);
+			const kf_document_info *doc = kf_rulebook_document(rb, m->document);
+			if (json) {
+				printf("%s{\"id\":", i ? "," : "");
+				json_str(stdout, m->id);
+				printf(",\"document\":");
+				json_str(stdout, doc->id);
+				printf(",\"article\":");
+				json_str(stdout, m->article);
+				printf(",\"summary\":");
+				json_str(stdout, m->summary);
+				printf(",\"effective_from\":\"%s\",\"effective_until\":",
+				       kf_date_format(m->effective_from, d1, sizeof d1));
+				if (m->effective_until == KF_DATE_MAX)
+					printf("null");
+				else
+					printf("\"%s\"", kf_date_format(m->effective_until, d2, sizeof d2));
+				printf(",\"status\":\"%s\",\"certainty\":\"%s\",\"uncertain_reason\":",
+				       status_str(m->status), m->uncertain ? "uncertain" : "confirmed");
+				json_str(stdout, m->uncertain_reason);
+				printf(",\"effect\":\"%s\",\"cap\":", effect_str(m->effect));
+				if (m->effect == KF_EFFECT_CAP)
+					printf("{\"op\":\"%s\",\"value\":%s}", m->cap_op == KF_CAP_LT ? "<" : "<=",
+					       kf_share_format(m->cap, s, sizeof s));
+				else
+					printf("null");
+				printf(",\"services\":[");
+				for (j = 0; j < m->n_services; j++) {
+					if (j)
+						printf(",");
+					json_str(stdout, kf_rulebook_service(rb, m->services[j])->id);
+				}
+				printf("],\"exclude_services\":[");
+				for (j = 0; j < m->n_exclude; j++) {
+					if (j)
+						printf(",");
+					json_str(stdout, kf_rulebook_service(rb, m->exclude_services[j])->id);
+				}
+				printf("],\"regions\":[");
+				for (j = 0; j < m->n_regions; j++) {
+					if (j)
+						printf(",");
+					json_str(stdout, kf_rulebook_region(rb, m->regions[j])->id);
+				}
+				printf("],\"investors\":[");
+				for (j = 0; j < m->n_investors; j++) {
+					if (j)
+						printf(",");
+					json_str(stdout, kf_rulebook_investor(rb, m->investors[j])->id);
+				}
+				printf("],\"overrides\":[");
+				for (j = 0; j < m->n_overrides; j++) {
+					if (j)
+						printf(",");
+					json_str(stdout, kf_rulebook_measure(rb, m->overrides[j])->id);
+				}
+				printf("],\"url\":");
+				json_str(stdout, doc->url);
+				printf("}");
+			} else {
+				printf("%-34s %-10s %-10s %s..%s %-9s %s",
+				       m->id, effect_str(m->effect),
+				       m->effect == KF_EFFECT_CAP ? kf_share_format(m->cap, s, sizeof s) : "",
+				       kf_date_format(m->effective_from, d1, sizeof d1),
+				       m->effective_until == KF_DATE_MAX
+					       ? "          "
+					       : kf_date_format(m->effective_until, d2, sizeof d2),
+				       status_str(m->status), m->uncertain ? "uncertain" : "confirmed");
+				printf("  %s, %s\n", doc->id, m->article);
+			}
+		}
+	}
+	if (json)
+		printf("]\n");
+	kf_rulebook_free(rb);
+	return 0;
+}
+
+/* ---- matrix --------------------------------------------------------------- */
+
+/* Splits a comma list of places (a group expands to its members) into region
+ * indexes. Returns count or -1 (printed). */
+static int parse_places(const kf_rulebook *rb, const char *list, int *out, int max)
+{
+	char buf[4096], *tok, *save = NULL;
+	int n = 0, i, j;
+	kf_error e;
+	snprintf(buf, sizeof buf, "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int r = kf_rulebook_find_region(rb, tok, "regions", &e);
+		const kf_region_info *ri;
+		if (r < 0) {
+			kf_cli_err("--regions: %s", e.message);
+			return -1;
+		}
+		ri = kf_rulebook_region(rb, r);
+		if (!strcmp(ri->kind, "group")) {
+			for (i = 0; i < kf_rulebook_n_regions(rb); i++) {
+				const kf_region_info *c = kf_rulebook_region(rb, i);
+				for (j = 0; j < c->n_parents; j++)
+					if (c->parents[j] == r && n < max)
+						out[n++] = i;
+			}
+		} else if (n < max)
+			out[n++] = r;
+	}
+	return n;
+}
+
+int kf_cli_matrix(int argc, char **argv)
+{
+	static const struct option opts[] = {{"date", required_argument, NULL, 'd'},
+					     {"regions", required_argument, NULL, 'g'},
+					     {"services", required_argument, NULL, 's'},
+					     {"investor", required_argument, NULL, 'i'},
+					     {"outside-zones", no_argument, NULL, 'o'},
+					     {"rulebook", required_argument, NULL, 'R'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *date = NULL, *regions = "pilot-20",
+		   *services = "app-store,isp-end-user,ip-vpn,idc,cdn,online-data-processing";
+	const char *investor = NULL, *dir = NULL;
+	int c, json = 0, outside = 0, code = 0, nr, ns = 0, i, j;
+	int reg[512], svc[64];
+	char today[16], buf[2048], *tok, *save = NULL, s[40];
+	kf_rulebook *rb;
+	kf_error e;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:g:s:i:oR:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': date = optarg; break;
+		case 'g': regions = optarg; break;
+		case 's': services = optarg; break;
+		case 'i': investor = optarg; break;
+		case 'o': outside = 1; break;
+		case 'R': dir = optarg; break;
+		case 'j': json = 1; break;
+		case 'h':
+			printf("usage: kaifang matrix --date YYYY-MM-DD [--regions pilot-20|ID,...]\n"
+			       "                      [--services ID,...] [--investor CLASS] "
+			       "[--outside-zones] [--rulebook DIR] [--json]\n\n"
+			       "Maximum foreign share for each place x service on a date. A group\n"
+			       "(pilot-20) expands to its members. Cells: a cap in percent, 100 (no cap),\n"
+			       "closed, prohib, or depends (the answer depends on a zone); * marks an\n"
+			       "uncertain answer.\n");
+			return 0;
+		default:
+			fprintf(stderr, "usage: kaifang matrix --date YYYY-MM-DD [--regions ...] "
+					"[--services ...] [--json]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		kf_cli_err("matrix: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!date)
+		date = kf_date_format(kf_date_today(), today, sizeof today);
+	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
+	if (!rb)
+		return code;
+	nr = parse_places(rb, regions, reg, 512);
+	if (nr < 0) {
+		kf_rulebook_free(rb);
+		return EXIT_USAGE;
+	}
+	snprintf(buf, sizeof buf, "%s", services);
+	for (tok = strtok_r(buf, ",", &save); tok && ns < 64; tok = strtok_r(NULL, ",", &save)) {
+		svc[ns] = kf_rulebook_find_service(rb, tok, "services", &e);
+		if (svc[ns] < 0) {
+			kf_cli_err("--services: %s", e.message);
+			kf_rulebook_free(rb);
+			return EXIT_USAGE;
+		}
+		ns++;
+	}
+	{
+		kf_question q;
+		if (kf_question_parse(rb, kf_rulebook_service(rb, svc[0])->id,
+				      kf_rulebook_region(rb, reg[0])->id, date, investor, NULL, outside,
+				      &q, &e) != KF_OK) {
+			kf_cli_err("--%s: %s", e.field, e.message);
+			kf_rulebook_free(rb);
+			return EXIT_USAGE;
+		}
+		if (json)
+			printf("{\"date\":\"%s\",\"rulebook\":{\"id\":\"%s\",\"sha256\":\"%s\"},\"services\":[",
+			       date, kf_rulebook_id(rb), kf_rulebook_sha256(rb));
+		else {
+			printf("%-22s", "place");
+			for (j = 0; j < ns; j++)
+				printf(" %-14.14s", kf_rulebook_service(rb, svc[j])->n_aliases
+							    ? kf_rulebook_service(rb, svc[j])->aliases[0]
+							    : kf_rulebook_service(rb, svc[j])->id);
+			printf("\n");
+		}
+		if (json) {
+			for (j = 0; j < ns; j++) {
+				printf("%s", j ? "," : "");
+				json_str(stdout, kf_rulebook_service(rb, svc[j])->id);
+			}
+			printf("],\"rows\":[");
+		}
+		for (i = 0; i < nr; i++) {
+			const kf_region_info *r = kf_rulebook_region(rb, reg[i]);
+			if (json) {
+				printf("%s{\"region\":", i ? "," : "");
+				json_str(stdout, r->id);
+				printf(",\"name\":");
+				json_str(stdout, r->name.en);
+				printf(",\"name_zh\":");
+				json_str(stdout, r->name.zh);
+				printf(",\"cells\":[");
+			} else {
+				char label[64];
+				snprintf(label, sizeof label, "%s %s", r->name.en, r->id);
+				printf("%-22.22s", label);
+			}
+			for (j = 0; j < ns; j++) {
+				kf_verdict v;
+				q.service = svc[j];
+				q.region = reg[i];
+				kf_decide_verdict(rb, &q, &v, NULL);
+				if (json) {
+					printf("%s{\"service\":", j ? "," : "");
+					json_str(stdout, kf_rulebook_service(rb, svc[j])->id);
+					printf(",\"outcome\":\"%s\",\"max_foreign_share\":", kf_outcome_name(v.outcome));
+					if (v.outcome == KF_PROHIBITED || v.outcome == KF_CLOSED)
+						printf("0");
+					else if (v.outcome == KF_INDETERMINATE || !v.has_cap)
+						printf("null");
+					else
+						printf("%s", kf_share_format(v.cap, s, sizeof s));
+					printf(",\"certainty\":\"%s\"}", v.uncertain ? "uncertain" : "confirmed");
+				} else {
+					char cell[32];
+					if (v.outcome == KF_PROHIBITED)
+						snprintf(cell, sizeof cell, "prohib");
+					else if (v.outcome == KF_CLOSED)
+						snprintf(cell, sizeof cell, "closed");
+					else if (v.outcome == KF_INDETERMINATE)
+						snprintf(cell, sizeof cell, "depends");
+					else if (!v.has_cap)
+						snprintf(cell, sizeof cell, "100");
+					else
+						snprintf(cell, sizeof cell, "%s%s",
+							 v.cap_op == KF_CAP_LT ? "<" : "",
+							 kf_share_format(v.cap, s, sizeof s));
+					if (v.uncertain)
+						strncat(cell, "*", sizeof cell - strlen(cell) - 1);
+					printf(" %-14s", cell);
+				}
+			}
+			printf(json ? "]}" : "\n");
+		}
+		if (json)
+			printf("]}\n");
+		else
+			printf("Cells: maximum foreign share in percent (100 = no cap); closed = not "
+			       "opened; prohib = prohibited;\ndepends = the answer depends on a zone "
+			       "inside the place; * = uncertain.\nRulebook %s sha256 %.16s…\n",
+			       kf_rulebook_id(rb), kf_rulebook_sha256(rb));
+	}
+	kf_rulebook_free(rb);
+	return 0;
+}
+
+/* ---- dispatch ------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kaifang COMMAND [OPTIONS]\n"
+		"\n"
+		"Market-access rules for foreign investment in China's telecommunications.\n"
+		"\n"
+		"commands:\n"
+		"  decide    decide one question (service, place, date, investor, share)\n"
+		"  explain   decide, and show every measure considered and why\n"
+		"  check     validate and lint a rulebook, run its golden cases\n"
+		"  list      list services, regions, measures, documents or investors\n"
+		"  matrix    maximum foreign share for places x services on a date\n"
+		"\n"
+		"Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n");
+}
+
+static int decide_cmd(int argc, char **argv) { return kf_cli_decide(argc, argv, 0); }
+static int explain_cmd(int argc, char **argv) { return kf_cli_decide(argc, argv, 1); }
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+} commands[] = {
+	{"decide", decide_cmd},
+	{"explain", explain_cmd},
+	{"check", kf_cli_check},
+	{"list", kf_cli_list},
+	{"matrix", kf_cli_matrix},
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("kaifang %s\n", KAIFANG_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	kf_cli_err("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
