@@ -228,10 +228,12 @@ static void json_body(kf_buf *b, const kf_decision *d)
 			kf__json_key(b, &f2, "why");
 			kf__json_str(b, d->trace[i].why);
 			kf__json_key(b, &f2, "valid");
-			kf__buf_printf(b, "\"%s/", kf_date_format(m->effective_from, ds, sizeof ds));
-			kf__buf_printf(b, "%s\"", m->effective_until == KF_DATE_MAX
-							  ? ""
-							  : kf_date_format(m->effective_until, ds, sizeof ds));
+			kf__buf_printf(b, "\"%s/",
+				       kf_date_format(m->effective_from, ds, sizeof ds));
+			kf__buf_printf(b, "%s\"",
+				       m->effective_until == KF_DATE_MAX
+					   ? ""
+					   : kf_date_format(m->effective_until, ds, sizeof ds));
 			kf__buf_puts(b, "}");
 		}
 		kf__buf_puts(b, "]");
@@ -287,9 +289,9 @@ char *kf_decision_text(const kf_decision *d)
 
 	kf__buf_init(&b, 0);
 	kf__buf_printf(&b, "%s\n", outcome_label(d->v.outcome));
-	kf__buf_printf(&b, "  %s %s in %s %s (%s) on %s, investor %s",
-		       sv->id, sv->name.en, rg->name.en, rg->name.zh, rg->id,
-		       kf_date_format(q->date, ds, sizeof ds), inv >= 0 ? rb->inv[inv].id : "?");
+	kf__buf_printf(&b, "  %s %s in %s %s (%s) on %s, investor %s", sv->id, sv->name.en,
+		       rg->name.en, rg->name.zh, rg->id, kf_date_format(q->date, ds, sizeof ds),
+		       inv >= 0 ? rb->inv[inv].id : "?");
 	if (q->has_share)
 		kf__buf_printf(&b, ", foreign share %s%%", kf_share_format(q->share, s, sizeof s));
 	if (q->outside_zones)
@@ -310,15 +312,17 @@ char *kf_decision_text(const kf_decision *d)
 		kf__buf_puts(&b, "Answers by place:\n");
 		for (i = 0; i < d->nsc; i++) {
 			const kf_verdict *v = &d->sc[i].v;
-			kf__buf_printf(&b, "  %-32s %s, max ", d->sc[i].zone < 0 ? "outside every sub-zone:"
-								      : rb->reg[d->sc[i].zone].id,
+			kf__buf_printf(&b, "  %-32s %s, max ",
+				       d->sc[i].zone < 0 ? "outside every sub-zone:"
+							 : rb->reg[d->sc[i].zone].id,
 				       kf_outcome_name(v->outcome));
 			text_cap(&b, v);
 			if (v->n_binding) {
 				int j;
 				kf__buf_puts(&b, " [");
 				for (j = 0; j < v->n_binding; j++)
-					kf__buf_printf(&b, "%s%s", j ? ", " : "", rb->mea[v->binding[j]].id);
+					kf__buf_printf(&b, "%s%s", j ? ", " : "",
+						       rb->mea[v->binding[j]].id);
 				kf__buf_puts(&b, "]");
 			}
 			kf__buf_puts(&b, "\n");
@@ -374,10 +378,14 @@ char *kf_decision_text(const kf_decision *d)
 				const kf_trace *t = &d->trace[i];
 				if ((pass == 0) != (t->matched != 0))
 					continue;
-				kf__buf_printf(&b, "  %s %-34s %s\n", t->matched == 1 ? "+" : t->matched ? "~" : "-",
+				kf__buf_printf(&b, "  %s %-34s %s\n",
+					       t->matched == 1 ? "+"
+					       : t->matched    ? "~"
+							       : "-",
 					       rb->mea[t->measure].id, t->why);
 			}
 	}
-	kf__buf_printf(&b, "\nRulebook: %s, edition %s, sha256 %s\n", rb->id, rb->edition, rb->sha256);
+	kf__buf_printf(&b, "\nRulebook: %s, edition %s, sha256 %s\n", rb->id, rb->edition,
+		       rb->sha256);
 	return kf__buf_steal(&b);
 }

@@ -107,7 +107,7 @@ void kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval
 		if (e->by[i] >= 0)
 			continue;
 		binds = prohibited ? mi->effect == KF_EFFECT_PROHIBITED
-		      : closed	   ? mi->effect == KF_EFFECT_CLOSED
+			: closed   ? mi->effect == KF_EFFECT_CLOSED
 				   : mi->effect == KF_EFFECT_CAP;
 		if (binds) {
 			if (v->n_binding < KF_VERDICT_MAX)
@@ -208,9 +208,11 @@ static void check_question(const kf_rulebook *rb, const kf_question *q, kf_error
 {
 	*st = KF_OK;
 	if (q->service < 0 || q->service >= rb->nsvc)
-		kf__error_set(err, *st = KF_ERR_INVALID, NULL, 0, 0, "service", "service index out of range");
+		kf__error_set(err, *st = KF_ERR_INVALID, NULL, 0, 0, "service",
+			      "service index out of range");
 	else if (q->region < 0 || q->region >= rb->nreg)
-		kf__error_set(err, *st = KF_ERR_INVALID, NULL, 0, 0, "region", "region index out of range");
+		kf__error_set(err, *st = KF_ERR_INVALID, NULL, 0, 0, "region",
+			      "region index out of range");
 	else if (q->investor >= rb->ninv || (q->investor < 0 && rb->foreign < 0))
 		kf__error_set(err, *st = KF_ERR_INVALID, NULL, 0, 0, "investor",
 			      "investor class index out of range");
@@ -297,8 +299,9 @@ kf_status kf_question_parse(const kf_rulebook *rb, const char *service, const ch
 	q->investor = -1;
 	q->outside_zones = outside_zones ? 1 : 0;
 	if (!service || !*service) {
-		kf__error_set(err, KF_ERR_NOTFOUND, NULL, 0, 0, "service",
-			      "missing service; expected a catalogue code or alias such as B13 or ip-vpn");
+		kf__error_set(
+		    err, KF_ERR_NOTFOUND, NULL, 0, 0, "service",
+		    "missing service; expected a catalogue code or alias such as B13 or ip-vpn");
 		return KF_ERR_NOTFOUND;
 	}
 	q->service = kf_rulebook_find_service(rb, service, "service", err);
@@ -313,7 +316,8 @@ kf_status kf_question_parse(const kf_rulebook *rb, const char *service, const ch
 	if (q->region < 0)
 		return KF_ERR_NOTFOUND;
 	if (!date || !*date) {
-		kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, "date", "missing date; expected YYYY-MM-DD");
+		kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, "date",
+			      "missing date; expected YYYY-MM-DD");
 		return KF_ERR_PARSE;
 	}
 	st = kf_date_parse(date, &q->date, err);
@@ -452,11 +456,12 @@ static void find_alternatives(kf_decision *d)
 		q2 = d->q;
 		q2.date = rb->dates[i];
 		if (kf_decide_verdict(rb, &q2, &v2, NULL) == KF_OK && v2.outcome == KF_PERMITTED) {
-			const char *val =
-				kf__arena_strdup(&d->arena, kf_date_format(rb->dates[i], ds, sizeof ds));
-			add_alt(d, "date", val,
-				fmt(d, "permitted from %s%s", val, v2.uncertain ? " (uncertain)" : ""),
-				v2.uncertain);
+			const char *val = kf__arena_strdup(
+			    &d->arena, kf_date_format(rb->dates[i], ds, sizeof ds));
+			add_alt(
+			    d, "date", val,
+			    fmt(d, "permitted from %s%s", val, v2.uncertain ? " (uncertain)" : ""),
+			    v2.uncertain);
 			break;
 		}
 	}
@@ -468,8 +473,9 @@ static void find_alternatives(kf_decision *d)
 		q2.investor = i;
 		if (kf_decide_verdict(rb, &q2, &v2, NULL) == KF_OK && v2.outcome == KF_PERMITTED)
 			add_alt(d, "investor", rb->inv[i].id,
-				fmt(d, "permitted for an investor of class %s (%s)%s", rb->inv[i].id,
-				    rb->inv[i].name.en, v2.uncertain ? " (uncertain)" : ""),
+				fmt(d, "permitted for an investor of class %s (%s)%s",
+				    rb->inv[i].id, rb->inv[i].name.en,
+				    v2.uncertain ? " (uncertain)" : ""),
 				v2.uncertain);
 	}
 	/* another place: first zones inside the asked place, then the same province,
@@ -480,8 +486,10 @@ static void find_alternatives(kf_decision *d)
 		for (i = 0; i < rb->nreg && found < 5; i++) {
 			const kf_region_info *r = &rb->reg[i];
 			int inside = kf__bit(rb->reg_anc + (size_t)i * (size_t)rb->rw, d->q.region);
-			int same = prov >= 0 && kf__bit(rb->reg_anc + (size_t)i * (size_t)rb->rw, prov);
-			if (i == d->q.region || !strcmp(r->kind, "group") || !strcmp(r->kind, "country"))
+			int same =
+			    prov >= 0 && kf__bit(rb->reg_anc + (size_t)i * (size_t)rb->rw, prov);
+			if (i == d->q.region || !strcmp(r->kind, "group") ||
+			    !strcmp(r->kind, "country"))
 				continue;
 			if ((pass == 0 && !inside) || (pass == 1 && (inside || !same)) ||
 			    (pass == 2 && (inside || same)))
@@ -494,10 +502,11 @@ static void find_alternatives(kf_decision *d)
 			q2 = d->q;
 			q2.region = i;
 			q2.outside_zones = 1;
-			if (kf_decide_verdict(rb, &q2, &v2, NULL) == KF_OK && v2.outcome == KF_PERMITTED) {
+			if (kf_decide_verdict(rb, &q2, &v2, NULL) == KF_OK &&
+			    v2.outcome == KF_PERMITTED) {
 				add_alt(d, "region", r->id,
-					fmt(d, "permitted if registered in %s (%s)%s", r->name.en, r->id,
-					    v2.uncertain ? " (uncertain)" : ""),
+					fmt(d, "permitted if registered in %s (%s)%s", r->name.en,
+					    r->id, v2.uncertain ? " (uncertain)" : ""),
 					v2.uncertain);
 				found++;
 			}
@@ -539,15 +548,17 @@ static void build_trace(kf_decision *d, const kf_eval *e)
 		if (!in_scope)
 			t->why = "service not within its services";
 		else if (excluded >= 0)
-			t->why = fmt(d, "service excluded (exclude_services: %s)", rb->svc[excluded].id);
+			t->why =
+			    fmt(d, "service excluded (exclude_services: %s)", rb->svc[excluded].id);
 		else if (!kf__in_force(mi, q->date))
 			t->why = fmt(d, "not in force on the date (valid %s to %s)",
 				     kf_date_format(mi->effective_from, a, sizeof a),
 				     mi->effective_until == KF_DATE_MAX
-					     ? "open"
-					     : kf_date_format(mi->effective_until, b, sizeof b));
+					 ? "open"
+					 : kf_date_format(mi->effective_until, b, sizeof b));
 		else if (!(rb->mea_inv[i] & (inv >= 0 ? (uint32_t)1 << inv : 0)))
-			t->why = fmt(d, "investor class %s not covered", inv >= 0 ? rb->inv[inv].id : "?");
+			t->why = fmt(d, "investor class %s not covered",
+				     inv >= 0 ? rb->inv[inv].id : "?");
 		else if (!kf__bit(rb->mea_cover + (size_t)i * rw, q->region)) {
 			int k, partly = 0;
 			const uint64_t *desc = rb->reg_desc + (size_t)q->region * rw;
@@ -556,17 +567,24 @@ static void build_trace(kf_decision *d, const kf_eval *e)
 				partly |= (desc[k] & cov[k]) != 0;
 			if (partly && !q->outside_zones) {
 				t->matched = 2;
-				t->why = fmt(d, "%s; its regions lie partly inside %s, so it may apply in a zone",
+				t->why = fmt(d,
+					     "%s; its regions lie partly inside %s, so it may "
+					     "apply in a zone",
 					     effect_name(mi->effect), rb->reg[q->region].id);
 			} else if (partly)
-				t->why = fmt(d, "its regions lie inside %s only in sub-zones, and the address is "
-					     "outside every sub-zone", rb->reg[q->region].id);
+				t->why = fmt(d,
+					     "its regions lie inside %s only in sub-zones, and the "
+					     "address is "
+					     "outside every sub-zone",
+					     rb->reg[q->region].id);
 			else
-				t->why = fmt(d, "its regions do not contain %s", rb->reg[q->region].id);
+				t->why =
+				    fmt(d, "its regions do not contain %s", rb->reg[q->region].id);
 		} else {
 			t->matched = 1;
 			if (e->by[matched_at] >= 0)
-				t->why = fmt(d, "matched; set aside by %s", rb->mea[e->by[matched_at]].id);
+				t->why = fmt(d, "matched; set aside by %s",
+					     rb->mea[e->by[matched_at]].id);
 			else if (mi->effect == KF_EFFECT_OPEN) {
 				int any = 0;
 				for (j = 0; j < e->n; j++)
@@ -581,9 +599,11 @@ static void build_trace(kf_decision *d, const kf_eval *e)
 				for (j = 0; j < d->outside->v.n_binding; j++)
 					if (d->outside->v.binding[j] == i)
 						binds = 1;
-				t->why = binds ? fmt(d, "matched; binds (%s)", effect_name(mi->effect))
-					       : fmt(d, "matched; %s, but a stronger restriction decides",
-						     effect_name(mi->effect));
+				t->why =
+				    binds
+					? fmt(d, "matched; binds (%s)", effect_name(mi->effect))
+					: fmt(d, "matched; %s, but a stronger restriction decides",
+					      effect_name(mi->effect));
 			}
 		}
 	}
@@ -610,8 +630,9 @@ static void collect_conditions(kf_decision *d, const kf_eval *e)
 			if (mi->has_when_share) {
 				int meets;
 				if (d->q.has_share) {
-					meets = mi->when_op == KF_CAP_LT ? d->q.share < mi->when_share
-									 : d->q.share <= mi->when_share;
+					meets = mi->when_op == KF_CAP_LT
+						    ? d->q.share < mi->when_share
+						    : d->q.share <= mi->when_share;
 					if (!meets)
 						continue;
 				} else
@@ -642,8 +663,8 @@ static void collect_conditions(kf_decision *d, const kf_eval *e)
 	}
 }
 
-kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
-		    kf_decision **out, kf_error *err)
+kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags, kf_decision **out,
+		    kf_error *err)
 {
 	kf_status st;
 	kf_decision *d;
@@ -687,13 +708,15 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 					const kf_measure_info *o = &rb->mea[ze->by[j]];
 					cite(d, ze->by[j]);
 					if (o->uncertain)
-						add_reason(d, fmt(d, "%s: %s", o->id, o->uncertain_reason));
+						add_reason(d, fmt(d, "%s: %s", o->id,
+								  o->uncertain_reason));
 				}
 		}
 		kf__xfree(ze);
 	}
 	if (d->v.uncertain && !d->nreasons)
-		add_reason(d, "a measure deciding the answer in some zone is uncertain or announced");
+		add_reason(d,
+			   "a measure deciding the answer in some zone is uncertain or announced");
 	if (flags & KF_DECIDE_ALTERNATIVES)
 		find_alternatives(d);
 	if (flags & KF_DECIDE_TRACE)

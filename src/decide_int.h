@@ -13,10 +13,10 @@
 /* The result of evaluating the measures at one place (the asked place, or a
  * zone inside it): [S-1] matching, [S-2] setting aside, [S-3] binding. */
 typedef struct kf_eval {
-	int n;                 /* matched measures */
-	int m[KF_MAXMATCH];    /* their indexes, rulebook order */
-	int by[KF_MAXMATCH];   /* -1, or the first matching measure that sets m[i] aside */
-	kf_verdict v;          /* outcome, cap, certainty, binding */
+	int n;               /* matched measures */
+	int m[KF_MAXMATCH];  /* their indexes, rulebook order */
+	int by[KF_MAXMATCH]; /* -1, or the first matching measure that sets m[i] aside */
+	kf_verdict v;        /* outcome, cap, certainty, binding */
 } kf_eval;
 
 /* One scenario of an answer that depends on the zone: the zone (or -1 for
@@ -36,8 +36,8 @@ typedef struct kf_alt {
 /* Trace line of one measure (explain). */
 typedef struct kf_trace {
 	int measure;
-	int matched;       /* 1 matched at the asked place, 2 matched only inside a zone */
-	const char *why;   /* for people */
+	int matched;     /* 1 matched at the asked place, 2 matched only inside a zone */
+	const char *why; /* for people */
 } kf_trace;
 
 typedef struct kf_cond_out {
@@ -50,14 +50,20 @@ struct kf_decision {
 	const kf_rulebook *rb;
 	kf_question q;
 	unsigned flags;
-	kf_verdict v;          /* the answer */
-	kf_eval *outside;      /* evaluation at the asked place (sure measures only) */
-	kf_scenario *sc; int nsc;   /* scenario 0 is "outside"; then each zone */
-	kf_cond_out *cond; int ncond;
-	int *cite; int ncite;  /* measures cited */
-	kf_alt *alt; int nalt;
-	kf_trace *trace; int ntrace;
-	const char **reasons; int nreasons; /* why uncertain */
+	kf_verdict v;     /* the answer */
+	kf_eval *outside; /* evaluation at the asked place (sure measures only) */
+	kf_scenario *sc;
+	int nsc; /* scenario 0 is "outside"; then each zone */
+	kf_cond_out *cond;
+	int ncond;
+	int *cite;
+	int ncite; /* measures cited */
+	kf_alt *alt;
+	int nalt;
+	kf_trace *trace;
+	int ntrace;
+	const char **reasons;
+	int nreasons; /* why uncertain */
 	kf_arena arena;
 };
 

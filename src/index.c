@@ -62,7 +62,8 @@ kf_status kf__rulebook_compile(kf_rulebook *rb)
 	for (r = 0; r < rb->nreg; r++)
 		for (k = 0; k < rb->nreg; k++)
 			if (kf__bit(rb->reg_anc + (size_t)k * rw, r))
-				rb->reg_desc[(size_t)r * rw + (size_t)(k >> 6)] |= (uint64_t)1 << (k & 63);
+				rb->reg_desc[(size_t)r * rw + (size_t)(k >> 6)] |= (uint64_t)1
+										   << (k & 63);
 
 	for (i = 0; i < rb->nmea; i++) {
 		const kf_measure_info *m = &rb->mea[i];

@@ -63,15 +63,15 @@ typedef struct vec {
 typedef struct loader {
 	kf_rulebook *rb;
 	const char *dir;
-	const char *file;   /* current file, relative path (arena) */
-	kf_buf errors;      /* every error, one per line */
+	const char *file; /* current file, relative path (arena) */
+	kf_buf errors;    /* every error, one per line */
 	kf_buf warnings;
-	kf_error first;     /* the first error */
+	kf_error first; /* the first error */
 	int nerr;
 	int nomem;
-	int parse_failed;   /* a file was not well-formed YAML */
+	int parse_failed; /* a file was not well-formed YAML */
 	struct fy_diag *diag;
-	kf_buf diagtext;    /* libfyaml diagnostics of the current parse */
+	kf_buf diagtext; /* libfyaml diagnostics of the current parse */
 	vec svc, rsvc, reg, rreg, inv, rinv, doc, mea, rmea;
 	EVP_MD_CTX *sha;
 } loader;
@@ -114,7 +114,7 @@ static void add_error(loader *L, const char *file, int line, int col, const char
 }
 
 static void add_warning(loader *L, const char *file, int line, int col, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 static void add_warning(loader *L, const char *file, int line, int col, const char *fmt, ...)
 {
 	char msg[512];
@@ -151,7 +151,7 @@ static void node_mark(struct fy_node *n, int *line, int *col)
 }
 
 static void node_error(loader *L, struct fy_node *n, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void node_error(loader *L, struct fy_node *n, const char *field, const char *fmt, ...)
 {
 	char msg[512];
@@ -291,7 +291,8 @@ static int parse_certainty(loader *L, struct fy_node *n, int *uncertain)
 	else if (!strcmp(s, "uncertain"))
 		*uncertain = 1;
 	else {
-		node_error(L, n, "certainty", "certainty '%s' is not 'confirmed' or 'uncertain'", s);
+		node_error(L, n, "certainty", "certainty '%s' is not 'confirmed' or 'uncertain'",
+			   s);
 		return -1;
 	}
 	return 0;
@@ -346,7 +347,8 @@ static void unknown_key(loader *L, struct fy_node *kn, const char *k, const char
 	const char *const *p;
 	list[0] = '\0';
 	for (p = keys; *p && off < sizeof list - 40; p++)
-		off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", p == keys ? "" : ", ", *p);
+		off += (size_t)snprintf(list + off, sizeof list - off, "%s%s",
+					p == keys ? "" : ", ", *p);
 	if (near)
 		node_error(L, kn, k, "unknown key '%s' in %s; did you mean '%s'?", k, what, near);
 	else
@@ -365,8 +367,7 @@ static int valid_id(const char *s)
 }
 
 /* Checks the id key of an entry; returns the id or NULL. */
-static const char *entry_id(loader *L, struct fy_node *entry, struct fy_node *idn,
-			    const char *what)
+static const char *entry_id(loader *L, struct fy_node *entry, struct fy_node *idn, const char *what)
 {
 	const char *id;
 	if (!idn) {
@@ -377,7 +378,8 @@ static const char *entry_id(loader *L, struct fy_node *entry, struct fy_node *id
 	if (!id)
 		return NULL;
 	if (!valid_id(id)) {
-		node_error(L, idn, "id", "%s id '%s' must match [A-Za-z0-9][A-Za-z0-9._-]*", what, id);
+		node_error(L, idn, "id", "%s id '%s' must match [A-Za-z0-9][A-Za-z0-9._-]*", what,
+			   id);
 		return NULL;
 	}
 	return id;
@@ -385,8 +387,8 @@ static const char *entry_id(loader *L, struct fy_node *entry, struct fy_node *id
 
 /* --- one entry of each kind -------------------------------------------- */
 
-static const char *const service_keys[] = {"id", "parent", "name", "aliases", "certainty",
-					   "note", NULL};
+static const char *const service_keys[] = {"id",        "parent", "name", "aliases",
+					   "certainty", "note",   NULL};
 
 static void load_service(loader *L, struct fy_node *e)
 {
@@ -437,11 +439,11 @@ static void load_service(loader *L, struct fy_node *e)
 	parse_text2(L, namen ? namen : e, "name", &s->name);
 }
 
-static const char *const region_keys[] = {"id", "kind", "name", "aliases", "parents", "from",
-					  "until", "certainty", "note", NULL};
-static const char *const region_kinds[] = {"country", "province", "municipality",
-					   "autonomous-region", "sar", "city", "district",
-					   "zone", "group", NULL};
+static const char *const region_keys[] = {"id",   "kind",  "name",      "aliases", "parents",
+					  "from", "until", "certainty", "note",    NULL};
+static const char *const region_kinds[] = {
+    "country", "province", "municipality", "autonomous-region", "sar", "city", "district", "zone",
+    "group",   NULL};
 
 static void load_region(loader *L, struct fy_node *e)
 {
@@ -451,7 +453,8 @@ static void load_region(loader *L, struct fy_node *e)
 	kf_region_info *g;
 	raw_region *r;
 	if (fy_node_get_type(e) != FYNT_MAPPING) {
-		node_error(L, e, "regions", "a region must be a mapping with id, kind, name, parents");
+		node_error(L, e, "regions",
+			   "a region must be a mapping with id, kind, name, parents");
 		return;
 	}
 	g = vec_push(L, &L->reg);
@@ -506,10 +509,11 @@ static void load_region(loader *L, struct fy_node *e)
 			if (!strcmp(*kp, v))
 				break;
 		if (v && !*kp)
-			node_error(L, kindn, "kind",
-				   "region kind '%s' is not one of country, province, municipality, "
-				   "autonomous-region, sar, city, district, zone, group",
-				   v);
+			node_error(
+			    L, kindn, "kind",
+			    "region kind '%s' is not one of country, province, municipality, "
+			    "autonomous-region, sar, city, district, zone, group",
+			    v);
 		g->kind = v && *kp ? *kp : "";
 	}
 	parse_text2(L, namen ? namen : e, "name", &g->name);
@@ -528,7 +532,8 @@ static void load_investor(loader *L, struct fy_node *e)
 	raw_investor *r;
 	int has_foreign = 0;
 	if (fy_node_get_type(e) != FYNT_MAPPING) {
-		node_error(L, e, "investors", "an investor class must be a mapping with id, name, foreign");
+		node_error(L, e, "investors",
+			   "an investor class must be a mapping with id, name, foreign");
 		return;
 	}
 	v = vec_push(L, &L->inv);
@@ -557,7 +562,8 @@ static void load_investor(loader *L, struct fy_node *e)
 			else if (s && !strcmp(s, "false"))
 				v->foreign = 0;
 			else if (s)
-				node_error(L, vn, k, "'foreign' must be true or false, not '%s'", s);
+				node_error(L, vn, k, "'foreign' must be true or false, not '%s'",
+					   s);
 		} else
 			unknown_key(L, kn, k, "an investor class", investor_keys);
 	}
@@ -565,13 +571,14 @@ static void load_investor(loader *L, struct fy_node *e)
 	if (!v->id)
 		v->id = "";
 	if (!has_foreign)
-		node_error(L, e, "foreign", "investor class '%s' without 'foreign: true|false'", v->id);
+		node_error(L, e, "foreign", "investor class '%s' without 'foreign: true|false'",
+			   v->id);
 	parse_text2(L, namen ? namen : e, "name", &v->name);
 }
 
-static const char *const document_keys[] = {"id", "title", "issuer", "number", "issued",
-					    "effective", "url", "sources", "certainty", "note",
-					    NULL};
+static const char *const document_keys[] = {"id",        "title",     "issuer", "number",
+					    "issued",    "effective", "url",    "sources",
+					    "certainty", "note",      NULL};
 
 static void load_document(loader *L, struct fy_node *e)
 {
@@ -580,7 +587,8 @@ static void load_document(loader *L, struct fy_node *e)
 	struct fy_node *idn = NULL, *titlen = NULL;
 	kf_document_info *d;
 	if (fy_node_get_type(e) != FYNT_MAPPING) {
-		node_error(L, e, "documents", "a document must be a mapping with id, title, issuer");
+		node_error(L, e, "documents",
+			   "a document must be a mapping with id, title, issuer");
 		return;
 	}
 	d = vec_push(L, &L->doc);
@@ -630,12 +638,15 @@ static void load_document(loader *L, struct fy_node *e)
 		node_error(L, e, "issuer", "document '%s' without 'issuer'", d->id);
 }
 
-static const char *const measure_keys[] = {
-	"id", "document", "article", "summary", "effective_from", "effective_until", "status",
-	"certainty", "uncertain_reason", "pending", "services", "exclude_services", "regions",
-	"investors", "effect", "cap", "when_share", "overrides", "conditions", "sources", NULL};
-static const char *const condition_types[] = {"territory", "licensing", "registered-capital",
-					      "time-limit", "procedure", "note", NULL};
+static const char *const measure_keys[] = {"id",         "document",       "article",
+					   "summary",    "effective_from", "effective_until",
+					   "status",     "certainty",      "uncertain_reason",
+					   "pending",    "services",       "exclude_services",
+					   "regions",    "investors",      "effect",
+					   "cap",        "when_share",     "overrides",
+					   "conditions", "sources",        NULL};
+static const char *const condition_types[] = {
+    "territory", "licensing", "registered-capital", "time-limit", "procedure", "note", NULL};
 
 /* {op, value} for cap and when_share */
 static int parse_bound(loader *L, struct fy_node *n, const char *key, kf_capop *op, kf_share *v)
@@ -644,7 +655,8 @@ static int parse_bound(loader *L, struct fy_node *n, const char *key, kf_capop *
 	void *it = NULL;
 	int has_op = 0, has_v = 0;
 	if (!n || fy_node_get_type(n) != FYNT_MAPPING) {
-		node_error(L, n, key, "'%s' must be a mapping {op: \"<=\" or \"<\", value: \"50\"}", key);
+		node_error(L, n, key, "'%s' must be a mapping {op: \"<=\" or \"<\", value: \"50\"}",
+			   key);
 		return -1;
 	}
 	while ((p = fy_node_mapping_iterate(n, &it))) {
@@ -662,14 +674,16 @@ static int parse_bound(loader *L, struct fy_node *n, const char *key, kf_capop *
 			else if (!strcmp(s, "<"))
 				*op = KF_CAP_LT;
 			else
-				node_error(L, vn, key, "'%s.op' is '%s'; expected \"<=\" or \"<\"", key, s);
+				node_error(L, vn, key, "'%s.op' is '%s'; expected \"<=\" or \"<\"",
+					   key, s);
 		} else if (!strcmp(k, "value")) {
 			kf_error e;
 			has_v = 1;
 			if (kf_share_parse(s, v, &e) != KF_OK)
 				node_error(L, vn, key, "'%s.value': %s", key, e.message);
 		} else
-			node_error(L, kn, key, "unknown key '%s' in '%s'; expected 'op' or 'value'", k, key);
+			node_error(L, kn, key, "unknown key '%s' in '%s'; expected 'op' or 'value'",
+				   k, key);
 	}
 	if (!has_op || !has_v) {
 		node_error(L, n, key, "'%s' needs both 'op' and 'value'", key);
@@ -696,7 +710,8 @@ static void parse_conditions(loader *L, struct fy_node *n, kf_measure_info *m)
 		void *it = NULL;
 		const char *type = NULL, *text = NULL;
 		if (fy_node_get_type(e) != FYNT_MAPPING) {
-			node_error(L, e, "conditions", "a condition must be a mapping {type, text}");
+			node_error(L, e, "conditions",
+				   "a condition must be a mapping {type, text}");
 			continue;
 		}
 		while ((p = fy_node_mapping_iterate(e, &it))) {
@@ -711,21 +726,26 @@ static void parse_conditions(loader *L, struct fy_node *n, kf_measure_info *m)
 					if (!strcmp(*tp, type))
 						break;
 				if (type && !*tp) {
-					node_error(L, vn, "conditions",
-						   "condition type '%s' is not one of territory, licensing, "
-						   "registered-capital, time-limit, procedure, note",
-						   type);
+					node_error(
+					    L, vn, "conditions",
+					    "condition type '%s' is not one of territory, "
+					    "licensing, "
+					    "registered-capital, time-limit, procedure, note",
+					    type);
 					type = NULL;
 				}
 			} else if (!strcmp(k, "text"))
 				text = scalar(L, vn, k);
 			else
-				node_error(L, kn, "conditions",
-					   "unknown key '%s' in a condition; expected 'type' or 'text'", k);
+				node_error(
+				    L, kn, "conditions",
+				    "unknown key '%s' in a condition; expected 'type' or 'text'",
+				    k);
 		}
 		if (!type || !text || !*text) {
 			if (type || text)
-				node_error(L, e, "conditions", "a condition needs 'type' and 'text'");
+				node_error(L, e, "conditions",
+					   "a condition needs 'type' and 'text'");
 			continue;
 		}
 		c[m->n_conditions].type = type;
@@ -744,7 +764,8 @@ static void load_measure(loader *L, struct fy_node *e)
 	raw_measure *r;
 	int has_from = 0, has_status = 0, has_cert = 0, has_effect = 0;
 	if (fy_node_get_type(e) != FYNT_MAPPING) {
-		node_error(L, e, "measures", "a measure must be a mapping (docs/rulebook.md 'measures')");
+		node_error(L, e, "measures",
+			   "a measure must be a mapping (docs/rulebook.md 'measures')");
 		return;
 	}
 	m = vec_push(L, &L->mea);
@@ -801,7 +822,8 @@ static void load_measure(loader *L, struct fy_node *e)
 			else if (!strcmp(s, "repealed"))
 				m->status = KF_REPEALED;
 			else
-				node_error(L, vn, k, "status '%s' is not in-force, announced or repealed", s);
+				node_error(L, vn, k,
+					   "status '%s' is not in-force, announced or repealed", s);
 		} else if (!strcmp(k, "certainty")) {
 			has_cert = 1;
 			parse_certainty(L, vn, &m->uncertain);
@@ -832,8 +854,10 @@ static void load_measure(loader *L, struct fy_node *e)
 			else if (!strcmp(s, "condition"))
 				m->effect = KF_EFFECT_CONDITION;
 			else {
-				node_error(L, vn, k,
-					   "effect '%s' is not prohibited, closed, cap, open or condition", s);
+				node_error(
+				    L, vn, k,
+				    "effect '%s' is not prohibited, closed, cap, open or condition",
+				    s);
 				r->effect_text = NULL;
 			}
 		} else if (!strcmp(k, "cap"))
@@ -850,10 +874,10 @@ static void load_measure(loader *L, struct fy_node *e)
 	m->id = entry_id(L, e, idn, "measure");
 	if (!m->id)
 		m->id = "";
-#define REQUIRE(cond, key)                                                              \
-	do {                                                                            \
-		if (!(cond))                                                            \
-			node_error(L, e, key, "measure '%s' without '%s'", m->id, key); \
+#define REQUIRE(cond, key)                                                                         \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			node_error(L, e, key, "measure '%s' without '%s'", m->id, key);            \
 	} while (0)
 	REQUIRE(r->document.name, "document");
 	REQUIRE(*m->article, "article");
@@ -878,7 +902,8 @@ static void load_measure(loader *L, struct fy_node *e)
 	if (capn) {
 		r->has_cap = 1;
 		if (r->effect_text && m->effect != KF_EFFECT_CAP)
-			node_error(L, capn, "cap", "measure '%s': 'cap' is only for effect cap", m->id);
+			node_error(L, capn, "cap", "measure '%s': 'cap' is only for effect cap",
+				   m->id);
 		else
 			parse_bound(L, capn, "cap", &m->cap_op, &m->cap);
 	} else if (r->effect_text && m->effect == KF_EFFECT_CAP)
@@ -887,7 +912,8 @@ static void load_measure(loader *L, struct fy_node *e)
 		r->has_when = 1;
 		if (r->effect_text && m->effect != KF_EFFECT_CONDITION)
 			node_error(L, whenn, "when_share",
-				   "measure '%s': 'when_share' is only for effect condition", m->id);
+				   "measure '%s': 'when_share' is only for effect condition",
+				   m->id);
 		else if (!parse_bound(L, whenn, "when_share", &m->when_op, &m->when_share))
 			m->has_when_share = 1;
 	}
@@ -1005,7 +1031,7 @@ static void load_content_file(loader *L, const char *rel)
 		else if (!strcmp(k, "measures"))
 			fn = load_measure;
 		else {
-			static const char *const top[] = {"services", "regions", "investors",
+			static const char *const top[] = {"services",  "regions",  "investors",
 							  "documents", "measures", NULL};
 			unknown_key(L, kn, k, "a rulebook file", top);
 			continue;
@@ -1054,8 +1080,8 @@ static void put_name(loader *L, kf_strmap *m, const char *name, int idx, int str
 	if (rc < 0)
 		L->nomem = 1;
 	else if (rc == 1 && old != idx && strict)
-		add_error(L, file, line, col, NULL, "%s name '%s' is already used by '%s'", what, name,
-			  idof(L->rb, old));
+		add_error(L, file, line, col, NULL, "%s name '%s' is already used by '%s'", what,
+			  name, idof(L->rb, old));
 }
 
 static const char *svc_id(const kf_rulebook *rb, int i) { return rb->svc[i].id; }
@@ -1120,8 +1146,9 @@ static int region_cycle_dfs(loader *L, int r, unsigned char *color)
 	for (i = 0; i < L->rb->reg[r].n_parents; i++) {
 		int p = L->rb->reg[r].parents[i];
 		if (color[p] == 1) {
-			add_error(L, NULL, 0, 0, "parents", "region '%s' lies inside itself through '%s'",
-				  L->rb->reg[r].id, L->rb->reg[p].id);
+			add_error(L, NULL, 0, 0, "parents",
+				  "region '%s' lies inside itself through '%s'", L->rb->reg[r].id,
+				  L->rb->reg[p].id);
 			return 1;
 		}
 		if (color[p] == 0 && region_cycle_dfs(L, p, color))
@@ -1151,7 +1178,8 @@ static int override_dfs(loader *L, int m, unsigned char *color, int *path, int d
 				off += (size_t)snprintf(list + off, sizeof list - off, "%s -> ",
 							L->rb->mea[path[j]].id);
 			snprintf(list + off, sizeof list - off, "%s", L->rb->mea[o].id);
-			add_error(L, mi->file, mi->line, 1, "overrides", "override cycle: %s", list);
+			add_error(L, mi->file, mi->line, 1, "overrides", "override cycle: %s",
+				  list);
 			return 1;
 		}
 		if (color[o] == 0 && override_dfs(L, o, color, path, depth + 1))
@@ -1188,17 +1216,20 @@ static void resolve_all(loader *L)
 	for (i = 0; i < rb->nreg; i++)
 		put_name(L, &rb->reg_names, rb->reg[i].id, i, 1, "region", NULL, 0, 0, reg_id);
 	for (i = 0; i < rb->ninv; i++)
-		put_name(L, &rb->inv_names, rb->inv[i].id, i, 1, "investor class", NULL, 0, 0, inv_id);
+		put_name(L, &rb->inv_names, rb->inv[i].id, i, 1, "investor class", NULL, 0, 0,
+			 inv_id);
 	for (i = 0; i < rb->nmea; i++)
 		put_name(L, &rb->mea_ids, rb->mea[i].id, i, 1, "measure", rb->mea[i].file,
 			 rb->mea[i].line, 1, mea_id);
 	for (i = 0; i < rb->ndoc; i++)
 		put_name(L, &rb->doc_ids, rb->doc[i].id, i, 1, "document", NULL, 0, 0, doc_id);
 	for (i = 0; i < rb->nsvc; i++) {
-		const char **al = kf__arena_alloc(&rb->arena, sizeof(char *) * (size_t)(rs[i].aliases.n + 1));
+		const char **al =
+		    kf__arena_alloc(&rb->arena, sizeof(char *) * (size_t)(rs[i].aliases.n + 1));
 		for (j = 0; j < rs[i].aliases.n; j++) {
 			const ref *a = &rs[i].aliases.v[j];
-			put_name(L, &rb->svc_names, a->name, i, 1, "service", a->file, a->line, a->col, svc_id);
+			put_name(L, &rb->svc_names, a->name, i, 1, "service", a->file, a->line,
+				 a->col, svc_id);
 			if (al)
 				al[j] = a->name;
 		}
@@ -1206,10 +1237,12 @@ static void resolve_all(loader *L)
 		rb->svc[i].n_aliases = al ? rs[i].aliases.n : 0;
 	}
 	for (i = 0; i < rb->nreg; i++) {
-		const char **al = kf__arena_alloc(&rb->arena, sizeof(char *) * (size_t)(rr[i].aliases.n + 1));
+		const char **al =
+		    kf__arena_alloc(&rb->arena, sizeof(char *) * (size_t)(rr[i].aliases.n + 1));
 		for (j = 0; j < rr[i].aliases.n; j++) {
 			const ref *a = &rr[i].aliases.v[j];
-			put_name(L, &rb->reg_names, a->name, i, 1, "region", a->file, a->line, a->col, reg_id);
+			put_name(L, &rb->reg_names, a->name, i, 1, "region", a->file, a->line,
+				 a->col, reg_id);
 			if (al)
 				al[j] = a->name;
 		}
@@ -1217,7 +1250,8 @@ static void resolve_all(loader *L)
 		rb->reg[i].n_aliases = al ? rr[i].aliases.n : 0;
 	}
 	for (i = 0; i < rb->nsvc; i++)
-		put_name(L, &rb->svc_names, rb->svc[i].name.en, i, 0, "service", NULL, 0, 0, svc_id);
+		put_name(L, &rb->svc_names, rb->svc[i].name.en, i, 0, "service", NULL, 0, 0,
+			 svc_id);
 	for (i = 0; i < rb->nreg; i++) {
 		put_name(L, &rb->reg_names, rb->reg[i].name.en, i, 0, "region", NULL, 0, 0, reg_id);
 		put_name(L, &rb->reg_names, rb->reg[i].name.zh, i, 0, "region", NULL, 0, 0, reg_id);
@@ -1237,15 +1271,17 @@ static void resolve_all(loader *L)
 			d++;
 		}
 		if (d > rb->nsvc) {
-			add_error(L, rs[i].parent.file, rs[i].parent.line, rs[i].parent.col, "parent",
-				  "service '%s' lies inside itself (parent cycle)", rb->svc[i].id);
+			add_error(L, rs[i].parent.file, rs[i].parent.line, rs[i].parent.col,
+				  "parent", "service '%s' lies inside itself (parent cycle)",
+				  rb->svc[i].id);
 			rb->svc[i].parent = -1;
 		}
 		rb->svc[i].depth = d;
 	}
 	/* regions */
 	for (i = 0; i < rb->nreg; i++) {
-		rb->reg[i].parents = resolve_list(L, &rr[i].parents, 1, "region", &rb->reg[i].n_parents);
+		rb->reg[i].parents =
+		    resolve_list(L, &rr[i].parents, 1, "region", &rb->reg[i].n_parents);
 		if (!rb->reg[i].n_parents && strcmp(rb->reg[i].kind, "country") && !rr[i].parents.n)
 			add_error(L, NULL, 0, 0, "parents", "region '%s' (%s) has no 'parents'",
 				  rb->reg[i].id, rb->reg[i].kind);
@@ -1261,8 +1297,9 @@ static void resolve_all(loader *L)
 	}
 	/* investors */
 	if (rb->ninv > KF_MAX_INVESTORS)
-		add_error(L, NULL, 0, 0, "investors", "at most %d investor classes are supported, not %d",
-			  KF_MAX_INVESTORS, rb->ninv);
+		add_error(L, NULL, 0, 0, "investors",
+			  "at most %d investor classes are supported, not %d", KF_MAX_INVESTORS,
+			  rb->ninv);
 	rb->foreign = -1;
 	for (i = 0; i < rb->ninv; i++) {
 		if (ri[i].parent.name)
@@ -1283,7 +1320,8 @@ static void resolve_all(loader *L)
 		}
 	}
 	if (rb->ninv && rb->foreign < 0)
-		add_error(L, NULL, 0, 0, "investors", "no investor class 'foreign' (the default class)");
+		add_error(L, NULL, 0, 0, "investors",
+			  "no investor class 'foreign' (the default class)");
 	/* measures */
 	for (i = 0; i < rb->nmea; i++) {
 		kf_measure_info *m = &rb->mea[i];
@@ -1297,7 +1335,8 @@ static void resolve_all(loader *L)
 		m->exclude_services = resolve_list(L, &rm[i].exclude, 0, "service", &m->n_exclude);
 		m->regions = resolve_list(L, &rm[i].regions, 1, "region", &m->n_regions);
 		if (rm[i].investors.n)
-			m->investors = resolve_list(L, &rm[i].investors, 2, "investor class", &m->n_investors);
+			m->investors =
+			    resolve_list(L, &rm[i].investors, 2, "investor class", &m->n_investors);
 		else {
 			int *v = kf__arena_alloc(&rb->arena, sizeof(int));
 			if (v && rb->foreign >= 0) {
@@ -1310,23 +1349,27 @@ static void resolve_all(loader *L)
 		m->n_overrides = n;
 		for (j = 0; j < m->n_overrides; j++)
 			if (m->overrides[j] == i)
-				add_error(L, m->file, m->line, 1, "overrides", "measure '%s' overrides itself",
-					  m->id);
+				add_error(L, m->file, m->line, 1, "overrides",
+					  "measure '%s' overrides itself", m->id);
 		for (j = 0; j < m->n_exclude; j++) {
 			int k, inside = 0;
 			for (k = 0; k < m->n_services; k++)
-				if (kf_rulebook_service_within(rb, m->exclude_services[j], m->services[k]))
+				if (kf_rulebook_service_within(rb, m->exclude_services[j],
+							       m->services[k]))
 					inside = 1;
 			if (!inside)
-				add_error(L, m->file, m->line, 1, "exclude_services",
-					  "measure '%s' excludes '%s', which is not inside its services",
-					  m->id, rb->svc[m->exclude_services[j]].id);
+				add_error(
+				    L, m->file, m->line, 1, "exclude_services",
+				    "measure '%s' excludes '%s', which is not inside its services",
+				    m->id, rb->svc[m->exclude_services[j]].id);
 		}
 		if (m->effect == KF_EFFECT_OPEN && !rm[i].overrides.n)
 			add_warning(L, m->file, m->line, 1,
-				    "open measure '%s' overrides nothing, so it has no effect", m->id);
+				    "open measure '%s' overrides nothing, so it has no effect",
+				    m->id);
 		if (!rb->ndoc)
-			add_error(L, m->file, m->line, 1, "document", "no documents in the rulebook");
+			add_error(L, m->file, m->line, 1, "document",
+				  "no documents in the rulebook");
 	}
 	if (rb->nmea) {
 		unsigned char *color = kf__calloc((size_t)rb->nmea, 1);
@@ -1408,27 +1451,28 @@ static void suggest(const kf_rulebook *rb, int kind, const char *name, char *out
 				best[j] = t;
 			}
 	for (i = 0; i < nb && off < size; i++) {
-		const char *id = kind == 0 ? rb->svc[best[i].idx].id
-			       : kind == 1 ? rb->reg[best[i].idx].id
-			       : kind == 2 ? rb->inv[best[i].idx].id
-			       : kind == 3 ? rb->mea[best[i].idx].id
-					   : rb->doc[best[i].idx].id;
-		const char *label = kind == 0 ? (rb->svc[best[i].idx].n_aliases
-						     ? rb->svc[best[i].idx].aliases[0]
-						     : rb->svc[best[i].idx].name.en)
-				  : kind == 1 ? rb->reg[best[i].idx].name.en
-					      : NULL;
+		const char *id = kind == 0   ? rb->svc[best[i].idx].id
+				 : kind == 1 ? rb->reg[best[i].idx].id
+				 : kind == 2 ? rb->inv[best[i].idx].id
+				 : kind == 3 ? rb->mea[best[i].idx].id
+					     : rb->doc[best[i].idx].id;
+		const char *label =
+		    kind == 0   ? (rb->svc[best[i].idx].n_aliases ? rb->svc[best[i].idx].aliases[0]
+								  : rb->svc[best[i].idx].name.en)
+		    : kind == 1 ? rb->reg[best[i].idx].name.en
+				: NULL;
 		if (best[i].dist > 6 && i > 0)
 			break;
 		if (label && strcmp(label, id))
-			off += (size_t)snprintf(out + off, size - off, "%s%s (%s)", i ? ", " : "", id, label);
+			off += (size_t)snprintf(out + off, size - off, "%s%s (%s)", i ? ", " : "",
+						id, label);
 		else
 			off += (size_t)snprintf(out + off, size - off, "%s%s", i ? ", " : "", id);
 	}
 }
 
-static int find(const kf_rulebook *rb, int kind, const char *name, const char *field,
-		kf_error *err, const char *what)
+static int find(const kf_rulebook *rb, int kind, const char *name, const char *field, kf_error *err,
+		const char *what)
 {
 	const kf_strmap *maps[5];
 	char norm[512];
@@ -1490,8 +1534,8 @@ static void load_entry(loader *L, char ***files, int *nfiles)
 		return;
 	root = fy_document_root(fyd);
 	rbn = root && fy_node_get_type(root) == FYNT_MAPPING
-		      ? fy_node_mapping_lookup_by_string(root, "rulebook", FY_NT)
-		      : NULL;
+		  ? fy_node_mapping_lookup_by_string(root, "rulebook", FY_NT)
+		  : NULL;
 	if (!rbn || fy_node_get_type(rbn) != FYNT_MAPPING) {
 		add_error(L, L->file, 1, 1, "rulebook",
 			  "expected a mapping 'rulebook:' with id, title, edition, files");
@@ -1520,8 +1564,10 @@ static void load_entry(loader *L, char ***files, int *nfiles)
 			*files = kf__arena_alloc(&rb->arena, sizeof(char *) * (size_t)(fl.n + 1));
 			for (i = 0; *files && i < fl.n; i++) {
 				if (strstr(fl.v[i].name, "..") || fl.v[i].name[0] == '/') {
-					add_error(L, fl.v[i].file, fl.v[i].line, fl.v[i].col, "files",
-						  "file '%s' must be a relative path inside the rulebook folder",
+					add_error(L, fl.v[i].file, fl.v[i].line, fl.v[i].col,
+						  "files",
+						  "file '%s' must be a relative path inside the "
+						  "rulebook folder",
 						  fl.v[i].name);
 					continue;
 				}
@@ -1615,14 +1661,15 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 		st = kf__rulebook_compile(rb);
 	}
 	if (st == KF_ERR_NOMEM)
-		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory loading '%s'", dir);
+		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory loading '%s'",
+			      dir);
 	else if (st != KF_OK && err) {
 		*err = L.first;
 		err->status = st;
 		if (L.nerr > 1) {
 			size_t ml = strlen(err->message);
-			snprintf(err->message + ml, sizeof err->message - ml, " (and %d more error%s)",
-				 L.nerr - 1, L.nerr > 2 ? "s" : "");
+			snprintf(err->message + ml, sizeof err->message - ml,
+				 " (and %d more error%s)", L.nerr - 1, L.nerr > 2 ? "s" : "");
 		}
 	}
 	if (all_errors && L.errors.len && !L.errors.failed)

@@ -16,32 +16,37 @@
 #define KF_MAX_INVESTORS 32 /* investor classes are a 32-bit mask */
 
 struct kf_rulebook {
-	kf_arena arena;          /* every string and array below lives here */
+	kf_arena arena; /* every string and array below lives here */
 	char *id, *edition;
 	kf_text2 title;
 	char sha256[65];
-	char *warnings;          /* lint lines, "" when none */
+	char *warnings; /* lint lines, "" when none */
 
-	kf_service_info *svc;   int nsvc;
-	kf_region_info *reg;    int nreg;
-	kf_investor_info *inv;  int ninv;
-	kf_document_info *doc;  int ndoc;
-	kf_measure_info *mea;   int nmea;
+	kf_service_info *svc;
+	int nsvc;
+	kf_region_info *reg;
+	int nreg;
+	kf_investor_info *inv;
+	int ninv;
+	kf_document_info *doc;
+	int ndoc;
+	kf_measure_info *mea;
+	int nmea;
 
 	/* lookup by normalised id, alias or name (kf__norm_name) */
 	kf_strmap svc_names, reg_names, inv_names, mea_ids, doc_ids;
 
 	/* the index (index.c) */
-	int rw;                  /* 64-bit words in a region bitset */
-	uint64_t *reg_anc;       /* nreg*rw: ancestors of each region, itself included */
-	uint64_t *reg_desc;      /* nreg*rw: descendants of each region, itself included */
-	uint64_t *mea_cover;     /* nmea*rw: every region a measure's regions contain */
-	uint32_t *mea_inv;       /* nmea: investor classes a measure covers (descendants expanded) */
-	uint32_t *inv_foreign;   /* unused padding for alignment of future flags */
-	int *svc_moff;           /* nsvc+1: offsets into svc_mlist */
-	int *svc_mlist;          /* measures whose service scope covers each service, rulebook order */
-	int foreign;             /* index of investor class "foreign" (-1 if absent) */
-	kf_date *dates;          /* every distinct effective_from/until, sorted */
+	int rw;                /* 64-bit words in a region bitset */
+	uint64_t *reg_anc;     /* nreg*rw: ancestors of each region, itself included */
+	uint64_t *reg_desc;    /* nreg*rw: descendants of each region, itself included */
+	uint64_t *mea_cover;   /* nmea*rw: every region a measure's regions contain */
+	uint32_t *mea_inv;     /* nmea: investor classes a measure covers (descendants expanded) */
+	uint32_t *inv_foreign; /* unused padding for alignment of future flags */
+	int *svc_moff;         /* nsvc+1: offsets into svc_mlist */
+	int *svc_mlist; /* measures whose service scope covers each service, rulebook order */
+	int foreign;    /* index of investor class "foreign" (-1 if absent) */
+	kf_date *dates; /* every distinct effective_from/until, sorted */
 	int ndates;
 };
 

@@ -31,12 +31,12 @@ typedef enum kf_status {
 
 /* Detail of the last error. All strings are owned by the structure (fixed buffers). */
 typedef struct kf_error {
-	kf_status status;   /* the code also returned */
-	char file[256];     /* file the error is in, "" when not from a file */
-	int line;           /* 1-based line, 0 when unknown */
-	int column;         /* 1-based column, 0 when unknown */
-	char field[64];     /* field or key the error is about, "" when none */
-	char message[512];  /* lower-case, the thing named in quotes, what was expected */
+	kf_status status;  /* the code also returned */
+	char file[256];    /* file the error is in, "" when not from a file */
+	int line;          /* 1-based line, 0 when unknown */
+	int column;        /* 1-based column, 0 when unknown */
+	char field[64];    /* field or key the error is about, "" when none */
+	char message[512]; /* lower-case, the thing named in quotes, what was expected */
 } kf_error;
 
 /* Clears an error object to KF_OK with empty strings. */
@@ -59,8 +59,8 @@ void kf_free(void *p);
  * compared as integers (DESIGN.md "Shares are exact"). No binary floating point.
  */
 typedef int64_t kf_share;
-#define KF_SHARE_PERCENT ((kf_share)1000000000) /* one percent */
-#define KF_SHARE_FULL ((kf_share)100 * KF_SHARE_PERCENT) /* 100 percent */
+#define KF_SHARE_PERCENT  ((kf_share)1000000000)             /* one percent */
+#define KF_SHARE_FULL     ((kf_share)100 * KF_SHARE_PERCENT) /* 100 percent */
 #define KF_SHARE_DECIMALS 9 /* decimal places held after the percent point */
 
 /* Parses decimal text in percent ("50", "49.999", "0.5", "+50", "50%") into *out.
@@ -84,7 +84,7 @@ char *kf_share_format(kf_share s, char *buf, size_t size);
  */
 typedef int32_t kf_date;
 #define KF_DATE_NONE INT32_MIN /* "no date": an open end of a validity range */
-#define KF_DATE_MAX INT32_MAX  /* the open end of "until" */
+#define KF_DATE_MAX  INT32_MAX /* the open end of "until" */
 
 /* Parses "YYYY-MM-DD" (years 1900..2199, a real calendar day) into *out.
  * Returns KF_OK or KF_ERR_PARSE with a message naming what was wrong. */

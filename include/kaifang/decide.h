@@ -62,14 +62,14 @@ kf_status kf_question_parse(const kf_rulebook *rb, const char *service, const ch
 #define KF_VERDICT_MAX 24
 typedef struct kf_verdict {
 	kf_outcome outcome;
-	int has_cap;          /* 0: no cap binds (unbounded, or prohibited/closed/indeterminate) */
+	int has_cap; /* 0: no cap binds (unbounded, or prohibited/closed/indeterminate) */
 	kf_capop cap_op;
-	kf_share cap;         /* the tightest binding cap, 10^-9 percent */
-	int uncertain;        /* 1 when an uncertain or announced measure decides the answer */
+	kf_share cap;  /* the tightest binding cap, 10^-9 percent */
+	int uncertain; /* 1 when an uncertain or announced measure decides the answer */
 	int n_binding;
-	int binding[KF_VERDICT_MAX];  /* measure indexes, in rulebook order */
+	int binding[KF_VERDICT_MAX]; /* measure indexes, in rulebook order */
 	int n_missing;
-	int missing[KF_VERDICT_MAX];  /* region indexes of the zones an indeterminate answer names */
+	int missing[KF_VERDICT_MAX]; /* region indexes of the zones an indeterminate answer names */
 	int truncated;
 } kf_verdict;
 
@@ -80,7 +80,7 @@ kf_status kf_decide_verdict(const kf_rulebook *rb, const kf_question *q, kf_verd
 
 typedef struct kf_decision kf_decision;
 
-#define KF_DECIDE_TRACE 1u        /* keep the per-measure trace (explain) */
+#define KF_DECIDE_TRACE        1u /* keep the per-measure trace (explain) */
 #define KF_DECIDE_ALTERNATIVES 2u /* search the nearest change that flips a refusal */
 
 /*
@@ -90,8 +90,8 @@ typedef struct kf_decision kf_decision;
  * (with KF_DECIDE_TRACE). Returns KF_OK and *out, or KF_ERR_INVALID /
  * KF_ERR_NOMEM with *out NULL.
  */
-kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
-		    kf_decision **out, kf_error *err);
+kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags, kf_decision **out,
+		    kf_error *err);
 
 void kf_decision_free(kf_decision *d);
 

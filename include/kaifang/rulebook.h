@@ -40,77 +40,84 @@ typedef struct kf_text2 {
 } kf_text2;
 
 typedef struct kf_service_info {
-	const char *id;        /* catalogue code or readable id */
-	int parent;            /* index of the parent service, -1 for a root */
+	const char *id; /* catalogue code or readable id */
+	int parent;     /* index of the parent service, -1 for a root */
 	kf_text2 name;
 	const char *const *aliases; /* n_aliases strings */
 	int n_aliases;
-	int depth;             /* 0 for a root */
-	int uncertain;         /* 1 when the code is marked uncertain */
-	const char *note;      /* "" when none */
+	int depth;        /* 0 for a root */
+	int uncertain;    /* 1 when the code is marked uncertain */
+	const char *note; /* "" when none */
 } kf_service_info;
 
 typedef struct kf_region_info {
-	const char *id;        /* GB/T 2260 code, "CN", or zone id */
-	const char *kind;      /* country, province, ..., zone, group */
+	const char *id;   /* GB/T 2260 code, "CN", or zone id */
+	const char *kind; /* country, province, ..., zone, group */
 	kf_text2 name;
 	const char *const *aliases;
 	int n_aliases;
-	const int *parents;    /* indexes of parent regions */
+	const int *parents; /* indexes of parent regions */
 	int n_parents;
-	kf_date from, until;   /* existence [from, until); KF_DATE_NONE / KF_DATE_MAX when open */
+	kf_date from, until; /* existence [from, until); KF_DATE_NONE / KF_DATE_MAX when open */
 	int uncertain;
 	const char *note;
 } kf_region_info;
 
 typedef struct kf_investor_info {
-	const char *id;        /* mainland, foreign, hk, mo, tw, hk-cepa, mo-cepa */
-	int parent;            /* -1 for none */
+	const char *id; /* mainland, foreign, hk, mo, tw, hk-cepa, mo-cepa */
+	int parent;     /* -1 for none */
 	kf_text2 name;
-	int foreign;           /* 1 when this class counts towards the foreign share */
+	int foreign; /* 1 when this class counts towards the foreign share */
 } kf_investor_info;
 
 typedef struct kf_document_info {
 	const char *id;
 	kf_text2 title;
 	const char *issuer;
-	const char *number;    /* "" when none */
+	const char *number;        /* "" when none */
 	kf_date issued, effective; /* KF_DATE_NONE when unknown */
-	const char *url;       /* "" when none */
+	const char *url;           /* "" when none */
 	int uncertain;
 	const char *note;
 } kf_document_info;
 
 typedef struct kf_condition_info {
-	const char *type;      /* territory, licensing, registered-capital, time-limit, procedure, note */
+	const char
+	    *type; /* territory, licensing, registered-capital, time-limit, procedure, note */
 	const char *text;
 } kf_condition_info;
 
 typedef struct kf_measure_info {
 	const char *id;
-	int document;          /* index of the document */
+	int document; /* index of the document */
 	const char *article;
 	const char *summary;
 	kf_date effective_from;
 	kf_date effective_until; /* KF_DATE_MAX when open-ended */
 	kf_mstatus status;
-	int uncertain;         /* certainty: 1 uncertain, 0 confirmed */
+	int uncertain;                /* certainty: 1 uncertain, 0 confirmed */
 	const char *uncertain_reason; /* "" when confirmed */
-	const char *pending;   /* "" when none */
-	const int *services; int n_services;        /* service indexes (subtrees) */
-	const int *exclude_services; int n_exclude; /* excluded subtrees */
-	const int *regions; int n_regions;          /* region indexes */
-	const int *investors; int n_investors;      /* investor class indexes */
+	const char *pending;          /* "" when none */
+	const int *services;
+	int n_services; /* service indexes (subtrees) */
+	const int *exclude_services;
+	int n_exclude; /* excluded subtrees */
+	const int *regions;
+	int n_regions; /* region indexes */
+	const int *investors;
+	int n_investors; /* investor class indexes */
 	kf_effect effect;
-	kf_capop cap_op;       /* with KF_EFFECT_CAP */
-	kf_share cap;          /* with KF_EFFECT_CAP, in 10^-9 percent */
-	int has_when_share;    /* with KF_EFFECT_CONDITION */
+	kf_capop cap_op;    /* with KF_EFFECT_CAP */
+	kf_share cap;       /* with KF_EFFECT_CAP, in 10^-9 percent */
+	int has_when_share; /* with KF_EFFECT_CONDITION */
 	kf_capop when_op;
 	kf_share when_share;
-	const int *overrides; int n_overrides;      /* measure indexes */
-	const kf_condition_info *conditions; int n_conditions;
-	const char *file;      /* rulebook file the measure is in */
-	int line;              /* its line there */
+	const int *overrides;
+	int n_overrides; /* measure indexes */
+	const kf_condition_info *conditions;
+	int n_conditions;
+	const char *file; /* rulebook file the measure is in */
+	int line;         /* its line there */
 } kf_measure_info;
 
 /*
@@ -123,8 +130,7 @@ typedef struct kf_measure_info {
  * are also available as text through `all_errors` when not NULL (release with
  * kf_free; one "file:line:col: message" per line).
  */
-kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err,
-			   char **all_errors);
+kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, char **all_errors);
 
 /* Releases a rulebook. NULL is ignored. */
 void kf_rulebook_free(kf_rulebook *rb);

@@ -11,10 +11,10 @@
 
 #include "kaifang/kaifang.h"
 
-#define EXIT_DECIDED 0
-#define EXIT_USAGE 2
+#define EXIT_DECIDED  0
+#define EXIT_USAGE    2
 #define EXIT_RULEBOOK 3
-#define EXIT_STORAGE 4
+#define EXIT_STORAGE  4
 #define EXIT_INTERNAL 70
 
 /* Prints "kaifang: " + message to stderr. */
@@ -34,8 +34,8 @@ kf_rulebook *kf_cli_load(const char *dir, int *exit_code);
  * stderr and a summary line to out. Returns the number of failures, or -1 when
  * a case file is malformed (printed). *unexercised gets the count of measures
  * no case names. */
-int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose,
-		  int *ncases, int *unexercised);
+int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose, int *ncases,
+		  int *unexercised);
 
 /* Subcommands: each returns the process exit code. */
 int kf_cli_decide(int argc, char **argv, int explain);

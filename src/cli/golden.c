@@ -32,8 +32,9 @@ static const char *sc(struct fy_node *n)
 
 static struct fy_node *get(struct fy_node *m, const char *k)
 {
-	return m && fy_node_get_type(m) == FYNT_MAPPING ? fy_node_mapping_lookup_by_string(m, k, FY_NT)
-							 : NULL;
+	return m && fy_node_get_type(m) == FYNT_MAPPING
+		   ? fy_node_mapping_lookup_by_string(m, k, FY_NT)
+		   : NULL;
 }
 
 static int line_of(struct fy_node *n)
@@ -72,7 +73,7 @@ static int same_set(const kf_rulebook *rb, struct fy_node *list, const int *v, i
 			goto diff;
 	}
 	return 1;
-diff: {
+diff : {
 	size_t off = (size_t)snprintf(why, wsz, "got [");
 	for (j = 0; j < n && off < wsz; j++)
 		off += (size_t)snprintf(why + off, wsz - off, "%s%s", j ? ", " : "",
@@ -142,10 +143,10 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 			oz = sc(get(qn, "outside_zones"));
 			if (kf_question_parse(rb, sc(get(qn, "service")), sc(get(qn, "region")),
 					      sc(get(qn, "date")), sc(get(qn, "investor")),
-					      sc(get(qn, "foreign_share")), oz && !strcmp(oz, "true"), &q,
-					      &e) != KF_OK) {
-				kf_cli_err("%s:%d: case '%s': %s: %s", path, line, name ? name : "?", e.field,
-					   e.message);
+					      sc(get(qn, "foreign_share")),
+					      oz && !strcmp(oz, "true"), &q, &e) != KF_OK) {
+				kf_cli_err("%s:%d: case '%s': %s: %s", path, line,
+					   name ? name : "?", e.field, e.message);
 				fails++;
 				continue;
 			}
@@ -155,9 +156,10 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 				continue;
 			}
 			v = kf_decision_verdict(d);
-			if ((x = get(ex, "outcome")) && (!sc(x) || strcmp(sc(x), kf_outcome_name(v->outcome)))) {
-				snprintf(why, sizeof why, "outcome: expected %s, got %s", sc(x) ? sc(x) : "?",
-					 kf_outcome_name(v->outcome));
+			if ((x = get(ex, "outcome")) &&
+			    (!sc(x) || strcmp(sc(x), kf_outcome_name(v->outcome)))) {
+				snprintf(why, sizeof why, "outcome: expected %s, got %s",
+					 sc(x) ? sc(x) : "?", kf_outcome_name(v->outcome));
 				ok = 0;
 			}
 			if (ok && (x = get(ex, "max_foreign_share"))) {
@@ -176,13 +178,15 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 						want = kf_share_format(ws, norm, sizeof norm);
 				}
 				if (strcmp(want ? want : "null", got)) {
-					snprintf(why, sizeof why, "max_foreign_share: expected %s, got %s",
+					snprintf(why, sizeof why,
+						 "max_foreign_share: expected %s, got %s",
 						 want ? want : "null", got);
 					ok = 0;
 				}
 			}
 			if (ok && (x = get(ex, "binding"))) {
-				/* for an indeterminate answer, binding is that of the outside scenario */
+				/* for an indeterminate answer, binding is that of the outside
+				 * scenario */
 				char w2[900];
 				if (!same_set(rb, x, v->binding, v->n_binding, w2, sizeof w2)) {
 					snprintf(why, sizeof why, "binding: %s", w2);
@@ -198,24 +202,29 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 				}
 			}
 			if (ok && (x = get(ex, "missing_facts"))) {
-				int cnt = fy_node_get_type(x) == FYNT_SEQUENCE ? fy_node_sequence_item_count(x) : -1;
+				int cnt = fy_node_get_type(x) == FYNT_SEQUENCE
+					      ? fy_node_sequence_item_count(x)
+					      : -1;
 				int j, l;
 				if (cnt != v->n_missing)
 					ok = 0;
 				for (j = 0; ok && j < cnt; j++) {
 					const char *z = sc(fy_node_sequence_get_by_index(x, j));
-					int r = z ? kf_rulebook_find_region(rb, z, NULL, NULL) : -1, found = 0;
+					int r = z ? kf_rulebook_find_region(rb, z, NULL, NULL) : -1,
+					    found = 0;
 					for (l = 0; l < v->n_missing; l++)
 						if (v->missing[l] == r)
 							found = 1;
 					ok = found;
 				}
 				if (!ok) {
-					size_t off = (size_t)snprintf(why, sizeof why, "missing_facts: got [");
+					size_t off = (size_t)snprintf(why, sizeof why,
+								      "missing_facts: got [");
 					for (l = 0; l < v->n_missing && off < sizeof why; l++)
-						off += (size_t)snprintf(why + off, sizeof why - off, "%s%s",
-									l ? ", " : "",
-									kf_rulebook_region(rb, v->missing[l])->id);
+						off += (size_t)snprintf(
+						    why + off, sizeof why - off, "%s%s",
+						    l ? ", " : "",
+						    kf_rulebook_region(rb, v->missing[l])->id);
 					if (off < sizeof why)
 						snprintf(why + off, sizeof why - off, "]");
 				}
@@ -223,11 +232,14 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 			if (ok && (x = get(ex, "overridden"))) {
 				/* set-aside ids come from the JSON answer's "overridden" list */
 				char *js = kf_decision_json(d);
-				int cnt = fy_node_get_type(x) == FYNT_SEQUENCE ? fy_node_sequence_item_count(x) : -1;
+				int cnt = fy_node_get_type(x) == FYNT_SEQUENCE
+					      ? fy_node_sequence_item_count(x)
+					      : -1;
 				int j, found_all = 1, got = 0;
 				const char *ov = js ? strstr(js, "\"overridden\":[") : NULL;
 				const char *end = ov ? strchr(ov, ']') : NULL;
-				for (const char *p = ov; p && p < end && (p = strstr(p, "{\"id\":")) && p < end; p++)
+				for (const char *p = ov;
+				     p && p < end && (p = strstr(p, "{\"id\":")) && p < end; p++)
 					got++;
 				for (j = 0; j < cnt && ov; j++) {
 					char pat2[600];
@@ -239,7 +251,8 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 						found_all = 0;
 				}
 				if (!found_all || got != cnt) {
-					snprintf(why, sizeof why, "overridden: got %.*s", ov && end ? (int)(end - ov + 1) : 2,
+					snprintf(why, sizeof why, "overridden: got %.*s",
+						 ov && end ? (int)(end - ov + 1) : 2,
 						 ov ? ov : "[]");
 					ok = 0;
 				}
@@ -248,11 +261,12 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 			if (ok) {
 				passes++;
 				if (verbose && out)
-					fprintf(out, "ok   %s:%d %s\n", path, line, name ? name : "");
+					fprintf(out, "ok   %s:%d %s\n", path, line,
+						name ? name : "");
 			} else {
 				fails++;
-				kf_cli_err("golden case failed: %s:%d: '%s' (measure %s): %s", path, line,
-					   name ? name : "?", mid, why);
+				kf_cli_err("golden case failed: %s:%d: '%s' (measure %s): %s", path,
+					   line, name ? name : "?", mid, why);
 			}
 			kf_decision_free(d);
 		}

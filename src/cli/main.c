@@ -98,38 +98,38 @@ kf_rulebook *kf_cli_load(const char *dir, int *exit_code)
 
 static void decide_usage(FILE *f, const char *cmd)
 {
-	fprintf(f,
-		"usage: kaifang %s --service SVC --region PLACE --date YYYY-MM-DD\n"
-		"                  [--investor CLASS] [--foreign-share PCT] [--outside-zones]\n"
-		"                  [--rulebook DIR] [--json]\n"
-		"\n"
-		"  -s, --service SVC        catalogue code or alias (B13, ip-vpn, app-store)\n"
-		"  -r, --region PLACE       GB/T 2260 code, English or Chinese name, or zone id\n"
-		"  -d, --date DATE          the day asked about, YYYY-MM-DD (default: today)\n"
-		"  -i, --investor CLASS     mainland, foreign (default), hk, mo, tw, hk-cepa, mo-cepa\n"
-		"  -f, --foreign-share PCT  foreign share in percent, 0-100 (e.g. 50 or 49.5)\n"
-		"  -o, --outside-zones      the address is outside every sub-zone of PLACE\n"
-		"  -R, --rulebook DIR       rulebook folder (default: the shipped cn-telecom)\n"
-		"  -j, --json               one JSON object instead of text\n"
-		"\n"
-		"Exit status: 0 when a decision is made (whatever the outcome), 2 usage or\n"
-		"input error, 3 invalid rulebook.\n",
-		cmd);
+	fprintf(
+	    f,
+	    "usage: kaifang %s --service SVC --region PLACE --date YYYY-MM-DD\n"
+	    "                  [--investor CLASS] [--foreign-share PCT] [--outside-zones]\n"
+	    "                  [--rulebook DIR] [--json]\n"
+	    "\n"
+	    "  -s, --service SVC        catalogue code or alias (B13, ip-vpn, app-store)\n"
+	    "  -r, --region PLACE       GB/T 2260 code, English or Chinese name, or zone id\n"
+	    "  -d, --date DATE          the day asked about, YYYY-MM-DD (default: today)\n"
+	    "  -i, --investor CLASS     mainland, foreign (default), hk, mo, tw, hk-cepa, mo-cepa\n"
+	    "  -f, --foreign-share PCT  foreign share in percent, 0-100 (e.g. 50 or 49.5)\n"
+	    "  -o, --outside-zones      the address is outside every sub-zone of PLACE\n"
+	    "  -R, --rulebook DIR       rulebook folder (default: the shipped cn-telecom)\n"
+	    "  -j, --json               one JSON object instead of text\n"
+	    "\n"
+	    "Exit status: 0 when a decision is made (whatever the outcome), 2 usage or\n"
+	    "input error, 3 invalid rulebook.\n",
+	    cmd);
 }
 
 int kf_cli_decide(int argc, char **argv, int explain)
 {
-	static const struct option opts[] = {
-		{"service", required_argument, NULL, 's'},
-		{"region", required_argument, NULL, 'r'},
-		{"date", required_argument, NULL, 'd'},
-		{"investor", required_argument, NULL, 'i'},
-		{"foreign-share", required_argument, NULL, 'f'},
-		{"outside-zones", no_argument, NULL, 'o'},
-		{"rulebook", required_argument, NULL, 'R'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"service", required_argument, NULL, 's'},
+					     {"region", required_argument, NULL, 'r'},
+					     {"date", required_argument, NULL, 'd'},
+					     {"investor", required_argument, NULL, 'i'},
+					     {"foreign-share", required_argument, NULL, 'f'},
+					     {"outside-zones", no_argument, NULL, 'o'},
+					     {"rulebook", required_argument, NULL, 'R'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
 	const char *service = NULL, *region = NULL, *date = NULL, *investor = NULL, *share = NULL;
 	const char *dir = NULL;
 	int outside = 0, json = 0, c, code = EXIT_DECIDED;
@@ -171,9 +171,11 @@ int kf_cli_decide(int argc, char **argv, int explain)
 	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
 	if (!rb)
 		return code;
-	if (kf_question_parse(rb, service, region, date, investor, share, outside, &q, &e) != KF_OK) {
+	if (kf_question_parse(rb, service, region, date, investor, share, outside, &q, &e) !=
+	    KF_OK) {
 		char buf[1024];
-		kf_cli_err("--%s: %s", !strcmp(e.field, "foreign_share") ? "foreign-share" : e.field,
+		kf_cli_err("--%s: %s",
+			   !strcmp(e.field, "foreign_share") ? "foreign-share" : e.field,
 			   e.message);
 		(void)buf;
 		kf_rulebook_free(rb);
@@ -220,14 +222,17 @@ int kf_cli_check(int argc, char **argv)
 		case 'v': verbose = 1; break;
 		case 'G': golden = 0; break;
 		case 'h':
-			printf("usage: kaifang check [--quiet] [--verbose] [--no-golden] [DIR]\n\n"
-			       "Loads, validates and lints the rulebook in DIR (default: the shipped\n"
-			       "cn-telecom), then runs its golden cases (DIR/golden/*.yaml).\n"
-			       "Exit status: 0 valid and every case passes, 1 a golden case fails or a\n"
-			       "measure has no case, 2 usage, 3 the rulebook is invalid.\n");
+			printf(
+			    "usage: kaifang check [--quiet] [--verbose] [--no-golden] [DIR]\n\n"
+			    "Loads, validates and lints the rulebook in DIR (default: the shipped\n"
+			    "cn-telecom), then runs its golden cases (DIR/golden/*.yaml).\n"
+			    "Exit status: 0 valid and every case passes, 1 a golden case fails or "
+			    "a\n"
+			    "measure has no case, 2 usage, 3 the rulebook is invalid.\n");
 			return 0;
 		default:
-			fprintf(stderr, "usage: kaifang check [--quiet] [--verbose] [--no-golden] [DIR]\n");
+			fprintf(stderr,
+				"usage: kaifang check [--quiet] [--verbose] [--no-golden] [DIR]\n");
 			return EXIT_USAGE;
 		}
 	}
@@ -243,11 +248,13 @@ int kf_cli_check(int argc, char **argv)
 	if (*w)
 		fprintf(stderr, "%s", w);
 	if (!quiet)
-		printf("%s: rulebook '%s' edition %s is valid: %d services, %d regions, %d investor "
-		       "classes, %d documents, %d measures\nsha256 %s\n",
-		       dir, kf_rulebook_id(rb), kf_rulebook_edition(rb), kf_rulebook_n_services(rb),
-		       kf_rulebook_n_regions(rb), kf_rulebook_n_investors(rb),
-		       kf_rulebook_n_documents(rb), kf_rulebook_n_measures(rb), kf_rulebook_sha256(rb));
+		printf(
+		    "%s: rulebook '%s' edition %s is valid: %d services, %d regions, %d investor "
+		    "classes, %d documents, %d measures\nsha256 %s\n",
+		    dir, kf_rulebook_id(rb), kf_rulebook_edition(rb), kf_rulebook_n_services(rb),
+		    kf_rulebook_n_regions(rb), kf_rulebook_n_investors(rb),
+		    kf_rulebook_n_documents(rb), kf_rulebook_n_measures(rb),
+		    kf_rulebook_sha256(rb));
 	if (golden) {
 		fails = kf_cli_golden(rb, dir, quiet ? NULL : stdout, verbose, &ncases, &unex);
 		if (fails < 0)
@@ -309,20 +316,24 @@ int kf_cli_list(int argc, char **argv)
 			       "[--json] [--rulebook DIR]\n");
 			return 0;
 		default:
-			fprintf(stderr, "usage: kaifang list services|regions|measures|documents|investors "
-					"[--json] [--rulebook DIR]\n");
+			fprintf(stderr,
+				"usage: kaifang list services|regions|measures|documents|investors "
+				"[--json] [--rulebook DIR]\n");
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
-		kf_cli_err("list: say what to list: services, regions, measures, documents or investors");
+		kf_cli_err(
+		    "list: say what to list: services, regions, measures, documents or investors");
 		return EXIT_USAGE;
 	}
 	what = argv[optind];
 	if (strcmp(what, "services") && strcmp(what, "regions") && strcmp(what, "measures") &&
 	    strcmp(what, "documents") && strcmp(what, "investors")) {
-		kf_cli_err("list: unknown list '%s'; expected services, regions, measures, documents or "
-			   "investors", what);
+		kf_cli_err(
+		    "list: unknown list '%s'; expected services, regions, measures, documents or "
+		    "investors",
+		    what);
 		return EXIT_USAGE;
 	}
 	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
@@ -352,10 +363,11 @@ int kf_cli_list(int argc, char **argv)
 						printf(",");
 					json_str(stdout, sv->aliases[j]);
 				}
-				printf("],\"certainty\":\"%s\"}", sv->uncertain ? "uncertain" : "confirmed");
+				printf("],\"certainty\":\"%s\"}",
+				       sv->uncertain ? "uncertain" : "confirmed");
 			} else {
-				printf("%*s%-*s %s %s", sv->depth * 2, "", 16 - sv->depth * 2, sv->id,
-				       sv->name.en, sv->name.zh);
+				printf("%*s%-*s %s %s", sv->depth * 2, "", 16 - sv->depth * 2,
+				       sv->id, sv->name.en, sv->name.zh);
 				if (sv->n_aliases) {
 					printf("  [");
 					for (j = 0; j < sv->n_aliases; j++)
@@ -401,7 +413,8 @@ int kf_cli_list(int argc, char **argv)
 				if (r->n_parents) {
 					printf("  < ");
 					for (j = 0; j < r->n_parents; j++)
-						printf("%s%s", j ? ", " : "", kf_rulebook_region(rb, r->parents[j])->id);
+						printf("%s%s", j ? ", " : "",
+						       kf_rulebook_region(rb, r->parents[j])->id);
 				}
 				printf("\n");
 			}
@@ -422,7 +435,8 @@ int kf_cli_list(int argc, char **argv)
 				json_str(stdout, v->name.en);
 				printf(",\"foreign\":%s}", v->foreign ? "true" : "false");
 			} else
-				printf("%-10s %s%s\n", v->id, v->name.en, v->foreign ? "" : " (not foreign)");
+				printf("%-10s %s%s\n", v->id, v->name.en,
+				       v->foreign ? "" : " (not foreign)");
 		}
 	} else if (!strcmp(what, "documents")) {
 		n = kf_rulebook_n_documents(rb);
@@ -441,20 +455,24 @@ int kf_cli_list(int argc, char **argv)
 				json_str(stdout, doc->number);
 				printf(",\"issued\":");
 				if (doc->issued != KF_DATE_NONE)
-					printf("\"%s\"", kf_date_format(doc->issued, d1, sizeof d1));
+					printf("\"%s\"",
+					       kf_date_format(doc->issued, d1, sizeof d1));
 				else
 					printf("null");
 				printf(",\"effective\":");
 				if (doc->effective != KF_DATE_NONE)
-					printf("\"%s\"", kf_date_format(doc->effective, d1, sizeof d1));
+					printf("\"%s\"",
+					       kf_date_format(doc->effective, d1, sizeof d1));
 				else
 					printf("null");
 				printf(",\"url\":");
 				json_str(stdout, doc->url);
-				printf(",\"certainty\":\"%s\"}", doc->uncertain ? "uncertain" : "confirmed");
+				printf(",\"certainty\":\"%s\"}",
+				       doc->uncertain ? "uncertain" : "confirmed");
 			} else
-				printf("%-22s %s%s%s%s\n", doc->id, doc->title.en, *doc->number ? " (" : "",
-				       doc->number, *doc->number ? ")" : "");
+				printf("%-22s %s%s%s%s\n", doc->id, doc->title.en,
+				       *doc->number ? " (" : "", doc->number,
+				       *doc->number ? ")" : "");
 		}
 	} else {
 		n = kf_rulebook_n_measures(rb);
@@ -475,13 +493,17 @@ int kf_cli_list(int argc, char **argv)
 				if (m->effective_until == KF_DATE_MAX)
 					printf("null");
 				else
-					printf("\"%s\"", kf_date_format(m->effective_until, d2, sizeof d2));
-				printf(",\"status\":\"%s\",\"certainty\":\"%s\",\"uncertain_reason\":",
-				       status_str(m->status), m->uncertain ? "uncertain" : "confirmed");
+					printf("\"%s\"",
+					       kf_date_format(m->effective_until, d2, sizeof d2));
+				printf(
+				    ",\"status\":\"%s\",\"certainty\":\"%s\",\"uncertain_reason\":",
+				    status_str(m->status),
+				    m->uncertain ? "uncertain" : "confirmed");
 				json_str(stdout, m->uncertain_reason);
 				printf(",\"effect\":\"%s\",\"cap\":", effect_str(m->effect));
 				if (m->effect == KF_EFFECT_CAP)
-					printf("{\"op\":\"%s\",\"value\":%s}", m->cap_op == KF_CAP_LT ? "<" : "<=",
+					printf("{\"op\":\"%s\",\"value\":%s}",
+					       m->cap_op == KF_CAP_LT ? "<" : "<=",
 					       kf_share_format(m->cap, s, sizeof s));
 				else
 					printf("null");
@@ -489,13 +511,16 @@ int kf_cli_list(int argc, char **argv)
 				for (j = 0; j < m->n_services; j++) {
 					if (j)
 						printf(",");
-					json_str(stdout, kf_rulebook_service(rb, m->services[j])->id);
+					json_str(stdout,
+						 kf_rulebook_service(rb, m->services[j])->id);
 				}
 				printf("],\"exclude_services\":[");
 				for (j = 0; j < m->n_exclude; j++) {
 					if (j)
 						printf(",");
-					json_str(stdout, kf_rulebook_service(rb, m->exclude_services[j])->id);
+					json_str(
+					    stdout,
+					    kf_rulebook_service(rb, m->exclude_services[j])->id);
 				}
 				printf("],\"regions\":[");
 				for (j = 0; j < m->n_regions; j++) {
@@ -507,26 +532,31 @@ int kf_cli_list(int argc, char **argv)
 				for (j = 0; j < m->n_investors; j++) {
 					if (j)
 						printf(",");
-					json_str(stdout, kf_rulebook_investor(rb, m->investors[j])->id);
+					json_str(stdout,
+						 kf_rulebook_investor(rb, m->investors[j])->id);
 				}
 				printf("],\"overrides\":[");
 				for (j = 0; j < m->n_overrides; j++) {
 					if (j)
 						printf(",");
-					json_str(stdout, kf_rulebook_measure(rb, m->overrides[j])->id);
+					json_str(stdout,
+						 kf_rulebook_measure(rb, m->overrides[j])->id);
 				}
 				printf("],\"url\":");
 				json_str(stdout, doc->url);
 				printf("}");
 			} else {
-				printf("%-34s %-10s %-10s %s..%s %-9s %s",
-				       m->id, effect_str(m->effect),
-				       m->effect == KF_EFFECT_CAP ? kf_share_format(m->cap, s, sizeof s) : "",
+				printf("%-34s %-10s %-10s %s..%s %-9s %s", m->id,
+				       effect_str(m->effect),
+				       m->effect == KF_EFFECT_CAP
+					   ? kf_share_format(m->cap, s, sizeof s)
+					   : "",
 				       kf_date_format(m->effective_from, d1, sizeof d1),
 				       m->effective_until == KF_DATE_MAX
-					       ? "          "
-					       : kf_date_format(m->effective_until, d2, sizeof d2),
-				       status_str(m->status), m->uncertain ? "uncertain" : "confirmed");
+					   ? "          "
+					   : kf_date_format(m->effective_until, d2, sizeof d2),
+				       status_str(m->status),
+				       m->uncertain ? "uncertain" : "confirmed");
 				printf("  %s, %s\n", doc->id, m->article);
 			}
 		}
@@ -598,13 +628,16 @@ int kf_cli_matrix(int argc, char **argv)
 		case 'R': dir = optarg; break;
 		case 'j': json = 1; break;
 		case 'h':
-			printf("usage: kaifang matrix --date YYYY-MM-DD [--regions pilot-20|ID,...]\n"
-			       "                      [--services ID,...] [--investor CLASS] "
-			       "[--outside-zones] [--rulebook DIR] [--json]\n\n"
-			       "Maximum foreign share for each place x service on a date. A group\n"
-			       "(pilot-20) expands to its members. Cells: a cap in percent, 100 (no cap),\n"
-			       "closed, prohib, or depends (the answer depends on a zone); * marks an\n"
-			       "uncertain answer.\n");
+			printf(
+			    "usage: kaifang matrix --date YYYY-MM-DD [--regions pilot-20|ID,...]\n"
+			    "                      [--services ID,...] [--investor CLASS] "
+			    "[--outside-zones] [--rulebook DIR] [--json]\n\n"
+			    "Maximum foreign share for each place x service on a date. A group\n"
+			    "(pilot-20) expands to its members. Cells: a cap in percent, 100 (no "
+			    "cap),\n"
+			    "closed, prohib, or depends (the answer depends on a zone); * marks "
+			    "an\n"
+			    "uncertain answer.\n");
 			return 0;
 		default:
 			fprintf(stderr, "usage: kaifang matrix --date YYYY-MM-DD [--regions ...] "
@@ -639,21 +672,23 @@ int kf_cli_matrix(int argc, char **argv)
 	{
 		kf_question q;
 		if (kf_question_parse(rb, kf_rulebook_service(rb, svc[0])->id,
-				      kf_rulebook_region(rb, reg[0])->id, date, investor, NULL, outside,
-				      &q, &e) != KF_OK) {
+				      kf_rulebook_region(rb, reg[0])->id, date, investor, NULL,
+				      outside, &q, &e) != KF_OK) {
 			kf_cli_err("--%s: %s", e.field, e.message);
 			kf_rulebook_free(rb);
 			return EXIT_USAGE;
 		}
 		if (json)
-			printf("{\"date\":\"%s\",\"rulebook\":{\"id\":\"%s\",\"sha256\":\"%s\"},\"services\":[",
+			printf("{\"date\":\"%s\",\"rulebook\":{\"id\":\"%s\",\"sha256\":\"%s\"},"
+			       "\"services\":[",
 			       date, kf_rulebook_id(rb), kf_rulebook_sha256(rb));
 		else {
 			printf("%-22s", "place");
 			for (j = 0; j < ns; j++)
-				printf(" %-14.14s", kf_rulebook_service(rb, svc[j])->n_aliases
-							    ? kf_rulebook_service(rb, svc[j])->aliases[0]
-							    : kf_rulebook_service(rb, svc[j])->id);
+				printf(" %-14.14s",
+				       kf_rulebook_service(rb, svc[j])->n_aliases
+					   ? kf_rulebook_service(rb, svc[j])->aliases[0]
+					   : kf_rulebook_service(rb, svc[j])->id);
 			printf("\n");
 		}
 		if (json) {
@@ -686,14 +721,16 @@ int kf_cli_matrix(int argc, char **argv)
 				if (json) {
 					printf("%s{\"service\":", j ? "," : "");
 					json_str(stdout, kf_rulebook_service(rb, svc[j])->id);
-					printf(",\"outcome\":\"%s\",\"max_foreign_share\":", kf_outcome_name(v.outcome));
+					printf(",\"outcome\":\"%s\",\"max_foreign_share\":",
+					       kf_outcome_name(v.outcome));
 					if (v.outcome == KF_PROHIBITED || v.outcome == KF_CLOSED)
 						printf("0");
 					else if (v.outcome == KF_INDETERMINATE || !v.has_cap)
 						printf("null");
 					else
 						printf("%s", kf_share_format(v.cap, s, sizeof s));
-					printf(",\"certainty\":\"%s\"}", v.uncertain ? "uncertain" : "confirmed");
+					printf(",\"certainty\":\"%s\"}",
+					       v.uncertain ? "uncertain" : "confirmed");
 				} else {
 					char cell[32];
 					if (v.outcome == KF_PROHIBITED)
@@ -718,10 +755,11 @@ int kf_cli_matrix(int argc, char **argv)
 		if (json)
 			printf("]}\n");
 		else
-			printf("Cells: maximum foreign share in percent (100 = no cap); closed = not "
-			       "opened; prohib = prohibited;\ndepends = the answer depends on a zone "
-			       "inside the place; * = uncertain.\nRulebook %s sha256 %.16s…\n",
-			       kf_rulebook_id(rb), kf_rulebook_sha256(rb));
+			printf(
+			    "Cells: maximum foreign share in percent (100 = no cap); closed = not "
+			    "opened; prohib = prohibited;\ndepends = the answer depends on a zone "
+			    "inside the place; * = uncertain.\nRulebook %s sha256 %.16s…\n",
+			    kf_rulebook_id(rb), kf_rulebook_sha256(rb));
 	}
 	kf_rulebook_free(rb);
 	return 0;
@@ -731,19 +769,20 @@ int kf_cli_matrix(int argc, char **argv)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: kaifang COMMAND [OPTIONS]\n"
-		"\n"
-		"Market-access rules for foreign investment in China's telecommunications.\n"
-		"\n"
-		"commands:\n"
-		"  decide    decide one question (service, place, date, investor, share)\n"
-		"  explain   decide, and show every measure considered and why\n"
-		"  check     validate and lint a rulebook, run its golden cases\n"
-		"  list      list services, regions, measures, documents or investors\n"
-		"  matrix    maximum foreign share for places x services on a date\n"
-		"\n"
-		"Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n");
+	fprintf(
+	    f,
+	    "usage: kaifang COMMAND [OPTIONS]\n"
+	    "\n"
+	    "Market-access rules for foreign investment in China's telecommunications.\n"
+	    "\n"
+	    "commands:\n"
+	    "  decide    decide one question (service, place, date, investor, share)\n"
+	    "  explain   decide, and show every measure considered and why\n"
+	    "  check     validate and lint a rulebook, run its golden cases\n"
+	    "  list      list services, regions, measures, documents or investors\n"
+	    "  matrix    maximum foreign share for places x services on a date\n"
+	    "\n"
+	    "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n");
 }
 
 static int decide_cmd(int argc, char **argv) { return kf_cli_decide(argc, argv, 0); }
@@ -753,11 +792,8 @@ static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 } commands[] = {
-	{"decide", decide_cmd},
-	{"explain", explain_cmd},
-	{"check", kf_cli_check},
-	{"list", kf_cli_list},
-	{"matrix", kf_cli_matrix},
+    {"decide", decide_cmd}, {"explain", explain_cmd},  {"check", kf_cli_check},
+    {"list", kf_cli_list},  {"matrix", kf_cli_matrix},
 };
 
 int main(int argc, char **argv)

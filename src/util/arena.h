@@ -17,8 +17,8 @@ typedef struct kf_arena {
 
 void kf__arena_init(kf_arena *a, size_t block_size);
 void kf__arena_free(kf_arena *a);
-void *kf__arena_alloc(kf_arena *a, size_t n);          /* 16-byte aligned, zeroed; NULL on failure */
-char *kf__arena_strdup(kf_arena *a, const char *s);    /* NULL → "" */
+void *kf__arena_alloc(kf_arena *a, size_t n);       /* 16-byte aligned, zeroed; NULL on failure */
+char *kf__arena_strdup(kf_arena *a, const char *s); /* NULL → "" */
 char *kf__arena_strndup(kf_arena *a, const char *s, size_t n);
 void *kf__arena_memdup(kf_arena *a, const void *p, size_t n);
 

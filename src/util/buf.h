@@ -11,16 +11,16 @@
 #include "kaifang/common.h"
 
 typedef struct kf_buf {
-	char *data;   /* NUL-terminated when len > 0 */
-	size_t len;   /* bytes used, excluding the NUL */
-	size_t cap;   /* bytes allocated */
-	size_t max;   /* growth limit; 0 means 256 MiB */
-	int failed;   /* sticky: an append failed (no memory or over max) */
+	char *data; /* NUL-terminated when len > 0 */
+	size_t len; /* bytes used, excluding the NUL */
+	size_t cap; /* bytes allocated */
+	size_t max; /* growth limit; 0 means 256 MiB */
+	int failed; /* sticky: an append failed (no memory or over max) */
 } kf_buf;
 
 void kf__buf_init(kf_buf *b, size_t max);
 void kf__buf_free(kf_buf *b);
-void kf__buf_reset(kf_buf *b); /* len = 0, keeps memory, clears failed */
+void kf__buf_reset(kf_buf *b);                       /* len = 0, keeps memory, clears failed */
 int kf__buf_add(kf_buf *b, const char *s, size_t n); /* 0 ok, -1 failed */
 int kf__buf_puts(kf_buf *b, const char *s);
 int kf__buf_printf(kf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -97,7 +97,8 @@ static kf_status share_parse(const char *text, kf_share *out, kf_error *err, int
 	while (isdigit((unsigned char)*p)) {
 		if (whole > 1000000000LL) {
 			kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, NULL,
-				      "share '%s' is too large; expected a percent from 0 to 100", text);
+				      "share '%s' is too large; expected a percent from 0 to 100",
+				      text);
 			return KF_ERR_RANGE;
 		}
 		whole = whole * 10 + (*p - '0');
@@ -109,7 +110,8 @@ static kf_status share_parse(const char *text, kf_share *out, kf_error *err, int
 		while (isdigit((unsigned char)*p)) {
 			if (nfrac == KF_SHARE_DECIMALS) {
 				kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, NULL,
-					      "share '%s' has more than %d decimal places; it would be rounded, "
+					      "share '%s' has more than %d decimal places; it "
+					      "would be rounded, "
 					      "so give at most %d",
 					      text, KF_SHARE_DECIMALS, KF_SHARE_DECIMALS);
 				return KF_ERR_RANGE;
@@ -125,9 +127,10 @@ static kf_status share_parse(const char *text, kf_share *out, kf_error *err, int
 	while (isspace((unsigned char)*p))
 		p++;
 	if (ndigits == 0 || *p) {
-		kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, NULL,
-			      "share '%s' is not a decimal number; expected a percent such as 50 or 49.5",
-			      text);
+		kf__error_set(
+		    err, KF_ERR_PARSE, NULL, 0, 0, NULL,
+		    "share '%s' is not a decimal number; expected a percent such as 50 or 49.5",
+		    text);
 		return KF_ERR_PARSE;
 	}
 	for (; nfrac < KF_SHARE_DECIMALS; nfrac++)

@@ -9,7 +9,6 @@
 /* Sets *err (when not NULL) to status st with location and a printf message.
  * file may be NULL; line/col 0 when unknown; field may be NULL. */
 void kf__error_set(kf_error *err, kf_status st, const char *file, int line, int col,
-		   const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+		   const char *field, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 #endif

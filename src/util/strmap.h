@@ -8,11 +8,11 @@
 #include <stddef.h>
 
 typedef struct kf_strmap {
-	char **keys;   /* NULL for an empty slot */
+	char **keys; /* NULL for an empty slot */
 	int *vals;
-	size_t cap;    /* power of two */
+	size_t cap; /* power of two */
 	size_t n;
-	int failed;    /* sticky allocation failure */
+	int failed; /* sticky allocation failure */
 } kf_strmap;
 
 void kf__strmap_init(kf_strmap *m);
