@@ -1,0 +1,94 @@
+#!/bin/bash
+# CLI tests of decide, explain, check, list and matrix: exit codes (docs/cli.md)
+# and the error messages for bad input.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/cli/lib.sh
+MINI=tests/data/rulebooks/mini
+K="$KAIFANG"
+
+run $K decide -R $MINI -s B21 -r 310000 -d 2024-01-01 -f 50 --outside-zones
+expect_rc "decide permitted" 0
+expect_out "decide permitted" "PERMITTED"
+run $K decide -R $MINI -s ip-vpn -r 310000 -d 2024-01-01 --json
+expect_rc "decide closed exits 0" 0
+expect_out "decide --json" '"outcome":"closed"'
+expect_out "decide --json max" '"max_foreign_share":0,'
+run $K decide -R $MINI -s B21 -r 310000 -d 2024-01-01 -f 50.000000001 --json --outside-zones
+expect_out "exceeds at cap+1e-9" '"outcome":"exceeds_cap"'
+run $K explain -R $MINI -s isp-end-user -r Shanghai -d 2022-01-01
+expect_rc "explain" 0
+expect_out "explain indeterminate" "INDETERMINATE"
+expect_out "explain names zone" "zone-a"
+expect_out "explain trace" "Every measure considered"
+
+# bad input: exit 2 with a clear message
+run $K decide -R $MINI -s ipvnp -r 310000 -d 2024-01-01
+expect_rc "unknown service" 2
+expect_err "unknown service" "kaifang: --service: unknown service 'ipvnp'; nearest known: B13 (ip-vpn)"
+run $K decide -R $MINI -s ip-vpn -r Shanghia -d 2024-01-01
+expect_rc "unknown place" 2
+expect_err "unknown place" "unknown place 'Shanghia'; nearest known: 310000 (Shanghai)"
+run $K decide -R $MINI -s ip-vpn -r 310000 -d 2024-13-01
+expect_rc "bad date" 2
+expect_err "bad date" "--date: date '2024-13-01' is not a calendar day"
+run $K decide -R $MINI -s ip-vpn -r 310000 -d 24-01-01
+expect_err "bad date form" "is not in the form YYYY-MM-DD"
+run $K decide -R $MINI -s ip-vpn -r 310000 -d 2024-01-01 -f 100.5
+expect_rc "share above 100" 2
+expect_err "share above 100" "share '100.5' is above 100"
+run $K decide -R $MINI -s ip-vpn -r 310000 -d 2024-01-01 -f -3
+expect_rc "negative share" 2
+expect_err "negative share" "is negative"
+run $K decide -R $MINI -s ip-vpn -r 310000 -d 2024-01-01 -f abc
+expect_err "non-numeric share" "share 'abc' is not a decimal number"
+run $K decide -R $MINI -s ip-vpn
+expect_rc "missing region" 2
+expect_err "missing region" "--service and --region are required"
+run $K decide --bogus
+expect_rc "unknown option" 2
+run $K frobnicate
+expect_rc "unknown command" 2
+expect_err "unknown command" "kaifang: unknown command 'frobnicate'"
+run $K decide --help
+expect_rc "help" 0
+expect_out "help" "usage: kaifang decide"
+
+# rulebook errors: exit 3 with file:line:col
+mkdir -p "$TMP/rb"
+cp $MINI/rulebook.yaml $MINI/catalogue.yaml $MINI/places.yaml "$TMP/rb/"
+printf 'measures:\n  - id: a\n    services: [B,\n' >"$TMP/rb/measures.yaml"
+run $K check "$TMP/rb"
+expect_rc "malformed YAML" 3
+expect_err "malformed YAML" "measures.yaml:4:1: malformed YAML"
+sed 's/overrides: \[b1-closed, vats-cap\]/overrides: [b1-closed, vats-cap, cepa-ipvpn]/; s/    overrides: \[b1-closed\]$/    overrides: [b1-closed, zone-isp-open]/' \
+	$MINI/measures.yaml >"$TMP/rb/measures.yaml"
+run $K check "$TMP/rb"
+expect_rc "override cycle" 3
+expect_err "override cycle" "override cycle:"
+expect_err "override cycle names" "zone-isp-open"
+sed 's/regions: \[zone-a\]/regions: [zone-b]/' $MINI/measures.yaml >"$TMP/rb/measures.yaml"
+run $K check "$TMP/rb"
+expect_rc "unknown region in rulebook" 3
+expect_err "unknown region in rulebook" "measures.yaml:42:15: unknown region 'zone-b'; nearest known: zone-a"
+run $K decide -R "$TMP/rb" -s B21 -r 310000 -d 2024-01-01
+expect_rc "decide refuses an invalid rulebook" 3
+expect_err "decide refuses an invalid rulebook" "is invalid; not used"
+run $K check /nonexistent/rulebook
+expect_rc "missing rulebook folder" 3
+
+# check, list, matrix
+run $K check $MINI
+expect_rc "check mini" 0
+expect_out "check mini golden" "golden: 10 passed, 0 failed"
+run $K list services -R $MINI
+expect_out "list services" "isp-end-user"
+run $K list measures --json -R $MINI
+expect_out "list measures json" '"id":"pilot-ipvpn-cap"'
+run $K list nonsense -R $MINI
+expect_rc "list nonsense" 2
+run $K matrix -R $MINI --date 2025-04-11 --regions pilot --services ip-vpn,B21,internet-news
+expect_rc "matrix" 0
+expect_out "matrix row" "Hangzhou 330100"
+run $K matrix -R $MINI --date 2025-04-11 --regions pilot --services ip-vpn --json
+expect_out "matrix json" '"outcome":"permitted","max_foreign_share":50,"certainty":"uncertain"'
+finish

@@ -1,0 +1,390 @@
+/*
+ * test_decide.c — unit tests of shares, dates, rulebook loading and the
+ * decision semantics (docs/rulebook.md "Deciding"; clause tags [S-n] are those
+ * of src/decide.c). Uses tests/data/rulebooks/mini, whose measures are:
+ *   vats-cap        B except e-commerce, CN, <= 50, from 2020-01-01
+ *   news-prohibited internet-news, CN, prohibited
+ *   b1-closed       B13, B14, CN, closed
+ *   zone-isp-open   isp-end-user in zone-a (straddles 310115 and 310120), from
+ *                   2021-01-01, overrides b1-closed and vats-cap
+ *   pilot-ipvpn-cap ip-vpn in group "pilot" (330100), < 50, announced,
+ *                   uncertain, from 2025-04-11, overrides b1-closed
+ *   cepa-ipvpn      ip-vpn for hk-cepa, <= 49.5, [2008-01-01, 2030-01-01)
+ *   de-minimis      condition below 1%
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "kaifang/kaifang.h"
+
+#define MINI "tests/data/rulebooks/mini"
+
+static kf_rulebook *rb;
+
+static int setup(void **state)
+{
+	kf_error e;
+	(void)state;
+	if (kf_rulebook_load(MINI, &rb, &e, NULL) != KF_OK) {
+		fprintf(stderr, "load: %s\n", e.message);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kf_rulebook_free(rb);
+	return 0;
+}
+
+static kf_verdict ask(const char *svc, const char *reg, const char *date, const char *inv,
+		      const char *share, int outside)
+{
+	kf_question q;
+	kf_verdict v;
+	kf_error e;
+	kf_status st = kf_question_parse(rb, svc, reg, date, inv, share, outside, &q, &e);
+	if (st != KF_OK)
+		fprintf(stderr, "question: %s\n", e.message);
+	assert_int_equal(st, KF_OK);
+	assert_int_equal(kf_decide_verdict(rb, &q, &v, &e), KF_OK);
+	return v;
+}
+
+static int bound(const kf_verdict *v, const char *id)
+{
+	int i, m = kf_rulebook_find_measure(rb, id, NULL, NULL);
+	for (i = 0; i < v->n_binding; i++)
+		if (v->binding[i] == m)
+			return 1;
+	return 0;
+}
+
+/* DESIGN.md "Shares are exact" */
+static void test_share_parse(void **state)
+{
+	kf_share s;
+	kf_error e;
+	char buf[40];
+	(void)state;
+	assert_int_equal(kf_share_parse("50", &s, &e), KF_OK);
+	assert_true(s == 50 * KF_SHARE_PERCENT);
+	assert_int_equal(kf_share_parse("49.999999999", &s, &e), KF_OK);
+	assert_true(s == 50 * KF_SHARE_PERCENT - 1);
+	assert_int_equal(kf_share_parse(" 0.5% ", &s, &e), KF_OK);
+	assert_true(s == KF_SHARE_PERCENT / 2);
+	assert_string_equal(kf_share_format(s, buf, sizeof buf), "0.5");
+	assert_int_equal(kf_share_parse("100", &s, &e), KF_OK);
+	assert_int_equal(kf_share_parse("100.000000001", &s, &e), KF_ERR_RANGE);
+	assert_int_equal(kf_share_parse("-1", &s, &e), KF_ERR_RANGE);
+	assert_int_equal(kf_share_parse("1e2", &s, &e), KF_ERR_PARSE);
+	assert_int_equal(kf_share_parse("", &s, &e), KF_ERR_PARSE);
+	assert_int_equal(kf_share_parse(".", &s, &e), KF_ERR_PARSE);
+	assert_int_equal(kf_share_parse("50.0000000001", &s, &e), KF_ERR_RANGE);
+	assert_non_null(strstr(e.message, "decimal places"));
+	/* 0.3 x 0.5 summed the float way gives 0.5000000000000001; fixed point does not */
+	assert_int_equal(kf_share_parse("0.000000001", &s, &e), KF_OK);
+	assert_string_equal(kf_share_format(s, buf, sizeof buf), "0.000000001");
+	assert_string_equal(kf_share_format(33 * KF_SHARE_PERCENT + 333333333, buf, sizeof buf),
+			    "33.333333333");
+}
+
+static void test_dates(void **state)
+{
+	kf_date d, d2;
+	kf_error e;
+	char buf[16];
+	(void)state;
+	assert_int_equal(kf_date_parse("1970-01-01", &d, &e), KF_OK);
+	assert_int_equal(d, 0);
+	assert_int_equal(kf_date_parse("2024-02-29", &d, &e), KF_OK);
+	assert_int_equal(kf_date_parse("2024-03-01", &d2, &e), KF_OK);
+	assert_int_equal(d2 - d, 1);
+	assert_string_equal(kf_date_format(d, buf, sizeof buf), "2024-02-29");
+	assert_int_equal(kf_date_parse("2023-02-29", &d, &e), KF_ERR_PARSE);
+	assert_int_equal(kf_date_parse("2024-1-01", &d, &e), KF_ERR_PARSE);
+	assert_int_equal(kf_date_parse("2024/01/01", &d, &e), KF_ERR_PARSE);
+	assert_int_equal(kf_date_parse("2025-04-11", &d, &e), KF_OK);
+	assert_string_equal(kf_date_format(d, buf, sizeof buf), "2025-04-11");
+}
+
+static void test_lookup(void **state)
+{
+	kf_error e;
+	(void)state;
+	assert_int_equal(kf_rulebook_find_service(rb, "ip-vpn", NULL, &e),
+			 kf_rulebook_find_service(rb, "B13", NULL, &e));
+	assert_int_equal(kf_rulebook_find_service(rb, "IP VPN", NULL, &e),
+			 kf_rulebook_find_service(rb, "b13", NULL, &e));
+	assert_int_equal(kf_rulebook_find_region(rb, "上海市", NULL, &e),
+			 kf_rulebook_find_region(rb, "310000", NULL, &e));
+	assert_int_equal(kf_rulebook_find_region(rb, "shanghai", NULL, &e),
+			 kf_rulebook_find_region(rb, "310000", NULL, &e));
+	assert_int_equal(kf_rulebook_find_region(rb, "Shanghia", "region", &e), -1);
+	assert_int_equal(e.status, KF_ERR_NOTFOUND);
+	assert_string_equal(e.field, "region");
+	assert_non_null(strstr(e.message, "nearest known: 310000 (Shanghai)"));
+	assert_int_equal(kf_rulebook_find_service(rb, "ipvnp", NULL, &e), -1);
+	assert_non_null(strstr(e.message, "B13 (ip-vpn)"));
+}
+
+/* [S-1] subtree and exclusion; [S-3] tightest cap; [S-4] boundary */
+static void test_cap_boundary(void **state)
+{
+	kf_verdict v;
+	(void)state;
+	v = ask("B21", "310000", "2024-01-01", NULL, "50", 1);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_true(v.has_cap && v.cap == 50 * KF_SHARE_PERCENT && v.cap_op == KF_CAP_LE);
+	assert_true(bound(&v, "vats-cap"));
+	v = ask("B21", "310000", "2024-01-01", NULL, "50.000000001", 1);
+	assert_int_equal(v.outcome, KF_EXCEEDS_CAP);
+	v = ask("e-commerce", "310000", "2024-01-01", NULL, "100", 1);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_false(v.has_cap);
+	assert_int_equal(v.n_binding, 0);
+	/* before the cap exists: nothing binds */
+	v = ask("B21", "310000", "2019-12-31", NULL, "100", 1);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_false(v.has_cap);
+	v = ask("B21", "310000", "2020-01-01", NULL, "100", 1);
+	assert_int_equal(v.outcome, KF_EXCEEDS_CAP);
+}
+
+/* [S-3] prohibited beats caps; closed */
+static void test_prohibited_closed(void **state)
+{
+	kf_verdict v;
+	(void)state;
+	v = ask("internet-news", "330100", "2024-01-01", NULL, NULL, 0);
+	assert_int_equal(v.outcome, KF_PROHIBITED);
+	assert_false(v.has_cap);
+	assert_int_equal(v.n_binding, 1);
+	assert_true(bound(&v, "news-prohibited"));
+	v = ask("B14", "330100", "2024-01-01", NULL, "10", 0);
+	assert_int_equal(v.outcome, KF_CLOSED);
+	assert_true(bound(&v, "b1-closed"));
+}
+
+/* [S-2] overrides, [S-5] zone scenarios and outside_zones */
+static void test_zone_indeterminate(void **state)
+{
+	kf_verdict v;
+	(void)state;
+	v = ask("isp-end-user", "310000", "2022-01-01", NULL, "100", 0);
+	assert_int_equal(v.outcome, KF_INDETERMINATE);
+	assert_int_equal(v.n_missing, 1);
+	assert_string_equal(kf_rulebook_region(rb, v.missing[0])->id, "zone-a");
+	/* a district the zone straddles is also indeterminate */
+	v = ask("isp-end-user", "310120", "2022-01-01", NULL, "100", 0);
+	assert_int_equal(v.outcome, KF_INDETERMINATE);
+	v = ask("isp-end-user", "310000", "2022-01-01", NULL, "100", 1);
+	assert_int_equal(v.outcome, KF_CLOSED);
+	v = ask("isp-end-user", "zone-a", "2022-01-01", NULL, "100", 0);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_false(v.has_cap);
+	assert_int_equal(v.n_binding, 0);
+	/* the zone did not exist yet in 2019: no scenario, plain closed */
+	v = ask("isp-end-user", "310000", "2020-06-01", NULL, "100", 0);
+	assert_int_equal(v.outcome, KF_CLOSED);
+	/* the parent service B14 is not opened by the zone */
+	v = ask("B14", "zone-a", "2022-01-01", NULL, NULL, 0);
+	assert_int_equal(v.outcome, KF_CLOSED);
+}
+
+/* "<" caps, announced measures, investor classes */
+static void test_lt_cap_and_investors(void **state)
+{
+	kf_verdict v;
+	(void)state;
+	v = ask("ip-vpn", "330100", "2025-04-10", NULL, NULL, 0);
+	assert_int_equal(v.outcome, KF_CLOSED);
+	v = ask("ip-vpn", "330100", "2025-04-11", NULL, "49.999999999", 0);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_true(v.uncertain);
+	assert_true(v.cap_op == KF_CAP_LT);
+	v = ask("ip-vpn", "330100", "2025-04-11", NULL, "50", 0);
+	assert_int_equal(v.outcome, KF_EXCEEDS_CAP);
+	/* CEPA: hk-cepa only, not plain hk */
+	v = ask("ip-vpn", "310000", "2024-01-01", "hk-cepa", "49.5", 1);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_true(bound(&v, "cepa-ipvpn"));
+	assert_false(v.uncertain);
+	v = ask("ip-vpn", "310000", "2024-01-01", "hk", "10", 1);
+	assert_int_equal(v.outcome, KF_CLOSED);
+	/* CEPA validity ends 2030-01-01 */
+	v = ask("ip-vpn", "310000", "2030-01-01", "hk-cepa", "10", 1);
+	assert_int_equal(v.outcome, KF_CLOSED);
+	/* [S-7] mainland investors: nothing binds */
+	v = ask("internet-news", "310000", "2024-01-01", "mainland", "100", 0);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_int_equal(v.n_binding, 0);
+}
+
+static void test_full_decision_json(void **state)
+{
+	kf_question q;
+	kf_decision *d;
+	kf_error e;
+	char *js, *txt;
+	(void)state;
+	assert_int_equal(
+	    kf_question_parse(rb, "B21", "Hangzhou", "2024-01-01", NULL, "0.5", 0, &q, &e), KF_OK);
+	assert_int_equal(kf_decide(rb, &q, KF_DECIDE_ALTERNATIVES | KF_DECIDE_TRACE, &d, &e),
+			 KF_OK);
+	js = kf_decision_json(d);
+	assert_non_null(js);
+	assert_non_null(strstr(js, "\"outcome\":\"permitted\""));
+	assert_non_null(strstr(js, "\"max_foreign_share\":50,"));
+	assert_non_null(strstr(js, "\"binding\":[\"vats-cap\"]"));
+	assert_non_null(strstr(js, "domestic licensing procedure applies")); /* de-minimis */
+	assert_non_null(strstr(js, "\"sha256\":\""));
+	txt = kf_decision_text(d);
+	assert_non_null(strstr(txt, "PERMITTED"));
+	assert_non_null(strstr(txt, "Every measure considered"));
+	kf_free(js);
+	kf_free(txt);
+	kf_decision_free(d);
+
+	/* refusal: the nearest change (a lower share, a later date) */
+	assert_int_equal(
+	    kf_question_parse(rb, "ip-vpn", "330100", "2024-01-01", NULL, "40", 0, &q, &e), KF_OK);
+	assert_int_equal(kf_decide(rb, &q, KF_DECIDE_ALTERNATIVES, &d, &e), KF_OK);
+	js = kf_decision_json(d);
+	assert_non_null(strstr(js, "\"outcome\":\"closed\""));
+	assert_non_null(strstr(js, "\"max_foreign_share\":0,"));
+	assert_non_null(strstr(js, "permitted from 2025-04-11"));
+	assert_non_null(strstr(js, "hk-cepa"));
+	kf_free(js);
+	kf_decision_free(d);
+}
+
+/* rulebook errors: writes a broken copy of mini into a temp folder */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	FILE *f;
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void copy_file(const char *from_dir, const char *to_dir, const char *name)
+{
+	char p[512], buf[8192];
+	FILE *f;
+	size_t n;
+	snprintf(p, sizeof p, "%s/%s", from_dir, name);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	write_file(to_dir, name, buf);
+}
+
+static kf_status load_with(const char *measures, kf_error *e, char **all)
+{
+	char dir[] = "/tmp/kf-test-XXXXXX";
+	kf_rulebook *r2 = NULL;
+	kf_status st;
+	assert_non_null(mkdtemp(dir));
+	copy_file(MINI, dir, "rulebook.yaml");
+	copy_file(MINI, dir, "catalogue.yaml");
+	copy_file(MINI, dir, "places.yaml");
+	write_file(dir, "measures.yaml", measures);
+	st = kf_rulebook_load(dir, &r2, e, all);
+	kf_rulebook_free(r2);
+	return st;
+}
+
+#define M_HEAD                                                                                     \
+	"measures:\n"                                                                              \
+	"  - id: a\n    document: doc-a\n    article: x\n    summary: s\n"                         \
+	"    effective_from: 2020-01-01\n    status: in-force\n    certainty: confirmed\n"         \
+	"    services: [B]\n    regions: [CN]\n"
+
+static void test_rulebook_errors(void **state)
+{
+	kf_error e;
+	char *all = NULL;
+	(void)state;
+	/* malformed YAML: file, line and column */
+	assert_int_equal(load_with("measures:\n  - id: a\n    services: [B, \n", &e, NULL),
+			 KF_ERR_PARSE);
+	assert_string_equal(e.file, "measures.yaml");
+	assert_true(e.line >= 3);
+	assert_non_null(strstr(e.message, "malformed YAML"));
+	/* unknown region, with the nearest known */
+	assert_int_equal(
+	    load_with(M_HEAD "    effect: cap\n    cap: {op: \"<=\", value: \"50\"}\n"
+			     "  - id: b\n    document: doc-a\n    article: x\n    summary: s\n"
+			     "    effective_from: 2020-01-01\n    status: in-force\n"
+			     "    certainty: confirmed\n    services: [B]\n"
+			     "    regions: [Shanghia]\n    effect: open\n    overrides: [a]\n",
+		      &e, NULL),
+	    KF_ERR_INVALID);
+	assert_string_equal(e.file, "measures.yaml");
+	assert_int_equal(e.line, 21);
+	assert_non_null(strstr(e.message, "unknown region 'Shanghia'; nearest known: 310000"));
+	/* override cycle, naming the members */
+	assert_int_equal(
+	    load_with(M_HEAD "    effect: cap\n    cap: {op: \"<=\", value: \"50\"}\n"
+			     "    overrides: [b]\n"
+			     "  - id: b\n    document: doc-a\n    article: x\n    summary: s\n"
+			     "    effective_from: 2020-01-01\n    status: in-force\n"
+			     "    certainty: confirmed\n    services: [B]\n"
+			     "    regions: [CN]\n    effect: open\n    overrides: [a]\n",
+		      &e, NULL),
+	    KF_ERR_INVALID);
+	assert_non_null(strstr(e.message, "override cycle: a -> b -> a"));
+	/* misspelt key, share out of range, dates out of order, all reported */
+	assert_int_equal(load_with(M_HEAD "    effect: cap\n    cap: {op: \"<=\", value: \"150\"}\n"
+					  "    efective_until: 2021-01-01\n",
+				   &e, &all),
+			 KF_ERR_INVALID);
+	assert_non_null(all);
+	assert_non_null(strstr(all, "did you mean 'effective_until'"));
+	assert_non_null(strstr(all, "above 100"));
+	kf_free(all);
+	assert_int_equal(load_with(M_HEAD "    effect: cap\n    cap: {op: \"<=\", value: \"50\"}\n"
+					  "    effective_until: 2019-01-01\n",
+				   &e, NULL),
+			 KF_ERR_INVALID);
+	assert_non_null(strstr(e.message, "effective_until must be after effective_from"));
+	/* a missing folder */
+	{
+		kf_rulebook *r2 = NULL;
+		assert_int_not_equal(kf_rulebook_load("/nonexistent/kf", &r2, &e, NULL), KF_OK);
+		assert_null(r2);
+		assert_non_null(strstr(e.message, "cannot open"));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_share_parse),
+	    cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_cap_boundary),
+	    cmocka_unit_test(test_prohibited_closed),
+	    cmocka_unit_test(test_zone_indeterminate),
+	    cmocka_unit_test(test_lt_cap_and_investors),
+	    cmocka_unit_test(test_full_decision_json),
+	    cmocka_unit_test(test_rulebook_errors),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
