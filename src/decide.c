@@ -23,6 +23,7 @@
  * [S-7] mainland investors: no foreign-investment measure covers them (the
  *       rulebook's investor scopes decide); the answer is then permitted.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -243,10 +244,8 @@ static int decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval
 	if (!nz)
 		return nsc;
 	{
-		kf_eval *ze = kf__malloc(sizeof *ze);
+		kf_eval zev, *ze = &zev;
 		int uncertain = outside.uncertain;
-		if (!ze)
-			return nsc;
 		out->n_missing = 0;
 		for (i = 0; i < nz; i++) {
 			kf__eval_at(rb, q, zones[i], ze);
@@ -261,7 +260,6 @@ static int decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval
 					out->missing[out->n_missing++] = zones[i];
 			}
 		}
-		kf__xfree(ze);
 		if (differ) {
 			out->outcome = KF_INDETERMINATE;
 			out->has_cap = 0;
@@ -272,21 +270,104 @@ static int decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval
 	return nsc;
 }
 
+/*
+ * The verdict cache. A verdict without a share depends only on (service,
+ * place, investor class, outside_zones, date segment), where a date segment
+ * is the stretch between two consecutive dates at which some measure starts
+ * or ends (rb->dates): inside a segment the same measures are in force. The
+ * share only turns "permitted under a cap" into exceeds_cap [S-4], and it
+ * cannot change whether zone scenarios differ [S-5] (same_answer compares the
+ * cap, and equal caps with equal share-free outcomes give equal outcomes for
+ * any share). So the share-free verdict is cached and the share applied after.
+ *
+ * Each thread has its own direct-mapped cache (no locks, no sharing); a slot
+ * is valid only for the rulebook generation that filled it, so a rulebook
+ * freed and another loaded at the same address never reads stale verdicts.
+ */
+#define CACHE_SLOTS 8192 /* per thread; a slot is about 220 bytes */
+
+typedef struct cache_slot {
+	uint64_t key; /* packed question; 0 = empty */
+	uint64_t gen; /* rulebook generation */
+	kf_verdict v;
+} cache_slot;
+
+static _Thread_local cache_slot *tl_cache;
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *p) { kf__xfree(p); }
+static void cache_init(void) { pthread_key_create(&cache_key, cache_free); }
+
+static cache_slot *thread_cache(void)
+{
+	if (!tl_cache) {
+		pthread_once(&cache_once, cache_init);
+		tl_cache = kf__calloc(CACHE_SLOTS, sizeof(cache_slot));
+		if (tl_cache)
+			pthread_setspecific(cache_key, tl_cache);
+	}
+	return tl_cache;
+}
+
+/* index of the date segment holding d: the number of change dates <= d */
+static int date_segment(const kf_rulebook *rb, kf_date d)
+{
+	int lo = 0, hi = rb->ndates;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (rb->dates[mid] <= d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void apply_share(const kf_question *q, kf_verdict *v)
+{
+	if (v->outcome == KF_PERMITTED && q->has_share && v->has_cap &&
+	    (v->cap_op == KF_CAP_LE ? q->share > v->cap : q->share >= v->cap))
+		v->outcome = KF_EXCEEDS_CAP;
+}
+
 kf_status kf_decide_verdict(const kf_rulebook *rb, const kf_question *q, kf_verdict *v,
 			    kf_error *err)
 {
 	kf_status st;
-	kf_eval *e;
+	kf_eval e;
+	kf_question base;
+	cache_slot *cache, *slot = NULL;
+	uint64_t key = 0;
+	int inv;
 	check_question(rb, q, err, &st);
 	if (st != KF_OK)
 		return st;
-	e = kf__malloc(sizeof *e);
-	if (!e) {
-		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
-		return KF_ERR_NOMEM;
+	inv = investor_of(rb, q);
+	cache = thread_cache();
+	if (cache && rb->nsvc < (1 << 20) && rb->nreg < (1 << 20) && rb->ndates < (1 << 16)) {
+		uint64_t h;
+		key = 1 | (uint64_t)q->service << 1 | (uint64_t)q->region << 21 |
+		      (uint64_t)inv << 41 | (uint64_t)(q->outside_zones != 0) << 46 |
+		      (uint64_t)date_segment(rb, q->date) << 47;
+		h = key * 0x9E3779B97F4A7C15ULL;
+		slot = &cache[(h >> 40) & (CACHE_SLOTS - 1)];
+		if (slot->key == key && slot->gen == rb->generation) {
+			*v = slot->v;
+			apply_share(q, v);
+			return KF_OK;
+		}
 	}
-	decide_scenarios(rb, q, e, NULL, 0, v);
-	kf__xfree(e);
+	base = *q;
+	base.has_share = 0;
+	base.investor = inv;
+	decide_scenarios(rb, &base, &e, NULL, 0, v);
+	if (slot) {
+		slot->key = key;
+		slot->gen = rb->generation;
+		slot->v = *v;
+	}
+	apply_share(q, v);
 	return KF_OK;
 }
 

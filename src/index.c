@@ -9,7 +9,8 @@
  * classes it covers as a mask. For every service: the measures whose service
  * scope covers it (subtrees expanded, exclusions applied), so a decision only
  * looks at measures that can bear on its service. All dates at which any
- * measure starts or stops, sorted, for the "permitted from" search.
+ * measure starts or stops or a zone comes into or out of existence, sorted:
+ * the date segments of the verdict cache and the "permitted from" search.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +43,14 @@ static int cmp_date(const void *a, const void *b)
 
 kf_status kf__rulebook_compile(kf_rulebook *rb)
 {
+	static _Atomic uint64_t generations;
 	size_t rw, nr = (size_t)rb->nreg;
 	unsigned char *done = NULL, *mark = NULL;
 	int *child_off = NULL, *child = NULL, *cnt = NULL, *stack = NULL;
 	int i, j, k, r;
 	size_t total = 0;
 
+	rb->generation = ++generations;
 	rb->rw = (rb->nreg + 63) / 64;
 	rw = (size_t)rb->rw;
 	rb->reg_anc = kf__calloc(nr * rw, sizeof(uint64_t));
@@ -142,13 +145,20 @@ kf_status kf__rulebook_compile(kf_rulebook *rb)
 	}
 
 	/* every date at which the set of measures in force changes */
-	rb->dates = kf__calloc((size_t)rb->nmea * 2 + 1, sizeof(kf_date));
+	rb->dates = kf__calloc((size_t)rb->nmea * 2 + (size_t)rb->nreg * 2 + 1, sizeof(kf_date));
 	if (!rb->dates)
 		goto nomem;
 	for (i = 0; i < rb->nmea; i++) {
 		rb->dates[rb->ndates++] = rb->mea[i].effective_from;
 		if (rb->mea[i].effective_until != KF_DATE_MAX)
 			rb->dates[rb->ndates++] = rb->mea[i].effective_until;
+	}
+	/* a zone's existence dates change answers too ([S-5]) */
+	for (i = 0; i < rb->nreg; i++) {
+		if (rb->reg[i].from != KF_DATE_NONE)
+			rb->dates[rb->ndates++] = rb->reg[i].from;
+		if (rb->reg[i].until != KF_DATE_MAX)
+			rb->dates[rb->ndates++] = rb->reg[i].until;
 	}
 	qsort(rb->dates, (size_t)rb->ndates, sizeof(kf_date), cmp_date);
 	for (i = 0, j = 0; i < rb->ndates; i++)

@@ -48,6 +48,7 @@ struct kf_rulebook {
 	int foreign;    /* index of investor class "foreign" (-1 if absent) */
 	kf_date *dates; /* every distinct effective_from/until, sorted */
 	int ndates;
+	uint64_t generation; /* unique per loaded rulebook: the verdict cache key */
 };
 
 /* Normalises a name for lookup: ASCII lower-case, drops spaces, "'", "-",
