@@ -1,0 +1,454 @@
+/*
+ * ownership.c — the ownership graph: string pool, entities, holdings, load
+ * notes, the checks every reader shares, and kf_graph_load's dispatch to the
+ * readers (ownership_csv.c for a directory, ownership_bods.c or
+ * ownership_gleif.c for a JSON file). The solver is ownership_solve.c.
+ */
+#include "ownership_int.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/alloc.h"
+#include "util/errors.h"
+
+kf_graph *kf__g_new(void)
+{
+	kf_graph *g = kf__calloc(1, sizeof *g);
+	if (!g)
+		return NULL;
+	g->pool = kf__malloc(4096);
+	g->hmask = 1023;
+	g->hash = kf__calloc(1024, sizeof *g->hash);
+	if (!g->pool || !g->hash) {
+		kf_graph_free(g);
+		return NULL;
+	}
+	g->pool[0] = '\0';
+	g->pool_len = 1;
+	g->pool_cap = 4096;
+	g->date = KF_DATE_NONE;
+	return g;
+}
+
+void kf_graph_free(kf_graph *g)
+{
+	size_t i;
+	if (!g)
+		return;
+	for (i = 0; i < g->nwarn; i++)
+		kf__xfree(g->warn[i]);
+	kf__xfree(g->warn);
+	kf__xfree(g->warn_node);
+	kf__xfree(g->pool);
+	kf__xfree(g->nodes);
+	kf__xfree(g->hash);
+	kf__xfree(g->h);
+	kf__xfree(g->in_off);
+	kf__xfree(g->in_idx);
+	kf__xfree(g);
+}
+
+uint32_t kf__g_str(kf_graph *g, const char *s, size_t len)
+{
+	uint32_t off;
+	if (len == 0)
+		return 0;
+	if (g->pool_len + len + 1 > g->pool_cap) {
+		size_t nc = g->pool_cap * 2;
+		char *np;
+		while (nc < g->pool_len + len + 1)
+			nc *= 2;
+		if (nc > UINT32_MAX)
+			nc = UINT32_MAX;
+		if (g->pool_len + len + 1 > nc)
+			return KF__NONE; /* pool limit of 4 GiB of text */
+		np = kf__realloc(g->pool, nc);
+		if (!np)
+			return KF__NONE;
+		g->pool = np;
+		g->pool_cap = nc;
+	}
+	off = (uint32_t)g->pool_len;
+	memcpy(g->pool + off, s, len);
+	g->pool[off + len] = '\0';
+	g->pool_len += len + 1;
+	return off;
+}
+
+static uint32_t hash_str(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	size_t i;
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+uint32_t kf__g_find(const kf_graph *g, const char *id, size_t len)
+{
+	uint32_t i = hash_str(id, len) & g->hmask;
+	for (;;) {
+		uint32_t v = g->hash[i];
+		const char *s;
+		if (!v)
+			return KF__NONE;
+		s = g->pool + g->nodes[v - 1].id;
+		if (strncmp(s, id, len) == 0 && s[len] == '\0')
+			return v - 1;
+		i = (i + 1) & g->hmask;
+	}
+}
+
+static int rehash(kf_graph *g)
+{
+	uint32_t nm = g->hmask * 2 + 1, i;
+	uint32_t *nh = kf__calloc((size_t)nm + 1, sizeof *nh);
+	if (!nh)
+		return -1;
+	for (i = 0; i < g->n; i++) {
+		const char *s = g->pool + g->nodes[i].id;
+		uint32_t j = hash_str(s, strlen(s)) & nm;
+		while (nh[j])
+			j = (j + 1) & nm;
+		nh[j] = i + 1;
+	}
+	kf__xfree(g->hash);
+	g->hash = nh;
+	g->hmask = nm;
+	return 0;
+}
+
+uint32_t kf__g_add_node(kf_graph *g, const char *id, size_t idlen, const char *name, int kind,
+			int origin)
+{
+	kf__onode *nd;
+	uint32_t j;
+	if (g->n == g->ncap) {
+		uint32_t nc = g->ncap ? g->ncap * 2 : 64;
+		kf__onode *nn = kf__realloc(g->nodes, (size_t)nc * sizeof *nn);
+		if (!nn)
+			return KF__NONE;
+		g->nodes = nn;
+		g->ncap = nc;
+	}
+	if ((uint64_t)(g->n + 1) * 3 > (uint64_t)(g->hmask + 1) * 2 && rehash(g))
+		return KF__NONE;
+	nd = &g->nodes[g->n];
+	memset(nd, 0, sizeof *nd);
+	nd->id = kf__g_str(g, id, idlen);
+	if (nd->id == KF__NONE || (idlen == 0))
+		return KF__NONE;
+	if (name && *name) {
+		nd->name = kf__g_str(g, name, strlen(name));
+		if (nd->name == KF__NONE)
+			return KF__NONE;
+	}
+	nd->kind = (uint8_t)kind;
+	nd->origin = (uint8_t)origin;
+	j = hash_str(id, idlen) & g->hmask;
+	while (g->hash[j])
+		j = (j + 1) & g->hmask;
+	g->hash[j] = g->n + 1;
+	return g->n++;
+}
+
+int kf__g_add_hold(kf_graph *g, uint32_t owner, uint32_t owned, kf_share lo, kf_share hi,
+		   uint32_t flags, uint32_t src)
+{
+	kf__hold *h;
+	if (g->nh == g->hcap) {
+		uint32_t nc = g->hcap ? g->hcap * 2 : 64;
+		kf__hold *nn = kf__realloc(g->h, (size_t)nc * sizeof *nn);
+		if (!nn)
+			return -1;
+		g->h = nn;
+		g->hcap = nc;
+	}
+	h = &g->h[g->nh++];
+	h->owner = owner;
+	h->owned = owned;
+	h->lo = lo;
+	h->hi = hi;
+	h->src = src;
+	h->flags = flags;
+	return 0;
+}
+
+int kf__g_warn(kf_graph *g, uint32_t node, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	if (g->nwarn == g->warncap) {
+		size_t nc = g->warncap ? g->warncap * 2 : 16;
+		char **nw = kf__realloc(g->warn, nc * sizeof *nw);
+		uint32_t *nn;
+		if (!nw)
+			return -1;
+		g->warn = nw;
+		nn = kf__realloc(g->warn_node, nc * sizeof *nn);
+		if (!nn)
+			return -1;
+		g->warn_node = nn;
+		g->warncap = nc;
+	}
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	g->warn[g->nwarn] = kf__strdup(tmp);
+	if (!g->warn[g->nwarn])
+		return -1;
+	g->warn_node[g->nwarn++] = node;
+	return 0;
+}
+
+void kf__g_hold_src(const kf_graph *g, const kf__hold *h, char *buf, size_t size)
+{
+	if (h->flags & KF__H_SRCSTR)
+		snprintf(buf, size, "%s: record '%s'", g->hfile, g->pool + h->src);
+	else if (h->src)
+		snprintf(buf, size, "%s:%u", g->hfile, (unsigned)h->src);
+	else
+		snprintf(buf, size, "%s", g->hfile);
+}
+
+int kf__origin_of(const char *juris)
+{
+	static const struct {
+		const char *name;
+		const char *code;
+	} names[] = {
+	    {"china", "CN"},     {"prc", "CN"},      {"mainland china", "CN"},
+	    {"hong kong", "HK"}, {"hongkong", "HK"}, {"macao", "MO"},
+	    {"macau", "MO"},     {"taiwan", "TW"},   {"chinese", "CN"},
+	};
+	char c[3];
+	size_t n, i;
+	if (!juris)
+		return KF_ORIGIN_UNKNOWN;
+	while (isspace((unsigned char)*juris))
+		juris++;
+	n = strlen(juris);
+	while (n && isspace((unsigned char)juris[n - 1]))
+		n--;
+	if (n == 0)
+		return KF_ORIGIN_UNKNOWN;
+	if (n >= 2 && isalpha((unsigned char)juris[0]) && isalpha((unsigned char)juris[1]) &&
+	    (n == 2 || juris[2] == '-')) {
+		c[0] = (char)toupper((unsigned char)juris[0]);
+		c[1] = (char)toupper((unsigned char)juris[1]);
+		c[2] = '\0';
+	} else {
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strlen(names[i].name) == n && strncasecmp(juris, names[i].name, n) == 0)
+				break;
+		if (i == sizeof names / sizeof names[0])
+			return -1;
+		memcpy(c, names[i].code, 3);
+	}
+	if (strcmp(c, "CN") == 0)
+		return KF_ORIGIN_DOMESTIC;
+	if (strcmp(c, "HK") == 0 || strcmp(c, "MO") == 0 || strcmp(c, "TW") == 0)
+		return KF_ORIGIN_HKMOTW;
+	if (strcmp(c, "XX") == 0 || strcmp(c, "ZZ") == 0)
+		return KF_ORIGIN_UNKNOWN;
+	return KF_ORIGIN_FOREIGN;
+}
+
+kf_status kf__own_date(const char *s, kf_date *out)
+{
+	char d[11];
+	if (!s || strlen(s) < 10)
+		return KF_ERR_PARSE;
+	memcpy(d, s, 10);
+	d[10] = '\0';
+	return kf_date_parse(d, out, NULL);
+}
+
+/* Lists the sources of the capital holdings of node j (at most a few). */
+static void col_sources(const kf_graph *g, uint32_t j, char *buf, size_t size)
+{
+	uint32_t e;
+	size_t used = 0;
+	int k = 0;
+	buf[0] = '\0';
+	for (e = g->in_off[j]; e < g->in_off[j + 1] && used + 1 < size; e++) {
+		const kf__hold *h = &g->h[g->in_idx[e]];
+		char s[320];
+		if (h->flags & KF__H_NOCAP)
+			continue;
+		if (k == 6) {
+			snprintf(buf + used, size - used, ", ...");
+			break;
+		}
+		if (h->flags & KF__H_SRCSTR)
+			snprintf(s, sizeof s, "%s'%s'", k ? ", " : "", g->pool + h->src);
+		else
+			snprintf(s, sizeof s, "%s%u", k ? ", " : "", (unsigned)h->src);
+		snprintf(buf + used, size - used, "%s", s);
+		used = strlen(buf);
+		k++;
+	}
+}
+
+kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err)
+{
+	uint32_t i, e;
+	g->in_off = kf__calloc((size_t)g->n + 1, sizeof *g->in_off);
+	g->in_idx = kf__malloc(((size_t)g->nh + 1) * sizeof *g->in_idx);
+	if (!g->in_off || !g->in_idx)
+		goto nomem;
+	for (i = 0; i < g->nh; i++)
+		g->in_off[g->h[i].owned + 1]++;
+	for (i = 0; i < g->n; i++)
+		g->in_off[i + 1] += g->in_off[i];
+	{
+		uint32_t *fill = kf__malloc(((size_t)g->n + 1) * sizeof *fill);
+		if (!fill)
+			goto nomem;
+		memcpy(fill, g->in_off, ((size_t)g->n + 1) * sizeof *fill);
+		for (i = 0; i < g->nh; i++)
+			g->in_idx[fill[g->h[i].owned]++] = i;
+		kf__xfree(fill);
+	}
+	/* column checks: the capital holdings of one company */
+	for (i = 0; i < g->n; i++) {
+		kf_share sum = 0;
+		int nexact = 0, allsmall = 1;
+		uint32_t a = g->in_off[i], b = g->in_off[i + 1];
+		for (e = a; e < b; e++) {
+			const kf__hold *h = &g->h[g->in_idx[e]];
+			if (h->flags & KF__H_NOCAP)
+				continue;
+			sum += h->lo;
+			if (!(h->flags & KF__H_UNKNOWN)) {
+				nexact++;
+				if (h->hi > KF_SHARE_PERCENT)
+					allsmall = 0;
+			}
+		}
+		if (b - a > 1 && b - a <= 64) {
+			/* duplicate holder of the same company (quadratic only on small columns) */
+			uint32_t x, y;
+			for (x = a; x < b; x++)
+				for (y = x + 1; y < b; y++) {
+					const kf__hold *hx = &g->h[g->in_idx[x]],
+						       *hy = &g->h[g->in_idx[y]];
+					char sx[320], sy[320];
+					if (hx->owner != hy->owner ||
+					    ((hx->flags ^ hy->flags) & KF__H_NOCAP))
+						continue;
+					kf__g_hold_src(g, hx, sx, sizeof sx);
+					kf__g_hold_src(g, hy, sy, sizeof sy);
+					if (csv) {
+						kf__error_set(
+						    err, KF_ERR_INVALID, g->hfile, (int)hy->src, 1,
+						    "owner",
+						    "duplicate holding of '%s' in '%s' (also at "
+						    "%s); expected one row per owner and "
+						    "company on a date",
+						    kf__g_s(g, g->nodes[hx->owner].id),
+						    kf__g_s(g, g->nodes[i].id), sx);
+						return KF_ERR_INVALID;
+					}
+					if (kf__g_warn(
+						g, i,
+						"'%s' holds '%s' twice (%s and %s); both counted",
+						kf__g_s(g, g->nodes[hx->owner].id),
+						kf__g_s(g, g->nodes[i].id), sx, sy))
+						goto nomem;
+				}
+		}
+		if (sum > KF_SHARE_FULL) {
+			char srcs[512], t[40];
+			col_sources(g, i, srcs, sizeof srcs);
+			kf__error_set(err, KF_ERR_INVALID, g->hfile, 0, 0, "share",
+				      "shares of '%s' sum to %s%% (%s %s); expected at most 100",
+				      kf__g_s(g, g->nodes[i].id), kf_share_format(sum, t, sizeof t),
+				      csv ? "lines" : "records", srcs);
+			return KF_ERR_INVALID;
+		}
+		if (csv && nexact >= 2 && allsmall && sum == KF_SHARE_PERCENT) {
+			char srcs[512];
+			col_sources(g, i, srcs, sizeof srcs);
+			kf__error_set(
+			    err, KF_ERR_INVALID, g->hfile, 0, 0, "share",
+			    "shares of '%s' sum to 1 (lines %s): they look like fractions; "
+			    "expected percent (100 for the whole company)",
+			    kf__g_s(g, g->nodes[i].id), srcs);
+			return KF_ERR_INVALID;
+		}
+	}
+	return KF_OK;
+nomem:
+	kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
+	return KF_ERR_NOMEM;
+}
+
+kf_status kf_graph_load(const char *path, kf_date date, kf_graph **out, kf_error *err)
+{
+	struct stat st;
+	kf_graph *g;
+	kf_status s;
+	*out = NULL;
+	if (!path || stat(path, &st) != 0) {
+		kf__error_set(err, KF_ERR_IO, path, 0, 0, NULL,
+			      "cannot open ownership source '%s'; expected a BODS or GLEIF JSON "
+			      "file or a directory with entities.csv and holdings.csv",
+			      path ? path : "");
+		return KF_ERR_IO;
+	}
+	g = kf__g_new();
+	if (!g) {
+		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
+		return KF_ERR_NOMEM;
+	}
+	g->date = date;
+	if (S_ISDIR(st.st_mode))
+		s = kf__own_read_csv(g, path, date, err);
+	else
+		s = kf__own_read_json(g, path, date, err);
+	if (s == KF_OK)
+		s = kf__g_finish(g, S_ISDIR(st.st_mode), err);
+	if (s != KF_OK) {
+		kf_graph_free(g);
+		return s;
+	}
+	*out = g;
+	return KF_OK;
+}
+
+size_t kf_graph_entity_count(const kf_graph *g) { return g->n; }
+size_t kf_graph_holding_count(const kf_graph *g) { return g->nh; }
+const char *kf_graph_entity_id(const kf_graph *g, size_t i)
+{
+	return i < g->n ? g->pool + g->nodes[i].id : NULL;
+}
+const char *kf_graph_entity_name(const kf_graph *g, size_t i)
+{
+	return i < g->n ? g->pool + g->nodes[i].name : NULL;
+}
+size_t kf_graph_warning_count(const kf_graph *g) { return g->nwarn; }
+const char *kf_graph_warning(const kf_graph *g, size_t i)
+{
+	return i < g->nwarn ? g->warn[i] : NULL;
+}
+
+kf_status kf_graph_find(const kf_graph *g, const char *id, size_t *index, kf_error *err)
+{
+	uint32_t i = id ? kf__g_find(g, id, strlen(id)) : KF__NONE;
+	if (i == KF__NONE) {
+		kf__error_set(err, KF_ERR_NOTFOUND, NULL, 0, 0, "entity",
+			      "unknown entity '%s'; expected an id of the ownership source",
+			      id ? id : "");
+		return KF_ERR_NOTFOUND;
+	}
+	*index = i;
+	return KF_OK;
+}

@@ -1,0 +1,505 @@
+/*
+ * ownership_explain.c — turns the solved ancestors of one entity into a
+ * kf_ownership_result: the main contributing chains and the simple-paths sum
+ * (a bounded depth-first walk over simple paths), the ultimate owners and the
+ * deciding holdings (from the adjoint z_j = d y_X / d d_j, solved over the
+ * components in reverse order, in long double), and the warnings that concern
+ * the entity's ancestors.
+ */
+#include "ownership_explain.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "util/errors.h"
+
+#define MAX_DEPTH 64
+#define STEP_BUDGET 1000000L
+
+typedef struct chainbuf {
+	uint32_t path[MAX_DEPTH + 1]; /* root first */
+	uint32_t len;
+	int undisclosed;              /* top is the residual of path[len-1] */
+	kf_share share;
+	int origin;
+} chainbuf;
+
+typedef struct ectx {
+	const kf__expl_in *in;
+	int stop_foreign;
+	uint8_t *onpath;
+	uint32_t path[MAX_DEPTH + 1];
+	chainbuf *best;
+	size_t nbest, maxbest;
+	long steps;
+	int complete;
+	kf_share sumF, sumU;
+	int inexact;
+} ectx;
+
+static kf_share resid_of(const kf_graph *g, uint32_t j)
+{
+	uint32_t e;
+	kf_share sum = 0;
+	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+		const kf__hold *h = &g->h[g->in_idx[e]];
+		if (!(h->flags & KF__H_NOCAP))
+			sum += h->lo;
+	}
+	return KF_SHARE_FULL - sum;
+}
+
+static void keep_chain(ectx *c, uint32_t len, int undisclosed, kf_share share, int origin)
+{
+	size_t i, w;
+	chainbuf *cb;
+	if (share <= 0 || c->maxbest == 0)
+		return;
+	if (c->nbest < c->maxbest)
+		w = c->nbest++;
+	else {
+		w = 0;
+		for (i = 1; i < c->nbest; i++)
+			if (c->best[i].share < c->best[w].share)
+				w = i;
+		if (c->best[w].share >= share)
+			return;
+	}
+	cb = &c->best[w];
+	memcpy(cb->path, c->path, len * sizeof *cb->path);
+	cb->len = len;
+	cb->undisclosed = undisclosed;
+	cb->share = share;
+	cb->origin = origin;
+}
+
+static void dfs(ectx *c, uint32_t j, kf_share prod, uint32_t depth)
+{
+	const kf_graph *g = c->in->g;
+	uint32_t e;
+	kf_share r;
+	if (++c->steps > STEP_BUDGET) {
+		c->complete = 0;
+		return;
+	}
+	c->path[depth] = j;
+	if (kf__own_terminal(g, j, c->stop_foreign)) {
+		int o = g->nodes[j].origin;
+		if (depth == 0)
+			return;
+		if (o == KF_ORIGIN_FOREIGN || o == KF_ORIGIN_HKMOTW)
+			c->sumF += prod;
+		else if (o == KF_ORIGIN_UNKNOWN)
+			c->sumU += prod;
+		if (o != KF_ORIGIN_DOMESTIC)
+			keep_chain(c, depth + 1, 0, prod, o);
+		return;
+	}
+	r = resid_of(g, j);
+	if (r > 0) {
+		kf_share p = kf__share_mul(prod, r, &c->inexact);
+		c->sumU += p;
+		keep_chain(c, depth + 1, 1, p, KF_ORIGIN_UNKNOWN);
+	}
+	if (depth == MAX_DEPTH) {
+		c->complete = 0;
+		return;
+	}
+	c->onpath[j] = 1;
+	for (e = g->in_off[j]; e < g->in_off[j + 1] && c->steps <= STEP_BUDGET; e++) {
+		const kf__hold *h = &g->h[g->in_idx[e]];
+		if ((h->flags & KF__H_NOCAP) || h->lo == 0 || c->onpath[h->owner])
+			continue;
+		dfs(c, h->owner, kf__share_mul(prod, h->lo, &c->inexact), depth + 1);
+	}
+	c->onpath[j] = 0;
+}
+
+static int cmp_chain(const void *a, const void *b)
+{
+	const kf_ownership_chain *x = a, *y = b;
+	size_t i;
+	if (x->share != y->share)
+		return x->share > y->share ? -1 : 1;
+	for (i = 0; i < x->len && i < y->len; i++) {
+		int k = strcmp(x->path[i], y->path[i]);
+		if (k)
+			return k;
+	}
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+static int cmp_owner(const void *a, const void *b)
+{
+	const kf_ownership_owner *x = a, *y = b;
+	if (x->share != y->share)
+		return x->share > y->share ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static int cmp_dec(const void *a, const void *b)
+{
+	const kf_ownership_deciding *x = a, *y = b;
+	int k;
+	if (x->effect != y->effect)
+		return x->effect > y->effect ? -1 : 1;
+	k = strcmp(x->owned, y->owned);
+	if (k)
+		return k;
+	return strcmp(x->owner ? x->owner : "", y->owner ? y->owner : "");
+}
+
+static int add_warning(kf_ownership_result *r, size_t *cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#include <stdarg.h>
+static int add_warning(kf_ownership_result *r, size_t *cap, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	if (r->nwarnings == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		char **nw = kf__realloc(r->warnings, nc * sizeof *nw);
+		if (!nw)
+			return -1;
+		r->warnings = nw;
+		*cap = nc;
+	}
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	r->warnings[r->nwarnings] = kf__strdup(tmp);
+	if (!r->warnings[r->nwarnings])
+		return -1;
+	r->nwarnings++;
+	return 0;
+}
+
+/* The adjoint: z_j = share of the root reached through one unit of j. */
+static int adjoint(const kf__expl_in *in, int stop_foreign, long double *z, uint8_t *loc)
+{
+	const kf_graph *g = in->g;
+	uint32_t end = in->norder;
+	long double *acc = NULL;
+	size_t acccap = 0;
+	z[in->root] = 1;
+	while (end > 0) {
+		uint32_t start = end - 1, m, i, e;
+		while (start > 0 && !in->cstart[in->order[start]])
+			start--;
+		m = end - start;
+		if (m > 1 || 0) {
+			/* cyclic: z_S = acc_S + A_SS z_S by Jacobi sweeps */
+			int it;
+			if (m > acccap) {
+				long double *na = kf__realloc(acc, (size_t)m * 2 * sizeof *na);
+				if (!na) {
+					kf__xfree(acc);
+					return -1;
+				}
+				acc = na;
+				acccap = m;
+			}
+			for (i = 0; i < m; i++) {
+				loc[in->order[start + i]] = 1;
+				acc[i] = z[in->order[start + i]];
+			}
+			for (it = 0; it < 100000; it++) {
+				long double change = 0;
+				long double *nz = acc + m;
+				for (i = 0; i < m; i++)
+					nz[i] = acc[i];
+				for (i = 0; i < m; i++) {
+					uint32_t j = in->order[start + i];
+					for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+						const kf__hold *h = &g->h[g->in_idx[e]];
+						uint32_t q;
+						if ((h->flags & KF__H_NOCAP) || h->lo == 0 || !loc[h->owner])
+							continue;
+						for (q = 0; q < m && in->order[start + q] != h->owner; q++)
+							;
+						nz[q] += (long double)h->lo / KF_SHARE_FULL * z[j];
+					}
+				}
+				for (i = 0; i < m; i++) {
+					uint32_t j = in->order[start + i];
+					long double d = fabsl(nz[i] - z[j]);
+					if (d > change)
+						change = d;
+					z[j] = nz[i];
+				}
+				if (change < 1e-18L)
+					break;
+			}
+		}
+		for (i = start; i < end; i++) {
+			uint32_t j = in->order[i];
+			if (kf__own_terminal(g, j, stop_foreign) || z[j] == 0)
+				continue;
+			for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+				const kf__hold *h = &g->h[g->in_idx[e]];
+				if ((h->flags & KF__H_NOCAP) || h->lo == 0 || loc[h->owner])
+					continue;
+				z[h->owner] += (long double)h->lo / KF_SHARE_FULL * z[j];
+			}
+		}
+		for (i = start; i < end; i++)
+			loc[in->order[i]] = 0;
+		end = start;
+	}
+	kf__xfree(acc);
+	return 0;
+}
+
+static kf_share to_share(long double f)
+{
+	long double v = f * (long double)KF_SHARE_FULL;
+	if (v < 0)
+		v = 0;
+	if (v > (long double)KF_SHARE_FULL)
+		v = (long double)KF_SHARE_FULL;
+	return (kf_share)llroundl(v);
+}
+
+kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_error *err)
+{
+	const kf_graph *g = in->g;
+	kf_ownership_result *r = kf__calloc(1, sizeof *r);
+	size_t maxc = in->opts && in->opts->max_chains ? in->opts->max_chains : 5;
+	size_t maxo = in->opts && in->opts->max_owners ? in->opts->max_owners : 10;
+	int stop_foreign = in->opts && in->opts->stop_at_foreign_entity;
+	uint8_t *mark = kf__calloc((size_t)g->n + 1, 1);
+	long double *z = kf__calloc((size_t)g->n + 1, sizeof *z);
+	ectx c;
+	size_t wcap = 0, i, k, ndec = 0, deccap = 0;
+	uint32_t root = in->root, q;
+	kf_ownership_deciding *dec = NULL;
+	char t1[40], t2[40];
+
+	memset(&c, 0, sizeof c);
+	if (!r || !mark || !z)
+		goto nomem;
+	r->entity = kf__g_s(g, g->nodes[root].id);
+	r->name = kf__g_s(g, g->nodes[root].name);
+	r->foreign.min = in->F[root];
+	r->foreign.max = in->F[root] + in->U[root];
+	r->hk_mo_tw.min = in->H[root];
+	r->hk_mo_tw.max = in->H[root] + in->U[root];
+	r->unattributed = in->U[root];
+	r->ultimate_controller = in->uc[root] >= 0 ? kf__g_s(g, g->nodes[in->uc[root]].id) : NULL;
+	r->exact = !in->inexact;
+	r->in_cycle = in->in_cycle;
+
+	/* chains and the simple-paths convention */
+	c.in = in;
+	c.stop_foreign = stop_foreign;
+	c.onpath = mark;
+	c.maxbest = maxc;
+	c.best = kf__calloc(maxc, sizeof *c.best);
+	c.complete = 1;
+	if (!c.best)
+		goto nomem;
+	dfs(&c, root, KF_SHARE_FULL, 0);
+	memset(mark, 0, (size_t)g->n + 1);
+	r->simple_paths_known = c.complete;
+	r->foreign_simple_paths.min = c.sumF;
+	r->foreign_simple_paths.max = c.sumF + c.sumU;
+	r->chains = kf__calloc(c.nbest ? c.nbest : 1, sizeof *r->chains);
+	if (!r->chains)
+		goto nomem;
+	for (i = 0; i < c.nbest; i++) {
+		chainbuf *cb = &c.best[i];
+		kf_ownership_chain *ch = &r->chains[i];
+		size_t len = cb->len + (cb->undisclosed ? 1 : 0), p = 0;
+		ch->path = kf__calloc(len, sizeof *ch->path);
+		if (!ch->path)
+			goto nomem;
+		r->nchains = i + 1;
+		if (cb->undisclosed)
+			ch->path[p++] = "(undisclosed)";
+		for (k = cb->len; k-- > 0;)
+			ch->path[p++] = kf__g_s(g, g->nodes[cb->path[k]].id);
+		ch->len = len;
+		ch->share = cb->share;
+		ch->origin = (kf_origin)cb->origin;
+	}
+	if (r->nchains)
+		qsort(r->chains, r->nchains, sizeof *r->chains, cmp_chain);
+
+	/* owners and deciding holdings from the adjoint */
+	if (adjoint(in, stop_foreign, z, mark))
+		goto nomem;
+	r->owners = kf__calloc(in->norder + 1, sizeof *r->owners);
+	if (!r->owners)
+		goto nomem;
+	for (q = 0; q < in->norder; q++) {
+		uint32_t j = in->order[q];
+		if (!kf__own_terminal(g, j, stop_foreign) || j == root || z[j] <= 0)
+			continue;
+		r->owners[r->nowners].id = kf__g_s(g, g->nodes[j].id);
+		r->owners[r->nowners].share = to_share(z[j]);
+		r->owners[r->nowners].origin = (kf_origin)g->nodes[j].origin;
+		if (r->owners[r->nowners].share > 0)
+			r->nowners++;
+	}
+	if (r->nowners)
+		qsort(r->owners, r->nowners, sizeof *r->owners, cmp_owner);
+	if (r->nowners > maxo)
+		r->nowners = maxo;
+
+	for (q = 0; q < in->norder; q++) {
+		uint32_t j = in->order[q], e;
+		kf_share res, slack = 0;
+		int term = kf__own_terminal(g, j, stop_foreign);
+		if (z[j] <= 0)
+			continue;
+		if (term) {
+			if (g->nodes[j].origin == KF_ORIGIN_UNKNOWN && j != root) {
+				if (ndec == deccap) {
+					size_t nc = deccap ? deccap * 2 : 16;
+					kf_ownership_deciding *nd = kf__realloc(dec, nc * sizeof *nd);
+					if (!nd)
+						goto nomem;
+					dec = nd;
+					deccap = nc;
+				}
+				memset(&dec[ndec], 0, sizeof dec[ndec]);
+				dec[ndec].owner = kf__g_s(g, g->nodes[j].id);
+				dec[ndec].owned = r->entity;
+				dec[ndec].source = kf__strdup("");
+				dec[ndec].reason = "holder origin unknown";
+				dec[ndec].share.min = dec[ndec].share.max = to_share(z[j]);
+				dec[ndec].effect = to_share(z[j]);
+				if (!dec[ndec].source)
+					goto nomem;
+				ndec++;
+			}
+			continue;
+		}
+		res = resid_of(g, j);
+		if (res <= 0)
+			continue;
+		for (e = g->in_off[j]; e <= g->in_off[j + 1]; e++) {
+			const kf__hold *h = e < g->in_off[j + 1] ? &g->h[g->in_idx[e]] : NULL;
+			kf_share s;
+			char src[1400];
+			if (h && ((h->flags & KF__H_NOCAP) || h->hi <= h->lo))
+				continue;
+			if (h) {
+				s = h->hi - h->lo;
+				if (s > res - slack)
+					s = res - slack;
+				slack += s;
+			} else {
+				s = res - slack;
+			}
+			if (s <= 0)
+				continue;
+			if (ndec == deccap) {
+				size_t nc = deccap ? deccap * 2 : 16;
+				kf_ownership_deciding *nd = kf__realloc(dec, nc * sizeof *nd);
+				if (!nd)
+					goto nomem;
+				dec = nd;
+				deccap = nc;
+			}
+			memset(&dec[ndec], 0, sizeof dec[ndec]);
+			dec[ndec].owned = kf__g_s(g, g->nodes[j].id);
+			dec[ndec].effect = to_share(z[j] * ((long double)s / KF_SHARE_FULL));
+			if (h) {
+				dec[ndec].owner = kf__g_s(g, g->nodes[h->owner].id);
+				dec[ndec].reason = (h->flags & KF__H_UNKNOWN) ? "share unknown" : "share range";
+				dec[ndec].share.min = h->lo;
+				dec[ndec].share.max = h->hi;
+				kf__g_hold_src(g, h, src, sizeof src);
+			} else {
+				dec[ndec].owner = NULL;
+				dec[ndec].reason = "undisclosed holders";
+				dec[ndec].share.min = 0;
+				dec[ndec].share.max = s;
+				src[0] = '\0';
+			}
+			dec[ndec].source = kf__strdup(src);
+			if (!dec[ndec].source)
+				goto nomem;
+			ndec++;
+		}
+	}
+	if (ndec)
+		qsort(dec, ndec, sizeof *dec, cmp_dec);
+	while (ndec > 0 && dec[ndec - 1].effect <= 0)
+		kf__xfree((char *)dec[--ndec].source);
+	while (ndec > 10)
+		kf__xfree((char *)dec[--ndec].source);
+	r->deciding = dec;
+	r->ndeciding = ndec;
+	dec = NULL;
+
+	/* warnings: load notes about the ancestors, then what the solve did */
+	for (q = 0; q < in->norder; q++)
+		mark[in->order[q]] = 1;
+	for (i = 0; i < g->nwarn; i++)
+		if (g->warn_node[i] != KF__NONE && mark[g->warn_node[i]] &&
+		    add_warning(r, &wcap, "%s", g->warn[i]))
+			goto nomem;
+	if (in->cycle_round &&
+	    add_warning(r, &wcap,
+			"a cycle among the owners was solved iteratively and rounded once to "
+			"0.000000001%%; within that of a cap counts as at the cap"))
+		goto nomem;
+	else if (in->inexact && !in->cycle_round &&
+		 add_warning(r, &wcap,
+			     "products along chains rounded to 0.000000001%%; within that of a cap "
+			     "counts as at the cap"))
+		goto nomem;
+	if (in->in_cycle &&
+	    add_warning(r, &wcap,
+			"circular holdings: counted like treasury shares (Leontief convention, "
+			"foreign %s%%); over simple paths only the foreign share is %s%%%s",
+			kf_share_format(r->foreign.min, t1, sizeof t1),
+			kf_share_format(r->foreign_simple_paths.min, t2, sizeof t2),
+			r->simple_paths_known ? "" : " or more (walk cut short)"))
+		goto nomem;
+	if (in->selfctl &&
+	    add_warning(r, &wcap, "a self-controlled group among the owners: members control "
+				  "each other by majority with no outside controller"))
+		goto nomem;
+	kf__xfree(c.best);
+	kf__xfree(mark);
+	kf__xfree(z);
+	*out = r;
+	return KF_OK;
+nomem:
+	if (dec) {
+		for (i = 0; i < ndec; i++)
+			kf__xfree((char *)dec[i].source);
+		kf__xfree(dec);
+	}
+	kf__xfree(c.best);
+	kf__xfree(mark);
+	kf__xfree(z);
+	kf_ownership_result_free(r);
+	kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
+	return KF_ERR_NOMEM;
+}
+
+void kf_ownership_result_free(kf_ownership_result *r)
+{
+	size_t i;
+	if (!r)
+		return;
+	for (i = 0; i < r->nchains; i++)
+		kf__xfree((void *)r->chains[i].path);
+	kf__xfree(r->chains);
+	kf__xfree(r->owners);
+	for (i = 0; i < r->ndeciding; i++)
+		kf__xfree((char *)r->deciding[i].source);
+	kf__xfree(r->deciding);
+	for (i = 0; i < r->nwarnings; i++)
+		kf__xfree(r->warnings[i]);
+	kf__xfree(r->warnings);
+	kf__xfree(r);
+}

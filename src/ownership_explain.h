@@ -1,0 +1,29 @@
+/*
+ * ownership_explain.h — from a solved ancestor set to a kf_ownership_result:
+ * chains, ultimate owners, deciding holdings, the simple-paths figure and
+ * warnings (ownership_explain.c). Internal to libkaifang.
+ */
+#ifndef KF_OWNERSHIP_EXPLAIN_H
+#define KF_OWNERSHIP_EXPLAIN_H
+
+#include "ownership_int.h"
+
+typedef struct kf__expl_in {
+	const kf_graph *g;
+	uint32_t root;                 /* the entity */
+	const kf_ownership_opts *opts; /* may be NULL */
+	const kf_share *F, *H, *U;     /* solved values (valid on the ancestors) */
+	const int32_t *uc;             /* ultimate controllers */
+	const uint32_t *order;         /* ancestors in component order, owners first */
+	uint32_t norder;
+	const uint8_t *cstart;         /* per node: 1 when it starts a component */
+	int inexact, cycle_round, in_cycle, selfctl;
+} kf__expl_in;
+
+/* 1 when j is an ultimate holder: no capital holders, or (legal-form test)
+ * a foreign-registered entity. */
+int kf__own_terminal(const kf_graph *g, uint32_t j, int stop_foreign);
+
+kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_error *err);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * ownership_int.h — the ownership graph shared by the readers
+ * (ownership_csv.c, ownership_bods.c, ownership_gleif.c), the solver
+ * (ownership_solve.c) and the output (ownership_out.c). Internal to libkaifang.
+ *
+ * Compact by design (bench/ownership: 10M entities, 20M holdings under 2 GB):
+ * strings live in one pool addressed by 32-bit offsets, a holding is 32 bytes,
+ * and holdings are indexed by owned company in a CSR (in_off/in_idx).
+ */
+#ifndef KF_OWNERSHIP_INT_H
+#define KF_OWNERSHIP_INT_H
+
+#include <stdint.h>
+
+#include "kaifang/ownership.h"
+
+#define KF__NONE UINT32_MAX
+
+typedef struct kf__onode {
+	uint32_t id;     /* pool offset of the id */
+	uint32_t name;   /* pool offset of the name (0 = "") */
+	uint32_t listed; /* pool offset of the listed market (0 = "") */
+	uint8_t kind;    /* kf_entity_kind */
+	uint8_t origin;  /* kf_origin */
+} kf__onode;
+
+/* holding flags */
+#define KF__H_LO_OPEN 0x01 /* lower bound exclusive (kept for reports) */
+#define KF__H_HI_OPEN 0x02 /* upper bound exclusive */
+#define KF__H_UNKNOWN 0x04 /* no share given: range [0,100] */
+#define KF__H_CONTROL 0x08 /* control relation: makes owner the controller */
+#define KF__H_NOCAP   0x10 /* control only, no capital (not in the share solve) */
+#define KF__H_SRCSTR  0x20 /* src is a pool offset (record id), else a line number */
+
+typedef struct kf__hold {
+	uint32_t owner; /* node index */
+	uint32_t owned; /* node index */
+	kf_share lo;    /* lower bound, percent units */
+	kf_share hi;    /* upper bound */
+	uint32_t src;   /* line in the holdings file, or pool offset of a record id */
+	uint32_t flags; /* KF__H_* */
+} kf__hold;
+
+struct kf_graph {
+	char *pool; /* all strings, NUL-separated; pool[0] = "" */
+	size_t pool_len, pool_cap;
+	kf__onode *nodes;
+	uint32_t n, ncap;
+	uint32_t *hash; /* open addressing: node index + 1, 0 empty */
+	uint32_t hmask;
+	kf__hold *h;
+	uint32_t nh, hcap;
+	uint32_t *in_off;    /* n + 1 offsets into in_idx */
+	uint32_t *in_idx;    /* holding indexes grouped by owned */
+	char **warn;         /* load notes */
+	uint32_t *warn_node; /* node each note is about, KF__NONE for none */
+	size_t nwarn, warncap;
+	char hfile[1024]; /* name of the holdings source used in messages */
+	kf_date date;    /* the date filtered on, or KF_DATE_NONE */
+};
+
+/* pool and nodes */
+uint32_t kf__g_str(kf_graph *g, const char *s, size_t len); /* KF__NONE on OOM */
+static inline const char *kf__g_s(const kf_graph *g, uint32_t off) { return g->pool + off; }
+uint32_t kf__g_find(const kf_graph *g, const char *id, size_t len); /* KF__NONE absent */
+/* Adds a node (id must be new): returns its index, KF__NONE on OOM. */
+uint32_t kf__g_add_node(kf_graph *g, const char *id, size_t idlen, const char *name, int kind,
+			int origin);
+/* Adds a holding; returns 0 or -1 on OOM. */
+int kf__g_add_hold(kf_graph *g, uint32_t owner, uint32_t owned, kf_share lo, kf_share hi,
+		   uint32_t flags, uint32_t src);
+/* Adds a load note about node (KF__NONE for none); -1 on OOM. */
+int kf__g_warn(kf_graph *g, uint32_t node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Writes the source of holding h ("holdings.csv:12" or "record 'abc'"). */
+void kf__g_hold_src(const kf_graph *g, const kf__hold *h, char *buf, size_t size);
+
+/* Origin of a jurisdiction text: ISO 3166 alpha-2 (a "US-MA" subdivision
+ * counts as "US"), CN/HK/MO/TW, a few English names. Returns -1 when the text
+ * is not empty and not understood; KF_ORIGIN_UNKNOWN for empty. */
+int kf__origin_of(const char *juris);
+
+/* After a reader: builds the CSR and checks column sums (over 100%,
+ * fractions where percent is declared when `csv` is 1) and duplicates. */
+kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err);
+
+kf_graph *kf__g_new(void);
+
+/* readers: fill g from path; each sets err with file:line:col or record id */
+kf_status kf__own_read_csv(kf_graph *g, const char *dir, kf_date date, kf_error *err);
+kf_status kf__own_read_json(kf_graph *g, const char *path, kf_date date, kf_error *err);
+
+/* readers of the JSON forms, on a parsed jansson array (json_t *) */
+struct json_t;
+kf_status kf__own_read_bods(kf_graph *g, const char *path, struct json_t *root, kf_date date,
+			    kf_error *err);
+kf_status kf__own_read_gleif(kf_graph *g, const char *path, struct json_t *root, kf_date date,
+			     kf_error *err);
+
+/* A share from a JSON value: a string of decimal percent, or a number whose
+ * shortest round-trip decimal text is parsed exactly (more than 9 decimals is
+ * KF_ERR_RANGE, never rounded). Returns KF_OK, KF_ERR_PARSE (not a number),
+ * KF_ERR_RANGE (negative, too many decimals); values over 100 are returned
+ * for the caller to report. *text receives the decimal text (>= 40 bytes). */
+kf_status kf__own_json_share(struct json_t *v, kf_share *out, char *text, size_t size);
+
+/* Parses a date that may carry a time ("2012-11-29T00:00:00.000Z"): the
+ * first 10 characters. KF_OK or KF_ERR_PARSE. */
+kf_status kf__own_date(const char *s, kf_date *out);
+
+/* Multiplies two shares (percent units) exactly: a*b/100%, rounded to
+ * nearest; *inexact |= 1 when the division left a remainder. */
+static inline kf_share kf__share_mul(kf_share a, kf_share b, int *inexact)
+{
+	__int128 p = (__int128)a * b;
+	__int128 q = p / KF_SHARE_FULL, r = p % KF_SHARE_FULL;
+	if (r) {
+		*inexact = 1;
+		if (2 * r >= KF_SHARE_FULL)
+			q++;
+	}
+	return (kf_share)q;
+}
+
+#endif

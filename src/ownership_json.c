@@ -1,0 +1,105 @@
+/*
+ * ownership_json.c — loads an ownership JSON file with jansson, recognises
+ * BODS (statementType / recordType) or GLEIF Level 2 relationship records
+ * (Relationship), and hands the array to ownership_bods.c or
+ * ownership_gleif.c. Also the exact reading of a share from JSON.
+ */
+#include "ownership_int.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "util/errors.h"
+
+kf_status kf__own_json_share(json_t *v, kf_share *out, char *text, size_t size)
+{
+	kf_error e;
+	if (json_is_string(v)) {
+		snprintf(text, size, "%s", json_string_value(v));
+	} else if (json_is_integer(v)) {
+		snprintf(text, size, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_real(v)) {
+		/* jansson keeps only the double: recover the shortest decimal text
+		 * that reads back as the same double, which is the text written for
+		 * any share of up to 15 significant digits. */
+		double d = json_real_value(v);
+		int prec;
+		if (!isfinite(d)) {
+			snprintf(text, size, "%g", d);
+			return KF_ERR_PARSE;
+		}
+		for (prec = 1; prec <= 17; prec++) {
+			snprintf(text, size, "%.*g", prec, d);
+			if (strtod(text, NULL) == d)
+				break;
+		}
+		if (strchr(text, 'e')) {
+			/* write positional notation for small or large values */
+			snprintf(text, size, "%.*f", 17, d);
+			{
+				char *p = text + strlen(text) - 1;
+				while (p > text && *p == '0')
+					*p-- = '\0';
+				if (*p == '.')
+					*p = '\0';
+			}
+		}
+	} else {
+		snprintf(text, size, "%s", json_is_null(v) ? "null" : "(not a number)");
+		return KF_ERR_PARSE;
+	}
+	{
+		const char *q = text;
+		while (*q == ' ')
+			q++;
+		if (*q == '-')
+			return KF_ERR_RANGE;
+	}
+	if (kf_share_parse_unbounded(text, out, &e) != KF_OK)
+		return e.status == KF_ERR_RANGE ? KF_ERR_RANGE : KF_ERR_PARSE;
+	return KF_OK;
+}
+
+kf_status kf__own_read_json(kf_graph *g, const char *path, kf_date date, kf_error *err)
+{
+	json_error_t je;
+	json_t *root, *first;
+	kf_status s;
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		int io = je.line < 0 || strstr(je.text, "unable to open") != NULL;
+		kf__error_set(err, io ? KF_ERR_IO : KF_ERR_PARSE, path, io ? 0 : je.line,
+			      io ? 0 : je.column, NULL, "%s%s",
+			      io ? "cannot read: " : "malformed JSON: ", je.text);
+		return io ? KF_ERR_IO : KF_ERR_PARSE;
+	}
+	snprintf(g->hfile, sizeof g->hfile, "%s", path);
+	if (!json_is_array(root)) {
+		kf__error_set(
+		    err, KF_ERR_PARSE, path, 1, 1, NULL,
+		    "expected a JSON array of BODS statements or GLEIF relationship records");
+		json_decref(root);
+		return KF_ERR_PARSE;
+	}
+	first = json_array_get(root, 0);
+	if (json_array_size(root) == 0) {
+		s = KF_OK; /* an empty file: no entities */
+	} else if (json_object_get(first, "Relationship")) {
+		s = kf__own_read_gleif(g, path, root, date, err);
+	} else if (json_object_get(first, "statementType") ||
+		   json_object_get(first, "recordType") || json_object_get(first, "statementID") ||
+		   json_object_get(first, "statementId")) {
+		s = kf__own_read_bods(g, path, root, date, err);
+	} else {
+		kf__error_set(err, KF_ERR_PARSE, path, 0, 0, NULL,
+			      "unrecognised JSON: expected BODS statements (statementType or "
+			      "recordType) or GLEIF relationship records (Relationship)");
+		s = KF_ERR_PARSE;
+	}
+	json_decref(root);
+	return s;
+}

@@ -1,0 +1,183 @@
+/*
+ * ownership_out.c — a kf_ownership_result as JSON (keys sorted, shares as
+ * exact decimal percent) or as a CSV row (docs/ownership.md "Output").
+ */
+#include "ownership_int.h"
+
+#include <string.h>
+
+#include "util/alloc.h"
+#include "util/buf.h"
+
+static const char *origin_name(kf_origin o)
+{
+	switch (o) {
+	case KF_ORIGIN_DOMESTIC: return "domestic";
+	case KF_ORIGIN_FOREIGN: return "foreign";
+	case KF_ORIGIN_HKMOTW: return "hk_mo_tw";
+	case KF_ORIGIN_UNKNOWN: return "unknown";
+	}
+	return "unknown";
+}
+
+static void range(kf_buf *b, kf_share_range r)
+{
+	int first = 1;
+	kf__buf_puts(b, "{");
+	kf__json_key(b, &first, "max");
+	kf__json_share(b, r.max);
+	kf__json_key(b, &first, "min");
+	kf__json_share(b, r.min);
+	kf__buf_puts(b, "}");
+}
+
+char *kf_ownership_result_json(const kf_ownership_result *r)
+{
+	kf_buf b;
+	int first = 1;
+	size_t i, k;
+	kf__buf_init(&b, 0);
+	kf__buf_puts(&b, "{");
+	kf__json_key(&b, &first, "chains");
+	kf__buf_puts(&b, "[");
+	for (i = 0; i < r->nchains; i++) {
+		int f2 = 1;
+		kf__buf_puts(&b, i ? ",{" : "{");
+		kf__json_key(&b, &f2, "holder_origin");
+		kf__json_str(&b, origin_name(r->chains[i].origin));
+		kf__json_key(&b, &f2, "path");
+		kf__buf_puts(&b, "[");
+		for (k = 0; k < r->chains[i].len; k++) {
+			if (k)
+				kf__buf_puts(&b, ",");
+			kf__json_str(&b, r->chains[i].path[k]);
+		}
+		kf__buf_puts(&b, "]");
+		kf__json_key(&b, &f2, "share");
+		kf__json_share(&b, r->chains[i].share);
+		kf__buf_puts(&b, "}");
+	}
+	kf__buf_puts(&b, "]");
+	kf__json_key(&b, &first, "deciding_holdings");
+	kf__buf_puts(&b, "[");
+	for (i = 0; i < r->ndeciding; i++) {
+		const kf_ownership_deciding *d = &r->deciding[i];
+		int f2 = 1;
+		kf__buf_puts(&b, i ? ",{" : "{");
+		kf__json_key(&b, &f2, "effect");
+		kf__json_share(&b, d->effect);
+		kf__json_key(&b, &f2, "owned");
+		kf__json_str(&b, d->owned);
+		kf__json_key(&b, &f2, "owner");
+		kf__json_str(&b, d->owner);
+		kf__json_key(&b, &f2, "reason");
+		kf__json_str(&b, d->reason);
+		kf__json_key(&b, &f2, "share");
+		range(&b, d->share);
+		kf__json_key(&b, &f2, "source");
+		kf__json_str(&b, d->source);
+		kf__buf_puts(&b, "}");
+	}
+	kf__buf_puts(&b, "]");
+	kf__json_key(&b, &first, "entity");
+	kf__json_str(&b, r->entity);
+	kf__json_key(&b, &first, "exact");
+	kf__buf_puts(&b, r->exact ? "true" : "false");
+	kf__json_key(&b, &first, "foreign_share");
+	range(&b, r->foreign);
+	kf__json_key(&b, &first, "foreign_share_simple_paths");
+	if (r->simple_paths_known)
+		range(&b, r->foreign_simple_paths);
+	else
+		kf__buf_puts(&b, "null");
+	kf__json_key(&b, &first, "hk_mo_tw_share");
+	range(&b, r->hk_mo_tw);
+	kf__json_key(&b, &first, "in_cycle");
+	kf__buf_puts(&b, r->in_cycle ? "true" : "false");
+	kf__json_key(&b, &first, "name");
+	kf__json_str(&b, r->name);
+	kf__json_key(&b, &first, "owners");
+	kf__buf_puts(&b, "[");
+	for (i = 0; i < r->nowners; i++) {
+		int f2 = 1;
+		kf__buf_puts(&b, i ? ",{" : "{");
+		kf__json_key(&b, &f2, "id");
+		kf__json_str(&b, r->owners[i].id);
+		kf__json_key(&b, &f2, "origin");
+		kf__json_str(&b, origin_name(r->owners[i].origin));
+		kf__json_key(&b, &f2, "share");
+		kf__json_share(&b, r->owners[i].share);
+		kf__buf_puts(&b, "}");
+	}
+	kf__buf_puts(&b, "]");
+	kf__json_key(&b, &first, "ultimate_controller");
+	kf__json_str(&b, r->ultimate_controller);
+	kf__json_key(&b, &first, "unattributed");
+	kf__json_share(&b, r->unattributed);
+	kf__json_key(&b, &first, "warnings");
+	kf__buf_puts(&b, "[");
+	for (i = 0; i < r->nwarnings; i++) {
+		if (i)
+			kf__buf_puts(&b, ",");
+		kf__json_str(&b, r->warnings[i]);
+	}
+	kf__buf_puts(&b, "]}");
+	return kf__buf_steal(&b);
+}
+
+char *kf_ownership_csv_header(void)
+{
+	return kf__strdup("entity,name,foreign_min,foreign_max,hk_mo_tw_min,hk_mo_tw_max,"
+			  "unattributed,ultimate_controller,exact,top_chain,warnings\n");
+}
+
+/* A CSV field, quoted when it holds a comma, quote or newline. */
+static void csv_field(kf_buf *b, const char *s)
+{
+	if (!s)
+		s = "";
+	if (strpbrk(s, ",\"\r\n")) {
+		kf__buf_puts(b, "\"");
+		for (; *s; s++) {
+			if (*s == '"')
+				kf__buf_puts(b, "\"\"");
+			else
+				kf__buf_add(b, s, 1);
+		}
+		kf__buf_puts(b, "\"");
+	} else
+		kf__buf_puts(b, s);
+}
+
+char *kf_ownership_result_csv(const kf_ownership_result *r)
+{
+	kf_buf b, t;
+	char s[40];
+	size_t i;
+	kf__buf_init(&b, 0);
+	kf__buf_init(&t, 0);
+	csv_field(&b, r->entity);
+	kf__buf_puts(&b, ",");
+	csv_field(&b, r->name);
+	kf__buf_printf(&b, ",%s", kf_share_format(r->foreign.min, s, sizeof s));
+	kf__buf_printf(&b, ",%s", kf_share_format(r->foreign.max, s, sizeof s));
+	kf__buf_printf(&b, ",%s", kf_share_format(r->hk_mo_tw.min, s, sizeof s));
+	kf__buf_printf(&b, ",%s", kf_share_format(r->hk_mo_tw.max, s, sizeof s));
+	kf__buf_printf(&b, ",%s,", kf_share_format(r->unattributed, s, sizeof s));
+	csv_field(&b, r->ultimate_controller);
+	kf__buf_printf(&b, ",%s,", r->exact ? "true" : "false");
+	if (r->nchains) {
+		for (i = 0; i < r->chains[0].len; i++)
+			kf__buf_printf(&t, "%s%s", i ? ">" : "", r->chains[0].path[i]);
+		kf__buf_printf(&t, " %s", kf_share_format(r->chains[0].share, s, sizeof s));
+	}
+	csv_field(&b, t.data);
+	kf__buf_reset(&t);
+	for (i = 0; i < r->nwarnings; i++)
+		kf__buf_printf(&t, "%s%s", i ? "; " : "", r->warnings[i]);
+	kf__buf_puts(&b, ",");
+	csv_field(&b, t.data);
+	kf__buf_puts(&b, "\n");
+	kf__buf_free(&t);
+	return kf__buf_steal(&b);
+}

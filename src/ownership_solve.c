@@ -1,0 +1,792 @@
+/*
+ * ownership_solve.c — look-through solver (ownership-notes.md §2.2-2.5).
+ *
+ * The foreign share y_j of company j solves y_j = d_j + sum_k y_k A[k,j] over
+ * capital holdings at their lower bounds. Components of the holding graph are
+ * found with an iterative Tarjan over in-edges, which emits every component
+ * after all of its owners, and each is solved as it is emitted:
+ *   - a company outside any cycle: one exact pass in __int128, rounded once
+ *     per company when a product does not terminate (sets "inexact");
+ *   - a cycle: dense Gaussian elimination (up to 128 members) or Gauss-Seidel
+ *     in long double, rounded once to 10^-9 percent (sets "inexact"). This is
+ *     the Leontief convention: circular holdings act like treasury shares.
+ *   - a cycle whose members hold 100% of each other with no outside owner is
+ *     singular: reported as an error naming its members.
+ * Three quantities are solved together: F (foreign incl. HK/MO/TW), H (the
+ * HK/MO/TW part), U (unattributed: undisclosed remainders, range slack, holders
+ * of unknown origin). The upper bounds are F+U and H+U (docs/ownership.md).
+ * The ultimate controller follows majority chains (§2.5): X controls Y when
+ * the holdings of X and of the companies X controls exceed 50% of Y, or X has
+ * a control relation with Y.
+ */
+#include "ownership_explain.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "util/errors.h"
+#include "util/buf.h"
+
+#define FL_INEXACT 0x01 /* rounded somewhere upstream */
+#define FL_SELFCTL 0x02 /* member of a self-controlled group */
+#define FL_CYCLE 0x04   /* a cycle lies among its ancestors (or it is in one) */
+#define FL_CSTART 0x08  /* first node of a component in `order` */
+#define FL_CYCROUND 0x10 /* rounded by a cycle solve */
+
+typedef struct solver {
+	const kf_graph *g;
+	int stop_foreign;
+	int mode;          /* 0 shares (+control when no control links), 1 control only */
+	int with_control;  /* compute the controller in the share pass */
+	kf_share *F, *H, *U;
+	int32_t *uc;       /* ultimate controller, -1 none */
+	uint8_t *fl;
+	uint32_t *index, *low, *stack, *cs_node, *cs_pos, *loc;
+	uint32_t counter, sp;
+	uint32_t *order;   /* emission order (shares pass) */
+	uint32_t norder;
+	uint32_t *keys;    /* scratch for controller groups */
+	kf_share *vals;
+	size_t cyc_comps, cyc_nodes;
+	kf_status st;
+	kf_error *err;
+} solver;
+
+int kf__own_terminal(const kf_graph *g, uint32_t j, int stop_foreign)
+{
+	uint32_t e;
+	const kf__onode *nd = &g->nodes[j];
+	if (stop_foreign && nd->kind == KF_KIND_ENTITY &&
+	    (nd->origin == KF_ORIGIN_FOREIGN || nd->origin == KF_ORIGIN_HKMOTW))
+		return 1;
+	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++)
+		if (!(g->h[g->in_idx[e]].flags & KF__H_NOCAP))
+			return 0;
+	return 1;
+}
+
+static int is_terminal(const solver *s, uint32_t j)
+{
+	return kf__own_terminal(s->g, j, s->stop_foreign);
+}
+
+/* Does edge h count for the traversal of this pass? */
+static int traversable(const solver *s, const kf__hold *h)
+{
+	if (h->flags & (KF__H_NOCAP | KF__H_CONTROL))
+		return s->mode == 1 || (!(h->flags & KF__H_NOCAP) && h->lo > 0);
+	return h->lo > 0;
+}
+
+static void set_nomem(solver *s)
+{
+	if (s->st == KF_OK) {
+		s->st = KF_ERR_NOMEM;
+		kf__error_set(s->err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
+	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* ---- shares ------------------------------------------------------------- */
+
+static void node_exact(solver *s, uint32_t j)
+{
+	const kf_graph *g = s->g;
+	const kf__onode *nd = &g->nodes[j];
+	uint32_t e;
+	__int128 f = 0, h = 0, u = 0;
+	kf_share sum = 0;
+	int inexact = 0;
+	uint8_t fl = 0;
+	if (is_terminal(s, j)) {
+		s->F[j] = (nd->origin == KF_ORIGIN_FOREIGN || nd->origin == KF_ORIGIN_HKMOTW)
+				  ? KF_SHARE_FULL
+				  : 0;
+		s->H[j] = nd->origin == KF_ORIGIN_HKMOTW ? KF_SHARE_FULL : 0;
+		s->U[j] = nd->origin == KF_ORIGIN_UNKNOWN ? KF_SHARE_FULL : 0;
+		return;
+	}
+	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+		const kf__hold *hd = &g->h[g->in_idx[e]];
+		if ((hd->flags & KF__H_NOCAP) || hd->lo == 0)
+			continue;
+		sum += hd->lo;
+		f += (__int128)hd->lo * s->F[hd->owner];
+		h += (__int128)hd->lo * s->H[hd->owner];
+		u += (__int128)hd->lo * s->U[hd->owner];
+		fl |= s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND);
+	}
+#define ROUND(x) ((x) % KF_SHARE_FULL ? (inexact = 1, (kf_share)(((x) + KF_SHARE_FULL / 2) / KF_SHARE_FULL)) : (kf_share)((x) / KF_SHARE_FULL))
+	s->F[j] = ROUND(f);
+	s->H[j] = ROUND(h);
+	s->U[j] = KF_SHARE_FULL - sum + ROUND(u);
+#undef ROUND
+	if (s->F[j] + s->U[j] > KF_SHARE_FULL)
+		s->U[j] = KF_SHARE_FULL - s->F[j];
+	if (inexact)
+		fl |= FL_INEXACT;
+	s->fl[j] |= fl;
+}
+
+static void closed_error(solver *s, const uint32_t *mem, uint32_t m)
+{
+	kf_buf b;
+	uint32_t i, *sorted = kf__malloc((size_t)m * sizeof *sorted);
+	if (!sorted) {
+		set_nomem(s);
+		return;
+	}
+	memcpy(sorted, mem, (size_t)m * sizeof *sorted);
+	qsort(sorted, m, sizeof *sorted, cmp_u32);
+	kf__buf_init(&b, 4096);
+	for (i = 0; i < m && i < 20; i++)
+		kf__buf_printf(&b, "%s'%s'", i ? ", " : "", kf__g_s(s->g, s->g->nodes[sorted[i]].id));
+	if (m > 20)
+		kf__buf_printf(&b, " and %u more", (unsigned)(m - 20));
+	kf__error_set(s->err, KF_ERR_INVALID, s->g->hfile, 0, 0, NULL,
+		      "closed ownership cycle with no outside owner: %s hold 100%% of each other; "
+		      "expected an owner outside the cycle (a data error)",
+		      b.data ? b.data : "");
+	kf__buf_free(&b);
+	kf__xfree(sorted);
+	s->st = KF_ERR_INVALID;
+}
+
+/* Solves a cyclic component in long double; members mem[0..m). */
+static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
+{
+	const kf_graph *g = s->g;
+	uint32_t i, e;
+	int closed = 1;
+	long double *b = kf__calloc((size_t)m * 3, sizeof *b), *y = NULL, *A = NULL;
+	const long double full = (long double)KF_SHARE_FULL;
+	if (!b) {
+		set_nomem(s);
+		return;
+	}
+	for (i = 0; i < m; i++)
+		s->loc[mem[i]] = i + 1;
+	for (i = 0; i < m; i++) {
+		uint32_t j = mem[i];
+		kf_share inside = 0, sum = 0;
+		for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+			const kf__hold *hd = &g->h[g->in_idx[e]];
+			if ((hd->flags & KF__H_NOCAP) || hd->lo == 0)
+				continue;
+			sum += hd->lo;
+			if (s->loc[hd->owner]) {
+				inside += hd->lo;
+				continue;
+			}
+			b[i * 3 + 0] += (long double)hd->lo / full * (long double)s->F[hd->owner];
+			b[i * 3 + 1] += (long double)hd->lo / full * (long double)s->H[hd->owner];
+			b[i * 3 + 2] += (long double)hd->lo / full * (long double)s->U[hd->owner];
+		}
+		b[i * 3 + 2] += (long double)(KF_SHARE_FULL - sum);
+		if (inside != KF_SHARE_FULL)
+			closed = 0;
+	}
+	if (closed) {
+		closed_error(s, mem, m);
+		goto out;
+	}
+	y = kf__calloc((size_t)m * 3, sizeof *y);
+	if (!y) {
+		set_nomem(s);
+		goto out;
+	}
+	if (m <= 128) {
+		/* dense: (I - A_SS^T) y = b, Gaussian elimination with partial pivoting */
+		uint32_t r, c, k, p;
+		A = kf__calloc((size_t)m * m, sizeof *A);
+		if (!A) {
+			set_nomem(s);
+			goto out;
+		}
+		for (i = 0; i < m; i++) {
+			uint32_t j = mem[i];
+			A[(size_t)i * m + i] = 1;
+			for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+				const kf__hold *hd = &g->h[g->in_idx[e]];
+				if ((hd->flags & KF__H_NOCAP) || hd->lo == 0 || !s->loc[hd->owner])
+					continue;
+				A[(size_t)i * m + (s->loc[hd->owner] - 1)] -= (long double)hd->lo / full;
+			}
+		}
+		memcpy(y, b, (size_t)m * 3 * sizeof *y);
+		for (c = 0; c < m; c++) {
+			long double best = fabsl(A[(size_t)c * m + c]);
+			p = c;
+			for (r = c + 1; r < m; r++)
+				if (fabsl(A[(size_t)r * m + c]) > best) {
+					best = fabsl(A[(size_t)r * m + c]);
+					p = r;
+				}
+			if (p != c) {
+				for (k = 0; k < m; k++) {
+					long double t = A[(size_t)c * m + k];
+					A[(size_t)c * m + k] = A[(size_t)p * m + k];
+					A[(size_t)p * m + k] = t;
+				}
+				for (k = 0; k < 3; k++) {
+					long double t = y[c * 3 + k];
+					y[c * 3 + k] = y[p * 3 + k];
+					y[p * 3 + k] = t;
+				}
+			}
+			for (r = 0; r < m; r++) {
+				long double f;
+				if (r == c || A[(size_t)r * m + c] == 0)
+					continue;
+				f = A[(size_t)r * m + c] / A[(size_t)c * m + c];
+				for (k = c; k < m; k++)
+					A[(size_t)r * m + k] -= f * A[(size_t)c * m + k];
+				for (k = 0; k < 3; k++)
+					y[r * 3 + k] -= f * y[c * 3 + k];
+			}
+		}
+		for (r = 0; r < m; r++)
+			for (k = 0; k < 3; k++)
+				y[r * 3 + k] /= A[(size_t)r * m + r];
+	} else {
+		/* Gauss-Seidel: a contraction since some column sums below 100% */
+		int it;
+		memcpy(y, b, (size_t)m * 3 * sizeof *y);
+		for (it = 0; it < 100000; it++) {
+			long double change = 0;
+			for (i = 0; i < m; i++) {
+				uint32_t j = mem[i], k;
+				long double v[3] = {b[i * 3], b[i * 3 + 1], b[i * 3 + 2]};
+				for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+					const kf__hold *hd = &g->h[g->in_idx[e]];
+					uint32_t l;
+					if ((hd->flags & KF__H_NOCAP) || hd->lo == 0 || !s->loc[hd->owner])
+						continue;
+					l = s->loc[hd->owner] - 1;
+					for (k = 0; k < 3; k++)
+						v[k] += (long double)hd->lo / full * y[l * 3 + k];
+				}
+				for (k = 0; k < 3; k++) {
+					long double d = fabsl(v[k] - y[i * 3 + k]);
+					if (d > change)
+						change = d;
+					y[i * 3 + k] = v[k];
+				}
+			}
+			if (change < 1e-6L) /* units are 1e-9 percent: a millionth of one */
+				break;
+		}
+	}
+	for (i = 0; i < m; i++) {
+		uint32_t j = mem[i];
+		kf_share v[3];
+		int k;
+		for (k = 0; k < 3; k++) {
+			long double x = y[i * 3 + k];
+			if (x < 0)
+				x = 0;
+			if (x > full)
+				x = full;
+			v[k] = (kf_share)llroundl(x);
+		}
+		s->F[j] = v[0];
+		s->H[j] = v[1] > v[0] ? v[0] : v[1];
+		s->U[j] = v[0] + v[2] > KF_SHARE_FULL ? KF_SHARE_FULL - v[0] : v[2];
+		s->fl[j] |= FL_INEXACT | FL_CYCLE | FL_CYCROUND;
+	}
+	/* flags inherited from outside owners */
+	for (i = 0; i < m; i++) {
+		uint32_t j = mem[i];
+		for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+			const kf__hold *hd = &g->h[g->in_idx[e]];
+			if (!(hd->flags & KF__H_NOCAP) && hd->lo > 0 && !s->loc[hd->owner]) {
+				uint8_t f = s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND);
+				uint32_t q;
+				for (q = 0; q < m; q++)
+					s->fl[mem[q]] |= f;
+			}
+		}
+	}
+	s->cyc_comps++;
+	s->cyc_nodes += m;
+out:
+	for (i = 0; i < m; i++)
+		s->loc[mem[i]] = 0;
+	kf__xfree(A);
+	kf__xfree(y);
+	kf__xfree(b);
+}
+
+/* ---- control ------------------------------------------------------------ */
+
+static uint32_t key_of(const solver *s, uint32_t k)
+{
+	return s->uc[k] >= 0 ? (uint32_t)s->uc[k] : k;
+}
+
+/* The controller of j from the current uc of its holders; -1 none. */
+static int32_t controller(solver *s, uint32_t j)
+{
+	const kf_graph *g = s->g;
+	uint32_t e, n = 0, i;
+	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+		const kf__hold *hd = &g->h[g->in_idx[e]];
+		if (hd->flags & KF__H_CONTROL)
+			return (int32_t)key_of(s, hd->owner);
+	}
+	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+		const kf__hold *hd = &g->h[g->in_idx[e]];
+		uint32_t k;
+		if ((hd->flags & KF__H_NOCAP) || hd->lo == 0)
+			continue;
+		if (hd->lo > KF_SHARE_FULL / 2)
+			return (int32_t)key_of(s, hd->owner);
+		k = key_of(s, hd->owner);
+		for (i = 0; i < n; i++)
+			if (s->keys[i] == k)
+				break;
+		if (i == n) {
+			s->keys[n] = k;
+			s->vals[n++] = 0;
+		}
+		s->vals[i] += hd->lo;
+		if (s->vals[i] > KF_SHARE_FULL / 2)
+			return (int32_t)k;
+	}
+	return -1;
+}
+
+static void control_comp(solver *s, const uint32_t *mem, uint32_t m, int cyclic)
+{
+	uint32_t i, r;
+	if (!cyclic) {
+		s->uc[mem[0]] = controller(s, mem[0]);
+		return;
+	}
+	for (i = 0; i < m; i++) {
+		s->uc[mem[i]] = -1;
+		s->loc[mem[i]] = i + 1;
+	}
+	for (r = 0; r <= m + 1; r++) {
+		int changed = 0;
+		for (i = 0; i < m; i++) {
+			int32_t c = controller(s, mem[i]);
+			if (c == (int32_t)mem[i])
+				c = -1; /* controls itself through the group */
+			if (c != s->uc[mem[i]]) {
+				s->uc[mem[i]] = c;
+				changed = 1;
+			}
+		}
+		if (!changed)
+			break;
+	}
+	/* a controller inside the group that is itself controlled from inside:
+	 * a self-controlled group, reported without an ultimate controller */
+	for (i = 0; i < m; i++) {
+		int32_t c = s->uc[mem[i]];
+		if (c >= 0 && s->loc[c] && s->uc[c] >= 0 && s->loc[s->uc[c]]) {
+			uint32_t q;
+			for (q = 0; q < m; q++)
+				if (s->uc[mem[q]] >= 0 && s->loc[s->uc[mem[q]]]) {
+					s->uc[mem[q]] = -1;
+					s->fl[mem[q]] |= FL_SELFCTL;
+				}
+			break;
+		}
+	}
+	for (i = 0; i < m; i++)
+		s->loc[mem[i]] = 0;
+}
+
+/* ---- Tarjan ------------------------------------------------------------- */
+
+static int has_self_loop(const solver *s, uint32_t j)
+{
+	const kf_graph *g = s->g;
+	uint32_t e;
+	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+		const kf__hold *hd = &g->h[g->in_idx[e]];
+		if (hd->owner == j && traversable(s, hd))
+			return 1;
+	}
+	return 0;
+}
+
+static void component(solver *s, const uint32_t *mem, uint32_t m)
+{
+	int cyclic = m > 1 || has_self_loop(s, mem[0]);
+	uint32_t i;
+	if (s->mode == 0) {
+		if (s->order) {
+			for (i = 0; i < m; i++) {
+				s->order[s->norder + i] = mem[i];
+				if (i == 0)
+					s->fl[mem[i]] |= FL_CSTART;
+			}
+			s->norder += m;
+		}
+		if (cyclic)
+			solve_cycle(s, mem, m);
+		else
+			node_exact(s, mem[0]);
+	}
+	if (s->st == KF_OK && (s->mode == 1 || s->with_control))
+		control_comp(s, mem, m, cyclic);
+}
+
+static void tarjan(solver *s, uint32_t root)
+{
+	const kf_graph *g = s->g;
+	uint32_t csp = 0;
+	if (s->index[root])
+		return;
+	s->cs_node[csp] = root;
+	s->cs_pos[csp++] = KF__NONE;
+	while (csp && s->st == KF_OK) {
+		uint32_t v = s->cs_node[csp - 1], pos = s->cs_pos[csp - 1], end;
+		int descended = 0;
+		if (pos == KF__NONE) {
+			s->index[v] = s->low[v] = ++s->counter;
+			s->stack[s->sp++] = v;
+			pos = g->in_off[v];
+			if (s->mode == 0 && is_terminal(s, v))
+				pos = g->in_off[v + 1];
+		}
+		end = g->in_off[v + 1];
+		for (; pos < end; pos++) {
+			const kf__hold *hd = &g->h[g->in_idx[pos]];
+			uint32_t w = hd->owner;
+			if (!traversable(s, hd))
+				continue;
+			if (s->index[w] == 0) {
+				s->cs_pos[csp - 1] = pos + 1;
+				s->cs_node[csp] = w;
+				s->cs_pos[csp++] = KF__NONE;
+				descended = 1;
+				break;
+			}
+			if (s->index[w] != KF__NONE && s->index[w] < s->low[v])
+				s->low[v] = s->index[w];
+		}
+		if (descended)
+			continue;
+		if (s->low[v] == s->index[v]) {
+			uint32_t top = s->sp, m;
+			while (s->stack[top - 1] != v)
+				top--;
+			top--;
+			m = s->sp - top;
+			component(s, s->stack + top, m);
+			while (s->sp > top)
+				s->index[s->stack[--s->sp]] = KF__NONE;
+		}
+		csp--;
+		if (csp) {
+			uint32_t u = s->cs_node[csp - 1];
+			if (s->low[v] < s->low[u])
+				s->low[u] = s->low[v];
+		}
+	}
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static int graph_has_control(const kf_graph *g)
+{
+	uint32_t i;
+	for (i = 0; i < g->nh; i++)
+		if (g->h[i].flags & (KF__H_NOCAP | KF__H_CONTROL))
+			return 1;
+	return 0;
+}
+
+static void solver_free(solver *s)
+{
+	kf__xfree(s->F);
+	kf__xfree(s->H);
+	kf__xfree(s->U);
+	kf__xfree(s->uc);
+	kf__xfree(s->fl);
+	kf__xfree(s->index);
+	kf__xfree(s->low);
+	kf__xfree(s->stack);
+	kf__xfree(s->cs_node);
+	kf__xfree(s->cs_pos);
+	kf__xfree(s->loc);
+	kf__xfree(s->order);
+	kf__xfree(s->keys);
+	kf__xfree(s->vals);
+}
+
+static void free_scratch(solver *s)
+{
+	kf__xfree(s->index);
+	kf__xfree(s->low);
+	kf__xfree(s->stack);
+	kf__xfree(s->cs_node);
+	kf__xfree(s->cs_pos);
+	s->index = s->low = s->stack = s->cs_node = s->cs_pos = NULL;
+}
+
+static int alloc_scratch(solver *s)
+{
+	size_t n = (size_t)s->g->n + 1;
+	free_scratch(s);
+	s->counter = 0;
+	s->sp = 0;
+	s->index = kf__calloc(n, sizeof *s->index);
+	s->low = kf__malloc(n * sizeof *s->low);
+	s->stack = kf__malloc(n * sizeof *s->stack);
+	s->cs_node = kf__malloc(n * sizeof *s->cs_node);
+	s->cs_pos = kf__malloc(n * sizeof *s->cs_pos);
+	return s->index && s->low && s->stack && s->cs_node && s->cs_pos ? 0 : -1;
+}
+
+static int solver_init(solver *s, const kf_graph *g, const kf_ownership_opts *o, int want_order,
+		       kf_error *err)
+{
+	size_t n = (size_t)g->n + 1, maxdeg = 1;
+	uint32_t i;
+	memset(s, 0, sizeof *s);
+	s->g = g;
+	s->err = err;
+	s->stop_foreign = o && o->stop_at_foreign_entity;
+	/* controllers in the share pass when no control links exist and the
+	 * share traversal reaches every holder (not so under the legal-form test) */
+	s->with_control = !graph_has_control(g) && !s->stop_foreign;
+	for (i = 0; i < g->n; i++)
+		if (g->in_off[i + 1] - g->in_off[i] > maxdeg)
+			maxdeg = g->in_off[i + 1] - g->in_off[i];
+	s->F = kf__malloc(n * sizeof *s->F);
+	s->H = kf__malloc(n * sizeof *s->H);
+	s->U = kf__malloc(n * sizeof *s->U);
+	s->uc = kf__malloc(n * sizeof *s->uc);
+	s->fl = kf__calloc(n, 1);
+	s->loc = kf__calloc(n, sizeof *s->loc);
+	s->keys = kf__malloc((maxdeg + 1) * sizeof *s->keys);
+	s->vals = kf__malloc((maxdeg + 1) * sizeof *s->vals);
+	if (want_order)
+		s->order = kf__malloc(n * sizeof *s->order);
+	if (!s->F || !s->H || !s->U || !s->uc || !s->fl || !s->loc || !s->keys || !s->vals ||
+	    (want_order && !s->order) || alloc_scratch(s)) {
+		solver_free(s);
+		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the passes from the given roots (all nodes when roots is NULL). */
+static kf_status solver_run(solver *s, const uint32_t *roots, uint32_t nroots)
+{
+	uint32_t i, n = roots ? nroots : s->g->n;
+	s->mode = 0;
+	for (i = 0; i < n && s->st == KF_OK; i++)
+		tarjan(s, roots ? roots[i] : i);
+	if (s->st == KF_OK && !s->with_control) {
+		if (alloc_scratch(s)) {
+			set_nomem(s);
+			return s->st;
+		}
+		s->mode = 1;
+		for (i = 0; i < n && s->st == KF_OK; i++)
+			tarjan(s, roots ? roots[i] : i);
+	}
+	free_scratch(s);
+	return s->st;
+}
+
+/* ---- the table of all entities ------------------------------------------ */
+
+struct kf_ownership_table {
+	const kf_graph *g;
+	size_t n;
+	kf_share *F, *H, *U;
+	int32_t *uc;
+	uint8_t *fl;
+	size_t cyc_comps, cyc_nodes;
+};
+
+kf_status kf_ownership_compute_all(const kf_graph *g, const kf_ownership_opts *opts,
+				   kf_ownership_table **out, kf_error *err)
+{
+	solver s;
+	kf_ownership_table *t;
+	*out = NULL;
+	if (solver_init(&s, g, opts, 0, err))
+		return KF_ERR_NOMEM;
+	if (solver_run(&s, NULL, 0) != KF_OK) {
+		kf_status st = s.st;
+		solver_free(&s);
+		return st;
+	}
+	t = kf__calloc(1, sizeof *t);
+	if (!t) {
+		solver_free(&s);
+		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
+		return KF_ERR_NOMEM;
+	}
+	t->g = g;
+	t->n = g->n;
+	t->F = s.F;
+	t->H = s.H;
+	t->U = s.U;
+	t->uc = s.uc;
+	t->fl = s.fl;
+	t->cyc_comps = s.cyc_comps;
+	t->cyc_nodes = s.cyc_nodes;
+	s.F = s.H = s.U = NULL;
+	s.uc = NULL;
+	s.fl = NULL;
+	solver_free(&s);
+	*out = t;
+	return KF_OK;
+}
+
+void kf_ownership_table_get(const kf_ownership_table *t, size_t i, kf_share_range *foreign,
+			    kf_share_range *hk_mo_tw, kf_share *unattributed, int *exact,
+			    const char **ctl)
+{
+	if (i >= t->n)
+		return;
+	if (foreign) {
+		foreign->min = t->F[i];
+		foreign->max = t->F[i] + t->U[i];
+	}
+	if (hk_mo_tw) {
+		hk_mo_tw->min = t->H[i];
+		hk_mo_tw->max = t->H[i] + t->U[i];
+	}
+	if (unattributed)
+		*unattributed = t->U[i];
+	if (exact)
+		*exact = !(t->fl[i] & FL_INEXACT);
+	if (ctl)
+		*ctl = t->uc[i] >= 0 ? kf__g_s(t->g, t->g->nodes[t->uc[i]].id) : NULL;
+}
+
+void kf_ownership_table_stats(const kf_ownership_table *t, size_t *cc, size_t *cn)
+{
+	if (cc)
+		*cc = t->cyc_comps;
+	if (cn)
+		*cn = t->cyc_nodes;
+}
+
+void kf_ownership_table_free(kf_ownership_table *t)
+{
+	if (!t)
+		return;
+	kf__xfree(t->F);
+	kf__xfree(t->H);
+	kf__xfree(t->U);
+	kf__xfree(t->uc);
+	kf__xfree(t->fl);
+	kf__xfree(t);
+}
+
+kf_cap_verdict kf_ownership_vs_cap(kf_share_range r, int exact, kf_share cap, int strict)
+{
+	kf_share lo = r.min, hi = r.max;
+	if (!exact) {
+		/* within one unit of the cap is at the cap (DESIGN.md "Shares are exact") */
+		if (lo >= cap - 1 && lo <= cap + 1)
+			lo = cap;
+		if (hi >= cap - 1 && hi <= cap + 1)
+			hi = cap;
+	}
+	if (strict ? hi < cap : hi <= cap)
+		return KF_CAP_WITHIN;
+	if (strict ? lo >= cap : lo > cap)
+		return KF_CAP_EXCEEDS;
+	return KF_CAP_INDETERMINATE;
+}
+
+/* ---- one entity: the solve plus chains, owners and deciding holdings ---- */
+
+kf_status kf_ownership_compute(const kf_graph *g, const char *entity_id,
+			       const kf_ownership_opts *opts, kf_ownership_result **out,
+			       kf_error *err)
+{
+	solver s;
+	size_t x;
+	uint32_t root;
+	kf_status st;
+	kf__expl_in in;
+	uint8_t *cstart;
+	*out = NULL;
+	st = kf_graph_find(g, entity_id, &x, err);
+	if (st != KF_OK)
+		return st;
+	root = (uint32_t)x;
+	if (solver_init(&s, g, opts, 1, err))
+		return KF_ERR_NOMEM;
+	if (solver_run(&s, &root, 1) != KF_OK) {
+		st = s.st;
+		solver_free(&s);
+		return st;
+	}
+	memset(&in, 0, sizeof in);
+	in.g = g;
+	in.root = root;
+	in.opts = opts;
+	in.F = s.F;
+	in.H = s.H;
+	in.U = s.U;
+	in.uc = s.uc;
+	in.order = s.order;
+	in.norder = s.norder;
+	in.cstart = cstart = kf__calloc((size_t)g->n + 1, 1);
+	in.inexact = !!(s.fl[root] & FL_INEXACT);
+	in.cycle_round = !!(s.fl[root] & FL_CYCROUND);
+	in.in_cycle = !!(s.fl[root] & FL_CYCLE);
+	in.selfctl = 0;
+	if (!cstart) {
+		solver_free(&s);
+		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
+		return KF_ERR_NOMEM;
+	}
+	{
+		uint32_t i;
+		for (i = 0; i < s.norder; i++) {
+			uint32_t j = s.order[i];
+			cstart[j] = (s.fl[j] & FL_CSTART) ? 1 : 0;
+			if (s.fl[j] & FL_SELFCTL)
+				in.selfctl = 1;
+		}
+	}
+	st = kf__own_explain(&in, out, err);
+	kf__xfree(cstart);
+	solver_free(&s);
+	return st;
+}
+
+kf_status kf_ownership_foreign_share(const kf_graph *g, const char *applicant,
+				     kf_share_range *foreign, int *exact,
+				     kf_ownership_result **detail, kf_error *err)
+{
+	kf_ownership_result *r;
+	kf_status st = kf_ownership_compute(g, applicant, NULL, &r, err);
+	if (detail)
+		*detail = NULL;
+	if (st != KF_OK)
+		return st;
+	if (foreign)
+		*foreign = r->foreign;
+	if (exact)
+		*exact = r->exact;
+	if (detail)
+		*detail = r;
+	else
+		kf_ownership_result_free(r);
+	return KF_OK;
+}
