@@ -1,0 +1,365 @@
+/*
+ * test_ownership.c — golden look-through cases (ownership-notes.md §5.6) on
+ * tests/data/ownership/ and the BODS/GLEIF samples in ../shared/data/ownership.
+ * Values are hand-checked; each test names the case of the issue it covers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kaifang/ownership.h"
+#include "util/alloc.h"
+
+#ifndef DATA
+#define DATA "tests/data/ownership"
+#endif
+#ifndef SHARED
+#define SHARED "../shared/data/ownership"
+#endif
+
+static kf_share S(const char *t)
+{
+	kf_share v = 0;
+	assert_int_equal(kf_share_parse_unbounded(t, &v, NULL), KF_OK);
+	return v;
+}
+
+static kf_graph *load(const char *path)
+{
+	kf_graph *g = NULL;
+	kf_error e;
+	kf_status st = kf_graph_load(path, KF_DATE_NONE, &g, &e);
+	if (st != KF_OK)
+		print_error("load %s: %s\n", path, e.message);
+	assert_int_equal(st, KF_OK);
+	return g;
+}
+
+static kf_ownership_result *one(kf_graph *g, const char *id)
+{
+	kf_ownership_result *r = NULL;
+	kf_error e;
+	assert_int_equal(kf_ownership_compute(g, id, NULL, &r, &e), KF_OK);
+	return r;
+}
+
+static kf_share owner_share(const kf_ownership_result *r, const char *id)
+{
+	size_t i;
+	for (i = 0; i < r->nowners; i++)
+		if (strcmp(r->owners[i].id, id) == 0)
+			return r->owners[i].share;
+	return -1;
+}
+
+/* §2.2 two-firm cycle: B 52.63%, A 5.26%, each firm's owners sum to 100%. */
+static void test_cycle_two_firms(void **state)
+{
+	kf_graph *g = load(DATA "/cycle-2-2");
+	kf_ownership_result *a = one(g, "A"), *b = one(g, "B");
+	(void)state;
+	assert_int_equal(b->foreign.min, S("52.631578947"));
+	assert_int_equal(b->foreign.max, S("52.631578947"));
+	assert_int_equal(a->foreign.min, S("5.263157895"));
+	assert_false(b->exact); /* rounded once: within 1 unit of a cap is at the cap */
+	assert_true(b->in_cycle);
+	/* the other convention: simple paths give 50% (5% lost in the loop) */
+	assert_true(b->simple_paths_known);
+	assert_int_equal(b->foreign_simple_paths.min, S("50"));
+	/* columns sum to 1: owners of each firm add up to 100% (within rounding) */
+	assert_true(llabs(owner_share(b, "F") + owner_share(b, "P") - KF_SHARE_FULL) <= 1);
+	assert_true(llabs(owner_share(a, "F") + owner_share(a, "P") - KF_SHARE_FULL) <= 1);
+	assert_int_equal(owner_share(a, "P"), S("94.736842105"));
+	assert_string_equal(a->ultimate_controller, "P");
+	assert_null(b->ultimate_controller);
+	assert_int_equal(kf_ownership_vs_cap(b->foreign, b->exact, S("50"), 0), KF_CAP_EXCEEDS);
+	kf_ownership_result_free(a);
+	kf_ownership_result_free(b);
+	kf_graph_free(g);
+}
+
+/* Range bands meeting a 50% cap exactly: [25,50] foreign beside 50% domestic. */
+static void test_bands_meet_cap(void **state)
+{
+	kf_graph *g = load(DATA "/bands-50");
+	kf_ownership_result *r = one(g, "X");
+	(void)state;
+	assert_int_equal(r->foreign.min, S("25"));
+	assert_int_equal(r->foreign.max, S("50"));
+	assert_int_equal(r->unattributed, S("25"));
+	assert_true(r->exact);
+	assert_int_equal(kf_ownership_vs_cap(r->foreign, r->exact, S("50"), 0), KF_CAP_WITHIN);
+	assert_int_equal(kf_ownership_vs_cap(r->foreign, r->exact, S("50"), 1),
+			 KF_CAP_INDETERMINATE);
+	assert_int_equal(kf_ownership_vs_cap(r->foreign, r->exact, S("20"), 0), KF_CAP_EXCEEDS);
+	/* the holding that decides it is F's band */
+	assert_true(r->ndeciding >= 1);
+	assert_string_equal(r->deciding[0].owner, "F");
+	assert_int_equal(r->deciding[0].effect, S("25"));
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* A diamond that enumerating paths per owner and per intermediate would count
+ * twice: X is held 50/50 by L and R, both half-held by T, which F owns. */
+static void test_diamond(void **state)
+{
+	kf_graph *g = load(DATA "/diamond");
+	kf_ownership_result *r = one(g, "X");
+	(void)state;
+	assert_int_equal(r->foreign.min, S("50"));
+	assert_int_equal(r->foreign.max, S("50"));
+	assert_true(r->exact);
+	assert_int_equal(owner_share(r, "F"), S("50"));
+	assert_int_equal(owner_share(r, "D"), S("50"));
+	assert_int_equal(owner_share(r, "T"), -1); /* an intermediate is not an owner */
+	assert_int_equal(r->nchains, 2);
+	assert_int_equal(r->chains[0].share, S("25"));
+	assert_int_equal(kf_ownership_vs_cap(r->foreign, r->exact, S("50"), 0), KF_CAP_WITHIN);
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* A closed 100%/100% cycle is reported naming its members. */
+static void test_closed_cycle(void **state)
+{
+	kf_graph *g = NULL;
+	kf_ownership_result *r = NULL;
+	kf_ownership_table *t = NULL;
+	kf_error e;
+	(void)state;
+	g = load(DATA "/closed-cycle");
+	assert_int_equal(kf_ownership_compute(g, "X", NULL, &r, &e), KF_ERR_INVALID);
+	assert_null(r);
+	assert_non_null(strstr(e.message, "closed ownership cycle"));
+	assert_non_null(strstr(e.message, "'A', 'B'"));
+	assert_int_equal(kf_ownership_compute_all(g, NULL, &t, &e), KF_ERR_INVALID);
+	assert_null(t);
+	/* P's own figures do not depend on the cycle */
+	assert_int_equal(kf_ownership_compute(g, "P", NULL, &r, &e), KF_OK);
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* BODS 0.4 fi-soe: 23.5% direct + 100% x 76.5% = 100%, and the state controls. */
+static void test_bods_fi_soe(void **state)
+{
+	kf_graph *g = load(SHARED "/bods/v0.4-bods-package-fi-soe.json");
+	kf_ownership_result *r = one(g, "19f1c5afe9d7");
+	size_t i;
+	int declared = 0;
+	(void)state;
+	assert_int_equal(owner_share(r, "7ff95ba3682c"), KF_SHARE_FULL);
+	assert_int_equal(r->foreign.min, KF_SHARE_FULL); /* Finland is foreign */
+	assert_true(r->exact);
+	assert_string_equal(r->ultimate_controller, "05ce06ec97b1");
+	/* the primary indirect 100% statement is listed, not counted */
+	for (i = 0; i < r->nwarnings; i++)
+		if (strstr(r->warnings[i], "declares an indirect"))
+			declared = 1;
+	assert_true(declared);
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* BODS joint ownership (0.2 and 0.4): each person 50%. */
+static void test_bods_joint(void **state)
+{
+	kf_graph *g = load(SHARED "/bods/v0.4-joint-ownership.json");
+	kf_ownership_result *r = one(g, "31c55e425764");
+	(void)state;
+	assert_int_equal(owner_share(r, "1accb8b18b99"), S("50"));
+	assert_int_equal(owner_share(r, "f040df24d9ec"), S("50"));
+	/* no nationality given: all of it unattributed, never dropped */
+	assert_int_equal(r->unattributed, KF_SHARE_FULL);
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+	g = load(SHARED "/bods/v0.2-3-joint-ownership.json");
+	r = one(g, "1dc0e987-5c57-4a1c-b3ad-61353b66a9b7");
+	assert_int_equal(owner_share(r, "17bfeb0d-4a63-41d3-814d-b8a54c81a1f"), S("50"));
+	assert_int_equal(owner_share(r, "d1eb52de-ff02-4690-8359-f4bbf9c128b1"), S("50"));
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* Every BODS sample loads; indirect summaries are not counted twice. */
+static void test_bods_samples_load(void **state)
+{
+	static const char *const files[] = {
+		"v0.2-1-single-direct.json", "v0.2-2-single-update.json",
+		"v0.2-3-joint-ownership.json", "v0.3-os-06-dr-04-indirect.json",
+		"v0.3-os-07-dr-04-company-b.json", "v0.4-bods-package-entity-owning-entity.json",
+		"v0.4-bods-package-fi-soe.json", "v0.4-indirect-ownership.json",
+		"v0.4-joint-ownership.json", "v0.4-listed-company-exempt-from-disclosure.json",
+		"v0.4-mixed-direct-and-indirect-ownership.json",
+		"v0.4-multiple-indirect-ownership.json", "v0.4-nomination.json"};
+	size_t i;
+	char p[512];
+	kf_graph *g;
+	kf_ownership_result *r;
+	(void)state;
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(p, sizeof p, SHARED "/bods/%s", files[i]);
+		g = load(p);
+		kf_graph_free(g);
+	}
+	/* mixed: the person's direct 50% (only inside the primary statement)
+	 * counts; the indirect 50% summary does not */
+	g = load(SHARED "/bods/v0.4-mixed-direct-and-indirect-ownership.json");
+	r = one(g, "9bfe59b6a869");
+	assert_int_equal(owner_share(r, "53508b65253f"), S("50"));
+	assert_int_equal(r->foreign.min, S("50")); /* British person */
+	assert_int_equal(r->unattributed, S("50")); /* B's own holders unknown */
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+	/* entity-owning-entity: {minimum 75, exclusiveMaximum 100} */
+	g = load(SHARED "/bods/v0.4-bods-package-entity-owning-entity.json");
+	r = one(g, "12b7dd0770ce");
+	assert_int_equal(owner_share(r, "e83cce729ada"), S("75"));
+	assert_string_equal(r->ultimate_controller, "e83cce729ada");
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* GLEIF unit case: "1.00" beside "100.00" PERCENTAGE. */
+static void test_gleif_units(void **state)
+{
+	kf_graph *g = load(SHARED "/gleif/rr-updates-data2.json");
+	kf_ownership_result *r;
+	size_t i;
+	int flagged = 0;
+	(void)state;
+	for (i = 0; i < kf_graph_warning_count(g); i++)
+		if (strstr(kf_graph_warning(g, i), "\"1.00\"") &&
+		    strstr(kf_graph_warning(g, i), "looks like a fraction"))
+			flagged = 1;
+	assert_true(flagged);
+	r = one(g, "097900BJGO0000201513"); /* share treated as unknown, control kept */
+	assert_int_equal(r->unattributed, KF_SHARE_FULL);
+	assert_string_equal(r->ultimate_controller, "9845002B9874D50A4531");
+	kf_ownership_result_free(r);
+	r = one(g, "2138002YAB7Z9KO21397"); /* "100.00" read as 100% */
+	assert_int_equal(owner_share(r, "984500501A1B1045PB30"), KF_SHARE_FULL);
+	kf_ownership_result_free(r);
+	/* the direct chain reaches the declared ultimate parent */
+	r = one(g, "98450051BS9C610A8T78");
+	assert_string_equal(r->ultimate_controller, "984500501A1B1045PB30");
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* The table of all entities agrees with the one-entity results. */
+static void test_all_matches_one(void **state)
+{
+	static const char *const dirs[] = {DATA "/cycle-2-2", DATA "/bands-50", DATA "/diamond"};
+	size_t d, i;
+	(void)state;
+	for (d = 0; d < 3; d++) {
+		kf_graph *g = load(dirs[d]);
+		kf_ownership_table *t;
+		kf_error e;
+		assert_int_equal(kf_ownership_compute_all(g, NULL, &t, &e), KF_OK);
+		for (i = 0; i < kf_graph_entity_count(g); i++) {
+			kf_ownership_result *r = one(g, kf_graph_entity_id(g, i));
+			kf_share_range f;
+			kf_share u;
+			const char *c;
+			kf_ownership_table_get(t, i, &f, NULL, &u, NULL, &c);
+			assert_int_equal(f.min, r->foreign.min);
+			assert_int_equal(f.max, r->foreign.max);
+			assert_int_equal(u, r->unattributed);
+			if (c || r->ultimate_controller)
+				assert_string_equal(c, r->ultimate_controller);
+			kf_ownership_result_free(r);
+		}
+		kf_ownership_table_free(t);
+		kf_graph_free(g);
+	}
+}
+
+/* JSON output: sorted keys, exact decimals. */
+static void test_json(void **state)
+{
+	kf_graph *g = load(DATA "/bands-50");
+	kf_ownership_result *r = one(g, "X");
+	char *j = kf_ownership_result_json(r);
+	(void)state;
+	assert_non_null(j);
+	assert_non_null(strstr(j, "\"foreign_share\":{\"max\":50,\"min\":25}"));
+	assert_non_null(strstr(j, "\"entity\":\"X\""));
+	assert_non_null(strstr(j, "\"unattributed\":25"));
+	assert_non_null(strstr(j, "\"ultimate_controller\":null"));
+	kf_free(j);
+	j = kf_ownership_result_csv(r);
+	assert_non_null(j);
+	assert_int_equal(strncmp(j, "X,Applicant,25,50,0,25,25,,true,", 32), 0);
+	kf_free(j);
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* The decision engine's entry point. */
+static void test_foreign_share_api(void **state)
+{
+	kf_graph *g = load(DATA "/bands-50");
+	kf_share_range f;
+	int exact = 0;
+	kf_ownership_result *d = NULL;
+	kf_error e;
+	(void)state;
+	assert_int_equal(kf_ownership_foreign_share(g, "X", &f, &exact, &d, &e), KF_OK);
+	assert_int_equal(f.min, S("25"));
+	assert_int_equal(f.max, S("50"));
+	assert_true(exact);
+	assert_non_null(d);
+	assert_true(d->ndeciding > 0);
+	kf_ownership_result_free(d);
+	assert_int_equal(kf_ownership_foreign_share(g, "nobody", &f, &exact, NULL, &e),
+			 KF_ERR_NOTFOUND);
+	assert_non_null(strstr(e.message, "'nobody'"));
+	kf_graph_free(g);
+}
+
+/* Out of memory at every allocation: an error, never a crash or a leak. */
+static void test_oom(void **state)
+{
+	long n;
+	(void)state;
+	for (n = 0; n < 400; n++) {
+		kf_graph *g = NULL;
+		kf_ownership_result *r = NULL;
+		kf_error e;
+		kf_status st;
+		kf__alloc_fail_after(n);
+		st = kf_graph_load(DATA "/cycle-2-2", KF_DATE_NONE, &g, &e);
+		if (st == KF_OK) {
+			st = kf_ownership_compute(g, "B", NULL, &r, &e);
+			kf_ownership_result_free(r);
+		}
+		kf__alloc_fail_after(-1);
+		kf_graph_free(g);
+		if (st == KF_OK)
+			break;
+		assert_int_equal(st, KF_ERR_NOMEM);
+	}
+	kf__alloc_fail_after(-1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cycle_two_firms),	 cmocka_unit_test(test_bands_meet_cap),
+		cmocka_unit_test(test_diamond),		 cmocka_unit_test(test_closed_cycle),
+		cmocka_unit_test(test_bods_fi_soe),	 cmocka_unit_test(test_bods_joint),
+		cmocka_unit_test(test_bods_samples_load), cmocka_unit_test(test_gleif_units),
+		cmocka_unit_test(test_all_matches_one),	 cmocka_unit_test(test_json),
+		cmocka_unit_test(test_foreign_share_api), cmocka_unit_test(test_oom),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
