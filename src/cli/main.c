@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_batch.h"
 
 void kf_cli_err(const char *fmt, ...)
 {
@@ -781,6 +782,7 @@ static void usage(FILE *f)
 	    "  check     validate and lint a rulebook, run its golden cases\n"
 	    "  list      list services, regions, measures, documents or investors\n"
 	    "  matrix    maximum foreign share for places x services on a date\n"
+	    "  batch     decide every row of a CSV or JSON Lines file\n"
 	    "\n"
 	    "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n");
 }
@@ -793,7 +795,7 @@ static const struct {
 	int (*fn)(int, char **);
 } commands[] = {
     {"decide", decide_cmd}, {"explain", explain_cmd},  {"check", kf_cli_check},
-    {"list", kf_cli_list},  {"matrix", kf_cli_matrix},
+    {"list", kf_cli_list},  {"matrix", kf_cli_matrix}, {"batch", kf_cli_batch},
 };
 
 int main(int argc, char **argv)
