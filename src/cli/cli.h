@@ -42,5 +42,6 @@ int kf_cli_decide(int argc, char **argv, int explain);
 int kf_cli_check(int argc, char **argv);
 int kf_cli_list(int argc, char **argv);
 int kf_cli_matrix(int argc, char **argv);
+int kf_cli_serve(int argc, char **argv);
 
 #endif

@@ -782,6 +782,7 @@ static void usage(FILE *f)
 	    "  check     validate and lint a rulebook, run its golden cases\n"
 	    "  list      list services, regions, measures, documents or investors\n"
 	    "  matrix    maximum foreign share for places x services on a date\n"
+	    "  serve     the JSON API and the web page over HTTP (loopback)\n"
 	    "  batch     decide every row of a CSV or JSON Lines file\n"
 	    "\n"
 	    "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n");
@@ -796,6 +797,7 @@ static const struct {
 } commands[] = {
     {"decide", decide_cmd}, {"explain", explain_cmd},  {"check", kf_cli_check},
     {"list", kf_cli_list},  {"matrix", kf_cli_matrix}, {"batch", kf_cli_batch},
+    {"serve", kf_cli_serve},
 };
 
 int main(int argc, char **argv)

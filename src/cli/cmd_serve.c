@@ -1,0 +1,201 @@
+/*
+ * cli/cmd_serve.c — `kaifang serve`: options, the rulebook and the web
+ * folder, then the server of src/server/ until SIGTERM or SIGINT
+ * (docs/api.md, docs/cli.md).
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "server/server.h"
+
+static void serve_usage(FILE *f)
+{
+	fprintf(f, "usage: kaifang serve [--listen HOST:PORT] [--rulebook DIR] [--web DIR]\n"
+		   "                     [--threads N] [--max-body BYTES] [--max-items N]\n"
+		   "                     [--timeout SECONDS] [--quiet]\n"
+		   "\n"
+		   "Serves the JSON API (docs/api.md) and the web page on loopback.\n"
+		   "\n"
+		   "  -l, --listen HOST:PORT  address to listen on (default 127.0.0.1:8080;\n"
+		   "                          port 0 picks a free port, printed on stderr)\n"
+		   "  -R, --rulebook DIR      rulebook folder (default: the shipped cn-telecom)\n"
+		   "  -w, --web DIR           folder of index.html, app.css, app.js (default:\n"
+		   "                          web/ beside the program, as for the rulebook)\n"
+		   "  -t, --threads N         worker threads (default 2)\n"
+		   "  -b, --max-body BYTES    request body limit (default 1048576)\n"
+		   "  -n, --max-items N       questions in one POST /v1/decisions (default 10000)\n"
+		   "  -T, --timeout SECONDS   close idle or slow connections (default 10)\n"
+		   "  -q, --quiet             no access log\n"
+		   "\n"
+		   "Stops on SIGTERM or SIGINT after the requests in flight are answered.\n"
+		   "Exit status: 0 stopped by a signal, 2 usage, 3 invalid rulebook, 70 the\n"
+		   "server could not start.\n");
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The web folder: dir when given, else $KAIFANG_WEB, else web/ found beside
+ * the executable the way kf_cli_rulebook_dir finds the rulebook, else ./web.
+ * NULL when none exists. */
+static const char *web_dir(const char *dir)
+{
+	static char found[PATH_MAX];
+	char exe[PATH_MAX], cand[PATH_MAX + 64];
+	const char *env = getenv("KAIFANG_WEB");
+	static const char *const rel[] = {"/../web", "/../../web", "/../share/kaifang/web", NULL};
+	ssize_t n;
+	int i;
+	if (dir)
+		return is_dir(dir) ? dir : NULL;
+	if (env && *env)
+		return is_dir(env) ? env : NULL;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash;
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		for (i = 0; rel[i]; i++) {
+			snprintf(cand, sizeof cand, "%s%s", exe, rel[i]);
+			if (is_dir(cand) && realpath(cand, found))
+				return found;
+		}
+	}
+	return is_dir("web") ? "web" : NULL;
+}
+
+static int parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
+		      unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+	if (!s || !*s || *s == '-')
+		goto bad;
+	v = strtoul(s, &end, 10);
+	if (*end || v < min || v > max)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	kf_cli_err("serve: --%s: expected a whole number from %lu to %lu, got '%s'", opt, min, max,
+		   s ? s : "");
+	return -1;
+}
+
+/* Splits HOST:PORT ("[::1]:8080" for IPv6; ":8080" or "8080" keeps the host). */
+static int parse_listen(const char *s, kf__srv_opts *o)
+{
+	const char *colon;
+	unsigned long port;
+	size_t hl;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close[1] != ':')
+			goto bad;
+		hl = (size_t)(close - s - 1);
+		if (hl == 0 || hl >= sizeof o->host)
+			goto bad;
+		memcpy(o->host, s + 1, hl);
+		o->host[hl] = '\0';
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			colon = s - 1; /* only a port */
+		hl = (size_t)(colon - s);
+		if (colon >= s && hl > 0) {
+			if (hl >= sizeof o->host)
+				goto bad;
+			memcpy(o->host, s, hl);
+			o->host[hl] = '\0';
+		}
+	}
+	if (parse_uint("listen", colon + 1, 0, 65535, &port) < 0)
+		return -1;
+	o->port = (unsigned)port;
+	return 0;
+bad:
+	kf_cli_err("serve: --listen: expected HOST:PORT such as 127.0.0.1:8080, got '%s'", s);
+	return -1;
+}
+
+int kf_cli_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"listen", required_argument, NULL, 'l'},   {"rulebook", required_argument, NULL, 'R'},
+	    {"web", required_argument, NULL, 'w'},      {"threads", required_argument, NULL, 't'},
+	    {"max-body", required_argument, NULL, 'b'}, {"max-items", required_argument, NULL, 'n'},
+	    {"timeout", required_argument, NULL, 'T'},  {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+	kf__srv_opts o;
+	const char *dir = NULL, *web = NULL, *wd;
+	unsigned long v;
+	int c, code = 0;
+	kf_rulebook *rb;
+	kf__srv_opts_default(&o);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "l:R:w:t:b:n:T:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (parse_listen(optarg, &o) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'R': dir = optarg; break;
+		case 'w': web = optarg; break;
+		case 't':
+			if (parse_uint("threads", optarg, 1, 64, &v) < 0)
+				return EXIT_USAGE;
+			o.threads = (unsigned)v;
+			break;
+		case 'b':
+			if (parse_uint("max-body", optarg, 1024, 256ul << 20, &v) < 0)
+				return EXIT_USAGE;
+			o.max_body = v;
+			break;
+		case 'n':
+			if (parse_uint("max-items", optarg, 1, 1000000, &v) < 0)
+				return EXIT_USAGE;
+			o.max_items = (unsigned)v;
+			break;
+		case 'T':
+			if (parse_uint("timeout", optarg, 1, 3600, &v) < 0)
+				return EXIT_USAGE;
+			o.timeout_s = (unsigned)v;
+			break;
+		case 'q': o.access_log = 0; break;
+		case 'h': serve_usage(stdout); return 0;
+		default: serve_usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		kf_cli_err("serve: unexpected argument '%s'", argv[optind]);
+		serve_usage(stderr);
+		return EXIT_USAGE;
+	}
+	wd = web_dir(web);
+	if (web && !wd) {
+		kf_cli_err("serve: --web: '%s' is not a folder", web);
+		return EXIT_USAGE;
+	}
+	if (!wd)
+		kf_cli_err("serve: no web folder found; serving the API only (use --web DIR)");
+	o.web_dir = wd;
+	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
+	if (!rb)
+		return code;
+	if (kf__srv_run(&o, rb) < 0)
+		code = EXIT_INTERNAL;
+	kf_rulebook_free(rb);
+	return code;
+}

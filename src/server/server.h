@@ -1,0 +1,138 @@
+/*
+ * server/server.h — the HTTP API and web page behind `kaifang serve`
+ * (docs/api.md, docs/api/openapi.yaml). Uses the public API of libkaifang only.
+ *
+ * Three parts, one file each:
+ *   http.c     the libmicrohttpd daemon: request bodies and their limits,
+ *              static files, access log, graceful shutdown;
+ *   api.c      routing and the JSON handlers (questions in, decisions out);
+ *   metrics.c  request, latency and decision counters in Prometheus text.
+ * Names shared across these files carry the kf__srv_ prefix.
+ *
+ * Threads: the rulebook is immutable and shared; every handler works on
+ * memory of its own request; the counters are C11 atomics.
+ */
+#ifndef KF_SERVER_H
+#define KF_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kaifang/kaifang.h"
+
+/* Settings of one server (cmd_serve.c fills them from the command line). */
+typedef struct kf__srv_opts {
+	char host[64];       /* numeric IPv4 or IPv6 address; default 127.0.0.1 */
+	unsigned port;       /* 0 picks a free port (printed at start) */
+	const char *web_dir; /* folder with index.html, app.css, app.js; NULL: none */
+	size_t max_body;     /* request body limit in bytes (413 above) */
+	unsigned max_items;  /* questions in one POST /v1/decisions array */
+	unsigned max_depth;  /* JSON nesting limit (400 above) */
+	unsigned threads;    /* MHD thread pool size */
+	unsigned conn_limit; /* simultaneous connections */
+	unsigned timeout_s;  /* idle / slow-client timeout in seconds */
+	size_t conn_memory;  /* per-connection memory: bounds the request header */
+	unsigned drain_s;    /* graceful shutdown: wait this long for in-flight work */
+	int access_log;      /* 1: one line per request on stderr */
+} kf__srv_opts;
+
+/* Fills the defaults of docs/api.md "Limits". */
+void kf__srv_opts_default(kf__srv_opts *o);
+
+/* Runs the server until SIGTERM or SIGINT, then shuts down gracefully.
+ * rb is borrowed for the whole run. Returns 0, or -1 when the daemon could
+ * not start (message printed). */
+int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *rb);
+
+/* ---- routes and replies (api.c) ------------------------------------------ */
+
+/* Routes, as the `route` label of the metrics. */
+typedef enum kf__srv_route {
+	KF_R_PAGE = 0,     /* "/", "/app.css", "/app.js" */
+	KF_R_DECISIONS,    /* POST /v1/decisions */
+	KF_R_EXPLANATIONS, /* POST /v1/explanations */
+	KF_R_SERVICES,     /* GET /v1/services */
+	KF_R_REGIONS,      /* GET /v1/regions */
+	KF_R_INVESTORS,    /* GET /v1/investors */
+	KF_R_MEASURES,     /* GET /v1/measures */
+	KF_R_MEASURE,      /* GET /v1/measures/{id} */
+	KF_R_MATRIX,       /* GET /v1/matrix */
+	KF_R_RULEBOOK,     /* GET /v1/rulebook */
+	KF_R_OWNERSHIP,    /* POST /v1/ownership/look-through */
+	KF_R_HEALTHZ,      /* GET /healthz */
+	KF_R_METRICS,      /* GET /metrics */
+	KF_R_UNMATCHED,    /* anything else (404) */
+	KF_R_COUNT
+} kf__srv_route;
+
+/* Label of a route for the metrics ("/v1/measures/{id}"); static string. */
+const char *kf__srv_route_label(kf__srv_route r);
+
+/* Matches a path to its route. */
+kf__srv_route kf__srv_route_of(const char *path);
+
+/* One reply. body is malloc'ed (freed by http.c) unless body_static is 1. */
+typedef struct kf__srv_reply {
+	unsigned status;   /* HTTP status */
+	const char *ctype; /* Content-Type; static string */
+	char *body;
+	size_t len;
+	int body_static;   /* 1: body points to memory that outlives the reply */
+	const char *allow; /* Allow header for 405, else NULL; static string */
+} kf__srv_reply;
+
+/* What the handlers need to know of a request. Query parameters come through
+ * `query` (returns the value or NULL), so api.c does not see libmicrohttpd. */
+typedef struct kf__srv_request {
+	const char *method;
+	const char *path;
+	const char *ctype; /* Content-Type header or NULL */
+	const char *body;  /* the request body (not NUL-terminated), may be NULL */
+	size_t len;
+	int too_large; /* 1: the body went over max_body and was dropped */
+	const char *(*query)(void *ctx, const char *name);
+	void *query_ctx;
+} kf__srv_request;
+
+typedef struct kf__srv_api kf__srv_api; /* precomputed lists, limits, the rulebook */
+
+/* Builds the API state for rb (lists rendered once). NULL on no memory. */
+kf__srv_api *kf__srv_api_new(const kf_rulebook *rb, const kf__srv_opts *o);
+void kf__srv_api_free(kf__srv_api *a);
+
+/* Handles one /v1/, /healthz or /metrics request into *out (never fails: an
+ * error becomes a JSON error reply). `route` is kf__srv_route_of(path). */
+void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_request *rq,
+			kf__srv_reply *out);
+
+/* Fills *out with the error object {"error":{"code","message","field"}}.
+ * field may be NULL (then null). */
+void kf__srv_error(kf__srv_reply *out, unsigned status, const char *code, const char *field,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- text buffer (api.c) ------------------------------------------------- */
+
+/* A growable byte buffer with a maximum (STYLE.md 7). Zero-initialise and set
+ * max; after an allocation failure or going over max, `failed` is 1 and
+ * further appends do nothing. p is NUL-terminated when not NULL. */
+typedef struct kf__srv_buf {
+	char *p;
+	size_t len, cap, max;
+	int failed;
+} kf__srv_buf;
+
+void kf__srv_buf_add(kf__srv_buf *b, const char *s, size_t n);
+void kf__srv_buf_puts(kf__srv_buf *b, const char *s);
+void kf__srv_buf_printf(kf__srv_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- metrics (metrics.c) ------------------------------------------------- */
+
+/* Counts one finished request: route, status, latency in microseconds. */
+void kf__srv_metrics_request(kf__srv_route r, unsigned status, uint64_t micros);
+/* Counts n decisions with the outcome o. */
+void kf__srv_metrics_decision(kf_outcome o, uint64_t n);
+/* The counters in Prometheus text exposition format 0.0.4; malloc'ed text
+ * (*len set), NULL on no memory. */
+char *kf__srv_metrics_render(size_t *len);
+
+#endif

@@ -1,0 +1,294 @@
+#!/bin/bash
+# Server tests over real HTTP on loopback (docs/api.md): every route, every
+# error status, the limits (body size, array length, JSON depth, header size,
+# slow clients), the access log, the metrics and graceful shutdown.
+# Prints "N passed, M failed"; exits non-zero on failure.
+source "$(dirname "$0")/lib/server.bash"
+MINI=tests/data/rulebooks/mini
+Q='{"service":"ip-vpn","region":"330100","date":"2025-05-01","foreign_share":"50"}'
+
+start_server main --rulebook "$MINI" --web web --timeout 2
+MAIN_PID=$PID
+
+# ---- routes ------------------------------------------------------------------
+req GET /healthz
+expect_code "healthz" 200
+expect_jq "healthz shape" '.status == "ok" and .rulebook.id == "mini" and (.rulebook.sha256 | length == 64)'
+expect_header "json content type" "Content-Type: application/json"
+
+for p in / /index.html /app.css /app.js; do
+	req GET "$p"
+	expect_code "page $p" 200
+done
+req GET /
+grep -q '<title>Kaifang' "$TMP/body" && ok || bad "index.html served"
+expect_header "html type" "Content-Type: text/html"
+req GET /app.js
+expect_header "js type" "Content-Type: text/javascript"
+req HEAD /healthz
+expect_code "HEAD healthz" 200
+
+req GET /v1/services
+expect_code "services" 200
+expect_jq "services list" 'type == "array" and (map(.id) | index("B13") != null) and (.[] | select(.id == "B13") | .aliases == ["ip-vpn"] and .name_zh != "")'
+req GET /v1/regions
+expect_code "regions" 200
+expect_jq "regions list" '(map(.id) | index("330100") != null) and (.[] | select(.id == "zone-a") | .parents == ["310115","310120"])'
+req GET /v1/investors
+expect_code "investors" 200
+expect_jq "investors list" 'map(.id) == ["mainland","foreign","hk","hk-cepa"] and (.[0].foreign == false)'
+req GET /v1/measures
+expect_code "measures" 200
+expect_jq "measures list" 'length == 7 and (.[] | select(.id == "pilot-ipvpn-cap") | .cap == {"op":"<","value":50} and .status == "announced" and .certainty == "uncertain")'
+req GET /v1/measures/cepa-ipvpn
+expect_code "one measure" 200
+expect_jq "one measure shape" '.id == "cepa-ipvpn" and .investors == ["hk-cepa"] and .effective_until == "2030-01-01" and .overrides == ["b1-closed"]'
+req GET /v1/measures/no-such-thing
+expect_error "unknown measure" 404 not_found id
+req GET /v1/rulebook
+expect_code "rulebook" 200
+expect_jq "rulebook shape" '.id == "mini" and .edition == "test-1" and (.sha256 | test("^[0-9a-f]{64}$")) and (.documents | length == 2) and .counts.measures == 7'
+
+req GET '/v1/matrix?date=2025-05-01&regions=pilot&services=ip-vpn,isp-end-user,B21'
+expect_code "matrix" 200
+expect_jq "matrix cells" '.date == "2025-05-01" and (.services | map(.id)) == ["B13","isp-end-user","B21"] and .rows[0].region == "330100" and .rows[0].cells[0].outcome == "permitted" and .rows[0].cells[0].cap == {"op":"<","value":50} and .rows[0].cells[0].certainty == "uncertain" and .rows[0].cells[1].outcome == "closed" and .rows[0].cells[1].max_foreign_share == 0'
+req GET '/v1/matrix?date=2024-06-01&regions=pilot&services=ip-vpn'
+expect_jq "matrix before the pilot" '.rows[0].cells[0].outcome == "closed"'
+req GET '/v1/matrix?date=2025-05-01&regions=310000&services=isp-end-user'
+expect_jq "matrix depends on a zone" '.rows[0].cells[0].outcome == "indeterminate" and .rows[0].cells[0].max_foreign_share == null'
+req GET '/v1/matrix?date=2025-05-01'
+expect_code "matrix defaults" 200
+expect_jq "matrix default places" '.rows | length >= 1'
+req GET '/v1/matrix?date=2025-13-01'
+expect_error "matrix bad date" 400 bad_date date
+req GET '/v1/matrix?services=ipvnp'
+expect_error "matrix unknown service" 400 not_found services
+req GET '/v1/matrix?regions=Hangzou'
+expect_error "matrix unknown place" 400 not_found regions
+grep -q 'nearest known' "$TMP/body" && ok || bad "matrix unknown place names the nearest"
+
+# ---- decisions ----------------------------------------------------------------
+post /v1/decisions "$Q"
+expect_code "decide" 200
+expect_jq "decide: same object as the CLI" '.outcome == "exceeds_cap" and .max_foreign_share == 50 and .binding == ["vats-cap","pilot-ipvpn-cap"] and .rulebook.id == "mini"'
+"$KAIFANG" decide -R "$MINI" -s ip-vpn -r 330100 -d 2025-05-01 -f 50 --json >"$TMP/cli.json"
+cmp -s <(jq -S . "$TMP/cli.json") <(jq -S . "$TMP/body") && ok || bad "decide: API answer differs from kaifang decide --json"
+post /v1/decisions '{"service":"ip-vpn","region":"Hangzhou","date":"2025-05-01","foreign_share":49.5}'
+expect_jq "real share 49.5 exact" '.outcome == "permitted" and .question.foreign_share == 49.5'
+post /v1/decisions '{"service":"ip-vpn","region":"杭州市","date":"2025-05-01","foreign_share":"49.999999999"}'
+expect_jq "string share, Chinese place" '.outcome == "permitted" and .question.region == "330100"'
+post /v1/decisions '{"service":"ip-vpn","region":"330100","date":"2025-05-01","foreign_share":49}'
+expect_jq "integer share" '.outcome == "permitted"'
+post /v1/decisions '{"service":"ip-vpn","region":"330100","date":"2025-05-01","foreign_share":49.9999999999}'
+expect_error "real share with 10 decimals" 422 share_not_exact foreign_share
+grep -q 'as a string' "$TMP/body" && ok || bad "share_not_exact says to send a string"
+post /v1/decisions '{"service":"ip-vpn","region":"330100","foreign_share":"50.0000000001"}'
+expect_error "string share with 10 decimals" 422 bad_share foreign_share
+post /v1/decisions '{"service":"ip-vpn","region":"330100","foreign_share":101}'
+expect_error "share over 100" 422 bad_share foreign_share
+post /v1/decisions '{"service":"ip-vpn","region":"310000","date":"2025-05-01","investor":"hk-cepa","foreign_share":"49.5"}'
+expect_jq "investor class" '.outcome == "permitted" and .question.investor == "hk-cepa"'
+post /v1/decisions '{"service":"isp-end-user","region":"310000","date":"2025-05-01","outside_zones":true}'
+expect_jq "outside_zones" '.outcome == "closed" and .question.outside_zones == true'
+post /v1/decisions '{"service":"isp-end-user","region":"310000","date":"2025-05-01"}'
+expect_jq "indeterminate names the zone" '.outcome == "indeterminate" and .missing_facts[0].zone == "zone-a"'
+post /v1/decisions '{"service":"ipvnp","region":"330100"}'
+expect_error "unknown service" 422 unknown_service service
+grep -q 'nearest known: B13 (ip-vpn)' "$TMP/body" && ok || bad "unknown service names the nearest"
+post /v1/decisions '{"service":"ip-vpn","region":"Hangzou"}'
+expect_error "unknown place" 422 unknown_region region
+grep -q 'Hangzhou' "$TMP/body" && ok || bad "unknown place names the nearest"
+post /v1/decisions '{"service":"ip-vpn","region":"330100","investor":"martian"}'
+expect_error "unknown investor" 422 unknown_investor investor
+post /v1/decisions '{"service":"ip-vpn","region":"330100","date":"2025-02-30"}'
+expect_error "bad date" 422 bad_date date
+post /v1/decisions '{"region":"330100"}'
+expect_error "missing service" 422 missing_field service
+post /v1/decisions '{"service":"ip-vpn","region":330100}'
+expect_error "wrong type" 422 invalid_type region
+post /v1/decisions '{"service":"ip-vpn","region":"330100","foreign-share":"50"}'
+expect_error "unknown field" 422 unknown_field foreign-share
+post /v1/decisions '"ip-vpn"'
+expect_error "not an object" 422 invalid_type
+post /v1/decisions "[$Q,{\"service\":\"ipvnp\",\"region\":\"330100\"},$Q]"
+expect_code "batch" 200
+expect_jq "batch answers in order" 'length == 3 and .[0].outcome == "exceeds_cap" and .[1].error.code == "unknown_service" and .[2].outcome == "exceeds_cap"'
+post /v1/decisions '[]'
+expect_jq "empty batch" '. == []'
+
+# ---- explanations -------------------------------------------------------------
+post /v1/explanations "$Q"
+expect_code "explain" 200
+expect_jq "explain has trace and text" '(.trace | length == 7) and (.text | test("Every measure considered")) and .outcome == "exceeds_cap"'
+post /v1/explanations "[$Q]"
+expect_error "explain takes one question" 422 invalid_type
+
+# ---- errors: 400, 404, 405, 413, 415, 431 --------------------------------------
+post /v1/decisions '{"service": "ip-vpn", "region": [1, 2'
+expect_error "malformed JSON" 400 bad_json
+grep -q 'at byte 37' "$TMP/body" && ok || bad "malformed JSON names the byte offset"
+post /v1/decisions ''
+expect_error "empty body" 400 bad_json
+deep=$(printf '[%.0s' $(seq 33))$(printf ']%.0s' $(seq 33))
+post /v1/decisions "$deep"
+expect_error "depth 33" 400 too_deep
+grep -q 'at byte 32' "$TMP/body" && ok || bad "too_deep names the byte offset"
+ok32=$(printf '[%.0s' $(seq 32))$(printf ']%.0s' $(seq 32))
+post /v1/decisions "$ok32"
+expect_code "depth 32 parses (then one bad question)" 200
+deepstr='{"service":"'$(printf '[%.0s' $(seq 100))'","region":"330100"}'
+post /v1/decisions "$deepstr"
+expect_error "brackets inside strings are not depth" 422 unknown_service service
+req GET /v2/nothing
+expect_error "unknown route" 404 not_found
+req GET /v1/decisions
+expect_error "GET on a POST route" 405 method_not_allowed
+expect_header "Allow: POST" "Allow: POST"
+req DELETE /v1/services
+expect_error "DELETE on a GET route" 405 method_not_allowed
+expect_header "Allow: GET, HEAD" "Allow: GET, HEAD"
+req POST /v1/decisions -H 'Content-Type: text/plain' --data-binary "$Q"
+expect_error "text/plain" 415 unsupported_media_type
+req POST /v1/decisions --data-binary "$Q"
+expect_error "form content type" 415 unsupported_media_type
+post /v1/decisions "$Q" -H 'Content-Type: application/json; charset=utf-8'
+expect_code "json with charset" 200
+
+head -c 1100000 /dev/zero | tr '\0' ' ' >"$TMP/big.json"
+req POST /v1/decisions -H 'Content-Type: application/json' --data-binary @"$TMP/big.json"
+expect_error "body over 1 MiB (Content-Length)" 413 body_too_large
+req POST /v1/decisions -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/big.json"
+expect_error "body over 1 MiB (chunked)" 413 body_too_large
+{
+	printf '['
+	for i in $(seq 10000); do printf '{},'; done
+	printf '{}]'
+} >"$TMP/many.json"
+req POST /v1/decisions -H 'Content-Type: application/json' --data-binary @"$TMP/many.json"
+expect_error "10,001 questions" 413 too_many_items
+{
+	printf '['
+	for i in $(seq 9999); do printf '%s,' "$Q"; done
+	printf '%s]' "$Q"
+} >"$TMP/ten-thousand.json"
+req POST /v1/decisions -H 'Content-Type: application/json' --data-binary @"$TMP/ten-thousand.json"
+expect_code "10,000 questions" 200
+expect_jq "10,000 answers" 'length == 10000 and all(.outcome == "exceeds_cap")'
+
+req GET /healthz -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' a)"
+[ "$CODE" = 431 ] || [ "$CODE" = 413 ] && ok || bad "header over the limit: status $CODE"
+req GET /healthz
+expect_code "alive after the header limit" 200
+
+# ---- slow clients ------------------------------------------------------------------
+# Twenty connections that send half a request line and stall must neither stall
+# others nor stay open past the timeout (2 s here).
+for i in $(seq 3 22); do
+	eval "exec $i<>/dev/tcp/127.0.0.1/$PORT"
+	printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n' >&"$i"
+done
+t0=$(date +%s%N)
+req GET /healthz
+t1=$(date +%s%N)
+expect_code "served while 20 clients stall" 200
+[ $(((t1 - t0) / 1000000)) -lt 1000 ] && ok || bad "request took $(((t1 - t0) / 1000000)) ms while clients stall"
+sleep 3.5
+closed=0
+for i in $(seq 3 22); do
+	if ! timeout 1 cat <&"$i" >/dev/null 2>&1; then :; fi
+	# after the timeout the server has closed: reading gives EOF at once
+	if timeout 1 bash -c "cat <&$i" >/dev/null 2>&1; then closed=$((closed + 1)); fi
+	eval "exec $i>&-"
+done
+[ "$closed" -eq 20 ] && ok || bad "slow clients closed by the timeout: $closed of 20"
+# A body that trickles in slower than the timeout is cut off too.
+{
+	printf 'POST /v1/decisions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ser'
+	sleep 4
+} | timeout 8 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; cat >&3 & cat <&3" >"$TMP/slowbody" 2>/dev/null
+[ ! -s "$TMP/slowbody" ] || ! grep -q ' 200 ' "$TMP/slowbody" && ok || bad "a trickling body got an answer"
+
+# ---- ownership look-through ------------------------------------------------------
+cat >"$TMP/bods.json" <<'EOF'
+[{"statementID":"e1","statementType":"entityStatement","entityType":"registeredEntity","name":"Target","incorporatedInJurisdiction":{"code":"CN"}},
+ {"statementID":"p1","statementType":"personStatement","personType":"knownPerson","names":[{"fullName":"Foreign One"}],"nationalities":[{"code":"US"}]},
+ {"statementID":"p2","statementType":"personStatement","personType":"knownPerson","names":[{"fullName":"Mainland Two"}],"nationalities":[{"code":"CN"}]},
+ {"statementID":"r1","statementType":"ownershipOrControlStatement","subject":{"describedByEntityStatement":"e1"},"interestedParty":{"describedByPersonStatement":"p1"},"interests":[{"type":"shareholding","interestLevel":"direct","share":{"exact":30}}]},
+ {"statementID":"r2","statementType":"ownershipOrControlStatement","subject":{"describedByEntityStatement":"e1"},"interestedParty":{"describedByPersonStatement":"p2"},"interests":[{"type":"shareholding","interestLevel":"direct","share":{"exact":70}}]}]
+EOF
+req POST '/v1/ownership/look-through?entity=e1' -H 'Content-Type: application/json' --data-binary @"$TMP/bods.json"
+expect_code "look-through" 200
+expect_jq "look-through foreign share" '.foreign_share.min == 30 and .foreign_share.max == 30 and .ultimate_controller == "p2"'
+req POST '/v1/ownership/look-through?entity=nobody' -H 'Content-Type: application/json' --data-binary @"$TMP/bods.json"
+expect_error "look-through unknown entity" 404 not_found entity
+req POST '/v1/ownership/look-through' -H 'Content-Type: application/json' --data-binary @"$TMP/bods.json"
+expect_error "look-through without entity" 400 bad_parameter entity
+req POST '/v1/ownership/look-through?entity=e1' -H 'Content-Type: application/json' --data-binary @tests/data/ownership/bad/bods-over-100.json
+expect_error "look-through over 100%" 422 bad_ownership
+
+# ---- metrics and the access log -----------------------------------------------------
+req GET /metrics
+expect_code "metrics" 200
+expect_header "metrics type" "Content-Type: text/plain; version=0.0.4"
+grep -q '^kaifang_requests_total{route="/v1/decisions",status="200"} [0-9]' "$TMP/body" && ok || bad "metrics: requests_total"
+grep -q '^kaifang_requests_total{route="/v1/decisions",status="422"} [0-9]' "$TMP/body" && ok || bad "metrics: 422 counted"
+grep -q '^kaifang_request_duration_seconds_bucket{route="/v1/decisions",le="+Inf"} [0-9]' "$TMP/body" && ok || bad "metrics: histogram"
+grep -q '^kaifang_request_duration_seconds_count{route="/healthz"} [0-9]' "$TMP/body" && ok || bad "metrics: histogram count"
+n=$(sed -n 's/^kaifang_decisions_total{outcome="exceeds_cap"} \([0-9]*\)$/\1/p' "$TMP/body")
+[ "${n:-0}" -ge 10000 ] && ok || bad "metrics: decisions_total counts the batch ($n)"
+grep -Eq '^kaifang: access POST /v1/decisions 200 [0-9]+ [0-9]+us$' "$TMP/main.log" && ok || bad "access log line"
+grep -Eq '^kaifang: access GET /v2/nothing 404 ' "$TMP/main.log" && ok || bad "access log 404"
+
+# ---- graceful shutdown ----------------------------------------------------------------
+# A request whose body is still arriving when SIGTERM comes is answered; new
+# connections are refused; the server exits 0.
+{
+	printf '{"service":"ip-vpn",'
+	sleep 1
+	printf '"region":"330100","date":"2025-05-01","foreign_share":"50"}'
+} | curl -s -o "$TMP/inflight" -w '%{http_code}' -H 'Content-Type: application/json' \
+	-X POST -T - "http://127.0.0.1:$PORT/v1/decisions" >"$TMP/inflight.code" &
+CURL=$!
+sleep 0.4
+kill -TERM "$MAIN_PID"
+sleep 0.2
+curl -s -m 2 -o /dev/null "http://127.0.0.1:$PORT/healthz" && bad "new connection accepted after SIGTERM" || ok
+wait "$CURL"
+[ "$(cat "$TMP/inflight.code")" = 200 ] && ok || bad "in-flight request answered: $(cat "$TMP/inflight.code")"
+jq -e '.outcome == "exceeds_cap"' "$TMP/inflight" >/dev/null && ok || bad "in-flight answer complete"
+wait "$MAIN_PID"
+rc=$?
+[ "$rc" -eq 0 ] && ok || bad "server exit status $rc after SIGTERM"
+grep -q 'SIGTERM received' "$TMP/main.log" && grep -q 'serve: stopped' "$TMP/main.log" && ok || bad "shutdown logged"
+grep -q 'ERROR: AddressSanitizer\|runtime error:' "$TMP/main.log" && bad "sanitizer report in the server log" || ok
+
+# ---- 500, and a server with other limits ------------------------------------------------
+KAIFANG_SERVER_FAULT=decide start_server fault --rulebook "$MINI" --quiet
+post /v1/decisions "$Q"
+expect_error "internal error" 500 internal
+req GET /healthz
+expect_code "alive after a 500" 200
+req GET /
+expect_code "web folder found beside the program" 200
+stop_server "$PID"
+[ "$STOP_RC" -eq 0 ] && ok || bad "fault server exit $STOP_RC"
+
+start_server small --rulebook "$MINI" --max-body 2048 --max-items 2 --quiet
+post /v1/decisions "[$Q,$Q,$Q]"
+expect_error "--max-items 2" 413 too_many_items
+post /v1/decisions "[$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q,$Q]"
+expect_error "--max-body 2048" 413 body_too_large
+stop_server "$PID"
+start_server intr --rulebook "$MINI" --quiet
+kill -INT "$PID"
+wait "$PID"
+[ $? -eq 0 ] && ok || bad "SIGINT stops the server with 0"
+
+run_usage() { "$KAIFANG" serve "$@" >/dev/null 2>"$TMP/usage.err"; echo $?; }
+[ "$(run_usage --listen nowhere)" = 2 ] && ok || bad "--listen nowhere is a usage error"
+[ "$(run_usage --listen 127.0.0.1:99999)" = 2 ] && ok || bad "port out of range is a usage error"
+[ "$(run_usage --web /nonexistent)" = 2 ] && ok || bad "--web missing folder is a usage error"
+[ "$(run_usage --rulebook /nonexistent)" = 3 ] && ok || bad "missing rulebook exits 3"
+"$KAIFANG" serve --help | grep -q 'usage: kaifang serve' && ok || bad "serve --help"
+
+finish
