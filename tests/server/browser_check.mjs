@@ -1,0 +1,118 @@
+// Browser test of the web page: Debian's chromium driven by playwright-core
+// (no browser download). Asks a question through the page and checks the
+// answer, uses the tabs by keyboard, opens a matrix cell's explanation,
+// filters the rules, and saves screenshots. Run by tests/server/test_browser.sh.
+//   node browser_check.mjs BASE_URL SCREENSHOT_DIR
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [base, shots] = process.argv.slice(2);
+let pass = 0, fail = 0;
+const expect = (cond, msg) => { if (cond) pass++; else { fail++; console.error('FAIL: ' + msg); } };
+
+const profile = mkdtempSync(join(tmpdir(), 'kf-chromium-'));
+const ctx = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1280, height: 900 },
+});
+const errors = [];
+try {
+  const page = ctx.pages()[0] || await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('status of 422')) errors.push(m.text()); }); // the 422 is the deliberate unknown service below
+  page.setDefaultTimeout(15000);
+
+  await page.goto(base + '/');
+  await page.waitForSelector('body[data-ready="true"]');
+  expect((await page.textContent('#rulebook-line')).includes('mini'), 'rulebook line names the rulebook');
+  expect(await page.locator('#service-list option').count() >= 10, 'service picker has the catalogue');
+
+  // Ask: 50% against "below 50%" exceeds the cap; 49.5% is permitted.
+  await page.fill('#ask-service', 'ip-vpn');
+  await page.fill('#ask-region', 'Hangzhou');
+  await page.fill('#ask-date', '2025-05-01');
+  await page.fill('#ask-share', '50');
+  await page.click('#ask-form button[type="submit"]');
+  await page.waitForSelector('#answer:not([hidden]) .badge');
+  let badge = await page.textContent('#answer .badge');
+  expect(badge === 'Exceeds the cap', `badge says "${badge}", expected "Exceeds the cap"`);
+  let answer = await page.textContent('#answer');
+  expect(answer.includes('below 50%'), 'answer gives the cap "below 50%"');
+  expect(answer.includes('pilot-ipvpn-cap'), 'answer names the binding measure');
+  expect(answer.includes('permitted at a foreign share below 50%'), 'answer says what would change it');
+  expect(await page.locator('#answer a[href="https://example.org/a"]').count() >= 1, 'citations are links');
+  expect(answer.includes('杭州市'), 'Chinese place name shown beside');
+  await page.screenshot({ path: join(shots, 'browser-ask.png'), fullPage: true });
+
+  await page.fill('#ask-share', '49.5');
+  await page.keyboard.press('Enter'); // submit by keyboard
+  await page.waitForFunction(() => document.querySelector('#answer .badge')?.textContent === 'Permitted');
+  expect(true, 'Enter submits; 49.5% is permitted');
+
+  // An unknown service names the nearest known ones.
+  await page.fill('#ask-service', 'ipvnp');
+  await page.click('#ask-form button[type="submit"]');
+  await page.waitForSelector('#ask-error:not([hidden])');
+  const err = await page.textContent('#ask-error');
+  expect(err.includes('nearest known') && err.includes('ip-vpn'), `error names the nearest service: ${err}`);
+
+  // Tabs by keyboard: ArrowRight from Ask selects Compare.
+  await page.focus('#tab-ask');
+  await page.keyboard.press('ArrowRight');
+  expect(await page.getAttribute('#tab-compare', 'aria-selected') === 'true', 'ArrowRight selects Compare');
+  expect(await page.evaluate(() => document.activeElement.id) === 'tab-compare', 'focus follows the tab');
+
+  // Compare: the 2025 Work Plan date; the IP-VPN cell opens its explanation.
+  await page.click('.presets button[data-date="2025-04-11"]');
+  await page.waitForSelector('#matrix-wrap table.matrix caption:has-text("2025-04-11")');
+  const cell = page.locator('#matrix-wrap button[data-service="B13"][data-region="330100"]');
+  expect((await cell.textContent()) === '<50*', `IP-VPN cell shows "<50*" (got "${await cell.textContent()}")`);
+  await page.click('.presets button[data-date="2024-06-01"]');
+  await page.waitForSelector('#matrix-wrap table.matrix caption:has-text("2024-06-01")');
+  expect((await cell.textContent()) === 'closed', 'before the pilot IP-VPN is closed');
+  await page.click('.presets button[data-date="2025-04-11"]');
+  await page.waitForSelector('#matrix-wrap table.matrix caption:has-text("2025-04-11")');
+  await page.screenshot({ path: join(shots, 'browser-compare.png'), fullPage: true });
+  await cell.focus();
+  await page.keyboard.press('Enter'); // open by keyboard
+  await page.waitForSelector('#explain[open] #explain-body .badge');
+  const expl = await page.textContent('#explain-body');
+  expect(expl.includes('Every measure considered') && expl.includes('pilot-ipvpn-cap'), 'the cell explanation lists the measures');
+  expect((await page.textContent('#explain-body .badge')) === 'Permitted', 'explanation badge: Permitted');
+  await page.screenshot({ path: join(shots, 'browser-explain.png') });
+  await page.keyboard.press('Escape');
+  expect(!(await page.evaluate(() => document.querySelector('#explain').open)), 'Escape closes the explanation');
+
+  // Rules: filter.
+  await page.click('#tab-rules');
+  await page.waitForSelector('#rules-table tbody tr');
+  expect((await page.locator('#rules-table tbody tr').count()) === 7, 'rules table lists 7 measures');
+  await page.fill('#rules-q', 'cepa');
+  await page.waitForFunction(() => document.querySelectorAll('#rules-table tbody tr').length === 1);
+  expect((await page.textContent('#rules-count')) === '1 of 7 measures', 'filter narrows to one');
+  await page.fill('#rules-q', '');
+  await page.selectOption('#rules-status', 'announced');
+  expect((await page.locator('#rules-table tbody tr').count()) === 1, 'status filter');
+
+  // Phone width: no horizontal scrolling of the page itself.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.click('#tab-ask');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow <= 0, `page fits a phone-width screen (overflow ${overflow}px)`);
+  await page.screenshot({ path: join(shots, 'browser-phone.png'), fullPage: true });
+
+  expect(errors.length === 0, 'no console errors: ' + errors.join(' | '));
+} catch (e) {
+  fail++;
+  console.error('FAIL: ' + (e && e.stack ? e.stack : e));
+} finally {
+  await ctx.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+console.log(`${pass} passed, ${fail} failed`);
+process.exit(fail ? 1 : 0);
