@@ -89,3 +89,8 @@ $(B)/bench_decide: bench/bench_decide.c $(B)/libkaifang.a
 
 clean:
 	rm -rf build
+
+# Kaifang against GoRules ZEN and json-rules-engine, three rulebook sizes, and a
+# 1M-row batch (bench/run_peers.sh; writes the table into docs/performance.md).
+bench-peers: $(B)/kaifang $(B)/bench_decide
+	@B=$(B) ./bench/run_peers.sh

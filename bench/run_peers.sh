@@ -1,0 +1,31 @@
+#!/bin/bash
+# bench/run_peers.sh — `make bench-peers`: Kaifang against GoRules ZEN and
+# json-rules-engine on the same generated rules and questions (bench/gen.py),
+# small, medium and large; then a 1-million-row `kaifang batch` run. Writes the
+# table into docs/performance.md between the bench-peers markers.
+# Needs: python3, node + npm (installs bench/peers/package.json), /usr/bin/time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=${B:-build}
+OUT=bench/out
+SIZES=${SIZES:-small medium large}
+mkdir -p "$OUT"
+python3 bench/gen.py --out "$OUT" --sizes "$(echo $SIZES | tr ' ' ,)"
+(cd bench/peers && [ -d node_modules ] || npm ci --no-audit --no-fund >/dev/null)
+: >"$OUT/results.jsonl"
+for s in $SIZES; do
+	echo "== $s" >&2
+	"$B/bench_decide" "$OUT/$s/rulebook" --questions "$OUT/$s/questions.tsv" \
+		--answers "$OUT/$s/kaifang.ans" --json >"$OUT/$s/kaifang.json"
+	max=""
+	[ "$s" = medium ] && max=${PEER_MAX_MEDIUM:-500}
+	[ "$s" = large ] && max=${PEER_MAX_LARGE:-150}
+	(cd bench/peers && PEER_MAX_QUESTIONS=$max node run_peers.js "../out/$s" "../out/$s/kaifang.ans") \
+		>"$OUT/$s/peers.json"
+	python3 -c 'import json,sys; print(json.dumps({"size": sys.argv[1], "kaifang": json.load(open(sys.argv[2])), "peers": json.load(open(sys.argv[3]))}))' \
+		"$s" "$OUT/$s/kaifang.json" "$OUT/$s/peers.json" >>"$OUT/results.jsonl"
+done
+# 1M-row CSV batch, end to end, on the shipped rulebook
+bash bench/batch_1m.sh "$B/kaifang" >"$OUT/batch_1m.json"
+python3 bench/report.py "$OUT/results.jsonl" "$OUT/batch_1m.json" docs/performance.md
+echo "bench-peers: table written to docs/performance.md" >&2
