@@ -11,10 +11,11 @@ PKGS    := libfyaml jansson libmicrohttpd libcrypto
 DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc
 ifeq ($(CI),true)
-CFLAGS  += -Werror
+BASE_CFLAGS += -Werror
 endif
+ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 
@@ -25,9 +26,11 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 HDRS    := $(wildcard include/kaifang/*.h src/*.h src/util/*.h src/cli/*.h src/server/*.h)
 
-.PHONY: all deps run test unit golden cli-tests lint bench clean asan fuzz-replay
+.PHONY: all deps run test unit golden cli-tests lint bench clean asan fuzz
 all: $(B)/kaifang
 
 deps: $(B)/.deps
@@ -38,18 +41,18 @@ $(B)/.deps:
 
 $(B)/obj/%.o: %.c $(HDRS) | $(B)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(B)/libkaifang.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(B)/kaifang: $(CLI_OBJ) $(B)/libkaifang.a
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(B)/libkaifang.a $(PKG_LIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(B)/libkaifang.a $(PKG_LIBS) $(LDFLAGS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libkaifang.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS) -lcmocka $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS) -lcmocka $(LDFLAGS)
 
 TODAY := $(shell date -u +%F)
 KEY_SERVICES := app-store,isp-end-user,ip-vpn,idc,cdn,online-data-processing
@@ -72,7 +75,22 @@ run: $(B)/kaifang
 # The test suite runs on a build with AddressSanitizer and UndefinedBehaviorSanitizer.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan: deps
-	@$(MAKE) --no-print-directory B=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" build/asan/kaifang $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+	@$(MAKE) --no-print-directory B=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" build/asan/kaifang $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%) $(FUZZ_NAMES:%=build/asan/fuzz-replay-%)
+
+# Fuzz targets (tests/fuzz/fuzz_NAME.c): replayed over tests/fuzz/corpus/NAME by make test;
+# `make fuzz` runs each under libFuzzer (clang) for FUZZ_SECONDS and grows its corpus.
+$(B)/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libkaifang.a
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libkaifang.a $(PKG_LIBS) $(LDFLAGS)
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libkaifang.a
+	@for n in $(FUZZ_NAMES); do \
+		clang -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude -Isrc $(PKG_CFLAGS) -o build/fuzz/fuzz-$$n tests/fuzz/fuzz_$$n.c build/fuzz/libkaifang.a $(PKG_LIBS) || exit 1; \
+		mkdir -p build/fuzz/corpus-$$n; \
+		echo "== fuzzing $$n for $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/crash-$$n- build/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
 
 test: deps asan
 	@./tests/run-all.sh build/asan
@@ -85,10 +103,17 @@ bench: $(B)/kaifang $(B)/bench_decide
 	@$(B)/bench_decide rulebooks/cn-telecom
 
 $(B)/bench_decide: bench/bench_decide.c $(B)/libkaifang.a
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
 clean:
 	rm -rf build
+
+# Look-through ownership at national scale (bench/ownership/run.sh): 10M entities,
+# 20M holdings, time and peak memory, and the Python networkx/scipy peer.
+bench-ownership: $(B)/libkaifang.a
+	$(CC) -O2 -o $(B)/bench_ownership_gen bench/ownership/gen.c
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $(B)/bench_ownership bench/ownership/bench.c $(B)/libkaifang.a $(PKG_LIBS) -ljansson -lcsv -lm
+	@B=$(B) ./bench/ownership/run.sh
 
 # Kaifang against GoRules ZEN and json-rules-engine, three rulebook sizes, and a
 # 1M-row batch (bench/run_peers.sh; writes the table into docs/performance.md).

@@ -119,13 +119,24 @@ void kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval
 				v->uncertain = 1;
 		}
 	}
-	/* [S-6] an opening that sets something aside decides the answer too */
-	for (i = 0; i < e->n; i++)
-		if (e->by[i] >= 0) {
-			const kf_measure_info *o = &rb->mea[e->by[i]];
-			if (o->uncertain || o->status == KF_ANNOUNCED)
-				v->uncertain = 1;
+	/* [S-6] a measure that sets a restriction aside decides the answer too;
+	 * the setting aside is certain when any confirmed, in-force matching
+	 * measure does it */
+	for (i = 0; i < e->n; i++) {
+		int certain = 0;
+		if (e->by[i] < 0)
+			continue;
+		for (j = 0; j < e->n && !certain; j++) {
+			const kf_measure_info *a = &rb->mea[e->m[j]];
+			if (a->uncertain || a->status == KF_ANNOUNCED)
+				continue;
+			for (k = 0; k < a->n_overrides; k++)
+				if (a->overrides[k] == e->m[i])
+					certain = 1;
 		}
+		if (!certain)
+			v->uncertain = 1;
+	}
 	if (prohibited || closed) {
 		v->has_cap = 0;
 		v->cap = 0;

@@ -38,9 +38,11 @@ for s in tests/cli/*.sh tests/server/*.sh; do
 	[ -f "$s" ] || continue
 	suite "$(basename "$(dirname "$s")")/$(basename "$s")" bash "$s"
 done
-if [ -x "$B/fuzz-replay" ]; then
-	suite "fuzz replay" "$B/fuzz-replay" tests/fuzz/corpus
-fi
+for f in "$B"/fuzz-replay-*; do
+	[ -x "$f" ] || continue
+	n=${f##*/fuzz-replay-}
+	suite "fuzz replay $n" "$f" "tests/fuzz/corpus/$n"
+done
 echo
 [ -n "$failures" ] && echo "failed suites:$failures"
 echo "suites: $passed passed, $failed failed"

@@ -124,9 +124,19 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 		for (k = 0; k < n; k++) {
 			struct fy_node *cs = fy_node_sequence_get_by_index(cases, k);
 			struct fy_node *qn = get(cs, "question"), *ex = get(cs, "expect"), *x;
+			char name_buf[256], mid_buf[256];
 			const char *name = sc(get(cs, "name")), *mid = sc(get(cs, "measure"));
 			const char *oz;
 			int line = line_of(cs), m, ok = 1;
+			/* sc() rotates static buffers: keep our own copies */
+			if (name) {
+				snprintf(name_buf, sizeof name_buf, "%s", name);
+				name = name_buf;
+			}
+			if (mid) {
+				snprintf(mid_buf, sizeof mid_buf, "%s", mid);
+				mid = mid_buf;
+			}
 			kf_question q;
 			kf_error e;
 			kf_decision *d = NULL;

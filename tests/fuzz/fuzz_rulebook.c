@@ -1,0 +1,74 @@
+/*
+ * fuzz_rulebook.c — libFuzzer target for the rulebook loader: the input is
+ * written as measures.yaml beside the mini rulebook's other files and loaded,
+ * then (when it loads) one decision is made. Crashes, leaks and sanitizer
+ * reports are bugs; a clean error is the expected answer to garbage.
+ * Build and run: make fuzz. Replayed over tests/fuzz/corpus/rulebook by make test.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kaifang/kaifang.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char dir[64];
+
+static void copy(const char *name)
+{
+	char src[256], dst[256], buf[65536];
+	size_t n;
+	FILE *in, *out;
+	snprintf(src, sizeof src, "tests/data/rulebooks/mini/%s", name);
+	snprintf(dst, sizeof dst, "%s/%s", dir, name);
+	in = fopen(src, "rb");
+	out = fopen(dst, "wb");
+	if (!in || !out)
+		abort();
+	n = fread(buf, 1, sizeof buf, in);
+	fwrite(buf, 1, n, out);
+	fclose(in);
+	fclose(out);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char path[256];
+	FILE *f;
+	kf_rulebook *rb = NULL;
+	kf_error e;
+	char *all = NULL;
+	if (!dir[0]) {
+		snprintf(dir, sizeof dir, "/tmp/kf-fuzz-XXXXXX");
+		if (!mkdtemp(dir))
+			abort();
+		copy("rulebook.yaml");
+		copy("catalogue.yaml");
+		copy("places.yaml");
+	}
+	snprintf(path, sizeof path, "%s/measures.yaml", dir);
+	f = fopen(path, "wb");
+	if (!f)
+		abort();
+	fwrite(data, 1, size, f);
+	fclose(f);
+	if (kf_rulebook_load(dir, &rb, &e, &all) == KF_OK) {
+		kf_question q;
+		kf_decision *d;
+		if (kf_question_parse(rb, "B21", "310000", "2024-01-01", NULL, "50", 0, &q, &e) == KF_OK &&
+		    kf_decide(rb, &q, KF_DECIDE_ALTERNATIVES | KF_DECIDE_TRACE, &d, &e) == KF_OK) {
+			char *j = kf_decision_json(d), *t = kf_decision_text(d);
+			kf_free(j);
+			kf_free(t);
+			kf_decision_free(d);
+		}
+		kf_rulebook_free(rb);
+	} else if (e.status == KF_OK) {
+		abort(); /* a failed load must say why */
+	}
+	kf_free(all);
+	return 0;
+}
