@@ -22,6 +22,7 @@ if [ ! -d tests/server/node_modules/playwright-core ] || [ ! -d tests/server/nod
 fi
 SHOTS=${KF_BUILD:-$PWD/build}
 mkdir -p "$SHOTS"
+echo "screenshots: $SHOTS/browser-ask.png browser-compare.png browser-explain.png browser-phone.png" >&2
 start_server main --rulebook tests/data/rulebooks/mini --web web --quiet
 node tests/server/browser_check.mjs "http://127.0.0.1:$PORT" "$SHOTS"
 rc=$?
@@ -30,10 +31,9 @@ stop_server "$PID"
 	echo "FAIL: server exit $STOP_RC" >&2
 	rc=1
 }
-if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$TMP"/*.log; then
+if grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP"/*.log; then
 	echo "FAIL: sanitizer report in the server log" >&2
 	cat "$TMP"/*.log >&2
 	rc=1
 fi
-echo "screenshots: $SHOTS/browser-ask.png browser-compare.png browser-explain.png browser-phone.png" >&2
 exit $rc

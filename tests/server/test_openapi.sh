@@ -24,7 +24,7 @@ node tests/server/openapi_check.mjs docs/api/openapi.yaml "http://127.0.0.1:$MAI
 rc=$?
 stop_server "$MAIN"
 stop_server "$FAULT"
-if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$TMP"/*.log; then
+if grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP"/*.log; then
 	echo "FAIL: sanitizer report in a server log" >&2
 	cat "$TMP"/*.log >&2
 	echo "0 passed, 1 failed"
