@@ -795,8 +795,8 @@ static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 } commands[] = {
-    {"decide", decide_cmd}, {"explain", explain_cmd},  {"check", kf_cli_check},
-    {"list", kf_cli_list},  {"matrix", kf_cli_matrix}, {"batch", kf_cli_batch},
+    {"decide", decide_cmd},  {"explain", explain_cmd},  {"check", kf_cli_check},
+    {"list", kf_cli_list},   {"matrix", kf_cli_matrix}, {"batch", kf_cli_batch},
     {"serve", kf_cli_serve},
 };
 
