@@ -8,10 +8,10 @@
  *   - slow or idle clients: MHD_OPTION_CONNECTION_TIMEOUT closes them;
  *   - the request line and headers: MHD_OPTION_CONNECTION_MEMORY_LIMIT
  *     (MHD answers 431 itself when they do not fit);
- *   - the body: a Content-Length over max_body gets 413 before anything is
- *     read; a chunked body is counted as it arrives, dropped once over the
- *     limit (413 at the end), and the connection is cut when a client keeps
- *     sending more than 16 times the limit.
+ *   - the body: counted as it arrives and dropped once over max_body, with
+ *     413 at its end; a Content-Length over 16 times the limit gets 413
+ *     before anything is read, and a client that keeps sending more than 16
+ *     times the limit (chunked) is cut off.
  * Shutdown: the main thread waits for SIGTERM or SIGINT with sigwait (the
  * pool threads are created with those signals blocked), then quiesces the
  * daemon (no new connections), waits until every request in flight has been
@@ -137,13 +137,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		cl =
 		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > s->opts.max_body) {
-			/* Answer 413 before reading the body; MHD closes the connection. */
 			r->too_large = 1;
-			kf__srv_error(&rep, 413, "body_too_large", NULL,
-				      "the request body (%s bytes) is larger than the limit of %zu "
-				      "bytes",
-				      cl, s->opts.max_body);
-			return send_reply(c, r, &rep);
+			/* Up to 16 times the limit, the body is read and dropped, and
+			 * 413 comes at its end: a client still sending when the server
+			 * answers and closes may lose the answer to a reset. Beyond
+			 * that, 413 is sent before reading and MHD closes. */
+			if (strtoull(cl, NULL, 10) / 16 > s->opts.max_body) {
+				kf__srv_error(
+				    &rep, 413, "body_too_large", NULL,
+				    "the request body (%s bytes) is larger than the limit "
+				    "of %zu bytes",
+				    cl, s->opts.max_body);
+				return send_reply(c, r, &rep);
+			}
 		}
 		return MHD_YES;
 	}

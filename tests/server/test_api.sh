@@ -159,6 +159,12 @@ req POST /v1/decisions -H 'Content-Type: application/json' --data-binary @"$TMP/
 expect_error "body over 1 MiB (Content-Length)" 413 body_too_large
 req POST /v1/decisions -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/big.json"
 expect_error "body over 1 MiB (chunked)" 413 body_too_large
+# A declared body far over the limit is refused before it is sent.
+exec 30<>/dev/tcp/127.0.0.1/$PORT
+printf 'POST /v1/decisions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n' >&30
+timeout 3 head -c 200 <&30 >"$TMP/early" 2>/dev/null
+exec 30>&-
+grep -q '^HTTP/1.1 413' "$TMP/early" && ok || bad "100 MB Content-Length answered 413 before the body: $(head -1 "$TMP/early")"
 {
 	printf '['
 	for i in $(seq 10000); do printf '{},'; done
