@@ -971,20 +971,98 @@ static struct fy_document *parse_file(loader *L, const char *path)
 	return fyd;
 }
 
+#define MAX_RULEBOOK_FILE ((long)64 << 20) /* 64 MiB */
+
+/*
+ * Checks that text is UTF-8 with no control characters other than tab, CR and
+ * LF (YAML's printable set, less what a rulebook never needs). Returns 0, or
+ * -1 after reporting the line and column of the first bad byte. Doing this
+ * before libfyaml parses also keeps us clear of parser hangs on invalid UTF-8
+ * (libfyaml 0.7.12, upstream issue #101; found by tests/fuzz/fuzz_rulebook.c).
+ */
+static int check_utf8(loader *L, const char *rel, const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	int line = 1, col = 1;
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t len = c < 0x80             ? 1
+			     : (c & 0xE0) == 0xC0 ? 2
+			     : (c & 0xF0) == 0xE0 ? 3
+			     : (c & 0xF8) == 0xF0 ? 4
+						  : 0;
+		size_t k;
+		uint32_t cp;
+		if (len == 1 && c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+			add_error(L, rel, line, col, NULL,
+				  "control character 0x%02x; a rulebook file is UTF-8 text", c);
+			return -1;
+		}
+		if (len == 0 || i + len > n)
+			goto bad;
+		cp = len == 1 ? c : len == 2 ? c & 0x1Fu : len == 3 ? c & 0x0Fu : c & 0x07u;
+		for (k = 1; k < len; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				goto bad;
+			cp = cp << 6 | (p[i + k] & 0x3Fu);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+		    (len == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			goto bad;
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else
+			col++;
+		i += len;
+	}
+	return 0;
+bad:
+	add_error(L, rel, line, col, NULL,
+		  "invalid UTF-8 (byte 0x%02x); a rulebook file is UTF-8 text", p[i]);
+	return -1;
+}
+
+/* Reads a listed file, checks it is UTF-8 text and adds it to the content hash. */
 static int hash_file(loader *L, const char *rel, const char *path)
 {
 	FILE *f = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
+	unsigned char *buf;
+	long len;
+	int rc = 0;
 	if (!f) {
 		add_error(L, rel, 0, 0, NULL, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	EVP_DigestUpdate(L->sha, rel, strlen(rel) + 1);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		EVP_DigestUpdate(L->sha, buf, n);
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		add_error(L, rel, 0, 0, NULL, "cannot read: %s", strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	if (len > MAX_RULEBOOK_FILE) {
+		add_error(L, rel, 0, 0, NULL, "file is %ld bytes; the limit is %ld", len,
+			  MAX_RULEBOOK_FILE);
+		fclose(f);
+		return -1;
+	}
+	buf = kf__malloc((size_t)len + 1);
+	if (!buf) {
+		L->nomem = 1;
+		fclose(f);
+		return -1;
+	}
+	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		add_error(L, rel, 0, 0, NULL, "cannot read: %s", strerror(errno));
+		rc = -1;
+	} else if (check_utf8(L, rel, buf, (size_t)len))
+		rc = -1;
+	else {
+		EVP_DigestUpdate(L->sha, rel, strlen(rel) + 1);
+		EVP_DigestUpdate(L->sha, buf, (size_t)len);
+	}
+	kf__xfree(buf);
 	fclose(f);
-	return 0;
+	return rc;
 }
 
 static void load_content_file(loader *L, const char *rel)

@@ -95,7 +95,7 @@ static kf_status share_parse(const char *text, kf_share *out, kf_error *err, int
 	if (*p == '+')
 		p++;
 	while (isdigit((unsigned char)*p)) {
-		if (whole > 1000000000LL) {
+		if (whole > 900000000LL) { /* keeps whole * 10^9 within int64 */
 			kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, NULL,
 				      "share '%s' is too large; expected a percent from 0 to 100",
 				      text);

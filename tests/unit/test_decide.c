@@ -91,6 +91,9 @@ static void test_share_parse(void **state)
 	assert_int_equal(kf_share_parse("", &s, &e), KF_ERR_PARSE);
 	assert_int_equal(kf_share_parse(".", &s, &e), KF_ERR_PARSE);
 	assert_int_equal(kf_share_parse("50.0000000001", &s, &e), KF_ERR_RANGE);
+	/* found by fuzz_question under UBSan: the whole part overflowed int64 */
+	assert_int_equal(kf_share_parse_unbounded("10000000001", &s, &e), KF_ERR_RANGE);
+	assert_int_equal(kf_share_parse("99999999999999999999", &s, &e), KF_ERR_RANGE);
 	assert_non_null(strstr(e.message, "decimal places"));
 	/* 0.3 x 0.5 summed the float way gives 0.5000000000000001; fixed point does not */
 	assert_int_equal(kf_share_parse("0.000000001", &s, &e), KF_OK);
@@ -364,6 +367,12 @@ static void test_rulebook_errors(void **state)
 				   &e, NULL),
 			 KF_ERR_INVALID);
 	assert_non_null(strstr(e.message, "effective_until must be after effective_from"));
+	/* invalid UTF-8 is refused before libfyaml sees it (its 0.7.12 scanner hangs on
+	 * '%' followed by invalid UTF-8: found by fuzz_rulebook) */
+	assert_int_equal(load_with("%\"\xa6", &e, NULL), KF_ERR_INVALID);
+	assert_non_null(strstr(e.message, "invalid UTF-8"));
+	assert_int_equal(e.line, 1);
+	assert_int_equal(e.column, 3);
 	/* a missing folder */
 	{
 		kf_rulebook *r2 = NULL;
