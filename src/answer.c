@@ -28,7 +28,7 @@ static void json_max(kf_buf *b, const kf_verdict *v)
 {
 	if (v->outcome == KF_PROHIBITED || v->outcome == KF_CLOSED)
 		kf__buf_puts(b, "0");
-	else if (v->outcome == KF_INDETERMINATE || !v->has_cap)
+	else if ((v->outcome == KF_INDETERMINATE && !v->share_undecided) || !v->has_cap)
 		kf__buf_puts(b, "null");
 	else
 		kf__json_share(b, v->cap);
@@ -36,7 +36,7 @@ static void json_max(kf_buf *b, const kf_verdict *v)
 
 static void json_cap(kf_buf *b, const kf_verdict *v)
 {
-	if (!v->has_cap || v->outcome == KF_INDETERMINATE) {
+	if (!v->has_cap || (v->outcome == KF_INDETERMINATE && !v->share_undecided)) {
 		kf__buf_puts(b, "null");
 		return;
 	}
@@ -68,7 +68,13 @@ static void json_question(kf_buf *b, const kf_decision *d)
 	kf__json_key(b, &first, "investor");
 	kf__json_str(b, inv >= 0 ? rb->inv[inv].id : NULL);
 	kf__json_key(b, &first, "foreign_share");
-	if (q->has_share)
+	if (q->has_share && q->share_max > q->share) {
+		kf__buf_puts(b, "{\"min\":");
+		kf__json_share(b, q->share);
+		kf__buf_puts(b, ",\"max\":");
+		kf__json_share(b, q->share_max);
+		kf__buf_puts(b, "}");
+	} else if (q->has_share)
 		kf__json_share(b, q->share);
 	else
 		kf__buf_puts(b, "null");
@@ -145,10 +151,19 @@ static void json_body(kf_buf *b, const kf_decision *d)
 	kf__buf_puts(b, "]");
 	kf__json_key(b, &first, "missing_facts");
 	kf__buf_puts(b, "[");
+	if (d->v.share_undecided) {
+		kf__buf_puts(b, "{\"fact\":\"foreign_share\",\"min\":");
+		kf__json_share(b, d->q.share);
+		kf__buf_puts(b, ",\"max\":");
+		kf__json_share(b, d->q.share_max);
+		kf__buf_puts(b, ",\"cap\":");
+		json_cap(b, &d->v);
+		kf__buf_puts(b, "}");
+	}
 	for (i = 0; i < d->v.n_missing; i++) {
 		const kf_region_info *z = &rb->reg[d->v.missing[i]];
 		int f2 = 1;
-		kf__buf_puts(b, i ? ",{" : "{");
+		kf__buf_puts(b, i || d->v.share_undecided ? ",{" : "{");
 		kf__json_key(b, &f2, "fact");
 		kf__json_str(b, "inside_zone");
 		kf__json_key(b, &f2, "zone");
@@ -266,7 +281,7 @@ static void text_cap(kf_buf *b, const kf_verdict *v)
 	char s[40];
 	if (v->outcome == KF_PROHIBITED || v->outcome == KF_CLOSED)
 		kf__buf_puts(b, "0% (no foreign share allowed)");
-	else if (v->outcome == KF_INDETERMINATE)
+	else if (v->outcome == KF_INDETERMINATE && !v->share_undecided)
 		kf__buf_puts(b, "depends on the zone (see below)");
 	else if (!v->has_cap)
 		kf__buf_puts(b, "no cap");
@@ -288,11 +303,19 @@ char *kf_decision_text(const kf_decision *d)
 	int i, n;
 
 	kf__buf_init(&b, 0);
-	kf__buf_printf(&b, "%s\n", outcome_label(d->v.outcome));
+	kf__buf_printf(&b, "%s\n",
+		       d->v.share_undecided && !d->v.n_missing
+			   ? "INDETERMINATE (it depends on the exact foreign share)"
+			   : outcome_label(d->v.outcome));
 	kf__buf_printf(&b, "  %s %s in %s %s (%s) on %s, investor %s", sv->id, sv->name.en,
 		       rg->name.en, rg->name.zh, rg->id, kf_date_format(q->date, ds, sizeof ds),
 		       inv >= 0 ? rb->inv[inv].id : "?");
-	if (q->has_share)
+	if (q->has_share && q->share_max > q->share) {
+		char s2[40];
+		kf__buf_printf(&b, ", foreign share between %s%% and %s%%",
+			       kf_share_format(q->share, s, sizeof s),
+			       kf_share_format(q->share_max, s2, sizeof s2));
+	} else if (q->has_share)
 		kf__buf_printf(&b, ", foreign share %s%%", kf_share_format(q->share, s, sizeof s));
 	if (q->outside_zones)
 		kf__buf_puts(&b, ", outside every sub-zone");
@@ -303,7 +326,12 @@ char *kf_decision_text(const kf_decision *d)
 	for (i = 0; i < d->nreasons; i++)
 		kf__buf_printf(&b, "  - %s\n", d->reasons[i]);
 
-	if (d->v.outcome == KF_INDETERMINATE) {
+	if (d->v.share_undecided)
+		kf__buf_puts(
+		    &b,
+		    "\nThe answer depends on the exact foreign share: the range given straddles "
+		    "the cap.\n");
+	if (d->v.outcome == KF_INDETERMINATE && d->v.n_missing) {
 		kf__buf_puts(&b, "\nThe answer depends on whether the address is inside:\n");
 		for (i = 0; i < d->v.n_missing; i++) {
 			const kf_region_info *z = &rb->reg[d->v.missing[i]];
@@ -330,7 +358,7 @@ char *kf_decision_text(const kf_decision *d)
 	}
 
 	kf__buf_puts(&b, "\nWhy");
-	if (d->v.outcome == KF_INDETERMINATE)
+	if (d->v.outcome == KF_INDETERMINATE && d->v.n_missing)
 		kf__buf_puts(&b, " (outside every sub-zone)");
 	kf__buf_puts(&b, ":\n");
 	if (!e->v.n_binding)

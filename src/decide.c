@@ -49,6 +49,27 @@ static int investor_of(const kf_rulebook *rb, const kf_question *q)
 	return q->investor >= 0 ? q->investor : rb->foreign;
 }
 
+static int exceeds(const kf_verdict *v, kf_share share)
+{
+	return v->cap_op == KF_CAP_LE ? share > v->cap : share >= v->cap;
+}
+
+/* [S-4] the share against the cap; a share range [share, share_max] that
+ * straddles the cap leaves the answer indeterminate on the share */
+static void apply_share(const kf_question *q, kf_verdict *v)
+{
+	kf_share hi;
+	if (v->outcome != KF_PERMITTED || !q->has_share || !v->has_cap)
+		return;
+	hi = q->share_max > q->share ? q->share_max : q->share;
+	if (exceeds(v, q->share))
+		v->outcome = KF_EXCEEDS_CAP;
+	else if (exceeds(v, hi)) {
+		v->outcome = KF_INDETERMINATE;
+		v->share_undecided = 1;
+	}
+}
+
 /* [S-1]..[S-4] at one place */
 void kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval *e)
 {
@@ -142,9 +163,7 @@ void kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval
 		v->cap = 0;
 	}
 	/* [S-4] */
-	if (v->outcome == KF_PERMITTED && q->has_share && v->has_cap &&
-	    (v->cap_op == KF_CAP_LE ? q->share > v->cap : q->share >= v->cap))
-		v->outcome = KF_EXCEEDS_CAP;
+	apply_share(q, v);
 }
 
 static int same_answer(const kf_verdict *a, const kf_verdict *b)
@@ -333,13 +352,6 @@ static int date_segment(const kf_rulebook *rb, kf_date d)
 			hi = mid;
 	}
 	return lo;
-}
-
-static void apply_share(const kf_question *q, kf_verdict *v)
-{
-	if (v->outcome == KF_PERMITTED && q->has_share && v->has_cap &&
-	    (v->cap_op == KF_CAP_LE ? q->share > v->cap : q->share >= v->cap))
-		v->outcome = KF_EXCEEDS_CAP;
 }
 
 kf_status kf_decide_verdict(const kf_rulebook *rb, const kf_question *q, kf_verdict *v,
@@ -722,11 +734,20 @@ static void collect_conditions(kf_decision *d, const kf_eval *e)
 			if (mi->has_when_share) {
 				int meets;
 				if (d->q.has_share) {
+					kf_share hi = d->q.share_max > d->q.share ? d->q.share_max
+										  : d->q.share;
 					meets = mi->when_op == KF_CAP_LT
 						    ? d->q.share < mi->when_share
 						    : d->q.share <= mi->when_share;
 					if (!meets)
 						continue;
+					/* a share range only partly meeting the test */
+					if (!(mi->when_op == KF_CAP_LT ? hi < mi->when_share
+								       : hi <= mi->when_share))
+						prefix = fmt(
+						    d, "if the foreign share is %s %s%%: ",
+						    mi->when_op == KF_CAP_LT ? "below" : "at most",
+						    kf_share_format(mi->when_share, s, sizeof s));
 				} else
 					prefix = fmt(d, "if the foreign share is %s %s%%: ",
 						     mi->when_op == KF_CAP_LT ? "below" : "at most",

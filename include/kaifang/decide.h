@@ -34,13 +34,16 @@ typedef enum kf_outcome {
 const char *kf_outcome_name(kf_outcome o);
 
 typedef struct kf_question {
-	int service;       /* service index (kf_rulebook_find_service) */
-	int region;        /* region index (kf_rulebook_find_region) */
-	kf_date date;      /* the day the question is asked about */
-	int investor;      /* investor class index; -1 means "foreign" */
-	int has_share;     /* 1 when `share` is given */
-	kf_share share;    /* foreign share in 10^-9 percent (0..KF_SHARE_FULL) */
-	int outside_zones; /* 1: the address is outside every sub-zone of `region` */
+	int service;        /* service index (kf_rulebook_find_service) */
+	int region;         /* region index (kf_rulebook_find_region) */
+	kf_date date;       /* the day the question is asked about */
+	int investor;       /* investor class index; -1 means "foreign" */
+	int has_share;      /* 1 when `share` is given */
+	kf_share share;     /* foreign share in 10^-9 percent (0..KF_SHARE_FULL) */
+	int outside_zones;  /* 1: the address is outside every sub-zone of `region` */
+	kf_share share_max; /* with has_share, the upper end of a share known only as
+			       a range [share, share_max] (look-through ownership with
+			       undisclosed holders); ignored when not above `share` */
 } kf_question;
 
 /*
@@ -71,6 +74,7 @@ typedef struct kf_verdict {
 	int n_missing;
 	int missing[KF_VERDICT_MAX]; /* region indexes of the zones an indeterminate answer names */
 	int truncated;
+	int share_undecided; /* 1: indeterminate because the share range straddles the cap */
 } kf_verdict;
 
 /* Decides q into *v without allocating. Returns KF_OK, or KF_ERR_INVALID when

@@ -15,6 +15,8 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_batch.h"
+#include "cli/cmd_ownership.h"
+#include "kaifang/ownership.h"
 
 void kf_cli_err(const char *fmt, ...)
 {
@@ -95,6 +97,86 @@ kf_rulebook *kf_cli_load(const char *dir, int *exit_code)
 	return NULL;
 }
 
+static void json_str(FILE *f, const char *s);
+static kf_graph *kept_graph; /* the graph a look-through result borrows from */
+
+/* Look-through for `decide --ownership`: loads SOURCE on the question's date,
+ * computes the applicant's foreign share as a range and puts it in q (a range
+ * [min, max] when undisclosed holders or share bands leave it open). Where the
+ * result was rounded once (a cycle solved iteratively), a bound within one unit
+ * of the cap counts as at the cap (DESIGN.md "Shares are exact"). Returns 0 or
+ * an exit code (message printed). */
+static int ownership_share(const kf_rulebook *rb, kf_question *q, const char *src,
+			   const char *applicant, kf_ownership_result **own)
+{
+	kf_graph *g = NULL;
+	kf_error e;
+	kf_share_range r;
+	int exact = 1;
+	size_t i;
+	if (kf_graph_load(src, q->date, &g, &e) != KF_OK) {
+		kf_cli_err("--ownership: %s", kf_error_format(&e, (char[1024]){0}, 1024));
+		return e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+	}
+	for (i = 0; i < kf_graph_warning_count(g); i++)
+		kf_cli_err("warning: %s", kf_graph_warning(g, i));
+	if (kf_ownership_foreign_share(g, applicant, &r, &exact, own, &e) != KF_OK) {
+		kf_cli_err("--applicant: %s", e.message);
+		kf_graph_free(g);
+		return e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+	}
+	if (!exact) {
+		kf_verdict v;
+		q->has_share = 0;
+		if (kf_decide_verdict(rb, q, &v, NULL) == KF_OK && v.has_cap) {
+			if (r.min >= v.cap - 1 && r.min <= v.cap + 1)
+				r.min = v.cap;
+			if (r.max >= v.cap - 1 && r.max <= v.cap + 1)
+				r.max = v.cap;
+		}
+	}
+	q->has_share = 1;
+	q->share = r.min;
+	q->share_max = r.max;
+	/* the result borrows ids from the graph: keep the graph as long as it */
+	kept_graph = g;
+	return 0;
+}
+
+static void print_ownership_text(const kf_ownership_result *o, const char *src)
+{
+	char a[40], b[40];
+	size_t i, j;
+	printf("\nForeign share by look-through (%s, applicant %s): ", src, o->entity);
+	if (o->foreign.min == o->foreign.max)
+		printf("%s%%", kf_share_format(o->foreign.min, a, sizeof a));
+	else
+		printf("between %s%% and %s%%", kf_share_format(o->foreign.min, a, sizeof a),
+		       kf_share_format(o->foreign.max, b, sizeof b));
+	printf("%s\n", o->exact ? "" : " (a cycle was solved iteratively; rounded once)");
+	if (o->hk_mo_tw.max)
+		printf("  of which Hong Kong, Macao, Taiwan: %s%% to %s%%\n",
+		       kf_share_format(o->hk_mo_tw.min, a, sizeof a),
+		       kf_share_format(o->hk_mo_tw.max, b, sizeof b));
+	for (i = 0; i < o->nchains; i++) {
+		printf("  chain %s%%: ", kf_share_format(o->chains[i].share, a, sizeof a));
+		for (j = 0; j < o->chains[i].len; j++)
+			printf("%s%s", j ? " -> " : "", o->chains[i].path[j]);
+		printf("\n");
+	}
+	if (o->ndeciding) {
+		printf("  holdings that decide it:\n");
+		for (i = 0; i < o->ndeciding; i++) {
+			const kf_ownership_deciding *h = &o->deciding[i];
+			printf("    %s in %s (%s%%-%s%%, %s)%s%s\n",
+			       h->owner ? h->owner : "(undisclosed)", h->owned,
+			       kf_share_format(h->share.min, a, sizeof a),
+			       kf_share_format(h->share.max, b, sizeof b), h->reason,
+			       *h->source ? " at " : "", h->source);
+		}
+	}
+}
+
 /* ---- decide / explain ----------------------------------------------------- */
 
 static void decide_usage(FILE *f, const char *cmd)
@@ -127,12 +209,15 @@ int kf_cli_decide(int argc, char **argv, int explain)
 					     {"investor", required_argument, NULL, 'i'},
 					     {"foreign-share", required_argument, NULL, 'f'},
 					     {"outside-zones", no_argument, NULL, 'o'},
+					     {"ownership", required_argument, NULL, 'O'},
+					     {"applicant", required_argument, NULL, 'a'},
 					     {"rulebook", required_argument, NULL, 'R'},
 					     {"json", no_argument, NULL, 'j'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *service = NULL, *region = NULL, *date = NULL, *investor = NULL, *share = NULL;
-	const char *dir = NULL;
+	const char *dir = NULL, *own_src = NULL, *applicant = NULL;
+	kf_ownership_result *own = NULL;
 	int outside = 0, json = 0, c, code = EXIT_DECIDED;
 	char today[16];
 	kf_rulebook *rb;
@@ -143,8 +228,10 @@ int kf_cli_decide(int argc, char **argv, int explain)
 	const char *cmd = explain ? "explain" : "decide";
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:r:d:i:f:oR:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:r:d:i:f:oO:a:R:jh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'O': own_src = optarg; break;
+		case 'a': applicant = optarg; break;
 		case 's': service = optarg; break;
 		case 'r': region = optarg; break;
 		case 'd': date = optarg; break;
@@ -167,6 +254,14 @@ int kf_cli_decide(int argc, char **argv, int explain)
 		decide_usage(stderr, cmd);
 		return EXIT_USAGE;
 	}
+	if ((own_src != NULL) != (applicant != NULL)) {
+		kf_cli_err("%s: --ownership and --applicant go together", cmd);
+		return EXIT_USAGE;
+	}
+	if (own_src && share) {
+		kf_cli_err("%s: give --foreign-share or --ownership, not both", cmd);
+		return EXIT_USAGE;
+	}
 	if (!date)
 		date = kf_date_format(kf_date_today(), today, sizeof today);
 	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
@@ -174,17 +269,25 @@ int kf_cli_decide(int argc, char **argv, int explain)
 		return code;
 	if (kf_question_parse(rb, service, region, date, investor, share, outside, &q, &e) !=
 	    KF_OK) {
-		char buf[1024];
 		kf_cli_err("--%s: %s",
 			   !strcmp(e.field, "foreign_share") ? "foreign-share" : e.field,
 			   e.message);
-		(void)buf;
 		kf_rulebook_free(rb);
 		return EXIT_USAGE;
+	}
+	if (own_src) {
+		code = ownership_share(rb, &q, own_src, applicant, &own);
+		if (code) {
+			kf_rulebook_free(rb);
+			return code;
+		}
 	}
 	if (kf_decide(rb, &q, KF_DECIDE_ALTERNATIVES | (explain ? KF_DECIDE_TRACE : 0), &d, &e) !=
 	    KF_OK) {
 		kf_cli_print_error(&e);
+		kf_ownership_result_free(own);
+		kf_graph_free(kept_graph);
+		kept_graph = NULL;
 		kf_rulebook_free(rb);
 		return e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 	}
@@ -192,12 +295,32 @@ int kf_cli_decide(int argc, char **argv, int explain)
 	if (!out) {
 		kf_cli_err("out of memory writing the answer");
 		code = EXIT_INTERNAL;
+	} else if (json && own) {
+		/* the decision object, with the look-through that gave its share */
+		char *oj = kf_ownership_result_json(own);
+		size_t n = strlen(out);
+		if (!oj) {
+			kf_cli_err("out of memory writing the answer");
+			code = EXIT_INTERNAL;
+		} else {
+			printf("%.*s,\"ownership\":{\"source\":", (int)(n - 1), out);
+			json_str(stdout, own_src);
+			printf(",\"applicant\":");
+			json_str(stdout, applicant);
+			printf(",\"look_through\":%s}}\n", oj);
+		}
+		kf_free(oj);
 	} else {
 		fputs(out, stdout);
 		if (json)
 			fputc('\n', stdout);
+		else if (own)
+			print_ownership_text(own, own_src);
 	}
 	kf_free(out);
+	kf_ownership_result_free(own);
+	kf_graph_free(kept_graph);
+	kept_graph = NULL;
 	kf_decision_free(d);
 	kf_rulebook_free(rb);
 	return code;
@@ -795,9 +918,9 @@ static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 } commands[] = {
-    {"decide", decide_cmd},  {"explain", explain_cmd},  {"check", kf_cli_check},
-    {"list", kf_cli_list},   {"matrix", kf_cli_matrix}, {"batch", kf_cli_batch},
-    {"serve", kf_cli_serve},
+    {"decide", decide_cmd},  {"explain", explain_cmd},        {"check", kf_cli_check},
+    {"list", kf_cli_list},   {"matrix", kf_cli_matrix},       {"batch", kf_cli_batch},
+    {"serve", kf_cli_serve}, {"ownership", kf_cli_ownership},
 };
 
 int main(int argc, char **argv)

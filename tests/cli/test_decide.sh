@@ -91,4 +91,28 @@ expect_rc "matrix" 0
 expect_out "matrix row" "Hangzhou 330100"
 run $K matrix -R $MINI --date 2025-04-11 --regions pilot --services ip-vpn --json
 expect_out "matrix json" '"outcome":"permitted","max_foreign_share":50,"certainty":"uncertain"'
+# decide --ownership: the share computed by look-through, one case per outcome
+OWN=tests/data/ownership
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/bands-50 -a X --json
+expect_out "ownership: bands meet the 50% cap" '"outcome":"permitted","max_foreign_share":50,'
+expect_out "ownership: range in question" '"foreign_share":{"min":25,"max":50}'
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/decide-60 -a X --json
+expect_out "ownership: 60% through a foreign parent exceeds" '"outcome":"exceeds_cap"'
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/decide-straddle -a X --json
+expect_out "ownership: straddling range" '"outcome":"indeterminate","max_foreign_share":50,'
+expect_out "ownership: names the share as missing" '"missing_facts":[{"fact":"foreign_share","min":40,"max":60'
+expect_out "ownership: names the deciding holding" 'holdings.csv:2'
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/decide-straddle -a X
+expect_out "ownership: text says why" "it depends on the exact foreign share"
+run $K decide -s internet-news -r 330100 -d 2025-06-01 -O $OWN/decide-straddle -a X --json
+expect_out "ownership: prohibited" '"outcome":"prohibited"'
+run $K decide -s idc -r 330100 -d 2025-06-01 -O $OWN/decide-60 -a X --json
+expect_out "ownership: closed" '"outcome":"closed"'
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/decide-60 -a NOPE
+expect_rc "ownership: unknown applicant" 2
+expect_err "ownership: unknown applicant" "--applicant: unknown entity 'NOPE'"
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/decide-60
+expect_rc "ownership without applicant" 2
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/decide-60 -a X -f 10
+expect_err "ownership and share" "give --foreign-share or --ownership, not both"
 finish

@@ -165,6 +165,33 @@ static void test_cap_boundary(void **state)
 }
 
 /* [S-3] prohibited beats caps; closed */
+/* [S-4] a share known only as a range (look-through with undisclosed holders) */
+static void test_share_range(void **state)
+{
+	kf_question q;
+	kf_verdict v;
+	kf_error e;
+	(void)state;
+	assert_int_equal(
+	    kf_question_parse(rb, "B21", "310000", "2024-01-01", NULL, "25", 1, &q, &e), KF_OK);
+	q.share_max = 50 * KF_SHARE_PERCENT; /* [25, 50] meets "<= 50" exactly */
+	assert_int_equal(kf_decide_verdict(rb, &q, &v, &e), KF_OK);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_false(v.share_undecided);
+	q.share = 40 * KF_SHARE_PERCENT;
+	q.share_max = 60 * KF_SHARE_PERCENT; /* straddles */
+	assert_int_equal(kf_decide_verdict(rb, &q, &v, &e), KF_OK);
+	assert_int_equal(v.outcome, KF_INDETERMINATE);
+	assert_true(v.share_undecided);
+	assert_true(v.has_cap && v.cap == 50 * KF_SHARE_PERCENT);
+	q.share = 50 * KF_SHARE_PERCENT + 1; /* wholly above */
+	assert_int_equal(kf_decide_verdict(rb, &q, &v, &e), KF_OK);
+	assert_int_equal(v.outcome, KF_EXCEEDS_CAP);
+	q.share_max = 0; /* no range: one value */
+	assert_int_equal(kf_decide_verdict(rb, &q, &v, &e), KF_OK);
+	assert_int_equal(v.outcome, KF_EXCEEDS_CAP);
+}
+
 static void test_prohibited_closed(void **state)
 {
 	kf_verdict v;
