@@ -416,6 +416,7 @@ int main(void)
 	    cmocka_unit_test(test_dates),
 	    cmocka_unit_test(test_lookup),
 	    cmocka_unit_test(test_cap_boundary),
+	    cmocka_unit_test(test_share_range),
 	    cmocka_unit_test(test_prohibited_closed),
 	    cmocka_unit_test(test_zone_indeterminate),
 	    cmocka_unit_test(test_lt_cap_and_investors),
