@@ -16,13 +16,13 @@
 #include "util/alloc.h"
 #include "util/errors.h"
 
-#define MAX_DEPTH 64
+#define MAX_DEPTH   64
 #define STEP_BUDGET 1000000L
 
 typedef struct chainbuf {
 	uint32_t path[MAX_DEPTH + 1]; /* root first */
 	uint32_t len;
-	int undisclosed;              /* top is the residual of path[len-1] */
+	int undisclosed; /* top is the residual of path[len-1] */
 	kf_share share;
 	int origin;
 } chainbuf;
@@ -153,7 +153,7 @@ static int cmp_dec(const void *a, const void *b)
 }
 
 static int add_warning(kf_ownership_result *r, size_t *cap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #include <stdarg.h>
 static int add_warning(kf_ownership_result *r, size_t *cap, const char *fmt, ...)
@@ -217,9 +217,11 @@ static int adjoint(const kf__expl_in *in, int stop_foreign, long double *z, uint
 					for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 						const kf__hold *h = &g->h[g->in_idx[e]];
 						uint32_t q;
-						if ((h->flags & KF__H_NOCAP) || h->lo == 0 || !loc[h->owner])
+						if ((h->flags & KF__H_NOCAP) || h->lo == 0 ||
+						    !loc[h->owner])
 							continue;
-						for (q = 0; q < m && in->order[start + q] != h->owner; q++)
+						for (q = 0;
+						     q < m && in->order[start + q] != h->owner; q++)
 							;
 						nz[q] += (long double)h->lo / KF_SHARE_FULL * z[j];
 					}
@@ -360,7 +362,8 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 			if (g->nodes[j].origin == KF_ORIGIN_UNKNOWN && j != root) {
 				if (ndec == deccap) {
 					size_t nc = deccap ? deccap * 2 : 16;
-					kf_ownership_deciding *nd = kf__realloc(dec, nc * sizeof *nd);
+					kf_ownership_deciding *nd =
+					    kf__realloc(dec, nc * sizeof *nd);
 					if (!nd)
 						goto nomem;
 					dec = nd;
@@ -411,7 +414,8 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 			dec[ndec].effect = to_share(z[j] * ((long double)s / KF_SHARE_FULL));
 			if (h) {
 				dec[ndec].owner = kf__g_s(g, g->nodes[h->owner].id);
-				dec[ndec].reason = (h->flags & KF__H_UNKNOWN) ? "share unknown" : "share range";
+				dec[ndec].reason =
+				    (h->flags & KF__H_UNKNOWN) ? "share unknown" : "share range";
 				dec[ndec].share.min = h->lo;
 				dec[ndec].share.max = h->hi;
 				kf__g_hold_src(g, h, src, sizeof src);
@@ -463,9 +467,9 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 			kf_share_format(r->foreign_simple_paths.min, t2, sizeof t2),
 			r->simple_paths_known ? "" : " or more (walk cut short)"))
 		goto nomem;
-	if (in->selfctl &&
-	    add_warning(r, &wcap, "a self-controlled group among the owners: members control "
-				  "each other by majority with no outside controller"))
+	if (in->selfctl && add_warning(r, &wcap,
+				       "a self-controlled group among the owners: members control "
+				       "each other by majority with no outside controller"))
 		goto nomem;
 	kf__xfree(c.best);
 	kf__xfree(mark);

@@ -16,7 +16,7 @@ typedef struct kf__expl_in {
 	const int32_t *uc;             /* ultimate controllers */
 	const uint32_t *order;         /* ancestors in component order, owners first */
 	uint32_t norder;
-	const uint8_t *cstart;         /* per node: 1 when it starts a component */
+	const uint8_t *cstart; /* per node: 1 when it starts a component */
 	int inexact, cycle_round, in_cycle, selfctl;
 } kf__expl_in;
 

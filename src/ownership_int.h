@@ -56,7 +56,7 @@ struct kf_graph {
 	uint32_t *warn_node; /* node each note is about, KF__NONE for none */
 	size_t nwarn, warncap;
 	char hfile[1024]; /* name of the holdings source used in messages */
-	kf_date date;    /* the date filtered on, or KF_DATE_NONE */
+	kf_date date;     /* the date filtered on, or KF_DATE_NONE */
 };
 
 /* pool and nodes */

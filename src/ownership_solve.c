@@ -30,25 +30,25 @@
 #include "util/errors.h"
 #include "util/buf.h"
 
-#define FL_INEXACT 0x01 /* rounded somewhere upstream */
-#define FL_SELFCTL 0x02 /* member of a self-controlled group */
-#define FL_CYCLE 0x04   /* a cycle lies among its ancestors (or it is in one) */
-#define FL_CSTART 0x08  /* first node of a component in `order` */
+#define FL_INEXACT  0x01 /* rounded somewhere upstream */
+#define FL_SELFCTL  0x02 /* member of a self-controlled group */
+#define FL_CYCLE    0x04 /* a cycle lies among its ancestors (or it is in one) */
+#define FL_CSTART   0x08 /* first node of a component in `order` */
 #define FL_CYCROUND 0x10 /* rounded by a cycle solve */
 
 typedef struct solver {
 	const kf_graph *g;
 	int stop_foreign;
-	int mode;          /* 0 shares (+control when no control links), 1 control only */
-	int with_control;  /* compute the controller in the share pass */
+	int mode;         /* 0 shares (+control when no control links), 1 control only */
+	int with_control; /* compute the controller in the share pass */
 	kf_share *F, *H, *U;
-	int32_t *uc;       /* ultimate controller, -1 none */
+	int32_t *uc; /* ultimate controller, -1 none */
 	uint8_t *fl;
 	uint32_t *index, *low, *stack, *cs_node, *cs_pos, *loc;
 	uint32_t counter, sp;
-	uint32_t *order;   /* emission order (shares pass) */
+	uint32_t *order; /* emission order (shares pass) */
 	uint32_t norder;
-	uint32_t *keys;    /* scratch for controller groups */
+	uint32_t *keys; /* scratch for controller groups */
 	kf_share *vals;
 	size_t cyc_comps, cyc_nodes;
 	kf_status st;
@@ -108,8 +108,8 @@ static void node_exact(solver *s, uint32_t j)
 	uint8_t fl = 0;
 	if (is_terminal(s, j)) {
 		s->F[j] = (nd->origin == KF_ORIGIN_FOREIGN || nd->origin == KF_ORIGIN_HKMOTW)
-				  ? KF_SHARE_FULL
-				  : 0;
+			      ? KF_SHARE_FULL
+			      : 0;
 		s->H[j] = nd->origin == KF_ORIGIN_HKMOTW ? KF_SHARE_FULL : 0;
 		s->U[j] = nd->origin == KF_ORIGIN_UNKNOWN ? KF_SHARE_FULL : 0;
 		return;
@@ -124,7 +124,10 @@ static void node_exact(solver *s, uint32_t j)
 		u += (__int128)hd->lo * s->U[hd->owner];
 		fl |= s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND);
 	}
-#define ROUND(x) ((x) % KF_SHARE_FULL ? (inexact = 1, (kf_share)(((x) + KF_SHARE_FULL / 2) / KF_SHARE_FULL)) : (kf_share)((x) / KF_SHARE_FULL))
+#define ROUND(x)                                                                                   \
+	((x) % KF_SHARE_FULL                                                                       \
+	     ? (inexact = 1, (kf_share)(((x) + KF_SHARE_FULL / 2) / KF_SHARE_FULL))                \
+	     : (kf_share)((x) / KF_SHARE_FULL))
 	s->F[j] = ROUND(f);
 	s->H[j] = ROUND(h);
 	s->U[j] = KF_SHARE_FULL - sum + ROUND(u);
@@ -148,7 +151,8 @@ static void closed_error(solver *s, const uint32_t *mem, uint32_t m)
 	qsort(sorted, m, sizeof *sorted, cmp_u32);
 	kf__buf_init(&b, 4096);
 	for (i = 0; i < m && i < 20; i++)
-		kf__buf_printf(&b, "%s'%s'", i ? ", " : "", kf__g_s(s->g, s->g->nodes[sorted[i]].id));
+		kf__buf_printf(&b, "%s'%s'", i ? ", " : "",
+			       kf__g_s(s->g, s->g->nodes[sorted[i]].id));
 	if (m > 20)
 		kf__buf_printf(&b, " and %u more", (unsigned)(m - 20));
 	kf__error_set(s->err, KF_ERR_INVALID, s->g->hfile, 0, 0, NULL,
@@ -218,7 +222,8 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 				const kf__hold *hd = &g->h[g->in_idx[e]];
 				if ((hd->flags & KF__H_NOCAP) || hd->lo == 0 || !s->loc[hd->owner])
 					continue;
-				A[(size_t)i * m + (s->loc[hd->owner] - 1)] -= (long double)hd->lo / full;
+				A[(size_t)i * m + (s->loc[hd->owner] - 1)] -=
+				    (long double)hd->lo / full;
 			}
 		}
 		memcpy(y, b, (size_t)m * 3 * sizeof *y);
@@ -268,7 +273,8 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 				for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 					const kf__hold *hd = &g->h[g->in_idx[e]];
 					uint32_t l;
-					if ((hd->flags & KF__H_NOCAP) || hd->lo == 0 || !s->loc[hd->owner])
+					if ((hd->flags & KF__H_NOCAP) || hd->lo == 0 ||
+					    !s->loc[hd->owner])
 						continue;
 					l = s->loc[hd->owner] - 1;
 					for (k = 0; k < 3; k++)
@@ -308,7 +314,8 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 		for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 			const kf__hold *hd = &g->h[g->in_idx[e]];
 			if (!(hd->flags & KF__H_NOCAP) && hd->lo > 0 && !s->loc[hd->owner]) {
-				uint8_t f = s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND);
+				uint8_t f =
+				    s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND);
 				uint32_t q;
 				for (q = 0; q < m; q++)
 					s->fl[mem[q]] |= f;

@@ -51,7 +51,8 @@ int main(int argc, char **argv)
 		const char *kind = i < npers ? "person" : "entity";
 		uint64_t r = below(100);
 		const char *j = r < 85 ? "CN" : r < 93 ? "US" : r < 97 ? "HK" : r < 98 ? "TW" : "";
-		fprintf(fe, "E%llu,N%llu,%s,%s,\n", (unsigned long long)i, (unsigned long long)i, kind, j);
+		fprintf(fe, "E%llu,N%llu,%s,%s,\n", (unsigned long long)i, (unsigned long long)i,
+			kind, j);
 	}
 	fputs("owner,owned,share,share_min,share_max,valid_from,valid_to\n", fh);
 	/* each company j >= npers receives holdings until m are made */
@@ -66,7 +67,9 @@ int main(int argc, char **argv)
 			if (group)
 				owner = npers + below(50); /* large groups: a few top parents */
 			else if (below(100) == 0 && i + 1 < n)
-				owner = i + 1 + below(n - i - 1 < 1000 ? n - i - 1 : 1000); /* forward: cycles */
+				owner = i + 1 +
+					below(n - i - 1 < 1000 ? n - i - 1
+							       : 1000); /* forward: cycles */
 			else if (below(2) == 0)
 				owner = below(npers); /* a person */
 			else
@@ -81,11 +84,14 @@ int main(int argc, char **argv)
 			if (below(50) == 0 && share >= 100)
 				fprintf(fh, "E%llu,E%llu,,%llu.%02llu,%llu.%02llu,,\n",
 					(unsigned long long)owner, (unsigned long long)i,
-					(unsigned long long)((share / 2) / 100), (unsigned long long)((share / 2) % 100),
-					(unsigned long long)(share / 100), (unsigned long long)(share % 100));
+					(unsigned long long)((share / 2) / 100),
+					(unsigned long long)((share / 2) % 100),
+					(unsigned long long)(share / 100),
+					(unsigned long long)(share % 100));
 			else
-				fprintf(fh, "E%llu,E%llu,%llu.%02llu,,,,\n", (unsigned long long)owner,
-					(unsigned long long)i, (unsigned long long)(share / 100),
+				fprintf(fh, "E%llu,E%llu,%llu.%02llu,,,,\n",
+					(unsigned long long)owner, (unsigned long long)i,
+					(unsigned long long)(share / 100),
 					(unsigned long long)(share % 100));
 			made++;
 		}

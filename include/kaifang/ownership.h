@@ -115,57 +115,57 @@ typedef struct kf_ownership_opts {
 
 /* A chain from an ultimate holder down to the entity. */
 typedef struct kf_ownership_chain {
-	size_t len;          /* ids in path (>= 2) */
-	const char **path;   /* holder first, entity last; ids borrowed from the
-				graph; the first is "(undisclosed)" for the
-				residual of path[1] */
-	kf_share share;      /* product of the lower-bound shares along it */
-	kf_origin origin;    /* class of the holder at the top */
+	size_t len;        /* ids in path (>= 2) */
+	const char **path; /* holder first, entity last; ids borrowed from the
+			      graph; the first is "(undisclosed)" for the
+			      residual of path[1] */
+	kf_share share;    /* product of the lower-bound shares along it */
+	kf_origin origin;  /* class of the holder at the top */
 } kf_ownership_chain;
 
 /* A holding (or a company's undisclosed remainder) whose unknown part makes
  * the bounds differ: what a user must find out to settle an indeterminate
  * answer. */
 typedef struct kf_ownership_deciding {
-	const char *owner;   /* holder id; NULL for the undisclosed holders of `owned` */
-	const char *owned;   /* company id */
-	const char *source;  /* "holdings.csv:12", a statement/record id, or "" */
-	const char *reason;  /* static: "share range", "share unknown",
-				"undisclosed holders", "holder origin unknown" */
+	const char *owner;    /* holder id; NULL for the undisclosed holders of `owned` */
+	const char *owned;    /* company id */
+	const char *source;   /* "holdings.csv:12", a statement/record id, or "" */
+	const char *reason;   /* static: "share range", "share unknown",
+				 "undisclosed holders", "holder origin unknown" */
 	kf_share_range share; /* the holding's share as given (or the residual) */
-	kf_share effect;     /* how much of the entity's unattributed share it
-				carries (percent of the entity) */
+	kf_share effect;      /* how much of the entity's unattributed share it
+				 carries (percent of the entity) */
 } kf_ownership_deciding;
 
 /* An ultimate holder and its look-through share of the entity. */
 typedef struct kf_ownership_owner {
-	const char *id;      /* borrowed */
-	kf_share share;      /* percent of the entity, rounded to the unit */
+	const char *id; /* borrowed */
+	kf_share share; /* percent of the entity, rounded to the unit */
 	kf_origin origin;
 } kf_ownership_owner;
 
 /* The look-through of one entity. All pointers inside are owned by the result
  * (strings by the graph); release with kf_ownership_result_free. */
 typedef struct kf_ownership_result {
-	const char *entity;              /* id, borrowed */
-	const char *name;                /* borrowed, "" when none */
-	kf_share_range foreign;          /* foreign share incl. HK/MO/TW, percent */
-	kf_share_range hk_mo_tw;         /* the Hong Kong/Macao/Taiwan part */
-	kf_share unattributed;           /* = foreign.max - foreign.min */
-	const char *ultimate_controller; /* id by majority chains, NULL when none */
-	int exact;                       /* 1 exact; 0 rounded once to the unit */
-	int in_cycle;                    /* 1 when a cycle lies among the ancestors */
-	int simple_paths_known;          /* 1 when the simple-path sums below are complete */
+	const char *entity;                  /* id, borrowed */
+	const char *name;                    /* borrowed, "" when none */
+	kf_share_range foreign;              /* foreign share incl. HK/MO/TW, percent */
+	kf_share_range hk_mo_tw;             /* the Hong Kong/Macao/Taiwan part */
+	kf_share unattributed;               /* = foreign.max - foreign.min */
+	const char *ultimate_controller;     /* id by majority chains, NULL when none */
+	int exact;                           /* 1 exact; 0 rounded once to the unit */
+	int in_cycle;                        /* 1 when a cycle lies among the ancestors */
+	int simple_paths_known;              /* 1 when the simple-path sums below are complete */
 	kf_share_range foreign_simple_paths; /* the other cycle convention: sum over
 					    simple paths only (loop mass lost) */
 	size_t nchains;
-	kf_ownership_chain *chains;      /* largest first */
+	kf_ownership_chain *chains; /* largest first */
 	size_t nowners;
-	kf_ownership_owner *owners;      /* ultimate holders, largest first */
+	kf_ownership_owner *owners; /* ultimate holders, largest first */
 	size_t ndeciding;
 	kf_ownership_deciding *deciding; /* largest effect first */
 	size_t nwarnings;
-	char **warnings;                 /* owned by the result */
+	char **warnings; /* owned by the result */
 } kf_ownership_result;
 
 /*

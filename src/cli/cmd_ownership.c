@@ -13,23 +13,23 @@
 #include "kaifang/ownership.h"
 
 static const char usage[] =
-	"usage: kaifang ownership SOURCE [--entity ID | --all] [--date YYYY-MM-DD|any]\n"
-	"                         [--json | --csv] [--legal-form]\n"
-	"\n"
-	"Look-through foreign share of entities in SOURCE: a BODS 0.2/0.3/0.4 JSON file,\n"
-	"a GLEIF Level 2 relationship-record JSON file, or a directory holding\n"
-	"entities.csv and holdings.csv (shares in percent).\n"
-	"\n"
-	"  -e, --entity ID    one entity (default: every entity, --all)\n"
-	"  -a, --all          every entity of SOURCE\n"
-	"  -d, --date D       holdings valid on D (default today; 'any' ignores dates)\n"
-	"  -j, --json         one JSON object per entity, one per line\n"
-	"  -c, --csv          CSV with a header row\n"
-	"  -l, --legal-form   a foreign-registered entity counts as a foreign owner\n"
-	"                     (default: look through to persons and states)\n"
-	"  -h, --help         this text\n"
-	"\n"
-	"Exit status: 0 computed, 2 usage or input error, 70 internal error.\n";
+    "usage: kaifang ownership SOURCE [--entity ID | --all] [--date YYYY-MM-DD|any]\n"
+    "                         [--json | --csv] [--legal-form]\n"
+    "\n"
+    "Look-through foreign share of entities in SOURCE: a BODS 0.2/0.3/0.4 JSON file,\n"
+    "a GLEIF Level 2 relationship-record JSON file, or a directory holding\n"
+    "entities.csv and holdings.csv (shares in percent).\n"
+    "\n"
+    "  -e, --entity ID    one entity (default: every entity, --all)\n"
+    "  -a, --all          every entity of SOURCE\n"
+    "  -d, --date D       holdings valid on D (default today; 'any' ignores dates)\n"
+    "  -j, --json         one JSON object per entity, one per line\n"
+    "  -c, --csv          CSV with a header row\n"
+    "  -l, --legal-form   a foreign-registered entity counts as a foreign owner\n"
+    "                     (default: look through to persons and states)\n"
+    "  -h, --help         this text\n"
+    "\n"
+    "Exit status: 0 computed, 2 usage or input error, 70 internal error.\n";
 
 static void show_error(const kf_error *e)
 {
@@ -141,10 +141,10 @@ static int emit_table(const kf_graph *g, const kf_ownership_opts *o)
 int kf_cli_ownership(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"entity", required_argument, NULL, 'e'}, {"all", no_argument, NULL, 'a'},
-		{"date", required_argument, NULL, 'd'},   {"json", no_argument, NULL, 'j'},
-		{"csv", no_argument, NULL, 'c'},	  {"legal-form", no_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0}};
+	    {"entity", required_argument, NULL, 'e'}, {"all", no_argument, NULL, 'a'},
+	    {"date", required_argument, NULL, 'd'},   {"json", no_argument, NULL, 'j'},
+	    {"csv", no_argument, NULL, 'c'},          {"legal-form", no_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	const char *entity = NULL, *src;
 	int all = 0, fmt = OUT_TEXT, ch, rc = 0;
 	kf_date date = kf_date_today();
@@ -180,7 +180,9 @@ int kf_cli_ownership(int argc, char **argv)
 	}
 	if (optind != argc - 1 || (entity && all)) {
 		fprintf(stderr, "kaifang: ownership: %s\n%s",
-			optind >= argc ? "missing SOURCE" : entity && all ? "--entity and --all exclude each other" : "one SOURCE expected",
+			optind >= argc  ? "missing SOURCE"
+			: entity && all ? "--entity and --all exclude each other"
+					: "one SOURCE expected",
 			usage);
 		return 2;
 	}

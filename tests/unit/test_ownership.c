@@ -191,14 +191,19 @@ static void test_bods_joint(void **state)
 /* Every BODS sample loads; indirect summaries are not counted twice. */
 static void test_bods_samples_load(void **state)
 {
-	static const char *const files[] = {
-		"v0.2-1-single-direct.json", "v0.2-2-single-update.json",
-		"v0.2-3-joint-ownership.json", "v0.3-os-06-dr-04-indirect.json",
-		"v0.3-os-07-dr-04-company-b.json", "v0.4-bods-package-entity-owning-entity.json",
-		"v0.4-bods-package-fi-soe.json", "v0.4-indirect-ownership.json",
-		"v0.4-joint-ownership.json", "v0.4-listed-company-exempt-from-disclosure.json",
-		"v0.4-mixed-direct-and-indirect-ownership.json",
-		"v0.4-multiple-indirect-ownership.json", "v0.4-nomination.json"};
+	static const char *const files[] = {"v0.2-1-single-direct.json",
+					    "v0.2-2-single-update.json",
+					    "v0.2-3-joint-ownership.json",
+					    "v0.3-os-06-dr-04-indirect.json",
+					    "v0.3-os-07-dr-04-company-b.json",
+					    "v0.4-bods-package-entity-owning-entity.json",
+					    "v0.4-bods-package-fi-soe.json",
+					    "v0.4-indirect-ownership.json",
+					    "v0.4-joint-ownership.json",
+					    "v0.4-listed-company-exempt-from-disclosure.json",
+					    "v0.4-mixed-direct-and-indirect-ownership.json",
+					    "v0.4-multiple-indirect-ownership.json",
+					    "v0.4-nomination.json"};
 	size_t i;
 	char p[512];
 	kf_graph *g;
@@ -214,7 +219,7 @@ static void test_bods_samples_load(void **state)
 	g = load(SHARED "/bods/v0.4-mixed-direct-and-indirect-ownership.json");
 	r = one(g, "9bfe59b6a869");
 	assert_int_equal(owner_share(r, "53508b65253f"), S("50"));
-	assert_int_equal(r->foreign.min, S("50")); /* British person */
+	assert_int_equal(r->foreign.min, S("50"));  /* British person */
 	assert_int_equal(r->unattributed, S("50")); /* B's own holders unknown */
 	kf_ownership_result_free(r);
 	kf_graph_free(g);
@@ -354,12 +359,12 @@ static void test_oom(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cycle_two_firms),	 cmocka_unit_test(test_bands_meet_cap),
-		cmocka_unit_test(test_diamond),		 cmocka_unit_test(test_closed_cycle),
-		cmocka_unit_test(test_bods_fi_soe),	 cmocka_unit_test(test_bods_joint),
-		cmocka_unit_test(test_bods_samples_load), cmocka_unit_test(test_gleif_units),
-		cmocka_unit_test(test_all_matches_one),	 cmocka_unit_test(test_json),
-		cmocka_unit_test(test_foreign_share_api), cmocka_unit_test(test_oom),
+	    cmocka_unit_test(test_cycle_two_firms),   cmocka_unit_test(test_bands_meet_cap),
+	    cmocka_unit_test(test_diamond),           cmocka_unit_test(test_closed_cycle),
+	    cmocka_unit_test(test_bods_fi_soe),       cmocka_unit_test(test_bods_joint),
+	    cmocka_unit_test(test_bods_samples_load), cmocka_unit_test(test_gleif_units),
+	    cmocka_unit_test(test_all_matches_one),   cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_foreign_share_api), cmocka_unit_test(test_oom),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
