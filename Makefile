@@ -112,7 +112,7 @@ clean:
 # 20M holdings, time and peak memory, and the Python networkx/scipy peer.
 bench-ownership: $(B)/libkaifang.a
 	$(CC) -O2 -o $(B)/bench_ownership_gen bench/ownership/gen.c
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $(B)/bench_ownership bench/ownership/bench.c $(B)/libkaifang.a $(PKG_LIBS) -ljansson -lcsv -lm
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $(B)/bench_ownership bench/ownership/bench.c $(B)/libkaifang.a $(PKG_LIBS) -ljansson -lcsv -lm
 	@B=$(B) ./bench/ownership/run.sh
 
 # Kaifang against GoRules ZEN and json-rules-engine, three rulebook sizes, and a

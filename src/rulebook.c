@@ -200,6 +200,7 @@ static refs ref_list(loader *L, struct fy_node *n, const char *key)
 {
 	refs out = {NULL, 0};
 	int i, cnt;
+	void *seqit = NULL;
 	if (!n)
 		return out;
 	if (fy_node_get_type(n) == FYNT_SCALAR) {
@@ -221,9 +222,10 @@ static refs ref_list(loader *L, struct fy_node *n, const char *key)
 	out.v = kf__arena_alloc(&L->rb->arena, sizeof(ref) * (size_t)(cnt ? cnt : 1));
 	if (!out.v)
 		return out;
+	/* iterate: fy_node_sequence_get_by_index walks the list from the start */
 	for (i = 0; i < cnt; i++) {
-		struct fy_node *it = fy_node_sequence_get_by_index(n, i);
-		const char *s = scalar(L, it, key);
+		struct fy_node *it = fy_node_sequence_iterate(n, &seqit);
+		const char *s = it ? scalar(L, it, key) : NULL;
 		if (!s)
 			continue;
 		if (!*s) {
@@ -695,6 +697,7 @@ static int parse_bound(loader *L, struct fy_node *n, const char *key, kf_capop *
 static void parse_conditions(loader *L, struct fy_node *n, kf_measure_info *m)
 {
 	int i, cnt;
+	void *seqit = NULL;
 	kf_condition_info *c;
 	if (fy_node_get_type(n) != FYNT_SEQUENCE) {
 		node_error(L, n, "conditions", "'conditions' must be a list of {type, text}");
@@ -705,7 +708,7 @@ static void parse_conditions(loader *L, struct fy_node *n, kf_measure_info *m)
 	if (!c)
 		return;
 	for (i = 0; i < cnt; i++) {
-		struct fy_node *e = fy_node_sequence_get_by_index(n, i);
+		struct fy_node *e = fy_node_sequence_iterate(n, &seqit);
 		struct fy_node_pair *p;
 		void *it = NULL;
 		const char *type = NULL, *text = NULL;
@@ -1118,9 +1121,14 @@ static void load_content_file(loader *L, const char *rel)
 			node_error(L, vn ? vn : kn, k, "'%s' must be a list", k);
 			continue;
 		}
-		cnt = fy_node_sequence_item_count(vn);
-		for (i = 0; i < cnt && !L->nomem; i++)
-			fn(L, fy_node_sequence_get_by_index(vn, i));
+		{
+			void *seqit = NULL;
+			struct fy_node *e;
+			while (!L->nomem && (e = fy_node_sequence_iterate(vn, &seqit)))
+				fn(L, e);
+		}
+		(void)cnt;
+		(void)i;
 	}
 	fy_document_destroy(fyd);
 }
