@@ -174,16 +174,16 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 			}
 			if (ok && (x = get(ex, "max_foreign_share"))) {
 				const char *want = sc(x);
-				char got[40];
+				char got[40], norm[40];
 				if (v->outcome == KF_PROHIBITED || v->outcome == KF_CLOSED)
 					snprintf(got, sizeof got, "0");
-				else if (v->outcome == KF_INDETERMINATE || !v->has_cap)
+				else if ((v->outcome == KF_INDETERMINATE && !v->share_undecided) ||
+					 !v->has_cap)
 					snprintf(got, sizeof got, "null");
 				else
 					kf_share_format(v->cap, got, sizeof got);
 				if (want) {
 					kf_share ws;
-					char norm[40];
 					if (kf_share_parse(want, &ws, NULL) == KF_OK)
 						want = kf_share_format(ws, norm, sizeof norm);
 				}
