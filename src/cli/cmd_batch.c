@@ -263,8 +263,8 @@ static int decide_row(batch *b, char *cell[NCOL], kf_verdict *v)
 		else if (strcasecmp(s, "false") && strcasecmp(s, "no") && strcmp(s, "0")) {
 			char m[160];
 			snprintf(m, sizeof m,
-				 "'%.60s' is not a truth value; expected true, false or "
-				 "empty",
+				 "'%.60s' is not a truth value; expected true, false, "
+				 "yes, no, 1, 0 or empty",
 				 s);
 			return bad(b, "outside_zones", m);
 		}

@@ -183,7 +183,7 @@ static void decide_usage(FILE *f, const char *cmd)
 {
 	fprintf(
 	    f,
-	    "usage: kaifang %s --service SVC --region PLACE --date YYYY-MM-DD\n"
+	    "usage: kaifang %s --service SVC --region PLACE [--date YYYY-MM-DD]\n"
 	    "                  [--investor CLASS] [--foreign-share PCT] [--outside-zones]\n"
 	    "                  [--rulebook DIR] [--json]\n"
 	    "\n"
@@ -753,7 +753,8 @@ int kf_cli_matrix(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'h':
 			printf(
-			    "usage: kaifang matrix --date YYYY-MM-DD [--regions pilot-20|ID,...]\n"
+			    "usage: kaifang matrix [--date YYYY-MM-DD] [--regions "
+			    "pilot-20|ID,...]\n"
 			    "                      [--services ID,...] [--investor CLASS] "
 			    "[--outside-zones] [--rulebook DIR] [--json]\n\n"
 			    "Maximum foreign share for each place x service on a date. A group\n"
@@ -764,7 +765,7 @@ int kf_cli_matrix(int argc, char **argv)
 			    "uncertain answer.\n");
 			return 0;
 		default:
-			fprintf(stderr, "usage: kaifang matrix --date YYYY-MM-DD [--regions ...] "
+			fprintf(stderr, "usage: kaifang matrix [--date YYYY-MM-DD] [--regions ...] "
 					"[--services ...] [--json]\n");
 			return EXIT_USAGE;
 		}
@@ -907,6 +908,7 @@ static void usage(FILE *f)
 	    "  matrix    maximum foreign share for places x services on a date\n"
 	    "  serve     the JSON API and the web page over HTTP (loopback)\n"
 	    "  batch     decide every row of a CSV or JSON Lines file\n"
+	    "  ownership look-through foreign share from BODS, GLEIF or a CSV pair\n"
 	    "\n"
 	    "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n");
 }
@@ -939,8 +941,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i].name)) {
+			/* getopt prefixes its messages with argv[0]: make it "kaifang" */
+			argv[1] = (char *)"kaifang";
 			return commands[i].fn(argc - 1, argv + 1);
+		}
 	kf_cli_err("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
