@@ -24,6 +24,21 @@ static void json_ids(kf_buf *b, const kf_rulebook *rb, const int *v, int n)
 	kf__buf_puts(b, "]");
 }
 
+/* A restriction that matches and is not set aside, but does not decide the
+ * answer: a looser cap, or any cap once a prohibition or closure binds. */
+static int also_applies(const kf_decision *d, int m)
+{
+	const kf_measure_info *mi = &d->rb->mea[m];
+	const kf_verdict *v = &d->outside->v;
+	int j;
+	if (mi->effect == KF_EFFECT_OPEN || mi->effect == KF_EFFECT_CONDITION)
+		return 0;
+	for (j = 0; j < v->n_binding; j++)
+		if (v->binding[j] == m)
+			return 0;
+	return 1;
+}
+
 static void json_max(kf_buf *b, const kf_verdict *v)
 {
 	if (v->outcome == KF_PROHIBITED || v->outcome == KF_CLOSED)
@@ -101,6 +116,16 @@ static void json_body(kf_buf *b, const kf_decision *d)
 	json_cap(b, &d->v);
 	kf__json_key(b, &first, "binding");
 	json_ids(b, rb, d->outside->v.binding, d->outside->v.n_binding);
+	kf__json_key(b, &first, "also_applies");
+	kf__buf_puts(b, "[");
+	for (i = 0, n = 0; i < e->n; i++) {
+		if (e->by[i] >= 0 || !also_applies(d, e->m[i]))
+			continue;
+		if (n++)
+			kf__buf_puts(b, ",");
+		kf__json_str(b, measure_id(rb, e->m[i]));
+	}
+	kf__buf_puts(b, "]");
 	kf__json_key(b, &first, "overridden");
 	kf__buf_puts(b, "[");
 	for (i = 0, n = 0; i < e->n; i++) {
@@ -367,6 +392,10 @@ char *kf_decision_text(const kf_decision *d)
 		const kf_measure_info *m = &rb->mea[e->v.binding[i]];
 		kf__buf_printf(&b, "  binds:      %s — %s\n", m->id, m->summary);
 	}
+	for (i = 0; i < e->n; i++)
+		if (e->by[i] < 0 && also_applies(d, e->m[i]))
+			kf__buf_printf(&b, "  also applies (does not decide): %s — %s\n",
+				       rb->mea[e->m[i]].id, rb->mea[e->m[i]].summary);
 	for (i = 0, n = 0; i < e->n; i++) {
 		if (e->by[i] < 0)
 			continue;

@@ -44,6 +44,13 @@ const char *kf_outcome_name(kf_outcome o)
 	return "unknown";
 }
 
+/* [S-7] a foreign share of exactly 0 (and no range above it) is no foreign
+ * investment: no foreign-investment measure covers it */
+static int no_foreign_share(const kf_question *q)
+{
+	return q->has_share && q->share == 0 && q->share_max <= 0;
+}
+
 static int investor_of(const kf_rulebook *rb, const kf_question *q)
 {
 	return q->investor >= 0 ? q->investor : rb->foreign;
@@ -76,7 +83,7 @@ void kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval
 	const int *cand = rb->svc_mlist + rb->svc_moff[q->service];
 	int nc = rb->svc_moff[q->service + 1] - rb->svc_moff[q->service];
 	int inv = investor_of(rb, q);
-	uint32_t invbit = inv >= 0 ? (uint32_t)1 << inv : 0;
+	uint32_t invbit = inv >= 0 && !no_foreign_share(q) ? (uint32_t)1 << inv : 0;
 	size_t rw = (size_t)rb->rw;
 	int i, j, k, prohibited = 0, closed = 0;
 	kf_verdict *v = &e->v;
@@ -128,9 +135,12 @@ void kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval
 		int binds;
 		if (e->by[i] >= 0)
 			continue;
+		/* a cap binds when it is the tightest: looser caps also apply
+		 * but decide nothing */
 		binds = prohibited ? mi->effect == KF_EFFECT_PROHIBITED
 			: closed   ? mi->effect == KF_EFFECT_CLOSED
-				   : mi->effect == KF_EFFECT_CAP;
+				   : mi->effect == KF_EFFECT_CAP && mi->cap == v->cap &&
+				       mi->cap_op == v->cap_op;
 		if (binds) {
 			if (v->n_binding < KF_VERDICT_MAX)
 				v->binding[v->n_binding++] = e->m[i];
@@ -188,7 +198,7 @@ static int candidate_zones(const kf_rulebook *rb, const kf_question *q, int *zon
 	const int *cand = rb->svc_mlist + rb->svc_moff[q->service];
 	int nc = rb->svc_moff[q->service + 1] - rb->svc_moff[q->service];
 	int inv = investor_of(rb, q);
-	uint32_t invbit = inv >= 0 ? (uint32_t)1 << inv : 0;
+	uint32_t invbit = inv >= 0 && !no_foreign_share(q) ? (uint32_t)1 << inv : 0;
 	size_t rw = (size_t)rb->rw, w;
 	const uint64_t *desc = rb->reg_desc + (size_t)q->region * rw;
 	int i, nz = 0;
@@ -368,11 +378,12 @@ kf_status kf_decide_verdict(const kf_rulebook *rb, const kf_question *q, kf_verd
 		return st;
 	inv = investor_of(rb, q);
 	cache = thread_cache();
-	if (cache && rb->nsvc < (1 << 20) && rb->nreg < (1 << 20) && rb->ndates < (1 << 16)) {
+	if (cache && rb->nsvc < (1 << 20) && rb->nreg < (1 << 20) && rb->ndates < (1 << 15)) {
 		uint64_t h;
 		key = 1 | (uint64_t)q->service << 1 | (uint64_t)q->region << 21 |
 		      (uint64_t)inv << 41 | (uint64_t)(q->outside_zones != 0) << 46 |
-		      (uint64_t)date_segment(rb, q->date) << 47;
+		      (uint64_t)date_segment(rb, q->date) << 47 |
+		      (uint64_t)no_foreign_share(q) << 62;
 		h = key * 0x9E3779B97F4A7C15ULL;
 		slot = &cache[(h >> 40) & (CACHE_SLOTS - 1)];
 		if (slot->key == key && slot->gen == rb->generation) {
@@ -382,7 +393,9 @@ kf_status kf_decide_verdict(const kf_rulebook *rb, const kf_question *q, kf_verd
 		}
 	}
 	base = *q;
-	base.has_share = 0;
+	base.has_share = no_foreign_share(q); /* share 0 is kept: [S-7] */
+	base.share = 0;
+	base.share_max = 0;
 	base.investor = inv;
 	decide_scenarios(rb, &base, &e, NULL, 0, v);
 	if (slot) {
@@ -660,6 +673,8 @@ static void build_trace(kf_decision *d, const kf_eval *e)
 				     mi->effective_until == KF_DATE_MAX
 					 ? "open"
 					 : kf_date_format(mi->effective_until, b, sizeof b));
+		else if (no_foreign_share(q))
+			t->why = "a foreign share of 0 is no foreign investment";
 		else if (!(rb->mea_inv[i] & (inv >= 0 ? (uint32_t)1 << inv : 0)))
 			t->why = fmt(d, "investor class %s not covered",
 				     inv >= 0 ? rb->inv[inv].id : "?");
@@ -729,6 +744,10 @@ static void collect_conditions(kf_decision *d, const kf_eval *e)
 		for (j = 0; j < d->outside->v.n_binding; j++)
 			if (d->outside->v.binding[j] == m)
 				binds = 1;
+		/* a refused investment gets no licence: only the conditions of
+		 * the measures that refuse it travel with the answer */
+		if (is_refusal(d->v.outcome) && !binds)
+			continue;
 		if (mi->effect == KF_EFFECT_CONDITION) {
 			const char *prefix = NULL;
 			if (mi->has_when_share) {

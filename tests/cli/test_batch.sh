@@ -50,10 +50,10 @@ CSV
 printf '15,B13,CN,2024-01-01,,1,,crlf line\r\n' >>"$T/in.csv"
 cat >"$T/want.csv" <<'CSV'
 id,service,region,date,investor,foreign_share,outside_zones,note,outcome,max_foreign_share,binding,certainty,missing_facts,error
-1,ip-vpn,330100,2025-04-11,,49.999999999,,"pilot cap ""<50"", just below",permitted,<50,vats-cap;pilot-ipvpn-cap,uncertain,,
-2,ip-vpn,Hangzhou,2025-04-11,foreign,50,,"at a ""<"" cap: exceeds",exceeds_cap,<50,vats-cap;pilot-ipvpn-cap,uncertain,,
+1,ip-vpn,330100,2025-04-11,,49.999999999,,"pilot cap ""<50"", just below",permitted,<50,pilot-ipvpn-cap,uncertain,,
+2,ip-vpn,Hangzhou,2025-04-11,foreign,50,,"at a ""<"" cap: exceeds",exceeds_cap,<50,pilot-ipvpn-cap,uncertain,,
 3,ip-vpn,Hangzhou,2025-04-10,,,,"day before the pilot: closed",closed,0,b1-closed,confirmed,,
-4,B13,CN,2024-01-01,hk-cepa,49.5,,"CEPA cap, exactly at it",permitted,49.5,vats-cap;cepa-ipvpn,confirmed,,
+4,B13,CN,2024-01-01,hk-cepa,49.5,,"CEPA cap, exactly at it",permitted,49.5,cepa-ipvpn,confirmed,,
 5,B13,310000,2030-01-01,hk-cepa,49.5,,"CEPA expired 2030-01-01 (until is exclusive)",closed,0,b1-closed,confirmed,,
 6,isp-end-user,Shanghai,2024-01-01,,,,"a zone inside
 changes the answer",indeterminate,,b1-closed,confirmed,zone-a,
@@ -159,9 +159,9 @@ cat >"$T/in.jsonl" <<'JL'
 [1]
 JL
 cat >"$T/want.jsonl" <<'JL'
-{"service":"ip-vpn","region":330100,"date":"2025-04-11","foreign_share":49.999999999,"outcome":"permitted","max_foreign_share":"<50","binding":["vats-cap","pilot-ipvpn-cap"],"certainty":"uncertain","missing_facts":[],"error":null}
-{"service":"ip-vpn","region":"Hangzhou","date":"2025-04-11","foreign_share":50, "meta":{"foreign_share":1},"outcome":"exceeds_cap","max_foreign_share":"<50","binding":["vats-cap","pilot-ipvpn-cap"],"certainty":"uncertain","missing_facts":[],"error":null}
-{"service":"B13","region":"CN","date":"2024-01-01","investor":"hk-cepa","foreign_share":"49.5","outcome":"permitted","max_foreign_share":"49.5","binding":["vats-cap","cepa-ipvpn"],"certainty":"confirmed","missing_facts":[],"error":null}
+{"service":"ip-vpn","region":330100,"date":"2025-04-11","foreign_share":49.999999999,"outcome":"permitted","max_foreign_share":"<50","binding":["pilot-ipvpn-cap"],"certainty":"uncertain","missing_facts":[],"error":null}
+{"service":"ip-vpn","region":"Hangzhou","date":"2025-04-11","foreign_share":50, "meta":{"foreign_share":1},"outcome":"exceeds_cap","max_foreign_share":"<50","binding":["pilot-ipvpn-cap"],"certainty":"uncertain","missing_facts":[],"error":null}
+{"service":"B13","region":"CN","date":"2024-01-01","investor":"hk-cepa","foreign_share":"49.5","outcome":"permitted","max_foreign_share":"49.5","binding":["cepa-ipvpn"],"certainty":"confirmed","missing_facts":[],"error":null}
 {"service":"B13","region":"CN","date":"2024-01-01","investor":"hk-cepa","foreign_share":49.5000000001,"outcome":null,"max_foreign_share":null,"binding":[],"certainty":null,"missing_facts":[],"error":"foreign_share: share '49.5000000001' has more than 9 decimal places; it would be rounded, so give at most 9"}
 {"service":"isp-end-user","region":"Shanghai","date":"2024-01-01","outcome":"indeterminate","max_foreign_share":null,"binding":["b1-closed"],"certainty":"confirmed","missing_facts":["zone-a"],"error":null}
 {"service":"isp-end-user","region":"Shanghai","date":"2024-01-01","outside_zones":true,"outcome":"closed","max_foreign_share":"0","binding":["b1-closed"],"certainty":"confirmed","missing_facts":[],"error":null}

@@ -70,7 +70,7 @@ grep -q 'nearest known' "$TMP/body" && ok || bad "matrix unknown place names the
 # ---- decisions ----------------------------------------------------------------
 post /v1/decisions "$Q"
 expect_code "decide" 200
-expect_jq "decide: same object as the CLI" '.outcome == "exceeds_cap" and .max_foreign_share == 50 and .binding == ["vats-cap","pilot-ipvpn-cap"] and .rulebook.id == "mini"'
+expect_jq "decide: same object as the CLI" '.outcome == "exceeds_cap" and .max_foreign_share == 50 and .binding == ["pilot-ipvpn-cap"] and .also_applies == ["vats-cap"] and .rulebook.id == "mini"'
 "$KAIFANG" decide -R "$MINI" -s ip-vpn -r 330100 -d 2025-05-01 -f 50 --json >"$TMP/cli.json"
 cmp -s <(jq -S . "$TMP/cli.json") <(jq -S . "$TMP/body") && ok || bad "decide: API answer differs from kaifang decide --json"
 post /v1/decisions '{"service":"ip-vpn","region":"Hangzhou","date":"2025-05-01","foreign_share":49.5}'

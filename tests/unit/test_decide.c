@@ -255,6 +255,20 @@ static void test_lt_cap_and_investors(void **state)
 	/* CEPA validity ends 2030-01-01 */
 	v = ask("ip-vpn", "310000", "2030-01-01", "hk-cepa", "10", 1);
 	assert_int_equal(v.outcome, KF_CLOSED);
+	/* [S-3] only the tightest cap binds: "< 50" beats "<= 50" */
+	v = ask("ip-vpn", "330100", "2025-04-11", NULL, "10", 0);
+	assert_int_equal(v.n_binding, 1);
+	assert_true(bound(&v, "pilot-ipvpn-cap"));
+	assert_false(bound(&v, "vats-cap"));
+	/* [S-7] a foreign share of 0 is no foreign investment, and the verdict
+	 * cache keeps it apart from the same question with a share */
+	v = ask("B14", "330100", "2024-01-01", NULL, "10", 0);
+	assert_int_equal(v.outcome, KF_CLOSED);
+	v = ask("B14", "330100", "2024-01-01", NULL, "0", 0);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_int_equal(v.n_binding, 0);
+	v = ask("B14", "330100", "2024-01-01", NULL, "0.000000001", 0);
+	assert_int_equal(v.outcome, KF_CLOSED);
 	/* [S-7] mainland investors: nothing binds */
 	v = ask("internet-news", "310000", "2024-01-01", "mainland", "100", 0);
 	assert_int_equal(v.outcome, KF_PERMITTED);
