@@ -432,6 +432,12 @@ kf_status kf_question_parse(const kf_rulebook *rb, const char *service, const ch
 	q->region = kf_rulebook_find_region(rb, region, "region", err);
 	if (q->region < 0)
 		return KF_ERR_NOTFOUND;
+	if (*rb->reg[q->region].out_of_scope) {
+		kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "region",
+			      "place '%s' (%s) is outside the rulebook's scope: %s", region,
+			      rb->reg[q->region].name.en, rb->reg[q->region].out_of_scope);
+		return KF_ERR_INVALID;
+	}
 	if (!date || !*date) {
 		kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, "date",
 			      "missing date; expected YYYY-MM-DD");
@@ -606,7 +612,7 @@ static void find_alternatives(kf_decision *d)
 			int same =
 			    prov >= 0 && kf__bit(rb->reg_anc + (size_t)i * (size_t)rb->rw, prov);
 			if (i == d->q.region || !strcmp(r->kind, "group") ||
-			    !strcmp(r->kind, "country"))
+			    !strcmp(r->kind, "country") || *r->out_of_scope)
 				continue;
 			if ((pass == 0 && !inside) || (pass == 1 && (inside || !same)) ||
 			    (pass == 2 && (inside || same)))

@@ -62,6 +62,12 @@ kf_status kf__rulebook_compile(kf_rulebook *rb)
 		goto nomem;
 	for (r = 0; r < rb->nreg; r++)
 		anc_fill(rb, r, done);
+	/* a place inside an out-of-scope place is out of scope too */
+	for (r = 0; r < rb->nreg; r++)
+		for (k = 0; k < rb->nreg && !*rb->reg[r].out_of_scope; k++)
+			if (k != r && *rb->reg[k].out_of_scope &&
+			    kf__bit(rb->reg_anc + (size_t)r * rw, k))
+				rb->reg[r].out_of_scope = rb->reg[k].out_of_scope;
 	for (r = 0; r < rb->nreg; r++)
 		for (k = 0; k < rb->nreg; k++)
 			if (kf__bit(rb->reg_anc + (size_t)k * rw, r))

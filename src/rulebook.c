@@ -441,8 +441,9 @@ static void load_service(loader *L, struct fy_node *e)
 	parse_text2(L, namen ? namen : e, "name", &s->name);
 }
 
-static const char *const region_keys[] = {"id",   "kind",  "name",      "aliases", "parents",
-					  "from", "until", "certainty", "note",    NULL};
+static const char *const region_keys[] = {"id",      "kind",         "name",  "aliases",
+					  "parents", "from",         "until", "certainty",
+					  "note",    "out_of_scope", NULL};
 static const char *const region_kinds[] = {
     "country", "province", "municipality", "autonomous-region", "sar", "city", "district", "zone",
     "group",   NULL};
@@ -467,6 +468,7 @@ static void load_region(loader *L, struct fy_node *e)
 	g->until = KF_DATE_MAX;
 	g->note = "";
 	g->kind = "";
+	g->out_of_scope = "";
 	while ((p = fy_node_mapping_iterate(e, &it))) {
 		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
 		const char *k = scalar(L, kn, "key");
@@ -496,6 +498,10 @@ static void load_region(loader *L, struct fy_node *e)
 			const char *v = scalar(L, vn, k);
 			if (v)
 				g->note = v;
+		} else if (!strcmp(k, "out_of_scope")) {
+			const char *v = scalar(L, vn, k);
+			if (v)
+				g->out_of_scope = v;
 		} else
 			unknown_key(L, kn, k, "a region", region_keys);
 	}

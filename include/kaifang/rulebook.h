@@ -61,6 +61,8 @@ typedef struct kf_region_info {
 	kf_date from, until; /* existence [from, until); KF_DATE_NONE / KF_DATE_MAX when open */
 	int uncertain;
 	const char *note;
+	const char *out_of_scope; /* why the rulebook does not decide questions about this
+				     place (set on it or an ancestor); "" when it does */
 } kf_region_info;
 
 typedef struct kf_investor_info {

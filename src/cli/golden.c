@@ -128,6 +128,7 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 			const char *name = sc(get(cs, "name")), *mid = sc(get(cs, "measure"));
 			const char *oz;
 			int line = line_of(cs), m, ok = 1;
+			kf_status st;
 			/* sc() rotates static buffers: keep our own copies */
 			if (name) {
 				snprintf(name_buf, sizeof name_buf, "%s", name);
@@ -151,10 +152,24 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 			}
 			seen[m] = 1;
 			oz = sc(get(qn, "outside_zones"));
-			if (kf_question_parse(rb, sc(get(qn, "service")), sc(get(qn, "region")),
-					      sc(get(qn, "date")), sc(get(qn, "investor")),
-					      sc(get(qn, "foreign_share")),
-					      oz && !strcmp(oz, "true"), &q, &e) != KF_OK) {
+			st = kf_question_parse(rb, sc(get(qn, "service")), sc(get(qn, "region")),
+					       sc(get(qn, "date")), sc(get(qn, "investor")),
+					       sc(get(qn, "foreign_share")),
+					       oz && !strcmp(oz, "true"), &q, &e);
+			if ((x = get(ex, "error"))) {
+				/* the question must be refused with this text in the message */
+				if (st == KF_OK || !sc(x) || !strstr(e.message, sc(x))) {
+					kf_cli_err("golden case failed: %s:%d: '%s' (measure %s): "
+						   "expected the error '%s', got %s",
+						   path, line, name ? name : "?", mid,
+						   sc(x) ? sc(x) : "?",
+						   st == KF_OK ? "an answer" : e.message);
+					fails++;
+				} else
+					passes++;
+				continue;
+			}
+			if (st != KF_OK) {
 				kf_cli_err("%s:%d: case '%s': %s: %s", path, line,
 					   name ? name : "?", e.field, e.message);
 				fails++;

@@ -115,4 +115,17 @@ run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/decide-60
 expect_rc "ownership without applicant" 2
 run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/decide-60 -a X -f 10
 expect_err "ownership and share" "give --foreign-share or --ownership, not both"
+# places outside the rulebook's scope are refused, not answered
+run $K decide -s internet-news -r 810000 -d 2025-06-01 -f 100
+expect_rc "Hong Kong out of scope" 2
+expect_err "Hong Kong out of scope" "place '810000' (Hong Kong) is outside the rulebook's scope"
+run $K decide -s idc -r Gansu -d 2025-06-01 -f 40
+expect_rc "no alternative outside the mainland" 0
+grep -q "registered in Hong Kong\|registered in Taiwan\|registered in Macao" "$TMP/out" && bad "alternatives name an out-of-scope place" || ok
+# a foreign share of 0 is no foreign investment
+run $K decide -s idc -r Gansu -d 2025-06-01 -f 0 --json
+expect_out "zero share" '"outcome":"permitted"'
+# refused answers carry no licensing conditions
+run $K decide -s internet-news -r Gansu -d 2025-06-01 -f 0.5 --json
+expect_out "prohibited: no licence conditions" '"conditions":[]'
 finish
