@@ -128,4 +128,12 @@ expect_out "zero share" '"outcome":"permitted"'
 # refused answers carry no licensing conditions
 run $K decide -s internet-news -r Gansu -d 2025-06-01 -f 0.5 --json
 expect_out "prohibited: no licence conditions" '"conditions":[]'
+# the two ownership tests: look-through (default) and legal form
+run $K decide -s ip-vpn -r Hangzhou -d 2025-06-01 -o -O $OWN/decide-holdco -a X --json
+expect_out "look-through through a HK holdco: 48%" '"outcome":"permitted"'
+expect_out "look-through: names the other test" '"other_test":{"test":"legal-form","foreign_share":{"min":80,"max":80},"outcome":"exceeds_cap"}'
+run $K decide -s ip-vpn -r Hangzhou -d 2025-06-01 -o -O $OWN/decide-holdco -a X --legal-form --json
+expect_out "legal form: the HK holdco is foreign, 80%" '"outcome":"exceeds_cap"'
+run $K decide -s ip-vpn -r Hangzhou -d 2025-06-01 -o -O $OWN/decide-holdco -a X
+expect_out "text warns of the other test" "The legal-form test gives another answer"
 finish
