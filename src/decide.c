@@ -77,6 +77,42 @@ static void apply_share(const kf_question *q, kf_verdict *v)
 	}
 }
 
+/* Outcome and cap of a list of matching measures, overrides applied ([S-2],
+ * [S-3]); for the certainty test of [S-6]. by is scratch of n entries. */
+static void outcome_of(const kf_rulebook *rb, const int *m, int n, int *by, kf_verdict *v)
+{
+	int i, j, k, prohibited = 0, closed = 0;
+	memset(v, 0, sizeof *v);
+	for (i = 0; i < n; i++)
+		by[i] = -1;
+	for (i = 0; i < n; i++) {
+		const kf_measure_info *a = &rb->mea[m[i]];
+		for (j = 0; j < a->n_overrides; j++)
+			for (k = 0; k < n; k++)
+				if (m[k] == a->overrides[j])
+					by[k] = m[i];
+	}
+	for (i = 0; i < n; i++) {
+		const kf_measure_info *mi = &rb->mea[m[i]];
+		if (by[i] >= 0)
+			continue;
+		if (mi->effect == KF_EFFECT_PROHIBITED)
+			prohibited++;
+		else if (mi->effect == KF_EFFECT_CLOSED)
+			closed++;
+		else if (mi->effect == KF_EFFECT_CAP &&
+			 (!v->has_cap || mi->cap < v->cap ||
+			  (mi->cap == v->cap && mi->cap_op == KF_CAP_LT))) {
+			v->cap = mi->cap;
+			v->cap_op = mi->cap_op;
+			v->has_cap = 1;
+		}
+	}
+	v->outcome = prohibited ? KF_PROHIBITED : closed ? KF_CLOSED : KF_PERMITTED;
+	if (prohibited || closed)
+		v->has_cap = 0;
+}
+
 /* [S-1]..[S-4] at one place */
 void kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval *e)
 {
@@ -171,6 +207,29 @@ void kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval
 	if (prohibited || closed) {
 		v->has_cap = 0;
 		v->cap = 0;
+	}
+	/* [S-6] the answer is uncertain only when it depends on an uncertain or
+	 * announced measure: decided again without all of them, and without each
+	 * one in turn, the same outcome and cap every time make it certain */
+	if (v->uncertain && !v->truncated) {
+		int sub[KF_MAXMATCH], by2[KF_MAXMATCH], nsub, drop, same = 1;
+		kf_verdict v2;
+		for (drop = -1; drop < e->n && same; drop++) {
+			const kf_measure_info *dm = drop >= 0 ? &rb->mea[e->m[drop]] : NULL;
+			if (dm && !dm->uncertain && dm->status != KF_ANNOUNCED)
+				continue;
+			for (i = 0, nsub = 0; i < e->n; i++) {
+				const kf_measure_info *mi = &rb->mea[e->m[i]];
+				int doubtful = mi->uncertain || mi->status == KF_ANNOUNCED;
+				if (drop < 0 ? !doubtful : i != drop)
+					sub[nsub++] = e->m[i];
+			}
+			outcome_of(rb, sub, nsub, by2, &v2);
+			same = v2.outcome == v->outcome && v2.has_cap == v->has_cap &&
+			       (!v->has_cap || (v2.cap == v->cap && v2.cap_op == v->cap_op));
+		}
+		if (same)
+			v->uncertain = 0;
 	}
 	/* [S-4] */
 	apply_share(q, v);
