@@ -911,6 +911,8 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 		}
 		kf__xfree(ze);
 	}
+	if (!d->v.uncertain)
+		d->nreasons = 0; /* doubtful measures that decide nothing ([S-6]) */
 	if (d->v.uncertain && !d->nreasons)
 		add_reason(d,
 			   "a measure deciding the answer in some zone is uncertain or announced");

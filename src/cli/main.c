@@ -497,6 +497,14 @@ static const char *effect_str(kf_effect e)
 	return n[e];
 }
 
+static const char *cap_str(const kf_measure_info *m, char *buf, size_t n)
+{
+	char v[40];
+	snprintf(buf, n, "%s%s", m->cap_op == KF_CAP_LT ? "<" : "<=",
+		 kf_share_format(m->cap, v, sizeof v));
+	return buf;
+}
+
 static const char *status_str(kf_mstatus s)
 {
 	return s == KF_IN_FORCE ? "in-force" : s == KF_ANNOUNCED ? "announced" : "repealed";
@@ -754,9 +762,7 @@ int kf_cli_list(int argc, char **argv)
 			} else {
 				printf("%-34s %-10s %-10s %s..%s %-9s %s", m->id,
 				       effect_str(m->effect),
-				       m->effect == KF_EFFECT_CAP
-					   ? kf_share_format(m->cap, s, sizeof s)
-					   : "",
+				       m->effect == KF_EFFECT_CAP ? cap_str(m, s, sizeof s) : "",
 				       kf_date_format(m->effective_from, d1, sizeof d1),
 				       m->effective_until == KF_DATE_MAX
 					   ? "          "
