@@ -4,8 +4,9 @@
  * persons (mostly mainland, some foreign, some HK/MO/TW), the rest companies;
  * most companies held by one to three earlier holders (trees and DAGs), a few
  * large groups (one parent holding thousands of subsidiaries), about 1% of
- * holdings pointing "forward" so that cross-holdings and cycles appear, and
- * some shares given as ranges. Column sums never exceed 100%.
+ * holdings pointing "forward", and about 0.1% of companies in a two-company
+ * cross-holding (A holds B and B holds A: a cycle to solve), and some shares
+ * given as ranges. Column sums never exceed 100%.
  *
  *   gen DIR ENTITIES HOLDINGS [SEED]
  */
@@ -29,6 +30,7 @@ int main(int argc, char **argv)
 	char path[4096];
 	FILE *fe, *fh;
 	uint64_t n, m, i, made = 0, npers;
+	uint32_t *pending; /* pending[j] = 1 + a company that must hold j (cross-holding) */
 	if (argc < 4) {
 		fprintf(stderr, "usage: gen DIR ENTITIES HOLDINGS [SEED]\n");
 		return 2;
@@ -46,6 +48,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	npers = n / 3;
+	pending = calloc(n + 1, sizeof *pending);
+	if (!pending) {
+		fprintf(stderr, "gen: out of memory\n");
+		return 2;
+	}
 	fputs("id,name,kind,jurisdiction,listed\n", fe);
 	for (i = 0; i < n; i++) {
 		const char *kind = i < npers ? "person" : "entity";
@@ -64,8 +71,15 @@ int main(int argc, char **argv)
 			want = 6;
 		for (k = 0; k < want && budget > 0 && made < m; k++) {
 			uint64_t owner, share;
-			if (group)
+			if (k == 0 && pending[i])
+				owner = pending[i] - 1; /* the other half of a cross-holding */
+			else if (group)
 				owner = npers + below(50); /* large groups: a few top parents */
+			else if (below(1000) == 0 && i + 11 < n && !pending[i + 1]) {
+				owner = i + 1 + below(10); /* i is held by a later company... */
+				if (!pending[owner])
+					pending[owner] = (uint32_t)(i + 1); /* ...which i will hold */
+			}
 			else if (below(100) == 0 && i + 1 < n)
 				owner = i + 1 +
 					below(n - i - 1 < 1000 ? n - i - 1
@@ -96,6 +110,7 @@ int main(int argc, char **argv)
 			made++;
 		}
 	}
+	free(pending);
 	fclose(fe);
 	fclose(fh);
 	fprintf(stderr, "gen: %llu entities, %llu holdings in %s\n", (unsigned long long)n,
