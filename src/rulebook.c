@@ -10,6 +10,8 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <libfyaml.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -937,7 +939,35 @@ static void diag_out(struct fy_diag *d, void *user, const char *buf, size_t len)
 	kf__buf_add(&L->diagtext, buf, len);
 }
 
-static struct fy_document *parse_file(loader *L, const char *path)
+/* Reports every YAML anchor and alias: a rulebook is plain data, and an alias
+ * would otherwise be read as the text of its name (found by the break test). */
+static void reject_aliases(loader *L, struct fy_node *n, int depth)
+{
+	void *it = NULL;
+	if (!n || depth > 64)
+		return;
+	if (fy_node_is_alias(n) || fy_node_get_anchor(n)) {
+		node_error(L, n, NULL,
+			   "YAML anchors and aliases (&name, *name) are not allowed in a rulebook; "
+			   "write the value out");
+		return;
+	}
+	if (fy_node_get_type(n) == FYNT_MAPPING) {
+		struct fy_node_pair *p;
+		while ((p = fy_node_mapping_iterate(n, &it))) {
+			reject_aliases(L, fy_node_pair_key(p), depth + 1);
+			reject_aliases(L, fy_node_pair_value(p), depth + 1);
+		}
+	} else if (fy_node_get_type(n) == FYNT_SEQUENCE) {
+		struct fy_node *c;
+		while ((c = fy_node_sequence_iterate(n, &it)))
+			reject_aliases(L, c, depth + 1);
+	}
+}
+
+/* Parses the bytes already read, checked and hashed (so the parser sees exactly
+ * what the content hash covers). */
+static struct fy_document *parse_text(loader *L, const char *text, size_t len)
 {
 	struct fy_parse_cfg cfg;
 	struct fy_document *fyd;
@@ -945,38 +975,57 @@ static struct fy_document *parse_file(loader *L, const char *path)
 	cfg.diag = L->diag;
 	cfg.flags = FYPCF_DEFAULT_DOC;
 	kf__buf_reset(&L->diagtext);
-	fyd = fy_document_build_from_file(&cfg, path);
+	{
+		size_t i = 0;
+		int content = 0;
+		while (i < len && !content) {
+			while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' ||
+					   text[i] == '\n'))
+				i++;
+			if (i < len && text[i] == '#')
+				while (i < len && text[i] != '\n')
+					i++;
+			else if (i < len)
+				content = 1;
+		}
+		if (!content) {
+			add_error(L, L->file, 0, 0, NULL,
+				  "the file is empty; expected a mapping of services, regions, "
+				  "investors, documents or measures");
+			return NULL;
+		}
+	}
+	fyd = fy_document_build_from_string(&cfg, text, len);
 	if (!fyd) {
-		/* libfyaml's first diagnostic line is "path:line:col: error: message" */
+		/* libfyaml's first diagnostic line is "<source>:line:col: error: message" */
 		char msg[512] = "";
 		int line = 0, col = 0;
 		if (L->diagtext.len) {
-			const char *t = L->diagtext.data;
-			size_t pl = strlen(path);
+			const char *t = L->diagtext.data, *q;
 			const char *nl = strchr(t, '\n');
 			size_t ll = nl ? (size_t)(nl - t) : strlen(t);
+			int n1, n2, used = 0;
 			if (ll >= sizeof msg)
 				ll = sizeof msg - 1;
 			memcpy(msg, t, ll);
 			msg[ll] = '\0';
-			if (!strncmp(msg, path, pl) && msg[pl] == ':') {
-				char *q = msg + pl + 1;
-				line = (int)strtol(q, &q, 10);
-				if (*q == ':')
-					col = (int)strtol(q + 1, &q, 10);
-				if (*q == ':')
-					q++;
-				while (*q == ' ')
-					q++;
-				if (!strncmp(q, "error: ", 7))
-					q += 7;
-				memmove(msg, q, strlen(q) + 1);
-			}
+			for (q = strchr(msg, ':'); q; q = strchr(q + 1, ':'))
+				if (sscanf(q, ":%d:%d: %n", &n1, &n2, &used) == 2 && used) {
+					line = n1;
+					col = n2;
+					q += used;
+					if (!strncmp(q, "error: ", 7))
+						q += 7;
+					memmove(msg, q, strlen(q) + 1);
+					break;
+				}
 		} else
-			snprintf(msg, sizeof msg, "cannot read or parse: %s", strerror(errno));
+			snprintf(msg, sizeof msg,
+				 "the file holds no YAML document; expected a mapping");
 		L->parse_failed = 1;
 		add_error(L, L->file, line, col, NULL, "malformed YAML: %s", msg);
-	}
+	} else
+		reject_aliases(L, fy_document_root(fyd), 0);
 	return fyd;
 }
 
@@ -1032,65 +1081,131 @@ bad:
 	return -1;
 }
 
-/* Reads a listed file, checks it is UTF-8 text and adds it to the content hash. */
-static int hash_file(loader *L, const char *rel, const char *path)
+/* A second YAML document in one file would be ignored by the parser: refuse it.
+ * A "---" line after content starts one. Returns 0, or -1 after reporting. */
+static int check_one_document(loader *L, const char *rel, const char *p, size_t n)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf;
+	size_t i = 0;
+	int line = 1, content = 0;
+	while (i < n) {
+		size_t e = i;
+		while (e < n && p[e] != '\n')
+			e++;
+		if (e - i >= 3 && (!memcmp(p + i, "---", 3) || !memcmp(p + i, "...", 3)) &&
+		    (e - i == 3 || p[i + 3] == ' ' || p[i + 3] == '\t' || p[i + 3] == '\r')) {
+			if (content) {
+				add_error(
+				    L, rel, line, 1, NULL,
+				    "a second YAML document starts here; a rulebook file holds "
+				    "one document (put the entries in one mapping or in another "
+				    "file)");
+				return -1;
+			}
+		} else {
+			size_t k = i;
+			while (k < e && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
+				k++;
+			if (k < e && p[k] != '#' && !(k == i && p[k] == '%'))
+				content = 1;
+		}
+		i = e + 1;
+		line++;
+	}
+	return 0;
+}
+
+/* Reads a listed file (a regular file inside the rulebook folder), checks it is
+ * UTF-8 text holding one YAML document, and adds it to the content hash.
+ * Returns the bytes (release with kf__xfree) or NULL after reporting. */
+static char *read_checked(loader *L, const char *rel, const char *path, size_t *lenp)
+{
+	FILE *f;
+	struct stat st;
+	char *buf;
+	char real[PATH_MAX], realdir[PATH_MAX];
+	size_t dl;
 	long len;
-	int rc = 0;
+	if (!realpath(path, real)) {
+		add_error(L, rel, 0, 0, NULL, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (realpath(L->dir, realdir) && (dl = strlen(realdir)) &&
+	    (strncmp(real, realdir, dl) || real[dl] != '/')) {
+		add_error(L, rel, 0, 0, NULL,
+			  "resolves to '%s', outside the rulebook folder; a rulebook reads only "
+			  "its own files",
+			  real);
+		return NULL;
+	}
+	/* stat before opening: opening a FIFO would block */
+	if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+		add_error(L, rel, 0, 0, NULL, "is not a regular file");
+		return NULL;
+	}
+	f = fopen(path, "rb");
 	if (!f) {
 		add_error(L, rel, 0, 0, NULL, "cannot open: %s", strerror(errno));
-		return -1;
+		return NULL;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		add_error(L, rel, 0, 0, NULL, "cannot read: %s", strerror(errno));
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		add_error(L, rel, 0, 0, NULL, "is not a regular file");
 		fclose(f);
-		return -1;
+		return NULL;
 	}
-	if (len > MAX_RULEBOOK_FILE) {
-		add_error(L, rel, 0, 0, NULL, "file is %ld bytes; the limit is %ld", len,
-			  MAX_RULEBOOK_FILE);
+	if (st.st_size > MAX_RULEBOOK_FILE) {
+		add_error(L, rel, 0, 0, NULL, "file is %lld bytes; the limit is %ld",
+			  (long long)st.st_size, MAX_RULEBOOK_FILE);
 		fclose(f);
-		return -1;
+		return NULL;
 	}
+	len = (long)st.st_size;
 	buf = kf__malloc((size_t)len + 1);
 	if (!buf) {
 		L->nomem = 1;
 		fclose(f);
-		return -1;
+		return NULL;
 	}
 	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
 		add_error(L, rel, 0, 0, NULL, "cannot read: %s", strerror(errno));
-		rc = -1;
-	} else if (check_utf8(L, rel, buf, (size_t)len))
-		rc = -1;
-	else {
-		EVP_DigestUpdate(L->sha, rel, strlen(rel) + 1);
-		EVP_DigestUpdate(L->sha, buf, (size_t)len);
+		goto fail;
 	}
+	buf[len] = '\0';
+	if (check_utf8(L, rel, (const unsigned char *)buf, (size_t)len) ||
+	    check_one_document(L, rel, buf, (size_t)len))
+		goto fail;
+	EVP_DigestUpdate(L->sha, rel, strlen(rel) + 1);
+	EVP_DigestUpdate(L->sha, buf, (size_t)len);
+	fclose(f);
+	*lenp = (size_t)len;
+	return buf;
+fail:
 	kf__xfree(buf);
 	fclose(f);
-	return rc;
+	return NULL;
 }
 
 static void load_content_file(loader *L, const char *rel)
 {
-	char path[4096];
+	char path[4096], *text;
+	size_t len;
 	struct fy_document *fyd;
 	struct fy_node *root;
 	struct fy_node_pair *p;
 	void *it = NULL;
 	L->file = kf__arena_strdup(&L->rb->arena, rel);
 	snprintf(path, sizeof path, "%s/%s", L->dir, rel);
-	if (hash_file(L, L->file, path))
+	text = read_checked(L, L->file, path, &len);
+	if (!text)
 		return;
-	fyd = parse_file(L, path);
-	if (!fyd)
+	fyd = parse_text(L, text, len);
+	if (!fyd) {
+		kf__xfree(text);
 		return;
+	}
 	root = fy_document_root(fyd);
 	if (!root) {
 		fy_document_destroy(fyd);
+		kf__xfree(text);
 		return;
 	}
 	if (fy_node_get_type(root) != FYNT_MAPPING) {
@@ -1098,6 +1213,7 @@ static void load_content_file(loader *L, const char *rel)
 			   "a rulebook file must be a mapping of services, regions, investors, "
 			   "documents or measures");
 		fy_document_destroy(fyd);
+		kf__xfree(text);
 		return;
 	}
 	while ((p = fy_node_mapping_iterate(root, &it))) {
@@ -1137,6 +1253,7 @@ static void load_content_file(loader *L, const char *rel)
 		(void)i;
 	}
 	fy_document_destroy(fyd);
+	kf__xfree(text);
 }
 
 /* --- names and references ------------------------------------------------ */
@@ -1171,6 +1288,10 @@ static void put_name(loader *L, kf_strmap *m, const char *name, int idx, int str
 	rc = kf__strmap_put(m, norm, idx, &old);
 	if (rc < 0)
 		L->nomem = 1;
+	else if (rc == 1 && old != idx && strict && !strcmp(idof(L->rb, old), name))
+		add_error(L, file, line, col, NULL,
+			  "%s id '%s' is defined twice (is a file listed twice in rulebook.yaml?)",
+			  what, name);
 	else if (rc == 1 && old != idx && strict)
 		add_error(L, file, line, col, NULL, "%s name '%s' is already used by '%s'", what,
 			  name, idof(L->rb, old));
@@ -1610,7 +1731,8 @@ int kf_rulebook_find_measure(const kf_rulebook *rb, const char *id, const char *
 
 static void load_entry(loader *L, char ***files, int *nfiles)
 {
-	char path[4096];
+	char path[4096], *text;
+	size_t len;
 	struct fy_document *fyd;
 	struct fy_node *root, *rbn;
 	struct fy_node_pair *p;
@@ -1619,11 +1741,14 @@ static void load_entry(loader *L, char ***files, int *nfiles)
 	int has_files = 0;
 	L->file = kf__arena_strdup(&rb->arena, "rulebook.yaml");
 	snprintf(path, sizeof path, "%s/rulebook.yaml", L->dir);
-	if (hash_file(L, L->file, path))
+	text = read_checked(L, L->file, path, &len);
+	if (!text)
 		return;
-	fyd = parse_file(L, path);
-	if (!fyd)
+	fyd = parse_text(L, text, len);
+	if (!fyd) {
+		kf__xfree(text);
 		return;
+	}
 	root = fy_document_root(fyd);
 	rbn = root && fy_node_get_type(root) == FYNT_MAPPING
 		  ? fy_node_mapping_lookup_by_string(root, "rulebook", FY_NT)
@@ -1632,6 +1757,7 @@ static void load_entry(loader *L, char ***files, int *nfiles)
 		add_error(L, L->file, 1, 1, "rulebook",
 			  "expected a mapping 'rulebook:' with id, title, edition, files");
 		fy_document_destroy(fyd);
+		kf__xfree(text);
 		return;
 	}
 	while ((p = fy_node_mapping_iterate(rbn, &it))) {
@@ -1675,6 +1801,7 @@ static void load_entry(loader *L, char ***files, int *nfiles)
 	if (!has_files)
 		add_error(L, L->file, 1, 1, "files", "'rulebook' without 'files'");
 	fy_document_destroy(fyd);
+	kf__xfree(text);
 }
 
 kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, char **all_errors)

@@ -136,4 +136,23 @@ run $K decide -s ip-vpn -r Hangzhou -d 2025-06-01 -o -O $OWN/decide-holdco -a X 
 expect_out "legal form: the HK holdco is foreign, 80%" '"outcome":"exceeds_cap"'
 run $K decide -s ip-vpn -r Hangzhou -d 2025-06-01 -o -O $OWN/decide-holdco -a X
 expect_out "text warns of the other test" "The legal-form test gives another answer"
+# rulebook files the loader refuses (found by the break test)
+mk() { rm -rf "$TMP/rb2"; mkdir -p "$TMP/rb2"; cp $MINI/rulebook.yaml $MINI/catalogue.yaml $MINI/places.yaml $MINI/measures.yaml "$TMP/rb2/"; }
+mk; sed -i '0,/status: in-force/s//status: \&st in-force/' "$TMP/rb2/measures.yaml"
+run $K check --no-golden "$TMP/rb2"
+expect_rc "YAML anchor" 3
+expect_err "YAML anchor" "measures.yaml:7:17: YAML anchors and aliases (&name, *name) are not allowed"
+mk; printf 'measures: []\n---\n' | cat - $MINI/measures.yaml >"$TMP/rb2/measures.yaml"
+run $K check --no-golden "$TMP/rb2"
+expect_err "second YAML document" "measures.yaml:2:1: a second YAML document starts here"
+mk; : >"$TMP/rb2/measures.yaml"
+run $K check --no-golden "$TMP/rb2"
+expect_err "empty file" "measures.yaml: the file is empty"
+mk; rm "$TMP/rb2/measures.yaml"; ln -s /etc/hostname "$TMP/rb2/measures.yaml"
+run $K check --no-golden "$TMP/rb2"
+expect_err "symlink out of the folder" "outside the rulebook folder"
+mk; rm "$TMP/rb2/measures.yaml"; mkfifo "$TMP/rb2/measures.yaml"
+run timeout 10 $K check --no-golden "$TMP/rb2"
+expect_rc "FIFO does not hang" 3
+expect_err "FIFO" "measures.yaml: is not a regular file"
 finish
