@@ -231,6 +231,10 @@ void kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval
 		if (same)
 			v->uncertain = 0;
 	}
+	/* [S-6] before the date from which the rulebook is complete, measures then
+	 * in force may be missing */
+	if (rb->complete_from != KF_DATE_NONE && q->date < rb->complete_from)
+		v->uncertain = 1;
 	/* [S-4] */
 	apply_share(q, v);
 }
@@ -913,6 +917,13 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 	}
 	if (!d->v.uncertain)
 		d->nreasons = 0; /* doubtful measures that decide nothing ([S-6]) */
+	if (rb->complete_from != KF_DATE_NONE && q->date < rb->complete_from) {
+		char ds[16];
+		add_reason(d, fmt(d,
+				  "the rulebook models the rules in force from %s; on an earlier "
+				  "date measures then in force may be missing",
+				  kf_date_format(rb->complete_from, ds, sizeof ds)));
+	}
 	if (d->v.uncertain && !d->nreasons)
 		add_reason(d,
 			   "a measure deciding the answer in some zone is uncertain or announced");

@@ -151,7 +151,7 @@ kf_status kf__rulebook_compile(kf_rulebook *rb)
 	}
 
 	/* every date at which the set of measures in force changes */
-	rb->dates = kf__calloc((size_t)rb->nmea * 2 + (size_t)rb->nreg * 2 + 1, sizeof(kf_date));
+	rb->dates = kf__calloc((size_t)rb->nmea * 2 + (size_t)rb->nreg * 2 + 2, sizeof(kf_date));
 	if (!rb->dates)
 		goto nomem;
 	for (i = 0; i < rb->nmea; i++) {
@@ -159,6 +159,8 @@ kf_status kf__rulebook_compile(kf_rulebook *rb)
 		if (rb->mea[i].effective_until != KF_DATE_MAX)
 			rb->dates[rb->ndates++] = rb->mea[i].effective_until;
 	}
+	if (rb->complete_from != KF_DATE_NONE)
+		rb->dates[rb->ndates++] = rb->complete_from; /* certainty changes there */
 	/* a zone's existence dates change answers too ([S-5]) */
 	for (i = 0; i < rb->nreg; i++) {
 		if (rb->reg[i].from != KF_DATE_NONE)

@@ -1775,6 +1775,8 @@ static void load_entry(loader *L, char ***files, int *nfiles)
 				rb->edition = (char *)v;
 		} else if (!strcmp(k, "title"))
 			parse_text2(L, vn, k, &rb->title);
+		else if (!strcmp(k, "complete_from"))
+			parse_date_node(L, vn, k, &rb->complete_from);
 		else if (!strcmp(k, "files")) {
 			refs fl = ref_list(L, vn, k);
 			int i;
@@ -1792,7 +1794,8 @@ static void load_entry(loader *L, char ***files, int *nfiles)
 				(*files)[(*nfiles)++] = (char *)fl.v[i].name;
 			}
 		} else {
-			static const char *const keys[] = {"id", "title", "edition", "files", NULL};
+			static const char *const keys[] = {"id",    "title",         "edition",
+							   "files", "complete_from", NULL};
 			unknown_key(L, kn, k, "'rulebook'", keys);
 		}
 	}
@@ -1831,6 +1834,7 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 	kf__strmap_init(&rb->mea_ids);
 	kf__strmap_init(&rb->doc_ids);
 	rb->title.en = rb->title.zh = "";
+	rb->complete_from = KF_DATE_NONE;
 	memset(&L, 0, sizeof L);
 	L.rb = rb;
 	L.dir = dir;

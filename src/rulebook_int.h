@@ -48,6 +48,8 @@ struct kf_rulebook {
 	int foreign;    /* index of investor class "foreign" (-1 if absent) */
 	kf_date *dates; /* every distinct effective_from/until, sorted */
 	int ndates;
+	kf_date
+	    complete_from; /* answers before this date are marked uncertain (KF_DATE_NONE: none) */
 	uint64_t generation; /* unique per loaded rulebook: the verdict cache key */
 };
 
