@@ -199,6 +199,38 @@ static void reply_nomem(kf__srv_reply *out)
 	out->status = 500;
 }
 
+/* Replaces, in place, every byte that is not part of valid UTF-8 (a client's
+ * bytes echoed in a message) and every control character with '?', so the
+ * message can be a JSON string (jansson refuses invalid UTF-8). */
+static void valid_utf8(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	while (*p) {
+		size_t len = *p < 0x80             ? 1
+			     : (*p & 0xE0) == 0xC0 ? 2
+			     : (*p & 0xF0) == 0xE0 ? 3
+			     : (*p & 0xF8) == 0xF0 ? 4
+						   : 0;
+		size_t k;
+		if (len == 1) {
+			if (*p < 0x20 || *p == 0x7f)
+				*p = '?';
+			p++;
+			continue;
+		}
+		for (k = 1; len && k < len; k++)
+			if ((p[k] & 0xC0) != 0x80)
+				len = 0;
+		if (len == 2 && *p < 0xC2)
+			len = 0; /* overlong */
+		if (!len) {
+			*p++ = '?';
+			continue;
+		}
+		p += len;
+	}
+}
+
 void kf__srv_error(kf__srv_reply *out, unsigned status, const char *code, const char *field,
 		   const char *fmt, ...)
 {
@@ -209,6 +241,7 @@ void kf__srv_error(kf__srv_reply *out, unsigned status, const char *code, const 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	valid_utf8(msg);
 	o = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", code, "message", msg, "field",
 		      field ? json_string(field) : json_null());
 	s = o ? json_dumps(o, JSON_COMPACT) : NULL;

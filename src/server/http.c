@@ -79,8 +79,16 @@ static uint64_t now_us(void)
 
 static const char *query_arg(void *ctx, const char *name)
 {
-	return MHD_lookup_connection_value((struct MHD_Connection *)ctx, MHD_GET_ARGUMENT_KIND,
-					   name);
+	const char *v = NULL;
+	size_t n = 0;
+	if (MHD_lookup_connection_value_n((struct MHD_Connection *)ctx, MHD_GET_ARGUMENT_KIND, name,
+					  strlen(name), &v, &n) != MHD_YES)
+		return NULL;
+	/* a %00 would cut the value short and the rest would be silently ignored:
+	 * give a value no lookup accepts, so the client gets a 400 naming it */
+	if (v && strlen(v) != n)
+		return "(NUL byte %00 in the parameter)";
+	return v;
 }
 
 static void free_body(void *p) { free(p); }
@@ -132,6 +140,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->route = kf__srv_route_of(url);
 		snprintf(r->method, sizeof r->method, "%s", method);
 		snprintf(r->path, sizeof r->path, "%s", url);
+		/* the access log is one line per request: no control characters */
+		for (char *pc = r->path; *pc; pc++)
+			if ((unsigned char)*pc < 0x20 || *pc == 0x7f)
+				*pc = '?';
 		*con_cls = r;
 		atomic_fetch_add(&s->in_flight, 1);
 		cl =

@@ -232,6 +232,15 @@ expect_error "look-through without entity" 400 bad_parameter entity
 req POST '/v1/ownership/look-through?entity=e1' -H 'Content-Type: application/json' --data-binary @tests/data/ownership/bad/bods-over-100.json
 expect_error "look-through over 100%" 422 bad_ownership
 
+# ---- a client's bytes in paths and parameters (found by the break test) -----------------
+req GET '/v1/measures/%ff'
+expect_error "invalid UTF-8 in a path is a 404, not a 500" 404 not_found id
+req GET '/v1/matrix?regions=330100%00xxx'
+expect_code "a %00 in a parameter is refused" 400
+grep -q 'NUL byte' "$TMP/body" && ok || bad "the %00 refusal names the NUL byte"
+req GET '/v1/measures/x%0akaifang:%20access%20GET%20/v1/admin%20200'
+expect_code "newline in a path" 404
+
 # ---- metrics and the access log -----------------------------------------------------
 req GET /metrics
 expect_code "metrics" 200
@@ -244,6 +253,7 @@ n=$(sed -n 's/^kaifang_decisions_total{outcome="exceeds_cap"} \([0-9]*\)$/\1/p' 
 [ "${n:-0}" -ge 10000 ] && ok || bad "metrics: decisions_total counts the batch ($n)"
 grep -Eq '^kaifang: access POST /v1/decisions 200 [0-9]+ [0-9]+us$' "$TMP/main.log" && ok || bad "access log line"
 grep -Eq '^kaifang: access GET /v2/nothing 404 ' "$TMP/main.log" && ok || bad "access log 404"
+grep -q '^kaifang: access GET /v1/admin' "$TMP/main.log" && bad "access log forged by a newline in a path" || ok
 
 # ---- graceful shutdown ----------------------------------------------------------------
 # A request whose body is still arriving when SIGTERM comes is answered; new
