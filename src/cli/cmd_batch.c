@@ -70,6 +70,7 @@ typedef struct batch {
 	kf_date last_date_val;
 	/* CSV */
 	struct csv_parser csv;
+	int nul; /* the record being split holds a NUL byte */
 	int header_done;
 	int ncols;     /* fields in the header */
 	int col[NCOL]; /* field index of each input column, -1 when absent */
@@ -450,7 +451,12 @@ static void add_field(const void *s, size_t len, void *data)
 	b->fbuf[b->flen++] = '\0';
 }
 
-static void csv_field(void *s, size_t len, void *data) { add_field(s, len, data); }
+static void csv_field(void *s, size_t len, void *data)
+{
+	if (len && memchr(s, '\0', len))
+		((batch *)data)->nul = 1; /* a C string would cut it short: refuse the row */
+	add_field(s, len, data);
+}
 
 static void csv_row_end(int c, void *data)
 {
@@ -465,6 +471,7 @@ static int csv_split(batch *b, const char *rec, size_t len)
 	b->nf = 0;
 	b->flen = 0;
 	b->csv_rows = 0;
+	b->nul = 0;
 	bad_quote = csv_parse(&b->csv, rec, len, csv_field, csv_row_end, b) != len;
 	if (csv_fini(&b->csv, csv_field, csv_row_end, b) != 0)
 		bad_quote = 1;
@@ -531,10 +538,18 @@ static int csv_record(batch *b, char *rec, size_t len, const char *term)
 	if (len == 0) /* blank lines are skipped (docs/batch.md) */
 		return 0;
 	b->rows++;
-	if (csv_split(b, rec, len) < 0)
+	if (csv_split(b, rec, len) < 0) {
+		/* the fields could not be split: count them by commas so the
+		 * answer still lines up with the header */
+		size_t j;
+		b->nf = 1;
+		for (j = 0; j < len; j++)
+			b->nf += rec[j] == ',';
 		rc = bad(b, "csv",
 			 "malformed quoting; expected RFC 4180 (a quoted field ends "
 			 "with a quote, a quote inside is doubled)");
+	} else if (b->nul)
+		rc = bad(b, "csv", "a field holds a NUL byte");
 	else if (b->oom)
 		rc = -2;
 	else if (b->nf > b->ncols) {
@@ -747,16 +762,34 @@ static int run(batch *b)
 	size_t lcap = 0;
 	ssize_t n;
 	long lineno = 0;
-	int inq = 0, rc = 0;
+	int inq = 0, fs = 1, rc = 0; /* in quotes; at the start of a field */
 
 	b->line = 1;
 	while (rc == 0 && (n = getline(&ln, &lcap, b->in)) > 0) {
 		size_t i;
 		lineno++;
 		b->bytes += (unsigned long long)n;
+		/* RFC 4180: a quote opens a quoted field only at the start of a
+		 * field; inside one, "" is a quote and " closes it. A stray quote in
+		 * an unquoted field (d"1) leaves that line a record of its own,
+		 * refused as malformed, instead of joining the lines after it. */
 		if (!b->jsonl)
-			for (i = 0; i < (size_t)n; i++)
-				inq ^= ln[i] == '"';
+			for (i = 0; i < (size_t)n; i++) {
+				char ch = ln[i];
+				if (inq) {
+					if (ch == '"') {
+						if (i + 1 < (size_t)n && ln[i + 1] == '"')
+							i++;
+						else
+							inq = 0;
+					}
+				} else if (ch == '"' && fs)
+					inq = 1;
+				else
+					fs = ch == ',' || ch == '\n';
+				if (inq)
+					fs = 0;
+			}
 		if (b->reclen == 0 && !inq) { /* the common case: one line, one record */
 			rc = record(b, ln, (size_t)n);
 			b->line = lineno + 1;

@@ -180,5 +180,18 @@ fi
 code "jsonl strict exit" 2 $?
 if grep -q "line 4: foreign_share: " "$T/js.err"; then ok; else no "jsonl strict: $(cat "$T/js.err")"; fi
 
+# a stray quote in an unquoted field spoils that row only (found by the break test)
+printf 'deal,service,region,date,foreign_share\nd"1,ip-vpn,330100,2025-04-11,49\nd2,ip-vpn,330100,2025-04-11,49\nd3,B21,330100,2024-01-01,51\n' >"$T/sq.csv"
+"$K" batch -R "$M" "$T/sq.csv" >"$T/sq.out" 2>/dev/null
+code "stray quote exit" 0 $?
+if [ "$(wc -l <"$T/sq.out")" -eq 4 ]; then ok; else no "stray quote swallowed rows: $(cat "$T/sq.out")"; fi
+if grep -q '^d"1,ip-vpn,330100,2025-04-11,49,,,,,,"csv: malformed quoting' "$T/sq.out"; then ok; else no "stray quote row: $(sed -n 2p "$T/sq.out")"; fi
+if grep -q '^d2,ip-vpn,330100,2025-04-11,49,permitted,<50,pilot-ipvpn-cap,uncertain,,$' "$T/sq.out"; then ok; else no "row after a stray quote: $(sed -n 3p "$T/sq.out")"; fi
+if grep -q '^d3,B21,330100,2024-01-01,51,exceeds_cap,50,vats-cap,confirmed,,$' "$T/sq.out"; then ok; else no "last row: $(sed -n 4p "$T/sq.out")"; fi
+# a NUL byte in a field is refused, not cut short
+printf 'service,region,date\nip-vpn\000,330100,2025-04-11\n' >"$T/nul.csv"
+"$K" batch -R "$M" "$T/nul.csv" >"$T/nul.out" 2>/dev/null
+if grep -q 'csv: a field holds a NUL byte' "$T/nul.out"; then ok; else no "NUL byte: $(cat -v "$T/nul.out")"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
