@@ -51,6 +51,8 @@ int main(int argc, char **argv)
 	pending = calloc(n + 1, sizeof *pending);
 	if (!pending) {
 		fprintf(stderr, "gen: out of memory\n");
+		fclose(fe);
+		fclose(fh);
 		return 2;
 	}
 	fputs("id,name,kind,jurisdiction,listed\n", fe);
@@ -78,9 +80,9 @@ int main(int argc, char **argv)
 			else if (below(1000) == 0 && i + 11 < n && !pending[i + 1]) {
 				owner = i + 1 + below(10); /* i is held by a later company... */
 				if (!pending[owner])
-					pending[owner] = (uint32_t)(i + 1); /* ...which i will hold */
-			}
-			else if (below(100) == 0 && i + 1 < n)
+					pending[owner] =
+					    (uint32_t)(i + 1); /* ...which i will hold */
+			} else if (below(100) == 0 && i + 1 < n)
 				owner = i + 1 +
 					below(n - i - 1 < 1000 ? n - i - 1
 							       : 1000); /* forward: cycles */

@@ -500,8 +500,8 @@ static const char *effect_str(kf_effect e)
 static const char *cap_str(const kf_measure_info *m, char *buf, size_t n)
 {
 	char v[40];
-	snprintf(buf, n, "%s%s", m->cap_op == KF_CAP_LT ? "<" : "<=",
-		 kf_share_format(m->cap, v, sizeof v));
+	snprintf(buf, n, "%s%s",
+		 m->cap_op == KF_CAP_LT ? "<" : "<=", kf_share_format(m->cap, v, sizeof v));
 	return buf;
 }
 
