@@ -1962,6 +1962,38 @@ const kf_investor_info *kf_rulebook_investor(const kf_rulebook *rb, int i) { ret
 const kf_document_info *kf_rulebook_document(const kf_rulebook *rb, int i) { return &rb->doc[i]; }
 const kf_measure_info *kf_rulebook_measure(const kf_rulebook *rb, int i) { return &rb->mea[i]; }
 
+int kf_rulebook_expand_places(const kf_rulebook *rb, const char *list, int *out, int max,
+			      kf_error *err)
+{
+	char buf[4096], *tok, *save = NULL;
+	int n = 0, i, j;
+	if (strlen(list) >= sizeof buf) {
+		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, "regions",
+			      "the list of places is longer than %zu bytes", sizeof buf - 1);
+		return -1;
+	}
+	snprintf(buf, sizeof buf, "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int r = kf_rulebook_find_region(rb, tok, "regions", err);
+		if (r < 0)
+			return -1;
+		if (!strcmp(rb->reg[r].kind, "group")) {
+			for (i = 0; i < rb->nreg; i++)
+				for (j = 0; j < rb->reg[i].n_parents; j++)
+					if (rb->reg[i].parents[j] == r && n < max)
+						out[n++] = i;
+		} else if (n < max)
+			out[n++] = r;
+	}
+	if (n == 0) {
+		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, "regions",
+			      "'%s' names no place; expected ids or names separated by commas",
+			      list);
+		return -1;
+	}
+	return n;
+}
+
 int kf_rulebook_service_within(const kf_rulebook *rb, int s, int ancestor)
 {
 	int guard = 0;

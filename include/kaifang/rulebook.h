@@ -175,6 +175,15 @@ int kf_rulebook_find_investor(const kf_rulebook *rb, const char *name, const cha
 int kf_rulebook_find_measure(const kf_rulebook *rb, const char *id, const char *field,
 			     kf_error *err);
 
+/* Expands a comma-separated list of places (ids, aliases or names, as
+ * kf_rulebook_find_region takes) into region indexes, in order; a group
+ * (kind "group", such as pilot-20) expands to its members. Writes at most max
+ * indexes to out and returns how many, or -1 with err filled: KF_ERR_NOTFOUND
+ * for an unknown place (field "regions", nearest known named), KF_ERR_RANGE
+ * for a list over 4 KiB or one naming no place. */
+int kf_rulebook_expand_places(const kf_rulebook *rb, const char *list, int *out, int max,
+			      kf_error *err);
+
 /* 1 when service `s` is `ancestor` or lies in its subtree. */
 int kf_rulebook_service_within(const kf_rulebook *rb, int s, int ancestor);
 /* 1 when region `r` is `ancestor` or lies inside it (through any parent). */

@@ -783,33 +783,6 @@ int kf_cli_list(int argc, char **argv)
 
 /* Splits a comma list of places (a group expands to its members) into region
  * indexes. Returns count or -1 (printed). */
-static int parse_places(const kf_rulebook *rb, const char *list, int *out, int max)
-{
-	char buf[4096], *tok, *save = NULL;
-	int n = 0, i, j;
-	kf_error e;
-	snprintf(buf, sizeof buf, "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int r = kf_rulebook_find_region(rb, tok, "regions", &e);
-		const kf_region_info *ri;
-		if (r < 0) {
-			kf_cli_err("--regions: %s", e.message);
-			return -1;
-		}
-		ri = kf_rulebook_region(rb, r);
-		if (!strcmp(ri->kind, "group")) {
-			for (i = 0; i < kf_rulebook_n_regions(rb); i++) {
-				const kf_region_info *c = kf_rulebook_region(rb, i);
-				for (j = 0; j < c->n_parents; j++)
-					if (c->parents[j] == r && n < max)
-						out[n++] = i;
-			}
-		} else if (n < max)
-			out[n++] = r;
-	}
-	return n;
-}
-
 int kf_cli_matrix(int argc, char **argv)
 {
 	static const struct option opts[] = {{"date", required_argument, NULL, 'd'},
@@ -867,8 +840,9 @@ int kf_cli_matrix(int argc, char **argv)
 	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
 	if (!rb)
 		return code;
-	nr = parse_places(rb, regions, reg, 512);
+	nr = kf_rulebook_expand_places(rb, regions, reg, 512, &e);
 	if (nr < 0) {
+		kf_cli_err("--regions: %s", e.message);
 		kf_rulebook_free(rb);
 		return EXIT_USAGE;
 	}

@@ -952,34 +952,17 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 
 /* Splits a comma list of places, a group expanding to its members. Returns the
  * count, or -1 with *out filled. */
+/* The places of a matrix (kf_rulebook_expand_places), or -1 with a 400 reply. */
 static int matrix_places(const kf_rulebook *rb, const char *list, int *idx, int max,
 			 kf__srv_reply *out)
 {
-	char buf[4096], *tok, *save = NULL;
-	int n = 0, i, j;
 	kf_error e;
-	if (strlen(list) >= sizeof buf) {
-		kf__srv_error(out, 400, "bad_parameter", "regions", "the regions list is too long");
-		return -1;
-	}
-	snprintf(buf, sizeof buf, "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int r = kf_rulebook_find_region(rb, tok, "regions", &e);
-		const kf_region_info *ri;
-		if (r < 0) {
+	int n = kf_rulebook_expand_places(rb, list, idx, max, &e);
+	if (n < 0) {
+		if (e.status == KF_ERR_NOTFOUND)
 			reply_kf_error(out, 400, &e, "regions");
-			return -1;
-		}
-		ri = kf_rulebook_region(rb, r);
-		if (!strcmp(ri->kind, "group")) {
-			for (i = 0; i < kf_rulebook_n_regions(rb); i++) {
-				const kf_region_info *c = kf_rulebook_region(rb, i);
-				for (j = 0; j < c->n_parents; j++)
-					if (c->parents[j] == r && n < max)
-						idx[n++] = i;
-			}
-		} else if (n < max)
-			idx[n++] = r;
+		else
+			kf__srv_error(out, 400, "bad_parameter", "regions", "%s", e.message);
 	}
 	return n;
 }

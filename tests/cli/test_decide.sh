@@ -155,4 +155,7 @@ mk; rm "$TMP/rb2/measures.yaml"; mkfifo "$TMP/rb2/measures.yaml"
 run timeout 10 $K check --no-golden "$TMP/rb2"
 expect_rc "FIFO does not hang" 3
 expect_err "FIFO" "measures.yaml: is not a regular file"
+run $K matrix --regions ",," --date 2025-06-01
+expect_rc "matrix with no places" 2
+expect_err "matrix with no places" "names no place"
 finish
