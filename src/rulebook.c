@@ -1352,19 +1352,29 @@ static int *resolve_list(loader *L, const refs *rs, int kind, const char *what, 
 }
 
 /* Detects a cycle in the region parent graph (DFS colouring). */
-static int region_cycle_dfs(loader *L, int r, unsigned char *color)
+static int region_cycle_dfs(loader *L, const raw_region *rr, int r, unsigned char *color)
 {
-	int i;
+	int i, k;
 	color[r] = 1;
 	for (i = 0; i < L->rb->reg[r].n_parents; i++) {
 		int p = L->rb->reg[r].parents[i];
 		if (color[p] == 1) {
-			add_error(L, NULL, 0, 0, "parents",
-				  "region '%s' lies inside itself through '%s'", L->rb->reg[r].id,
-				  L->rb->reg[p].id);
+			/* name the place where r lists the parent that closes the cycle */
+			const ref *at = NULL;
+			char norm[512];
+			for (k = 0; k < rr[r].parents.n && !at; k++)
+				if (strlen(rr[r].parents.v[k].name) < sizeof norm &&
+				    kf__strmap_get(&L->rb->reg_names,
+						   kf__norm_name(rr[r].parents.v[k].name, norm)) ==
+					p)
+					at = &rr[r].parents.v[k];
+			add_error(L, at ? at->file : NULL, at ? at->line : 0, at ? at->col : 0,
+				  "parents",
+				  "region '%s' lies inside itself through '%s' (a parent cycle)",
+				  L->rb->reg[r].id, L->rb->reg[p].id);
 			return 1;
 		}
-		if (color[p] == 0 && region_cycle_dfs(L, p, color))
+		if (color[p] == 0 && region_cycle_dfs(L, rr, p, color))
 			return 1;
 	}
 	color[r] = 2;
@@ -1504,7 +1514,7 @@ static void resolve_all(loader *L)
 		if (!color)
 			L->nomem = 1;
 		for (i = 0; color && i < rb->nreg; i++)
-			if (!color[i] && region_cycle_dfs(L, i, color))
+			if (!color[i] && region_cycle_dfs(L, rr, i, color))
 				break;
 		kf__xfree(color);
 	}

@@ -158,4 +158,9 @@ expect_err "FIFO" "measures.yaml: is not a regular file"
 run $K matrix --regions ",," --date 2025-06-01
 expect_rc "matrix with no places" 2
 expect_err "matrix with no places" "names no place"
+mk; sed -i 's/{id: "310000", kind: municipality, parents: \[CN\]/{id: "310000", kind: municipality, parents: [CN, "310115"]/' "$TMP/rb2/places.yaml"
+run $K check --no-golden "$TMP/rb2"
+expect_rc "region cycle" 3
+expect_err "region cycle with its place" "places.yaml:4:47: region '310115' lies inside itself"
+expect_err "region cycle names it" "lies inside itself"
 finish
