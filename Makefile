@@ -2,7 +2,8 @@
 #
 #   make            build build/kaifang and build/libkaifang.a
 #   make run        the main job: pilot matrix for today and 2024-06-01, three explanations
-#   make test       deps, ASan+UBSan build, unit, golden, CLI, server and fuzz-replay tests, lint
+#   make test       deps, ASan+UBSan build, unit, golden, CLI, server and fuzz-replay tests,
+#                   the CLI under valgrind, lint
 #   make bench      load time and decisions per second on the shipped rulebook
 #   make lint       clang-format check and cppcheck
 
@@ -92,8 +93,9 @@ fuzz: deps
 		build/fuzz/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/crash-$$n- build/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; \
 	done
 
-test: deps asan
+test: deps asan $(B)/kaifang
 	@./tests/run-all.sh build/asan
+	@./tests/valgrind.sh $(B)
 	@$(MAKE) --no-print-directory lint
 
 lint:
