@@ -26,6 +26,11 @@ void kf_cli_print_error(const kf_error *e);
  * the shipped rulebooks/cn-telecom found beside the executable. */
 const char *kf_cli_rulebook_dir(const char *dir);
 
+/* Finds the folder `what` (e.g. "web") shipped beside the executable: in
+ * EXE/../, EXE/../../ or EXE/../share/kaifang/. Writes its real path into buf
+ * and returns buf, or returns NULL when not found. */
+const char *kf_cli_find_beside(const char *what, char *buf, size_t size);
+
 /* Loads a rulebook, printing every error on failure. Returns NULL on failure
  * and sets *exit_code (3 invalid rulebook, 70 out of memory). */
 kf_rulebook *kf_cli_load(const char *dir, int *exit_code);

@@ -50,28 +50,13 @@ static int is_dir(const char *p)
 static const char *web_dir(const char *dir)
 {
 	static char found[PATH_MAX];
-	char exe[PATH_MAX], cand[PATH_MAX + 64];
 	const char *env = getenv("KAIFANG_WEB");
-	static const char *const rel[] = {"/../web", "/../../web", "/../share/kaifang/web", NULL};
-	ssize_t n;
-	int i;
 	if (dir)
 		return is_dir(dir) ? dir : NULL;
 	if (env && *env)
 		return is_dir(env) ? env : NULL;
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		char *slash;
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		for (i = 0; rel[i]; i++) {
-			snprintf(cand, sizeof cand, "%s%s", exe, rel[i]);
-			if (is_dir(cand) && realpath(cand, found))
-				return found;
-		}
-	}
+	if (kf_cli_find_beside("web", found, sizeof found))
+		return found;
 	return is_dir("web") ? "web" : NULL;
 }
 

@@ -40,32 +40,37 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+const char *kf_cli_find_beside(const char *what, char *buf, size_t size)
+{
+	char exe[PATH_MAX], cand[PATH_MAX + 128], real[PATH_MAX];
+	static const char *const rel[] = {"/../", "/../../", "/../share/kaifang/", NULL};
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	int i;
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (strrchr(exe, '/'))
+		*strrchr(exe, '/') = '\0';
+	for (i = 0; rel[i]; i++) {
+		snprintf(cand, sizeof cand, "%s%s%s", exe, rel[i], what);
+		if (is_dir(cand) && realpath(cand, real) && strlen(real) < size) {
+			snprintf(buf, size, "%s", real);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
 const char *kf_cli_rulebook_dir(const char *dir)
 {
 	static char found[PATH_MAX];
-	char exe[PATH_MAX], cand[PATH_MAX + 64];
 	const char *env = getenv("KAIFANG_RULEBOOK");
-	ssize_t n;
-	static const char *const rel[] = {"/../rulebooks/cn-telecom", "/../../rulebooks/cn-telecom",
-					  "/../share/kaifang/rulebooks/cn-telecom", NULL};
-	int i;
 	if (dir)
 		return dir;
 	if (env && *env)
 		return env;
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		char *slash;
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		for (i = 0; rel[i]; i++) {
-			snprintf(cand, sizeof cand, "%s%s", exe, rel[i]);
-			if (is_dir(cand) && realpath(cand, found))
-				return found;
-		}
-	}
+	if (kf_cli_find_beside("rulebooks/cn-telecom", found, sizeof found))
+		return found;
 	return "rulebooks/cn-telecom";
 }
 
