@@ -178,64 +178,90 @@ static int add_warning(kf_ownership_result *r, size_t *cap, const char *fmt, ...
 	return 0;
 }
 
-/* The adjoint: z_j = share of the root reached through one unit of j. */
-static int adjoint(const kf__expl_in *in, int stop_foreign, long double *z, uint8_t *loc)
+/* Has j a capital holding in itself (a one-member cycle)? */
+static int self_held(const kf_graph *g, uint32_t j)
+{
+	uint32_t e;
+	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+		const kf__hold *h = &g->h[g->in_idx[e]];
+		if (h->owner == j && !(h->flags & KF__H_NOCAP) && h->lo > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The adjoint: z_j = share of the root reached through one unit of j's
+ * holders, z = e_root (I - A^T)^-1 (the same Leontief convention as the
+ * forward solve, so the owners of a company sum to 100%). Components are
+ * taken in reverse order (the root's first); inside a cycle, including a
+ * company holding part of itself, z_S = acc_S + A_SS z_S is solved by
+ * kf__lin_solve. loc (n + 1 entries, zero) is scratch. Returns 0, 1 when a
+ * cycle solve hit its sweep cap, -1 on out of memory.
+ */
+static int adjoint(const kf__expl_in *in, int stop_foreign, long double *z, uint32_t *loc)
 {
 	const kf_graph *g = in->g;
 	uint32_t end = in->norder;
-	long double *acc = NULL;
-	size_t acccap = 0;
+	int noconv = 0;
 	z[in->root] = 1;
 	while (end > 0) {
-		uint32_t start = end - 1, m, i, e;
+		uint32_t start = end - 1, m, i, e, j0;
 		while (start > 0 && !in->cstart[in->order[start]])
 			start--;
 		m = end - start;
-		if (m > 1 || 0) {
-			/* cyclic: z_S = acc_S + A_SS z_S by Jacobi sweeps */
-			int it;
-			if (m > acccap) {
-				long double *na = kf__realloc(acc, (size_t)m * 2 * sizeof *na);
-				if (!na) {
-					kf__xfree(acc);
-					return -1;
-				}
-				acc = na;
-				acccap = m;
-			}
+		j0 = in->order[start];
+		if (m > 1 || (!kf__own_terminal(g, j0, stop_foreign) && self_held(g, j0))) {
+			size_t ne = 0;
+			long double *acc, *x;
+			kf__lin_edge *le;
+			int rc;
+			for (i = 0; i < m; i++)
+				loc[in->order[start + i]] = i + 1;
 			for (i = 0; i < m; i++) {
-				loc[in->order[start + i]] = 1;
-				acc[i] = z[in->order[start + i]];
-			}
-			for (it = 0; it < 100000; it++) {
-				long double change = 0;
-				long double *nz = acc + m;
-				for (i = 0; i < m; i++)
-					nz[i] = acc[i];
-				for (i = 0; i < m; i++) {
-					uint32_t j = in->order[start + i];
-					for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
-						const kf__hold *h = &g->h[g->in_idx[e]];
-						uint32_t q;
-						if ((h->flags & KF__H_NOCAP) || h->lo == 0 ||
-						    !loc[h->owner])
-							continue;
-						for (q = 0;
-						     q < m && in->order[start + q] != h->owner; q++)
-							;
-						nz[q] += (long double)h->lo / KF_SHARE_FULL * z[j];
-					}
+				uint32_t j = in->order[start + i];
+				for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+					const kf__hold *h = &g->h[g->in_idx[e]];
+					if (!(h->flags & KF__H_NOCAP) && h->lo > 0 && loc[h->owner])
+						ne++;
 				}
-				for (i = 0; i < m; i++) {
-					uint32_t j = in->order[start + i];
-					long double d = fabsl(nz[i] - z[j]);
-					if (d > change)
-						change = d;
-					z[j] = nz[i];
-				}
-				if (change < 1e-18L)
-					break;
 			}
+			acc = kf__malloc((size_t)m * 2 * sizeof *acc);
+			le = kf__malloc((ne ? ne : 1) * sizeof *le);
+			if (!acc || !le) {
+				kf__xfree(acc);
+				kf__xfree(le);
+				return -1;
+			}
+			x = acc + m;
+			ne = 0;
+			for (i = 0; i < m; i++) {
+				uint32_t j = in->order[start + i];
+				acc[i] = z[j];
+				/* z_k gains A[k,j] z_j for a holder k inside the cycle */
+				for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+					const kf__hold *h = &g->h[g->in_idx[e]];
+					if ((h->flags & KF__H_NOCAP) || h->lo == 0 ||
+					    !loc[h->owner])
+						continue;
+					le[ne].from = i;
+					le[ne].to = loc[h->owner] - 1;
+					le[ne].w = (long double)h->lo / KF_SHARE_FULL;
+					ne++;
+				}
+			}
+			/* z is a fraction of the root: 1e-15 is 10^-4 of a share unit */
+			rc = kf__lin_solve(m, le, ne, 1, acc, x, 1e-15L);
+			kf__xfree(le);
+			if (rc < 0) {
+				kf__xfree(acc);
+				return -1;
+			}
+			if (rc > 0)
+				noconv = 1;
+			for (i = 0; i < m; i++)
+				z[in->order[start + i]] = x[i] > 0 ? x[i] : 0;
+			kf__xfree(acc);
 		}
 		for (i = start; i < end; i++) {
 			uint32_t j = in->order[i];
@@ -252,8 +278,7 @@ static int adjoint(const kf__expl_in *in, int stop_foreign, long double *z, uint
 			loc[in->order[i]] = 0;
 		end = start;
 	}
-	kf__xfree(acc);
-	return 0;
+	return noconv;
 }
 
 static kf_share to_share(long double f)
@@ -279,6 +304,8 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 	size_t wcap = 0, i, k, ndec = 0, deccap = 0;
 	uint32_t root = in->root, q;
 	kf_ownership_deciding *dec = NULL;
+	uint32_t *loc = NULL;
+	int noconv = 0;
 	char t1[40], t2[40];
 
 	memset(&c, 0, sizeof c);
@@ -332,8 +359,15 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 		qsort(r->chains, r->nchains, sizeof *r->chains, cmp_chain);
 
 	/* owners and deciding holdings from the adjoint */
-	if (adjoint(in, stop_foreign, z, mark))
+	loc = kf__calloc((size_t)g->n + 1, sizeof *loc);
+	if (!loc)
 		goto nomem;
+	noconv = adjoint(in, stop_foreign, z, loc);
+	kf__xfree(loc);
+	loc = NULL;
+	if (noconv < 0)
+		goto nomem;
+	noconv |= in->noconv;
 	r->owners = kf__calloc(in->norder + 1, sizeof *r->owners);
 	if (!r->owners)
 		goto nomem;
@@ -458,6 +492,11 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 		 add_warning(r, &wcap,
 			     "products along chains rounded to 0.000000001%%; within that of a cap "
 			     "counts as at the cap"))
+		goto nomem;
+	if (noconv &&
+	    add_warning(r, &wcap,
+			"a cycle among the owners did not converge within the sweep limit; the "
+			"figures are approximate"))
 		goto nomem;
 	if (in->in_cycle &&
 	    add_warning(r, &wcap,

@@ -18,6 +18,7 @@ typedef struct kf__expl_in {
 	uint32_t norder;
 	const uint8_t *cstart; /* per node: 1 when it starts a component */
 	int inexact, cycle_round, in_cycle, selfctl;
+	int noconv; /* a cycle solve among the ancestors hit its sweep cap */
 } kf__expl_in;
 
 /* 1 when j is an ultimate holder: no capital holders, or (legal-form test)

@@ -108,6 +108,25 @@ kf_status kf__own_json_share(struct json_t *v, kf_share *out, char *text, size_t
  * first 10 characters. KF_OK or KF_ERR_PARSE. */
 kf_status kf__own_date(const char *s, kf_date *out);
 
+/* One coefficient of a cycle's linear system x = b + M x: M[to][from] = w,
+ * that is x[to] gains w * x[from] (ownership_lin.c). */
+typedef struct kf__lin_edge {
+	uint32_t from, to; /* local indices of the component's members, < m */
+	long double w;     /* a holding as a fraction, in [0, 1] */
+} kf__lin_edge;
+
+#define KF__LIN_DENSE 128 /* components up to this size are solved densely */
+
+/* Solves x = b + M x on one strongly connected component of m members that is
+ * not closed (rho(M) < 1), for nrhs (1..3) right-hand sides stored row-wise
+ * (b[i * nrhs + k], likewise x). Dense elimination up to KF__LIN_DENSE
+ * members; beyond that Gauss-Seidel sweeps, O(m + ne) each, until the
+ * estimated error is below tol (units of x) or a sweep cap is reached.
+ * Returns 0 solved, 1 not converged (x holds the last sweep), -1 out of
+ * memory. e is borrowed. */
+int kf__lin_solve(uint32_t m, const kf__lin_edge *e, size_t ne, int nrhs, const long double *b,
+		  long double *x, long double tol);
+
 /* Multiplies two shares (percent units) exactly: a*b/100%, rounded to
  * nearest; *inexact |= 1 when the division left a remainder. */
 static inline kf_share kf__share_mul(kf_share a, kf_share b, int *inexact)

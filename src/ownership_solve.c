@@ -7,9 +7,12 @@
  * after all of its owners, and each is solved as it is emitted:
  *   - a company outside any cycle: one exact pass in __int128, rounded once
  *     per company when a product does not terminate (sets "inexact");
- *   - a cycle: dense Gaussian elimination (up to 128 members) or Gauss-Seidel
- *     in long double, rounded once to 10^-9 percent (sets "inexact"). This is
- *     the Leontief convention: circular holdings act like treasury shares.
+ *   - a cycle (also a company holding part of itself): kf__lin_solve
+ *     (ownership_lin.c), dense Gaussian elimination up to 128 members, else
+ *     Gauss-Seidel sweeps, O(members + holdings) each, in long double; rounded
+ *     once to 10^-9 percent (sets "inexact"; FL_NOCONV when the sweep cap was
+ *     hit). This is the Leontief convention: circular holdings act like
+ *     treasury shares.
  *   - a cycle whose members hold 100% of each other with no outside owner is
  *     singular: reported as an error naming its members.
  * Three quantities are solved together: F (foreign incl. HK/MO/TW), H (the
@@ -35,6 +38,7 @@
 #define FL_CYCLE    0x04 /* a cycle lies among its ancestors (or it is in one) */
 #define FL_CSTART   0x08 /* first node of a component in `order` */
 #define FL_CYCROUND 0x10 /* rounded by a cycle solve */
+#define FL_NOCONV   0x20 /* a cycle solve upstream hit its sweep cap */
 
 typedef struct solver {
 	const kf_graph *g;
@@ -122,7 +126,7 @@ static void node_exact(solver *s, uint32_t j)
 		f += (__int128)hd->lo * s->F[hd->owner];
 		h += (__int128)hd->lo * s->H[hd->owner];
 		u += (__int128)hd->lo * s->U[hd->owner];
-		fl |= s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND);
+		fl |= s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND | FL_NOCONV);
 	}
 #define ROUND(x)                                                                                   \
 	((x) % KF_SHARE_FULL                                                                       \
@@ -169,8 +173,11 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 {
 	const kf_graph *g = s->g;
 	uint32_t i, e;
-	int closed = 1;
-	long double *b = kf__calloc((size_t)m * 3, sizeof *b), *y = NULL, *A = NULL;
+	size_t ne = 0, ecap = 0;
+	int closed = 1, rc;
+	uint8_t inherit = 0;
+	long double *b = kf__calloc((size_t)m * 3, sizeof *b), *y = NULL;
+	kf__lin_edge *le = NULL;
 	const long double full = (long double)KF_SHARE_FULL;
 	if (!b) {
 		set_nomem(s);
@@ -188,8 +195,12 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 			sum += hd->lo;
 			if (s->loc[hd->owner]) {
 				inside += hd->lo;
+				ecap++;
 				continue;
 			}
+			/* flags inherited from outside owners, once for the component */
+			inherit |=
+			    s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND | FL_NOCONV);
 			b[i * 3 + 0] += (long double)hd->lo / full * (long double)s->F[hd->owner];
 			b[i * 3 + 1] += (long double)hd->lo / full * (long double)s->H[hd->owner];
 			b[i * 3 + 2] += (long double)hd->lo / full * (long double)s->U[hd->owner];
@@ -203,101 +214,39 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 		goto out;
 	}
 	y = kf__calloc((size_t)m * 3, sizeof *y);
-	if (!y) {
+	le = kf__malloc((ecap ? ecap : 1) * sizeof *le);
+	if (!y || !le) {
 		set_nomem(s);
 		goto out;
 	}
-	if (m <= 128) {
-		/* dense: (I - A_SS^T) y = b, Gaussian elimination with partial pivoting */
-		uint32_t r, c, k, p;
-		A = kf__calloc((size_t)m * m, sizeof *A);
-		if (!A) {
-			set_nomem(s);
-			goto out;
-		}
-		for (i = 0; i < m; i++) {
-			uint32_t j = mem[i];
-			A[(size_t)i * m + i] = 1;
-			for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
-				const kf__hold *hd = &g->h[g->in_idx[e]];
-				if ((hd->flags & KF__H_NOCAP) || hd->lo == 0 || !s->loc[hd->owner])
-					continue;
-				A[(size_t)i * m + (s->loc[hd->owner] - 1)] -=
-				    (long double)hd->lo / full;
-			}
-		}
-		memcpy(y, b, (size_t)m * 3 * sizeof *y);
-		for (c = 0; c < m; c++) {
-			long double best = fabsl(A[(size_t)c * m + c]);
-			p = c;
-			for (r = c + 1; r < m; r++)
-				if (fabsl(A[(size_t)r * m + c]) > best) {
-					best = fabsl(A[(size_t)r * m + c]);
-					p = r;
-				}
-			if (p != c) {
-				for (k = 0; k < m; k++) {
-					long double t = A[(size_t)c * m + k];
-					A[(size_t)c * m + k] = A[(size_t)p * m + k];
-					A[(size_t)p * m + k] = t;
-				}
-				for (k = 0; k < 3; k++) {
-					long double t = y[c * 3 + k];
-					y[c * 3 + k] = y[p * 3 + k];
-					y[p * 3 + k] = t;
-				}
-			}
-			for (r = 0; r < m; r++) {
-				long double f;
-				if (r == c || A[(size_t)r * m + c] == 0)
-					continue;
-				f = A[(size_t)r * m + c] / A[(size_t)c * m + c];
-				for (k = c; k < m; k++)
-					A[(size_t)r * m + k] -= f * A[(size_t)c * m + k];
-				for (k = 0; k < 3; k++)
-					y[r * 3 + k] -= f * y[c * 3 + k];
-			}
-		}
-		for (r = 0; r < m; r++)
-			for (k = 0; k < 3; k++)
-				y[r * 3 + k] /= A[(size_t)r * m + r];
-	} else {
-		/* Gauss-Seidel: a contraction since some column sums below 100% */
-		int it;
-		memcpy(y, b, (size_t)m * 3 * sizeof *y);
-		for (it = 0; it < 100000; it++) {
-			long double change = 0;
-			for (i = 0; i < m; i++) {
-				uint32_t j = mem[i], k;
-				long double v[3] = {b[i * 3], b[i * 3 + 1], b[i * 3 + 2]};
-				for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
-					const kf__hold *hd = &g->h[g->in_idx[e]];
-					uint32_t l;
-					if ((hd->flags & KF__H_NOCAP) || hd->lo == 0 ||
-					    !s->loc[hd->owner])
-						continue;
-					l = s->loc[hd->owner] - 1;
-					for (k = 0; k < 3; k++)
-						v[k] += (long double)hd->lo / full * y[l * 3 + k];
-				}
-				for (k = 0; k < 3; k++) {
-					long double d = fabsl(v[k] - y[i * 3 + k]);
-					if (d > change)
-						change = d;
-					y[i * 3 + k] = v[k];
-				}
-			}
-			if (change < 1e-6L) /* units are 1e-9 percent: a millionth of one */
-				break;
+	/* y_i = b_i + sum over holdings k -> i inside the cycle of A[k,i] y_k */
+	for (i = 0; i < m; i++) {
+		uint32_t j = mem[i];
+		for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+			const kf__hold *hd = &g->h[g->in_idx[e]];
+			if ((hd->flags & KF__H_NOCAP) || hd->lo == 0 || !s->loc[hd->owner])
+				continue;
+			le[ne].from = s->loc[hd->owner] - 1;
+			le[ne].to = i;
+			le[ne].w = (long double)hd->lo / full;
+			ne++;
 		}
 	}
+	/* units are 10^-9 percent: solved to a thousandth of one, then rounded */
+	rc = kf__lin_solve(m, le, ne, 3, b, y, 1e-3L);
+	if (rc < 0) {
+		set_nomem(s);
+		goto out;
+	}
+	if (rc > 0)
+		inherit |= FL_NOCONV;
 	for (i = 0; i < m; i++) {
 		uint32_t j = mem[i];
 		kf_share v[3];
 		int k;
 		for (k = 0; k < 3; k++) {
 			long double x = y[i * 3 + k];
-			if (x < 0)
+			if (!(x >= 0)) /* also NaN */
 				x = 0;
 			if (x > full)
 				x = full;
@@ -306,28 +255,14 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 		s->F[j] = v[0];
 		s->H[j] = v[1] > v[0] ? v[0] : v[1];
 		s->U[j] = v[0] + v[2] > KF_SHARE_FULL ? KF_SHARE_FULL - v[0] : v[2];
-		s->fl[j] |= FL_INEXACT | FL_CYCLE | FL_CYCROUND;
-	}
-	/* flags inherited from outside owners */
-	for (i = 0; i < m; i++) {
-		uint32_t j = mem[i];
-		for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
-			const kf__hold *hd = &g->h[g->in_idx[e]];
-			if (!(hd->flags & KF__H_NOCAP) && hd->lo > 0 && !s->loc[hd->owner]) {
-				uint8_t f =
-				    s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND);
-				uint32_t q;
-				for (q = 0; q < m; q++)
-					s->fl[mem[q]] |= f;
-			}
-		}
+		s->fl[j] |= FL_INEXACT | FL_CYCLE | FL_CYCROUND | inherit;
 	}
 	s->cyc_comps++;
 	s->cyc_nodes += m;
 out:
 	for (i = 0; i < m; i++)
 		s->loc[mem[i]] = 0;
-	kf__xfree(A);
+	kf__xfree(le);
 	kf__xfree(y);
 	kf__xfree(b);
 }
@@ -382,14 +317,19 @@ static void control_comp(solver *s, const uint32_t *mem, uint32_t m, int cyclic)
 		s->uc[mem[i]] = -1;
 		s->loc[mem[i]] = i + 1;
 	}
+	/* sweeps alternate in direction so that a chain of control inside the
+	 * group settles in a few sweeps whichever way the members are ordered
+	 * (one direction only moves a change one link per sweep: O(m^2)) */
 	for (r = 0; r <= m + 1; r++) {
 		int changed = 0;
-		for (i = 0; i < m; i++) {
-			int32_t c = controller(s, mem[i]);
-			if (c == (int32_t)mem[i])
+		uint32_t q;
+		for (q = 0; q < m; q++) {
+			uint32_t j = mem[r % 2 ? m - 1 - q : q];
+			int32_t c = controller(s, j);
+			if (c == (int32_t)j)
 				c = -1; /* controls itself through the group */
-			if (c != s->uc[mem[i]]) {
-				s->uc[mem[i]] = c;
+			if (c != s->uc[j]) {
+				s->uc[j] = c;
 				changed = 1;
 			}
 		}
@@ -756,6 +696,7 @@ kf_status kf_ownership_compute(const kf_graph *g, const char *entity_id,
 	in.inexact = !!(s.fl[root] & FL_INEXACT);
 	in.cycle_round = !!(s.fl[root] & FL_CYCROUND);
 	in.in_cycle = !!(s.fl[root] & FL_CYCLE);
+	in.noconv = !!(s.fl[root] & FL_NOCONV);
 	in.selfctl = 0;
 	if (!cstart) {
 		solver_free(&s);

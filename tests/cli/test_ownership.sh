@@ -41,6 +41,9 @@ check bad-date 2 "--date '2024-13-01'" -- $D/diamond --date 2024-13-01
 check cycle-json 0 '"foreign_share":{"max":52.631578947,"min":52.631578947}' -- $D/cycle-2-2 --entity B --json
 check bands-csv 0 "X,Applicant,25,50,0,25,25,,true," -- $D/bands-50 --entity X --csv
 check diamond-text 0 "foreign share        50%" -- $D/diamond --entity X
+# a company holding part of itself: owners follow the Leontief convention too
+check self-half-owners 0 '"owners":[{"id":"P","origin":"foreign","share":100}]' -- $D/self-half --entity A --date any --json
+check self-holdco-owners 0 '"owners":[{"id":"P","origin":"foreign","share":60},{"id":"D","origin":"domestic","share":40}]' -- $D/self-holdco --entity A --date any --json
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -356,15 +356,196 @@ static void test_oom(void **state)
 	kf__alloc_fail_after(-1);
 }
 
+/* Issue: owners with self-holdings. A company holding part of itself is a
+ * one-member cycle; its owners follow the Leontief (treasury-share)
+ * convention like foreign_share (ownership-notes §2.2, §4.5): the self-held
+ * part leaves the denominator and the other holders scale up.
+ * (a) A holds 50% of A, P (US) 50%: P 50/(100-50) = 100%. */
+static void test_self_holding_half(void **state)
+{
+	kf_graph *g = load(DATA "/self-half");
+	kf_ownership_result *r = one(g, "A");
+	(void)state;
+	assert_int_equal(r->foreign.min, S("100"));
+	assert_int_equal(r->foreign.max, S("100"));
+	assert_true(r->in_cycle);
+	assert_int_equal(r->nowners, 1);
+	assert_int_equal(owner_share(r, "P"), S("100"));
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* (b) A holds 20% of itself, P (US) 40%, Q (CN) 40%: each 40/80 = 50%. */
+static void test_self_holding_fifth(void **state)
+{
+	kf_graph *g = load(DATA "/self-fifth");
+	kf_ownership_result *r = one(g, "A");
+	(void)state;
+	assert_int_equal(r->foreign.min, S("50"));
+	assert_int_equal(owner_share(r, "P"), S("50"));
+	assert_int_equal(owner_share(r, "Q"), S("50"));
+	/* owners sum to 100%, and the foreign owners to foreign_share */
+	assert_int_equal(owner_share(r, "P") + owner_share(r, "Q"), KF_SHARE_FULL);
+	assert_int_equal(owner_share(r, "P"), r->foreign.min);
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* (c) B holds 50% of itself, P (US) 50% of B; B holds 60% of A, D (CN) 40%.
+ * P's look-through share of A: 60% x 50/(100-50) = 60%; D 40%. */
+static void test_self_holding_holdco(void **state)
+{
+	kf_graph *g = load(DATA "/self-holdco");
+	kf_ownership_result *r = one(g, "A");
+	(void)state;
+	assert_int_equal(r->foreign.min, S("60"));
+	assert_int_equal(owner_share(r, "P"), S("60"));
+	assert_int_equal(owner_share(r, "D"), S("40"));
+	assert_int_equal(r->nowners, 2);
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* GLEIF: a child "consolidated by" itself at 50%, nothing else disclosed.
+ * The undisclosed 50% is all of the outstanding shares: it carries the whole
+ * unattributed 100%, not 75%. */
+static void test_gleif_self_consolidation(void **state)
+{
+	kf_graph *g = load(DATA "/gleif-self.json");
+	kf_ownership_result *r = one(g, "SELF00000000000000001");
+	(void)state;
+	assert_int_equal(r->foreign.min, 0);
+	assert_int_equal(r->foreign.max, S("100"));
+	assert_int_equal(r->unattributed, S("100"));
+	assert_int_equal(r->ndeciding, 1);
+	assert_null(r->deciding[0].owner);
+	assert_string_equal(r->deciding[0].reason, "undisclosed holders");
+	assert_int_equal(r->deciding[0].effect, S("100"));
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+}
+
+/* Issue: the in-cycle solve was quadratic in the cycle's size. A ring of
+ * 10,000 companies, R(i-1) holding 60% of R(i), each R(i) 40% held by O(i),
+ * foreign (US) for even i, domestic for odd i. Closed form (m even):
+ * y_i = 0.4 * sum_k f(i-k) 0.6^k / (1 - 0.6^m), so for even i
+ * y = 0.4 / (1 - 0.36) = 62.5% exactly and for odd i 0.4 * 0.6 / 0.64 = 37.5%.
+ * Owners of R0: O0 40% / (1 - 0.6^m), O9999 24%, O9998 14.4%, O9997 8.64%
+ * (0.6^10000 is far below the unit). Solved by sweeps (over 128 members),
+ * rounded once: within one unit. */
+#define RING 10000
+static void test_ring_10000(void **state)
+{
+	char dir[] = "/tmp/kf-own-ring-XXXXXX", p[64];
+	FILE *f;
+	int i;
+	kf_graph *g;
+	kf_ownership_result *r;
+	kf_ownership_table *t = NULL;
+	kf_share_range fr;
+	size_t ix, cc = 0, cn = 0;
+	kf_error e;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof p, "%s/entities.csv", dir);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fprintf(f, "id,name,kind,jurisdiction,listed\n");
+	for (i = 0; i < RING; i++)
+		fprintf(f, "R%d,Ring %d,entity,CN,\nO%d,Holder %d,person,%s,\n", i, i, i, i,
+			i % 2 ? "CN" : "US");
+	fclose(f);
+	snprintf(p, sizeof p, "%s/holdings.csv", dir);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fprintf(f, "owner,owned,share,share_min,share_max,valid_from,valid_to\n");
+	for (i = 0; i < RING; i++)
+		fprintf(f, "R%d,R%d,60,,,,\nO%d,R%d,40,,,,\n", (i + RING - 1) % RING, i, i, i);
+	fclose(f);
+	g = load(dir);
+
+	r = one(g, "R0");
+	assert_true(llabs(r->foreign.min - S("62.5")) <= 1);
+	assert_int_equal(r->unattributed, 0);
+	assert_false(r->exact);
+	assert_true(r->in_cycle);
+	assert_true(llabs(owner_share(r, "O0") - S("40")) <= 1);
+	assert_true(llabs(owner_share(r, "O9999") - S("24")) <= 1);
+	assert_true(llabs(owner_share(r, "O9998") - S("14.4")) <= 1);
+	assert_true(llabs(owner_share(r, "O9997") - S("8.64")) <= 1);
+	kf_ownership_result_free(r);
+	r = one(g, "R1");
+	assert_true(llabs(r->foreign.min - S("37.5")) <= 1);
+	assert_true(llabs(owner_share(r, "O1") - S("40")) <= 1);
+	assert_true(llabs(owner_share(r, "O0") - S("24")) <= 1);
+	kf_ownership_result_free(r);
+
+	assert_int_equal(kf_ownership_compute_all(g, NULL, &t, &e), KF_OK);
+	kf_ownership_table_stats(t, &cc, &cn);
+	assert_int_equal(cc, 1);
+	assert_int_equal(cn, RING);
+	assert_int_equal(kf_graph_find(g, "R5000", &ix, NULL), KF_OK);
+	kf_ownership_table_get(t, ix, &fr, NULL, NULL, NULL, NULL);
+	assert_true(llabs(fr.min - S("62.5")) <= 1);
+	assert_int_equal(kf_graph_find(g, "R9999", &ix, NULL), KF_OK);
+	kf_ownership_table_get(t, ix, &fr, NULL, NULL, NULL, NULL);
+	assert_true(llabs(fr.min - S("37.5")) <= 1);
+	kf_ownership_table_free(t);
+	kf_graph_free(g);
+	snprintf(p, sizeof p, "%s/entities.csv", dir);
+	remove(p);
+	snprintf(p, sizeof p, "%s/holdings.csv", dir);
+	remove(p);
+	remove(dir);
+}
+
+/* Out of memory inside the cycle solves (forward and adjoint) of a
+ * self-holding: every failure is KF_ERR_NOMEM, never a crash or leak. */
+static void test_oom_self_holding(void **state)
+{
+	int n;
+	(void)state;
+	for (n = 0; n < 10000; n++) {
+		kf_graph *g = NULL;
+		kf_ownership_result *r = NULL;
+		kf_error e;
+		kf_status st;
+		kf__alloc_fail_after(n);
+		st = kf_graph_load(DATA "/self-holdco", KF_DATE_NONE, &g, &e);
+		if (st == KF_OK) {
+			st = kf_ownership_compute(g, "A", NULL, &r, &e);
+			kf_ownership_result_free(r);
+		}
+		kf__alloc_fail_after(-1);
+		kf_graph_free(g);
+		if (st == KF_OK)
+			break;
+		assert_int_equal(st, KF_ERR_NOMEM);
+	}
+	kf__alloc_fail_after(-1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_cycle_two_firms),   cmocka_unit_test(test_bands_meet_cap),
-	    cmocka_unit_test(test_diamond),           cmocka_unit_test(test_closed_cycle),
-	    cmocka_unit_test(test_bods_fi_soe),       cmocka_unit_test(test_bods_joint),
-	    cmocka_unit_test(test_bods_samples_load), cmocka_unit_test(test_gleif_units),
-	    cmocka_unit_test(test_all_matches_one),   cmocka_unit_test(test_json),
-	    cmocka_unit_test(test_foreign_share_api), cmocka_unit_test(test_oom),
+	    cmocka_unit_test(test_cycle_two_firms),
+	    cmocka_unit_test(test_bands_meet_cap),
+	    cmocka_unit_test(test_diamond),
+	    cmocka_unit_test(test_closed_cycle),
+	    cmocka_unit_test(test_bods_fi_soe),
+	    cmocka_unit_test(test_bods_joint),
+	    cmocka_unit_test(test_bods_samples_load),
+	    cmocka_unit_test(test_gleif_units),
+	    cmocka_unit_test(test_all_matches_one),
+	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_foreign_share_api),
+	    cmocka_unit_test(test_oom),
+	    cmocka_unit_test(test_self_holding_half),
+	    cmocka_unit_test(test_self_holding_fifth),
+	    cmocka_unit_test(test_self_holding_holdco),
+	    cmocka_unit_test(test_gleif_self_consolidation),
+	    cmocka_unit_test(test_ring_10000),
+	    cmocka_unit_test(test_oom_self_holding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
