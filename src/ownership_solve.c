@@ -279,17 +279,24 @@ static int32_t controller(solver *s, uint32_t j)
 {
 	const kf_graph *g = s->g;
 	uint32_t e, n = 0, i;
+	kf_share half, self = 0;
 	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 		const kf__hold *hd = &g->h[g->in_idx[e]];
-		if (hd->flags & KF__H_CONTROL)
+		if ((hd->flags & KF__H_CONTROL) && hd->owner != j)
 			return (int32_t)key_of(s, hd->owner);
+		if (hd->owner == j && !(hd->flags & KF__H_NOCAP))
+			self += hd->lo;
 	}
+	/* shares a company holds in itself are treasury shares: no votes, out of
+	 * the denominator (ownership-notes §4.5); a majority is over half of the
+	 * rest */
+	half = (KF_SHARE_FULL - self) / 2;
 	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 		const kf__hold *hd = &g->h[g->in_idx[e]];
 		uint32_t k;
-		if ((hd->flags & KF__H_NOCAP) || hd->lo == 0)
+		if ((hd->flags & KF__H_NOCAP) || hd->lo == 0 || hd->owner == j)
 			continue;
-		if (hd->lo > KF_SHARE_FULL / 2)
+		if (hd->lo > half)
 			return (int32_t)key_of(s, hd->owner);
 		k = key_of(s, hd->owner);
 		for (i = 0; i < n; i++)
@@ -300,7 +307,7 @@ static int32_t controller(solver *s, uint32_t j)
 			s->vals[n++] = 0;
 		}
 		s->vals[i] += hd->lo;
-		if (s->vals[i] > KF_SHARE_FULL / 2)
+		if (s->vals[i] > half)
 			return (int32_t)k;
 	}
 	return -1;

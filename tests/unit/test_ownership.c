@@ -371,6 +371,8 @@ static void test_self_holding_half(void **state)
 	assert_true(r->in_cycle);
 	assert_int_equal(r->nowners, 1);
 	assert_int_equal(owner_share(r, "P"), S("100"));
+	/* treasury shares carry no votes: P's 50% is all the votes (§4.5) */
+	assert_string_equal(r->ultimate_controller, "P");
 	kf_ownership_result_free(r);
 	kf_graph_free(g);
 }
@@ -387,6 +389,7 @@ static void test_self_holding_fifth(void **state)
 	/* owners sum to 100%, and the foreign owners to foreign_share */
 	assert_int_equal(owner_share(r, "P") + owner_share(r, "Q"), KF_SHARE_FULL);
 	assert_int_equal(owner_share(r, "P"), r->foreign.min);
+	assert_null(r->ultimate_controller); /* 40 of 80 votes is no majority */
 	kf_ownership_result_free(r);
 	kf_graph_free(g);
 }
@@ -402,6 +405,8 @@ static void test_self_holding_holdco(void **state)
 	assert_int_equal(owner_share(r, "P"), S("60"));
 	assert_int_equal(owner_share(r, "D"), S("40"));
 	assert_int_equal(r->nowners, 2);
+	/* P has all of B's votes (B's own shares have none), B 60% of A */
+	assert_string_equal(r->ultimate_controller, "P");
 	kf_ownership_result_free(r);
 	kf_graph_free(g);
 }
