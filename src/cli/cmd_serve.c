@@ -3,6 +3,7 @@
  * folder, then the server of src/server/ until SIGTERM or SIGINT
  * (docs/api.md, docs/cli.md).
  */
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -109,6 +110,20 @@ static int parse_listen(const char *s, kf__srv_opts *o)
 	if (parse_uint("listen", colon + 1, 0, 65535, &port) < 0)
 		return -1;
 	o->port = (unsigned)port;
+	/* a numeric address, checked here so a bad one is a usage error (exit 2),
+	 * not a server that could not start; "localhost" is the loopback */
+	if (!strcmp(o->host, "localhost"))
+		snprintf(o->host, sizeof o->host, "127.0.0.1");
+	{
+		unsigned char addr[16];
+		if (inet_pton(AF_INET, o->host, addr) != 1 &&
+		    inet_pton(AF_INET6, o->host, addr) != 1) {
+			kf_cli_err("serve: --listen: '%s' is not a numeric IP address; expected "
+				   "HOST:PORT such as 127.0.0.1:8080",
+				   o->host);
+			return -1;
+		}
+	}
 	return 0;
 bad:
 	kf_cli_err("serve: --listen: expected HOST:PORT such as 127.0.0.1:8080, got '%s'", s);

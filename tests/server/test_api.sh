@@ -307,4 +307,7 @@ run_usage() { "$KAIFANG" serve "$@" >/dev/null 2>"$TMP/usage.err"; echo $?; }
 [ "$(run_usage --rulebook /nonexistent)" = 3 ] && ok || bad "missing rulebook exits 3"
 "$KAIFANG" serve --help | grep -q 'usage: kaifang serve' && ok || bad "serve --help"
 
+# a bad listen address is a usage error (exit 2), not a server that could not start
+"$KAIFANG" serve --listen 999.1.1.1:18080 --rulebook "$MINI" 2>"$TMP/listen.err"
+[ $? -eq 2 ] && grep -q "is not a numeric IP address" "$TMP/listen.err" && ok || bad "bad --listen address: exit 2 with a message"
 finish
