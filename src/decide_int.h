@@ -77,4 +77,33 @@ static inline int kf__in_force(const kf_measure_info *m, kf_date d)
 	return d >= m->effective_from && d < m->effective_until;
 }
 
+/* decide.c: the engine's clauses, used by the files that assemble answers */
+int kf__no_foreign_share(const kf_question *q);
+int kf__investor_of(const kf_rulebook *rb, const kf_question *q);
+int kf__same_answer(const kf_verdict *a, const kf_verdict *b);
+int kf__region_exists(const kf_region_info *r, kf_date d);
+int kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval *e, kf_scenario *sc,
+			 int maxsc, kf_verdict *out);
+
+/* question.c: the checks every door shares; *st is KF_OK or the error set in err. */
+void kf__check_question(const kf_rulebook *rb, const kf_question *q, kf_error *err, kf_status *st);
+
+/* verdict_cache.c: the packed key of a share-free question (0: not cacheable),
+ * a lookup (1 and *v on a hit) and a fill. Per thread, no locks. */
+uint64_t kf__vcache_key(const kf_rulebook *rb, const kf_question *q, int inv);
+int kf__vcache_get(const kf_rulebook *rb, uint64_t key, kf_verdict *v);
+void kf__vcache_put(const kf_rulebook *rb, uint64_t key, const kf_verdict *v);
+
+/* decision.c */
+const char *kf__fmt(kf_decision *d, const char *f, ...) __attribute__((format(printf, 2, 3)));
+
+/* explain.c */
+void kf__add_reason(kf_decision *d, const char *text);
+void kf__cite(kf_decision *d, int m);
+void kf__build_trace(kf_decision *d, const kf_eval *e);
+
+/* alternatives.c */
+int kf__is_refusal(kf_outcome o);
+void kf__find_alternatives(kf_decision *d);
+
 #endif

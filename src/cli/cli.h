@@ -42,6 +42,9 @@ kf_rulebook *kf_cli_load(const char *dir, int *exit_code);
 int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose, int *ncases,
 		  int *unexercised);
 
+/* Writes s as a JSON string (quoted, escaped) to f. */
+void kf_cli_json_str(FILE *f, const char *s);
+
 /* Subcommands: each returns the process exit code. */
 int kf_cli_decide(int argc, char **argv, int explain);
 int kf_cli_check(int argc, char **argv);

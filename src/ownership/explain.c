@@ -1,12 +1,12 @@
 /*
- * ownership_explain.c — turns the solved ancestors of one entity into a
+ * ownership/explain.c — turns the solved ancestors of one entity into a
  * kf_ownership_result: the main contributing chains and the simple-paths sum
  * (a bounded depth-first walk over simple paths), the ultimate owners and the
  * deciding holdings (from the adjoint z_j = d y_X / d d_j, solved over the
  * components in reverse order, in long double), and the warnings that concern
  * the entity's ancestors.
  */
-#include "ownership_explain.h"
+#include "ownership/ownership_explain.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * ownership_gleif.c — reads GLEIF Level 2 relationship records (RR-CDF 2.1 in
+ * ownership/gleif.c — reads GLEIF Level 2 relationship records (RR-CDF 2.1 in
  * JSON form, ownership-notes.md §1.2). GLEIF records accounting consolidation,
  * not shareholding, so:
  *   - IS_DIRECTLY_CONSOLIDATED_BY makes the parent a controller of the child
@@ -14,7 +14,7 @@
  *     relations are not ownership: listed and not counted; INACTIVE too.
  * LEIs carry no jurisdiction, so every entity's origin is unknown.
  */
-#include "ownership_int.h"
+#include "ownership/ownership_int.h"
 
 #include <jansson.h>
 #include <stdio.h>

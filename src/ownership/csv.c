@@ -1,12 +1,12 @@
 /*
- * ownership_csv.c — reads the CSV pair of an ownership directory:
+ * ownership/csv.c — reads the CSV pair of an ownership directory:
  *   entities.csv  id,name,kind,jurisdiction,listed
  *   holdings.csv  owner,owned,share,share_min,share_max,valid_from,valid_to
  * (header row required, columns in any order, shares in percent; docs/ownership.md).
  * Parsing is libcsv; every error names file:line:col (the column is exact for
  * unquoted fields) and what was expected.
  */
-#include "ownership_int.h"
+#include "ownership/ownership_int.h"
 
 #include <csv.h>
 #include <stdio.h>

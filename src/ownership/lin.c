@@ -1,7 +1,7 @@
 /*
- * ownership_lin.c — the linear solve inside one ownership cycle, shared by the
- * forward look-through (ownership_solve.c: y_S = b + A_SS^T y_S) and the
- * adjoint that gives the ultimate owners (ownership_explain.c:
+ * ownership/lin.c — the linear solve inside one ownership cycle, shared by the
+ * forward look-through (ownership/solve.c: y_S = b + A_SS^T y_S) and the
+ * adjoint that gives the ultimate owners (ownership/explain.c:
  * z_S = acc + A_SS z_S). Both are x = b + M x with M >= 0 and rho(M) < 1 on a
  * strongly connected component that is not closed (ownership-notes.md §2.2-2.3).
  *
@@ -14,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "ownership_int.h"
+#include "ownership/ownership_int.h"
 #include "util/alloc.h"
 
 /* Dense elimination on (I - M) x = b; 0, or 1 when a pivot vanished. */

@@ -1,12 +1,12 @@
 /*
- * ownership_explain.h — from a solved ancestor set to a kf_ownership_result:
+ * ownership/ownership_explain.h — from a solved ancestor set to a kf_ownership_result:
  * chains, ultimate owners, deciding holdings, the simple-paths figure and
- * warnings (ownership_explain.c). Internal to libkaifang.
+ * warnings (ownership/explain.c). Internal to libkaifang.
  */
 #ifndef KF_OWNERSHIP_EXPLAIN_H
 #define KF_OWNERSHIP_EXPLAIN_H
 
-#include "ownership_int.h"
+#include "ownership/ownership_int.h"
 
 typedef struct kf__expl_in {
 	const kf_graph *g;

@@ -1,10 +1,10 @@
 /*
- * ownership_json.c — loads an ownership JSON file with jansson, recognises
+ * ownership/json.c — loads an ownership JSON file with jansson, recognises
  * BODS (statementType / recordType) or GLEIF Level 2 relationship records
- * (Relationship), and hands the array to ownership_bods.c or
- * ownership_gleif.c. Also the exact reading of a share from JSON.
+ * (Relationship), and hands the array to ownership/bods.c or
+ * ownership/gleif.c. Also the exact reading of a share from JSON.
  */
-#include "ownership_int.h"
+#include "ownership/ownership_int.h"
 
 #include <jansson.h>
 #include <math.h>

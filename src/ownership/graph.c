@@ -1,10 +1,10 @@
 /*
- * ownership.c — the ownership graph: string pool, entities, holdings, load
+ * ownership/graph.c — the ownership graph: string pool, entities, holdings, load
  * notes, the checks every reader shares, and kf_graph_load's dispatch to the
- * readers (ownership_csv.c for a directory, ownership_bods.c or
- * ownership_gleif.c for a JSON file). The solver is ownership_solve.c.
+ * readers (ownership/csv.c for a directory, ownership/bods.c or
+ * ownership/gleif.c for a JSON file). The solver is ownership/solve.c.
  */
-#include "ownership_int.h"
+#include "ownership/ownership_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * ownership_bods.c — reads Beneficial Ownership Data Standard files, versions
+ * ownership/bods.c — reads Beneficial Ownership Data Standard files, versions
  * 0.2 and 0.3 (statementType, statementID, describedBy...Statement, boolean
  * exclusive flags with an exclusive maximum by default) and 0.4 (recordType,
  * recordId/recordStatus, recordDetails, numeric exclusive bounds), following
@@ -14,7 +14,7 @@
  *   - an Unspecified interested party becomes an explicit unknown holder.
  * Every statement skipped or adjusted is listed with its id (kf__g_warn).
  */
-#include "ownership_int.h"
+#include "ownership/ownership_int.h"
 
 #include <jansson.h>
 #include <stdio.h>

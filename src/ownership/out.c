@@ -1,8 +1,8 @@
 /*
- * ownership_out.c — a kf_ownership_result as JSON (keys sorted, shares as
+ * ownership/out.c — a kf_ownership_result as JSON (keys sorted, shares as
  * exact decimal percent) or as a CSV row (docs/ownership.md "Output").
  */
-#include "ownership_int.h"
+#include "ownership/ownership_int.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /*
- * ownership_int.h — the ownership graph shared by the readers
- * (ownership_csv.c, ownership_bods.c, ownership_gleif.c), the solver
- * (ownership_solve.c) and the output (ownership_out.c). Internal to libkaifang.
+ * ownership/ownership_int.h — the ownership graph shared by the readers
+ * (ownership/csv.c, ownership/bods.c, ownership/gleif.c), the solver
+ * (ownership/solve.c) and the output (ownership/out.c). Internal to libkaifang.
  *
  * Compact by design (bench/ownership: 10M entities, 20M holdings under 2 GB):
  * strings live in one pool addressed by 32-bit offsets, a holding is 32 bytes,
@@ -109,7 +109,7 @@ kf_status kf__own_json_share(struct json_t *v, kf_share *out, char *text, size_t
 kf_status kf__own_date(const char *s, kf_date *out);
 
 /* One coefficient of a cycle's linear system x = b + M x: M[to][from] = w,
- * that is x[to] gains w * x[from] (ownership_lin.c). */
+ * that is x[to] gains w * x[from] (ownership/lin.c). */
 typedef struct kf__lin_edge {
 	uint32_t from, to; /* local indices of the component's members, < m */
 	long double w;     /* a holding as a fraction, in [0, 1] */

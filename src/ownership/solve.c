@@ -1,5 +1,5 @@
 /*
- * ownership_solve.c — look-through solver (ownership-notes.md §2.2-2.5).
+ * ownership/solve.c — look-through solver (ownership-notes.md §2.2-2.5).
  *
  * The foreign share y_j of company j solves y_j = d_j + sum_k y_k A[k,j] over
  * capital holdings at their lower bounds. Components of the holding graph are
@@ -8,7 +8,7 @@
  *   - a company outside any cycle: one exact pass in __int128, rounded once
  *     per company when a product does not terminate (sets "inexact");
  *   - a cycle (also a company holding part of itself): kf__lin_solve
- *     (ownership_lin.c), dense Gaussian elimination up to 128 members, else
+ *     (ownership/lin.c), dense Gaussian elimination up to 128 members, else
  *     Gauss-Seidel sweeps, O(members + holdings) each, in long double; rounded
  *     once to 10^-9 percent (sets "inexact"; FL_NOCONV when the sweep cap was
  *     hit). This is the Leontief convention: circular holdings act like
@@ -22,7 +22,7 @@
  * the holdings of X and of the companies X controls exceed 50% of Y, or X has
  * a control relation with Y.
  */
-#include "ownership_explain.h"
+#include "ownership/ownership_explain.h"
 
 #include <math.h>
 #include <stdio.h>
