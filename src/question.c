@@ -5,11 +5,12 @@
  * (indexes in range, places out of the rulebook's scope refused).
  */
 
-#include <pthread.h>
-#include <stdarg.h>
+#include <strings.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include "decide_int.h"
+#include "kaifang/question.h"
 #include "util/alloc.h"
 #include "util/errors.h"
 
@@ -87,4 +88,70 @@ kf_status kf_question_parse(const kf_rulebook *rb, const char *service, const ch
 		q->has_share = 1;
 	}
 	return KF_OK;
+}
+
+const char *const kf_question_fields[KF_QUESTION_NFIELDS] = {
+    "service", "region", "date", "investor", "foreign_share", "outside_zones"};
+
+const char **kf_question_text_slot(kf_question_text *t, const char *name)
+{
+	const char **slot[KF_QUESTION_NFIELDS] = {
+	    &t->service, &t->region, &t->date, &t->investor, &t->foreign_share, &t->outside_zones};
+	int i;
+	for (i = 0; name && i < KF_QUESTION_NFIELDS; i++)
+		if (!strcmp(name, kf_question_fields[i]))
+			return slot[i];
+	return NULL;
+}
+
+kf_date kf_date_today_china(void)
+{
+	/* China Standard Time is UTC+8 with no daylight saving since 1991. */
+	time_t t = time(NULL);
+	return (kf_date)((t + 8 * 3600) / 86400);
+}
+
+static int truth(const char *s, int *out)
+{
+	static const char *const yes[] = {"true", "1", "yes", NULL}, *const no[] = {"false", "0",
+										    "no", NULL};
+	int i;
+	for (i = 0; yes[i]; i++)
+		if (!strcasecmp(s, yes[i]))
+			return *out = 1, 0;
+	for (i = 0; no[i]; i++)
+		if (!strcasecmp(s, no[i]))
+			return *out = 0, 0;
+	return -1;
+}
+
+/* First version: the checks of kf_question_parse with the legal day as the
+ * default date. Normalisation and exact decimals of any length come next. */
+kf_status kf_question_read(const kf_rulebook *rb, const kf_question_text *t, kf_question *q,
+			   kf_error *err)
+{
+	char today[16];
+	const char *date = t->date;
+	int outside = 0;
+	memset(q, 0, sizeof *q);
+	q->investor = -1;
+	if (t->outside_zones && *t->outside_zones && truth(t->outside_zones, &outside) < 0) {
+		kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, "outside_zones",
+			      "'outside_zones' is '%s'; expected true or false", t->outside_zones);
+		return KF_ERR_PARSE;
+	}
+	if (!date || !*date)
+		date = kf_date_format(kf_date_today_china(), today, sizeof today);
+	return kf_question_parse(rb, t->service, t->region, date, t->investor, t->foreign_share,
+				 outside, q, err);
+}
+
+kf_status kf_question_from_json(const kf_rulebook *rb, const char *json, size_t len,
+				int allow_other, kf_question *q, kf_error *err)
+{
+	(void)rb, (void)json, (void)len, (void)allow_other;
+	memset(q, 0, sizeof *q);
+	q->investor = -1;
+	kf__error_set(err, KF_ERR_INTERNAL, NULL, 0, 0, "", "kf_question_from_json: not built yet");
+	return KF_ERR_INTERNAL;
 }

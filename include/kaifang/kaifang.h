@@ -12,6 +12,7 @@
 #include "kaifang/common.h"
 #include "kaifang/rulebook.h"
 #include "kaifang/decide.h"
+#include "kaifang/question.h"
 
 #define KAIFANG_VERSION "0.1.0"
 
