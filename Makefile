@@ -31,7 +31,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 HDRS    := $(wildcard include/kaifang/*.h src/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/cli/*.h src/server/*.h)
 
-.PHONY: all deps run test unit golden cli-tests lint bench clean asan fuzz
+.PHONY: all deps run test unit golden cli-tests lint bench clean asan fuzz tsan
 all: $(B)/kaifang
 
 deps: $(B)/.deps
@@ -96,10 +96,18 @@ fuzz: deps
 test: deps asan $(B)/kaifang
 	@./tests/run-all.sh build/asan
 	@./tests/valgrind.sh $(B)
+	@./tests/tsan.sh
 	@$(MAKE) --no-print-directory lint
 
 lint:
 	@./tools/lint.sh
+
+# Concurrent loads and decisions under ThreadSanitizer (tests/tsan.sh builds B=build/tsan).
+tsan:
+	@./tests/tsan.sh
+
+$(B)/tsan-concurrent: tests/tsan/concurrent.c $(B)/libkaifang.a
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS) $(LDFLAGS)
 
 bench: $(B)/kaifang $(B)/bench_decide
 	@$(B)/bench_decide rulebooks/cn-telecom
