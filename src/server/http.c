@@ -461,27 +461,32 @@ static void close_late(server *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* Starts the second sec of the log's rate limit, first reporting how many
+ * messages the last one did not show. Call with log_lock held. */
+static void log_second(server *s, uint64_t sec)
+{
+	if (sec == s->log_sec)
+		return;
+	if (s->log_dropped)
+		fprintf(stderr,
+			"kaifang: serve: %u more libmicrohttpd messages in one second not shown\n",
+			s->log_dropped);
+	s->log_sec = sec;
+	s->log_n = s->log_dropped = 0;
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	server *s = cls;
 	char msg[512];
 	size_t n;
-	uint64_t sec = now_us() / 1000000u;
 	int show;
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
 	pthread_mutex_lock(&s->log_lock);
-	if (sec != s->log_sec) {
-		if (s->log_dropped)
-			fprintf(stderr,
-				"kaifang: serve: %u more libmicrohttpd messages in one second "
-				"not shown\n",
-				s->log_dropped);
-		s->log_sec = sec;
-		s->log_n = s->log_dropped = 0;
-	}
+	log_second(s, now_us() / 1000000u);
 	show = s->log_n++ < LOG_PER_SECOND;
 	if (!show)
 		s->log_dropped++;
@@ -490,8 +495,9 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 		fprintf(stderr, "kaifang: serve: %s\n", msg);
 }
 
-/* Waits for SIGTERM or SIGINT in set, closing late connections every 100 ms
- * meanwhile. Returns the signal. */
+/* Waits for SIGTERM or SIGINT in set, closing late connections (and
+ * reporting suppressed log messages) every 100 ms meanwhile. Returns the
+ * signal. */
 static int wait_for_stop(server *s, const sigset_t *set)
 {
 	for (;;) {
@@ -500,6 +506,9 @@ static int wait_for_stop(server *s, const sigset_t *set)
 		if (sig == SIGTERM || sig == SIGINT)
 			return sig;
 		close_late(s);
+		pthread_mutex_lock(&s->log_lock);
+		log_second(s, now_us() / 1000000u);
+		pthread_mutex_unlock(&s->log_lock);
 	}
 }
 

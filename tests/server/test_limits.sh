@@ -162,4 +162,10 @@ summary defaults '.opened == 712 and .closed_within_1s == 680 and .statuses == {
 stop_server "$PID"
 [ "$STOP_RC" -eq 0 ] && ok || bad "defaults server exit $STOP_RC"
 grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP/defaults.log" && bad "sanitizer report in the server log" || ok
+
+run_usage() { "$KAIFANG" serve --rulebook "$MINI" "$@" >/dev/null 2>"$TMP/usage.err"; echo $?; }
+[ "$(run_usage --max-connections 0)" = 2 ] && ok || bad "--max-connections 0 is a usage error"
+[ "$(run_usage --max-per-ip -1)" = 2 ] && ok || bad "--max-per-ip -1 is a usage error"
+[ "$(run_usage --header-timeout 0)" = 2 ] && ok || bad "--header-timeout 0 is a usage error"
+"$KAIFANG" serve --help | grep -q -- '--header-timeout SECONDS' && ok || bad "serve --help lists --header-timeout"
 finish
