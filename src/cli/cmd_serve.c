@@ -19,7 +19,8 @@ static void serve_usage(FILE *f)
 {
 	fprintf(f, "usage: kaifang serve [--listen HOST:PORT] [--rulebook DIR] [--web DIR]\n"
 		   "                     [--threads N] [--max-body BYTES] [--max-items N]\n"
-		   "                     [--timeout SECONDS] [--quiet]\n"
+		   "                     [--max-connections N] [--max-per-ip N]\n"
+		   "                     [--header-timeout SECONDS] [--timeout SECONDS] [--quiet]\n"
 		   "\n"
 		   "Serves the JSON API (docs/api.md) and the web page on loopback.\n"
 		   "\n"
@@ -31,7 +32,17 @@ static void serve_usage(FILE *f)
 		   "  -t, --threads N         worker threads (default 2)\n"
 		   "  -b, --max-body BYTES    request body limit (default 1048576)\n"
 		   "  -n, --max-items N       questions in one POST /v1/decisions (default 10000)\n"
-		   "  -T, --timeout SECONDS   close idle or slow connections (default 10)\n"
+		   "      --max-connections N connections served at once (default 512); up to\n"
+		   "                          N/8 more (at least 4) are answered 503, and\n"
+		   "                          beyond those a connection is closed at once\n"
+		   "      --max-per-ip N      connections from one address (default 32; 0: no\n"
+		   "                          limit); more are closed at once\n"
+		   "      --header-timeout SECONDS\n"
+		   "                          a request line and headers must arrive within\n"
+		   "                          this of the connection opening or of the\n"
+		   "                          previous answer, else the connection is closed\n"
+		   "                          (default 5; also ends idle keep-alive)\n"
+		   "  -T, --timeout SECONDS   close a connection without progress (default 10)\n"
 		   "  -q, --quiet             no access log\n"
 		   "\n"
 		   "Stops on SIGTERM or SIGINT after the requests in flight are answered.\n"
@@ -130,14 +141,25 @@ bad:
 	return -1;
 }
 
+/* Long options without a letter. */
+enum { OPT_MAX_CONNS = 256, OPT_PER_IP, OPT_HEADER_TIMEOUT };
+
 int kf_cli_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"listen", required_argument, NULL, 'l'},   {"rulebook", required_argument, NULL, 'R'},
-	    {"web", required_argument, NULL, 'w'},      {"threads", required_argument, NULL, 't'},
-	    {"max-body", required_argument, NULL, 'b'}, {"max-items", required_argument, NULL, 'n'},
-	    {"timeout", required_argument, NULL, 'T'},  {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+	    {"listen", required_argument, NULL, 'l'},
+	    {"rulebook", required_argument, NULL, 'R'},
+	    {"web", required_argument, NULL, 'w'},
+	    {"threads", required_argument, NULL, 't'},
+	    {"max-body", required_argument, NULL, 'b'},
+	    {"max-items", required_argument, NULL, 'n'},
+	    {"timeout", required_argument, NULL, 'T'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
+	    {"max-per-ip", required_argument, NULL, OPT_PER_IP},
+	    {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
 	kf__srv_opts o;
 	const char *dir = NULL, *web = NULL, *wd;
 	unsigned long v;
@@ -172,6 +194,21 @@ int kf_cli_serve(int argc, char **argv)
 			if (parse_uint("timeout", optarg, 1, 3600, &v) < 0)
 				return EXIT_USAGE;
 			o.timeout_s = (unsigned)v;
+			break;
+		case OPT_MAX_CONNS:
+			if (parse_uint("max-connections", optarg, 1, 100000, &v) < 0)
+				return EXIT_USAGE;
+			o.conn_limit = (unsigned)v;
+			break;
+		case OPT_PER_IP:
+			if (parse_uint("max-per-ip", optarg, 0, 100000, &v) < 0)
+				return EXIT_USAGE;
+			o.per_ip = (unsigned)v;
+			break;
+		case OPT_HEADER_TIMEOUT:
+			if (parse_uint("header-timeout", optarg, 1, 3600, &v) < 0)
+				return EXIT_USAGE;
+			o.header_s = (unsigned)v;
 			break;
 		case 'q': o.access_log = 0; break;
 		case 'h': serve_usage(stdout); return 0;

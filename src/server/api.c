@@ -617,12 +617,35 @@ static long too_deep(const char *s, size_t len, unsigned max)
 	return -1;
 }
 
+/* The key of jansson's JSON_REJECT_DUPLICATES error, whose text reads
+ * "duplicate object key near '"KEY"'" with the key's JSON string as written:
+ * decoded into buf. NULL for another error, or when jansson cut the text
+ * short (a key of more than about 120 bytes). */
+static const char *duplicate_key(const json_error_t *je, char *buf, size_t size)
+{
+	const char *open = strstr(je->text, "near '"), *close = strrchr(je->text, '\'');
+	json_t *k;
+	const char *field = NULL;
+	if (json_error_code(je) != json_error_duplicate_key || !open || close <= open + 6)
+		return NULL;
+	open += 6;
+	k = json_loadb(open, (size_t)(close - open), JSON_DECODE_ANY, NULL);
+	if (json_is_string(k) && json_string_length(k) < size &&
+	    strlen(json_string_value(k)) == json_string_length(k)) {
+		snprintf(buf, size, "%s", json_string_value(k));
+		field = buf;
+	}
+	json_decref(k);
+	return field;
+}
+
 /* Checks and parses a POST body as JSON. On failure fills *out and returns NULL. */
 static json_t *parse_body(const kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
 {
 	json_error_t je;
 	json_t *v;
 	long at;
+	char dup[128];
 	if (rq->too_large) {
 		kf__srv_error(out, 413, "body_too_large", NULL,
 			      "the request body is larger than the limit of %zu bytes",
@@ -649,7 +672,7 @@ static json_t *parse_body(const kf__srv_api *a, const kf__srv_request *rq, kf__s
 	}
 	v = json_loadb(rq->body, rq->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!v) {
-		kf__srv_error(out, 400, "bad_json", NULL,
+		kf__srv_error(out, 400, "bad_json", duplicate_key(&je, dup, sizeof dup),
 			      "malformed JSON at byte %d (line %d, column %d): %s", je.position,
 			      je.line, je.column, je.text);
 		return NULL;

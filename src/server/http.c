@@ -4,27 +4,49 @@
  *
  * The daemon runs its own polling threads (MHD_USE_INTERNAL_POLLING_THREAD
  * with a pool of opts.threads). Limits (docs/api.md "Limits"):
- *   - connections: MHD_OPTION_CONNECTION_LIMIT; more are refused at accept;
- *   - slow or idle clients: MHD_OPTION_CONNECTION_TIMEOUT closes them;
+ *   - connections: opts.conn_limit are served at once. Up to `spare` more
+ *     (conn_limit / 8, at least 4) are accepted so that their request can be
+ *     answered 503 at once, with one second to send it; beyond that a new
+ *     connection is closed at accept (the accept policy callback). The
+ *     daemon's own limit is set higher than both, so libmicrohttpd never
+ *     stops accepting and leaves clients queued in the kernel's backlog;
+ *   - connections from one address: MHD_OPTION_PER_IP_CONNECTION_LIMIT;
+ *     libmicrohttpd closes the excess at accept, before any byte is read;
+ *   - the request header: it must be complete within opts.header_s of the
+ *     connection opening or of the previous answer (so idle keep-alive
+ *     connections go too). libmicrohttpd's timeout only counts silence, and
+ *     a client sending a header line every few seconds never trips it, so
+ *     each connection is registered at open (MHD_OPTION_NOTIFY_CONNECTION)
+ *     and the main thread closes the late ones (shutdown() of the socket;
+ *     libmicrohttpd sees the end of the stream and cleans up);
+ *   - slow or idle clients otherwise: MHD_OPTION_CONNECTION_TIMEOUT closes a
+ *     connection without progress for opts.timeout_s;
  *   - the request line and headers: MHD_OPTION_CONNECTION_MEMORY_LIMIT
  *     (MHD answers 431 itself when they do not fit);
  *   - the body: counted as it arrives and dropped once over max_body, with
- *     413 at its end; a Content-Length over 16 times the limit gets 413
- *     before anything is read, and a client that keeps sending more than 16
+ *     413 at its end; a Content-Length over 16 times the limit, or over the
+ *     limit with `Expect: 100-continue`, gets 413 before anything is read
+ *     (so no `100 Continue`), and a client that keeps sending more than 16
  *     times the limit (chunked) is cut off.
- * Shutdown: the main thread waits for SIGTERM or SIGINT with sigwait (the
- * pool threads are created with those signals blocked), then quiesces the
- * daemon (no new connections), waits until every request in flight has been
- * answered (at most opts.drain_s seconds) and stops the daemon.
+ * Errors that libmicrohttpd answers itself (a malformed request or chunked
+ * body, a header over the memory limit) carry its HTML body: 0.9.75 has no
+ * way to replace it. The access log records the status it sent.
+ * Shutdown: the main thread waits for SIGTERM or SIGINT with sigtimedwait
+ * (the pool threads are created with those signals blocked), closing late
+ * connections between waits; then it quiesces the daemon (no new
+ * connections), waits until every request in flight has been answered (at
+ * most opts.drain_s seconds) and stops the daemon.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,18 +64,46 @@ void kf__srv_opts_default(kf__srv_opts *o)
 	o->max_items = 10000;
 	o->max_depth = 32;
 	o->threads = 2;
-	o->conn_limit = 256;
+	o->conn_limit = 512;
+	o->per_ip = 32;
+	o->header_s = 5;
 	o->timeout_s = 10;
 	o->conn_memory = 32 * 1024;
 	o->drain_s = 10;
 	o->access_log = 1;
 }
 
+/* One connection (libmicrohttpd's socket context), from accept to close.
+ * Every one is on server.conns, so that the main thread can close those
+ * whose request header is late. */
+typedef struct conn {
+	struct conn *prev, *next;
+	MHD_socket fd;
+	uint64_t deadline; /* monotonic us by which a request header must be in;
+			      0 while a request is being answered */
+	int over;          /* 1: accepted over conn_limit; its request gets 503 */
+	int cut;           /* 1: closed for a late header; never answered */
+} conn;
+
 typedef struct server {
 	kf__srv_opts opts;
 	kf__srv_api *api;
+	unsigned spare;         /* connections accepted over conn_limit to answer 503 */
 	_Atomic long in_flight; /* requests begun and not yet completed */
+	_Atomic long open;      /* connections open */
+	pthread_mutex_t lock;   /* guards conns and their deadline, over and cut */
+	conn *conns;
+	pthread_mutex_t log_lock; /* guards the three log_ fields */
+	uint64_t log_sec;         /* the second being counted */
+	unsigned log_n;           /* libmicrohttpd messages in it */
+	unsigned log_dropped;     /* of those, not printed */
 } server;
+
+/* libmicrohttpd messages printed per second; under an attack it writes one
+ * per refused connection, and the log must not become the next bottleneck. */
+#define LOG_PER_SECOND 10
+/* Seconds a connection accepted over the limit has to send its request. */
+#define OVER_HEADER_S 1
 
 /* Per-request state, created on the first call of the access handler and
  * released by the completion callback. */
@@ -93,7 +143,10 @@ static const char *query_arg(void *ctx, const char *name)
 
 static void free_body(void *p) { free(p); }
 
-static enum MHD_Result send_reply(struct MHD_Connection *c, request *r, kf__srv_reply *rep)
+/* Queues rep on c. close_conn 1: "Connection: close" (the body was not read,
+ * or the client is to go away). */
+static enum MHD_Result send_reply(struct MHD_Connection *c, request *r, kf__srv_reply *rep,
+				  int close_conn)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -116,11 +169,110 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, request *r, kf__srv_
 					"frame-ancestors 'none'");
 	if (rep->allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rep->allow);
+	if (close_conn)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	if (rep->status == 503)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	r->status = rep->status;
 	r->bytes = rep->len;
 	ret = MHD_queue_response(c, rep->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* The connection's entry, or NULL when it could not be allocated. */
+static conn *conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* A request's state at the first call of the access handler; NULL on no
+ * memory. */
+static request *request_new(server *s, struct MHD_Connection *c, const char *url,
+			    const char *method)
+{
+	request *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->t0 = now_us();
+	r->route = kf__srv_route_of(url);
+	snprintf(r->method, sizeof r->method, "%s", method);
+	snprintf(r->path, sizeof r->path, "%s", url);
+	/* the access log is one line per request: no control characters */
+	for (char *pc = r->path; *pc; pc++)
+		if ((unsigned char)*pc < 0x20 || *pc == 0x7f)
+			*pc = '?';
+	atomic_fetch_add(&s->in_flight, 1);
+	return r;
+}
+
+/* The header is in: stops the connection's header deadline. Returns 0, or
+ * -1 when the main thread has already closed it as late. */
+static int conn_header_done(server *s, conn *k)
+{
+	int cut;
+	if (!k)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	cut = k->cut;
+	k->deadline = 0;
+	pthread_mutex_unlock(&s->lock);
+	return cut ? -1 : 0;
+}
+
+/* 1 when the connection was accepted over the limit and the server is still
+ * full: its request is answered 503. A connection accepted over the limit
+ * that finds room by the time its request is in is served. */
+static int conn_busy(server *s, conn *k)
+{
+	if (!k || !k->over)
+		return 0;
+	if (atomic_load(&s->open) > (long)s->opts.conn_limit)
+		return 1;
+	k->over = 0;
+	return 0;
+}
+
+/* The first call for a request: the header is complete, no body read yet.
+ * Answers at once what can be answered before the body: a full server (503)
+ * and a body declared too large when the client waits for `100 Continue`
+ * or when it is far too large (413). */
+static enum MHD_Result request_begin(server *s, struct MHD_Connection *c, request *r)
+{
+	kf__srv_reply rep;
+	const char *cl, *expect;
+	unsigned long long len;
+	conn *k = conn_of(c);
+	if (conn_header_done(s, k) < 0)
+		return MHD_NO;
+	if (conn_busy(s, k)) {
+		kf__srv_metrics_conn(KF_C_BUSY);
+		kf__srv_error(&rep, 503, "server_busy", NULL,
+			      "the server is serving its limit of %u connections; try again "
+			      "later",
+			      s->opts.conn_limit);
+		return send_reply(c, r, &rep, 1);
+	}
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (!cl || (len = strtoull(cl, NULL, 10)) <= s->opts.max_body)
+		return MHD_YES;
+	r->too_large = 1;
+	expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+	/* Up to 16 times the limit, the body is read and dropped, and 413 comes
+	 * at its end: a client still sending when the server answers and closes
+	 * may lose the answer to a reset. Beyond that, or when the client waits
+	 * for `100 Continue` before sending, 413 is sent before reading (no 100
+	 * goes out: libmicrohttpd sends it only while no answer is queued) and
+	 * the connection closes. */
+	if (len / 16 > s->opts.max_body || (expect && !strcasecmp(expect, "100-continue"))) {
+		kf__srv_error(&rep, 413, "body_too_large", NULL,
+			      "the request body (%s bytes) is larger than the limit of %zu bytes",
+			      cl, s->opts.max_body);
+		return send_reply(c, r, &rep, 1);
+	}
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -132,38 +284,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	kf__srv_request rq;
 	kf__srv_reply rep;
 	if (!r) {
-		const char *cl;
-		r = calloc(1, sizeof *r);
+		r = request_new(s, c, url, method);
 		if (!r)
 			return MHD_NO;
-		r->t0 = now_us();
-		r->route = kf__srv_route_of(url);
-		snprintf(r->method, sizeof r->method, "%s", method);
-		snprintf(r->path, sizeof r->path, "%s", url);
-		/* the access log is one line per request: no control characters */
-		for (char *pc = r->path; *pc; pc++)
-			if ((unsigned char)*pc < 0x20 || *pc == 0x7f)
-				*pc = '?';
 		*con_cls = r;
-		atomic_fetch_add(&s->in_flight, 1);
-		cl =
-		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > s->opts.max_body) {
-			r->too_large = 1;
-			/* Up to 16 times the limit, the body is read and dropped, and
-			 * 413 comes at its end: a client still sending when the server
-			 * answers and closes may lose the answer to a reset. Beyond
-			 * that, 413 is sent before reading and MHD closes. */
-			if (strtoull(cl, NULL, 10) / 16 > s->opts.max_body) {
-				kf__srv_error(
-				    &rep, 413, "body_too_large", NULL,
-				    "the request body (%s bytes) is larger than the limit "
-				    "of %zu bytes",
-				    cl, s->opts.max_body);
-				return send_reply(c, r, &rep);
-			}
-		}
-		return MHD_YES;
+		return request_begin(s, c, r);
 	}
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
@@ -207,7 +332,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	rq.query = query_arg;
 	rq.query_ctx = c;
 	kf__srv_api_handle(s->api, r->route, &rq, &rep);
-	return send_reply(c, r, &rep);
+	return send_reply(c, r, &rep, 0);
+}
+
+/* The status for the log of a request the handler did not answer: the one
+ * libmicrohttpd sent itself (a malformed chunked body: 400), else 408 for a
+ * timeout, else 499 (the client went away, or the handler failed). */
+static unsigned status_unanswered(struct MHD_Connection *c, enum MHD_RequestTerminationCode toe,
+				  int *by_mhd)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+	if (ci && ci->http_status) {
+		*by_mhd = 1;
+		return ci->http_status;
+	}
+	return toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -215,32 +355,206 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	server *s = cls;
 	request *r = *con_cls;
+	conn *k = conn_of(c);
 	uint64_t us;
+	int by_mhd = 0;
+	if (k) { /* the next request's header is due within header_s */
+		pthread_mutex_lock(&s->lock);
+		k->deadline = now_us() + (uint64_t)s->opts.header_s * 1000000u;
+		pthread_mutex_unlock(&s->lock);
+	}
 	if (!r)
 		return;
 	us = now_us() - r->t0;
-	if (!r->status) /* the client went away, or the handler failed */
-		r->status = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499;
+	if (!r->status)
+		r->status = status_unanswered(c, toe, &by_mhd);
 	kf__srv_metrics_request(r->route, r->status, us);
 	if (s->opts.access_log)
-		fprintf(stderr, "kaifang: access %s %s %u %zu %lluus%s\n", r->method, r->path,
+		fprintf(stderr, "kaifang: access %s %s %u %zu %lluus%s%s\n", r->method, r->path,
 			r->status, r->bytes, (unsigned long long)us,
-			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (not completed)");
+			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (not completed)",
+			by_mhd ? " (answered by libmicrohttpd)" : "");
 	free(r->body);
 	free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
 }
 
+/* Accept policy: a connection beyond the limit and its spare is closed at
+ * once rather than left in the kernel's queue. (A few threads accepting at
+ * the same moment may each let one more in.) */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	server *s = cls;
+	(void)addr;
+	(void)len;
+	if (atomic_load(&s->open) >= (long)(s->opts.conn_limit + s->spare)) {
+		kf__srv_metrics_conn(KF_C_REFUSED);
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* A connection opens: registered with its header deadline; over the limit,
+ * marked to be answered 503 and given OVER_HEADER_S. Or it closes. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	server *s = cls;
+	conn *k;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		long n = atomic_fetch_add(&s->open, 1) + 1;
+		unsigned secs = s->opts.header_s;
+		kf__srv_metrics_conn(KF_C_OPENED);
+		*socket_context = NULL;
+		if (!ci || !(k = calloc(1, sizeof *k)))
+			return; /* untracked: only libmicrohttpd's timeout applies */
+		k->fd = ci->connect_fd;
+		k->over = n > (long)s->opts.conn_limit;
+		if (k->over && secs > OVER_HEADER_S)
+			secs = OVER_HEADER_S;
+		k->deadline = now_us() + (uint64_t)secs * 1000000u;
+		pthread_mutex_lock(&s->lock);
+		k->next = s->conns;
+		if (s->conns)
+			s->conns->prev = k;
+		s->conns = k;
+		pthread_mutex_unlock(&s->lock);
+		*socket_context = k;
+		return;
+	}
+	atomic_fetch_sub(&s->open, 1);
+	kf__srv_metrics_conn(KF_C_CLOSED);
+	k = *socket_context;
+	if (!k)
+		return;
+	/* libmicrohttpd closes the socket after this returns: once k is off the
+	 * list, the main thread no longer touches its descriptor */
+	pthread_mutex_lock(&s->lock);
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		s->conns = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	pthread_mutex_unlock(&s->lock);
+	free(k);
+	*socket_context = NULL;
+}
+
+/* Closes every connection whose request header is past its deadline. The
+ * socket is shut down, not closed: libmicrohttpd owns the descriptor, reads
+ * the end of the stream and releases the connection itself. */
+static void close_late(server *s)
+{
+	uint64_t now = now_us();
+	conn *k;
+	pthread_mutex_lock(&s->lock);
+	for (k = s->conns; k; k = k->next)
+		if (k->deadline && !k->cut && now >= k->deadline) {
+			k->cut = 1;
+			shutdown(k->fd, SHUT_RDWR);
+			kf__srv_metrics_conn(KF_C_HEADER_TO);
+		}
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Starts the second sec of the log's rate limit, first reporting how many
+ * messages the last one did not show. Call with log_lock held. */
+static void log_second(server *s, uint64_t sec)
+{
+	if (sec == s->log_sec)
+		return;
+	if (s->log_dropped)
+		fprintf(stderr,
+			"kaifang: serve: %u more libmicrohttpd messages in one second not shown\n",
+			s->log_dropped);
+	s->log_sec = sec;
+	s->log_n = s->log_dropped = 0;
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	server *s = cls;
 	char msg[512];
 	size_t n;
+	int show;
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
-	fprintf(stderr, "kaifang: serve: %s\n", msg);
+	pthread_mutex_lock(&s->log_lock);
+	log_second(s, now_us() / 1000000u);
+	show = s->log_n++ < LOG_PER_SECOND;
+	if (!show)
+		s->log_dropped++;
+	pthread_mutex_unlock(&s->log_lock);
+	if (show)
+		fprintf(stderr, "kaifang: serve: %s\n", msg);
+}
+
+/* Waits for SIGTERM or SIGINT in set, closing late connections (and
+ * reporting suppressed log messages) every 100 ms meanwhile. Returns the
+ * signal. */
+static int wait_for_stop(server *s, const sigset_t *set)
+{
+	for (;;) {
+		struct timespec tick = {0, 100 * 1000 * 1000};
+		int sig = sigtimedwait(set, NULL, &tick);
+		if (sig == SIGTERM || sig == SIGINT)
+			return sig;
+		close_late(s);
+		pthread_mutex_lock(&s->log_lock);
+		log_second(s, now_us() / 1000000u);
+		pthread_mutex_unlock(&s->log_lock);
+	}
+}
+
+/* Starts the daemon on addr with the limits of s->opts. Its own connection
+ * limit is conn_limit plus the spare for every pool thread (it splits its
+ * limit among them), so it never stops accepting: on_accept refuses first. */
+static struct MHD_Daemon *start_daemon(server *s, struct sockaddr *addr, int v6)
+{
+	const kf__srv_opts *o = &s->opts;
+	unsigned long hard = ((unsigned long)o->conn_limit + s->spare + 1) * o->threads;
+	if (hard > 1000000ul)
+		hard = 1000000ul;
+	return MHD_start_daemon(
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+		(v6 ? MHD_USE_IPv6 : 0),
+	    (uint16_t)o->port, on_accept, s, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+	    MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)o->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)hard, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)o->per_ip, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)o->conn_memory, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+}
+
+/* Graceful stop: no new connections, the requests in flight answered (for at
+ * most drain_s seconds), then the daemon stopped. */
+static void drain_and_stop(server *s, struct MHD_Daemon *d)
+{
+	MHD_socket lsock = MHD_quiesce_daemon(d);
+	uint64_t t_end = now_us() + (uint64_t)s->opts.drain_s * 1000000u;
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
+	while (atomic_load(&s->in_flight) > 0 && now_us() < t_end) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	if (atomic_load(&s->in_flight) > 0)
+		fprintf(stderr, "kaifang: serve: %ld requests still running after %us; stopping\n",
+			atomic_load(&s->in_flight), s->opts.drain_s);
+	MHD_stop_daemon(d);
+}
+
+static void server_free(server *s)
+{
+	kf__srv_api_free(s->api);
+	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->log_lock);
 }
 
 int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *rb)
@@ -250,11 +564,9 @@ int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *rb)
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	sigset_t set;
-	int sig = 0, v6 = strchr(o->host, ':') != NULL;
+	int sig, v6 = strchr(o->host, ':') != NULL;
 	const union MHD_DaemonInfo *info;
 	unsigned port;
-	MHD_socket lsock;
-	uint64_t t_end;
 
 	memset(&s, 0, sizeof s);
 	s.opts = *o;
@@ -287,26 +599,21 @@ int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *rb)
 		return -1;
 	}
 	/* Block the stop signals before MHD starts its threads, so that they
-	 * inherit the mask and only sigwait below receives them. */
+	 * inherit the mask and only wait_for_stop receives them. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-		(v6 ? MHD_USE_IPv6 : 0),
-	    (uint16_t)o->port, NULL, NULL, on_request, &s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-	    NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned int)o->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->conn_limit,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)o->conn_memory, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, &s, MHD_OPTION_END);
+	s.spare = o->conn_limit / 8 < 4 ? 4 : o->conn_limit / 8;
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_mutex_init(&s.log_lock, NULL);
+	d = start_daemon(&s, (struct sockaddr *)&ss, v6);
 	if (!d) {
 		fprintf(stderr, "kaifang: serve: cannot listen on %s port %u: %s\n", o->host,
 			o->port, errno ? strerror(errno) : "libmicrohttpd failed to start");
-		kf__srv_api_free(s.api);
+		server_free(&s);
 		return -1;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -315,23 +622,11 @@ int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *rb)
 		kf_rulebook_id(rb), kf_rulebook_sha256(rb), v6 ? "[" : "", o->host, v6 ? "]" : "",
 		port);
 
-	while (sigwait(&set, &sig) != 0)
-		;
+	sig = wait_for_stop(&s, &set);
 	fprintf(stderr, "kaifang: serve: %s received; finishing requests in flight\n",
 		sig == SIGINT ? "SIGINT" : "SIGTERM");
-	lsock = MHD_quiesce_daemon(d);
-	if (lsock != MHD_INVALID_SOCKET)
-		close(lsock);
-	t_end = now_us() + (uint64_t)o->drain_s * 1000000u;
-	while (atomic_load(&s.in_flight) > 0 && now_us() < t_end) {
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-	if (atomic_load(&s.in_flight) > 0)
-		fprintf(stderr, "kaifang: serve: %ld requests still running after %us; stopping\n",
-			atomic_load(&s.in_flight), o->drain_s);
-	MHD_stop_daemon(d);
-	kf__srv_api_free(s.api);
+	drain_and_stop(&s, d);
+	server_free(&s);
 	fprintf(stderr, "kaifang: serve: stopped\n");
 	return 0;
 }

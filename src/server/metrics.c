@@ -1,7 +1,8 @@
 /*
  * server/metrics.c — the counters behind GET /metrics (Prometheus text
  * format 0.0.4): requests by route and status, a latency histogram by route,
- * and decisions by outcome. Lock-free: every counter is a C11 atomic, updated
+ * decisions by outcome, and connections (open, refused, timed out; the
+ * limits of docs/api.md). Lock-free: every counter is a C11 atomic, updated
  * by whichever pool thread finished the request, read without a lock when
  * rendering (a scrape may see one request counted in one series and not yet
  * in another; Prometheus tolerates that).
@@ -14,7 +15,7 @@
 #include "server/server.h"
 
 /* Statuses the server gives; anything else counts as "other". */
-static const unsigned statuses[] = {200, 400, 404, 405, 413, 415, 422, 431, 500, 503};
+static const unsigned statuses[] = {200, 400, 404, 405, 408, 413, 415, 422, 431, 499, 500, 503};
 #define N_STATUS (sizeof statuses / sizeof statuses[0] + 1)
 
 /* Latency bucket upper bounds in microseconds (le labels are in seconds). */
@@ -27,6 +28,7 @@ static _Atomic uint64_t buckets[KF_R_COUNT][N_BUCKET]; /* not cumulative; summed
 static _Atomic uint64_t lat_count[KF_R_COUNT];
 static _Atomic uint64_t lat_sum_us[KF_R_COUNT];
 static _Atomic uint64_t decisions[5];
+static _Atomic uint64_t conn_events[KF_C_COUNT];
 
 static size_t status_slot(unsigned status)
 {
@@ -49,6 +51,41 @@ void kf__srv_metrics_request(kf__srv_route r, unsigned status, uint64_t micros)
 		atomic_fetch_add_explicit(&buckets[r][b], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&lat_count[r], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&lat_sum_us[r], micros, memory_order_relaxed);
+}
+
+void kf__srv_metrics_conn(kf__srv_conn_event e)
+{
+	if ((unsigned)e < KF_C_COUNT)
+		atomic_fetch_add_explicit(&conn_events[e], 1, memory_order_relaxed);
+}
+
+static uint64_t conn_count(kf__srv_conn_event e)
+{
+	return atomic_load_explicit(&conn_events[e], memory_order_relaxed);
+}
+
+/* The connection series: a gauge of open connections and the counters. */
+static void render_conns(kf__srv_buf *t)
+{
+	uint64_t opened = conn_count(KF_C_OPENED), closed = conn_count(KF_C_CLOSED);
+	kf__srv_buf_printf(
+	    t,
+	    "# HELP kaifang_connections_open Connections open now.\n"
+	    "# TYPE kaifang_connections_open gauge\n"
+	    "kaifang_connections_open %llu\n"
+	    "# HELP kaifang_connections_total Connections accepted.\n"
+	    "# TYPE kaifang_connections_total counter\n"
+	    "kaifang_connections_total %llu\n"
+	    "# HELP kaifang_connections_refused_total Connections refused by the limits: "
+	    "closed at accept (full), answered 503 (busy), closed for a late request "
+	    "header (header_timeout).\n"
+	    "# TYPE kaifang_connections_refused_total counter\n"
+	    "kaifang_connections_refused_total{reason=\"full\"} %llu\n"
+	    "kaifang_connections_refused_total{reason=\"busy\"} %llu\n"
+	    "kaifang_connections_refused_total{reason=\"header_timeout\"} %llu\n",
+	    (unsigned long long)(opened > closed ? opened - closed : 0), (unsigned long long)opened,
+	    (unsigned long long)conn_count(KF_C_REFUSED), (unsigned long long)conn_count(KF_C_BUSY),
+	    (unsigned long long)conn_count(KF_C_HEADER_TO));
 }
 
 void kf__srv_metrics_decision(kf_outcome o, uint64_t n)
@@ -112,6 +149,7 @@ char *kf__srv_metrics_render(size_t *len)
 		    &t, "kaifang_decisions_total{outcome=\"%s\"} %llu\n",
 		    kf_outcome_name((kf_outcome)r),
 		    (unsigned long long)atomic_load_explicit(&decisions[r], memory_order_relaxed));
+	render_conns(&t);
 	if (t.failed || !t.p) {
 		free(t.p);
 		return NULL;

@@ -29,8 +29,10 @@ typedef struct kf__srv_opts {
 	unsigned max_items;  /* questions in one POST /v1/decisions array */
 	unsigned max_depth;  /* JSON nesting limit (400 above) */
 	unsigned threads;    /* MHD thread pool size */
-	unsigned conn_limit; /* simultaneous connections */
-	unsigned timeout_s;  /* idle / slow-client timeout in seconds */
+	unsigned conn_limit; /* connections served at once; more get 503 or a close */
+	unsigned per_ip;     /* connections from one client address; 0: no limit */
+	unsigned header_s;   /* seconds for a request line and headers to arrive */
+	unsigned timeout_s;  /* seconds without progress before a connection is closed */
 	size_t conn_memory;  /* per-connection memory: bounds the request header */
 	unsigned drain_s;    /* graceful shutdown: wait this long for in-flight work */
 	int access_log;      /* 1: one line per request on stderr */
@@ -129,6 +131,18 @@ void kf__srv_buf_printf(kf__srv_buf *b, const char *fmt, ...) __attribute__((for
 
 /* Counts one finished request: route, status, latency in microseconds. */
 void kf__srv_metrics_request(kf__srv_route r, unsigned status, uint64_t micros);
+/* Connection events, for kaifang_connections_*. */
+typedef enum kf__srv_conn_event {
+	KF_C_OPENED,    /* accepted and handed to a pool thread */
+	KF_C_CLOSED,    /* closed, for whatever reason */
+	KF_C_REFUSED,   /* closed at accept: the server and its spare were full */
+	KF_C_BUSY,      /* answered 503: accepted over the connection limit */
+	KF_C_HEADER_TO, /* closed: the request header was not in by its deadline */
+	KF_C_COUNT
+} kf__srv_conn_event;
+
+/* Counts one connection event. */
+void kf__srv_metrics_conn(kf__srv_conn_event e);
 /* Counts n decisions with the outcome o. */
 void kf__srv_metrics_decision(kf_outcome o, uint64_t n);
 /* The counters in Prometheus text exposition format 0.0.4; malloc'ed text

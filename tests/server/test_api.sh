@@ -129,6 +129,11 @@ expect_error "malformed JSON" 400 bad_json
 grep -q 'at byte 37' "$TMP/body" && ok || bad "malformed JSON names the byte offset"
 post /v1/decisions ''
 expect_error "empty body" 400 bad_json
+# a duplicate key is refused, and named (issue 8 item 15)
+post /v1/decisions '{"service":"ip-vpn","region":"330100","service":"B21"}'
+expect_error "duplicate key" 400 bad_json service
+post /v1/decisions "[$Q,{\"service\":\"ip-vpn\",\"r\u00e9gion\":1,\"régi\u006fn\":2}]"
+expect_error "duplicate key, escaped, in an array" 400 bad_json "région"
 deep=$(printf '[%.0s' $(seq 33))$(printf ']%.0s' $(seq 33))
 post /v1/decisions "$deep"
 expect_error "depth 33" 400 too_deep
