@@ -199,7 +199,7 @@ class Spec:
                 pp = f", parent: {par}" if par else ""
                 f.write(f"  - {{id: {iid}{pp}, name: {{en: {iid}}}, foreign: {str(fo).lower()}}}\n")
         with open(os.path.join(d, "documents.yaml"), "w") as f:
-            f.write("documents:\n  - {id: doc, title: {en: Generated}, issuer: Bench}\n")
+            f.write("documents:\n  - {id: doc, title: {en: Generated}, issuer: Bench, url: \"https://example.org/bench\", url_official: false}\n")
         with open(os.path.join(d, "measures", "all.yaml"), "w") as f:
             f.write("measures:\n")
             for m in self.measures:

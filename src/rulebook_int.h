@@ -32,9 +32,11 @@ struct kf_rulebook {
 	int ndoc;
 	kf_measure_info *mea;
 	int nmea;
+	kf_source_info *src; /* the source register (sources.yaml) */
+	int nsrc;
 
 	/* lookup by normalised id, alias or name (kf__norm_name) */
-	kf_strmap svc_names, reg_names, inv_names, mea_ids, doc_ids;
+	kf_strmap svc_names, reg_names, inv_names, mea_ids, doc_ids, src_ids;
 
 	/* the index (index.c) */
 	int rw;                /* 64-bit words in a region bitset */

@@ -72,15 +72,30 @@ typedef struct kf_investor_info {
 	int foreign; /* 1 when this class counts towards the foreign share */
 } kf_investor_info;
 
+/* A source of the rulebook's facts (docs/rulebook.md "sources"): an entry of
+ * the source register that documents and texts cite by id. */
+typedef struct kf_source_info {
+	const char *id;    /* the register id: S31h, T26-A1-pingwest */
+	const char *title; /* what the source is, as the register names it */
+	const char *url;   /* "" when the register records none */
+	const char *kind;  /* official, mirror, news, law-firm or secondary */
+	kf_date seen;      /* the day the source was seen */
+	const char *note;  /* "" when none */
+} kf_source_info;
+
 typedef struct kf_document_info {
 	const char *id;
 	kf_text2 title;
 	const char *issuer;
 	const char *number;        /* "" when none */
 	kf_date issued, effective; /* KF_DATE_NONE when unknown */
-	const char *url;           /* "" when none */
+	const char *url;           /* never "" (the loader requires it) */
 	int uncertain;
 	const char *note;
+	int url_official;       /* 1 when url is the official text (gov.cn, a ministry's site) */
+	const char *mirror_url; /* the copy read, where url is the official one; "" when none */
+	const int *sources;     /* indexes of the sources (kf_rulebook_source) */
+	int n_sources;
 } kf_document_info;
 
 typedef struct kf_condition_info {
@@ -152,11 +167,15 @@ int kf_rulebook_n_regions(const kf_rulebook *rb);
 int kf_rulebook_n_investors(const kf_rulebook *rb);
 int kf_rulebook_n_documents(const kf_rulebook *rb);
 int kf_rulebook_n_measures(const kf_rulebook *rb);
+int kf_rulebook_n_sources(const kf_rulebook *rb); /* 0 when the rulebook has no register */
 const kf_service_info *kf_rulebook_service(const kf_rulebook *rb, int i);
 const kf_region_info *kf_rulebook_region(const kf_rulebook *rb, int i);
 const kf_investor_info *kf_rulebook_investor(const kf_rulebook *rb, int i);
 const kf_document_info *kf_rulebook_document(const kf_rulebook *rb, int i);
 const kf_measure_info *kf_rulebook_measure(const kf_rulebook *rb, int i);
+/* Source i of the register, 0 <= i < kf_rulebook_n_sources; borrowed, valid
+ * until kf_rulebook_free. */
+const kf_source_info *kf_rulebook_source(const kf_rulebook *rb, int i);
 
 /*
  * Finds a service, region, investor class or measure by id, alias or name

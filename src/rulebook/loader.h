@@ -35,6 +35,9 @@ typedef struct raw_region {
 typedef struct raw_investor {
 	ref parent;
 } raw_investor;
+typedef struct raw_document {
+	refs sources;
+} raw_document;
 typedef struct raw_measure {
 	ref document;
 	refs services, exclude, regions, investors, overrides;
@@ -62,12 +65,12 @@ typedef struct loader {
 	int parse_failed; /* a file was not well-formed YAML */
 	struct fy_diag *diag;
 	kf_buf diagtext; /* libfyaml diagnostics of the current parse */
-	vec svc, rsvc, reg, rreg, inv, rinv, doc, mea, rmea;
+	vec svc, rsvc, reg, rreg, inv, rinv, doc, rdoc, mea, rmea, src;
 	EVP_MD_CTX *sha;
 } loader;
 
 /* Kinds of names, in the order of the name maps. */
-enum kf__kind { KF__SVC = 0, KF__REG = 1, KF__INV = 2, KF__MEA = 3, KF__DOC = 4 };
+enum kf__kind { KF__SVC = 0, KF__REG = 1, KF__INV = 2, KF__MEA = 3, KF__DOC = 4, KF__SRC = 5 };
 
 /* rulebook/read.c */
 void kf__diag_out(struct fy_diag *d, void *user, const char *buf, size_t len);
@@ -94,6 +97,7 @@ void kf__load_region(loader *L, struct fy_node *e);
 void kf__load_investor(loader *L, struct fy_node *e);
 void kf__load_document(loader *L, struct fy_node *e);
 void kf__load_measure(loader *L, struct fy_node *e);
+void kf__load_source(loader *L, struct fy_node *e);
 
 /* rulebook/resolve.c */
 void kf__resolve_all(loader *L);

@@ -70,6 +70,7 @@ const kf_strmap *kf__names(const kf_rulebook *rb, int kind)
 	case KF__REG: return &rb->reg_names;
 	case KF__INV: return &rb->inv_names;
 	case KF__MEA: return &rb->mea_ids;
+	case KF__SRC: return &rb->src_ids;
 	default: return &rb->doc_ids;
 	}
 }
@@ -133,6 +134,7 @@ void kf__suggest(const kf_rulebook *rb, int kind, const char *name, char *out, s
 				 : kind == 1 ? rb->reg[best[i].idx].id
 				 : kind == 2 ? rb->inv[best[i].idx].id
 				 : kind == 3 ? rb->mea[best[i].idx].id
+				 : kind == 5 ? rb->src[best[i].idx].id
 					     : rb->doc[best[i].idx].id;
 		const char *label =
 		    kind == 0   ? (rb->svc[best[i].idx].n_aliases ? rb->svc[best[i].idx].aliases[0]

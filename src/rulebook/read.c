@@ -303,7 +303,7 @@ void kf__load_content_file(loader *L, const char *rel)
 	if (fy_node_get_type(root) != FYNT_MAPPING) {
 		kf__node_error(L, root, NULL,
 			       "a rulebook file must be a mapping of services, regions, investors, "
-			       "documents or measures");
+			       "documents, measures or sources");
 		fy_document_destroy(fyd);
 		kf__xfree(text);
 		return;
@@ -325,9 +325,12 @@ void kf__load_content_file(loader *L, const char *rel)
 			fn = kf__load_document;
 		else if (!strcmp(k, "measures"))
 			fn = kf__load_measure;
+		else if (!strcmp(k, "sources"))
+			fn = kf__load_source;
 		else {
 			static const char *const top[] = {"services",  "regions",  "investors",
-							  "documents", "measures", NULL};
+							  "documents", "measures", "sources",
+							  NULL};
 			kf__unknown_key(L, kn, k, "a rulebook file", top);
 			continue;
 		}

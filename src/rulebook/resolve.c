@@ -27,6 +27,7 @@ static const char *reg_id(const kf_rulebook *rb, int i) { return rb->reg[i].id; 
 static const char *inv_id(const kf_rulebook *rb, int i) { return rb->inv[i].id; }
 static const char *mea_id(const kf_rulebook *rb, int i) { return rb->mea[i].id; }
 static const char *doc_id(const kf_rulebook *rb, int i) { return rb->doc[i].id; }
+static const char *src_id(const kf_rulebook *rb, int i) { return rb->src[i].id; }
 
 static int resolve(loader *L, const ref *r, int kind, const char *what)
 {
@@ -136,6 +137,7 @@ void kf__resolve_all(loader *L)
 	raw_region *rr = L->rreg.v;
 	raw_investor *ri = L->rinv.v;
 	raw_measure *rm = L->rmea.v;
+	raw_document *rd = L->rdoc.v;
 
 	rb->svc = L->svc.v;
 	rb->nsvc = L->svc.n;
@@ -147,7 +149,9 @@ void kf__resolve_all(loader *L)
 	rb->ndoc = L->doc.n;
 	rb->mea = L->mea.v;
 	rb->nmea = L->mea.n;
-	L->svc.v = L->reg.v = L->inv.v = L->doc.v = L->mea.v = NULL;
+	rb->src = L->src.v;
+	rb->nsrc = L->src.n;
+	L->svc.v = L->reg.v = L->inv.v = L->doc.v = L->mea.v = L->src.v = NULL;
 
 	/* ids first (strict), then aliases (strict), then display names (lenient) */
 	for (i = 0; i < rb->nsvc; i++)
@@ -162,6 +166,12 @@ void kf__resolve_all(loader *L)
 			     rb->mea[i].line, 1, mea_id);
 	for (i = 0; i < rb->ndoc; i++)
 		kf__put_name(L, &rb->doc_ids, rb->doc[i].id, i, 1, "document", NULL, 0, 0, doc_id);
+	for (i = 0; i < rb->nsrc; i++)
+		kf__put_name(L, &rb->src_ids, rb->src[i].id, i, 1, "source", NULL, 0, 0, src_id);
+	/* docs/rulebook.md "documents": a document's sources are ids of the register */
+	for (i = 0; rd && i < rb->ndoc; i++)
+		rb->doc[i].sources =
+		    resolve_list(L, &rd[i].sources, KF__SRC, "source", &rb->doc[i].n_sources);
 	for (i = 0; i < rb->nsvc; i++) {
 		const char **al =
 		    kf__arena_alloc(&rb->arena, sizeof(char *) * (size_t)(rs[i].aliases.n + 1));

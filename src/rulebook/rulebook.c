@@ -137,6 +137,7 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 	kf__strmap_init(&rb->inv_names);
 	kf__strmap_init(&rb->mea_ids);
 	kf__strmap_init(&rb->doc_ids);
+	kf__strmap_init(&rb->src_ids);
 	rb->title.en = rb->title.zh = "";
 	rb->complete_from = KF_DATE_NONE;
 	memset(&L, 0, sizeof L);
@@ -152,6 +153,8 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 	L.inv.sz = sizeof(kf_investor_info);
 	L.rinv.sz = sizeof(raw_investor);
 	L.doc.sz = sizeof(kf_document_info);
+	L.rdoc.sz = sizeof(raw_document);
+	L.src.sz = sizeof(kf_source_info);
 	L.mea.sz = sizeof(kf_measure_info);
 	L.rmea.sz = sizeof(raw_measure);
 	fy_diag_cfg_default(&dc);
@@ -211,6 +214,8 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 	kf__xfree(L.inv.v);
 	kf__xfree(L.rinv.v);
 	kf__xfree(L.doc.v);
+	kf__xfree(L.rdoc.v);
+	kf__xfree(L.src.v);
 	kf__xfree(L.mea.v);
 	kf__xfree(L.rmea.v);
 	if (L.diag)
@@ -233,12 +238,14 @@ void kf_rulebook_free(kf_rulebook *rb)
 	kf__xfree(rb->reg);
 	kf__xfree(rb->inv);
 	kf__xfree(rb->doc);
+	kf__xfree(rb->src);
 	kf__xfree(rb->mea);
 	kf__strmap_free(&rb->svc_names);
 	kf__strmap_free(&rb->reg_names);
 	kf__strmap_free(&rb->inv_names);
 	kf__strmap_free(&rb->mea_ids);
 	kf__strmap_free(&rb->doc_ids);
+	kf__strmap_free(&rb->src_ids);
 	kf__xfree(rb->reg_anc);
 	kf__xfree(rb->reg_desc);
 	kf__xfree(rb->mea_cover);
@@ -260,8 +267,10 @@ int kf_rulebook_n_regions(const kf_rulebook *rb) { return rb->nreg; }
 int kf_rulebook_n_investors(const kf_rulebook *rb) { return rb->ninv; }
 int kf_rulebook_n_documents(const kf_rulebook *rb) { return rb->ndoc; }
 int kf_rulebook_n_measures(const kf_rulebook *rb) { return rb->nmea; }
+int kf_rulebook_n_sources(const kf_rulebook *rb) { return rb->nsrc; }
 const kf_service_info *kf_rulebook_service(const kf_rulebook *rb, int i) { return &rb->svc[i]; }
 const kf_region_info *kf_rulebook_region(const kf_rulebook *rb, int i) { return &rb->reg[i]; }
 const kf_investor_info *kf_rulebook_investor(const kf_rulebook *rb, int i) { return &rb->inv[i]; }
 const kf_document_info *kf_rulebook_document(const kf_rulebook *rb, int i) { return &rb->doc[i]; }
 const kf_measure_info *kf_rulebook_measure(const kf_rulebook *rb, int i) { return &rb->mea[i]; }
+const kf_source_info *kf_rulebook_source(const kf_rulebook *rb, int i) { return &rb->src[i]; }

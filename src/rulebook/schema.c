@@ -525,9 +525,23 @@ void kf__load_investor(loader *L, struct fy_node *e)
 	kf__parse_text2(L, namen ? namen : e, "name", &v->name);
 }
 
-static const char *const document_keys[] = {"id",        "title",     "issuer", "number",
-					    "issued",    "effective", "url",    "sources",
-					    "certainty", "note",      NULL};
+static const char *const document_keys[] = {
+    "id",           "title",      "issuer",  "number",    "issued", "effective", "url",
+    "url_official", "mirror_url", "sources", "certainty", "note",   NULL};
+
+/* true|false of a boolean key; -1 (and an error) otherwise */
+static int parse_bool(loader *L, struct fy_node *n, const char *key)
+{
+	const char *s = kf__scalar(L, n, key);
+	if (!s)
+		return -1;
+	if (!strcmp(s, "true"))
+		return 1;
+	if (!strcmp(s, "false"))
+		return 0;
+	kf__node_error(L, n, key, "'%s' must be true or false, not '%s'", key, s);
+	return -1;
+}
 
 void kf__load_document(loader *L, struct fy_node *e)
 {
@@ -535,15 +549,18 @@ void kf__load_document(loader *L, struct fy_node *e)
 	void *it = NULL;
 	struct fy_node *idn = NULL, *titlen = NULL;
 	kf_document_info *d;
+	raw_document *rd;
+	int has_official = 0;
 	if (fy_node_get_type(e) != FYNT_MAPPING) {
 		kf__node_error(L, e, "documents",
-			       "a document must be a mapping with id, title, issuer");
+			       "a document must be a mapping with id, title, issuer, url");
 		return;
 	}
 	d = vec_push(L, &L->doc);
-	if (!d)
+	rd = vec_push(L, &L->rdoc);
+	if (!d || !rd)
 		return;
-	d->issuer = d->number = d->url = d->note = "";
+	d->issuer = d->number = d->url = d->note = d->mirror_url = "";
 	d->issued = d->effective = KF_DATE_NONE;
 	while ((p = fy_node_mapping_iterate(e, &it))) {
 		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
@@ -555,8 +572,18 @@ void kf__load_document(loader *L, struct fy_node *e)
 			idn = vn;
 		else if (!strcmp(k, "title"))
 			titlen = vn;
-		else if (!strcmp(k, "issuer") || !strcmp(k, "number") || !strcmp(k, "url") ||
-			 !strcmp(k, "note")) {
+		else if (!strcmp(k, "url_official")) {
+			int b = parse_bool(L, vn, k);
+			if (b >= 0) {
+				d->url_official = b;
+				has_official = 1;
+			}
+		} else if (!strcmp(k, "mirror_url")) {
+			s = kf__scalar(L, vn, k);
+			if (s)
+				d->mirror_url = s;
+		} else if (!strcmp(k, "issuer") || !strcmp(k, "number") || !strcmp(k, "url") ||
+			   !strcmp(k, "note")) {
 			s = kf__scalar(L, vn, k);
 			if (!s)
 				continue;
@@ -574,7 +601,7 @@ void kf__load_document(loader *L, struct fy_node *e)
 				kf__parse_date_node(L, vn, k,
 						    k[0] == 'i' ? &d->issued : &d->effective);
 		} else if (!strcmp(k, "sources"))
-			(void)kf__ref_list(L, vn, k);
+			rd->sources = kf__ref_list(L, vn, k);
 		else if (!strcmp(k, "certainty"))
 			parse_certainty(L, vn, &d->uncertain);
 		else
@@ -586,6 +613,90 @@ void kf__load_document(loader *L, struct fy_node *e)
 	kf__parse_text2(L, titlen ? titlen : e, "title", &d->title);
 	if (!*d->issuer)
 		kf__node_error(L, e, "issuer", "document '%s' without 'issuer'", d->id);
+	/* docs/rulebook.md "documents": every document says where its text is
+	 * read and whether that is the official text */
+	if (!*d->url)
+		kf__node_error(L, e, "url", "document '%s' without a non-empty 'url'", d->id);
+	if (!has_official)
+		kf__node_error(L, e, "url_official",
+			       "document '%s' without 'url_official: true|false'", d->id);
+	if (*d->mirror_url && !d->url_official)
+		kf__node_error(L, e, "mirror_url",
+			       "document '%s' has a 'mirror_url' but its 'url' is not the official "
+			       "text (url_official: false)",
+			       d->id);
+}
+
+static const char *const source_keys[] = {"id", "title", "url", "kind", "seen", "note", NULL};
+static const char *const source_kinds[] = {"official", "mirror",    "news",
+					   "law-firm", "secondary", NULL};
+
+/* docs/rulebook.md "sources": one entry of the source register */
+void kf__load_source(loader *L, struct fy_node *e)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	struct fy_node *idn = NULL;
+	kf_source_info *s;
+	int has_seen = 0;
+	if (fy_node_get_type(e) != FYNT_MAPPING) {
+		kf__node_error(L, e, "sources",
+			       "a source must be a mapping with id, title, kind, seen");
+		return;
+	}
+	s = vec_push(L, &L->src);
+	if (!s)
+		return;
+	s->title = s->url = s->kind = s->note = "";
+	s->seen = KF_DATE_NONE;
+	while ((p = fy_node_mapping_iterate(e, &it))) {
+		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
+		const char *k = kf__scalar(L, kn, "key");
+		const char *v;
+		if (!k)
+			continue;
+		if (!strcmp(k, "id")) {
+			idn = vn;
+			continue;
+		}
+		if (!strcmp(k, "title") || !strcmp(k, "url") || !strcmp(k, "kind") ||
+		    !strcmp(k, "note") || !strcmp(k, "seen")) {
+			v = kf__scalar(L, vn, k);
+			if (!v)
+				continue;
+			if (k[0] == 't')
+				s->title = v;
+			else if (k[0] == 'u')
+				s->url = v;
+			else if (k[0] == 'n')
+				s->note = v;
+			else if (k[0] == 's')
+				has_seen = !kf__parse_date_node(L, vn, k, &s->seen);
+			else {
+				int j, ok = 0;
+				for (j = 0; source_kinds[j]; j++)
+					if (!strcmp(v, source_kinds[j]))
+						ok = 1;
+				if (ok)
+					s->kind = v;
+				else
+					kf__node_error(L, vn, k,
+						       "source kind '%s' is not official, mirror, "
+						       "news, law-firm or secondary",
+						       v);
+			}
+		} else
+			kf__unknown_key(L, kn, k, "a source", source_keys);
+	}
+	s->id = entry_id(L, e, idn, "source");
+	if (!s->id)
+		s->id = "";
+	if (!*s->title)
+		kf__node_error(L, e, "title", "source '%s' without 'title'", s->id);
+	if (!*s->kind)
+		kf__node_error(L, e, "kind", "source '%s' without 'kind'", s->id);
+	if (!has_seen)
+		kf__node_error(L, e, "seen", "source '%s' without 'seen' (YYYY-MM-DD)", s->id);
 }
 
 static const char *const measure_keys[] = {"id",         "document",       "article",
