@@ -9,9 +9,11 @@
 
 #include "cli/golden.h"
 
-static const char *const case_keys[] = {"name", "measure", "question", "expect", NULL};
+#define NKEYS(a) ((int)(sizeof a / sizeof a[0]))
+
+static const char *const case_keys[] = {"name", "measure", "question", "expect"};
 static const char *const expect_keys[] = {"outcome",   "max_foreign_share", "binding", "overridden",
-					  "certainty", "missing_facts",     "error",   NULL};
+					  "certainty", "missing_facts",     "error"};
 
 static void mark_of(struct fy_node *n, int *line, int *col)
 {
@@ -58,8 +60,9 @@ static int fail_at(const char *path, struct fy_node *at, char *why, size_t wsz, 
 	return -1;
 }
 
-/* Every key of mapping m must be in known; the first that is not is reported. */
-static int known_keys(const char *path, struct fy_node *m, const char *const *known,
+/* Every key of mapping m must be one of the n in known; the first that is not
+ * is reported. */
+static int known_keys(const char *path, struct fy_node *m, const char *const *known, int n,
 		      const char *where, char *why, size_t wsz)
 {
 	void *it = NULL;
@@ -70,11 +73,11 @@ static int known_keys(const char *path, struct fy_node *m, const char *const *kn
 		char msg[700], list[300] = "";
 		size_t off = 0;
 		int i;
-		for (i = 0; ks && known[i] && strcmp(known[i], ks); i++)
+		for (i = 0; ks && i < n && strcmp(known[i], ks); i++)
 			;
-		if (ks && known[i])
+		if (ks && i < n)
 			continue;
-		for (i = 0; known[i] && off < sizeof list; i++)
+		for (i = 0; i < n && off < sizeof list; i++)
 			off += (size_t)snprintf(list + off, sizeof list - off, "%s%s",
 						i ? ", " : "", known[i]);
 		snprintf(msg, sizeof msg, "unknown key '%s' in %s; expected one of %s",
@@ -115,7 +118,7 @@ int golden_case_read(const char *path, struct fy_node *cs, golden_case *c, char 
 	c->name = "";
 	if (!cs || fy_node_get_type(cs) != FYNT_MAPPING)
 		return fail_at(path, cs, why, wsz, "a case must be a mapping");
-	if (known_keys(path, cs, case_keys, "a case", why, wsz))
+	if (known_keys(path, cs, case_keys, NKEYS(case_keys), "a case", why, wsz))
 		return -1;
 	if (scalar(get(cs, "name")))
 		c->name = scalar(get(cs, "name"));
@@ -123,12 +126,12 @@ int golden_case_read(const char *path, struct fy_node *cs, golden_case *c, char 
 	qn = get(cs, "question");
 	ex = get(cs, "expect");
 	if (mapping(path, qn, cs, "question", why, wsz) ||
-	    known_keys(path, qn, kf_question_fields, "question", why, wsz))
+	    known_keys(path, qn, kf_question_fields, KF_QUESTION_NFIELDS, "question", why, wsz))
 		return -1;
 	for (i = 0; i < KF_QUESTION_NFIELDS; i++)
 		c->question[i] = scalar(get(qn, kf_question_fields[i]));
 	if (mapping(path, ex, cs, "expect", why, wsz) ||
-	    known_keys(path, ex, expect_keys, "expect", why, wsz))
+	    known_keys(path, ex, expect_keys, NKEYS(expect_keys), "expect", why, wsz))
 		return -1;
 	if (fy_node_mapping_item_count(ex) == 0)
 		return fail_at(path, cs, why, wsz,

@@ -172,7 +172,7 @@ kf_status kf_matrix_new(const kf_rulebook *rb, const kf_matrix_query *mq, kf_mat
 			kf_error *err)
 {
 	static const kf_matrix_query none;
-	kf_error tmp;
+	kf_error tmp = {0};
 	kf_error *e = err ? err : &tmp;
 	kf_matrix *m;
 	kf_status st;
