@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "decide_int.h"
+#include "kaifang/view.h"
 #include "util/buf.h"
 
 static const char *measure_id(const kf_rulebook *rb, int m) { return rb->mea[m].id; }
@@ -41,24 +42,25 @@ static int also_applies(const kf_decision *d, int m)
 
 static void json_max(kf_buf *b, const kf_verdict *v)
 {
-	if (v->outcome == KF_PROHIBITED || v->outcome == KF_CLOSED)
-		kf__buf_puts(b, "0");
-	else if ((v->outcome == KF_INDETERMINATE && !v->share_undecided) || !v->has_cap)
-		kf__buf_puts(b, "null");
-	else
-		kf__json_share(b, v->cap);
+	kf_share cap;
+	switch (kf_verdict_max_share(v, &cap)) {
+	case KF_MAX_ZERO: kf__buf_puts(b, "0"); break;
+	case KF_MAX_CAP: kf__json_share(b, cap); break;
+	case KF_MAX_NONE: kf__buf_puts(b, "null"); break;
+	}
 }
 
 static void json_cap(kf_buf *b, const kf_verdict *v)
 {
-	if (!v->has_cap || (v->outcome == KF_INDETERMINATE && !v->share_undecided)) {
+	kf_share cap;
+	if (kf_verdict_max_share(v, &cap) != KF_MAX_CAP) {
 		kf__buf_puts(b, "null");
 		return;
 	}
 	kf__buf_puts(b, "{\"op\":");
-	kf__json_str(b, v->cap_op == KF_CAP_LT ? "<" : "<=");
+	kf__json_str(b, kf_capop_name(v->cap_op));
 	kf__buf_puts(b, ",\"value\":");
-	kf__json_share(b, v->cap);
+	kf__json_share(b, cap);
 	kf__buf_puts(b, "}");
 }
 
@@ -98,14 +100,15 @@ static void json_question(kf_buf *b, const kf_decision *d)
 	kf__buf_puts(b, "}");
 }
 
-static void json_body(kf_buf *b, const kf_decision *d)
+/* The members of the decision object, without its braces, in the order of
+ * docs/cli.md. */
+static void json_members(kf_buf *b, const kf_decision *d)
 {
 	const kf_rulebook *rb = d->rb;
 	const kf_eval *e = d->outside;
 	int first = 1, i, n;
 	char ds[16];
 
-	kf__buf_puts(b, "{");
 	kf__json_key(b, &first, "question");
 	json_question(b, d);
 	kf__json_key(b, &first, "outcome");
@@ -214,7 +217,7 @@ static void json_body(kf_buf *b, const kf_decision *d)
 		kf__json_key(b, &f2, "binding");
 		json_ids(b, rb, d->sc[i].v.binding, d->sc[i].v.n_binding);
 		kf__json_key(b, &f2, "certainty");
-		kf__json_str(b, d->sc[i].v.uncertain ? "uncertain" : "confirmed");
+		kf__json_str(b, kf_certainty_name(d->sc[i].v.uncertain));
 		kf__buf_puts(b, "}");
 	}
 	kf__buf_puts(b, "]");
@@ -230,12 +233,12 @@ static void json_body(kf_buf *b, const kf_decision *d)
 		kf__json_key(b, &f2, "text");
 		kf__json_str(b, d->alt[i].text);
 		kf__json_key(b, &f2, "certainty");
-		kf__json_str(b, d->alt[i].uncertain ? "uncertain" : "confirmed");
+		kf__json_str(b, kf_certainty_name(d->alt[i].uncertain));
 		kf__buf_puts(b, "}");
 	}
 	kf__buf_puts(b, "]");
 	kf__json_key(b, &first, "certainty");
-	kf__json_str(b, d->v.uncertain ? "uncertain" : "confirmed");
+	kf__json_str(b, kf_certainty_name(d->v.uncertain));
 	kf__json_key(b, &first, "uncertain_reasons");
 	kf__buf_puts(b, "[");
 	for (i = 0; i < d->nreasons; i++) {
@@ -278,15 +281,91 @@ static void json_body(kf_buf *b, const kf_decision *d)
 		}
 		kf__buf_puts(b, "]");
 	}
-	kf__buf_puts(b, "}");
 }
 
-char *kf_decision_json(const kf_decision *d)
+void kf_decision_write_json(kf_json *w, const kf_decision *d, kf_json_members_fn members, void *ctx)
 {
-	kf_buf b;
-	kf__buf_init(&b, 0);
-	json_body(&b, d);
-	return kf__buf_steal(&b);
+	kf_json_object_begin(w);
+	if (kf_json_failed(w))
+		return;
+	json_members(kf__json_buf(w), d);
+	kf__json_opened_members(w, 1);
+	if (members)
+		members(w, ctx);
+	kf_json_object_end(w);
+}
+
+char *kf_decision_json_ex(const kf_decision *d, kf_json_members_fn members, void *ctx)
+{
+	kf_json *w = kf_json_new();
+	if (!w)
+		return NULL;
+	kf_decision_write_json(w, d, members, ctx);
+	return kf_json_finish(w);
+}
+
+char *kf_decision_json(const kf_decision *d) { return kf_decision_json_ex(d, NULL, NULL); }
+
+/* ---- what a decision holds (kaifang/view.h) ---------------------------------- */
+
+const kf_question *kf_decision_question(const kf_decision *d) { return &d->q; }
+
+/* The i-th set-aside measure at the asked place: its position in d->outside. */
+static int nth_overridden(const kf_decision *d, int i)
+{
+	int k;
+	for (k = 0; k < d->outside->n; k++)
+		if (d->outside->by[k] >= 0 && i-- == 0)
+			return k;
+	return -1;
+}
+
+int kf_decision_n_overridden(const kf_decision *d)
+{
+	int k, n = 0;
+	for (k = 0; k < d->outside->n; k++)
+		n += d->outside->by[k] >= 0;
+	return n;
+}
+
+int kf_decision_overridden(const kf_decision *d, int i, int *by)
+{
+	int k = nth_overridden(d, i);
+	if (by)
+		*by = k < 0 ? -1 : d->outside->by[k];
+	return k < 0 ? -1 : d->outside->m[k];
+}
+
+int kf_decision_n_conditions(const kf_decision *d) { return d->ncond; }
+
+int kf_decision_condition(const kf_decision *d, int i, const char **type, const char **text)
+{
+	int ok = i >= 0 && i < d->ncond;
+	if (type)
+		*type = ok ? d->cond[i].type : NULL;
+	if (text)
+		*text = ok ? d->cond[i].text : NULL;
+	return ok ? d->cond[i].measure : -1;
+}
+
+int kf_decision_n_citations(const kf_decision *d) { return d->ncite; }
+
+int kf_decision_citation(const kf_decision *d, int i)
+{
+	return i >= 0 && i < d->ncite ? d->cite[i] : -1;
+}
+
+int kf_decision_n_scenarios(const kf_decision *d)
+{
+	return d->v.outcome == KF_INDETERMINATE ? d->nsc : 0;
+}
+
+const kf_verdict *kf_decision_scenario(const kf_decision *d, int i, int *zone)
+{
+	int ok = i >= 0 && i < kf_decision_n_scenarios(d);
+	if (zone)
+		*zone = ok ? d->sc[i].zone : -1;
+	return ok ? &d->sc[i].v : NULL;
 }
 
 static const char *outcome_label(kf_outcome o)
@@ -304,15 +383,18 @@ static const char *outcome_label(kf_outcome o)
 static void text_cap(kf_buf *b, const kf_verdict *v)
 {
 	char s[40];
-	if (v->outcome == KF_PROHIBITED || v->outcome == KF_CLOSED)
-		kf__buf_puts(b, "0% (no foreign share allowed)");
-	else if (v->outcome == KF_INDETERMINATE && !v->share_undecided)
-		kf__buf_puts(b, "depends on the zone (see below)");
-	else if (!v->has_cap)
-		kf__buf_puts(b, "no cap");
-	else
+	kf_share cap;
+	switch (kf_verdict_max_share(v, &cap)) {
+	case KF_MAX_ZERO: kf__buf_puts(b, "0% (no foreign share allowed)"); break;
+	case KF_MAX_CAP:
 		kf__buf_printf(b, "%s %s%%", v->cap_op == KF_CAP_LT ? "below" : "at most",
-			       kf_share_format(v->cap, s, sizeof s));
+			       kf_share_format(cap, s, sizeof s));
+		break;
+	case KF_MAX_NONE:
+		kf__buf_puts(b, v->outcome == KF_INDETERMINATE ? "depends on the zone (see below)"
+							       : "no cap");
+		break;
+	}
 }
 
 char *kf_decision_text(const kf_decision *d)
@@ -347,7 +429,7 @@ char *kf_decision_text(const kf_decision *d)
 	kf__buf_puts(&b, "\n");
 	kf__buf_puts(&b, "Maximum foreign share: ");
 	text_cap(&b, &d->v);
-	kf__buf_printf(&b, "\nCertainty: %s\n", d->v.uncertain ? "uncertain" : "confirmed");
+	kf__buf_printf(&b, "\nCertainty: %s\n", kf_certainty_name(d->v.uncertain));
 	for (i = 0; i < d->nreasons; i++)
 		kf__buf_printf(&b, "  - %s\n", d->reasons[i]);
 

@@ -23,6 +23,14 @@ void kf__check_question(const kf_rulebook *rb, const kf_question *q, kf_error *e
 	else if (q->region < 0 || q->region >= rb->nreg)
 		kf__error_set(err, *st = KF_ERR_INVALID, NULL, 0, 0, "region",
 			      "region index out of range");
+	else if (*rb->reg[q->region].out_of_scope)
+		/* stand-in until the question branch's reader lands: every question
+		 * built by index (matrix, batch) is refused as kf_question_parse
+		 * refuses it */
+		kf__error_set(err, *st = KF_ERR_INVALID, NULL, 0, 0, "region",
+			      "place '%s' (%s) is outside the rulebook's scope: %s",
+			      rb->reg[q->region].id, rb->reg[q->region].name.en,
+			      rb->reg[q->region].out_of_scope);
 	else if (q->investor >= rb->ninv || (q->investor < 0 && rb->foreign < 0))
 		kf__error_set(err, *st = KF_ERR_INVALID, NULL, 0, 0, "investor",
 			      "investor class index out of range");

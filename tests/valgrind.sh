@@ -18,11 +18,26 @@ t() {
 		head -30 /tmp/kf-vg.err >&2
 	fi
 }
+# t2: a command that must refuse its input (exit 2) without a memory error
+t2() {
+	$VG "$@" >/dev/null 2>/tmp/kf-vg.err
+	if [ $? -eq 2 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL under valgrind (expected exit 2): $*" >&2
+		head -30 /tmp/kf-vg.err >&2
+	fi
+}
 printf 'service,region,date,foreign_share\nip-vpn,Hangzhou,2025-06-01,50\nidc,Shanghai,2025-06-01,100\nbogus,x,2025-13-01,\n' >/tmp/kf-vg.csv
 t "$K" check rulebooks/cn-telecom
 t "$K" explain -s idc -r Shanghai -d 2025-06-01 -f 100 --json
 t "$K" decide -s ip-vpn -r Hangzhou -d 2025-06-01 -o -O tests/data/ownership/decide-holdco -a X
 t "$K" matrix -d 2024-06-01
+t "$K" matrix -d 2025-06-01 --regions pilot-20,310000 --services ip-vpn,idc --json
+t "$K" list measures --json
+t2 "$K" matrix --regions Beijing --services , # issue 8 item 10: read uninitialised memory
+t2 "$K" matrix --regions Beijing,"Hong Kong" --services idc
 t "$K" batch /tmp/kf-vg.csv
 t "$K" ownership tests/data/ownership/cycle-2-2 --all --json
 echo "valgrind: $pass passed, $fail failed"

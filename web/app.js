@@ -106,11 +106,13 @@ const outcomeText = {
 };
 const outcomeZh = { permitted: '允许', exceeds_cap: '超过上限', prohibited: '禁止', closed: '未开放', indeterminate: '视情况而定' };
 
+// The maximum foreign share as the API states it (max_foreign_share, cap):
+// the page renders those members and derives nothing from the outcome.
 function capText(d) {
+  if (d.cap) return (d.cap.op === '<' ? 'below ' : 'at most ') + d.cap.value + '%';
+  if (d.max_foreign_share === 0) return '0% — no foreign share allowed';
   if (d.outcome === 'indeterminate') return 'depends on the place (see below)';
-  if (d.outcome === 'prohibited' || d.outcome === 'closed') return '0% — no foreign share allowed';
-  if (!d.cap) return 'no cap (up to 100%)';
-  return (d.cap.op === '<' ? 'below ' : 'at most ') + d.cap.value + '%';
+  return 'no cap (up to 100%)';
 }
 
 function measureLink(id) {
@@ -187,8 +189,10 @@ function initAsk() {
 
 // ---- compare -----------------------------------------------------------------
 
+// A cell's colour from the API's max_foreign_share and cap; its text is the
+// API's label (the same as `kaifang matrix` prints).
 function cellClass(c) {
-  if (c.outcome === 'closed' || c.outcome === 'prohibited') return 'c-closed';
+  if (c.max_foreign_share === 0) return 'c-closed';
   if (c.outcome === 'indeterminate') return 'c-depends';
   if (c.max_foreign_share === null) return 'c-open';
   if (c.max_foreign_share > 50) return 'c-high';
@@ -196,13 +200,7 @@ function cellClass(c) {
   return 'c-low';
 }
 function cellText(c) {
-  let t;
-  if (c.outcome === 'closed') t = 'closed';
-  else if (c.outcome === 'prohibited') t = 'prohib.';
-  else if (c.outcome === 'indeterminate') t = 'depends';
-  else if (c.max_foreign_share === null) t = '100';
-  else t = (c.cap && c.cap.op === '<' ? '<' : '') + c.max_foreign_share;
-  return t + (c.certainty === 'uncertain' ? '*' : '');
+  return c.label + (c.certainty === 'uncertain' ? '*' : '');
 }
 
 async function loadMatrix() {

@@ -3,7 +3,8 @@
  *
  * libkaifang is the working model of China's market-access rules for foreign
  * investment in telecommunications: it loads a rulebook (rulebook.h), decides
- * questions (decide.h) and computes look-through ownership (ownership.h).
+ * questions (decide.h), renders every view in one JSON schema (view.h, with
+ * the JSON writer of json.h) and computes look-through ownership (ownership.h).
  * Ownership of memory: kaifang/common.h.
  */
 #ifndef KAIFANG_H
@@ -13,6 +14,8 @@
 #include "kaifang/rulebook.h"
 #include "kaifang/decide.h"
 #include "kaifang/question.h"
+#include "kaifang/json.h"
+#include "kaifang/view.h"
 
 #define KAIFANG_VERSION "0.1.0"
 

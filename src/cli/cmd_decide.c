@@ -155,6 +155,46 @@ static void print_ownership_text(const kf_ownership_result *o, const char *src)
 	}
 }
 
+/* The "ownership" member of `decide --json --ownership` (docs/cli.md):
+ * {source, applicant, test, look_through, other_test}. */
+struct own_member {
+	const char *source, *applicant;
+	int legal_form;
+	char *look_through; /* kf_ownership_result_json */
+};
+
+static void ownership_member(kf_json *w, void *ctx)
+{
+	const struct own_member *om = ctx;
+	kf_json_key(w, "ownership");
+	kf_json_object_begin(w);
+	kf_json_key(w, "source");
+	kf_json_string(w, om->source);
+	kf_json_key(w, "applicant");
+	kf_json_string(w, om->applicant);
+	kf_json_key(w, "test");
+	kf_json_string(w, om->legal_form ? "legal-form" : "look-through");
+	kf_json_key(w, "look_through");
+	kf_json_raw(w, om->look_through);
+	if (other_test.differs) {
+		kf_json_key(w, "other_test");
+		kf_json_object_begin(w);
+		kf_json_key(w, "test");
+		kf_json_string(w, other_test.test);
+		kf_json_key(w, "foreign_share");
+		kf_json_object_begin(w);
+		kf_json_key(w, "min");
+		kf_json_share(w, other_test.share.min);
+		kf_json_key(w, "max");
+		kf_json_share(w, other_test.share.max);
+		kf_json_object_end(w);
+		kf_json_key(w, "outcome");
+		kf_json_string(w, kf_outcome_name(other_test.outcome));
+		kf_json_object_end(w);
+	}
+	kf_json_object_end(w);
+}
+
 /* ---- decide / explain ----------------------------------------------------- */
 
 static void decide_usage(FILE *f, const char *cmd)
@@ -280,37 +320,17 @@ int kf_cli_decide(int argc, char **argv, int explain)
 		kf_rulebook_free(rb);
 		return e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 	}
-	out = json ? kf_decision_json(d) : kf_decision_text(d);
+	if (json && own) {
+		/* the decision object, with the look-through that gave its share */
+		struct own_member om = {own_src, applicant, legal_form, NULL};
+		om.look_through = kf_ownership_result_json(own);
+		out = om.look_through ? kf_decision_json_ex(d, ownership_member, &om) : NULL;
+		kf_free(om.look_through);
+	} else
+		out = json ? kf_decision_json(d) : kf_decision_text(d);
 	if (!out) {
 		kf_cli_err("out of memory writing the answer");
 		code = EXIT_INTERNAL;
-	} else if (json && own) {
-		/* the decision object, with the look-through that gave its share */
-		char *oj = kf_ownership_result_json(own);
-		size_t n = strlen(out);
-		if (!oj) {
-			kf_cli_err("out of memory writing the answer");
-			code = EXIT_INTERNAL;
-		} else {
-			printf("%.*s,\"ownership\":{\"source\":", (int)(n - 1), out);
-			kf_cli_json_str(stdout, own_src);
-			printf(",\"applicant\":");
-			kf_cli_json_str(stdout, applicant);
-			printf(",\"test\":\"%s\",\"look_through\":%s",
-			       legal_form ? "legal-form" : "look-through", oj);
-			if (other_test.differs) {
-				char a[40], b2[40];
-				printf(",\"other_test\":{\"test\":\"%s\",\"foreign_share\":{"
-				       "\"min\":%s,"
-				       "\"max\":%s},\"outcome\":\"%s\"}",
-				       other_test.test,
-				       kf_share_format(other_test.share.min, a, sizeof a),
-				       kf_share_format(other_test.share.max, b2, sizeof b2),
-				       kf_outcome_name(other_test.outcome));
-			}
-			printf("}}\n");
-		}
-		kf_free(oj);
 	} else {
 		fputs(out, stdout);
 		if (json)

@@ -1,7 +1,8 @@
 /*
  * cli/golden.c — runs a rulebook's golden decision cases (golden/ *.yaml,
  * format in docs/rulebook.md "Golden cases") and reports every measure that
- * no case exercises. Used by `kaifang check` and so by `make test`.
+ * no case exercises. Used by `kaifang check` and so by `make test`. Reading a
+ * case is golden_case.c (strict), checking it golden_check.c.
  */
 #include <glob.h>
 #include <libfyaml.h>
@@ -10,78 +11,75 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/golden.h"
 
-static const char *sc(struct fy_node *n)
+struct run {
+	const kf_rulebook *rb;
+	FILE *out;
+	int verbose;
+	char *seen; /* per measure: exercised by a case */
+	int passes, fails, bad, ncases;
+};
+
+static void run_case(struct run *r, const char *path, struct fy_node *cs)
 {
-	static char buf[8][512];
-	static int k;
-	size_t len;
-	const char *s;
-	if (!n || fy_node_get_type(n) != FYNT_SCALAR)
-		return NULL;
-	s = fy_node_get_scalar(n, &len);
-	k = (k + 1) % 8;
-	if (len >= sizeof buf[0])
-		len = sizeof buf[0] - 1;
-	memcpy(buf[k], s, len);
-	buf[k][len] = '\0';
-	if (fy_node_get_style(n) == FYNS_PLAIN && (!strcmp(buf[k], "null") || !strcmp(buf[k], "~")))
-		return NULL;
-	return buf[k];
+	golden_case c;
+	char why[1200];
+	kf_error e;
+	int m, ok;
+	r->ncases++;
+	if (golden_case_read(path, cs, &c, why, sizeof why)) {
+		kf_cli_err("%s", why);
+		r->bad = 1;
+		r->fails++;
+		return;
+	}
+	if (!c.measure || (m = kf_rulebook_find_measure(r->rb, c.measure, NULL, &e)) < 0) {
+		kf_cli_err("%s:%d:%d: case '%s': %s", path, c.line, c.col, c.name,
+			   c.measure ? e.message : "no 'measure' named");
+		r->fails++;
+		return;
+	}
+	r->seen[m] = 1;
+	ok = golden_case_check(r->rb, &c, why, sizeof why);
+	if (ok == 1) {
+		r->passes++;
+		if (r->verbose && r->out)
+			fprintf(r->out, "ok   %s:%d %s\n", path, c.line, c.name);
+		return;
+	}
+	r->fails++;
+	if (ok < 0)
+		kf_cli_err("%s:%d:%d: case '%s': %s", path, c.line, c.col, c.name, why);
+	else
+		kf_cli_err("golden case failed: %s:%d:%d: '%s' (measure %s): %s", path, c.line,
+			   c.col, c.name, c.measure, why);
 }
 
-static struct fy_node *get(struct fy_node *m, const char *k)
+static void run_file(struct run *r, const char *path)
 {
-	return m && fy_node_get_type(m) == FYNT_MAPPING
-		   ? fy_node_mapping_lookup_by_string(m, k, FY_NT)
-		   : NULL;
-}
-
-static int line_of(struct fy_node *n)
-{
-	struct fy_node_pair *p;
-	while (n && fy_node_get_type(n) == FYNT_MAPPING) {
-		p = fy_node_mapping_get_by_index(n, 0);
-		n = p ? fy_node_pair_key(p) : NULL;
+	struct fy_document *fyd = fy_document_build_from_file(NULL, path);
+	struct fy_node *root, *cases;
+	int n, k;
+	if (!fyd) {
+		kf_cli_err("%s: malformed YAML", path);
+		r->bad = 1;
+		return;
 	}
-	if (n && fy_node_get_type(n) == FYNT_SCALAR) {
-		const struct fy_mark *m = fy_token_start_mark(fy_node_get_scalar_token(n));
-		return m ? m->line + 1 : 0;
+	root = fy_document_root(fyd);
+	cases = root && fy_node_get_type(root) == FYNT_MAPPING
+		    ? fy_node_mapping_lookup_by_string(root, "cases", FY_NT)
+		    : NULL;
+	if (!cases || fy_node_get_type(cases) != FYNT_SEQUENCE ||
+	    fy_node_mapping_item_count(root) != 1) {
+		kf_cli_err("%s: expected only 'cases:' with a list of cases", path);
+		r->bad = 1;
+	} else {
+		n = fy_node_sequence_item_count(cases);
+		for (k = 0; k < n; k++)
+			run_case(r, path, fy_node_sequence_get_by_index(cases, k));
 	}
-	return 0;
-}
-
-/* compares a list of ids in the YAML against measure indexes (as a set) */
-static int same_set(const kf_rulebook *rb, struct fy_node *list, const int *v, int n, char *why,
-		    size_t wsz)
-{
-	int i, j, cnt;
-	if (!list || fy_node_get_type(list) != FYNT_SEQUENCE) {
-		snprintf(why, wsz, "expected a list");
-		return 0;
-	}
-	cnt = fy_node_sequence_item_count(list);
-	if (cnt != n)
-		goto diff;
-	for (i = 0; i < cnt; i++) {
-		const char *id = sc(fy_node_sequence_get_by_index(list, i));
-		int m = id ? kf_rulebook_find_measure(rb, id, NULL, NULL) : -1, found = 0;
-		for (j = 0; j < n; j++)
-			if (v[j] == m)
-				found = 1;
-		if (!found)
-			goto diff;
-	}
-	return 1;
-diff : {
-	size_t off = (size_t)snprintf(why, wsz, "got [");
-	for (j = 0; j < n && off < wsz; j++)
-		off += (size_t)snprintf(why + off, wsz - off, "%s%s", j ? ", " : "",
-					kf_rulebook_measure(rb, v[j])->id);
-	if (off < wsz)
-		snprintf(why + off, wsz - off, "]");
-	return 0;
-}
+	fy_document_destroy(fyd);
 }
 
 int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose, int *ncases,
@@ -90,222 +88,32 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 	char pat[4096];
 	glob_t g;
 	size_t gi;
-	int nm = kf_rulebook_n_measures(rb), fails = 0, passes = 0, bad = 0, i;
-	char *seen = calloc((size_t)nm + 1, 1);
+	int nm = kf_rulebook_n_measures(rb), i;
+	struct run r = {rb, out, verbose, NULL, 0, 0, 0, 0};
 	*ncases = 0;
 	*unexercised = 0;
-	if (!seen)
+	r.seen = calloc((size_t)nm + 1, 1);
+	if (!r.seen)
 		return -1;
 	snprintf(pat, sizeof pat, "%s/golden/*.yaml", dir);
 	if (glob(pat, 0, NULL, &g) != 0) {
-		free(seen);
+		free(r.seen);
 		if (out)
 			fprintf(out, "golden: no cases in %s/golden\n", dir);
 		return 0;
 	}
-	for (gi = 0; gi < g.gl_pathc; gi++) {
-		const char *path = g.gl_pathv[gi];
-		struct fy_document *fyd = fy_document_build_from_file(NULL, path);
-		struct fy_node *cases;
-		int n, k;
-		if (!fyd) {
-			kf_cli_err("%s: malformed YAML", path);
-			bad = 1;
-			continue;
-		}
-		cases = get(fy_document_root(fyd), "cases");
-		if (!cases || fy_node_get_type(cases) != FYNT_SEQUENCE) {
-			kf_cli_err("%s: expected 'cases:' with a list of cases", path);
-			fy_document_destroy(fyd);
-			bad = 1;
-			continue;
-		}
-		n = fy_node_sequence_item_count(cases);
-		for (k = 0; k < n; k++) {
-			struct fy_node *cs = fy_node_sequence_get_by_index(cases, k);
-			struct fy_node *qn = get(cs, "question"), *ex = get(cs, "expect"), *x;
-			char name_buf[256], mid_buf[256];
-			const char *name = sc(get(cs, "name")), *mid = sc(get(cs, "measure"));
-			const char *oz;
-			int line = line_of(cs), m, ok = 1;
-			kf_status st;
-			/* sc() rotates static buffers: keep our own copies */
-			if (name) {
-				snprintf(name_buf, sizeof name_buf, "%s", name);
-				name = name_buf;
-			}
-			if (mid) {
-				snprintf(mid_buf, sizeof mid_buf, "%s", mid);
-				mid = mid_buf;
-			}
-			kf_question q;
-			kf_error e;
-			kf_decision *d = NULL;
-			const kf_verdict *v;
-			char why[1024] = "";
-			(*ncases)++;
-			if (!mid || (m = kf_rulebook_find_measure(rb, mid, NULL, &e)) < 0) {
-				kf_cli_err("%s:%d: case '%s': %s", path, line, name ? name : "?",
-					   mid ? e.message : "no 'measure' named");
-				fails++;
-				continue;
-			}
-			seen[m] = 1;
-			oz = sc(get(qn, "outside_zones"));
-			st = kf_question_parse(rb, sc(get(qn, "service")), sc(get(qn, "region")),
-					       sc(get(qn, "date")), sc(get(qn, "investor")),
-					       sc(get(qn, "foreign_share")),
-					       oz && !strcmp(oz, "true"), &q, &e);
-			if ((x = get(ex, "error"))) {
-				/* the question must be refused with this text in the message */
-				if (st == KF_OK || !sc(x) || !strstr(e.message, sc(x))) {
-					kf_cli_err("golden case failed: %s:%d: '%s' (measure %s): "
-						   "expected the error '%s', got %s",
-						   path, line, name ? name : "?", mid,
-						   sc(x) ? sc(x) : "?",
-						   st == KF_OK ? "an answer" : e.message);
-					fails++;
-				} else
-					passes++;
-				continue;
-			}
-			if (st != KF_OK) {
-				kf_cli_err("%s:%d: case '%s': %s: %s", path, line,
-					   name ? name : "?", e.field, e.message);
-				fails++;
-				continue;
-			}
-			if (kf_decide(rb, &q, 0, &d, &e) != KF_OK) {
-				kf_cli_print_error(&e);
-				fails++;
-				continue;
-			}
-			v = kf_decision_verdict(d);
-			if ((x = get(ex, "outcome")) &&
-			    (!sc(x) || strcmp(sc(x), kf_outcome_name(v->outcome)))) {
-				snprintf(why, sizeof why, "outcome: expected %s, got %s",
-					 sc(x) ? sc(x) : "?", kf_outcome_name(v->outcome));
-				ok = 0;
-			}
-			if (ok && (x = get(ex, "max_foreign_share"))) {
-				const char *want = sc(x);
-				char got[40], norm[40];
-				if (v->outcome == KF_PROHIBITED || v->outcome == KF_CLOSED)
-					snprintf(got, sizeof got, "0");
-				else if ((v->outcome == KF_INDETERMINATE && !v->share_undecided) ||
-					 !v->has_cap)
-					snprintf(got, sizeof got, "null");
-				else
-					kf_share_format(v->cap, got, sizeof got);
-				if (want) {
-					kf_share ws;
-					if (kf_share_parse(want, &ws, NULL) == KF_OK)
-						want = kf_share_format(ws, norm, sizeof norm);
-				}
-				if (strcmp(want ? want : "null", got)) {
-					snprintf(why, sizeof why,
-						 "max_foreign_share: expected %s, got %s",
-						 want ? want : "null", got);
-					ok = 0;
-				}
-			}
-			if (ok && (x = get(ex, "binding"))) {
-				/* for an indeterminate answer, binding is that of the outside
-				 * scenario */
-				char w2[900];
-				if (!same_set(rb, x, v->binding, v->n_binding, w2, sizeof w2)) {
-					snprintf(why, sizeof why, "binding: %s", w2);
-					ok = 0;
-				}
-			}
-			if (ok && (x = get(ex, "certainty"))) {
-				const char *got = v->uncertain ? "uncertain" : "confirmed";
-				if (!sc(x) || strcmp(sc(x), got)) {
-					snprintf(why, sizeof why, "certainty: expected %s, got %s",
-						 sc(x) ? sc(x) : "?", got);
-					ok = 0;
-				}
-			}
-			if (ok && (x = get(ex, "missing_facts"))) {
-				int cnt = fy_node_get_type(x) == FYNT_SEQUENCE
-					      ? fy_node_sequence_item_count(x)
-					      : -1;
-				int j, l;
-				if (cnt != v->n_missing)
-					ok = 0;
-				for (j = 0; ok && j < cnt; j++) {
-					const char *z = sc(fy_node_sequence_get_by_index(x, j));
-					int r = z ? kf_rulebook_find_region(rb, z, NULL, NULL) : -1,
-					    found = 0;
-					for (l = 0; l < v->n_missing; l++)
-						if (v->missing[l] == r)
-							found = 1;
-					ok = found;
-				}
-				if (!ok) {
-					size_t off = (size_t)snprintf(why, sizeof why,
-								      "missing_facts: got [");
-					for (l = 0; l < v->n_missing && off < sizeof why; l++)
-						off += (size_t)snprintf(
-						    why + off, sizeof why - off, "%s%s",
-						    l ? ", " : "",
-						    kf_rulebook_region(rb, v->missing[l])->id);
-					if (off < sizeof why)
-						snprintf(why + off, sizeof why - off, "]");
-				}
-			}
-			if (ok && (x = get(ex, "overridden"))) {
-				/* set-aside ids come from the JSON answer's "overridden" list */
-				char *js = kf_decision_json(d);
-				int cnt = fy_node_get_type(x) == FYNT_SEQUENCE
-					      ? fy_node_sequence_item_count(x)
-					      : -1;
-				int j, found_all = 1, got = 0;
-				const char *ov = js ? strstr(js, "\"overridden\":[") : NULL;
-				const char *end = ov ? strchr(ov, ']') : NULL;
-				for (const char *p = ov;
-				     p && p < end && (p = strstr(p, "{\"id\":")) && p < end; p++)
-					got++;
-				for (j = 0; j < cnt && ov; j++) {
-					char pat2[600];
-					const char *id = sc(fy_node_sequence_get_by_index(x, j));
-					const char *hit;
-					snprintf(pat2, sizeof pat2, "{\"id\":\"%s\"", id ? id : "");
-					hit = strstr(ov, pat2);
-					if (!hit || hit > end)
-						found_all = 0;
-				}
-				if (!found_all || got != cnt) {
-					snprintf(why, sizeof why, "overridden: got %.*s",
-						 ov && end ? (int)(end - ov + 1) : 2,
-						 ov ? ov : "[]");
-					ok = 0;
-				}
-				kf_free(js);
-			}
-			if (ok) {
-				passes++;
-				if (verbose && out)
-					fprintf(out, "ok   %s:%d %s\n", path, line,
-						name ? name : "");
-			} else {
-				fails++;
-				kf_cli_err("golden case failed: %s:%d: '%s' (measure %s): %s", path,
-					   line, name ? name : "?", mid, why);
-			}
-			kf_decision_free(d);
-		}
-		fy_document_destroy(fyd);
-	}
+	for (gi = 0; gi < g.gl_pathc; gi++)
+		run_file(&r, g.gl_pathv[gi]);
 	globfree(&g);
 	for (i = 0; i < nm; i++)
-		if (!seen[i]) {
+		if (!r.seen[i]) {
 			(*unexercised)++;
 			kf_cli_err("lint: measure '%s' is exercised by no golden case",
 				   kf_rulebook_measure(rb, i)->id);
 		}
-	free(seen);
+	free(r.seen);
+	*ncases = r.ncases;
 	if (out)
-		fprintf(out, "golden: %d passed, %d failed\n", passes, fails);
-	return bad ? -1 : fails;
+		fprintf(out, "golden: %d passed, %d failed\n", r.passes, r.fails);
+	return r.bad ? -1 : r.fails;
 }

@@ -7,7 +7,10 @@
  * foreign_share, outside_zones} and is turned into the same text the CLI's
  * options give kf_question_parse, so the API decides exactly as `kaifang
  * decide` does and answers with the same object (kf_decision_json).
- * Lists that never change (services, regions, measures, the rulebook) are
+ * Every view is the library's (kaifang/view.h): lists, measures, the matrix
+ * and decisions are rendered by libkaifang in the schema `kaifang list
+ * --json`, `matrix --json` and `decide --json` print; lists that never change
+ * (services, regions, investors, documents, measures, the rulebook) are
  * rendered once at start and served from memory.
  *
  * Foreign shares are exact (DESIGN.md "Shares are exact"): a JSON string is
@@ -96,20 +99,12 @@ void kf__srv_buf_printf(kf__srv_buf *b, const char *fmt, ...)
 
 /* ---- routes --------------------------------------------------------------- */
 
-static const char *const route_labels[KF_R_COUNT] = {"page",
-						     "/v1/decisions",
-						     "/v1/explanations",
-						     "/v1/services",
-						     "/v1/regions",
-						     "/v1/investors",
-						     "/v1/measures",
-						     "/v1/measures/{id}",
-						     "/v1/matrix",
-						     "/v1/rulebook",
-						     "/v1/ownership/look-through",
-						     "/healthz",
-						     "/metrics",
-						     "unmatched"};
+static const char *const route_labels[KF_R_COUNT] = {
+    "page",          "/v1/decisions", "/v1/explanations",
+    "/v1/services",  "/v1/regions",   "/v1/investors",
+    "/v1/documents", "/v1/measures",  "/v1/measures/{id}",
+    "/v1/matrix",    "/v1/rulebook",  "/v1/ownership/look-through",
+    "/healthz",      "/metrics",      "unmatched"};
 
 const char *kf__srv_route_label(kf__srv_route r)
 {
@@ -130,6 +125,7 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/v1/services", KF_R_SERVICES},
 		     {"/v1/regions", KF_R_REGIONS},
 		     {"/v1/investors", KF_R_INVESTORS},
+		     {"/v1/documents", KF_R_DOCUMENTS},
 		     {"/v1/measures", KF_R_MEASURES},
 		     {"/v1/matrix", KF_R_MATRIX},
 		     {"/v1/rulebook", KF_R_RULEBOOK},
@@ -158,8 +154,9 @@ typedef struct webfile {
 struct kf__srv_api {
 	const kf_rulebook *rb;
 	kf__srv_opts opts;
-	char *services, *regions, *investors, *measures, *rulebook, *healthz;
-	char **measure; /* one JSON object per measure */
+	char *list[KF_LIST_COUNT]; /* /v1/services ... /v1/measures (kf_list_json) */
+	char *rulebook, *healthz;
+	char **measure; /* one JSON object per measure (kf_list_json) */
 	int n_measures;
 	webfile web[4];
 	int have_web;
@@ -276,181 +273,82 @@ static void reply_kf_error(kf__srv_reply *out, unsigned status, const kf_error *
 	kf__srv_error(out, status, code, f, "%s", e->message);
 }
 
-/* ---- JSON helpers ------------------------------------------------------------ */
+/* ---- views ------------------------------------------------------------------ */
 
-static json_t *js(const char *s)
+/* A library string moved into the free() domain of replies (kf__srv_reply has
+ * no release hook yet). NULL stays NULL. */
+static char *lib_take(char *s)
 {
-	json_t *v = json_string(s ? s : "");
-	return v ? v : json_null();
+	char *c = s ? strdup(s) : NULL;
+	kf_free(s);
+	return c;
 }
 
-static json_t *jdate(kf_date d)
+/* GET /v1/rulebook: the rulebook in use, its documents as /v1/documents
+ * gives them, and what this server offers. */
+static char *rulebook_json(const kf_rulebook *rb)
 {
-	char b[16];
-	if (d == KF_DATE_NONE || d == KF_DATE_MAX)
-		return json_null();
-	return js(kf_date_format(d, b, sizeof b));
-}
-
-/* A share as an exact JSON number (kf_share_format gives decimal text). */
-static json_t *jshare(kf_share s)
-{
-	char b[40];
-	kf_share_format(s, b, sizeof b);
-	return json_loads(b, JSON_DECODE_ANY, NULL);
-}
-
-static char *dump(json_t *v)
-{
-	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-	json_decref(v);
-	return s;
-}
-
-static const char *effect_str(kf_effect e)
-{
-	static const char *const n[] = {"prohibited", "closed", "cap", "open", "condition"};
-	return (unsigned)e < 5 ? n[e] : "unknown";
-}
-
-static const char *status_str(kf_mstatus s)
-{
-	return s == KF_IN_FORCE ? "in-force" : s == KF_ANNOUNCED ? "announced" : "repealed";
-}
-
-static json_t *service_json(const kf_rulebook *rb, int i)
-{
-	const kf_service_info *sv = kf_rulebook_service(rb, i);
-	json_t *o = json_object(), *al = json_array();
-	int j;
-	for (j = 0; j < sv->n_aliases; j++)
-		json_array_append_new(al, js(sv->aliases[j]));
-	json_object_set_new(o, "id", js(sv->id));
-	json_object_set_new(o, "parent",
-			    sv->parent >= 0 ? js(kf_rulebook_service(rb, sv->parent)->id)
-					    : json_null());
-	json_object_set_new(o, "name", js(sv->name.en));
-	json_object_set_new(o, "name_zh", js(sv->name.zh));
-	json_object_set_new(o, "aliases", al);
-	json_object_set_new(o, "depth", json_integer(sv->depth));
-	json_object_set_new(o, "certainty", js(sv->uncertain ? "uncertain" : "confirmed"));
-	json_object_set_new(o, "note", js(sv->note));
-	return o;
-}
-
-static json_t *region_json(const kf_rulebook *rb, int i)
-{
-	const kf_region_info *r = kf_rulebook_region(rb, i);
-	json_t *o = json_object(), *al = json_array(), *pa = json_array();
-	int j;
-	for (j = 0; j < r->n_parents; j++)
-		json_array_append_new(pa, js(kf_rulebook_region(rb, r->parents[j])->id));
-	for (j = 0; j < r->n_aliases; j++)
-		json_array_append_new(al, js(r->aliases[j]));
-	json_object_set_new(o, "id", js(r->id));
-	json_object_set_new(o, "kind", js(r->kind));
-	json_object_set_new(o, "name", js(r->name.en));
-	json_object_set_new(o, "name_zh", js(r->name.zh));
-	json_object_set_new(o, "parents", pa);
-	json_object_set_new(o, "aliases", al);
-	json_object_set_new(o, "from", jdate(r->from));
-	json_object_set_new(o, "until", jdate(r->until));
-	json_object_set_new(o, "certainty", js(r->uncertain ? "uncertain" : "confirmed"));
-	return o;
-}
-
-static json_t *investor_json(const kf_rulebook *rb, int i)
-{
-	const kf_investor_info *v = kf_rulebook_investor(rb, i);
-	json_t *o = json_object();
-	json_object_set_new(o, "id", js(v->id));
-	json_object_set_new(o, "parent",
-			    v->parent >= 0 ? js(kf_rulebook_investor(rb, v->parent)->id)
-					   : json_null());
-	json_object_set_new(o, "name", js(v->name.en));
-	json_object_set_new(o, "name_zh", js(v->name.zh));
-	json_object_set_new(o, "foreign", json_boolean(v->foreign));
-	return o;
-}
-
-static json_t *document_json(const kf_rulebook *rb, int i)
-{
-	const kf_document_info *d = kf_rulebook_document(rb, i);
-	json_t *o = json_object();
-	json_object_set_new(o, "id", js(d->id));
-	json_object_set_new(o, "title", js(d->title.en));
-	json_object_set_new(o, "title_zh", js(d->title.zh));
-	json_object_set_new(o, "issuer", js(d->issuer));
-	json_object_set_new(o, "number", js(d->number));
-	json_object_set_new(o, "issued", jdate(d->issued));
-	json_object_set_new(o, "effective", jdate(d->effective));
-	json_object_set_new(o, "url", js(d->url));
-	json_object_set_new(o, "certainty", js(d->uncertain ? "uncertain" : "confirmed"));
-	json_object_set_new(o, "note", js(d->note));
-	return o;
-}
-
-static json_t *ids(const kf_rulebook *rb, const int *idx, int n, char kind)
-{
-	json_t *a = json_array();
-	int j;
-	for (j = 0; j < n; j++)
-		json_array_append_new(a, js(kind == 's'   ? kf_rulebook_service(rb, idx[j])->id
-					    : kind == 'r' ? kf_rulebook_region(rb, idx[j])->id
-					    : kind == 'i' ? kf_rulebook_investor(rb, idx[j])->id
-							  : kf_rulebook_measure(rb, idx[j])->id));
-	return a;
-}
-
-static json_t *measure_json(const kf_rulebook *rb, int i)
-{
-	const kf_measure_info *m = kf_rulebook_measure(rb, i);
-	const kf_document_info *d = kf_rulebook_document(rb, m->document);
-	json_t *o = json_object(), *conds = json_array(), *cap = json_null();
-	int j;
-	if (m->effect == KF_EFFECT_CAP) {
-		json_decref(cap);
-		cap = json_object();
-		json_object_set_new(cap, "op", js(m->cap_op == KF_CAP_LT ? "<" : "<="));
-		json_object_set_new(cap, "value", jshare(m->cap));
+	kf_json *w = kf_json_new();
+	kf_text2 title = kf_rulebook_title(rb);
+	static const struct {
+		const char *key;
+		kf_list list;
+	} counts[] = {{"services", KF_LIST_SERVICES},
+		      {"regions", KF_LIST_REGIONS},
+		      {"investors", KF_LIST_INVESTORS},
+		      {"documents", KF_LIST_DOCUMENTS},
+		      {"measures", KF_LIST_MEASURES}};
+	int n[] = {kf_rulebook_n_services(rb), kf_rulebook_n_regions(rb),
+		   kf_rulebook_n_investors(rb), kf_rulebook_n_documents(rb),
+		   kf_rulebook_n_measures(rb)};
+	size_t i;
+	if (!w)
+		return NULL;
+	kf_json_object_begin(w);
+	kf_json_key(w, "id");
+	kf_json_string(w, kf_rulebook_id(rb));
+	kf_json_key(w, "edition");
+	kf_json_string(w, kf_rulebook_edition(rb));
+	kf_json_key(w, "title");
+	kf_json_string(w, title.en);
+	kf_json_key(w, "title_zh");
+	kf_json_string(w, title.zh);
+	kf_json_key(w, "sha256");
+	kf_json_string(w, kf_rulebook_sha256(rb));
+	kf_json_key(w, "counts");
+	kf_json_object_begin(w);
+	for (i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		kf_json_key(w, counts[i].key);
+		kf_json_int(w, n[counts[i].list]);
 	}
-	for (j = 0; j < m->n_conditions; j++)
-		json_array_append_new(conds,
-				      json_pack("{s:o,s:o}", "type", js(m->conditions[j].type),
-						"text", js(m->conditions[j].text)));
-	json_object_set_new(o, "id", js(m->id));
-	json_object_set_new(o, "document", js(d->id));
-	json_object_set_new(o, "document_title", js(d->title.en));
-	json_object_set_new(o, "document_title_zh", js(d->title.zh));
-	json_object_set_new(o, "issuer", js(d->issuer));
-	json_object_set_new(o, "number", js(d->number));
-	json_object_set_new(o, "article", js(m->article));
-	json_object_set_new(o, "summary", js(m->summary));
-	json_object_set_new(o, "effective_from", jdate(m->effective_from));
-	json_object_set_new(o, "effective_until", jdate(m->effective_until));
-	json_object_set_new(o, "status", js(status_str(m->status)));
-	json_object_set_new(o, "certainty", js(m->uncertain ? "uncertain" : "confirmed"));
-	json_object_set_new(o, "uncertain_reason", js(m->uncertain_reason));
-	json_object_set_new(o, "pending", js(m->pending));
-	json_object_set_new(o, "effect", js(effect_str(m->effect)));
-	json_object_set_new(o, "cap", cap);
-	json_object_set_new(o, "services", ids(rb, m->services, m->n_services, 's'));
-	json_object_set_new(o, "exclude_services", ids(rb, m->exclude_services, m->n_exclude, 's'));
-	json_object_set_new(o, "regions", ids(rb, m->regions, m->n_regions, 'r'));
-	json_object_set_new(o, "investors", ids(rb, m->investors, m->n_investors, 'i'));
-	json_object_set_new(o, "overrides", ids(rb, m->overrides, m->n_overrides, 'm'));
-	json_object_set_new(o, "conditions", conds);
-	json_object_set_new(o, "url", js(d->url));
-	return o;
+	kf_json_object_end(w);
+	kf_json_key(w, "documents");
+	kf_list_write_json(w, rb, KF_LIST_DOCUMENTS, -1);
+	kf_json_key(w, "ownership");
+	kf_json_bool(w, 1);
+	kf_json_object_end(w);
+	return lib_take(kf_json_finish(w));
 }
 
-static char *list_json(const kf_rulebook *rb, int n, json_t *(*one)(const kf_rulebook *, int))
+static char *healthz_json(const kf_rulebook *rb)
 {
-	json_t *a = json_array();
-	int i;
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, one(rb, i));
-	return dump(a);
+	kf_json *w = kf_json_new();
+	if (!w)
+		return NULL;
+	kf_json_object_begin(w);
+	kf_json_key(w, "status");
+	kf_json_string(w, "ok");
+	kf_json_key(w, "version");
+	kf_json_string(w, KAIFANG_VERSION);
+	kf_json_key(w, "rulebook");
+	kf_json_object_begin(w);
+	kf_json_key(w, "id");
+	kf_json_string(w, kf_rulebook_id(rb));
+	kf_json_key(w, "sha256");
+	kf_json_string(w, kf_rulebook_sha256(rb));
+	kf_json_object_end(w);
+	kf_json_object_end(w);
+	return lib_take(kf_json_finish(w));
 }
 
 /* ---- web files -------------------------------------------------------------- */
@@ -512,46 +410,25 @@ kf__srv_api *kf__srv_api_new(const kf_rulebook *rb, const kf__srv_opts *o)
 {
 	kf__srv_api *a = calloc(1, sizeof *a);
 	int i, n = kf_rulebook_n_measures(rb), ok = 1;
-	json_t *r, *docs, *counts;
 	const char *fault = getenv("KAIFANG_SERVER_FAULT");
 	if (!a)
 		return NULL;
 	a->rb = rb;
 	a->opts = *o;
 	a->fault_decide = fault && !strcmp(fault, "decide");
-	a->services = list_json(rb, kf_rulebook_n_services(rb), service_json);
-	a->regions = list_json(rb, kf_rulebook_n_regions(rb), region_json);
-	a->investors = list_json(rb, kf_rulebook_n_investors(rb), investor_json);
-	a->measures = list_json(rb, n, measure_json);
+	for (i = 0; i < KF_LIST_COUNT; i++)
+		if (!(a->list[i] = lib_take(kf_list_json(rb, (kf_list)i, -1))))
+			ok = 0;
 	a->measure = calloc((size_t)n + 1, sizeof *a->measure);
 	a->n_measures = n;
 	if (a->measure)
 		for (i = 0; i < n; i++)
-			if (!(a->measure[i] = dump(measure_json(rb, i))))
+			if (!(a->measure[i] = lib_take(kf_list_json(rb, KF_LIST_MEASURES, i))))
 				ok = 0;
-	docs = json_array();
-	for (i = 0; i < kf_rulebook_n_documents(rb); i++)
-		json_array_append_new(docs, document_json(rb, i));
-	counts =
-	    json_pack("{s:i,s:i,s:i,s:i,s:i}", "services", kf_rulebook_n_services(rb), "regions",
-		      kf_rulebook_n_regions(rb), "investors", kf_rulebook_n_investors(rb),
-		      "documents", kf_rulebook_n_documents(rb), "measures", n);
-	r = json_object();
-	json_object_set_new(r, "id", js(kf_rulebook_id(rb)));
-	json_object_set_new(r, "edition", js(kf_rulebook_edition(rb)));
-	json_object_set_new(r, "title", js(kf_rulebook_title(rb).en));
-	json_object_set_new(r, "title_zh", js(kf_rulebook_title(rb).zh));
-	json_object_set_new(r, "sha256", js(kf_rulebook_sha256(rb)));
-	json_object_set_new(r, "counts", counts);
-	json_object_set_new(r, "documents", docs);
-	json_object_set_new(r, "ownership", json_true());
-	a->rulebook = dump(r);
-	a->healthz = dump(json_pack("{s:s,s:s,s:{s:o,s:o}}", "status", "ok", "version",
-				    KAIFANG_VERSION, "rulebook", "id", js(kf_rulebook_id(rb)),
-				    "sha256", js(kf_rulebook_sha256(rb))));
+	a->rulebook = rulebook_json(rb);
+	a->healthz = healthz_json(rb);
 	load_web(a, o->web_dir);
-	if (!ok || !a->services || !a->regions || !a->investors || !a->measures || !a->measure ||
-	    !a->rulebook || !a->healthz) {
+	if (!ok || !a->measure || !a->rulebook || !a->healthz) {
 		kf__srv_api_free(a);
 		return NULL;
 	}
@@ -563,10 +440,8 @@ void kf__srv_api_free(kf__srv_api *a)
 	int i;
 	if (!a)
 		return;
-	free(a->services);
-	free(a->regions);
-	free(a->investors);
-	free(a->measures);
+	for (i = 0; i < KF_LIST_COUNT; i++)
+		free(a->list[i]);
 	free(a->rulebook);
 	free(a->healthz);
 	if (a->measure)
@@ -844,57 +719,34 @@ static void reply_qerr(kf__srv_reply *out, const qerr *e)
 	kf__srv_error(out, e->status, e->code, e->field, "%s", e->message);
 }
 
-/* Decides q into JSON text (malloc'ed). With `text`, adds the answer for
- * people as "text" before the closing brace. NULL on no memory. */
+/* The answer for people, added to an explanation as its member "text". */
+static void text_member(kf_json *w, void *ctx)
+{
+	kf_json_key(w, "text");
+	kf_json_string(w, ctx);
+}
+
+/* Decides q into JSON text (malloc'ed). With `text`, the decision object
+ * carries the answer for people as "text" (kf_decision_json_ex). NULL on no
+ * memory. */
 static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned flags, int text)
 {
 	kf_decision *d = NULL;
 	kf_error e;
-	char *j, *t, *out;
-	kf__srv_buf b = {0};
+	char *t = NULL, *j;
 	if (a->fault_decide)
 		return NULL;
 	if (kf_decide(a->rb, q, flags, &d, &e) != KF_OK)
 		return NULL;
 	kf__srv_metrics_decision(kf_decision_verdict(d)->outcome, 1);
-	j = kf_decision_json(d);
-	if (!j || !text) {
+	if (text && !(t = kf_decision_text(d))) {
 		kf_decision_free(d);
-		if (!j)
-			return NULL;
-		out = strdup(j);
-		kf_free(j);
-		return out;
-	}
-	t = kf_decision_text(d);
-	kf_decision_free(d);
-	if (!t) {
-		kf_free(j);
 		return NULL;
 	}
-	{
-		size_t n = strlen(j);
-		json_t *ts = json_string(t);
-		char *tj = ts ? json_dumps(ts, JSON_ENCODE_ANY) : NULL;
-		json_decref(ts);
-		while (n && j[n - 1] != '}')
-			n--;
-		if (n && tj) {
-			kf__srv_buf_add(&b, j, n - 1);
-			kf__srv_buf_puts(&b, ",\"text\":");
-			kf__srv_buf_puts(&b, tj);
-			kf__srv_buf_puts(&b, "}");
-		} else
-			b.failed = 1;
-		free(tj);
-	}
-	kf_free(j);
+	j = kf_decision_json_ex(d, text ? text_member : NULL, t);
 	kf_free(t);
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
+	kf_decision_free(d);
+	return lib_take(j);
 }
 
 /* ---- handlers ----------------------------------------------------------------- */
@@ -973,204 +825,39 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 	reply_take(out, 200, JSON_CT, s, strlen(s));
 }
 
-/* Splits a comma list of places, a group expanding to its members. Returns the
- * count, or -1 with *out filled. */
-/* The places of a matrix (kf_rulebook_expand_places), or -1 with a 400 reply. */
-static int matrix_places(const kf_rulebook *rb, const char *list, int *idx, int max,
-			 kf__srv_reply *out)
-{
-	kf_error e;
-	int n = kf_rulebook_expand_places(rb, list, idx, max, &e);
-	if (n < 0) {
-		if (e.status == KF_ERR_NOTFOUND)
-			reply_kf_error(out, 400, &e, "regions");
-		else
-			kf__srv_error(out, 400, "bad_parameter", "regions", "%s", e.message);
-	}
-	return n;
-}
-
-#define MATRIX_MAX_REGIONS  512
-#define MATRIX_MAX_SERVICES 64
-
+/* GET /v1/matrix: kf_matrix_new decides and kf_matrix_json renders it, as
+ * `kaifang matrix --json`; the defaults and limits are the library's. */
 static void h_matrix(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
 {
-	const kf_rulebook *rb = a->rb;
-	const char *date = rq->query(rq->query_ctx, "date");
-	const char *regions = rq->query(rq->query_ctx, "regions");
-	const char *services = rq->query(rq->query_ctx, "services");
-	const char *investor = rq->query(rq->query_ctx, "investor");
-	const char *outside_s = rq->query(rq->query_ctx, "outside_zones");
-	static const char *const key[] = {"app-store", "isp-end-user",           "ip-vpn", "idc",
-					  "cdn",       "online-data-processing", NULL};
-	int reg[MATRIX_MAX_REGIONS], svc[MATRIX_MAX_SERVICES], nr = 0, ns = 0, i, j, outside = 0;
-	char today[16], buf[4096], *tok, *save = NULL, s[40];
-	kf_question q;
+	kf_matrix_query mq;
+	kf_matrix *m = NULL;
 	kf_error e;
-	kf__srv_buf b = {0};
-	json_t *t;
-	char *tj;
-
-	if (!date || !*date)
-		date = kf_date_format(kf_date_today(), today, sizeof today);
-	if (outside_s) {
-		if (!strcmp(outside_s, "true") || !strcmp(outside_s, "1"))
-			outside = 1;
-		else if (strcmp(outside_s, "false") && strcmp(outside_s, "0")) {
-			kf__srv_error(out, 400, "bad_parameter", "outside_zones",
-				      "'outside_zones' must be true or false, not '%s'", outside_s);
-			return;
-		}
-	}
-	/* Places: the given list, else the pilot-20 group, else the first group. */
-	if (regions && *regions)
-		nr = matrix_places(rb, regions, reg, MATRIX_MAX_REGIONS, out);
-	else if (kf_rulebook_find_region(rb, "pilot-20", NULL, NULL) >= 0)
-		nr = matrix_places(rb, "pilot-20", reg, MATRIX_MAX_REGIONS, out);
-	else {
-		for (i = 0; i < kf_rulebook_n_regions(rb); i++)
-			if (!strcmp(kf_rulebook_region(rb, i)->kind, "group"))
-				break;
-		nr = matrix_places(rb,
-				   i < kf_rulebook_n_regions(rb) ? kf_rulebook_region(rb, i)->id
-								 : kf_rulebook_region(rb, 0)->id,
-				   reg, MATRIX_MAX_REGIONS, out);
-	}
-	if (nr < 0)
-		return;
-	if (nr == 0) {
-		kf__srv_error(out, 400, "bad_parameter", "regions", "no places to show");
+	char *j;
+	int i, k;
+	mq.places = rq->query(rq->query_ctx, "regions");
+	mq.services = rq->query(rq->query_ctx, "services");
+	mq.date = rq->query(rq->query_ctx, "date");
+	mq.investor = rq->query(rq->query_ctx, "investor");
+	mq.outside_zones = rq->query(rq->query_ctx, "outside_zones");
+	if (kf_matrix_new(a->rb, &mq, &m, &e) != KF_OK) {
+		if (e.status == KF_ERR_NOTFOUND || !strcmp(e.field, "date") ||
+		    e.status == KF_ERR_NOMEM)
+			reply_kf_error(out, 400, &e, NULL);
+		else
+			kf__srv_error(out, 400, "bad_parameter", *e.field ? e.field : NULL, "%s",
+				      e.message);
 		return;
 	}
-	/* Services: the given list, else the key services this rulebook knows,
-	 * else every service (up to 64). */
-	if (services && *services) {
-		if (strlen(services) >= sizeof buf) {
-			kf__srv_error(out, 400, "bad_parameter", "services",
-				      "the services list is too long");
-			return;
-		}
-		snprintf(buf, sizeof buf, "%s", services);
-		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			if (ns == MATRIX_MAX_SERVICES) {
-				kf__srv_error(out, 400, "bad_parameter", "services",
-					      "at most %d services in one matrix",
-					      MATRIX_MAX_SERVICES);
-				return;
-			}
-			svc[ns] = kf_rulebook_find_service(rb, tok, "services", &e);
-			if (svc[ns] < 0) {
-				reply_kf_error(out, 400, &e, "services");
-				return;
-			}
-			ns++;
-		}
-	} else {
-		for (i = 0; key[i]; i++) {
-			int k = kf_rulebook_find_service(rb, key[i], NULL, NULL);
-			if (k >= 0)
-				svc[ns++] = k;
-		}
-		for (i = 0; ns == 0 && i < kf_rulebook_n_services(rb) && i < MATRIX_MAX_SERVICES;
-		     i++)
-			svc[i] = i;
-		if (ns == 0)
-			ns = i;
-	}
-	if (ns == 0) {
-		kf__srv_error(out, 400, "bad_parameter", "services", "no services to show");
-		return;
-	}
-	if (kf_question_parse(rb, kf_rulebook_service(rb, svc[0])->id,
-			      kf_rulebook_region(rb, reg[0])->id, date, investor, NULL, outside, &q,
-			      &e) != KF_OK) {
-		reply_kf_error(out, 400, &e, NULL);
-		return;
-	}
-	t = json_string(date);
-	tj = t ? json_dumps(t, JSON_ENCODE_ANY) : NULL;
-	json_decref(t);
-	if (!tj) {
-		kf__srv_error(out, 400, "bad_parameter", "date", "'date' is not valid text");
-		return;
-	}
-	kf__srv_buf_printf(&b, "{\"date\":%s,\"investor\":", tj);
-	free(tj);
-	{
-		int inv = q.investor >= 0 ? q.investor
-					  : kf_rulebook_find_investor(rb, "foreign", NULL, NULL);
-		json_t *iv = js(inv >= 0 ? kf_rulebook_investor(rb, inv)->id : "foreign");
-		char *ivs = dump(iv);
-		kf__srv_buf_puts(&b, ivs ? ivs : "\"foreign\"");
-		free(ivs);
-	}
-	kf__srv_buf_printf(
-	    &b, ",\"outside_zones\":%s,\"rulebook\":{\"id\":", outside ? "true" : "false");
-	{
-		char *x = dump(js(kf_rulebook_id(rb)));
-		kf__srv_buf_puts(&b, x ? x : "\"\"");
-		free(x);
-	}
-	kf__srv_buf_printf(&b, ",\"sha256\":\"%s\"},\"services\":[", kf_rulebook_sha256(rb));
-	for (j = 0; j < ns; j++) {
-		char *x = dump(service_json(rb, svc[j]));
-		if (j)
-			kf__srv_buf_puts(&b, ",");
-		kf__srv_buf_puts(&b, x ? x : "null");
-		free(x);
-	}
-	kf__srv_buf_puts(&b, "],\"rows\":[");
-	for (i = 0; i < nr; i++) {
-		const kf_region_info *r = kf_rulebook_region(rb, reg[i]);
-		char *x = dump(json_pack("{s:o,s:o,s:o}", "region", js(r->id), "name",
-					 js(r->name.en), "name_zh", js(r->name.zh)));
-		if (i)
-			kf__srv_buf_puts(&b, ",");
-		if (x) {
-			x[strlen(x) - 1] = '\0'; /* reopen the object */
-			kf__srv_buf_puts(&b, x);
-		} else
-			b.failed = 1;
-		free(x);
-		kf__srv_buf_puts(&b, ",\"cells\":[");
-		for (j = 0; j < ns; j++) {
-			kf_verdict v;
-			const char *sid = kf_rulebook_service(rb, svc[j])->id;
-			char *sj;
-			q.service = svc[j];
-			q.region = reg[i];
-			kf_decide_verdict(rb, &q, &v, NULL);
-			kf__srv_metrics_decision(v.outcome, 1);
-			sj = dump(js(sid));
-			kf__srv_buf_printf(&b, "%s{\"service\":%s,\"outcome\":\"%s\"", j ? "," : "",
-					   sj ? sj : "\"\"", kf_outcome_name(v.outcome));
-			free(sj);
-			kf__srv_buf_puts(&b, ",\"max_foreign_share\":");
-			if (v.outcome == KF_PROHIBITED || v.outcome == KF_CLOSED)
-				kf__srv_buf_puts(&b, "0");
-			else if (v.outcome == KF_INDETERMINATE || !v.has_cap)
-				kf__srv_buf_puts(&b, "null");
-			else
-				kf__srv_buf_puts(&b, kf_share_format(v.cap, s, sizeof s));
-			kf__srv_buf_puts(&b, ",\"cap\":");
-			if (v.has_cap && v.outcome != KF_INDETERMINATE)
-				kf__srv_buf_printf(&b, "{\"op\":\"%s\",\"value\":%s}",
-						   v.cap_op == KF_CAP_LT ? "<" : "<=",
-						   kf_share_format(v.cap, s, sizeof s));
-			else
-				kf__srv_buf_puts(&b, "null");
-			kf__srv_buf_printf(&b, ",\"certainty\":\"%s\"}",
-					   v.uncertain ? "uncertain" : "confirmed");
-		}
-		kf__srv_buf_puts(&b, "]}");
-	}
-	kf__srv_buf_puts(&b, "]}");
-	if (b.failed) {
-		free(b.p);
+	for (i = 0; i < kf_matrix_n_places(m); i++)
+		for (k = 0; k < kf_matrix_n_services(m); k++)
+			kf__srv_metrics_decision(kf_matrix_cell(m, i, k)->outcome, 1);
+	j = lib_take(kf_matrix_json(m));
+	kf_matrix_free(m);
+	if (!j) {
 		reply_nomem(out);
 		return;
 	}
-	reply_take(out, 200, JSON_CT, b.p, b.len);
+	reply_take(out, 200, JSON_CT, j, strlen(j));
 }
 
 static void h_measure(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
@@ -1264,15 +951,12 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 		reply_nomem(out);
 		return;
 	}
-	{
-		char *c = strdup(j);
-		kf_free(j);
-		if (!c) {
-			reply_nomem(out);
-			return;
-		}
-		reply_take(out, 200, JSON_CT, c, strlen(c));
+	j = lib_take(j);
+	if (!j) {
+		reply_nomem(out);
+		return;
 	}
+	reply_take(out, 200, JSON_CT, j, strlen(j));
 }
 
 static void h_page(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
@@ -1285,6 +969,11 @@ static void h_page(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out
 		}
 	kf__srv_error(out, 404, "not_found", NULL,
 		      "the web page is not installed (no web folder; start with --web DIR)");
+}
+
+static void reply_list(const kf__srv_api *a, kf_list what, kf__srv_reply *out)
+{
+	reply_static(out, JSON_CT, a->list[what], strlen(a->list[what]));
 }
 
 /* ---- dispatch ------------------------------------------------------------------- */
@@ -1312,10 +1001,11 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 	case KF_R_PAGE: h_page(a, rq, out); break;
 	case KF_R_DECISIONS: h_decisions(a, rq, out, 0); break;
 	case KF_R_EXPLANATIONS: h_decisions(a, rq, out, 1); break;
-	case KF_R_SERVICES: reply_static(out, JSON_CT, a->services, strlen(a->services)); break;
-	case KF_R_REGIONS: reply_static(out, JSON_CT, a->regions, strlen(a->regions)); break;
-	case KF_R_INVESTORS: reply_static(out, JSON_CT, a->investors, strlen(a->investors)); break;
-	case KF_R_MEASURES: reply_static(out, JSON_CT, a->measures, strlen(a->measures)); break;
+	case KF_R_SERVICES: reply_list(a, KF_LIST_SERVICES, out); break;
+	case KF_R_REGIONS: reply_list(a, KF_LIST_REGIONS, out); break;
+	case KF_R_INVESTORS: reply_list(a, KF_LIST_INVESTORS, out); break;
+	case KF_R_DOCUMENTS: reply_list(a, KF_LIST_DOCUMENTS, out); break;
+	case KF_R_MEASURES: reply_list(a, KF_LIST_MEASURES, out); break;
 	case KF_R_MEASURE: h_measure(a, rq, out); break;
 	case KF_R_MATRIX: h_matrix(a, rq, out); break;
 	case KF_R_RULEBOOK: reply_static(out, JSON_CT, a->rulebook, strlen(a->rulebook)); break;

@@ -56,6 +56,7 @@ typedef enum kf__srv_route {
 	KF_R_SERVICES,     /* GET /v1/services */
 	KF_R_REGIONS,      /* GET /v1/regions */
 	KF_R_INVESTORS,    /* GET /v1/investors */
+	KF_R_DOCUMENTS,    /* GET /v1/documents */
 	KF_R_MEASURES,     /* GET /v1/measures */
 	KF_R_MEASURE,      /* GET /v1/measures/{id} */
 	KF_R_MATRIX,       /* GET /v1/matrix */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "kaifang/common.h"
+#include "kaifang/json.h"
 
 typedef struct kf_buf {
 	char *data; /* NUL-terminated when len > 0 */
@@ -33,5 +34,14 @@ char *kf__buf_steal(kf_buf *b);
 void kf__json_str(kf_buf *b, const char *s); /* a JSON string, escaped; NULL → null */
 void kf__json_key(kf_buf *b, int *first, const char *key);
 void kf__json_share(kf_buf *b, kf_share s); /* exact decimal number, e.g. 49.5 */
+
+/* view/json.c, for library views that write members straight into a writer's
+ * buffer: kf__json_value places the next value (comma, key check; -1 when the
+ * writer has failed), kf__json_buf is the writer's buffer, and
+ * kf__json_opened_members counts n members written there by hand into the
+ * object open at the top. */
+int kf__json_value(kf_json *w);
+kf_buf *kf__json_buf(kf_json *w);
+void kf__json_opened_members(kf_json *w, unsigned n);
 
 #endif

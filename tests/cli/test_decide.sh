@@ -90,7 +90,30 @@ run $K matrix -R $MINI --date 2025-04-11 --regions pilot --services ip-vpn,B21,i
 expect_rc "matrix" 0
 expect_out "matrix row" "Hangzhou 330100"
 run $K matrix -R $MINI --date 2025-04-11 --regions pilot --services ip-vpn --json
-expect_out "matrix json" '"outcome":"permitted","max_foreign_share":50,"certainty":"uncertain"'
+expect_out "matrix json" '"outcome":"permitted","max_foreign_share":50,"cap":{"op":"<","value":50},"certainty":"uncertain","label":"<50"'
+# matrix: the library's kf_matrix refuses what it cannot show (issue 8 items 2, 10)
+run $K matrix --regions Beijing --services ,
+expect_rc "matrix --services , (empty list)" 2
+expect_err "matrix --services , names the option" "--services: ',' names no service"
+run $K matrix --regions Beijing --services ""
+expect_rc "matrix --services '' (empty)" 2
+run $K matrix --regions , --services idc
+expect_rc "matrix --regions , (empty list)" 2
+run $K matrix --date 2025-06-01 --regions Beijing,"Hong Kong" --services idc
+expect_rc "matrix refuses a place out of scope, as decide does" 2
+expect_err "matrix out of scope" "place '810000' (Hong Kong) is outside the rulebook's scope"
+run $K matrix --date 2025-06-01 --regions 810000,Beijing --services idc --json
+expect_rc "matrix refuses an out-of-scope first place" 2
+# list --json: the API's shapes (superset), one object per entry
+run $K list -R $MINI services --json
+expect_out "list services has depth and note" '"depth":0,"certainty":"confirmed","note":'
+run $K list -R $MINI investors --json
+expect_out "list investors has name_zh" '"name_zh":'
+run $K list -R $MINI measures --json
+expect_out "list measures has document_title and conditions" '"document_title":'
+expect_out "list measures has pending" '"pending":'
+run $K list -R $MINI regions --json
+expect_out "list regions has until and certainty" '"until":null,"certainty":'
 # decide --ownership: the share computed by look-through, one case per outcome
 OWN=tests/data/ownership
 run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/bands-50 -a X --json

@@ -45,6 +45,9 @@ expect_code "one measure" 200
 expect_jq "one measure shape" '.id == "cepa-ipvpn" and .investors == ["hk-cepa"] and .effective_until == "2030-01-01" and .overrides == ["b1-closed"]'
 req GET /v1/measures/no-such-thing
 expect_error "unknown measure" 404 not_found id
+req GET /v1/documents
+expect_code "documents" 200
+expect_jq "documents list, as the rulebook's" 'length == 2 and (.[0] | has("title_zh") and has("issuer") and has("note"))'
 req GET /v1/rulebook
 expect_code "rulebook" 200
 expect_jq "rulebook shape" '.id == "mini" and .edition == "test-1" and (.sha256 | test("^[0-9a-f]{64}$")) and (.documents | length == 2) and .counts.measures == 7'
@@ -63,6 +66,12 @@ req GET '/v1/matrix?date=2025-13-01'
 expect_error "matrix bad date" 400 bad_date date
 req GET '/v1/matrix?services=ipvnp'
 expect_error "matrix unknown service" 400 not_found services
+req GET '/v1/matrix?services=,'
+expect_error "matrix empty services list (issue 8 item 10)" 400 bad_parameter services
+req GET '/v1/matrix?regions=,'
+expect_error "matrix empty places list" 400 bad_parameter regions
+req GET '/v1/matrix?date=2025-05-01&regions=pilot&services=ip-vpn'
+expect_jq "matrix cell label, as kaifang matrix prints it" '.rows[0].cells[0].label == "<50"'
 req GET '/v1/matrix?regions=Hangzou'
 expect_error "matrix unknown place" 400 not_found regions
 grep -q 'nearest known' "$TMP/body" && ok || bad "matrix unknown place names the nearest"

@@ -1,0 +1,154 @@
+/*
+ * cli/golden_check.c — checks one golden case (golden.h) against the library:
+ * the question read by kf_question_read (the one door), decided by kf_decide,
+ * and compared through the decision's accessors and kf_verdict_max_share —
+ * the rule every view writes — never by searching its JSON text.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/golden.h"
+
+/* Writes "got [a, b]" of measure (or region) indexes into why. */
+static void got_ids(const kf_rulebook *rb, const int *v, int n, int regions, char *why, size_t wsz)
+{
+	size_t off = (size_t)snprintf(why, wsz, "got [");
+	int j;
+	for (j = 0; j < n && off < wsz; j++)
+		off += (size_t)snprintf(why + off, wsz - off, "%s%s", j ? ", " : "",
+					regions ? kf_rulebook_region(rb, v[j])->id
+						: kf_rulebook_measure(rb, v[j])->id);
+	if (off < wsz)
+		snprintf(why + off, wsz - off, "]");
+}
+
+/* 1 when the YAML list of ids names exactly the indexes v (as a set). */
+static int same_set(const kf_rulebook *rb, struct fy_node *list, const int *v, int n, int regions)
+{
+	int i, j, cnt = fy_node_sequence_item_count(list);
+	if (cnt != n)
+		return 0;
+	for (i = 0; i < cnt; i++) {
+		struct fy_node *it = fy_node_sequence_get_by_index(list, i);
+		const char *id =
+		    it && fy_node_get_type(it) == FYNT_SCALAR ? fy_node_get_scalar0(it) : NULL;
+		int k = !id       ? -1
+			: regions ? kf_rulebook_find_region(rb, id, NULL, NULL)
+				  : kf_rulebook_find_measure(rb, id, NULL, NULL);
+		int found = 0;
+		for (j = 0; j < n; j++)
+			found |= v[j] == k;
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+static int check_max_share(const kf_verdict *v, const char *want, char *why, size_t wsz)
+{
+	char got[40] = "null", norm[40];
+	kf_share cap, ws;
+	if (kf_verdict_max_share(v, &cap) != KF_MAX_NONE)
+		kf_share_format(cap, got, sizeof got);
+	if (want && kf_share_parse(want, &ws, NULL) == KF_OK)
+		want = kf_share_format(ws, norm, sizeof norm);
+	if (!strcmp(want ? want : "null", got))
+		return 1;
+	snprintf(why, wsz, "max_foreign_share: expected %s, got %s", want ? want : "null", got);
+	return 0;
+}
+
+static int check_overridden(const kf_rulebook *rb, const kf_decision *d, struct fy_node *x,
+			    char *why, size_t wsz)
+{
+	int n = kf_decision_n_overridden(d), i, by;
+	int ids[KF_VERDICT_MAX * 8] = {0};
+	size_t off;
+	if (n > (int)(sizeof ids / sizeof ids[0])) {
+		snprintf(why, wsz, "overridden: %d measures set aside, more than this check holds",
+			 n);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		ids[i] = kf_decision_overridden(d, i, NULL);
+	if (same_set(rb, x, ids, n, 0))
+		return 1;
+	off = (size_t)snprintf(why, wsz, "overridden: got [");
+	for (i = 0; i < n && off < wsz; i++) {
+		int m = kf_decision_overridden(d, i, &by);
+		off += (size_t)snprintf(why + off, wsz - off, "%s%s (by %s)", i ? ", " : "",
+					kf_rulebook_measure(rb, m)->id,
+					kf_rulebook_measure(rb, by)->id);
+	}
+	if (off < wsz)
+		snprintf(why + off, wsz - off, "]");
+	return 0;
+}
+
+/* Compares a decided case with its expectations; 1 pass, 0 with why. */
+static int compare(const kf_rulebook *rb, const golden_case *c, const kf_decision *d, char *why,
+		   size_t wsz)
+{
+	const kf_verdict *v = kf_decision_verdict(d);
+	char w2[900];
+	if (c->outcome && strcmp(c->outcome, kf_outcome_name(v->outcome))) {
+		snprintf(why, wsz, "outcome: expected %s, got %s", c->outcome,
+			 kf_outcome_name(v->outcome));
+		return 0;
+	}
+	if (c->has_max_share && !check_max_share(v, c->max_share, why, wsz))
+		return 0;
+	/* for an indeterminate answer, binding is that of the outside scenario */
+	if (c->binding && !same_set(rb, c->binding, v->binding, v->n_binding, 0)) {
+		got_ids(rb, v->binding, v->n_binding, 0, w2, sizeof w2);
+		snprintf(why, wsz, "binding: %s", w2);
+		return 0;
+	}
+	if (c->certainty && strcmp(c->certainty, kf_certainty_name(v->uncertain))) {
+		snprintf(why, wsz, "certainty: expected %s, got %s", c->certainty,
+			 kf_certainty_name(v->uncertain));
+		return 0;
+	}
+	if (c->missing_facts && !same_set(rb, c->missing_facts, v->missing, v->n_missing, 1)) {
+		got_ids(rb, v->missing, v->n_missing, 1, w2, sizeof w2);
+		snprintf(why, wsz, "missing_facts: %s", w2);
+		return 0;
+	}
+	if (c->overridden && !check_overridden(rb, d, c->overridden, why, wsz))
+		return 0;
+	return 1;
+}
+
+int golden_case_check(const kf_rulebook *rb, const golden_case *c, char *why, size_t wsz)
+{
+	kf_question_text t;
+	kf_question q;
+	kf_error e;
+	kf_decision *d = NULL;
+	kf_status st;
+	int i, ok;
+	memset(&t, 0, sizeof t);
+	for (i = 0; i < KF_QUESTION_NFIELDS; i++)
+		*kf_question_text_slot(&t, kf_question_fields[i]) = c->question[i];
+	st = kf_question_read(rb, &t, &q, &e);
+	if (c->error) {
+		/* the question must be refused with this text in the message */
+		if (st == KF_OK || !strstr(e.message, c->error)) {
+			snprintf(why, wsz, "expected the error '%s', got %s", c->error,
+				 st == KF_OK ? "an answer" : e.message);
+			return 0;
+		}
+		return 1;
+	}
+	if (st != KF_OK) {
+		snprintf(why, wsz, "%s: %s", e.field, e.message);
+		return -1;
+	}
+	if (kf_decide(rb, &q, 0, &d, &e) != KF_OK) {
+		kf_error_format(&e, why, wsz);
+		return -1;
+	}
+	ok = compare(rb, c, d, why, wsz);
+	kf_decision_free(d);
+	return ok;
+}

@@ -1,0 +1,377 @@
+/*
+ * view/matrix.c — the matrix view (kaifang/view.h): the maximum foreign share
+ * for places x services on a date, for `kaifang matrix` and GET /v1/matrix.
+ * The lists, their defaults and limits live here once; every cell is decided
+ * by kf_decide_verdict, so a place the engine refuses (out of the rulebook's
+ * scope) is refused here too, never shown as an answer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "kaifang/question.h"
+#include "kaifang/view.h"
+#include "rulebook_int.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/errors.h"
+
+#define LIST_MAX 4096 /* bytes of one comma list, as kf_rulebook_expand_places */
+
+struct kf_matrix {
+	const kf_rulebook *rb;
+	kf_question q; /* date, investor, outside_zones shared by every cell */
+	int np, ns;
+	int *place;       /* np region indexes */
+	int *svc;         /* ns service indexes */
+	kf_verdict *cell; /* np x ns, row-major */
+};
+
+/* The key pilot services of the 2025 Work Plan, the default columns. */
+static const char *const key_order[] = {"app-store", "isp-end-user", "ip-vpn",
+					"idc",       "cdn",          "online-data-processing"};
+
+/* The default places: pilot-20, else the first group, else the first region. */
+static const char *default_places(const kf_rulebook *rb)
+{
+	int i;
+	if (kf_rulebook_find_region(rb, "pilot-20", NULL, NULL) >= 0)
+		return "pilot-20";
+	for (i = 0; i < rb->nreg; i++)
+		if (!strcmp(rb->reg[i].kind, "group"))
+			return rb->reg[i].id;
+	return rb->nreg ? rb->reg[0].id : "";
+}
+
+static kf_status places(const kf_rulebook *rb, const char *list, kf_matrix *m, kf_error *e)
+{
+	m->place = kf__malloc(sizeof *m->place * (KF_MATRIX_MAX_PLACES + 1));
+	if (!m->place) {
+		kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "regions", "out of memory");
+		return KF_ERR_NOMEM;
+	}
+	/* one more than the limit: a list that reaches it is refused, not cut */
+	m->np = kf_rulebook_expand_places(rb, list, m->place, KF_MATRIX_MAX_PLACES + 1, e);
+	if (m->np < 0)
+		return e->status;
+	if (m->np > KF_MATRIX_MAX_PLACES) {
+		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, "regions",
+			      "more than %d places in one matrix; ask for fewer",
+			      KF_MATRIX_MAX_PLACES);
+		return KF_ERR_RANGE;
+	}
+	return KF_OK;
+}
+
+static kf_status add_service(kf_matrix *m, int s, kf_error *e)
+{
+	if (m->ns == KF_MATRIX_MAX_SERVICES) {
+		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, "services",
+			      "more than %d services in one matrix; ask for fewer",
+			      KF_MATRIX_MAX_SERVICES);
+		return KF_ERR_RANGE;
+	}
+	m->svc[m->ns++] = s;
+	return KF_OK;
+}
+
+/* The services of a comma list (empty names between commas are skipped, as in
+ * a list of places), or the defaults when list is NULL. */
+static kf_status services(const kf_rulebook *rb, const char *list, kf_matrix *m, kf_error *e)
+{
+	char buf[LIST_MAX], *tok, *save = NULL;
+	kf_status st = KF_OK;
+	size_t i;
+	int s;
+	m->svc = kf__malloc(sizeof *m->svc * KF_MATRIX_MAX_SERVICES);
+	if (!m->svc) {
+		kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "services", "out of memory");
+		return KF_ERR_NOMEM;
+	}
+	if (!list) {
+		for (i = 0; i < sizeof key_order / sizeof key_order[0] && !st; i++)
+			if ((s = kf_rulebook_find_service(rb, key_order[i], NULL, NULL)) >= 0)
+				st = add_service(m, s, e);
+		for (s = 0; m->ns == 0 && s < rb->nsvc && !st; s++)
+			if (rb->svc[s].parent < 0)
+				st = add_service(m, s, e);
+		return st;
+	}
+	if (strlen(list) >= sizeof buf) {
+		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, "services",
+			      "the list of services is longer than %zu bytes", sizeof buf - 1);
+		return KF_ERR_RANGE;
+	}
+	snprintf(buf, sizeof buf, "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok && !st; tok = strtok_r(NULL, ",", &save)) {
+		s = kf_rulebook_find_service(rb, tok, "services", e);
+		if (s < 0)
+			return KF_ERR_NOTFOUND;
+		st = add_service(m, s, e);
+	}
+	if (!st && m->ns == 0) {
+		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, "services",
+			      "'%s' names no service; expected ids or names separated by commas",
+			      list);
+		return KF_ERR_RANGE;
+	}
+	return st;
+}
+
+/* A cell's error is about the matrix's lists: "region" is "regions". */
+static void list_field(kf_error *e)
+{
+	if (!strcmp(e->field, "region"))
+		snprintf(e->field, sizeof e->field, "regions");
+	else if (!strcmp(e->field, "service"))
+		snprintf(e->field, sizeof e->field, "services");
+}
+
+static kf_status decide_cells(const kf_rulebook *rb, const kf_matrix_query *mq, kf_matrix *m,
+			      kf_error *e)
+{
+	kf_question_text t;
+	kf_status st;
+	int i, j;
+	if ((long)m->np * m->ns > KF_MATRIX_MAX_CELLS) {
+		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, "services",
+			      "%d places x %d services is more than %d cells; ask for fewer", m->np,
+			      m->ns, KF_MATRIX_MAX_CELLS);
+		return KF_ERR_RANGE;
+	}
+	memset(&t, 0, sizeof t);
+	t.service = rb->svc[m->svc[0]].id;
+	t.region = rb->reg[m->place[0]].id;
+	t.date = mq->date;
+	t.investor = mq->investor;
+	t.outside_zones = mq->outside_zones;
+	st = kf_question_read(rb, &t, &m->q, e);
+	if (st != KF_OK) {
+		list_field(e);
+		return st;
+	}
+	m->cell = kf__calloc((size_t)m->np * (size_t)m->ns, sizeof *m->cell);
+	if (!m->cell) {
+		kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "", "out of memory");
+		return KF_ERR_NOMEM;
+	}
+	for (i = 0; i < m->np; i++)
+		for (j = 0; j < m->ns; j++) {
+			kf_question q = m->q;
+			q.region = m->place[i];
+			q.service = m->svc[j];
+			st = kf_decide_verdict(rb, &q, &m->cell[(size_t)i * (size_t)m->ns + j], e);
+			if (st != KF_OK) {
+				list_field(e);
+				return st;
+			}
+		}
+	return KF_OK;
+}
+
+kf_status kf_matrix_new(const kf_rulebook *rb, const kf_matrix_query *mq, kf_matrix **out,
+			kf_error *err)
+{
+	static const kf_matrix_query none;
+	kf_error tmp = {0};
+	kf_error *e = err ? err : &tmp;
+	kf_matrix *m;
+	kf_status st;
+	*out = NULL;
+	if (!mq)
+		mq = &none;
+	kf_error_clear(e);
+	m = kf__calloc(1, sizeof *m);
+	if (!m) {
+		kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "", "out of memory");
+		return KF_ERR_NOMEM;
+	}
+	m->rb = rb;
+	st = places(rb, mq->places && *mq->places ? mq->places : default_places(rb), m, e);
+	if (!st)
+		st = services(rb, mq->services && *mq->services ? mq->services : NULL, m, e);
+	if (!st)
+		st = decide_cells(rb, mq, m, e);
+	if (st) {
+		kf_matrix_free(m);
+		return st;
+	}
+	*out = m;
+	return KF_OK;
+}
+
+void kf_matrix_free(kf_matrix *m)
+{
+	if (!m)
+		return;
+	kf__xfree(m->place);
+	kf__xfree(m->svc);
+	kf__xfree(m->cell);
+	kf__xfree(m);
+}
+
+int kf_matrix_n_places(const kf_matrix *m) { return m->np; }
+int kf_matrix_n_services(const kf_matrix *m) { return m->ns; }
+int kf_matrix_place(const kf_matrix *m, int i) { return m->place[i]; }
+int kf_matrix_service(const kf_matrix *m, int j) { return m->svc[j]; }
+const kf_question *kf_matrix_question(const kf_matrix *m) { return &m->q; }
+
+const kf_verdict *kf_matrix_cell(const kf_matrix *m, int i, int j)
+{
+	return &m->cell[(size_t)i * (size_t)m->ns + (size_t)j];
+}
+
+static const char *investor_id(const kf_matrix *m)
+{
+	int inv = m->q.investor >= 0 ? m->q.investor : m->rb->foreign;
+	return inv >= 0 ? m->rb->inv[inv].id : "foreign";
+}
+
+static void cell_label(const kf_verdict *v, char *cell, size_t size);
+
+/* ---- JSON --------------------------------------------------------------------- */
+
+static void cell_json(kf_json *w, const kf_matrix *m, int i, int j)
+{
+	const kf_verdict *v = kf_matrix_cell(m, i, j);
+	kf_share cap;
+	kf_max_share k = kf_verdict_max_share(v, &cap);
+	char label[32];
+	kf_json_object_begin(w);
+	kf_json_key(w, "service");
+	kf_json_string(w, m->rb->svc[m->svc[j]].id);
+	kf_json_key(w, "outcome");
+	kf_json_string(w, kf_outcome_name(v->outcome));
+	kf_json_key(w, "max_foreign_share");
+	if (k == KF_MAX_NONE)
+		kf_json_null(w);
+	else
+		kf_json_share(w, cap);
+	kf_json_key(w, "cap");
+	if (k == KF_MAX_CAP) {
+		kf_json_object_begin(w);
+		kf_json_key(w, "op");
+		kf_json_string(w, kf_capop_name(v->cap_op));
+		kf_json_key(w, "value");
+		kf_json_share(w, cap);
+		kf_json_object_end(w);
+	} else
+		kf_json_null(w);
+	kf_json_key(w, "certainty");
+	kf_json_string(w, kf_certainty_name(v->uncertain));
+	cell_label(v, label, sizeof label);
+	kf_json_key(w, "label");
+	kf_json_string(w, label);
+	kf_json_object_end(w);
+}
+
+char *kf_matrix_json(const kf_matrix *m)
+{
+	const kf_rulebook *rb = m->rb;
+	kf_json *w = kf_json_new();
+	int i, j;
+	if (!w)
+		return NULL;
+	kf_json_object_begin(w);
+	kf_json_key(w, "date");
+	kf_json_date(w, m->q.date);
+	kf_json_key(w, "investor");
+	kf_json_string(w, investor_id(m));
+	kf_json_key(w, "outside_zones");
+	kf_json_bool(w, m->q.outside_zones);
+	kf_json_key(w, "rulebook");
+	kf_json_object_begin(w);
+	kf_json_key(w, "id");
+	kf_json_string(w, rb->id);
+	kf_json_key(w, "edition");
+	kf_json_string(w, rb->edition);
+	kf_json_key(w, "sha256");
+	kf_json_string(w, rb->sha256);
+	kf_json_object_end(w);
+	kf_json_key(w, "services");
+	kf_json_array_begin(w);
+	for (j = 0; j < m->ns; j++)
+		kf_list_write_json(w, rb, KF_LIST_SERVICES, m->svc[j]);
+	kf_json_array_end(w);
+	kf_json_key(w, "rows");
+	kf_json_array_begin(w);
+	for (i = 0; i < m->np && !kf_json_failed(w); i++) {
+		const kf_region_info *r = &rb->reg[m->place[i]];
+		kf_json_object_begin(w);
+		kf_json_key(w, "region");
+		kf_json_string(w, r->id);
+		kf_json_key(w, "name");
+		kf_json_string(w, r->name.en);
+		kf_json_key(w, "name_zh");
+		kf_json_string(w, r->name.zh);
+		kf_json_key(w, "cells");
+		kf_json_array_begin(w);
+		for (j = 0; j < m->ns; j++)
+			cell_json(w, m, i, j);
+		kf_json_array_end(w);
+		kf_json_object_end(w);
+	}
+	kf_json_array_end(w);
+	kf_json_object_end(w);
+	return kf_json_finish(w);
+}
+
+/* ---- text ------------------------------------------------------------------------ */
+
+/* A cell's label for people (the JSON's "label", the table's cell without its
+ * "*"): a cap in percent ("<" when below), 100 (no cap), closed, prohib or
+ * depends. */
+static void cell_label(const kf_verdict *v, char *cell, size_t size)
+{
+	char s[40];
+	kf_share cap;
+	switch (kf_verdict_max_share(v, &cap)) {
+	case KF_MAX_ZERO:
+		snprintf(cell, size, "%s", v->outcome == KF_PROHIBITED ? "prohib" : "closed");
+		break;
+	case KF_MAX_CAP:
+		snprintf(cell, size, "%s%s", v->cap_op == KF_CAP_LT ? "<" : "",
+			 kf_share_format(cap, s, sizeof s));
+		break;
+	case KF_MAX_NONE:
+		snprintf(cell, size, "%s",
+			 v->outcome == KF_INDETERMINATE ? "depends"
+			 : v->outcome == KF_PERMITTED || v->outcome == KF_EXCEEDS_CAP
+			     ? "100"
+			     : kf_outcome_name(v->outcome));
+		break;
+	}
+}
+
+char *kf_matrix_text(const kf_matrix *m)
+{
+	const kf_rulebook *rb = m->rb;
+	kf_buf b;
+	int i, j;
+	kf__buf_init(&b, 0);
+	kf__buf_printf(&b, "%-22s", "place");
+	for (j = 0; j < m->ns; j++) {
+		const kf_service_info *sv = &rb->svc[m->svc[j]];
+		kf__buf_printf(&b, " %-14.14s", sv->n_aliases ? sv->aliases[0] : sv->id);
+	}
+	kf__buf_puts(&b, "\n");
+	for (i = 0; i < m->np; i++) {
+		const kf_region_info *r = &rb->reg[m->place[i]];
+		char label[64], cell[32];
+		snprintf(label, sizeof label, "%s %s", r->name.en, r->id);
+		kf__buf_printf(&b, "%-22.22s", label);
+		for (j = 0; j < m->ns; j++) {
+			const kf_verdict *v = kf_matrix_cell(m, i, j);
+			cell_label(v, cell, sizeof cell);
+			if (v->uncertain)
+				strncat(cell, "*", sizeof cell - strlen(cell) - 1);
+			kf__buf_printf(&b, " %-14s", cell);
+		}
+		kf__buf_puts(&b, "\n");
+	}
+	kf__buf_printf(&b,
+		       "Cells: maximum foreign share in percent (100 = no cap); closed = not "
+		       "opened; prohib = prohibited;\ndepends = the answer depends on a zone "
+		       "inside the place; * = uncertain.\nRulebook %s sha256 %.16s…\n",
+		       rb->id, rb->sha256);
+	return kf__buf_steal(&b);
+}

@@ -1,0 +1,20 @@
+#!/bin/bash
+# The doors suite (issue 8 "Tests"; tests/doors/doors.py): every golden case
+# of rulebooks/cn-telecom through decide, explain, a matrix cell, POST
+# /v1/decisions (one by one and as one array) and, when the build has them,
+# batch CSV and JSON Lines and POST /v1/batch — one decision from every door,
+# and a question one door refuses, every door refuses.
+# Prints "N passed, M failed".
+source "$(dirname "$0")/../server/lib/server.bash"
+need python3 python3
+start_server doors --rulebook rulebooks/cn-telecom --quiet
+python3 tests/doors/doors.py rulebooks/cn-telecom "$PORT"
+rc=$?
+stop_server "$PID"
+if grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP"/*.log; then
+	echo "FAIL: sanitizer report in the server log" >&2
+	cat "$TMP"/*.log >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+exit $rc
