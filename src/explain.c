@@ -3,7 +3,6 @@
  * measures cited, and the per-measure trace of `explain`.
  */
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,8 +66,17 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 		for (j = 0; j < e->n; j++)
 			if (e->m[j] == i)
 				matched_at = j;
+		/* [S-1] a measure on the asked service's subtree that misses only
+		 * on place, date or investor "nearly matched": explain shows it;
+		 * the rest only with KF_DECIDE_TRACE_ALL */
+		t->near = in_scope;
 		if (!in_scope)
 			t->why = "service not within its services";
+		else if (d->v.outcome == KF_NOT_COVERED)
+			t->why = kf__fmt(d,
+					 "not considered: the date is before the rulebook's "
+					 "coverage (complete from %s)",
+					 kf_date_format(rb->complete_from, a, sizeof a));
 		else if (excluded >= 0)
 			t->why = kf__fmt(d, "service excluded (exclude_services: %s)",
 					 rb->svc[excluded].id);
@@ -105,6 +113,8 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 			else
 				t->why = kf__fmt(d, "its regions do not contain %s",
 						 rb->reg[q->region].id);
+		} else if (matched_at < 0) {
+			t->why = "not evaluated"; /* not reached: every match is in e */
 		} else {
 			t->matched = 1;
 			if (e->by[matched_at] >= 0)
@@ -121,8 +131,8 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 				t->why = "matched; adds conditions";
 			else {
 				int binds = 0;
-				for (j = 0; j < d->outside->v.n_binding; j++)
-					if (d->outside->v.binding[j] == i)
+				for (j = 0; j < e->nb; j++)
+					if (e->b[j] == i)
 						binds = 1;
 				t->why =
 				    binds
