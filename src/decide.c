@@ -427,6 +427,13 @@ kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_e
 		out->outcome = e->v.outcome = KF_NOT_COVERED;
 		return KF_OK;
 	}
+	if (rb->reg_core[q->region] != q->region) {
+		/* [S-5] CN is decided as cn-mainland: its out-of-scope remainder
+		 * (Hong Kong, Macao, Taiwan) is no scenario */
+		kf_question core = *q;
+		core.region = rb->reg_core[q->region];
+		return kf__decide_scenarios(rb, &core, e, fn, ctx, out);
+	}
 	if ((st = kf__eval_at(rb, q, q->region, e)) != KF_OK)
 		return st;
 	*out = e->v;

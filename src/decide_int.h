@@ -130,7 +130,6 @@ void kf__check_question(const kf_rulebook *rb, const kf_question *q, kf_error *e
 uint64_t kf__vcache_key(const kf_rulebook *rb, const kf_question *q, int inv);
 int kf__vcache_get(const kf_rulebook *rb, uint64_t key, kf_verdict *v);
 void kf__vcache_put(const kf_rulebook *rb, uint64_t key, const kf_verdict *v);
-void kf__vcache_count_uncacheable(void);
 
 /* decision.c */
 const char *kf__fmt(kf_decision *d, const char *f, ...) __attribute__((format(printf, 2, 3)));

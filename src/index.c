@@ -112,6 +112,48 @@ static kf_status sure_cover(kf_rulebook *rb)
 	return KF_OK;
 }
 
+/* 1 when every in-scope region (groups aside) inside r, r excluded, lies in z */
+static int holds_rest(const kf_rulebook *rb, int r, int z)
+{
+	size_t rw = (size_t)rb->rw;
+	int k;
+	for (k = 0; k < rb->nreg; k++)
+		if (k != r && kf__bit(rb->reg_desc + (size_t)r * rw, k) &&
+		    !*rb->reg[k].out_of_scope && strcmp(rb->reg[k].kind, "group") &&
+		    !kf__bit(rb->reg_desc + (size_t)z * rw, k))
+			return 0;
+	return 1;
+}
+
+/* [S-5] reg_core: a place part of which is out of scope (CN holds Hong Kong,
+ * Macao and Taiwan) is decided as the in-scope region that holds all the rest
+ * of it (cn-mainland), so that the out-of-scope remainder never shows as the
+ * answer "outside every sub-zone" */
+static kf_status core_places(kf_rulebook *rb)
+{
+	size_t rw = (size_t)rb->rw;
+	int r, z, k;
+	rb->reg_core = kf__calloc((size_t)rb->nreg + 1, sizeof(int));
+	if (!rb->reg_core)
+		return KF_ERR_NOMEM;
+	for (r = 0; r < rb->nreg; r++) {
+		int oos = 0;
+		rb->reg_core[r] = r;
+		if (*rb->reg[r].out_of_scope)
+			continue;
+		for (k = 0; k < rb->nreg && !oos; k++)
+			oos = k != r && kf__bit(rb->reg_desc + (size_t)r * rw, k) &&
+			      *rb->reg[k].out_of_scope;
+		for (z = 0; oos && z < rb->nreg; z++)
+			if (z != r && kf__bit(rb->reg_desc + (size_t)r * rw, z) &&
+			    !*rb->reg[z].out_of_scope && holds_rest(rb, r, z)) {
+				rb->reg_core[r] = z;
+				break;
+			}
+	}
+	return KF_OK;
+}
+
 static int cmp_date(const void *a, const void *b)
 {
 	kf_date x = *(const kf_date *)a, y = *(const kf_date *)b;
@@ -179,7 +221,7 @@ kf_status kf__rulebook_compile(kf_rulebook *rb)
 			}
 	}
 
-	if (sure_cover(rb) != KF_OK)
+	if (sure_cover(rb) != KF_OK || core_places(rb) != KF_OK)
 		goto nomem;
 
 	/* children of each service (CSR), to walk subtrees */

@@ -47,9 +47,12 @@ struct kf_rulebook {
 	int foreign;         /* index of investor class "foreign" (-1 if absent) */
 	kf_date *dates;      /* every distinct effective_from/until, sorted */
 	int ndates;
-	kf_date complete_from;    /* answers before it are not_covered (KF_DATE_NONE: none) */
-	kf_date edition_date;     /* `edition` as a date: later answers carry a notice (or NONE) */
-	uint64_t *reg_unc;        /* rw words: regions marked uncertain */
+	kf_date complete_from; /* answers before it are not_covered (KF_DATE_NONE: none) */
+	kf_date edition_date;  /* `edition` as a date: later answers carry a notice (or NONE) */
+	uint64_t *reg_unc;     /* rw words: regions marked uncertain */
+	int *reg_core; /* nreg: the place decided for each region: itself, or for a region part
+			  of which is out of scope (CN), the in-scope region holding all the
+			  rest of it (cn-mainland) */
 	uint64_t *mea_cover_sure; /* nmea*rw: regions a measure's regions contain through
 				     regions none of which (past the place itself) is
 				     uncertain; NULL when no region is uncertain ([S-6]) */

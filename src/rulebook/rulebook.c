@@ -252,6 +252,7 @@ void kf_rulebook_free(kf_rulebook *rb)
 	kf__xfree(rb->mea_inv_sure);
 	kf__xfree(rb->mea_cover_sure);
 	kf__xfree(rb->reg_unc);
+	kf__xfree(rb->reg_core);
 	kf__xfree(rb->svc_moff);
 	kf__xfree(rb->svc_mlist);
 	kf__xfree(rb->dates);
