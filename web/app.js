@@ -102,12 +102,13 @@ const findRegion = (t) => findIn(state.regions, t, (r) => [r.id, r.name, r.name_
 // ---- ask ---------------------------------------------------------------------
 
 const outcomeText = {
-  permitted: 'Permitted', exceeds_cap: 'Exceeds the cap', prohibited: 'Prohibited', closed: 'Closed', indeterminate: 'It depends',
+  permitted: 'Permitted', exceeds_cap: 'Exceeds the cap', prohibited: 'Prohibited', closed: 'Closed', indeterminate: 'It depends', not_covered: 'Not covered',
 };
-const outcomeZh = { permitted: '允许', exceeds_cap: '超过上限', prohibited: '禁止', closed: '未开放', indeterminate: '视情况而定' };
+const outcomeZh = { permitted: '允许', exceeds_cap: '超过上限', prohibited: '禁止', closed: '未开放', indeterminate: '视情况而定', not_covered: '不在规则覆盖期内' };
 
 function capText(d) {
   if (d.outcome === 'indeterminate') return 'depends on the place (see below)';
+  if (d.outcome === 'not_covered') return 'no answer: the date is before ' + (d.first_covered || 'the rulebook\'s coverage');
   if (d.outcome === 'prohibited' || d.outcome === 'closed') return '0% — no foreign share allowed';
   if (!d.cap) return 'no cap (up to 100%)';
   return (d.cap.op === '<' ? 'below ' : 'at most ') + d.cap.value + '%';
@@ -130,6 +131,7 @@ function renderDecision(d, box) {
     el('p', { class: 'cap' }, el('strong', {}, 'Maximum foreign share: '), capText(d)),
   );
   if (d.uncertain_reasons.length) box.append(el('h3', {}, 'Why uncertain'), el('ul', {}, d.uncertain_reasons.map((r) => el('li', {}, r))));
+  if (d.notices && d.notices.length) box.append(el('h3', {}, 'Notices'), el('ul', {}, d.notices.map((r) => el('li', {}, r))));
   if (d.missing_facts.length) {
     box.append(el('h3', {}, 'It depends on whether the address is inside'),
       el('ul', {}, d.missing_facts.map((f) => el('li', {}, `${f.name} `, zh(f.name_zh), ` (${f.zone})`))));
@@ -189,7 +191,7 @@ function initAsk() {
 
 function cellClass(c) {
   if (c.outcome === 'closed' || c.outcome === 'prohibited') return 'c-closed';
-  if (c.outcome === 'indeterminate') return 'c-depends';
+  if (c.outcome === 'indeterminate' || c.outcome === 'not_covered') return 'c-depends';
   if (c.max_foreign_share === null) return 'c-open';
   if (c.max_foreign_share > 50) return 'c-high';
   if (c.max_foreign_share === 50 && (!c.cap || c.cap.op === '<=')) return 'c-mid';
@@ -200,6 +202,7 @@ function cellText(c) {
   if (c.outcome === 'closed') t = 'closed';
   else if (c.outcome === 'prohibited') t = 'prohib.';
   else if (c.outcome === 'indeterminate') t = 'depends';
+  else if (c.outcome === 'not_covered') t = 'n/c';
   else if (c.max_foreign_share === null) t = '100';
   else t = (c.cap && c.cap.op === '<' ? '<' : '') + c.max_foreign_share;
   return t + (c.certainty === 'uncertain' ? '*' : '');

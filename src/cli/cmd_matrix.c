@@ -167,6 +167,8 @@ int kf_cli_matrix(int argc, char **argv)
 						snprintf(cell, sizeof cell, "closed");
 					else if (v.outcome == KF_INDETERMINATE)
 						snprintf(cell, sizeof cell, "depends");
+					else if (v.outcome == KF_NOT_COVERED)
+						snprintf(cell, sizeof cell, "n/c");
 					else if (!v.has_cap)
 						snprintf(cell, sizeof cell, "100");
 					else
