@@ -226,6 +226,19 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 					ok = 0;
 				}
 			}
+			if (ok && (x = get(ex, "first_covered"))) {
+				/* [S-8] the first covered date a not_covered answer gives */
+				char got[16] = "null";
+				if (v->outcome == KF_NOT_COVERED)
+					kf_date_format(kf_rulebook_complete_from(rb), got,
+						       sizeof got);
+				if (strcmp(sc(x) ? sc(x) : "null", got)) {
+					snprintf(why, sizeof why,
+						 "first_covered: expected %s, got %s",
+						 sc(x) ? sc(x) : "null", got);
+					ok = 0;
+				}
+			}
 			if (ok && (x = get(ex, "missing_facts"))) {
 				int cnt = fy_node_get_type(x) == FYNT_SEQUENCE
 					      ? fy_node_sequence_item_count(x)
