@@ -368,9 +368,10 @@ static kf_status candidate_zones(const kf_rulebook *rb, const kf_question *q, zo
 	uint64_t inter[2 * 64];
 	uint64_t *big = NULL;
 	uint64_t *x = rw <= 64 ? inter : (big = kf__calloc(2 * rw, sizeof(uint64_t)));
-	uint64_t *seen = x + rw;
+	uint64_t *seen;
 	if (!x)
 		return KF_ERR_NOMEM;
+	seen = x + rw;
 	memset(seen, 0, rw * sizeof(uint64_t));
 	for (i = 0; i < nc && st == KF_OK; i++) {
 		int m = cand[i], any = 0;

@@ -234,9 +234,9 @@ static void zone_reasons(kf_decision *d, int zone)
 	size_t rw = (size_t)rb->rw;
 	int r;
 	for (r = 0; r < rb->nreg; r++)
-		if (r != d->q.region && rb->reg[r].uncertain &&
+		if (r != rb->reg_core[d->q.region] && rb->reg[r].uncertain &&
 		    kf__bit(rb->reg_anc + (size_t)zone * rw, r) &&
-		    kf__bit(rb->reg_desc + (size_t)d->q.region * rw, r))
+		    kf__bit(rb->reg_desc + (size_t)rb->reg_core[d->q.region] * rw, r))
 			kf__add_reason(
 			    d, kf__fmt(d, "the zone %s (%s) is uncertain: %s", rb->reg[r].name.en,
 				       rb->reg[r].id,
@@ -309,7 +309,7 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 	/* conditions and citations of the answer outside every zone, and of every
 	 * zone scenario that differs (their measures decide the answer there) */
 	collect_conditions(d, d->outside);
-	doubt_reasons(d, d->outside, q->region);
+	doubt_reasons(d, d->outside, rb->reg_core[q->region]);
 	for (i = 0; i < d->outside->nb; i++)
 		kf__cite(d, d->outside->b[i]);
 	if (d->nmissing) {

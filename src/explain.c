@@ -46,6 +46,7 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 	const kf_rulebook *rb = d->rb;
 	const kf_question *q = &d->q;
 	int inv = kf__investor_of(rb, q);
+	int place = rb->reg_core[q->region]; /* CN is decided as cn-mainland */
 	size_t rw = (size_t)rb->rw;
 	int i, j;
 	char a[16], b[16];
@@ -91,9 +92,9 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 		else if (!(rb->mea_inv[i] & (inv >= 0 ? (uint32_t)1 << inv : 0)))
 			t->why = kf__fmt(d, "investor class %s not covered",
 					 inv >= 0 ? rb->inv[inv].id : "?");
-		else if (!kf__bit(rb->mea_cover + (size_t)i * rw, q->region)) {
+		else if (!kf__bit(rb->mea_cover + (size_t)i * rw, place)) {
 			int k, partly = 0;
-			const uint64_t *desc = rb->reg_desc + (size_t)q->region * rw;
+			const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
 			const uint64_t *cov = rb->mea_cover + (size_t)i * rw;
 			for (k = 0; k < (int)rw; k++)
 				partly |= (desc[k] & cov[k]) != 0;
@@ -102,17 +103,17 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 				t->why = kf__fmt(d,
 						 "%s; its regions lie partly inside %s, so it may "
 						 "apply in a zone",
-						 effect_name(mi->effect), rb->reg[q->region].id);
+						 effect_name(mi->effect), rb->reg[place].id);
 			} else if (partly)
 				t->why =
 				    kf__fmt(d,
 					    "its regions lie inside %s only in sub-zones, and the "
 					    "address is "
 					    "outside every sub-zone",
-					    rb->reg[q->region].id);
+					    rb->reg[place].id);
 			else
-				t->why = kf__fmt(d, "its regions do not contain %s",
-						 rb->reg[q->region].id);
+				t->why =
+				    kf__fmt(d, "its regions do not contain %s", rb->reg[place].id);
 		} else if (matched_at < 0) {
 			t->why = "not evaluated"; /* not reached: every match is in e */
 		} else {
