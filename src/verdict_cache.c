@@ -19,11 +19,12 @@
  * in compact form (its lists inline when they hold at most ENTRY_IDS ids
  * together; longer verdicts go whole into a small direct-mapped side table).
  * The table starts small (64 sets, about 18 KiB) and doubles, up to MAX_SETS,
- * when it has evicted as many entries as it holds: small mixes never pay page
- * faults for a table they do not fill. A new entry goes to way 0 and the set's
- * others move down (first in, first out). An entry is valid only for the
- * rulebook generation that filled it, so a rulebook freed and another loaded
- * at the same address never reads stale verdicts.
+ * when more than one lookup in 128 evicts an entry over a window of four
+ * lookups per entry: small mixes never pay page faults for a table they do
+ * not fill, and a table that fits its working set stops growing. A new entry goes to way 0 and the
+ * set's others move down (first in, first out). An entry is valid only for the rulebook generation
+ * that filled it, so a rulebook freed and another loaded at the same address never reads stale
+ * verdicts.
  */
 #include <pthread.h>
 #include <string.h>
@@ -61,7 +62,8 @@ typedef struct big_slot {
 
 typedef struct vcache {
 	int nsets;          /* a power of two */
-	uint64_t evictions; /* of valid entries since the table last grew */
+	uint64_t evictions; /* of valid entries in the current window */
+	uint64_t window;    /* hits + misses of the thread when the window began */
 	uint64_t *keys;     /* nsets * WAYS; 0 = empty */
 	entry *ent;         /* nsets * WAYS */
 	big_slot *big;      /* BIG_SLOTS, allocated on first use */
@@ -102,6 +104,7 @@ static int cache_alloc(vcache *c, int nsets)
 	c->ent = e;
 	c->nsets = nsets;
 	c->evictions = 0;
+	c->window = tl_stats.hits + tl_stats.misses;
 	return 1;
 }
 
@@ -125,18 +128,20 @@ static vcache *thread_cache(void)
 	return c;
 }
 
-/* index of the date segment holding d: the number of change dates <= d */
+/* index of the date segment holding d: the number of change dates <= d
+ * (a branch-free binary search: the dates asked are unpredictable) */
 static int date_segment(const kf_rulebook *rb, kf_date d)
 {
-	int lo = 0, hi = rb->ndates;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		if (rb->dates[mid] <= d)
-			lo = mid + 1;
-		else
-			hi = mid;
+	const kf_date *b = rb->dates;
+	size_t n = (size_t)rb->ndates;
+	if (!n)
+		return 0;
+	while (n > 1) {
+		size_t h = n / 2;
+		b = b[h] <= d ? b + h : b;
+		n -= h;
 	}
-	return lo;
+	return (int)(b - rb->dates) + (*b <= d);
 }
 
 uint64_t kf__vcache_key(const kf_rulebook *rb, const kf_question *q, int inv)
@@ -217,10 +222,20 @@ void kf__vcache_put(const kf_rulebook *rb, uint64_t key, const kf_verdict *v)
 	int i;
 	if (!c)
 		return;
-	/* the table has evicted as many entries as it holds: the working set is
-	 * larger than the table, so double it (its entries are dropped) */
-	if (c->evictions >= (uint64_t)c->nsets * WAYS && c->nsets < MAX_SETS)
-		cache_alloc(c, c->nsets * 2); /* on no memory, keep the old table */
+	/* over a window of four lookups per entry, more than one lookup in 16
+	 * evicted an entry: the working set does not fit, so double the table
+	 * (its entries are dropped); otherwise start a new window */
+	{
+		uint64_t looked = tl_stats.hits + tl_stats.misses - c->window;
+		if (looked >= (uint64_t)c->nsets * WAYS * 4) {
+			if (c->evictions * 128 > looked && c->nsets < MAX_SETS)
+				cache_alloc(c, c->nsets * 2); /* no memory: keep the old one */
+			else {
+				c->evictions = 0;
+				c->window = tl_stats.hits + tl_stats.misses;
+			}
+		}
+	}
 	s = set_of(c, key);
 	for (i = 0; i < WAYS; i++)
 		if (c->keys[s + (size_t)i] == key)
