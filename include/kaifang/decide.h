@@ -129,7 +129,9 @@ const kf_verdict *kf_decision_verdict(const kf_decision *d);
  * unbounded or indeterminate; 0 when prohibited or closed), cap ({op, value}
  * or null), binding, overridden ([{id, by}]), conditions, citations,
  * missing_facts, scenarios, alternatives, certainty, uncertain_reasons,
- * rulebook ({id, sha256}); with KF_DECIDE_TRACE also `trace`. Keys in a fixed
+ * notices, first_covered, rulebook ({id, edition, sha256}); with
+ * KF_DECIDE_TRACE also `trace` (matched and nearly matched measures, every
+ * measure with KF_DECIDE_TRACE_ALL) and `trace_hidden`. No list is cut short. Keys in a fixed
  * order, no timestamps: the same question gives the same bytes.
  * Returns a NUL-terminated string to release with kf_free, or NULL on no memory.
  */
