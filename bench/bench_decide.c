@@ -11,6 +11,8 @@
  *    including unknown codes).
  * 3. Times kf_decide_verdict over the valid questions: rounds of at least
  *    ~50 ms each, median nanoseconds per decision and decisions per second.
+ *    The verdict cache's hits and misses (kf_decide_cache_stats) are shown for
+ *    the first pass and for the timed rounds apart.
  * With --answers, writes one line per question first: "ok<TAB>outcome<TAB>max"
  * (max as in `kaifang batch`: "50", "<50", "0", or "" when unbounded or
  * indeterminate) or "error<TAB>field: message", for bench/peers/run_peers.js to
@@ -147,6 +149,7 @@ int main(int argc, char **argv)
 	kf_verdict v;
 	volatile int sink = 0;
 	FILE *af = NULL;
+	kf_cache_stats c0, c1, c2;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--questions") && i + 1 < argc)
@@ -206,12 +209,17 @@ int main(int argc, char **argv)
 	parse_ns = (now_ns() - t) / (n_q ? n_q : 1);
 	/* the first decision of each question after load: with a cache in the engine,
 	 * this pass pays for the misses that the timed rounds below no longer see */
+	kf_decide_cache_stats(&c0);
 	t = now_ns();
 	for (i = 0; i < n_ok; i++) {
 		kf_decide_verdict(rb, &qs[i], &v, NULL);
 		sink += v.outcome;
 	}
 	cold_ns = (now_ns() - t) / (n_ok ? n_ok : 1);
+	kf_decide_cache_stats(&c1);
+	c1.hits -= c0.hits;
+	c1.misses -= c0.misses;
+	c1.uncacheable -= c0.uncacheable;
 	for (i = 0; af && i < n_q; i++) { /* the answers, untimed */
 		const qtext *x = &qt[i];
 		kf_question q1;
@@ -230,6 +238,7 @@ int main(int argc, char **argv)
 		die("no valid question in the mix", NULL);
 
 	/* 3. kf_decide_verdict: calibrate reps so a round takes >= ~50 ms */
+	kf_decide_cache_stats(&c2);
 	for (;;) {
 		t = now_ns();
 		for (r = 0; r < reps; r++)
@@ -252,15 +261,26 @@ int main(int argc, char **argv)
 		per[r] = (now_ns() - t) / ((double)reps * n_ok);
 	}
 	dec_ns = median(per, rounds);
+	{
+		kf_cache_stats c3;
+		kf_decide_cache_stats(&c3);
+		c2.hits = c3.hits - c2.hits;
+		c2.misses = c3.misses - c2.misses;
+		c2.uncacheable = c3.uncacheable - c2.uncacheable;
+	}
 
 	if (json)
 		printf("{\"rulebook\":\"%s\",\"measures\":%d,\"regions\":%d,\"services\":%d,"
 		       "\"load_ms\":%.3f,\"loads\":%d,\"questions\":%d,\"valid\":%d,"
 		       "\"parse_ns\":%.1f,\"first_ns\":%.1f,\"decide_ns\":%.1f,\"decisions_per_s\":"
-		       "%.0f}\n",
+		       "%.0f,\"first_hits\":%llu,\"first_misses\":%llu,\"warm_hits\":%llu,"
+		       "\"warm_misses\":%llu,\"uncacheable\":%llu}\n",
 		       dir, kf_rulebook_n_measures(rb), kf_rulebook_n_regions(rb),
 		       kf_rulebook_n_services(rb), load_med, nl, n_q, n_ok, parse_ns, cold_ns,
-		       dec_ns, 1e9 / dec_ns);
+		       dec_ns, 1e9 / dec_ns, (unsigned long long)c1.hits,
+		       (unsigned long long)c1.misses, (unsigned long long)c2.hits,
+		       (unsigned long long)c2.misses,
+		       (unsigned long long)(c1.uncacheable + c2.uncacheable));
 	else {
 		printf("rulebook %s: %d measures, %d regions, %d services\n", dir,
 		       kf_rulebook_n_measures(rb), kf_rulebook_n_regions(rb),
@@ -273,6 +293,14 @@ int main(int argc, char **argv)
 		printf("kf_decide_verdict:   %10.1f ns per decision (median of %d rounds)\n",
 		       dec_ns, rounds);
 		printf("throughput:          %10.0f decisions/s\n", 1e9 / dec_ns);
+		printf("verdict cache:       first pass %llu hits, %llu misses; timed rounds "
+		       "%llu hits, %llu misses (%.2f%% misses); %llu uncacheable\n",
+		       (unsigned long long)c1.hits, (unsigned long long)c1.misses,
+		       (unsigned long long)c2.hits, (unsigned long long)c2.misses,
+		       c2.hits + c2.misses
+			   ? 100.0 * (double)c2.misses / (double)(c2.hits + c2.misses)
+			   : 0.0,
+		       (unsigned long long)(c1.uncacheable + c2.uncacheable));
 	}
 	(void)sink;
 	kf_rulebook_free(rb);

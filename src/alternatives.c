@@ -3,7 +3,6 @@
  * investor class or place at which the answer is permitted.
  */
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,13 +45,41 @@ static int province_of(const kf_rulebook *rb, int r)
 	return -1;
 }
 
+#define MAX_PLACES 5
+
+/* 1 when region r is named by (or is a member of a group named by) a measure
+ * in force on the question's date, for its service and investor, that opens
+ * or caps it: the pilot zones of an opening */
+static int named_by_opening(const kf_rulebook *rb, const kf_question *q, int r)
+{
+	const int *cand = rb->svc_mlist + rb->svc_moff[q->service];
+	int nc = rb->svc_moff[q->service + 1] - rb->svc_moff[q->service];
+	int inv = kf__investor_of(rb, q), i, j, p;
+	uint32_t invbit = inv >= 0 ? (uint32_t)1 << inv : 0;
+	for (i = 0; i < nc; i++) {
+		const kf_measure_info *mi = &rb->mea[cand[i]];
+		if ((mi->effect != KF_EFFECT_OPEN && mi->effect != KF_EFFECT_CAP) ||
+		    !kf__in_force(mi, q->date) || !(rb->mea_inv[cand[i]] & invbit))
+			continue;
+		for (j = 0; j < mi->n_regions; j++) {
+			if (mi->regions[j] == r)
+				return 1;
+			for (p = 0; p < rb->reg[r].n_parents; p++)
+				if (rb->reg[r].parents[p] == mi->regions[j] &&
+				    !strcmp(rb->reg[mi->regions[j]].kind, "group"))
+					return 1;
+		}
+	}
+	return 0;
+}
+
 void kf__find_alternatives(kf_decision *d)
 {
 	const kf_rulebook *rb = d->rb;
 	kf_question q2;
 	kf_verdict v2;
 	char s[40], ds[16];
-	int i, pass, found;
+	int i, found;
 	const kf_verdict *v = &d->v;
 
 	if (!kf__is_refusal(v->outcome))
@@ -94,39 +121,57 @@ void kf__find_alternatives(kf_decision *d)
 					v2.uncertain ? " (uncertain)" : ""),
 				v2.uncertain);
 	}
-	/* another place: first zones inside the asked place, then the same province,
-	 * then anywhere; at most 5, zones and cities before provinces */
-	found = 0;
-	for (pass = 0; pass < 3 && found < 5; pass++) {
-		int prov = province_of(rb, d->q.region);
-		for (i = 0; i < rb->nreg && found < 5; i++) {
+	/* another place where the same question is permitted on the same date
+	 * (each decided, outside its sub-zones), ranked by nearness: zones inside
+	 * the asked place, places in the same province, the places the openings
+	 * and caps on this service name (the pilot zones), then elsewhere; a place
+	 * inside another permitted place is left out (Pudong, not its FTZ areas);
+	 * out-of-scope places never; at most MAX_PLACES */
+	{
+		int prov = province_of(rb, d->q.region), nc = 0, tier;
+		int *cand = kf__arena_alloc(&d->arena, sizeof(int) * (size_t)(rb->nreg + 1));
+		unsigned char *rank = kf__arena_alloc(&d->arena, (size_t)rb->nreg + 1);
+		size_t rw = (size_t)rb->rw;
+		if (!cand || !rank)
+			return;
+		for (i = 0; i < rb->nreg; i++) {
 			const kf_region_info *r = &rb->reg[i];
-			int inside = kf__bit(rb->reg_anc + (size_t)i * (size_t)rb->rw, d->q.region);
-			int same =
-			    prov >= 0 && kf__bit(rb->reg_anc + (size_t)i * (size_t)rb->rw, prov);
+			int inside = kf__bit(rb->reg_anc + (size_t)i * rw, d->q.region);
+			int same = prov >= 0 && kf__bit(rb->reg_anc + (size_t)i * rw, prov);
 			if (i == d->q.region || !strcmp(r->kind, "group") ||
-			    !strcmp(r->kind, "country") || *r->out_of_scope)
+			    !strcmp(r->kind, "country") || *r->out_of_scope ||
+			    !kf__region_exists(r, d->q.date))
 				continue;
-			if ((pass == 0 && !inside) || (pass == 1 && (inside || !same)) ||
-			    (pass == 2 && (inside || same)))
-				continue;
-			if (pass == 2 && strcmp(r->kind, "zone") && strcmp(r->kind, "city") &&
+			tier = inside ? 0 : same ? 1 : named_by_opening(rb, &d->q, i) ? 2 : 3;
+			if (tier == 3 && strcmp(r->kind, "zone") && strcmp(r->kind, "city") &&
 			    strcmp(r->kind, "municipality") && strcmp(r->kind, "province"))
-				continue;
-			if (!kf__region_exists(r, d->q.date))
 				continue;
 			q2 = d->q;
 			q2.region = i;
 			q2.outside_zones = 1;
-			if (kf_decide_verdict(rb, &q2, &v2, NULL) == KF_OK &&
-			    v2.outcome == KF_PERMITTED) {
-				add_alt(d, "region", r->id,
+			if (kf_decide_verdict(rb, &q2, &v2, NULL) != KF_OK ||
+			    v2.outcome != KF_PERMITTED)
+				continue;
+			rank[i] = (unsigned char)(tier | (v2.uncertain ? 8 : 0));
+			cand[nc++] = i;
+		}
+		found = 0;
+		for (tier = 0; tier < 4 && found < MAX_PLACES; tier++)
+			for (i = 0; i < nc && found < MAX_PLACES; i++) {
+				int r = cand[i], j, covered = 0;
+				if ((rank[r] & 7) != tier)
+					continue;
+				for (j = 0; j < nc && !covered; j++)
+					covered = cand[j] != r &&
+						  kf__bit(rb->reg_anc + (size_t)r * rw, cand[j]);
+				if (covered)
+					continue;
+				add_alt(d, "region", rb->reg[r].id,
 					kf__fmt(d, "permitted if registered in %s (%s)%s",
-						r->name.en, r->id,
-						v2.uncertain ? " (uncertain)" : ""),
-					v2.uncertain);
+						rb->reg[r].name.en, rb->reg[r].id,
+						rank[r] & 8 ? " (uncertain)" : ""),
+					(rank[r] & 8) != 0);
 				found++;
 			}
-		}
 	}
 }

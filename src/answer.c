@@ -30,12 +30,12 @@ static void json_ids(kf_buf *b, const kf_rulebook *rb, const int *v, int n)
 static int also_applies(const kf_decision *d, int m)
 {
 	const kf_measure_info *mi = &d->rb->mea[m];
-	const kf_verdict *v = &d->outside->v;
+	const kf_eval *e = d->outside;
 	int j;
 	if (mi->effect == KF_EFFECT_OPEN || mi->effect == KF_EFFECT_CONDITION)
 		return 0;
-	for (j = 0; j < v->n_binding; j++)
-		if (v->binding[j] == m)
+	for (j = 0; j < e->nb; j++)
+		if (e->b[j] == m)
 			return 0;
 	return 1;
 }
@@ -62,6 +62,13 @@ static void json_cap(kf_buf *b, const kf_verdict *v)
 	kf__buf_puts(b, ",\"value\":");
 	kf__json_share(b, cap);
 	kf__buf_puts(b, "}");
+}
+
+/* a trace line is shown when the measure matched or nearly matched, or with
+ * KF_DECIDE_TRACE_ALL */
+static int shown(const kf_decision *d, const kf_trace *t)
+{
+	return (d->flags & KF_DECIDE_TRACE_ALL) || t->matched || t->near;
 }
 
 static const char *zone_label(const kf_rulebook *rb, int z)
@@ -118,7 +125,7 @@ static void json_members(kf_buf *b, const kf_decision *d)
 	kf__json_key(b, &first, "cap");
 	json_cap(b, &d->v);
 	kf__json_key(b, &first, "binding");
-	json_ids(b, rb, d->outside->v.binding, d->outside->v.n_binding);
+	json_ids(b, rb, d->outside->b, d->outside->nb);
 	kf__json_key(b, &first, "also_applies");
 	kf__buf_puts(b, "[");
 	for (i = 0, n = 0; i < e->n; i++) {
@@ -188,8 +195,8 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		json_cap(b, &d->v);
 		kf__buf_puts(b, "}");
 	}
-	for (i = 0; i < d->v.n_missing; i++) {
-		const kf_region_info *z = &rb->reg[d->v.missing[i]];
+	for (i = 0; i < d->nmissing; i++) {
+		const kf_region_info *z = &rb->reg[d->missing[i]];
 		int f2 = 1;
 		kf__buf_puts(b, i || d->v.share_undecided ? ",{" : "{");
 		kf__json_key(b, &f2, "fact");
@@ -215,7 +222,7 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		kf__json_key(b, &f2, "max_foreign_share");
 		json_max(b, &d->sc[i].v);
 		kf__json_key(b, &f2, "binding");
-		json_ids(b, rb, d->sc[i].v.binding, d->sc[i].v.n_binding);
+		json_ids(b, rb, d->sc[i].binding, d->sc[i].n_binding);
 		kf__json_key(b, &f2, "certainty");
 		kf__json_str(b, kf_certainty_name(d->sc[i].v.uncertain));
 		kf__buf_puts(b, "}");
@@ -247,6 +254,19 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		kf__json_str(b, d->reasons[i]);
 	}
 	kf__buf_puts(b, "]");
+	kf__json_key(b, &first, "notices");
+	kf__buf_puts(b, "[");
+	for (i = 0; i < d->nnotices; i++) {
+		if (i)
+			kf__buf_puts(b, ",");
+		kf__json_str(b, d->notices[i]);
+	}
+	kf__buf_puts(b, "]");
+	kf__json_key(b, &first, "first_covered");
+	if (rb->complete_from != KF_DATE_NONE)
+		kf__json_str(b, kf_date_format(rb->complete_from, ds, sizeof ds));
+	else
+		kf__buf_puts(b, "null");
 	kf__json_key(b, &first, "rulebook");
 	kf__buf_puts(b, "{\"id\":");
 	kf__json_str(b, rb->id);
@@ -258,10 +278,12 @@ static void json_members(kf_buf *b, const kf_decision *d)
 	if (d->flags & KF_DECIDE_TRACE) {
 		kf__json_key(b, &first, "trace");
 		kf__buf_puts(b, "[");
-		for (i = 0; i < d->ntrace; i++) {
+		for (i = 0, n = 0; i < d->ntrace; i++) {
 			const kf_measure_info *m = &rb->mea[d->trace[i].measure];
 			int f2 = 1;
-			kf__buf_puts(b, i ? ",{" : "{");
+			if (!shown(d, &d->trace[i]))
+				continue;
+			kf__buf_puts(b, n++ ? ",{" : "{");
 			kf__json_key(b, &f2, "measure");
 			kf__json_str(b, m->id);
 			kf__json_key(b, &f2, "matched");
@@ -280,6 +302,9 @@ static void json_members(kf_buf *b, const kf_decision *d)
 			kf__buf_puts(b, "}");
 		}
 		kf__buf_puts(b, "]");
+		/* measures left out of the trace (neither matched nor nearly) */
+		kf__json_key(b, &first, "trace_hidden");
+		kf__buf_printf(b, "%d", d->ntrace - n);
 	}
 }
 
@@ -376,6 +401,7 @@ static const char *outcome_label(kf_outcome o)
 	case KF_PROHIBITED: return "PROHIBITED";
 	case KF_CLOSED: return "CLOSED to foreign investment";
 	case KF_INDETERMINATE: return "INDETERMINATE (it depends on where the address is)";
+	case KF_NOT_COVERED: return "NOT COVERED (the date is before the rulebook's coverage)";
 	}
 	return "?";
 }
@@ -392,6 +418,7 @@ static void text_cap(kf_buf *b, const kf_verdict *v)
 		break;
 	case KF_MAX_NONE:
 		kf__buf_puts(b, v->outcome == KF_INDETERMINATE ? "depends on the zone (see below)"
+				: v->outcome == KF_NOT_COVERED ? "no answer (not covered)"
 							       : "no cap");
 		break;
 	}
@@ -411,7 +438,7 @@ char *kf_decision_text(const kf_decision *d)
 
 	kf__buf_init(&b, 0);
 	kf__buf_printf(&b, "%s\n",
-		       d->v.share_undecided && !d->v.n_missing
+		       d->v.share_undecided && !d->nmissing
 			   ? "INDETERMINATE (it depends on the exact foreign share)"
 			   : outcome_label(d->v.outcome));
 	kf__buf_printf(&b, "  %s %s in %s %s (%s) on %s, investor %s", sv->id, sv->name.en,
@@ -432,16 +459,21 @@ char *kf_decision_text(const kf_decision *d)
 	kf__buf_printf(&b, "\nCertainty: %s\n", kf_certainty_name(d->v.uncertain));
 	for (i = 0; i < d->nreasons; i++)
 		kf__buf_printf(&b, "  - %s\n", d->reasons[i]);
+	if (d->v.outcome == KF_NOT_COVERED)
+		kf__buf_printf(&b, "First covered date: %s\n",
+			       kf_date_format(rb->complete_from, ds, sizeof ds));
+	for (i = 0; i < d->nnotices; i++)
+		kf__buf_printf(&b, "Notice: %s\n", d->notices[i]);
 
 	if (d->v.share_undecided)
 		kf__buf_puts(
 		    &b,
 		    "\nThe answer depends on the exact foreign share: the range given straddles "
 		    "the cap.\n");
-	if (d->v.outcome == KF_INDETERMINATE && d->v.n_missing) {
+	if (d->v.outcome == KF_INDETERMINATE && d->nmissing) {
 		kf__buf_puts(&b, "\nThe answer depends on whether the address is inside:\n");
-		for (i = 0; i < d->v.n_missing; i++) {
-			const kf_region_info *z = &rb->reg[d->v.missing[i]];
+		for (i = 0; i < d->nmissing; i++) {
+			const kf_region_info *z = &rb->reg[d->missing[i]];
 			kf__buf_printf(&b, "  - %s %s (%s)\n", z->name.en, z->name.zh, z->id);
 		}
 		kf__buf_puts(&b, "Answers by place:\n");
@@ -452,12 +484,12 @@ char *kf_decision_text(const kf_decision *d)
 							 : rb->reg[d->sc[i].zone].id,
 				       kf_outcome_name(v->outcome));
 			text_cap(&b, v);
-			if (v->n_binding) {
+			if (d->sc[i].n_binding) {
 				int j;
 				kf__buf_puts(&b, " [");
-				for (j = 0; j < v->n_binding; j++)
+				for (j = 0; j < d->sc[i].n_binding; j++)
 					kf__buf_printf(&b, "%s%s", j ? ", " : "",
-						       rb->mea[v->binding[j]].id);
+						       rb->mea[d->sc[i].binding[j]].id);
 				kf__buf_puts(&b, "]");
 			}
 			kf__buf_puts(&b, "\n");
@@ -465,13 +497,15 @@ char *kf_decision_text(const kf_decision *d)
 	}
 
 	kf__buf_puts(&b, "\nWhy");
-	if (d->v.outcome == KF_INDETERMINATE && d->v.n_missing)
+	if (d->v.outcome == KF_INDETERMINATE && d->nmissing)
 		kf__buf_puts(&b, " (outside every sub-zone)");
 	kf__buf_puts(&b, ":\n");
-	if (!e->v.n_binding)
+	if (d->v.outcome == KF_NOT_COVERED)
+		kf__buf_puts(&b, "  the rulebook does not model the rules in force on this date\n");
+	else if (!e->nb)
 		kf__buf_puts(&b, "  no restriction binds\n");
-	for (i = 0; i < e->v.n_binding; i++) {
-		const kf_measure_info *m = &rb->mea[e->v.binding[i]];
+	for (i = 0; i < e->nb; i++) {
+		const kf_measure_info *m = &rb->mea[e->b[i]];
 		kf__buf_printf(&b, "  binds:      %s — %s\n", m->id, m->summary);
 	}
 	for (i = 0; i < e->n; i++)
@@ -511,11 +545,16 @@ char *kf_decision_text(const kf_decision *d)
 			kf__buf_printf(&b, "  - %s\n", d->alt[i].text);
 	}
 	if (d->flags & KF_DECIDE_TRACE) {
-		kf__buf_puts(&b, "\nEvery measure considered:\n");
+		int hidden = 0;
+		kf__buf_puts(&b, d->flags & KF_DECIDE_TRACE_ALL
+				     ? "\nEvery measure considered:\n"
+				     : "\nMeasures that matched or nearly matched:\n");
+		for (i = 0; i < d->ntrace; i++)
+			hidden += !shown(d, &d->trace[i]);
 		for (int pass = 0; pass < 2; pass++)
 			for (i = 0; i < d->ntrace; i++) {
 				const kf_trace *t = &d->trace[i];
-				if ((pass == 0) != (t->matched != 0))
+				if ((pass == 0) != (t->matched != 0) || !shown(d, t))
 					continue;
 				kf__buf_printf(&b, "  %s %-34s %s\n",
 					       t->matched == 1 ? "+"
@@ -523,6 +562,11 @@ char *kf_decision_text(const kf_decision *d)
 							       : "-",
 					       rb->mea[t->measure].id, t->why);
 			}
+		if (hidden)
+			kf__buf_printf(&b,
+				       "  (%d other measures do not bear on this service; "
+				       "explain --all lists them)\n",
+				       hidden);
 	}
 	kf__buf_printf(&b, "\nRulebook: %s, edition %s, sha256 %s\n", rb->id, rb->edition,
 		       rb->sha256);

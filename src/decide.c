@@ -18,10 +18,16 @@
  *       the question is decided again inside each such zone. Where the answers
  *       differ, the outcome is indeterminate and names the zones; where they
  *       agree, that is the answer. outside_zones skips the zones.
- * [S-6] Certainty is uncertain when any binding measure, or any opening that
- *       sets a restriction aside, is uncertain or announced.
+ * [S-6] Certainty is uncertain when the answer depends on a doubtful input:
+ *       a measure marked uncertain or announced, a measure that reaches the
+ *       place only through a region marked uncertain or the investor class
+ *       only through a class marked uncertain, or a zone marked uncertain
+ *       whose answer differs. "Depends": decided again without the doubtful
+ *       measures, the outcome or cap changes.
  * [S-7] mainland investors: no foreign-investment measure covers them (the
  *       rulebook's investor scopes decide); the answer is then permitted.
+ * [S-8] Coverage: before the rulebook's complete_from the answer is
+ *       not_covered (never permitted, exceeds_cap or closed on missing rules).
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -39,6 +45,7 @@ const char *kf_outcome_name(kf_outcome o)
 	case KF_PROHIBITED: return "prohibited";
 	case KF_CLOSED: return "closed";
 	case KF_INDETERMINATE: return "indeterminate";
+	case KF_NOT_COVERED: return "not_covered";
 	}
 	return "unknown";
 }
@@ -53,6 +60,12 @@ int kf__no_foreign_share(const kf_question *q)
 int kf__investor_of(const kf_rulebook *rb, const kf_question *q)
 {
 	return q->investor >= 0 ? q->investor : rb->foreign;
+}
+
+/* [S-8] before the first day the rulebook models completely */
+int kf__not_covered(const kf_rulebook *rb, kf_date d)
+{
+	return rb->complete_from != KF_DATE_NONE && d < rb->complete_from;
 }
 
 static int exceeds(const kf_verdict *v, kf_share share)
@@ -76,20 +89,78 @@ static void apply_share(const kf_question *q, kf_verdict *v)
 	}
 }
 
-/* Outcome and cap of a list of matching measures, overrides applied ([S-2],
- * [S-3]); for the certainty test of [S-6]. by is scratch of n entries. */
-static void outcome_of(const kf_rulebook *rb, const int *m, int n, int *by, kf_verdict *v)
+void kf__eval_init(kf_eval *e)
 {
-	int i, j, k, prohibited = 0, closed = 0;
-	memset(v, 0, sizeof *v);
+	e->n = e->nb = 0;
+	e->cap = KF_EVAL_INLINE;
+	e->m = e->m0;
+	e->by = e->by0;
+	e->b = e->b0;
+	e->dbt = e->dbt0;
+	memset(&e->v, 0, sizeof e->v);
+}
+
+void kf__eval_done(kf_eval *e)
+{
+	if (e->m != e->m0)
+		kf__xfree(e->m);
+	kf__eval_init(e);
+}
+
+/* doubles the room of e's arrays, keeping their contents; 0 on no memory */
+static int eval_grow(kf_eval *e)
+{
+	int nc = e->cap * 2;
+	int *blk = kf__malloc((size_t)nc * (3 * sizeof(int) + 1));
+	if (!blk)
+		return 0;
+	memcpy(blk, e->m, sizeof(int) * (size_t)e->n);
+	memcpy(blk + nc, e->by, sizeof(int) * (size_t)e->n);
+	memcpy((unsigned char *)(blk + 3 * (size_t)nc), e->dbt, (size_t)e->n);
+	if (e->m != e->m0)
+		kf__xfree(e->m);
+	e->m = blk;
+	e->by = blk + nc;
+	e->b = blk + 2 * (size_t)nc;
+	e->dbt = (unsigned char *)(blk + 3 * (size_t)nc);
+	e->cap = nc;
+	return 1;
+}
+
+/* position of measure x in the ascending list m[0..n), or -1 */
+static int find_sorted(const int *m, int n, int x)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (m[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && m[lo] == x ? lo : -1;
+}
+
+/*
+ * [S-2] and [S-3], the one binding step: m[0..n) are the matching measures in
+ * rulebook (ascending) order. Sets by[i] to the first matching measure, in
+ * rulebook order, that names m[i] in its overrides (-1: none); the outcome
+ * and the tightest cap into *v (certainty and lists untouched); and, when b is
+ * not NULL, the binding measures into b (room for n). Returns how many bind.
+ */
+static int bind(const kf_rulebook *rb, const int *m, int n, int *by, int *b, kf_verdict *v)
+{
+	int i, j, k, nb = 0, prohibited = 0, closed = 0;
+	v->has_cap = 0;
+	v->cap = 0;
+	v->cap_op = KF_CAP_LE;
 	for (i = 0; i < n; i++)
 		by[i] = -1;
 	for (i = 0; i < n; i++) {
 		const kf_measure_info *a = &rb->mea[m[i]];
 		for (j = 0; j < a->n_overrides; j++)
-			for (k = 0; k < n; k++)
-				if (m[k] == a->overrides[j])
-					by[k] = m[i];
+			if ((k = find_sorted(m, n, a->overrides[j])) >= 0 && by[k] < 0)
+				by[k] = m[i];
 	}
 	for (i = 0; i < n; i++) {
 		const kf_measure_info *mi = &rb->mea[m[i]];
@@ -108,134 +179,124 @@ static void outcome_of(const kf_rulebook *rb, const int *m, int n, int *by, kf_v
 		}
 	}
 	v->outcome = prohibited ? KF_PROHIBITED : closed ? KF_CLOSED : KF_PERMITTED;
-	if (prohibited || closed)
+	for (i = 0; b && i < n; i++) {
+		const kf_measure_info *mi = &rb->mea[m[i]];
+		/* a cap binds when it is the tightest: looser caps also apply
+		 * but decide nothing */
+		if (by[i] < 0 && (prohibited ? mi->effect == KF_EFFECT_PROHIBITED
+				  : closed   ? mi->effect == KF_EFFECT_CLOSED
+					     : mi->effect == KF_EFFECT_CAP && mi->cap == v->cap &&
+						 mi->cap_op == v->cap_op))
+			b[nb++] = m[i];
+	}
+	if (prohibited || closed) {
 		v->has_cap = 0;
+		v->cap = 0;
+	}
+	return nb;
 }
 
-/* [S-1]..[S-4] at one place */
-void kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval *e)
+static int same_outcome_and_cap(const kf_verdict *a, const kf_verdict *b)
+{
+	return a->outcome == b->outcome && a->has_cap == b->has_cap &&
+	       (!a->has_cap || (a->cap == b->cap && a->cap_op == b->cap_op));
+}
+
+/*
+ * [S-6] The answer of e is uncertain when it depends on a doubtful measure
+ * (e->dbt): one binds, or a restriction is set aside only by doubtful
+ * measures (a setting aside is certain when any matching measure that is not
+ * doubtful does it) — unless deciding again without all the doubtful
+ * measures, and without each one in turn, gives the same outcome and cap every
+ * time. Returns KF_OK or KF_ERR_NOMEM (scratch for large evaluations).
+ */
+static kf_status certainty(const kf_rulebook *rb, kf_eval *e)
+{
+	int i, j, k, uncertain = 0, drop, same = 1, nsub;
+	int sub0[KF_EVAL_INLINE], by0[KF_EVAL_INLINE], *sub = sub0, *by2 = by0;
+	kf_verdict v2;
+	for (i = 0; i < e->nb && !uncertain; i++)
+		uncertain = e->dbt[find_sorted(e->m, e->n, e->b[i])] != 0;
+	for (i = 0; i < e->n && !uncertain; i++) {
+		int certain = 0;
+		if (e->by[i] < 0)
+			continue;
+		for (j = 0; j < e->n && !certain; j++) {
+			const kf_measure_info *a = &rb->mea[e->m[j]];
+			if (e->dbt[j])
+				continue;
+			for (k = 0; k < a->n_overrides; k++)
+				if (a->overrides[k] == e->m[i])
+					certain = 1;
+		}
+		uncertain = !certain;
+	}
+	if (!uncertain)
+		return KF_OK;
+	if (e->n > KF_EVAL_INLINE) {
+		sub = kf__malloc(sizeof(int) * 2 * (size_t)e->n);
+		if (!sub)
+			return KF_ERR_NOMEM;
+		by2 = sub + e->n;
+	}
+	for (drop = -1; drop < e->n && same; drop++) {
+		if (drop >= 0 && !e->dbt[drop])
+			continue;
+		for (i = 0, nsub = 0; i < e->n; i++)
+			if (drop < 0 ? !e->dbt[i] : i != drop)
+				sub[nsub++] = e->m[i];
+		bind(rb, sub, nsub, by2, NULL, &v2);
+		same = same_outcome_and_cap(&v2, &e->v);
+	}
+	if (sub != sub0)
+		kf__xfree(sub);
+	e->v.uncertain = !same;
+	return KF_OK;
+}
+
+/* [S-1]..[S-4], [S-6] at one place */
+kf_status kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval *e)
 {
 	const int *cand = rb->svc_mlist + rb->svc_moff[q->service];
 	int nc = rb->svc_moff[q->service + 1] - rb->svc_moff[q->service];
 	int inv = kf__investor_of(rb, q);
 	uint32_t invbit = inv >= 0 && !kf__no_foreign_share(q) ? (uint32_t)1 << inv : 0;
 	size_t rw = (size_t)rb->rw;
-	int i, j, k, prohibited = 0, closed = 0;
+	int i;
 	kf_verdict *v = &e->v;
 
-	e->n = 0;
+	e->n = e->nb = 0;
 	memset(v, 0, sizeof *v);
 	for (i = 0; i < nc; i++) {
 		int m = cand[i];
 		const kf_measure_info *mi = &rb->mea[m];
+		unsigned char dbt = 0;
 		if (!kf__in_force(mi, q->date) || !(rb->mea_inv[m] & invbit) ||
 		    !kf__bit(rb->mea_cover + (size_t)m * rw, place))
 			continue;
-		if (e->n == KF_MAXMATCH) {
-			v->truncated = 1;
-			break;
-		}
-		e->by[e->n] = -1;
+		if (e->n == e->cap && !eval_grow(e))
+			return KF_ERR_NOMEM;
+		if (mi->uncertain)
+			dbt |= KF_DOUBT_MEASURE;
+		if (mi->status == KF_ANNOUNCED)
+			dbt |= KF_DOUBT_ANNOUNCED;
+		if (rb->mea_cover_sure && !kf__bit(rb->mea_cover_sure + (size_t)m * rw, place))
+			dbt |= KF_DOUBT_REGION;
+		if (!(rb->mea_inv_sure[m] & invbit))
+			dbt |= KF_DOUBT_INVESTOR;
+		e->dbt[e->n] = dbt;
 		e->m[e->n++] = m;
 	}
-	/* [S-2] */
-	for (i = 0; i < e->n; i++) {
-		const kf_measure_info *a = &rb->mea[e->m[i]];
-		for (j = 0; j < a->n_overrides; j++)
-			for (k = 0; k < e->n; k++)
-				if (e->m[k] == a->overrides[j] && e->by[k] < 0)
-					e->by[k] = e->m[i];
-	}
-	/* [S-3] */
-	for (i = 0; i < e->n; i++) {
-		const kf_measure_info *mi = &rb->mea[e->m[i]];
-		if (e->by[i] >= 0)
-			continue;
-		if (mi->effect == KF_EFFECT_PROHIBITED)
-			prohibited++;
-		else if (mi->effect == KF_EFFECT_CLOSED)
-			closed++;
-		else if (mi->effect == KF_EFFECT_CAP) {
-			if (!v->has_cap || mi->cap < v->cap ||
-			    (mi->cap == v->cap && mi->cap_op == KF_CAP_LT)) {
-				v->cap = mi->cap;
-				v->cap_op = mi->cap_op;
-				v->has_cap = 1;
-			}
-		}
-	}
-	v->outcome = prohibited ? KF_PROHIBITED : closed ? KF_CLOSED : KF_PERMITTED;
-	for (i = 0; i < e->n; i++) {
-		const kf_measure_info *mi = &rb->mea[e->m[i]];
-		int binds;
-		if (e->by[i] >= 0)
-			continue;
-		/* a cap binds when it is the tightest: looser caps also apply
-		 * but decide nothing */
-		binds = prohibited ? mi->effect == KF_EFFECT_PROHIBITED
-			: closed   ? mi->effect == KF_EFFECT_CLOSED
-				   : mi->effect == KF_EFFECT_CAP && mi->cap == v->cap &&
-				       mi->cap_op == v->cap_op;
-		if (binds) {
-			if (v->n_binding < KF_VERDICT_MAX)
-				v->binding[v->n_binding++] = e->m[i];
-			else
-				v->truncated = 1;
-			if (mi->uncertain || mi->status == KF_ANNOUNCED)
-				v->uncertain = 1;
-		}
-	}
-	/* [S-6] a measure that sets a restriction aside decides the answer too;
-	 * the setting aside is certain when any confirmed, in-force matching
-	 * measure does it */
-	for (i = 0; i < e->n; i++) {
-		int certain = 0;
-		if (e->by[i] < 0)
-			continue;
-		for (j = 0; j < e->n && !certain; j++) {
-			const kf_measure_info *a = &rb->mea[e->m[j]];
-			if (a->uncertain || a->status == KF_ANNOUNCED)
-				continue;
-			for (k = 0; k < a->n_overrides; k++)
-				if (a->overrides[k] == e->m[i])
-					certain = 1;
-		}
-		if (!certain)
-			v->uncertain = 1;
-	}
-	if (prohibited || closed) {
-		v->has_cap = 0;
-		v->cap = 0;
-	}
-	/* [S-6] the answer is uncertain only when it depends on an uncertain or
-	 * announced measure: decided again without all of them, and without each
-	 * one in turn, the same outcome and cap every time make it certain */
-	if (v->uncertain && !v->truncated) {
-		int sub[KF_MAXMATCH], by2[KF_MAXMATCH], nsub, drop, same = 1;
-		kf_verdict v2;
-		for (drop = -1; drop < e->n && same; drop++) {
-			const kf_measure_info *dm = drop >= 0 ? &rb->mea[e->m[drop]] : NULL;
-			if (dm && !dm->uncertain && dm->status != KF_ANNOUNCED)
-				continue;
-			for (i = 0, nsub = 0; i < e->n; i++) {
-				const kf_measure_info *mi = &rb->mea[e->m[i]];
-				int doubtful = mi->uncertain || mi->status == KF_ANNOUNCED;
-				if (drop < 0 ? !doubtful : i != drop)
-					sub[nsub++] = e->m[i];
-			}
-			outcome_of(rb, sub, nsub, by2, &v2);
-			same = v2.outcome == v->outcome && v2.has_cap == v->has_cap &&
-			       (!v->has_cap || (v2.cap == v->cap && v2.cap_op == v->cap_op));
-		}
-		if (same)
-			v->uncertain = 0;
-	}
-	/* [S-6] before the date from which the rulebook is complete, measures then
-	 * in force may be missing */
-	if (rb->complete_from != KF_DATE_NONE && q->date < rb->complete_from)
-		v->uncertain = 1;
-	/* [S-4] */
-	apply_share(q, v);
+	e->nb = bind(rb, e->m, e->n, e->by, e->b, v);
+	for (i = 0; i < e->nb; i++)
+		if (i < KF_VERDICT_MAX)
+			v->binding[v->n_binding++] = e->b[i];
+		else
+			v->truncated = 1;
+	if (certainty(rb, e) != KF_OK)
+		return KF_ERR_NOMEM;
+	apply_share(q, v); /* [S-4] */
+	return KF_OK;
 }
 
 int kf__same_answer(const kf_verdict *a, const kf_verdict *b)
@@ -247,12 +308,54 @@ int kf__same_answer(const kf_verdict *a, const kf_verdict *b)
 
 int kf__region_exists(const kf_region_info *r, kf_date d) { return d >= r->from && d < r->until; }
 
+/* [S-6] 1 when zone, or a region it lies in that lies inside place (place
+ * itself excluded), is marked uncertain: the zone's answer is then doubtful */
+int kf__is_doubtful_zone(const kf_rulebook *rb, int place, int zone)
+{
+	size_t rw = (size_t)rb->rw, w;
+	const uint64_t *anc = rb->reg_anc + (size_t)zone * rw;
+	const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
+	for (w = 0; w < rw; w++) {
+		uint64_t x = anc[w] & desc[w] & rb->reg_unc[w];
+		if (w == (size_t)(place >> 6))
+			x &= ~((uint64_t)1 << (place & 63));
+		if (x)
+			return 1;
+	}
+	return 0;
+}
+
+/* A growable list of zone indexes (no fixed limit: review §4.2). */
+typedef struct zone_list {
+	int n, cap;
+	int *z;
+	int z0[64];
+} zone_list;
+
+static int zone_push(zone_list *l, int r)
+{
+	if (l->n == l->cap) {
+		int nc = l->cap * 2;
+		int *nz = kf__malloc(sizeof(int) * (size_t)nc);
+		if (!nz)
+			return 0;
+		memcpy(nz, l->z, sizeof(int) * (size_t)l->n);
+		if (l->z != l->z0)
+			kf__xfree(l->z);
+		l->z = nz;
+		l->cap = nc;
+	}
+	l->z[l->n++] = r;
+	return 1;
+}
+
 /*
  * [S-5] The zones inside `place` in which some measure, not matching at the
  * place itself, may apply: for each such measure, the maximal regions of
- * (descendants of place) ∩ (its cover). Writes up to max zone indexes.
+ * (descendants of place) ∩ (its cover) that exist on the date. Appends them
+ * to zl, each once. Returns KF_OK or KF_ERR_NOMEM.
  */
-static int candidate_zones(const kf_rulebook *rb, const kf_question *q, int *zones, int max)
+static kf_status candidate_zones(const kf_rulebook *rb, const kf_question *q, zone_list *zl)
 {
 	const int *cand = rb->svc_mlist + rb->svc_moff[q->service];
 	int nc = rb->svc_moff[q->service + 1] - rb->svc_moff[q->service];
@@ -260,13 +363,17 @@ static int candidate_zones(const kf_rulebook *rb, const kf_question *q, int *zon
 	uint32_t invbit = inv >= 0 && !kf__no_foreign_share(q) ? (uint32_t)1 << inv : 0;
 	size_t rw = (size_t)rb->rw, w;
 	const uint64_t *desc = rb->reg_desc + (size_t)q->region * rw;
-	int i, nz = 0;
-	uint64_t inter[64];
+	int i;
+	kf_status st = KF_OK;
+	uint64_t inter[2 * 64];
 	uint64_t *big = NULL;
-	uint64_t *x = rw <= 64 ? inter : (big = kf__calloc(rw, sizeof(uint64_t)));
+	uint64_t *x = rw <= 64 ? inter : (big = kf__calloc(2 * rw, sizeof(uint64_t)));
+	uint64_t *seen;
 	if (!x)
-		return 0;
-	for (i = 0; i < nc; i++) {
+		return KF_ERR_NOMEM;
+	seen = x + rw;
+	memset(seen, 0, rw * sizeof(uint64_t));
+	for (i = 0; i < nc && st == KF_OK; i++) {
 		int m = cand[i], any = 0;
 		const kf_measure_info *mi = &rb->mea[m];
 		const uint64_t *cov = rb->mea_cover + (size_t)m * rw;
@@ -279,76 +386,99 @@ static int candidate_zones(const kf_rulebook *rb, const kf_question *q, int *zon
 		}
 		if (!any)
 			continue;
-		for (w = 0; w < rw; w++) {
-			uint64_t bits = x[w];
+		for (w = 0; w < rw && st == KF_OK; w++) {
+			uint64_t bits = x[w] & ~seen[w];
 			while (bits) {
 				int r = (int)(w * 64) + __builtin_ctzll(bits);
 				const kf_region_info *ri = &rb->reg[r];
-				int p, maximal = 1, j;
+				int p, maximal = 1;
 				bits &= bits - 1;
 				for (p = 0; p < ri->n_parents; p++)
 					if (kf__bit(x, ri->parents[p]))
 						maximal = 0;
 				if (!maximal || !kf__region_exists(ri, q->date))
 					continue;
-				for (j = 0; j < nz; j++)
-					if (zones[j] == r)
-						break;
-				if (j == nz && nz < max)
-					zones[nz++] = r;
+				seen[w] |= (uint64_t)1 << (r & 63);
+				if (!zone_push(zl, r)) {
+					st = KF_ERR_NOMEM;
+					break;
+				}
 			}
 		}
 	}
 	kf__xfree(big);
-	return nz;
+	return st;
 }
 
-/* The verdict with [S-5]; scenarios written to sc when not NULL. */
-int kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval *e, kf_scenario *sc,
-			 int maxsc, kf_verdict *out)
+/* The verdict with [S-5] and [S-8]; fn (when not NULL) sees every zone's
+ * evaluation. e holds the evaluation outside every zone. */
+kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval *e,
+			       kf_zone_fn fn, void *ctx, kf_verdict *out)
 {
-	int zones[KF_VERDICT_MAX * 2];
-	int nz = 0, i, differ = 0, nsc = 0;
-	kf_verdict outside;
+	zone_list zl;
+	int i, differ = 0, uncertain;
+	kf_status st;
+	kf_eval zev, *ze;
 
-	kf__eval_at(rb, q, q->region, e);
-	outside = e->v;
-	*out = outside;
-	if (sc && maxsc > 0) {
-		sc[0].zone = -1;
-		sc[0].v = outside;
-		nsc = 1;
+	if (kf__not_covered(rb, q->date)) {
+		/* [S-8] missing rules never read as an answer */
+		e->n = e->nb = 0;
+		memset(out, 0, sizeof *out);
+		memset(&e->v, 0, sizeof e->v);
+		out->outcome = e->v.outcome = KF_NOT_COVERED;
+		return KF_OK;
 	}
+	if (rb->reg_core[q->region] != q->region) {
+		/* [S-5] CN is decided as cn-mainland: its out-of-scope remainder
+		 * (Hong Kong, Macao, Taiwan) is no scenario */
+		kf_question core = *q;
+		core.region = rb->reg_core[q->region];
+		return kf__decide_scenarios(rb, &core, e, fn, ctx, out);
+	}
+	if ((st = kf__eval_at(rb, q, q->region, e)) != KF_OK)
+		return st;
+	*out = e->v;
 	if (q->outside_zones)
-		return nsc;
-	nz = candidate_zones(rb, q, zones, KF_VERDICT_MAX * 2);
-	if (!nz)
-		return nsc;
-	{
-		kf_eval zev, *ze = &zev;
-		int uncertain = outside.uncertain;
-		out->n_missing = 0;
-		for (i = 0; i < nz; i++) {
-			kf__eval_at(rb, q, zones[i], ze);
-			if (sc && nsc < maxsc) {
-				sc[nsc].zone = zones[i];
-				sc[nsc++].v = ze->v;
-			}
-			if (!kf__same_answer(&ze->v, &outside)) {
-				differ = 1;
-				uncertain |= ze->v.uncertain;
-				if (out->n_missing < KF_VERDICT_MAX)
-					out->missing[out->n_missing++] = zones[i];
-			}
-		}
-		if (differ) {
-			out->outcome = KF_INDETERMINATE;
-			out->has_cap = 0;
-			out->cap = 0;
-			out->uncertain = uncertain;
+		return KF_OK;
+	zl.n = 0;
+	zl.cap = (int)(sizeof zl.z0 / sizeof zl.z0[0]);
+	zl.z = zl.z0;
+	if ((st = candidate_zones(rb, q, &zl)) != KF_OK || !zl.n)
+		goto done;
+	ze = &zev;
+	kf__eval_init(ze);
+	uncertain = e->v.uncertain;
+	out->n_missing = 0;
+	for (i = 0; i < zl.n && st == KF_OK; i++) {
+		int doubtful;
+		if ((st = kf__eval_at(rb, q, zl.z[i], ze)) != KF_OK)
+			break;
+		/* [S-6] a zone marked uncertain: its answer is doubtful */
+		doubtful = kf__is_doubtful_zone(rb, q->region, zl.z[i]);
+		if (doubtful)
+			ze->v.uncertain = 1;
+		if (fn && (st = fn(ctx, zl.z[i], doubtful, ze)) != KF_OK)
+			break;
+		if (!kf__same_answer(&ze->v, &e->v)) {
+			differ = 1;
+			uncertain |= ze->v.uncertain;
+			if (out->n_missing < KF_VERDICT_MAX)
+				out->missing[out->n_missing++] = zl.z[i];
+			else
+				out->truncated = 1;
 		}
 	}
-	return nsc;
+	kf__eval_done(ze);
+	if (st == KF_OK && differ) {
+		out->outcome = KF_INDETERMINATE;
+		out->has_cap = 0;
+		out->cap = 0;
+		out->uncertain = uncertain;
+	}
+done:
+	if (zl.z != zl.z0)
+		kf__xfree(zl.z);
+	return st;
 }
 
 kf_status kf_decide_verdict(const kf_rulebook *rb, const kf_question *q, kf_verdict *v,
@@ -373,7 +503,14 @@ kf_status kf_decide_verdict(const kf_rulebook *rb, const kf_question *q, kf_verd
 	base.share = 0;
 	base.share_max = 0;
 	base.investor = inv;
-	kf__decide_scenarios(rb, &base, &e, NULL, 0, v);
+	kf__eval_init(&e);
+	st = kf__decide_scenarios(rb, &base, &e, NULL, NULL, v);
+	kf__eval_done(&e);
+	if (st != KF_OK) {
+		memset(v, 0, sizeof *v);
+		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
+		return KF_ERR_NOMEM;
+	}
 	kf__vcache_put(rb, key, v);
 	apply_share(q, v);
 	return KF_OK;

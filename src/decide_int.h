@@ -8,23 +8,51 @@
 #include "rulebook_int.h"
 #include "util/arena.h"
 
-#define KF_MAXMATCH 1024 /* measures matching one question at one place */
+/* Measures matching one question at one place fit inline up to this many;
+ * beyond it the arrays grow on the heap (no fixed limit drops a measure). */
+#define KF_EVAL_INLINE 256
+
+/* Why a matching measure is doubtful ([S-6]); 0 when it is not. */
+#define KF_DOUBT_MEASURE   1 /* certainty: uncertain */
+#define KF_DOUBT_ANNOUNCED 2 /* status: announced */
+#define KF_DOUBT_REGION    4 /* reaches the place only through an uncertain region */
+#define KF_DOUBT_INVESTOR  8 /* covers the class only through an uncertain class */
 
 /* The result of evaluating the measures at one place (the asked place, or a
- * zone inside it): [S-1] matching, [S-2] setting aside, [S-3] binding. */
+ * zone inside it): [S-1] matching, [S-2] setting aside, [S-3] binding, [S-6]
+ * certainty. Initialise with kf__eval_init, release with kf__eval_done; do not
+ * copy (the arrays may point into the struct). */
 typedef struct kf_eval {
-	int n;               /* matched measures */
-	int m[KF_MAXMATCH];  /* their indexes, rulebook order */
-	int by[KF_MAXMATCH]; /* -1, or the first matching measure that sets m[i] aside */
-	kf_verdict v;        /* outcome, cap, certainty, binding */
+	int n;              /* matched measures */
+	int nb;             /* binding measures (all of them; v.binding keeps the first
+			       KF_VERDICT_MAX) */
+	int cap;            /* room in m, by, b, dbt */
+	int *m;             /* matched measure indexes, rulebook order */
+	int *by;            /* -1, or the first matching measure that sets m[i] aside */
+	int *b;             /* binding measure indexes, rulebook order */
+	unsigned char *dbt; /* KF_DOUBT_* bits of m[i] */
+	kf_verdict v;       /* outcome, cap, certainty, binding */
+	int m0[KF_EVAL_INLINE], by0[KF_EVAL_INLINE], b0[KF_EVAL_INLINE];
+	unsigned char dbt0[KF_EVAL_INLINE];
 } kf_eval;
+
+void kf__eval_init(kf_eval *e);
+void kf__eval_done(kf_eval *e);
 
 /* One scenario of an answer that depends on the zone: the zone (or -1 for
  * "outside every sub-zone") and the answer there. */
 typedef struct kf_scenario {
 	int zone;
-	kf_verdict v;
+	int doubtful;       /* 1: the zone (or a region between it and the place) is
+			       marked uncertain ([S-6]) */
+	kf_verdict v;       /* the answer there */
+	const int *binding; /* every binding measure there (v.binding may be truncated) */
+	int n_binding;
 } kf_scenario;
+
+/* Called by kf__decide_scenarios for each zone evaluated ([S-5]). Returns
+ * KF_OK or KF_ERR_NOMEM. */
+typedef kf_status (*kf_zone_fn)(void *ctx, int zone, int doubtful, const kf_eval *ze);
 
 typedef struct kf_alt {
 	const char *type;  /* foreign_share, date, region, investor */
@@ -37,6 +65,8 @@ typedef struct kf_alt {
 typedef struct kf_trace {
 	int measure;
 	int matched;     /* 1 matched at the asked place, 2 matched only inside a zone */
+	int near;        /* 1: same service subtree, missed only on place, date or
+			    investor (shown without KF_DECIDE_TRACE_ALL) */
 	const char *why; /* for people */
 } kf_trace;
 
@@ -53,9 +83,11 @@ struct kf_decision {
 	kf_verdict v;     /* the answer */
 	kf_eval *outside; /* evaluation at the asked place (sure measures only) */
 	kf_scenario *sc;
-	int nsc; /* scenario 0 is "outside"; then each zone */
+	int nsc, scap; /* scenario 0 is "outside"; then each zone */
+	int *missing;
+	int nmissing; /* every zone whose answer differs (v.missing may be truncated) */
 	kf_cond_out *cond;
-	int ncond;
+	int ncond, condcap;
 	int *cite;
 	int ncite; /* measures cited */
 	kf_alt *alt;
@@ -64,12 +96,15 @@ struct kf_decision {
 	int ntrace;
 	const char **reasons;
 	int nreasons; /* why uncertain */
+	const char **notices;
+	int nnotices;      /* about the answer as a whole: coverage, the edition ([S-8]) */
+	int ntrace_hidden; /* trace lines left out without KF_DECIDE_TRACE_ALL */
 	kf_arena arena;
 };
 
 /* Evaluates q at place `place` counting only measures whose regions contain
- * it. Fills *e. Thread-safe. */
-void kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval *e);
+ * it. Fills *e (initialised). Returns KF_OK or KF_ERR_NOMEM. Thread-safe. */
+kf_status kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval *e);
 
 /* 1 when measure i is in force on date d ([from, until)). */
 static inline int kf__in_force(const kf_measure_info *m, kf_date d)
@@ -82,8 +117,10 @@ int kf__no_foreign_share(const kf_question *q);
 int kf__investor_of(const kf_rulebook *rb, const kf_question *q);
 int kf__same_answer(const kf_verdict *a, const kf_verdict *b);
 int kf__region_exists(const kf_region_info *r, kf_date d);
-int kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval *e, kf_scenario *sc,
-			 int maxsc, kf_verdict *out);
+int kf__not_covered(const kf_rulebook *rb, kf_date d);
+int kf__is_doubtful_zone(const kf_rulebook *rb, int place, int zone);
+kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval *e,
+			       kf_zone_fn fn, void *ctx, kf_verdict *out);
 
 /* question.c: the checks every door shares; *st is KF_OK or the error set in err. */
 void kf__check_question(const kf_rulebook *rb, const kf_question *q, kf_error *err, kf_status *st);

@@ -3,7 +3,6 @@
  * measures cited, and the per-measure trace of `explain`.
  */
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +46,7 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 	const kf_rulebook *rb = d->rb;
 	const kf_question *q = &d->q;
 	int inv = kf__investor_of(rb, q);
+	int place = rb->reg_core[q->region]; /* CN is decided as cn-mainland */
 	size_t rw = (size_t)rb->rw;
 	int i, j;
 	char a[16], b[16];
@@ -67,8 +67,17 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 		for (j = 0; j < e->n; j++)
 			if (e->m[j] == i)
 				matched_at = j;
+		/* [S-1] a measure on the asked service's subtree that misses only
+		 * on place, date or investor "nearly matched": explain shows it;
+		 * the rest only with KF_DECIDE_TRACE_ALL */
+		t->near = in_scope;
 		if (!in_scope)
 			t->why = "service not within its services";
+		else if (d->v.outcome == KF_NOT_COVERED)
+			t->why = kf__fmt(d,
+					 "not considered: the date is before the rulebook's "
+					 "coverage (complete from %s)",
+					 kf_date_format(rb->complete_from, a, sizeof a));
 		else if (excluded >= 0)
 			t->why = kf__fmt(d, "service excluded (exclude_services: %s)",
 					 rb->svc[excluded].id);
@@ -83,9 +92,9 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 		else if (!(rb->mea_inv[i] & (inv >= 0 ? (uint32_t)1 << inv : 0)))
 			t->why = kf__fmt(d, "investor class %s not covered",
 					 inv >= 0 ? rb->inv[inv].id : "?");
-		else if (!kf__bit(rb->mea_cover + (size_t)i * rw, q->region)) {
+		else if (!kf__bit(rb->mea_cover + (size_t)i * rw, place)) {
 			int k, partly = 0;
-			const uint64_t *desc = rb->reg_desc + (size_t)q->region * rw;
+			const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
 			const uint64_t *cov = rb->mea_cover + (size_t)i * rw;
 			for (k = 0; k < (int)rw; k++)
 				partly |= (desc[k] & cov[k]) != 0;
@@ -94,17 +103,19 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 				t->why = kf__fmt(d,
 						 "%s; its regions lie partly inside %s, so it may "
 						 "apply in a zone",
-						 effect_name(mi->effect), rb->reg[q->region].id);
+						 effect_name(mi->effect), rb->reg[place].id);
 			} else if (partly)
 				t->why =
 				    kf__fmt(d,
 					    "its regions lie inside %s only in sub-zones, and the "
 					    "address is "
 					    "outside every sub-zone",
-					    rb->reg[q->region].id);
+					    rb->reg[place].id);
 			else
-				t->why = kf__fmt(d, "its regions do not contain %s",
-						 rb->reg[q->region].id);
+				t->why =
+				    kf__fmt(d, "its regions do not contain %s", rb->reg[place].id);
+		} else if (matched_at < 0) {
+			t->why = "not evaluated"; /* not reached: every match is in e */
 		} else {
 			t->matched = 1;
 			if (e->by[matched_at] >= 0)
@@ -121,8 +132,8 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 				t->why = "matched; adds conditions";
 			else {
 				int binds = 0;
-				for (j = 0; j < d->outside->v.n_binding; j++)
-					if (d->outside->v.binding[j] == i)
+				for (j = 0; j < e->nb; j++)
+					if (e->b[j] == i)
 						binds = 1;
 				t->why =
 				    binds

@@ -35,6 +35,125 @@ static void anc_fill(kf_rulebook *rb, int r, unsigned char *done)
 	}
 }
 
+/* [S-6] the ancestors of r reached through certain regions only: r itself,
+ * and the "sure" ancestors of each parent that is not marked uncertain */
+static void sure_fill(kf_rulebook *rb, uint64_t *sanc, int r, unsigned char *done)
+{
+	uint64_t *row = sanc + (size_t)r * (size_t)rb->rw;
+	int i, w;
+	if (done[r])
+		return;
+	done[r] = 1;
+	row[r >> 6] |= (uint64_t)1 << (r & 63);
+	for (i = 0; i < rb->reg[r].n_parents; i++) {
+		int p = rb->reg[r].parents[i];
+		const uint64_t *prow = sanc + (size_t)p * (size_t)rb->rw;
+		if (rb->reg[p].uncertain)
+			continue;
+		sure_fill(rb, sanc, p, done);
+		for (w = 0; w < rb->rw; w++)
+			row[w] |= prow[w];
+	}
+}
+
+/* [S-6] mea_cover_sure: the regions each measure reaches through certain
+ * regions (none when no region is uncertain: then it is mea_cover) */
+static kf_status sure_cover(kf_rulebook *rb)
+{
+	size_t rw = (size_t)rb->rw, nr = (size_t)rb->nreg;
+	uint64_t *sanc, *sdesc;
+	unsigned char *done;
+	int r, k, i, j, any = 0;
+	rb->reg_unc = kf__calloc(rw + 1, sizeof(uint64_t));
+	if (!rb->reg_unc)
+		return KF_ERR_NOMEM;
+	for (r = 0; r < rb->nreg; r++)
+		if (rb->reg[r].uncertain) {
+			rb->reg_unc[r >> 6] |= (uint64_t)1 << (r & 63);
+			any = 1;
+		}
+	if (!any)
+		return KF_OK;
+	sanc = kf__calloc(nr * rw + 1, sizeof(uint64_t));
+	sdesc = kf__calloc(nr * rw + 1, sizeof(uint64_t));
+	done = kf__calloc(nr + 1, 1);
+	rb->mea_cover_sure = kf__calloc((size_t)rb->nmea * rw + 1, sizeof(uint64_t));
+	if (!sanc || !sdesc || !done || !rb->mea_cover_sure) {
+		kf__xfree(sanc);
+		kf__xfree(sdesc);
+		kf__xfree(done);
+		return KF_ERR_NOMEM;
+	}
+	for (r = 0; r < rb->nreg; r++)
+		sure_fill(rb, sanc, r, done);
+	for (k = 0; k < rb->nreg; k++) {
+		const uint64_t *row = sanc + (size_t)k * rw;
+		for (size_t w = 0; w < rw; w++) {
+			uint64_t bits = row[w];
+			while (bits) {
+				int a = (int)(w * 64) + __builtin_ctzll(bits);
+				bits &= bits - 1;
+				sdesc[(size_t)a * rw + (size_t)(k >> 6)] |= (uint64_t)1 << (k & 63);
+			}
+		}
+	}
+	for (i = 0; i < rb->nmea; i++) {
+		const kf_measure_info *m = &rb->mea[i];
+		uint64_t *cov = rb->mea_cover_sure + (size_t)i * rw;
+		for (j = 0; j < m->n_regions; j++) {
+			const uint64_t *d = sdesc + (size_t)m->regions[j] * rw;
+			for (size_t w = 0; w < rw; w++)
+				cov[w] |= d[w];
+		}
+	}
+	kf__xfree(sanc);
+	kf__xfree(sdesc);
+	kf__xfree(done);
+	return KF_OK;
+}
+
+/* 1 when every in-scope region (groups aside) inside r, r excluded, lies in z */
+static int holds_rest(const kf_rulebook *rb, int r, int z)
+{
+	size_t rw = (size_t)rb->rw;
+	int k;
+	for (k = 0; k < rb->nreg; k++)
+		if (k != r && kf__bit(rb->reg_desc + (size_t)r * rw, k) &&
+		    !*rb->reg[k].out_of_scope && strcmp(rb->reg[k].kind, "group") &&
+		    !kf__bit(rb->reg_desc + (size_t)z * rw, k))
+			return 0;
+	return 1;
+}
+
+/* [S-5] reg_core: a place part of which is out of scope (CN holds Hong Kong,
+ * Macao and Taiwan) is decided as the in-scope region that holds all the rest
+ * of it (cn-mainland), so that the out-of-scope remainder never shows as the
+ * answer "outside every sub-zone" */
+static kf_status core_places(kf_rulebook *rb)
+{
+	size_t rw = (size_t)rb->rw;
+	int r, z, k;
+	rb->reg_core = kf__calloc((size_t)rb->nreg + 1, sizeof(int));
+	if (!rb->reg_core)
+		return KF_ERR_NOMEM;
+	for (r = 0; r < rb->nreg; r++) {
+		int oos = 0;
+		rb->reg_core[r] = r;
+		if (*rb->reg[r].out_of_scope)
+			continue;
+		for (k = 0; k < rb->nreg && !oos; k++)
+			oos = k != r && kf__bit(rb->reg_desc + (size_t)r * rw, k) &&
+			      *rb->reg[k].out_of_scope;
+		for (z = 0; oos && z < rb->nreg; z++)
+			if (z != r && kf__bit(rb->reg_desc + (size_t)r * rw, z) &&
+			    !*rb->reg[z].out_of_scope && holds_rest(rb, r, z)) {
+				rb->reg_core[r] = z;
+				break;
+			}
+	}
+	return KF_OK;
+}
+
 static int cmp_date(const void *a, const void *b)
 {
 	kf_date x = *(const kf_date *)a, y = *(const kf_date *)b;
@@ -57,8 +176,10 @@ kf_status kf__rulebook_compile(kf_rulebook *rb)
 	rb->reg_desc = kf__calloc(nr * rw, sizeof(uint64_t));
 	rb->mea_cover = kf__calloc((size_t)rb->nmea * rw + 1, sizeof(uint64_t));
 	rb->mea_inv = kf__calloc((size_t)rb->nmea + 1, sizeof(uint32_t));
+	rb->mea_inv_sure = kf__calloc((size_t)rb->nmea + 1, sizeof(uint32_t));
 	done = kf__calloc(nr + 1, 1);
-	if (!rb->reg_anc || !rb->reg_desc || !rb->mea_cover || !rb->mea_inv || !done)
+	if (!rb->reg_anc || !rb->reg_desc || !rb->mea_cover || !rb->mea_inv || !rb->mea_inv_sure ||
+	    !done)
 		goto nomem;
 	for (r = 0; r < rb->nreg; r++)
 		anc_fill(rb, r, done);
@@ -84,16 +205,24 @@ kf_status kf__rulebook_compile(kf_rulebook *rb)
 		}
 		for (j = 0; j < m->n_investors; j++)
 			for (k = 0; k < rb->ninv; k++) {
-				int p = k, guard = 0;
+				int p = k, guard = 0, doubt = 0;
 				while (p >= 0 && guard++ <= rb->ninv) {
 					if (p == m->investors[j]) {
 						rb->mea_inv[i] |= (uint32_t)1 << k;
+						/* [S-6] reached through a class whose
+						 * treatment as its parent is inferred */
+						if (!doubt)
+							rb->mea_inv_sure[i] |= (uint32_t)1 << k;
 						break;
 					}
+					doubt |= rb->inv[p].uncertain;
 					p = rb->inv[p].parent;
 				}
 			}
 	}
+
+	if (sure_cover(rb) != KF_OK || core_places(rb) != KF_OK)
+		goto nomem;
 
 	/* children of each service (CSR), to walk subtrees */
 	child_off = kf__calloc((size_t)rb->nsvc + 2, sizeof(int));

@@ -39,20 +39,28 @@ struct kf_rulebook {
 	kf_strmap svc_names, reg_names, inv_names, mea_ids, doc_ids, src_ids;
 
 	/* the index (index.c) */
-	int rw;                /* 64-bit words in a region bitset */
-	uint64_t *reg_anc;     /* nreg*rw: ancestors of each region, itself included */
-	uint64_t *reg_desc;    /* nreg*rw: descendants of each region, itself included */
-	uint64_t *mea_cover;   /* nmea*rw: every region a measure's regions contain */
-	uint32_t *mea_inv;     /* nmea: investor classes a measure covers (descendants expanded) */
-	uint32_t *inv_foreign; /* unused padding for alignment of future flags */
-	int *svc_moff;         /* nsvc+1: offsets into svc_mlist */
-	int *svc_mlist; /* measures whose service scope covers each service, rulebook order */
-	int foreign;    /* index of investor class "foreign" (-1 if absent) */
-	kf_date *dates; /* every distinct effective_from/until, sorted */
+	int rw;              /* 64-bit words in a region bitset */
+	uint64_t *reg_anc;   /* nreg*rw: ancestors of each region, itself included */
+	uint64_t *reg_desc;  /* nreg*rw: descendants of each region, itself included */
+	uint64_t *mea_cover; /* nmea*rw: every region a measure's regions contain */
+	uint32_t *mea_inv;   /* nmea: investor classes a measure covers (descendants expanded) */
+	int *svc_moff;       /* nsvc+1: offsets into svc_mlist */
+	int *svc_mlist;      /* measures whose service scope covers each service, rulebook order */
+	int foreign;         /* index of investor class "foreign" (-1 if absent) */
+	kf_date *dates;      /* every distinct effective_from/until, sorted */
 	int ndates;
-	kf_date
-	    complete_from; /* answers before this date are marked uncertain (KF_DATE_NONE: none) */
-	uint64_t generation; /* unique per loaded rulebook: the verdict cache key */
+	kf_date complete_from; /* answers before it are not_covered (KF_DATE_NONE: none) */
+	kf_date edition_date;  /* `edition` as a date: later answers carry a notice (or NONE) */
+	uint64_t *reg_unc;     /* rw words: regions marked uncertain */
+	int *reg_core; /* nreg: the place decided for each region: itself, or for a region part
+			  of which is out of scope (CN), the in-scope region holding all the
+			  rest of it (cn-mainland) */
+	uint64_t *mea_cover_sure; /* nmea*rw: regions a measure's regions contain through
+				     regions none of which (past the place itself) is
+				     uncertain; NULL when no region is uncertain ([S-6]) */
+	uint32_t *mea_inv_sure;   /* nmea: classes covered through no uncertain class
+				     (the class itself included, the named class excluded) */
+	uint64_t generation;      /* unique per loaded rulebook: the verdict cache key */
 };
 
 /* Normalises a name for lookup: ASCII lower-case, drops spaces, "'", "-",

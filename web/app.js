@@ -102,9 +102,9 @@ const findRegion = (t) => findIn(state.regions, t, (r) => [r.id, r.name, r.name_
 // ---- ask ---------------------------------------------------------------------
 
 const outcomeText = {
-  permitted: 'Permitted', exceeds_cap: 'Exceeds the cap', prohibited: 'Prohibited', closed: 'Closed', indeterminate: 'It depends',
+  permitted: 'Permitted', exceeds_cap: 'Exceeds the cap', prohibited: 'Prohibited', closed: 'Closed', indeterminate: 'It depends', not_covered: 'Not covered',
 };
-const outcomeZh = { permitted: '允许', exceeds_cap: '超过上限', prohibited: '禁止', closed: '未开放', indeterminate: '视情况而定' };
+const outcomeZh = { permitted: '允许', exceeds_cap: '超过上限', prohibited: '禁止', closed: '未开放', indeterminate: '视情况而定', not_covered: '不在规则覆盖期内' };
 
 // The maximum foreign share as the API states it (max_foreign_share, cap):
 // the page renders those members and derives nothing from the outcome.
@@ -112,6 +112,7 @@ function capText(d) {
   if (d.cap) return (d.cap.op === '<' ? 'below ' : 'at most ') + d.cap.value + '%';
   if (d.max_foreign_share === 0) return '0% — no foreign share allowed';
   if (d.outcome === 'indeterminate') return 'depends on the place (see below)';
+  if (d.outcome === 'not_covered') return 'no answer: the date is before ' + (d.first_covered || 'the rulebook\'s coverage');
   return 'no cap (up to 100%)';
 }
 
@@ -132,6 +133,7 @@ function renderDecision(d, box) {
     el('p', { class: 'cap' }, el('strong', {}, 'Maximum foreign share: '), capText(d)),
   );
   if (d.uncertain_reasons.length) box.append(el('h3', {}, 'Why uncertain'), el('ul', {}, d.uncertain_reasons.map((r) => el('li', {}, r))));
+  if (d.notices && d.notices.length) box.append(el('h3', {}, 'Notices'), el('ul', {}, d.notices.map((r) => el('li', {}, r))));
   if (d.missing_facts.length) {
     box.append(el('h3', {}, 'It depends on whether the address is inside'),
       el('ul', {}, d.missing_facts.map((f) => el('li', {}, `${f.name} `, zh(f.name_zh), ` (${f.zone})`))));
@@ -193,7 +195,7 @@ function initAsk() {
 // API's label (the same as `kaifang matrix` prints).
 function cellClass(c) {
   if (c.max_foreign_share === 0) return 'c-closed';
-  if (c.outcome === 'indeterminate') return 'c-depends';
+  if (c.outcome === 'indeterminate' || c.outcome === 'not_covered') return 'c-depends';
   if (c.max_foreign_share === null) return 'c-open';
   if (c.max_foreign_share > 50) return 'c-high';
   if (c.max_foreign_share === 50 && (!c.cap || c.cap.op === '<=')) return 'c-mid';

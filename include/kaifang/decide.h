@@ -27,10 +27,15 @@ typedef enum kf_outcome {
 	KF_EXCEEDS_CAP = 1,
 	KF_PROHIBITED = 2,
 	KF_CLOSED = 3,
-	KF_INDETERMINATE = 4
+	KF_INDETERMINATE = 4,
+	KF_NOT_COVERED = 5 /* the date is before the rulebook's coverage (complete_from):
+			      no answer, never permitted on missing rules ([S-8]) */
 } kf_outcome;
 
-/* "permitted", "exceeds_cap", "prohibited", "closed", "indeterminate". */
+#define KF_OUTCOME_COUNT 6
+
+/* "permitted", "exceeds_cap", "prohibited", "closed", "indeterminate",
+ * "not_covered". */
 const char *kf_outcome_name(kf_outcome o);
 
 typedef struct kf_question {
@@ -59,9 +64,12 @@ kf_status kf_question_parse(const kf_rulebook *rb, const char *service, const ch
 			    const char *date, const char *investor, const char *share,
 			    int outside_zones, kf_question *q, kf_error *err);
 
-/* The allocation-free answer, for batch work: outcome, cap, certainty and the
- * binding measures. Arrays are inline; at most KF_VERDICT_MAX entries each
- * (more sets `truncated`). */
+/* The fixed-size answer, for batch work: outcome, cap, certainty and the
+ * binding measures. Outcome, cap and certainty are always exact. The lists
+ * are inline with at most KF_VERDICT_MAX entries each: when a list holds more,
+ * it keeps the first KF_VERDICT_MAX and `truncated` is 1, and a writer of
+ * verdicts must say so. A kf_decision's lists (kf_decision_json/text) are never
+ * truncated. */
 #define KF_VERDICT_MAX 24
 typedef struct kf_verdict {
 	kf_outcome outcome;
@@ -73,12 +81,14 @@ typedef struct kf_verdict {
 	int binding[KF_VERDICT_MAX]; /* measure indexes, in rulebook order */
 	int n_missing;
 	int missing[KF_VERDICT_MAX]; /* region indexes of the zones an indeterminate answer names */
-	int truncated;
+	int truncated;               /* 1: binding or missing holds only the first KF_VERDICT_MAX */
 	int share_undecided; /* 1: indeterminate because the share range straddles the cap */
 } kf_verdict;
 
-/* Decides q into *v without allocating. Returns KF_OK, or KF_ERR_INVALID when
- * q holds an index out of range (err says which field). Thread-safe. */
+/* Decides q into *v. Allocates only when a question meets more measures or
+ * zones than fit the engine's inline scratch (hundreds). Returns KF_OK,
+ * KF_ERR_INVALID when q holds an index out of range (err says which field),
+ * or KF_ERR_NOMEM. Thread-safe. */
 kf_status kf_decide_verdict(const kf_rulebook *rb, const kf_question *q, kf_verdict *v,
 			    kf_error *err);
 
@@ -86,6 +96,17 @@ typedef struct kf_decision kf_decision;
 
 #define KF_DECIDE_TRACE        1u /* keep the per-measure trace (explain) */
 #define KF_DECIDE_ALTERNATIVES 2u /* search the nearest change that flips a refusal */
+#define KF_DECIDE_TRACE_ALL                                                                        \
+	4u /* with KF_DECIDE_TRACE: every measure of the rulebook,                                 \
+	      not only those that matched or nearly matched */
+
+/* Counters of the calling thread's verdict cache (kf_decide_verdict): lookups
+ * that hit, lookups that missed (a full evaluation followed), and questions
+ * the cache cannot hold. Per thread, never reset by the library. */
+typedef struct kf_cache_stats {
+	uint64_t hits, misses, uncacheable;
+} kf_cache_stats;
+void kf_decide_cache_stats(kf_cache_stats *out);
 
 /*
  * Decides q fully: the verdict plus overridden measures with who set them
@@ -108,7 +129,9 @@ const kf_verdict *kf_decision_verdict(const kf_decision *d);
  * unbounded or indeterminate; 0 when prohibited or closed), cap ({op, value}
  * or null), binding, overridden ([{id, by}]), conditions, citations,
  * missing_facts, scenarios, alternatives, certainty, uncertain_reasons,
- * rulebook ({id, sha256}); with KF_DECIDE_TRACE also `trace`. Keys in a fixed
+ * notices, first_covered, rulebook ({id, edition, sha256}); with
+ * KF_DECIDE_TRACE also `trace` (matched and nearly matched measures, every
+ * measure with KF_DECIDE_TRACE_ALL) and `trace_hidden`. No list is cut short. Keys in a fixed
  * order, no timestamps: the same question gives the same bytes.
  * Returns a NUL-terminated string to release with kf_free, or NULL on no memory.
  */

@@ -69,7 +69,11 @@ typedef struct kf_investor_info {
 	const char *id; /* mainland, foreign, hk, mo, tw, hk-cepa, mo-cepa */
 	int parent;     /* -1 for none */
 	kf_text2 name;
-	int foreign; /* 1 when this class counts towards the foreign share */
+	int foreign;      /* 1 when this class counts towards the foreign share */
+	int uncertain;    /* 1: its treatment as a kind of its parent is inferred
+			     (certainty: uncertain), so an answer that depends on it is
+			     uncertain ([S-6]) */
+	const char *note; /* why; "" when none */
 } kf_investor_info;
 
 /* A source of the rulebook's facts (docs/rulebook.md "sources"): an entry of
@@ -151,6 +155,12 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 
 /* Releases a rulebook. NULL is ignored. */
 void kf_rulebook_free(kf_rulebook *rb);
+
+/* The rulebook's coverage (docs/rulebook.md "Coverage"): the first day it
+ * models completely (`complete_from`) and the day its facts were gathered
+ * (`edition` when that is a YYYY-MM-DD date); KF_DATE_NONE when not given. */
+kf_date kf_rulebook_complete_from(const kf_rulebook *rb);
+kf_date kf_rulebook_edition_date(const kf_rulebook *rb);
 
 /* Rulebook id (rulebook.yaml `id`), edition, title; borrowed. */
 const char *kf_rulebook_id(const kf_rulebook *rb);

@@ -221,6 +221,8 @@ static void decide_usage(FILE *f, const char *cmd)
 	    "  -o, --outside-zones      the address is outside every sub-zone of PLACE\n"
 	    "  -R, --rulebook DIR       rulebook folder (default: the shipped cn-telecom)\n"
 	    "  -j, --json               one JSON object instead of text\n"
+	    "  -A, --all                explain: list every measure, not only those that\n"
+	    "                           matched or nearly matched\n"
 	    "\n"
 	    "Exit status: 0 when a decision is made (whatever the outcome), 2 usage or\n"
 	    "input error, 3 invalid rulebook.\n",
@@ -240,11 +242,12 @@ int kf_cli_decide(int argc, char **argv, int explain)
 					     {"legal-form", no_argument, NULL, 'L'},
 					     {"rulebook", required_argument, NULL, 'R'},
 					     {"json", no_argument, NULL, 'j'},
+					     {"all", no_argument, NULL, 'A'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *service = NULL, *region = NULL, *date = NULL, *investor = NULL, *share = NULL;
 	const char *dir = NULL, *own_src = NULL, *applicant = NULL;
-	int legal_form = 0;
+	int legal_form = 0, all = 0;
 	kf_ownership_result *own = NULL;
 	int outside = 0, json = 0, c, code = EXIT_DECIDED;
 	char today[16];
@@ -256,7 +259,7 @@ int kf_cli_decide(int argc, char **argv, int explain)
 	const char *cmd = explain ? "explain" : "decide";
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:r:d:i:f:oO:a:LR:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:r:d:i:f:oO:a:LR:jAh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'O': own_src = optarg; break;
 		case 'a': applicant = optarg; break;
@@ -268,6 +271,7 @@ int kf_cli_decide(int argc, char **argv, int explain)
 		case 'f': share = optarg; break;
 		case 'o': outside = 1; break;
 		case 'R': dir = optarg; break;
+		case 'A': all = 1; break;
 		case 'j': json = 1; break;
 		case 'h': decide_usage(stdout, cmd); return 0;
 		default: decide_usage(stderr, cmd); return EXIT_USAGE;
@@ -311,8 +315,10 @@ int kf_cli_decide(int argc, char **argv, int explain)
 			return code;
 		}
 	}
-	if (kf_decide(rb, &q, KF_DECIDE_ALTERNATIVES | (explain ? KF_DECIDE_TRACE : 0), &d, &e) !=
-	    KF_OK) {
+	if (kf_decide(rb, &q,
+		      KF_DECIDE_ALTERNATIVES | (explain ? KF_DECIDE_TRACE : 0) |
+			  (explain && all ? KF_DECIDE_TRACE_ALL : 0),
+		      &d, &e) != KF_OK) {
 		kf_cli_print_error(&e);
 		kf_ownership_result_free(own);
 		kf_graph_free(kept_graph);

@@ -24,6 +24,8 @@ typedef struct golden_case {
 	const char *outcome, *certainty;                      /* expect.outcome, expect.certainty */
 	int has_max_share;                                    /* expect.max_foreign_share given */
 	const char *max_share;                                /* its text; NULL means null */
+	int has_first_covered;                                /* expect.first_covered given */
+	const char *first_covered;                            /* YYYY-MM-DD; NULL means null */
 	struct fy_node *binding, *overridden, *missing_facts; /* sequences, or NULL */
 } golden_case;
 

@@ -12,8 +12,9 @@
 #define NKEYS(a) ((int)(sizeof a / sizeof a[0]))
 
 static const char *const case_keys[] = {"name", "measure", "question", "expect"};
-static const char *const expect_keys[] = {"outcome",   "max_foreign_share", "binding", "overridden",
-					  "certainty", "missing_facts",     "error"};
+static const char *const expect_keys[] = {"outcome",    "max_foreign_share", "binding",
+					  "overridden", "certainty",         "missing_facts",
+					  "error",      "first_covered"};
 
 static void mark_of(struct fy_node *n, int *line, int *col)
 {
@@ -142,6 +143,10 @@ int golden_case_read(const char *path, struct fy_node *cs, golden_case *c, char 
 	if ((x = get(ex, "max_foreign_share"))) {
 		c->has_max_share = 1;
 		c->max_share = scalar(x);
+	}
+	if ((x = get(ex, "first_covered"))) {
+		c->has_first_covered = 1;
+		c->first_covered = scalar(x);
 	}
 	if (sequence_or_null(path, ex, "binding", &c->binding, why, wsz) ||
 	    sequence_or_null(path, ex, "overridden", &c->overridden, why, wsz) ||

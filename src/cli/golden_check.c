@@ -109,6 +109,17 @@ static int compare(const kf_rulebook *rb, const golden_case *c, const kf_decisio
 			 kf_certainty_name(v->uncertain));
 		return 0;
 	}
+	if (c->has_first_covered) {
+		/* [S-8] the first covered date a not_covered answer gives */
+		char got[16] = "null";
+		if (v->outcome == KF_NOT_COVERED)
+			kf_date_format(kf_rulebook_complete_from(rb), got, sizeof got);
+		if (strcmp(c->first_covered ? c->first_covered : "null", got)) {
+			snprintf(why, wsz, "first_covered: expected %s, got %s",
+				 c->first_covered ? c->first_covered : "null", got);
+			return 0;
+		}
+	}
 	if (c->missing_facts && !same_set(rb, c->missing_facts, v->missing, v->n_missing, 1)) {
 		got_ids(rb, v->missing, v->n_missing, 1, w2, sizeof w2);
 		snprintf(why, wsz, "missing_facts: %s", w2);

@@ -75,8 +75,13 @@ static void load_entry(loader *L, char ***files, int *nfiles)
 				rb->id = (char *)v;
 		} else if (!strcmp(k, "edition")) {
 			const char *v = kf__scalar(L, vn, k);
+			kf_date d;
 			if (v)
 				rb->edition = (char *)v;
+			/* an edition written as a date is the facts' cut-off: answers
+			 * for later dates carry a notice ([S-8]) */
+			if (v && strlen(v) == 10 && kf_date_parse(v, &d, NULL) == KF_OK)
+				rb->edition_date = d;
 		} else if (!strcmp(k, "title"))
 			kf__parse_text2(L, vn, k, &rb->title);
 		else if (!strcmp(k, "complete_from"))
@@ -140,6 +145,7 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 	kf__strmap_init(&rb->src_ids);
 	rb->title.en = rb->title.zh = "";
 	rb->complete_from = KF_DATE_NONE;
+	rb->edition_date = KF_DATE_NONE;
 	memset(&L, 0, sizeof L);
 	L.rb = rb;
 	L.dir = dir;
@@ -250,6 +256,10 @@ void kf_rulebook_free(kf_rulebook *rb)
 	kf__xfree(rb->reg_desc);
 	kf__xfree(rb->mea_cover);
 	kf__xfree(rb->mea_inv);
+	kf__xfree(rb->mea_inv_sure);
+	kf__xfree(rb->mea_cover_sure);
+	kf__xfree(rb->reg_unc);
+	kf__xfree(rb->reg_core);
 	kf__xfree(rb->svc_moff);
 	kf__xfree(rb->svc_mlist);
 	kf__xfree(rb->dates);
@@ -259,6 +269,8 @@ void kf_rulebook_free(kf_rulebook *rb)
 
 const char *kf_rulebook_id(const kf_rulebook *rb) { return rb->id; }
 const char *kf_rulebook_edition(const kf_rulebook *rb) { return rb->edition; }
+kf_date kf_rulebook_complete_from(const kf_rulebook *rb) { return rb->complete_from; }
+kf_date kf_rulebook_edition_date(const kf_rulebook *rb) { return rb->edition_date; }
 kf_text2 kf_rulebook_title(const kf_rulebook *rb) { return rb->title; }
 const char *kf_rulebook_sha256(const kf_rulebook *rb) { return rb->sha256; }
 const char *kf_rulebook_warnings(const kf_rulebook *rb) { return rb->warnings; }

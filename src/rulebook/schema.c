@@ -470,7 +470,8 @@ void kf__load_region(loader *L, struct fy_node *e)
 		kf__node_error(L, e, "until", "region '%s': 'until' must be after 'from'", g->id);
 }
 
-static const char *const investor_keys[] = {"id", "parent", "name", "foreign", NULL};
+static const char *const investor_keys[] = {"id",        "parent", "name", "foreign",
+					    "certainty", "note",   NULL};
 
 void kf__load_investor(loader *L, struct fy_node *e)
 {
@@ -490,6 +491,7 @@ void kf__load_investor(loader *L, struct fy_node *e)
 	if (!v || !r)
 		return;
 	v->parent = -1;
+	v->note = "";
 	while ((p = fy_node_mapping_iterate(e, &it))) {
 		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
 		const char *k = kf__scalar(L, kn, "key");
@@ -513,6 +515,12 @@ void kf__load_investor(loader *L, struct fy_node *e)
 			else if (s)
 				kf__node_error(L, vn, k,
 					       "'foreign' must be true or false, not '%s'", s);
+		} else if (!strcmp(k, "certainty"))
+			parse_certainty(L, vn, &v->uncertain);
+		else if (!strcmp(k, "note")) {
+			const char *s = kf__scalar(L, vn, k);
+			if (s)
+				v->note = s;
 		} else
 			kf__unknown_key(L, kn, k, "an investor class", investor_keys);
 	}

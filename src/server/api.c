@@ -817,7 +817,20 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 		return;
 	}
 	json_decref(body);
-	s = decide_json(a, &q, KF_DECIDE_ALTERNATIVES | (explain ? KF_DECIDE_TRACE : 0), explain);
+	{
+		/* ?all=true: the trace lists every measure, not only the matched
+		 * and nearly matched ones */
+		const char *all = explain ? rq->query(rq->query_ctx, "all") : NULL;
+		unsigned fl = KF_DECIDE_ALTERNATIVES | (explain ? KF_DECIDE_TRACE : 0);
+		if (all && (!strcmp(all, "true") || !strcmp(all, "1")))
+			fl |= KF_DECIDE_TRACE_ALL;
+		else if (all && strcmp(all, "false") && strcmp(all, "0")) {
+			kf__srv_error(out, 400, "bad_parameter", "all",
+				      "'all' must be true or false, not '%s'", all);
+			return;
+		}
+		s = decide_json(a, &q, fl, explain);
+	}
 	if (!s) {
 		kf__srv_error(out, 500, "internal", NULL, "out of memory while deciding");
 		return;

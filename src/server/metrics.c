@@ -27,7 +27,7 @@ static _Atomic uint64_t requests[KF_R_COUNT][N_STATUS];
 static _Atomic uint64_t buckets[KF_R_COUNT][N_BUCKET]; /* not cumulative; summed on render */
 static _Atomic uint64_t lat_count[KF_R_COUNT];
 static _Atomic uint64_t lat_sum_us[KF_R_COUNT];
-static _Atomic uint64_t decisions[5];
+static _Atomic uint64_t decisions[KF_OUTCOME_COUNT];
 static _Atomic uint64_t conn_events[KF_C_COUNT];
 
 static size_t status_slot(unsigned status)
@@ -90,7 +90,7 @@ static void render_conns(kf__srv_buf *t)
 
 void kf__srv_metrics_decision(kf_outcome o, uint64_t n)
 {
-	if ((unsigned)o < 5)
+	if ((unsigned)o < KF_OUTCOME_COUNT)
 		atomic_fetch_add_explicit(&decisions[o], n, memory_order_relaxed);
 }
 
@@ -144,7 +144,7 @@ char *kf__srv_metrics_render(size_t *len)
 	}
 	kf__srv_buf_printf(&t, "# HELP kaifang_decisions_total Decisions made, by outcome.\n"
 			       "# TYPE kaifang_decisions_total counter\n");
-	for (r = 0; r < 5; r++)
+	for (r = 0; r < KF_OUTCOME_COUNT; r++)
 		kf__srv_buf_printf(
 		    &t, "kaifang_decisions_total{outcome=\"%s\"} %llu\n",
 		    kf_outcome_name((kf_outcome)r),

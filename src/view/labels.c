@@ -30,6 +30,8 @@ kf_max_share kf_verdict_max_share(const kf_verdict *v, kf_share *cap)
 		if (cap)
 			*cap = 0;
 		return KF_MAX_ZERO;
+	case KF_NOT_COVERED: /* no answer, so no maximum: DESIGN.md "Coverage" */
+		return KF_MAX_NONE;
 	case KF_INDETERMINATE:
 		/* a zone-dependent answer has no single cap; a share range that
 		 * straddles one does */

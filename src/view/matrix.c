@@ -318,8 +318,8 @@ char *kf_matrix_json(const kf_matrix *m)
 /* ---- text ------------------------------------------------------------------------ */
 
 /* A cell's label for people (the JSON's "label", the table's cell without its
- * "*"): a cap in percent ("<" when below), 100 (no cap), closed, prohib or
- * depends. */
+ * "*"): a cap in percent ("<" when below), 100 (no cap), closed, prohib,
+ * depends or n/c (not covered). */
 static void cell_label(const kf_verdict *v, char *cell, size_t size)
 {
 	char s[40];
@@ -335,6 +335,7 @@ static void cell_label(const kf_verdict *v, char *cell, size_t size)
 	case KF_MAX_NONE:
 		snprintf(cell, size, "%s",
 			 v->outcome == KF_INDETERMINATE ? "depends"
+			 : v->outcome == KF_NOT_COVERED ? "n/c"
 			 : v->outcome == KF_PERMITTED || v->outcome == KF_EXCEEDS_CAP
 			     ? "100"
 			     : kf_outcome_name(v->outcome));

@@ -19,7 +19,17 @@ run $K explain -R $MINI -s isp-end-user -r Shanghai -d 2022-01-01
 expect_rc "explain" 0
 expect_out "explain indeterminate" "INDETERMINATE"
 expect_out "explain names zone" "zone-a"
-expect_out "explain trace" "Every measure considered"
+expect_out "explain trace" "Measures that matched or nearly matched"
+run $K explain --all -R $MINI -s isp-end-user -r 310000 -d 2024-01-01
+expect_out "explain --all trace" "Every measure considered"
+expect_out "explain --all lists other services' measures" "service not within its services"
+# [S-8] before the rulebook's coverage: not_covered, exit 0, never permitted
+run $K decide -s idc -r Hangzhou -d 2010-06-01 -f 100 --json
+expect_rc "not covered" 0
+expect_out "not covered outcome" '"outcome":"not_covered"'
+expect_out "not covered: first covered date" '"first_covered":"2018-07-28"'
+run $K matrix -d 2010-06-01 --regions Hangzhou --services idc
+expect_out "matrix: not covered cell" "n/c"
 
 # bad input: exit 2 with a clear message
 run $K decide -R $MINI -s ipvnp -r 310000 -d 2024-01-01
@@ -149,8 +159,13 @@ grep -q "registered in Hong Kong\|registered in Taiwan\|registered in Macao" "$T
 run $K decide -s idc -r Gansu -d 2025-06-01 -f 0 --json
 expect_out "zero share" '"outcome":"permitted"'
 # refused answers carry no licensing conditions
-run $K decide -s internet-news -r Gansu -d 2025-06-01 -f 0.5 --json
+run $K decide -s internet-news -r Gansu -d 2025-06-01 -f 20 --json
 expect_out "prohibited: no licence conditions" '"conditions":[]'
+# ... but the under-1% route shows on a refusal, and says it is unsettled ([S-3])
+run $K decide -s idc -r Hangzhou -d 2025-06-01 -f 0.5 --json
+expect_out "under 1%: closed" '"outcome":"closed"'
+expect_out "under 1%: the domestic procedure" '"measure":"deminimis-1pct","type":"procedure"'
+expect_out "under 1%: unsettled" 'lifts this refusal (closed) is unsettled'
 # the two ownership tests: look-through (default) and legal form
 run $K decide -s ip-vpn -r Hangzhou -d 2025-06-01 -o -O $OWN/decide-holdco -a X --json
 expect_out "look-through through a HK holdco: 48%" '"outcome":"permitted"'

@@ -128,7 +128,9 @@ expect_jq "empty batch" '. == []'
 # ---- explanations -------------------------------------------------------------
 post /v1/explanations "$Q"
 expect_code "explain" 200
-expect_jq "explain has trace and text" '(.trace | length == 7) and (.text | test("Every measure considered")) and .outcome == "exceeds_cap"'
+expect_jq "explain has trace and text" '(.trace | length) + .trace_hidden == 7 and (.text | test("matched or nearly matched")) and .outcome == "exceeds_cap"'
+post "/v1/explanations?all=true" "$Q"
+expect_jq "explain all=true: every measure" '(.trace | length == 7) and .trace_hidden == 0 and (.text | test("Every measure considered"))'
 post /v1/explanations "[$Q]"
 expect_error "explain takes one question" 422 invalid_type
 

@@ -295,7 +295,7 @@ static void test_full_decision_json(void **state)
 	assert_non_null(strstr(js, "\"sha256\":\""));
 	txt = kf_decision_text(d);
 	assert_non_null(strstr(txt, "PERMITTED"));
-	assert_non_null(strstr(txt, "Every measure considered"));
+	assert_non_null(strstr(txt, "Measures that matched or nearly matched"));
 	kf_free(js);
 	kf_free(txt);
 	kf_decision_free(d);
@@ -423,6 +423,299 @@ static void test_rulebook_errors(void **state)
 	}
 }
 
+/* ---- a synthetic rulebook for the engine's limits and doubts ------------ */
+
+static char *cat(char *buf, size_t *off, size_t cap, const char *f, ...)
+    __attribute__((format(printf, 4, 5)));
+static char *cat(char *buf, size_t *off, size_t cap, const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	*off += (size_t)vsnprintf(buf + *off, cap - *off, f, ap);
+	va_end(ap);
+	assert_true(*off < cap);
+	return buf;
+}
+
+#define SYN_HEAD(id) "  - id: " id "\n    document: d\n    article: x\n    summary: s\n"
+
+/*
+ * Writes the synthetic rulebook into dir:
+ *   S   nat-cap (<= 50 on CN); zcap-01..50 (<= 50, one zone each, z01..z50 in
+ *       P); z51-prohibited (zone z51)   -> P is indeterminate on z51 alone
+ *   S3  bcap-01..30 (<= 50 on CN): 30 binding caps; cond-many: 300 conditions;
+ *       cond-long: a 2,000-byte condition under a share test
+ *   S2  s2-closed (closed for foreign); zu-open opens it in zone zu, which is
+ *       marked uncertain; tw investors are marked uncertain
+ *   complete_from 2018-01-01, edition 2026-01-01
+ */
+static void write_synthetic(const char *dir)
+{
+	static char buf[1 << 20];
+	size_t off = 0, cap = sizeof buf;
+	int i;
+	write_file(dir, "rulebook.yaml",
+		   "rulebook:\n  id: syn\n  title: {en: Synthetic, zh: 合成}\n"
+		   "  edition: \"2026-01-01\"\n  complete_from: 2018-01-01\n"
+		   "  files: [all.yaml, measures.yaml]\n");
+	cat(buf, &off, cap,
+	    "services:\n  - {id: S, name: {en: S, zh: 甲}}\n  - {id: S2, name: {en: S2, zh: 乙}}\n"
+	    "  - {id: S3, name: {en: S3, zh: 丙}}\n"
+	    "investors:\n  - {id: mainland, name: {en: M, zh: 内}, foreign: false}\n"
+	    "  - {id: foreign, name: {en: F, zh: 外}, foreign: true}\n"
+	    "  - {id: tw, parent: foreign, name: {en: T, zh: 台}, foreign: true, certainty: "
+	    "uncertain, note: \"treated as foreign by inference\"}\n"
+	    "documents:\n  - {id: d, title: {en: D, zh: 文}, issuer: X, url: "
+	    "https://example.org/d, url_official: false}\n"
+	    "regions:\n  - {id: CN, kind: country, name: {en: China, zh: 中国}}\n"
+	    "  - {id: P, kind: province, parents: [CN], name: {en: P, zh: 省}}\n"
+	    "  - {id: zu, kind: zone, parents: [P], name: {en: ZU, zh: 区}, certainty: uncertain, "
+	    "note: \"zone zu's boundary is a guess\"}\n");
+	for (i = 1; i <= 51; i++)
+		cat(buf, &off, cap,
+		    "  - {id: z%02d, kind: zone, parents: [P], name: {en: Z%02d, zh: 区%02d}}\n", i,
+		    i, i);
+	write_file(dir, "all.yaml", buf);
+	off = 0;
+	cat(buf, &off, cap, "measures:\n");
+#define COMMON "    effective_from: 2018-01-01\n    status: in-force\n    certainty: confirmed\n"
+	cat(buf, &off, cap,
+	    SYN_HEAD("nat-cap") COMMON
+	    "    services: [S]\n    regions: [CN]\n    effect: cap\n    cap: {op: \"<=\", value: "
+	    "\"50\"}\n");
+	for (i = 1; i <= 50; i++)
+		cat(buf, &off, cap,
+		    "  - id: zcap-%02d\n    document: d\n    article: x\n    summary: s\n" COMMON
+		    "    services: [S]\n    regions: [z%02d]\n    effect: cap\n    cap: {op: "
+		    "\"<=\", "
+		    "value: \"50\"}\n",
+		    i, i);
+	cat(buf, &off, cap,
+	    SYN_HEAD("z51-prohibited") COMMON
+	    "    services: [S]\n    regions: [z51]\n    effect: prohibited\n");
+	for (i = 1; i <= 30; i++)
+		cat(buf, &off, cap,
+		    "  - id: bcap-%02d\n    document: d\n    article: x\n    summary: s\n" COMMON
+		    "    services: [S3]\n    regions: [CN]\n    effect: cap\n    cap: {op: \"<=\", "
+		    "value: \"50\"}\n",
+		    i);
+	cat(buf, &off, cap,
+	    SYN_HEAD("cond-many") COMMON
+	    "    services: [S3]\n    regions: [CN]\n    effect: condition\n    conditions:\n");
+	for (i = 1; i <= 300; i++)
+		cat(buf, &off, cap, "      - {type: note, text: \"condition number %d\"}\n", i);
+	cat(buf, &off, cap,
+	    SYN_HEAD("cond-long") COMMON
+	    "    services: [S3]\n    regions: [CN]\n    effect: condition\n"
+	    "    when_share: {op: \"<\", value: \"1\"}\n    conditions:\n"
+	    "      - {type: procedure, text: \"long");
+	for (i = 0; i < 2000; i++)
+		cat(buf, &off, cap, "x");
+	cat(buf, &off, cap, "end\"}\n");
+	cat(buf, &off, cap,
+	    SYN_HEAD("s2-closed") COMMON
+	    "    services: [S2]\n    regions: [CN]\n    effect: closed\n");
+	cat(buf, &off, cap,
+	    SYN_HEAD("zu-open") COMMON "    services: [S2]\n    regions: [zu]\n    effect: open\n  "
+				       "  overrides: [s2-closed]\n");
+	write_file(dir, "measures.yaml", buf);
+#undef COMMON
+}
+
+static kf_rulebook *load_synthetic(void)
+{
+	char dir[] = "/tmp/kf-syn-XXXXXX";
+	kf_rulebook *r2 = NULL;
+	kf_error e;
+	char *all = NULL;
+	assert_non_null(mkdtemp(dir));
+	write_synthetic(dir);
+	if (kf_rulebook_load(dir, &r2, &e, &all) != KF_OK)
+		fprintf(stderr, "synthetic: %s\n%s\n", e.message, all ? all : "");
+	kf_free(all);
+	assert_non_null(r2);
+	return r2;
+}
+
+static kf_decision *syn_decide(kf_rulebook *r2, const char *svc, const char *reg, const char *date,
+			       const char *inv, const char *share, int outside, unsigned flags,
+			       kf_verdict *v)
+{
+	kf_question q;
+	kf_error e;
+	kf_decision *d = NULL;
+	assert_int_equal(kf_question_parse(r2, svc, reg, date, inv, share, outside, &q, &e), KF_OK);
+	assert_int_equal(kf_decide_verdict(r2, &q, v, &e), KF_OK);
+	assert_int_equal(kf_decide(r2, &q, flags, &d, &e), KF_OK);
+	return d;
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* [S-5] no fixed limit drops a zone (issue 8 item 9, review §4.2): 51 zones,
+ * the 51st prohibited, make P indeterminate on z51; lists are never cut in a
+ * decision and say so in a verdict (review §4.10) */
+static void test_no_fixed_limits(void **state)
+{
+	kf_rulebook *r2 = load_synthetic();
+	kf_verdict v;
+	kf_decision *d;
+	char *js, *txt;
+	(void)state;
+	d = syn_decide(r2, "S", "P", "2025-01-01", NULL, NULL, 0, 0, &v);
+	assert_int_equal(v.outcome, KF_INDETERMINATE);
+	assert_int_equal(v.n_missing, 1);
+	assert_int_equal(v.missing[0], kf_rulebook_find_region(r2, "z51", NULL, NULL));
+	assert_int_equal(kf_decision_verdict(d)->outcome, KF_INDETERMINATE);
+	js = kf_decision_json(d);
+	assert_non_null(
+	    strstr(js, "\"missing_facts\":[{\"fact\":\"inside_zone\",\"zone\":\"z51\""));
+	assert_int_equal(count(js, "\"where\":"), 52); /* outside + 51 zones */
+	kf_free(js);
+	kf_decision_free(d);
+
+	/* 30 binding caps, 300 conditions, a 2 KB condition text */
+	d = syn_decide(r2, "S3", "P", "2025-01-01", NULL, NULL, 0, 0, &v);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_int_equal(v.n_binding, KF_VERDICT_MAX);
+	assert_int_equal(v.truncated, 1);
+	js = kf_decision_json(d);
+	assert_int_equal(count(js, "\"bcap-"), 30 * 2); /* binding and citations */
+	assert_int_equal(count(js, "condition number "), 300);
+	assert_non_null(strstr(js, "xxxxend")); /* kf__fmt no longer cuts at 1 KiB */
+	txt = kf_decision_text(d);
+	assert_int_equal(count(txt, "binds:      bcap-"), 30);
+	kf_free(js);
+	kf_free(txt);
+	kf_decision_free(d);
+	kf_rulebook_free(r2);
+}
+
+/* [S-8] coverage: not_covered before complete_from, a notice after the edition */
+static void test_coverage(void **state)
+{
+	kf_rulebook *r2 = load_synthetic();
+	kf_verdict v;
+	kf_decision *d;
+	char *js, *txt;
+	(void)state;
+	d = syn_decide(r2, "S3", "P", "2017-12-31", NULL, "100", 0, KF_DECIDE_ALTERNATIVES, &v);
+	assert_int_equal(v.outcome, KF_NOT_COVERED);
+	assert_int_equal(v.n_binding, 0);
+	assert_string_equal(kf_outcome_name(v.outcome), "not_covered");
+	js = kf_decision_json(d);
+	assert_non_null(strstr(js, "\"outcome\":\"not_covered\",\"max_foreign_share\":null"));
+	assert_non_null(strstr(js, "\"first_covered\":\"2018-01-01\""));
+	assert_non_null(strstr(js, "\"alternatives\":[]"));
+	txt = kf_decision_text(d);
+	assert_non_null(strstr(txt, "NOT COVERED"));
+	assert_non_null(strstr(txt, "First covered date: 2018-01-01"));
+	kf_free(js);
+	kf_free(txt);
+	kf_decision_free(d);
+	d = syn_decide(r2, "S3", "P", "2018-01-01", NULL, "100", 0, 0, &v);
+	assert_int_equal(v.outcome, KF_EXCEEDS_CAP);
+	js = kf_decision_json(d);
+	assert_non_null(strstr(js, "\"notices\":[]"));
+	kf_free(js);
+	kf_decision_free(d);
+	assert_int_equal(kf_rulebook_edition_date(r2), 20454); /* 2026-01-01 */
+	d = syn_decide(r2, "S3", "P", "2026-01-02", NULL, "50", 0, 0, &v);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	js = kf_decision_json(d);
+	assert_non_null(strstr(js, "changes after that day are not modelled"));
+	kf_free(js);
+	kf_decision_free(d);
+	kf_rulebook_free(r2);
+}
+
+/* [S-6] certainty follows a doubtful investor class and a doubtful zone */
+static void test_doubtful_inputs(void **state)
+{
+	kf_rulebook *r2 = load_synthetic();
+	kf_verdict v;
+	kf_decision *d;
+	char *js;
+	(void)state;
+	d = syn_decide(r2, "S2", "P", "2025-01-01", "tw", NULL, 1, 0, &v);
+	assert_int_equal(v.outcome, KF_CLOSED);
+	assert_int_equal(v.uncertain, 1);
+	js = kf_decision_json(d);
+	assert_non_null(strstr(js, "treated as foreign by inference"));
+	kf_free(js);
+	kf_decision_free(d);
+	d = syn_decide(r2, "S2", "P", "2025-01-01", "foreign", NULL, 1, 0, &v);
+	assert_int_equal(v.outcome, KF_CLOSED);
+	assert_int_equal(v.uncertain, 0);
+	kf_decision_free(d);
+	/* the zone zu is marked uncertain and its answer differs */
+	d = syn_decide(r2, "S2", "P", "2025-01-01", NULL, NULL, 0, 0, &v);
+	assert_int_equal(v.outcome, KF_INDETERMINATE);
+	assert_int_equal(v.uncertain, 1);
+	js = kf_decision_json(d);
+	assert_non_null(strstr(js, "zone zu's boundary is a guess"));
+	kf_free(js);
+	kf_decision_free(d);
+	/* asked about zu itself: the place is given, the answer confirmed */
+	d = syn_decide(r2, "S2", "zu", "2025-01-01", NULL, NULL, 0, 0, &v);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_int_equal(v.uncertain, 0);
+	kf_decision_free(d);
+	kf_rulebook_free(r2);
+}
+
+/* the verdict cache counts hits and misses per thread */
+static void test_cache_stats(void **state)
+{
+	kf_cache_stats a, b;
+	kf_question q;
+	kf_verdict v;
+	kf_error e;
+	(void)state;
+	assert_int_equal(
+	    kf_question_parse(rb, "ip-vpn", "330100", "2025-05-01", NULL, "50", 0, &q, &e), KF_OK);
+	assert_int_equal(kf_decide_verdict(rb, &q, &v, &e), KF_OK);
+	kf_decide_cache_stats(&a);
+	assert_int_equal(kf_decide_verdict(rb, &q, &v, &e), KF_OK);
+	kf_decide_cache_stats(&b);
+	assert_int_equal(b.hits, a.hits + 1);
+	assert_int_equal(b.misses, a.misses);
+	q.date = q.date + 3650; /* another date segment: a miss */
+	assert_int_equal(kf_decide_verdict(rb, &q, &v, &e), KF_OK);
+	kf_decide_cache_stats(&a);
+	assert_int_equal(a.misses, b.misses + 1);
+}
+
+/* explain: the measures that matched or nearly matched; the rest with ALL */
+static void test_trace_filter(void **state)
+{
+	kf_question q;
+	kf_decision *d;
+	kf_error e;
+	char *js;
+	(void)state;
+	assert_int_equal(
+	    kf_question_parse(rb, "ip-vpn", "330100", "2025-05-01", NULL, "50", 0, &q, &e), KF_OK);
+	assert_int_equal(kf_decide(rb, &q, KF_DECIDE_TRACE, &d, &e), KF_OK);
+	js = kf_decision_json(d);
+	assert_null(strstr(js, "service not within its services"));
+	assert_null(strstr(js, "\"trace_hidden\":0"));
+	kf_free(js);
+	kf_decision_free(d);
+	assert_int_equal(kf_decide(rb, &q, KF_DECIDE_TRACE | KF_DECIDE_TRACE_ALL, &d, &e), KF_OK);
+	js = kf_decision_json(d);
+	assert_non_null(strstr(js, "service not within its services"));
+	assert_non_null(strstr(js, "\"trace_hidden\":0"));
+	kf_free(js);
+	kf_decision_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +729,11 @@ int main(void)
 	    cmocka_unit_test(test_lt_cap_and_investors),
 	    cmocka_unit_test(test_full_decision_json),
 	    cmocka_unit_test(test_rulebook_errors),
+	    cmocka_unit_test(test_no_fixed_limits),
+	    cmocka_unit_test(test_coverage),
+	    cmocka_unit_test(test_doubtful_inputs),
+	    cmocka_unit_test(test_cache_stats),
+	    cmocka_unit_test(test_trace_filter),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
