@@ -24,8 +24,10 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                 if l.startswith("model name")), platform.processor())
     today = datetime.date.today().isoformat()
+    load15 = os.getloadavg()[2]  # about the length of the run: how shared the machine was
     lines = [f"Measured {today} on {cpu}, {os.cpu_count()} cores (a VM shared with other jobs, "
-             f"so figures are noisy), node {node}. Command: `make bench-peers`.", "",
+             f"so figures are noisy; 15-minute load average {load15:.1f} at the end), "
+             f"node {node}. Command: `make bench-peers`.", "",
              "| engine | size (measures) | questions compared | load + compile | ns/decision (Kaifang: first pass / warm) | decisions/s | Kaifang is faster by |",
              "|---|---|---|---|---|---|---|"]
     for r in res:
