@@ -4,7 +4,9 @@
 Replaces the text between <!-- bench-peers:begin --> and <!-- bench-peers:end --> in
 PERFORMANCE.md (the rest of the page is written by hand) with the table of engine, size,
 ns per decision, decisions per second and Kaifang's speed-up, then the batch run."""
+import datetime
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -21,7 +23,11 @@ def main():
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                 if l.startswith("model name")), platform.processor())
-    lines = [f"Machine: {cpu}, node {node}. Command: `make bench-peers`.", "",
+    today = datetime.date.today().isoformat()
+    load15 = os.getloadavg()[2]  # about the length of the run: how shared the machine was
+    lines = [f"Measured {today} on {cpu}, {os.cpu_count()} cores (a VM shared with other jobs, "
+             f"so figures are noisy; 15-minute load average {load15:.1f} at the end), "
+             f"node {node}. Command: `make bench-peers`.", "",
              "| engine | size (measures) | questions compared | load + compile | ns/decision (Kaifang: first pass / warm) | decisions/s | Kaifang is faster by |",
              "|---|---|---|---|---|---|---|"]
     for r in res:

@@ -11,7 +11,20 @@ OUT=bench/out
 SIZES=${SIZES:-small medium large}
 mkdir -p "$OUT"
 python3 bench/gen.py --out "$OUT" --sizes "$(echo $SIZES | tr ' ' ,)"
-(cd bench/peers && [ -d node_modules ] || npm ci --no-audit --no-fund >/dev/null)
+# Peers: `npm install --no-save`, not `npm ci`. The lock pins every package with
+# its integrity, but ZEN's native binding is one optional package per platform and
+# the registry this project reaches serves 0.54.0 for linux-x64 (gnu, musl) only,
+# so the lock can list no others; `npm ci` then refuses the lock as out of sync
+# ("Missing: @gorules/zen-engine-darwin-arm64@ from lock file"), even here.
+# `npm install` installs what the lock holds, at its versions and integrity, and
+# fetches this platform's binding by the exact version zen-engine pins; --no-save
+# leaves package.json and the lock untouched. Reinstalls when either is newer
+# than the last install (npm's node_modules/.package-lock.json).
+peers_installed() {
+	local h=bench/peers/node_modules/.package-lock.json
+	[ -f "$h" ] && [ "$h" -nt bench/peers/package.json ] && [ "$h" -nt bench/peers/package-lock.json ]
+}
+peers_installed || (cd bench/peers && npm install --no-save --no-audit --no-fund >/dev/null)
 : >"$OUT/results.jsonl"
 for s in $SIZES; do
 	echo "== $s" >&2

@@ -10,13 +10,16 @@ WORK=${WORK:-${TMPDIR:-/tmp}/kaifang-bench-ownership}
 BIG_N=${BIG_N:-10000000}; BIG_M=${BIG_M:-20000000}
 SMALL_N=${SMALL_N:-200000}; SMALL_M=${SMALL_M:-400000}
 SEED=${SEED:-42}
-mkdir -p "$WORK/big" "$WORK/small"
+# The big graph is kept between runs (10M entities is large to rewrite); its folder is
+# named by size and seed so that a run with other BIG_N/BIG_M/SEED never reuses it.
+BIG=$WORK/big-$BIG_N-$BIG_M-$SEED
+mkdir -p "$BIG" "$WORK/small"
 /usr/bin/python3 -c "import networkx, scipy" 2>/dev/null || ./tools/install-deps.sh python3-networkx python3-scipy
 echo "== generating (seed $SEED)"
-[ -s "$WORK/big/holdings.csv" ] || $B/bench_ownership_gen "$WORK/big" $BIG_N $BIG_M $SEED
+[ -s "$BIG/holdings.csv" ] || $B/bench_ownership_gen "$BIG" $BIG_N $BIG_M $SEED
 $B/bench_ownership_gen "$WORK/small" $SMALL_N $SMALL_M $SEED
 echo "== kaifang, $BIG_N entities / $BIG_M holdings"
-/usr/bin/time -v $B/bench_ownership "$WORK/big" 2> "$WORK/time.txt"
+/usr/bin/time -v $B/bench_ownership "$BIG" 2> "$WORK/time.txt"
 grep -E "Maximum resident|Elapsed" "$WORK/time.txt"
 echo "== same run on the small graph: kaifang vs Python (networkx + scipy)"
 c=$($B/bench_ownership "$WORK/small"); echo "$c"
