@@ -126,36 +126,82 @@ int kf_rulebook_find_measure(const kf_rulebook *rb, const char *id, const char *
 	return find(rb, 3, id, field, err, "measure");
 }
 
-int kf_rulebook_expand_places(const kf_rulebook *rb, const char *list, int *out, int max,
-			      kf_error *err)
+/* Splits a list at ',' and at the full-width "，" (U+FF0C) and "、" (U+3001)
+ * of a Chinese input method: replaces them by NUL in buf. */
+static void split_list(char *buf)
 {
-	char buf[4096], *tok, *save = NULL;
+	char *p, *o = buf;
+	for (p = buf; *p;) {
+		if (*p == ',') {
+			*o++ = '\0';
+			p++;
+		} else if (!strncmp(p, "\xef\xbc\x8c", 3) || !strncmp(p, "\xe3\x80\x81", 3)) {
+			*o++ = '\0';
+			p += 3;
+		} else
+			*o++ = *p++;
+	}
+	*o = '\0';
+	o[1] = '\0';
+}
+
+/* Expands a list of kind KF__SVC or KF__REG; a region group to its members. */
+static int expand(const kf_rulebook *rb, int kind, const char *list, int *out, int max,
+		  kf_error *err)
+{
+	const char *field = kind == KF__SVC ? "services" : "regions";
+	const char *what = kind == KF__SVC ? "service" : "place";
+	char buf[4098], *tok;
+	size_t len = strlen(list);
 	int n = 0, i, j;
-	if (strlen(list) >= sizeof buf) {
-		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, "regions",
-			      "the list of places is longer than %zu bytes", sizeof buf - 1);
+	if (len >= sizeof buf - 1) {
+		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, field,
+			      "the list of %ss is longer than %zu bytes", what, sizeof buf - 2);
 		return -1;
 	}
-	snprintf(buf, sizeof buf, "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int r = kf_rulebook_find_region(rb, tok, "regions", err);
+	memcpy(buf, list, len + 1);
+	buf[len + 1] = '\0';
+	split_list(buf);
+	for (tok = buf; tok < buf + len + 1; tok += strlen(tok) + 1) {
+		int r;
+		if (!*tok)
+			continue;
+		r = find(rb, kind, tok, field, err, what);
 		if (r < 0)
 			return -1;
-		if (!strcmp(rb->reg[r].kind, "group")) {
+		if (kind == KF__REG && !strcmp(rb->reg[r].kind, "group")) {
 			for (i = 0; i < rb->nreg; i++)
 				for (j = 0; j < rb->reg[i].n_parents; j++)
-					if (rb->reg[i].parents[j] == r && n < max)
-						out[n++] = i;
-		} else if (n < max)
-			out[n++] = r;
+					if (rb->reg[i].parents[j] == r && n++ < max)
+						out[n - 1] = i;
+		} else if (n++ < max)
+			out[n - 1] = r;
 	}
 	if (n == 0) {
-		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, "regions",
-			      "'%s' names no place; expected ids or names separated by commas",
-			      list);
+		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, field,
+			      "'%s' names no %s; expected ids or names separated by commas", list,
+			      what);
+		kf__error_code(err, "missing_field");
+		return -1;
+	}
+	if (n > max) {
+		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, field,
+			      "the list names %d %ss; at most %d are taken", n, what, max);
 		return -1;
 	}
 	return n;
+}
+
+int kf_rulebook_expand_places(const kf_rulebook *rb, const char *list, int *out, int max,
+			      kf_error *err)
+{
+	return expand(rb, KF__REG, list, out, max, err);
+}
+
+int kf_rulebook_expand_services(const kf_rulebook *rb, const char *list, int *out, int max,
+				kf_error *err)
+{
+	return expand(rb, KF__SVC, list, out, max, err);
 }
 
 int kf_rulebook_service_within(const kf_rulebook *rb, int s, int ancestor)
