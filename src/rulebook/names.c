@@ -157,6 +157,7 @@ static int expand(const kf_rulebook *rb, int kind, const char *list, int *out, i
 	if (len >= sizeof buf - 1) {
 		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, field,
 			      "the list of %ss is longer than %zu bytes", what, sizeof buf - 2);
+		kf__error_code(err, "too_many_items");
 		return -1;
 	}
 	memcpy(buf, list, len + 1);
@@ -187,6 +188,7 @@ static int expand(const kf_rulebook *rb, int kind, const char *list, int *out, i
 	if (n > max) {
 		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, field,
 			      "the list names %d %ss; at most %d are taken", n, what, max);
+		kf__error_code(err, "too_many_items");
 		return -1;
 	}
 	return n;
