@@ -8,8 +8,8 @@
 #   make lint       clang-format check and cppcheck
 
 CC      ?= cc
-PKGS    := libfyaml jansson libmicrohttpd libcrypto
-DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev
+PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc
+DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc
@@ -31,7 +31,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 HDRS    := $(wildcard include/kaifang/*.h src/*.h src/view/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/cli/*.h src/server/*.h)
 
-.PHONY: all deps run test unit golden cli-tests lint bench clean asan fuzz tsan
+.PHONY: all deps run test unit golden cli-tests lint bench bench-names clean asan fuzz tsan
 all: $(B)/kaifang
 
 deps: $(B)/.deps
@@ -111,6 +111,14 @@ $(B)/tsan-concurrent: tests/tsan/concurrent.c $(B)/libkaifang.a
 
 bench: $(B)/kaifang $(B)/bench_decide
 	@$(B)/bench_decide rulebooks/cn-telecom
+
+# Reading names, known and unknown apart (issue 8 item 16), on the large generated rulebook.
+bench-names: $(B)/bench_names
+	@python3 bench/gen.py --out bench/out --sizes large >/dev/null
+	@$(B)/bench_names bench/out/large/rulebook bench/out/large/questions.tsv
+
+$(B)/bench_names: bench/bench_names.c $(B)/libkaifang.a
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
 $(B)/bench_decide: bench/bench_decide.c $(B)/libkaifang.a
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)

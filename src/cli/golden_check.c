@@ -141,6 +141,11 @@ int golden_case_check(const kf_rulebook *rb, const golden_case *c, char *why, si
 	memset(&t, 0, sizeof t);
 	for (i = 0; i < KF_QUESTION_NFIELDS; i++)
 		*kf_question_text_slot(&t, kf_question_fields[i]) = c->question[i];
+	if (!t.date || !*t.date) {
+		/* a golden answer may not change with the day it is run */
+		snprintf(why, wsz, "date: a golden case needs a date");
+		return -1;
+	}
 	st = kf_question_read(rb, &t, &q, &e);
 	if (c->error) {
 		/* the question must be refused with this text in the message */

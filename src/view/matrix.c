@@ -15,8 +15,6 @@
 #include "util/buf.h"
 #include "util/errors.h"
 
-#define LIST_MAX 4096 /* bytes of one comma list, as kf_rulebook_expand_places */
-
 struct kf_matrix {
 	const kf_rulebook *rb;
 	kf_question q; /* date, investor, outside_zones shared by every cell */
@@ -78,10 +76,9 @@ static kf_status add_service(kf_matrix *m, int s, kf_error *e)
  * a list of places), or the defaults when list is NULL. */
 static kf_status services(const kf_rulebook *rb, const char *list, kf_matrix *m, kf_error *e)
 {
-	char buf[LIST_MAX], *tok, *save = NULL;
 	kf_status st = KF_OK;
 	size_t i;
-	int s;
+	int s, n;
 	m->svc = kf__malloc(sizeof *m->svc * KF_MATRIX_MAX_SERVICES);
 	if (!m->svc) {
 		kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "services", "out of memory");
@@ -96,24 +93,11 @@ static kf_status services(const kf_rulebook *rb, const char *list, kf_matrix *m,
 				st = add_service(m, s, e);
 		return st;
 	}
-	if (strlen(list) >= sizeof buf) {
-		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, "services",
-			      "the list of services is longer than %zu bytes", sizeof buf - 1);
-		return KF_ERR_RANGE;
-	}
-	snprintf(buf, sizeof buf, "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok && !st; tok = strtok_r(NULL, ",", &save)) {
-		s = kf_rulebook_find_service(rb, tok, "services", e);
-		if (s < 0)
-			return KF_ERR_NOTFOUND;
-		st = add_service(m, s, e);
-	}
-	if (!st && m->ns == 0) {
-		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, "services",
-			      "'%s' names no service; expected ids or names separated by commas",
-			      list);
-		return KF_ERR_RANGE;
-	}
+	/* the list as every door reads one (rulebook/names.c) */
+	n = kf_rulebook_expand_services(rb, list, m->svc, KF_MATRIX_MAX_SERVICES, e);
+	if (n < 0)
+		return e->status;
+	m->ns = n;
 	return st;
 }
 
@@ -372,7 +356,8 @@ char *kf_matrix_text(const kf_matrix *m)
 	kf__buf_printf(&b,
 		       "Cells: maximum foreign share in percent (100 = no cap); closed = not "
 		       "opened; prohib = prohibited;\ndepends = the answer depends on a zone "
-		       "inside the place; * = uncertain.\nRulebook %s sha256 %.16s…\n",
+		       "inside the place; n/c = not covered (before the rulebook's coverage); * "
+		       "= uncertain.\nRulebook %s sha256 %.16s…\n",
 		       rb->id, rb->sha256);
 	return kf__buf_steal(&b);
 }
