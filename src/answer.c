@@ -39,19 +39,39 @@ static int also_applies(const kf_decision *d, int m)
 	return 1;
 }
 
+/* The answer's maximum foreign share, the one rule every writer uses (batch
+ * too): 0 when prohibited or closed; none (returns 0) when unbounded or
+ * indeterminate for another reason than the share; else the tightest cap.
+ * To be swapped for the public kf_verdict_max_share when it lands. */
+int kf__verdict_max_share(const kf_verdict *v, kf_share *out)
+{
+	*out = 0;
+	if (v->outcome == KF_PROHIBITED || v->outcome == KF_CLOSED)
+		return 1;
+	if ((v->outcome == KF_INDETERMINATE && !v->share_undecided) || !v->has_cap)
+		return 0;
+	*out = v->cap;
+	return 1;
+}
+
+/* 1 when the answer shows its cap ({op, value}; batch's cap column). */
+int kf__verdict_shows_cap(const kf_verdict *v)
+{
+	return v->has_cap && !(v->outcome == KF_INDETERMINATE && !v->share_undecided);
+}
+
 static void json_max(kf_buf *b, const kf_verdict *v)
 {
-	if (v->outcome == KF_PROHIBITED || v->outcome == KF_CLOSED)
-		kf__buf_puts(b, "0");
-	else if ((v->outcome == KF_INDETERMINATE && !v->share_undecided) || !v->has_cap)
-		kf__buf_puts(b, "null");
+	kf_share s;
+	if (kf__verdict_max_share(v, &s))
+		kf__json_share(b, s);
 	else
-		kf__json_share(b, v->cap);
+		kf__buf_puts(b, "null");
 }
 
 static void json_cap(kf_buf *b, const kf_verdict *v)
 {
-	if (!v->has_cap || (v->outcome == KF_INDETERMINATE && !v->share_undecided)) {
+	if (!kf__verdict_shows_cap(v)) {
 		kf__buf_puts(b, "null");
 		return;
 	}

@@ -94,6 +94,11 @@ uint64_t kf__vcache_key(const kf_rulebook *rb, const kf_question *q, int inv);
 int kf__vcache_get(const kf_rulebook *rb, uint64_t key, kf_verdict *v);
 void kf__vcache_put(const kf_rulebook *rb, uint64_t key, const kf_verdict *v);
 
+/* answer.c: the maximum foreign share of an answer (1 and *out, or 0 for
+ * none) and whether it shows its cap; every writer uses these. */
+int kf__verdict_max_share(const kf_verdict *v, kf_share *out);
+int kf__verdict_shows_cap(const kf_verdict *v);
+
 /* decision.c */
 const char *kf__fmt(kf_decision *d, const char *f, ...) __attribute__((format(printf, 2, 3)));
 
