@@ -113,6 +113,11 @@ static void json_question(kf_buf *b, const kf_decision *d)
 		kf__json_share(b, q->share);
 	else
 		kf__buf_puts(b, "null");
+	if (q->has_share && q->share_above && q->share_max <= q->share) {
+		/* digits beyond the ninth decimal: strictly above foreign_share */
+		kf__json_key(b, &first, "foreign_share_above");
+		kf__buf_puts(b, "true");
+	}
 	kf__json_key(b, &first, "outside_zones");
 	kf__buf_puts(b, q->outside_zones ? "true" : "false");
 	kf__buf_puts(b, "}");
@@ -361,7 +366,8 @@ char *kf_decision_text(const kf_decision *d)
 			       kf_share_format(q->share, s, sizeof s),
 			       kf_share_format(q->share_max, s2, sizeof s2));
 	} else if (q->has_share)
-		kf__buf_printf(&b, ", foreign share %s%%", kf_share_format(q->share, s, sizeof s));
+		kf__buf_printf(&b, ", foreign share %s%s%%", q->share_above ? "just above " : "",
+			       kf_share_format(q->share, s, sizeof s));
 	if (q->outside_zones)
 		kf__buf_puts(&b, ", outside every sub-zone");
 	kf__buf_puts(&b, "\n");

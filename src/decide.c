@@ -47,7 +47,7 @@ const char *kf_outcome_name(kf_outcome o)
  * investment: no foreign-investment measure covers it */
 int kf__no_foreign_share(const kf_question *q)
 {
-	return q->has_share && q->share == 0 && q->share_max <= 0;
+	return q->has_share && q->share == 0 && !q->share_above && q->share_max <= 0;
 }
 
 int kf__investor_of(const kf_rulebook *rb, const kf_question *q)
@@ -55,9 +55,12 @@ int kf__investor_of(const kf_rulebook *rb, const kf_question *q)
 	return q->investor >= 0 ? q->investor : rb->foreign;
 }
 
-static int exceeds(const kf_verdict *v, kf_share share)
+/* share (+ less than one unit when `above`) against the cap: a share just
+ * above x exceeds "<= x"; against "< c" it exceeds exactly when x >= c */
+static int exceeds(const kf_verdict *v, kf_share share, int above)
 {
-	return v->cap_op == KF_CAP_LE ? share > v->cap : share >= v->cap;
+	return v->cap_op == KF_CAP_LE ? share > v->cap || (above && share == v->cap)
+				      : share >= v->cap;
 }
 
 /* [S-4] the share against the cap; a share range [share, share_max] that
@@ -68,9 +71,9 @@ static void apply_share(const kf_question *q, kf_verdict *v)
 	if (v->outcome != KF_PERMITTED || !q->has_share || !v->has_cap)
 		return;
 	hi = q->share_max > q->share ? q->share_max : q->share;
-	if (exceeds(v, q->share))
+	if (exceeds(v, q->share, q->share_above && q->share_max <= q->share))
 		v->outcome = KF_EXCEEDS_CAP;
-	else if (exceeds(v, hi)) {
+	else if (exceeds(v, hi, 0)) {
 		v->outcome = KF_INDETERMINATE;
 		v->share_undecided = 1;
 	}
@@ -372,6 +375,7 @@ kf_status kf_decide_verdict(const kf_rulebook *rb, const kf_question *q, kf_verd
 	base.has_share = kf__no_foreign_share(q); /* share 0 is kept: [S-7] */
 	base.share = 0;
 	base.share_max = 0;
+	base.share_above = 0;
 	base.investor = inv;
 	kf__decide_scenarios(rb, &base, &e, NULL, 0, v);
 	kf__vcache_put(rb, key, v);

@@ -62,7 +62,8 @@ static void collect_conditions(kf_decision *d, const kf_eval *e)
 				if (d->q.has_share) {
 					kf_share hi = d->q.share_max > d->q.share ? d->q.share_max
 										  : d->q.share;
-					meets = mi->when_op == KF_CAP_LT
+					/* a share just above x meets "<= w" only when x < w */
+					meets = mi->when_op == KF_CAP_LT || d->q.share_above
 						    ? d->q.share < mi->when_share
 						    : d->q.share <= mi->when_share;
 					if (!meets)

@@ -1,93 +1,72 @@
 /*
- * question.c — a question as the doors give it, read into a kf_question:
- * service, place and investor class found by name (rulebook/names.c), the
- * date and the exact share parsed, and the checks every door shares
- * (indexes in range, places out of the rulebook's scope refused).
+ * question.c — a question as the doors give it, read into a kf_question
+ * (kaifang/question.h, DESIGN.md "One door"): named text fields normalised
+ * (util/unorm.h), service, place and investor class found by name
+ * (rulebook/names.c), the date (default: the legal day, China's) and the
+ * exact share parsed, and the checks every door shares (indexes in range,
+ * places out of the rulebook's scope refused, review §4.1). JSON questions
+ * are read with their numbers as written (json_exact.c).
  */
 
-#include <strings.h>
-#include <time.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+
 #include "decide_int.h"
+#include "json_exact.h"
 #include "kaifang/question.h"
 #include "util/alloc.h"
 #include "util/errors.h"
+#include "util/unorm.h"
+
+static kf_status fail(kf_error *err, kf_status st, const char *code, const char *field,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static kf_status fail(kf_error *err, kf_status st, const char *code, const char *field,
+		      const char *fmt, ...)
+{
+	char msg[sizeof err->message];
+	va_list ap;
+	if (!err)
+		return st;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	kf__error_set(err, st, NULL, 0, 0, field, "%s", msg);
+	kf__error_code(err, code);
+	return st;
+}
 
 void kf__check_question(const kf_rulebook *rb, const kf_question *q, kf_error *err, kf_status *st)
 {
 	*st = KF_OK;
 	if (q->service < 0 || q->service >= rb->nsvc)
-		kf__error_set(err, *st = KF_ERR_INVALID, NULL, 0, 0, "service",
-			      "service index out of range");
+		*st = fail(err, KF_ERR_INVALID, "invalid_type", "service",
+			   "service index out of range");
 	else if (q->region < 0 || q->region >= rb->nreg)
-		kf__error_set(err, *st = KF_ERR_INVALID, NULL, 0, 0, "region",
-			      "region index out of range");
+		*st = fail(err, KF_ERR_INVALID, "invalid_type", "region",
+			   "region index out of range");
 	else if (q->investor >= rb->ninv || (q->investor < 0 && rb->foreign < 0))
-		kf__error_set(err, *st = KF_ERR_INVALID, NULL, 0, 0, "investor",
-			      "investor class index out of range");
-	else if (q->has_share && (q->share < 0 || q->share > KF_SHARE_FULL))
-		kf__error_set(err, *st = KF_ERR_RANGE, NULL, 0, 0, "foreign_share",
-			      "foreign share outside 0-100 percent");
+		*st = fail(err, KF_ERR_INVALID, "invalid_type", "investor",
+			   "investor class index out of range");
+	else if (q->has_share && (q->share < 0 || q->share > KF_SHARE_FULL ||
+				  (q->share == KF_SHARE_FULL && q->share_above)))
+		*st = fail(err, KF_ERR_RANGE, "share_out_of_range", "foreign_share",
+			   "foreign share outside 0-100 percent");
+	else if (*rb->reg[q->region].out_of_scope) /* review §4.1: every door */
+		*st = fail(err, KF_ERR_INVALID, "out_of_scope", "region",
+			   "place '%s' (%s) is outside the rulebook's scope: %s",
+			   rb->reg[q->region].id, rb->reg[q->region].name.en,
+			   rb->reg[q->region].out_of_scope);
 }
 
-kf_status kf_question_parse(const kf_rulebook *rb, const char *service, const char *region,
-			    const char *date, const char *investor, const char *share,
-			    int outside_zones, kf_question *q, kf_error *err)
+kf_status kf_question_check(const kf_rulebook *rb, const kf_question *q, kf_error *err)
 {
 	kf_status st;
-	memset(q, 0, sizeof *q);
-	q->investor = -1;
-	q->outside_zones = outside_zones ? 1 : 0;
-	if (!service || !*service) {
-		kf__error_set(
-		    err, KF_ERR_NOTFOUND, NULL, 0, 0, "service",
-		    "missing service; expected a catalogue code or alias such as B13 or ip-vpn");
-		return KF_ERR_NOTFOUND;
-	}
-	q->service = kf_rulebook_find_service(rb, service, "service", err);
-	if (q->service < 0)
-		return KF_ERR_NOTFOUND;
-	if (!region || !*region) {
-		kf__error_set(err, KF_ERR_NOTFOUND, NULL, 0, 0, "region",
-			      "missing place; expected a GB/T 2260 code, a name or a zone id");
-		return KF_ERR_NOTFOUND;
-	}
-	q->region = kf_rulebook_find_region(rb, region, "region", err);
-	if (q->region < 0)
-		return KF_ERR_NOTFOUND;
-	if (*rb->reg[q->region].out_of_scope) {
-		kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "region",
-			      "place '%s' (%s) is outside the rulebook's scope: %s", region,
-			      rb->reg[q->region].name.en, rb->reg[q->region].out_of_scope);
-		return KF_ERR_INVALID;
-	}
-	if (!date || !*date) {
-		kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, "date",
-			      "missing date; expected YYYY-MM-DD");
-		return KF_ERR_PARSE;
-	}
-	st = kf_date_parse(date, &q->date, err);
-	if (st != KF_OK) {
-		if (err)
-			snprintf(err->field, sizeof err->field, "date");
-		return st;
-	}
-	if (investor && *investor) {
-		q->investor = kf_rulebook_find_investor(rb, investor, "investor", err);
-		if (q->investor < 0)
-			return KF_ERR_NOTFOUND;
-	}
-	if (share && *share) {
-		st = kf_share_parse(share, &q->share, err);
-		if (st != KF_OK) {
-			if (err)
-				snprintf(err->field, sizeof err->field, "foreign_share");
-			return st;
-		}
-		q->has_share = 1;
-	}
-	return KF_OK;
+	kf__check_question(rb, q, err, &st);
+	return st;
 }
 
 const char *const kf_question_fields[KF_QUESTION_NFIELDS] = {
@@ -104,12 +83,63 @@ const char **kf_question_text_slot(kf_question_text *t, const char *name)
 	return NULL;
 }
 
+/* ---- the legal day -------------------------------------------------------- */
+
+static _Atomic int64_t clock_now; /* 0: the system clock (kf_clock_set) */
+
+void kf_clock_set(int64_t unix_seconds) { atomic_store(&clock_now, unix_seconds); }
+
 kf_date kf_date_today_china(void)
 {
 	/* China Standard Time is UTC+8 with no daylight saving since 1991. */
-	time_t t = time(NULL);
-	return (kf_date)((t + 8 * 3600) / 86400);
+	int64_t t = atomic_load(&clock_now);
+	int64_t local;
+	if (!t)
+		t = (int64_t)time(NULL);
+	local = t + 8 * 3600;
+	return (kf_date)(local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
 }
+
+static int two(const char *p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
+
+kf_status kf_instant_parse(const char *text, int64_t *unix_seconds, kf_error *err)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	char day[11];
+	kf_date d;
+	size_t i, n = text ? strlen(text) : 0;
+	int off = 0, h, m, s;
+	if (n < 20)
+		goto bad;
+	for (i = 0; i < 19; i++)
+		if (shape[i] == 'd' ? text[i] < '0' || text[i] > '9' : text[i] != shape[i])
+			goto bad;
+	memcpy(day, text, 10);
+	day[10] = '\0';
+	if (kf_date_parse(day, &d, NULL) != KF_OK)
+		goto bad;
+	h = two(text + 11), m = two(text + 14), s = two(text + 17);
+	if (h > 23 || m > 59 || s > 60)
+		goto bad;
+	if (!strcmp(text + 19, "Z"))
+		off = 0;
+	else if (n == 25 && (text[19] == '+' || text[19] == '-') && text[22] == ':' &&
+		 text[20] >= '0' && text[20] <= '9' && text[21] >= '0' && text[21] <= '9' &&
+		 text[23] >= '0' && text[23] <= '9' && text[24] >= '0' && text[24] <= '9')
+		off = (text[19] == '-' ? -1 : 1) * (two(text + 20) * 3600 + two(text + 23) * 60);
+	else
+		goto bad;
+	*unix_seconds = (int64_t)d * 86400 + h * 3600 + m * 60 + s - off;
+	return KF_OK;
+bad:
+	return fail(err, KF_ERR_PARSE, "bad_date", NULL,
+		    "instant '%s' is not of the form YYYY-MM-DDTHH:MM:SSZ (or +HH:MM)",
+		    text ? text : "");
+}
+
+/* ---- text fields ---------------------------------------------------------- */
+
+static int given(const char *s) { return s && *s; }
 
 static int truth(const char *s, int *out)
 {
@@ -125,33 +155,292 @@ static int truth(const char *s, int *out)
 	return -1;
 }
 
-/* First version: the checks of kf_question_parse with the legal day as the
- * default date. Normalisation and exact decimals of any length come next. */
+/* NFKC text of a code, number or date field, or NULL with err set */
+static const char *compat(const char *s, const char *field, char *buf, size_t size, kf_error *err)
+{
+	const char *t = kf__norm_compat(s, buf, size);
+	if (!t) {
+		if (!kf__utf8_valid(s, strlen(s)))
+			fail(err, KF_ERR_PARSE, "bad_utf8", field, "'%s' is not valid UTF-8",
+			     field);
+		else
+			fail(err, KF_ERR_PARSE,
+			     !strcmp(field, "date")            ? "bad_date"
+			     : !strcmp(field, "foreign_share") ? "bad_share"
+							       : "bad_truth_value",
+			     field, "'%s' is too long", field);
+	}
+	return t;
+}
+
+static kf_status read_date(const char *text, kf_question *q, kf_error *err)
+{
+	char buf[KF__NORM_MAX];
+	const char *t;
+	if (!given(text)) {
+		q->date = kf_date_today_china();
+		return KF_OK;
+	}
+	if (!(t = compat(text, "date", buf, sizeof buf, err)))
+		return KF_ERR_PARSE;
+	if (kf_date_parse(t, &q->date, err) != KF_OK) {
+		if (err) {
+			snprintf(err->field, sizeof err->field, "date");
+			kf__error_code(err, "bad_date");
+		}
+		return KF_ERR_PARSE;
+	}
+	return KF_OK;
+}
+
+static kf_status read_share(const char *text, kf_question *q, kf_error *err)
+{
+	char buf[KF__NORM_MAX];
+	const char *t;
+	kf_status st;
+	if (!given(text))
+		return KF_OK;
+	if (strlen(text) > KF_SHARE_TEXT_MAX * 4) /* NFKC never shrinks text by more */
+		return fail(err, KF_ERR_RANGE, "bad_share", "foreign_share",
+			    "share is longer than %d characters; expected a percent such as 50 "
+			    "or 49.5",
+			    KF_SHARE_TEXT_MAX);
+	if (!(t = compat(text, "foreign_share", buf, sizeof buf, err)))
+		return KF_ERR_PARSE;
+	st = kf_share_read(t, &q->share, &q->share_above, err);
+	if (st != KF_OK) {
+		if (err)
+			snprintf(err->field, sizeof err->field, "foreign_share");
+		return st;
+	}
+	q->has_share = 1;
+	return KF_OK;
+}
+
+static kf_status read_outside(const char *text, kf_question *q, kf_error *err)
+{
+	char buf[64];
+	const char *t;
+	int v = 0;
+	if (!given(text))
+		return KF_OK;
+	t = kf__norm_compat(text, buf, sizeof buf);
+	if (!t || truth(t, &v) < 0)
+		return fail(err, KF_ERR_PARSE, "bad_truth_value", "outside_zones",
+			    "'outside_zones' is '%.64s'; expected true or false", text);
+	q->outside_zones = v;
+	return KF_OK;
+}
+
+static void question_init(kf_question *q)
+{
+	memset(q, 0, sizeof *q);
+	q->investor = -1;
+}
+
 kf_status kf_question_read(const kf_rulebook *rb, const kf_question_text *t, kf_question *q,
 			   kf_error *err)
 {
-	char today[16];
-	const char *date = t->date;
-	int outside = 0;
-	memset(q, 0, sizeof *q);
-	q->investor = -1;
-	if (t->outside_zones && *t->outside_zones && truth(t->outside_zones, &outside) < 0) {
-		kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, "outside_zones",
-			      "'outside_zones' is '%s'; expected true or false", t->outside_zones);
-		return KF_ERR_PARSE;
+	kf_status st;
+	question_init(q);
+	if (!given(t->service))
+		return fail(
+		    err, KF_ERR_NOTFOUND, "missing_field", "service",
+		    "missing service; expected a catalogue code or alias such as B13 or ip-vpn");
+	q->service = kf_rulebook_find_service(rb, t->service, "service", err);
+	if (q->service < 0)
+		return KF_ERR_NOTFOUND;
+	if (!given(t->region))
+		return fail(err, KF_ERR_NOTFOUND, "missing_field", "region",
+			    "missing place; expected a GB/T 2260 code, a name or a zone id");
+	q->region = kf_rulebook_find_region(rb, t->region, "region", err);
+	if (q->region < 0)
+		return KF_ERR_NOTFOUND;
+	if ((st = read_date(t->date, q, err)) != KF_OK)
+		return st;
+	if (given(t->investor)) {
+		q->investor = kf_rulebook_find_investor(rb, t->investor, "investor", err);
+		if (q->investor < 0)
+			return KF_ERR_NOTFOUND;
 	}
-	if (!date || !*date)
-		date = kf_date_format(kf_date_today_china(), today, sizeof today);
-	return kf_question_parse(rb, t->service, t->region, date, t->investor, t->foreign_share,
-				 outside, q, err);
+	if ((st = read_share(t->foreign_share, q, err)) != KF_OK ||
+	    (st = read_outside(t->outside_zones, q, err)) != KF_OK)
+		return st;
+	kf__check_question(rb, q, err, &st);
+	return st;
+}
+
+kf_status kf_question_parse(const kf_rulebook *rb, const char *service, const char *region,
+			    const char *date, const char *investor, const char *share,
+			    int outside_zones, kf_question *q, kf_error *err)
+{
+	kf_question_text t;
+	memset(&t, 0, sizeof t);
+	t.service = service;
+	t.region = region;
+	t.date = date;
+	t.investor = investor;
+	t.foreign_share = share;
+	t.outside_zones = outside_zones ? "true" : NULL;
+	return kf_question_read(rb, &t, q, err);
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static const char *json_type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "null";
+	}
+}
+
+/* A JSON number as the share's text; NULL with err set when it cannot be one. */
+static const char *number_text(const kf__jexact *j, const json_t *v, char *buf, size_t size,
+			       kf_error *err)
+{
+	size_t n;
+	const char *p = kf__json_exact_number(j, v, &n);
+	if (!p) {
+		fail(err, KF_ERR_INTERNAL, "internal", "foreign_share",
+		     "a JSON number was not found in the text");
+		return NULL;
+	}
+	if (n > KF_SHARE_TEXT_MAX) {
+		fail(err, KF_ERR_RANGE, "bad_share", "foreign_share",
+		     "the number given for 'foreign_share' is longer than %d characters",
+		     KF_SHARE_TEXT_MAX);
+		return NULL;
+	}
+	if (memchr(p, 'e', n) || memchr(p, 'E', n)) {
+		fail(err, KF_ERR_PARSE, "bad_share", "foreign_share",
+		     "'foreign_share' is %.*s, a number with an exponent; give the percent as "
+		     "a plain decimal such as 50 or 49.5",
+		     (int)n, p);
+		return NULL;
+	}
+	if (n >= size)
+		return NULL;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The member v of field i as text into *slot. */
+static kf_status member_text(const kf__jexact *j, int i, const json_t *v, const char **slot,
+			     char *nbuf, size_t nsize, kf_error *err)
+{
+	const char *f = kf_question_fields[i];
+	if (json_is_null(v))
+		return KF_OK;
+	if (json_is_string(v))
+		*slot = json_string_value(v);
+	else if (i == 4 && json_is_number(v)) {
+		if (!(*slot = number_text(j, v, nbuf, nsize, err)))
+			return err ? err->status : KF_ERR_PARSE;
+	} else if (i == 5 && json_is_boolean(v))
+		*slot = json_is_true(v) ? "true" : "false";
+	else
+		return fail(err, KF_ERR_PARSE, "invalid_type", f, "'%s' must be %s, not %s", f,
+			    i == 4   ? "a string or a number (percent)"
+			    : i == 5 ? "true or false"
+				     : "a string",
+			    json_type_name(v));
+	return KF_OK;
+}
+
+static kf_status question_of(const kf_rulebook *rb, const kf__jexact *j, const json_t *o,
+			     int allow_other, kf_question *q, kf_error *err)
+{
+	kf_question_text t;
+	const char *key;
+	json_t *v;
+	char nbuf[KF_SHARE_TEXT_MAX + 8];
+	kf_status st;
+	question_init(q);
+	memset(&t, 0, sizeof t);
+	if (!json_is_object(o))
+		return fail(err, KF_ERR_PARSE, "invalid_type", NULL,
+			    "a question must be a JSON object, not %s", json_type_name(o));
+	json_object_foreach((json_t *)o, key, v)
+	{
+		const char **slot = kf_question_text_slot(&t, key);
+		int i;
+		if (!slot) {
+			if (allow_other)
+				continue;
+			return fail(err, KF_ERR_PARSE, "unknown_field", key,
+				    "unknown field '%.100s'; a question has service, region, "
+				    "date, investor, foreign_share and outside_zones",
+				    key);
+		}
+		for (i = 0; strcmp(kf_question_fields[i], key); i++)
+			;
+		if ((st = member_text(j, i, v, slot, nbuf, sizeof nbuf, err)) != KF_OK)
+			return st;
+	}
+	if (!given(t.service))
+		return fail(err, KF_ERR_NOTFOUND, "missing_field", "service",
+			    "'service' is required");
+	if (!given(t.region))
+		return fail(err, KF_ERR_NOTFOUND, "missing_field", "region",
+			    "'region' is required");
+	return kf_question_read(rb, &t, q, err);
 }
 
 kf_status kf_question_from_json(const kf_rulebook *rb, const char *json, size_t len,
 				int allow_other, kf_question *q, kf_error *err)
 {
-	(void)rb, (void)json, (void)len, (void)allow_other;
-	memset(q, 0, sizeof *q);
-	q->investor = -1;
-	kf__error_set(err, KF_ERR_INTERNAL, NULL, 0, 0, "", "kf_question_from_json: not built yet");
-	return KF_ERR_INTERNAL;
+	kf__jexact j;
+	kf_status st;
+	question_init(q);
+	if ((st = kf__json_exact_load(json, len, &j, err)) != KF_OK)
+		return st;
+	st = question_of(rb, &j, j.root, allow_other, q, err);
+	kf__json_exact_free(&j);
+	return st;
+}
+
+kf_status kf_questions_from_json(const kf_rulebook *rb, const char *json, size_t len,
+				 size_t max_items, kf_question **qs, kf_error **errs, size_t *n,
+				 int *is_array, kf_error *err)
+{
+	kf__jexact j;
+	kf_status st;
+	size_t i, count;
+	*qs = NULL;
+	*errs = NULL;
+	*n = 0;
+	*is_array = 0;
+	if ((st = kf__json_exact_load(json, len, &j, err)) != KF_OK)
+		return st;
+	*is_array = json_is_array(j.root);
+	count = *is_array ? json_array_size(j.root) : 1;
+	if (count > max_items) {
+		kf__json_exact_free(&j);
+		return fail(err, KF_ERR_RANGE, "too_many_items", NULL,
+			    "%zu questions in one request; the limit is %zu", count, max_items);
+	}
+	*qs = kf__calloc(count + 1, sizeof **qs);
+	*errs = kf__calloc(count + 1, sizeof **errs);
+	if (!*qs || !*errs) {
+		kf__xfree(*qs);
+		kf__xfree(*errs);
+		*qs = NULL;
+		*errs = NULL;
+		kf__json_exact_free(&j);
+		return fail(err, KF_ERR_NOMEM, "nomem", NULL, "out of memory reading questions");
+	}
+	for (i = 0; i < count; i++)
+		question_of(rb, &j, *is_array ? json_array_get(j.root, i) : j.root, 0, &(*qs)[i],
+			    &(*errs)[i]);
+	*n = count;
+	kf__json_exact_free(&j);
+	return KF_OK;
 }

@@ -15,6 +15,23 @@
 
 #define KF_MAX_INVESTORS 32 /* investor classes are a 32-bit mask */
 
+/* The nearest-name index of one name map (rulebook/suggest.c): every
+ * normalised name as code points (at most KF__SUGGEST_CP) and the trigrams of
+ * each, so that an unknown name's suggestions cost a few posting lists and a
+ * few edit distances, not a scan of every name (review §4.6). Built once at
+ * load, in the rulebook's arena; read-only after. */
+#define KF__SUGGEST_CP 64
+typedef struct kf__sugidx {
+	int n;          /* names */
+	int *idx;       /* entry index of each name */
+	int *cpoff;     /* n+1 offsets into cp */
+	uint32_t *cp;   /* code points of the names */
+	int ngram;      /* distinct trigrams */
+	uint64_t *gram; /* sorted trigrams (three 21-bit code points) */
+	int *goff;      /* ngram+1 offsets into post */
+	int *post;      /* name numbers of each trigram, ascending */
+} kf__sugidx;
+
 struct kf_rulebook {
 	kf_arena arena; /* every string and array below lives here */
 	char *id, *edition;
@@ -35,6 +52,8 @@ struct kf_rulebook {
 
 	/* lookup by normalised id, alias or name (kf__norm_name) */
 	kf_strmap svc_names, reg_names, inv_names, mea_ids, doc_ids;
+	kf__sugidx sugg[5]; /* nearest-name index of each map, enum kf__kind order */
+	int sugg_built;     /* 1 once the indexes are built (end of load) */
 
 	/* the index (index.c) */
 	int rw;                /* 64-bit words in a region bitset */
@@ -53,10 +72,14 @@ struct kf_rulebook {
 	uint64_t generation; /* unique per loaded rulebook: the verdict cache key */
 };
 
-/* Normalises a name for lookup: ASCII lower-case, drops spaces, "'", "-",
- * "_", ".", "(" and ")"; other bytes (UTF-8 Chinese) kept. out has room for
- * strlen(s)+1 bytes. Returns out. */
+/* Normalises a name for lookup (util/unorm.h kf__name_key): NFC and case
+ * folding, without spaces (U+3000 too), "'", "-", "_", ".", "(" and ")"; an
+ * ASCII name costs no utf8proc call. out has KF__NORM_MAX bytes; a name that is
+ * not valid UTF-8 or too long gives "" (which no entry has). Returns out. */
 char *kf__norm_name(const char *s, char *out);
+
+/* Builds the nearest-name indexes (rulebook/suggest.c). KF_OK or KF_ERR_NOMEM. */
+kf_status kf__suggest_build(kf_rulebook *rb);
 
 /* Compiles the index of a loaded, checked rulebook. Returns KF_OK or KF_ERR_NOMEM. */
 kf_status kf__rulebook_compile(kf_rulebook *rb);

@@ -37,6 +37,13 @@ typedef struct kf_error {
 	int column;        /* 1-based column, 0 when unknown */
 	char field[64];    /* field or key the error is about, "" when none */
 	char message[512]; /* lower-case, the thing named in quotes, what was expected */
+	char code[32];     /* machine code for APIs to map once (docs/api.md "Errors"):
+			      a question's "unknown_service", "unknown_region",
+			      "unknown_investor", "out_of_scope", "bad_date", "bad_share",
+			      "share_out_of_range", "missing_field", "unknown_field",
+			      "invalid_type", "duplicate_field", "bad_json",
+			      "bad_truth_value", "bad_utf8"; otherwise the status name
+			      (kf_status_name: "nomem", "parse", ...) */
 } kf_error;
 
 /* Clears an error object to KF_OK with empty strings. */
@@ -64,12 +71,30 @@ typedef int64_t kf_share;
 #define KF_SHARE_DECIMALS 9 /* decimal places held after the percent point */
 
 /* Parses decimal text in percent ("50", "49.999", "0.5", "+50", "50%") into *out.
- * Accepts at most KF_SHARE_DECIMALS decimals (more is an error, never rounded),
- * optional surrounding spaces and a trailing '%'. Rejects exponents, signs other
- * than a leading '+', negative values, and values above 100.
+ * Any number of decimals is read exactly: digits beyond KF_SHARE_DECIMALS that
+ * are zeros ("50.000000000000000000") change nothing; a non-zero digit there
+ * cannot be held in a kf_share and is KF_ERR_RANGE here (never rounded) — use
+ * kf_share_read, which says "strictly above" instead. Accepts optional
+ * surrounding spaces and a trailing '%'; text of at most KF_SHARE_TEXT_MAX
+ * bytes. Rejects exponents, signs other than a leading '+', negative values,
+ * and values above 100.
  * Returns KF_OK, KF_ERR_PARSE (not a decimal) or KF_ERR_RANGE (negative or > 100,
- * or too many decimals); the message, when err is not NULL, says which. */
+ * too long, or not exact in 10^-9 percent); the message, when err is not NULL,
+ * says which, and err->code is "bad_share" or "share_out_of_range". */
 kf_status kf_share_parse(const char *text, kf_share *out, kf_error *err);
+
+/* The longest share text read (bytes, spaces and '%' included). */
+#define KF_SHARE_TEXT_MAX 64
+
+/* Reads decimal percent text exactly, whatever its number of decimals (up to
+ * KF_SHARE_TEXT_MAX bytes): *out is the value cut to 10^-9 percent and *above
+ * is 1 when the text has a non-zero digit beyond that, i.e. the share lies
+ * strictly between *out and *out + 1 unit (kf_question.share_above). 50.0 and
+ * 50.000000000000000000 give 50 with *above 0; 50.0000000001 gives 50 with
+ * *above 1, which exceeds a cap of "<= 50" and not one of "<= 50.000000001".
+ * Same syntax, limits and errors as kf_share_parse otherwise (a value above
+ * 100, even by less than a unit, is KF_ERR_RANGE). */
+kf_status kf_share_read(const char *text, kf_share *out, int *above, kf_error *err);
 
 /* Like kf_share_parse but with no upper bound of 100 (for sums and scaled values). */
 kf_status kf_share_parse_unbounded(const char *text, kf_share *out, kf_error *err);
@@ -93,7 +118,8 @@ kf_status kf_date_parse(const char *text, kf_date *out, kf_error *err);
 /* Writes a date as "YYYY-MM-DD" into buf (at least 11 bytes). Returns buf. */
 char *kf_date_format(kf_date d, char *buf, size_t size);
 
-/* Today's date in UTC. */
+/* Today's date in UTC (for questions, the legal day is China's:
+ * kf_date_today_china in kaifang/question.h). */
 kf_date kf_date_today(void);
 
 #ifdef __cplusplus

@@ -44,16 +44,16 @@ typedef struct kf_question {
 	kf_share share_max; /* with has_share, the upper end of a share known only as
 			       a range [share, share_max] (look-through ownership with
 			       undisclosed holders); ignored when not above `share` */
+	int share_above;    /* with has_share and no range: 1 when the share is strictly
+			       above `share` by less than one unit (decimal text with a
+			       non-zero digit beyond the ninth decimal, kf_share_read):
+			       it exceeds a cap "<= share" and meets "< share + 1 unit" */
 } kf_question;
 
 /*
- * Builds a question from text as a person gives it (CLI options, CSV cells,
- * JSON strings): service and region by id, alias or name; date "YYYY-MM-DD";
- * investor class id (NULL or "" means foreign); share in percent as decimal
- * text (NULL or "" means not given). On error returns KF_ERR_NOTFOUND (unknown
- * service, place or class; the message names the nearest known ones),
- * KF_ERR_PARSE (bad date or share) or KF_ERR_RANGE (share outside 0–100), with
- * err->field set to "service", "region", "date", "investor" or "foreign_share".
+ * Compatibility wrapper of kf_question_read (kaifang/question.h), which new
+ * code calls: the same fields as text, outside_zones as an int. A NULL or ""
+ * date is today in China (kf_date_today_china), as for every door.
  */
 kf_status kf_question_parse(const kf_rulebook *rb, const char *service, const char *region,
 			    const char *date, const char *investor, const char *share,

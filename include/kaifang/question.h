@@ -24,7 +24,7 @@ extern "C" {
 typedef struct kf_question_text {
 	const char *service;       /* catalogue code, id, English or Chinese name, alias */
 	const char *region;        /* GB/T 2260 code, zone id, name (en/zh) or alias */
-	const char *date;          /* "YYYY-MM-DD"; not given: today in Asia/Shanghai */
+	const char *date;          /* "YYYY-MM-DD"; not given: today in China (Asia/Shanghai) */
 	const char *investor;      /* investor class id or name; not given: foreign */
 	const char *foreign_share; /* decimal percent as written ("50", "49.5%"); not given:
 				      no share (the answer is the maximum) */
@@ -41,34 +41,90 @@ extern const char *const kf_question_fields[KF_QUESTION_NFIELDS];
 const char **kf_question_text_slot(kf_question_text *t, const char *name);
 
 /*
- * Reads a question from named text fields into *q. Returns KF_OK, or an error
- * with err->field set to the field it is about:
- *   KF_ERR_NOTFOUND  unknown service, place or investor class (the message
- *                    names the nearest known ones);
- *   KF_ERR_PARSE     a date or share that is not one, an outside_zones that
- *                    is not a truth value;
- *   KF_ERR_RANGE     a share outside 0-100;
- *   KF_ERR_INVALID   a place outside the rulebook's scope (the reason given).
+ * Reads a question from named text fields into *q, the one reader every door
+ * calls (DESIGN.md "One door"):
+ *   - names (service, region, investor) are found by id, code, alias, English
+ *     or Chinese name, compared after NFC and case folding, and for text that
+ *     is not ASCII after NFKC too (full-width "６１０１００"); spaces, "'", "-",
+ *     "_", ".", "(" and ")" do not count;
+ *   - date, foreign_share and outside_zones are read after NFKC ("５０％",
+ *     full-width digits, an ideographic space as a space), surrounding spaces
+ *     ignored; no date means today in China (kf_date_today_china);
+ *   - the share is exact whatever its number of decimals (kf_share_read: a
+ *     non-zero digit beyond the ninth sets q->share_above); text longer than
+ *     KF_SHARE_TEXT_MAX is an error;
+ *   - the question is checked as kf_question_check does (scope).
+ * Returns KF_OK, or an error with err->field the field it is about and
+ * err->code one of (docs/api.md "Errors"):
+ *   KF_ERR_NOTFOUND  "missing_field" (service or region not given),
+ *                    "unknown_service", "unknown_region", "unknown_investor"
+ *                    (the message names the nearest known ones), "bad_utf8";
+ *   KF_ERR_PARSE     "bad_date", "bad_share" (not a decimal),
+ *                    "bad_truth_value" (outside_zones not true/false, 1/0,
+ *                    yes/no);
+ *   KF_ERR_RANGE     "share_out_of_range" (negative or above 100), "bad_share"
+ *                    (too long);
+ *   KF_ERR_INVALID   "out_of_scope": a place outside the rulebook's scope (the
+ *                    reason given).
  * *q is always initialised (a zeroed question for foreign investors).
  */
 kf_status kf_question_read(const kf_rulebook *rb, const kf_question_text *t, kf_question *q,
 			   kf_error *err);
 
 /*
+ * Checks a question built by index (a matrix cell, a batch row reusing
+ * found names) as kf_question_read checks one read from text: indexes in
+ * range ("invalid_type"), share within 0-100 ("share_out_of_range"), the
+ * place within the rulebook's scope ("out_of_scope", field "region").
+ * kf_decide and kf_decide_verdict call it too. Returns KF_OK or the error.
+ */
+kf_status kf_question_check(const kf_rulebook *rb, const kf_question *q, kf_error *err);
+
+/*
  * Reads a question from one JSON object (the API's body, a JSON Lines record)
- * of `len` bytes: members service, region, date, investor, foreign_share
- * (a string, or a JSON number compared exactly from the digits as written),
- * outside_zones (true/false). Unknown members are an error unless
- * `allow_other` is 1 (batch records carry columns of their own). Errors as
- * kf_question_read, plus KF_ERR_PARSE for malformed JSON (err->field ""),
- * a duplicate member or a member of the wrong type (err->field names it).
+ * of `len` bytes: members service, region, date, investor (strings),
+ * foreign_share (a string, or a JSON number read exactly from its digits as
+ * written: 50.000000000000001 is above 50; a number with an exponent such as
+ * 5e1 or 1e400 is refused as "bad_share" naming foreign_share, an integer
+ * over 2^63 as "share_out_of_range"), outside_zones (true/false, or a string
+ * as kf_question_read takes it). null means not given. Unknown members are an
+ * error ("unknown_field") unless `allow_other` is 1 (batch records carry
+ * columns of their own). Errors as kf_question_read, plus KF_ERR_PARSE for
+ * malformed JSON ("bad_json", err->field ""), a member given twice
+ * ("duplicate_field", err->field names it) or of the wrong type
+ * ("invalid_type", err->field names it; also a body that is not an object).
  */
 kf_status kf_question_from_json(const kf_rulebook *rb, const char *json, size_t len,
 				int allow_other, kf_question *q, kf_error *err);
 
+/*
+ * Reads a JSON body holding one question object or an array of them (the
+ * API's POST /v1/decisions). *is_array says which; *n is the number of
+ * questions (1 for an object). Each question is read on its own as
+ * kf_question_from_json reads one (allow_other 0): (*qs)[i] is the question,
+ * (*errs)[i].status KF_OK or its error. Returns KF_OK with both arrays (release
+ * with kf_free), or, for the body as a whole, KF_ERR_PARSE ("bad_json",
+ * "duplicate_field"), KF_ERR_RANGE ("too_many_items": more than max_items
+ * questions) or KF_ERR_NOMEM, with *qs and *errs NULL.
+ */
+kf_status kf_questions_from_json(const kf_rulebook *rb, const char *json, size_t len,
+				 size_t max_items, kf_question **qs, kf_error **errs, size_t *n,
+				 int *is_array, kf_error *err);
+
 /* Today's date in China (Asia/Shanghai, UTC+8 all year since 1991): the legal
- * day a question without a date is asked for. */
+ * day a question without a date is asked for. Reads the system clock, or the
+ * instant set by kf_clock_set. */
 kf_date kf_date_today_china(void);
+
+/* Parses an ISO 8601 instant "YYYY-MM-DDTHH:MM:SS" followed by "Z" or an
+ * offset "+HH:MM" / "-HH:MM" into seconds since 1970-01-01T00:00:00Z.
+ * Returns KF_OK or KF_ERR_PARSE (code "bad_date"). */
+kf_status kf_instant_parse(const char *text, int64_t *unix_seconds, kf_error *err);
+
+/* Makes the library's clock read `unix_seconds` from now on (0: the system
+ * clock again). For tests and replays: the CLI sets it from $KAIFANG_NOW (the
+ * library never reads the environment). Call before threads start. */
+void kf_clock_set(int64_t unix_seconds);
 
 #ifdef __cplusplus
 }

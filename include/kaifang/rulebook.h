@@ -160,9 +160,9 @@ const kf_measure_info *kf_rulebook_measure(const kf_rulebook *rb, int i);
 
 /*
  * Finds a service, region, investor class or measure by id, alias or name
- * (case-insensitive; spaces, "'", "-", "_" and "." ignored; regions also by
- * Chinese name). Returns the index, or -1 when unknown; then, when err is not
- * NULL, fills it with KF_ERR_NOTFOUND, field `field` (may be NULL) and a
+ * (case-insensitive; spaces, "'", "-", "_" and "." ignored; English and Chinese names too; compared
+ * after Unicode normalisation as kf_question_read says). Returns the index, or -1 when unknown;
+ * then, when err is not NULL, fills it with KF_ERR_NOTFOUND, field `field` (may be NULL) and a
  * message naming up to five nearest known ids ("unknown service 'ipvnp';
  * nearest known: ip-vpn (B13), ...").
  */
@@ -176,13 +176,18 @@ int kf_rulebook_find_measure(const kf_rulebook *rb, const char *id, const char *
 			     kf_error *err);
 
 /* Expands a comma-separated list of places (ids, aliases or names, as
- * kf_rulebook_find_region takes) into region indexes, in order; a group
- * (kind "group", such as pilot-20) expands to its members. Writes at most max
- * indexes to out and returns how many, or -1 with err filled: KF_ERR_NOTFOUND
- * for an unknown place (field "regions", nearest known named), KF_ERR_RANGE
- * for a list over 4 KiB or one naming no place. */
+ * kf_rulebook_find_region takes; "，" and "、" of a Chinese input method
+ * separate too) into region indexes, in order; a group (kind "group", such as
+ * pilot-20) expands to its members. Writes the indexes to out and returns how
+ * many, or -1 with err filled: KF_ERR_NOTFOUND for an unknown place (field
+ * "regions", nearest known named), KF_ERR_RANGE for a list over 4 KiB, one
+ * naming no place, or more than max places (never cut short). */
 int kf_rulebook_expand_places(const kf_rulebook *rb, const char *list, int *out, int max,
 			      kf_error *err);
+
+/* The same for a comma-separated list of services (field "services"). */
+int kf_rulebook_expand_services(const kf_rulebook *rb, const char *list, int *out, int max,
+				kf_error *err);
 
 /* 1 when service `s` is `ancestor` or lies in its subtree. */
 int kf_rulebook_service_within(const kf_rulebook *rb, int s, int ancestor);

@@ -42,6 +42,16 @@ kf_rulebook *kf_cli_load(const char *dir, int *exit_code);
 int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose, int *ncases,
 		  int *unexercised);
 
+/* The option that gives a question field ("foreign_share" -> "foreign-share",
+ * "outside_zones" -> "outside-zones"); other names unchanged. Static string
+ * or `field` itself. */
+const char *kf_cli_option_of(const char *field);
+
+/* Sets the library's clock from $KAIFANG_NOW (an ISO instant such as
+ * 2025-04-10T23:30:00Z) when it is set, for tests. Returns 0, or -1 after
+ * printing why the value is not an instant. */
+int kf_cli_clock_from_env(void);
+
 /* Writes s as a JSON string (quoted, escaped) to f. */
 void kf_cli_json_str(FILE *f, const char *s);
 

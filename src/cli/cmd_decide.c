@@ -168,7 +168,8 @@ static void decide_usage(FILE *f, const char *cmd)
 	    "\n"
 	    "  -s, --service SVC        catalogue code or alias (B13, ip-vpn, app-store)\n"
 	    "  -r, --region PLACE       GB/T 2260 code, English or Chinese name, or zone id\n"
-	    "  -d, --date DATE          the day asked about, YYYY-MM-DD (default: today)\n"
+	    "  -d, --date DATE          the day asked about, YYYY-MM-DD (default: today in\n"
+	    "                           China, Asia/Shanghai; the answer shows the date)\n"
 	    "  -i, --investor CLASS     mainland, foreign (default), hk, mo, tw, hk-cepa, mo-cepa\n"
 	    "  -f, --foreign-share PCT  foreign share in percent, 0-100 (e.g. 50 or 49.5)\n"
 	    "  -O, --ownership SOURCE   compute the foreign share by look-through from a BODS or\n"
@@ -207,8 +208,8 @@ int kf_cli_decide(int argc, char **argv, int explain)
 	int legal_form = 0;
 	kf_ownership_result *own = NULL;
 	int outside = 0, json = 0, c, code = EXIT_DECIDED;
-	char today[16];
 	kf_rulebook *rb;
+	kf_question_text qt;
 	kf_question q;
 	kf_error e;
 	kf_decision *d = NULL;
@@ -251,16 +252,18 @@ int kf_cli_decide(int argc, char **argv, int explain)
 		kf_cli_err("%s: give --foreign-share or --ownership, not both", cmd);
 		return EXIT_USAGE;
 	}
-	if (!date)
-		date = kf_date_format(kf_date_today(), today, sizeof today);
 	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
 	if (!rb)
 		return code;
-	if (kf_question_parse(rb, service, region, date, investor, share, outside, &q, &e) !=
-	    KF_OK) {
-		kf_cli_err("--%s: %s",
-			   !strcmp(e.field, "foreign_share") ? "foreign-share" : e.field,
-			   e.message);
+	memset(&qt, 0, sizeof qt);
+	qt.service = service;
+	qt.region = region;
+	qt.date = date; /* not given: today in China, the library's default */
+	qt.investor = investor;
+	qt.foreign_share = share;
+	qt.outside_zones = outside ? "true" : NULL;
+	if (kf_question_read(rb, &qt, &q, &e) != KF_OK) {
+		kf_cli_err("--%s: %s", kf_cli_option_of(e.field), e.message);
 		kf_rulebook_free(rb);
 		return EXIT_USAGE;
 	}

@@ -39,7 +39,7 @@ int kf_cli_matrix(int argc, char **argv)
 	const char *investor = NULL, *dir = NULL;
 	int c, json = 0, outside = 0, code = 0, nr, ns = 0, i, j;
 	int reg[512], svc[64];
-	char today[16], buf[2048], *tok, *save = NULL, s[40];
+	char today[16], s[40];
 	kf_rulebook *rb;
 	kf_error e;
 	optind = 1;
@@ -75,8 +75,6 @@ int kf_cli_matrix(int argc, char **argv)
 		kf_cli_err("matrix: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (!date)
-		date = kf_date_format(kf_date_today(), today, sizeof today);
 	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
 	if (!rb)
 		return code;
@@ -86,25 +84,36 @@ int kf_cli_matrix(int argc, char **argv)
 		kf_rulebook_free(rb);
 		return EXIT_USAGE;
 	}
-	snprintf(buf, sizeof buf, "%s", services);
-	for (tok = strtok_r(buf, ",", &save); tok && ns < 64; tok = strtok_r(NULL, ",", &save)) {
-		svc[ns] = kf_rulebook_find_service(rb, tok, "services", &e);
-		if (svc[ns] < 0) {
-			kf_cli_err("--services: %s", e.message);
-			kf_rulebook_free(rb);
-			return EXIT_USAGE;
-		}
-		ns++;
+	ns = kf_rulebook_expand_services(rb, services, svc, 64, &e);
+	if (ns < 0) {
+		kf_cli_err("--services: %s", e.message);
+		kf_rulebook_free(rb);
+		return EXIT_USAGE;
 	}
 	{
 		kf_question q;
-		if (kf_question_parse(rb, kf_rulebook_service(rb, svc[0])->id,
-				      kf_rulebook_region(rb, reg[0])->id, date, investor, NULL,
-				      outside, &q, &e) != KF_OK) {
-			kf_cli_err("--%s: %s", e.field, e.message);
+		kf_question_text qt;
+		memset(&qt, 0, sizeof qt);
+		qt.service = kf_rulebook_service(rb, svc[0])->id;
+		qt.region = kf_rulebook_region(rb, reg[0])->id;
+		qt.date = date; /* not given: today in China */
+		qt.investor = investor;
+		qt.outside_zones = outside ? "true" : NULL;
+		if (kf_question_read(rb, &qt, &q, &e) != KF_OK) {
+			kf_cli_err("--%s: %s", kf_cli_option_of(e.field), e.message);
 			kf_rulebook_free(rb);
 			return EXIT_USAGE;
 		}
+		/* every place as decide checks it: none outside the rulebook's scope */
+		for (i = 0; i < nr; i++) {
+			q.region = reg[i];
+			if (kf_question_check(rb, &q, &e) != KF_OK) {
+				kf_cli_err("--regions: %s", e.message);
+				kf_rulebook_free(rb);
+				return EXIT_USAGE;
+			}
+		}
+		date = kf_date_format(q.date, today, sizeof today);
 		if (json)
 			printf("{\"date\":\"%s\",\"rulebook\":{\"id\":\"%s\",\"sha256\":\"%s\"},"
 			       "\"services\":[",

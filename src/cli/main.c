@@ -122,6 +122,30 @@ void kf_cli_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+const char *kf_cli_option_of(const char *field)
+{
+	if (!strcmp(field, "foreign_share"))
+		return "foreign-share";
+	if (!strcmp(field, "outside_zones"))
+		return "outside-zones";
+	return field;
+}
+
+int kf_cli_clock_from_env(void)
+{
+	const char *now = getenv("KAIFANG_NOW");
+	int64_t t;
+	kf_error e;
+	if (!now || !*now)
+		return 0;
+	if (kf_instant_parse(now, &t, &e) != KF_OK) {
+		kf_cli_err("KAIFANG_NOW: %s", e.message);
+		return -1;
+	}
+	kf_clock_set(t);
+	return 0;
+}
+
 /* ---- dispatch ------------------------------------------------------------- */
 
 static void usage(FILE *f)
@@ -172,6 +196,8 @@ int main(int argc, char **argv)
 		printf("kaifang %s\n", KAIFANG_VERSION);
 		return 0;
 	}
+	if (kf_cli_clock_from_env() < 0)
+		return EXIT_USAGE;
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name)) {
 			/* getopt prefixes its messages with argv[0]: make it "kaifang" */

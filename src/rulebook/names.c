@@ -18,20 +18,14 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/errors.h"
+#include "util/unorm.h"
 
 #include "loader.h"
 
 char *kf__norm_name(const char *s, char *out)
 {
-	char *o = out;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == ' ' || c == '\'' || c == '-' || c == '_' || c == '.' || c == '(' ||
-		    c == ')' || c == '\t')
-			continue;
-		*o++ = (char)(c < 128 ? tolower(c) : c);
-	}
-	*o = '\0';
+	if (kf__name_key(s, 0, out, KF__NORM_MAX) < 0)
+		out[0] = '\0';
 	return out;
 }
 
@@ -41,9 +35,9 @@ void kf__put_name(loader *L, kf_strmap *m, const char *name, int idx, int strict
 		  const char *file, int line, int col,
 		  const char *(*idof)(const kf_rulebook *, int))
 {
-	char norm[512];
+	char norm[KF__NORM_MAX];
 	int old = -1, rc;
-	if (!name || !*name || strlen(name) >= sizeof norm)
+	if (!name || !*name)
 		return;
 	kf__norm_name(name, norm);
 	if (!*norm)
@@ -74,93 +68,39 @@ const kf_strmap *kf__names(const kf_rulebook *rb, int kind)
 	}
 }
 
-typedef struct cand {
-	int idx, dist;
-} cand;
-
-void kf__suggest(const kf_rulebook *rb, int kind, const char *name, char *out, size_t size)
+/* The entry named `name`: its NFC, case-folded key, and for text that is not
+ * ASCII its NFKC key too (full-width codes such as "６１０１００"). */
+static int lookup(const kf_rulebook *rb, int kind, const char *name)
 {
-	const kf_strmap *m;
-	char norm[512];
-	cand best[5];
-	int nb = 0, i, j;
-	size_t k, off = 0;
-	m = kf__names(rb, kind);
-	out[0] = '\0';
-	if (strlen(name) >= sizeof norm)
-		return;
-	kf__norm_name(name, norm);
-	for (k = 0; k < m->cap; k++) {
-		int d, idx;
-		if (!m->keys[k])
-			continue;
-		idx = m->vals[k];
-		d = kf__edit_distance(norm, m->keys[k]);
-		if (*norm && strstr(m->keys[k], norm))
-			d = d < 2 ? d : 1 + (d > 8 ? 1 : 0);
-		for (i = 0; i < nb; i++)
-			if (best[i].idx == idx)
-				break;
-		if (i < nb) {
-			if (d < best[i].dist)
-				best[i].dist = d;
-			continue;
-		}
-		if (nb < 5) {
-			best[nb].idx = idx;
-			best[nb++].dist = d;
-		} else {
-			int w = 0;
-			for (i = 1; i < nb; i++)
-				if (best[i].dist > best[w].dist)
-					w = i;
-			if (d < best[w].dist) {
-				best[w].idx = idx;
-				best[w].dist = d;
-			}
-		}
-	}
-	for (i = 0; i < nb; i++)
-		for (j = i + 1; j < nb; j++)
-			if (best[j].dist < best[i].dist ||
-			    (best[j].dist == best[i].dist && best[j].idx < best[i].idx)) {
-				cand t = best[i];
-				best[i] = best[j];
-				best[j] = t;
-			}
-	for (i = 0; i < nb && off < size; i++) {
-		const char *id = kind == 0   ? rb->svc[best[i].idx].id
-				 : kind == 1 ? rb->reg[best[i].idx].id
-				 : kind == 2 ? rb->inv[best[i].idx].id
-				 : kind == 3 ? rb->mea[best[i].idx].id
-					     : rb->doc[best[i].idx].id;
-		const char *label =
-		    kind == 0   ? (rb->svc[best[i].idx].n_aliases ? rb->svc[best[i].idx].aliases[0]
-								  : rb->svc[best[i].idx].name.en)
-		    : kind == 1 ? rb->reg[best[i].idx].name.en
-				: NULL;
-		if (best[i].dist > 6 && i > 0)
-			break;
-		if (label && strcmp(label, id))
-			off += (size_t)snprintf(out + off, size - off, "%s%s (%s)", i ? ", " : "",
-						id, label);
-		else
-			off += (size_t)snprintf(out + off, size - off, "%s%s", i ? ", " : "", id);
-	}
+	char norm[KF__NORM_MAX];
+	int i;
+	if (kf__name_key(name, 0, norm, sizeof norm) <= 0)
+		return -1;
+	i = kf__strmap_get(kf__names(rb, kind), norm);
+	if (i < 0 && !kf__is_ascii(name) && kf__name_key(name, 1, norm, sizeof norm) > 0)
+		i = kf__strmap_get(kf__names(rb, kind), norm);
+	return i;
 }
+
+static const char *const unknown_code[] = {"unknown_service", "unknown_region", "unknown_investor",
+					   "unknown_measure", "unknown_document"};
 
 static int find(const kf_rulebook *rb, int kind, const char *name, const char *field, kf_error *err,
 		const char *what)
 {
-	char norm[512];
-	int i = -1;
-	if (name && *name && strlen(name) < sizeof norm)
-		i = kf__strmap_get(kf__names(rb, kind), kf__norm_name(name, norm));
+	int i = name && *name ? lookup(rb, kind, name) : -1;
 	if (i < 0 && err) {
 		char sug[400];
+		if (name && !kf__utf8_valid(name, strlen(name))) {
+			kf__error_set(err, KF_ERR_NOTFOUND, NULL, 0, 0, field,
+				      "%s name is not valid UTF-8", what);
+			kf__error_code(err, "bad_utf8");
+			return -1;
+		}
 		kf__suggest(rb, kind, name ? name : "", sug, sizeof sug);
 		kf__error_set(err, KF_ERR_NOTFOUND, NULL, 0, 0, field, "unknown %s '%s'%s%s", what,
 			      name ? name : "", *sug ? "; nearest known: " : "", sug);
+		kf__error_code(err, unknown_code[kind]);
 	}
 	return i;
 }
@@ -186,36 +126,84 @@ int kf_rulebook_find_measure(const kf_rulebook *rb, const char *id, const char *
 	return find(rb, 3, id, field, err, "measure");
 }
 
-int kf_rulebook_expand_places(const kf_rulebook *rb, const char *list, int *out, int max,
-			      kf_error *err)
+/* Splits a list at ',' and at the full-width "，" (U+FF0C) and "、" (U+3001)
+ * of a Chinese input method: replaces them by NUL in buf. */
+static void split_list(char *buf)
 {
-	char buf[4096], *tok, *save = NULL;
+	char *p, *o = buf;
+	for (p = buf; *p;) {
+		if (*p == ',') {
+			*o++ = '\0';
+			p++;
+		} else if (!strncmp(p, "\xef\xbc\x8c", 3) || !strncmp(p, "\xe3\x80\x81", 3)) {
+			*o++ = '\0';
+			p += 3;
+		} else
+			*o++ = *p++;
+	}
+	*o = '\0';
+	o[1] = '\0';
+}
+
+/* Expands a list of kind KF__SVC or KF__REG; a region group to its members. */
+static int expand(const kf_rulebook *rb, int kind, const char *list, int *out, int max,
+		  kf_error *err)
+{
+	const char *field = kind == KF__SVC ? "services" : "regions";
+	const char *what = kind == KF__SVC ? "service" : "place";
+	char buf[4098], *tok;
+	size_t len = strlen(list);
 	int n = 0, i, j;
-	if (strlen(list) >= sizeof buf) {
-		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, "regions",
-			      "the list of places is longer than %zu bytes", sizeof buf - 1);
+	if (len >= sizeof buf - 1) {
+		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, field,
+			      "the list of %ss is longer than %zu bytes", what, sizeof buf - 2);
+		kf__error_code(err, "too_many_items");
 		return -1;
 	}
-	snprintf(buf, sizeof buf, "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int r = kf_rulebook_find_region(rb, tok, "regions", err);
+	memcpy(buf, list, len + 1);
+	buf[len + 1] = '\0';
+	split_list(buf);
+	for (tok = buf; tok < buf + len + 1; tok += strlen(tok) + 1) {
+		int r;
+		if (!*tok)
+			continue;
+		r = find(rb, kind, tok, field, err, what);
 		if (r < 0)
 			return -1;
-		if (!strcmp(rb->reg[r].kind, "group")) {
+		if (kind == KF__REG && !strcmp(rb->reg[r].kind, "group")) {
 			for (i = 0; i < rb->nreg; i++)
 				for (j = 0; j < rb->reg[i].n_parents; j++)
-					if (rb->reg[i].parents[j] == r && n < max)
-						out[n++] = i;
-		} else if (n < max)
-			out[n++] = r;
+					if (rb->reg[i].parents[j] == r && n++ < max)
+						out[n - 1] = i;
+		} else if (n++ < max)
+			out[n - 1] = r;
 	}
 	if (n == 0) {
-		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, "regions",
-			      "'%s' names no place; expected ids or names separated by commas",
-			      list);
+		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, field,
+			      "'%s' names no %s; expected ids or names separated by commas", list,
+			      what);
+		kf__error_code(err, "missing_field");
+		return -1;
+	}
+	if (n > max) {
+		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, field,
+			      "the list names %d %ss; at most %d are taken", n, what, max);
+		kf__error_code(err, "too_many_items");
 		return -1;
 	}
 	return n;
+}
+
+int kf_rulebook_expand_places(const kf_rulebook *rb, const char *list, int *out, int max,
+			      kf_error *err)
+{
+	return expand(rb, KF__REG, list, out, max, err);
+}
+
+int kf_rulebook_expand_services(const kf_rulebook *rb, const char *list, int *out, int max,
+				kf_error *err)
+{
+	return expand(rb, KF__SVC, list, out, max, err);
 }
 
 int kf_rulebook_service_within(const kf_rulebook *rb, int s, int ancestor)

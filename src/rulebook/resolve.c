@@ -188,18 +188,25 @@ void kf__resolve_all(loader *L)
 		rb->reg[i].aliases = al;
 		rb->reg[i].n_aliases = al ? rr[i].aliases.n : 0;
 	}
-	for (i = 0; i < rb->nsvc; i++)
+	/* display names in both languages: "互联网数据中心业务" finds B21 (issue 8 item 12) */
+	for (i = 0; i < rb->nsvc; i++) {
 		kf__put_name(L, &rb->svc_names, rb->svc[i].name.en, i, 0, "service", NULL, 0, 0,
 			     svc_id);
+		kf__put_name(L, &rb->svc_names, rb->svc[i].name.zh, i, 0, "service", NULL, 0, 0,
+			     svc_id);
+	}
 	for (i = 0; i < rb->nreg; i++) {
 		kf__put_name(L, &rb->reg_names, rb->reg[i].name.en, i, 0, "region", NULL, 0, 0,
 			     reg_id);
 		kf__put_name(L, &rb->reg_names, rb->reg[i].name.zh, i, 0, "region", NULL, 0, 0,
 			     reg_id);
 	}
-	for (i = 0; i < rb->ninv; i++)
+	for (i = 0; i < rb->ninv; i++) {
 		kf__put_name(L, &rb->inv_names, rb->inv[i].name.en, i, 0, "investor class", NULL, 0,
 			     0, inv_id);
+		kf__put_name(L, &rb->inv_names, rb->inv[i].name.zh, i, 0, "investor class", NULL, 0,
+			     0, inv_id);
+	}
 
 	/* services: parents, depth, no cycle */
 	for (i = 0; i < rb->nsvc; i++)

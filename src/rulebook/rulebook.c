@@ -186,6 +186,8 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 			rb->edition = (char *)"";
 		rb->warnings = kf__arena_strdup(&rb->arena, L.warnings.data ? L.warnings.data : "");
 		st = kf__rulebook_compile(rb);
+		if (st == KF_OK)
+			st = kf__suggest_build(rb);
 	}
 	if (st == KF_ERR_NOMEM)
 		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory loading '%s'",

@@ -4,17 +4,17 @@
  * tests/server/test_openapi.sh checks the server against it).
  *
  * A question arrives as JSON {service, region, date, investor,
- * foreign_share, outside_zones} and is turned into the same text the CLI's
- * options give kf_question_parse, so the API decides exactly as `kaifang
- * decide` does and answers with the same object (kf_decision_json).
- * Lists that never change (services, regions, measures, the rulebook) are
- * rendered once at start and served from memory.
+ * foreign_share, outside_zones} or as query parameters (the matrix), and the
+ * library reads it (kf_questions_from_json, kf_question_read: DESIGN.md "One
+ * door"), so the API decides exactly as `kaifang decide` does and answers
+ * with the same object (kf_decision_json). Lists that never change
+ * (services, regions, measures, the rulebook) are rendered once at start and
+ * served from memory.
  *
- * Foreign shares are exact (DESIGN.md "Shares are exact"): a JSON string is
- * parsed as decimal text; a JSON integer is printed and parsed; a JSON real
- * (which jansson holds as a double) is accepted only when printing it with
- * 9 decimals and reading that back gives the same double — otherwise 422,
- * asking for the share as a string.
+ * Foreign shares are exact (DESIGN.md "Shares are exact"): a JSON string or
+ * number is read from its digits as written (json_exact.c in the library);
+ * no share goes through a double. Library errors become HTTP errors in one
+ * place, http_status_of.
  */
 #include <ctype.h>
 #include <fcntl.h>
@@ -253,27 +253,33 @@ void kf__srv_error(kf__srv_reply *out, unsigned status, const char *code, const 
 	reply_take(out, status, JSON_CT, s, strlen(s));
 }
 
-/* Turns a kf_error from kf_question_parse or a finder into a 422 (or the
- * given status). */
-static void reply_kf_error(kf__srv_reply *out, unsigned status, const kf_error *e,
-			   const char *field)
+/* The one mapping of a library error to HTTP (review §4.7): the status from
+ * the error's code, the code and field as the library set them (docs/api.md
+ * "Errors"). A question read from a request body is 422 when it is JSON but
+ * not a valid question, 400 when the body is not JSON; a query parameter
+ * (`in_query`) is 400 whatever its error. Out of memory is 500. */
+static unsigned http_status_of(const kf_error *e, int in_query)
 {
-	const char *f = field ? field : (*e->field ? e->field : NULL);
-	const char *code = "invalid";
-	if (e->status == KF_ERR_NOMEM) {
+	if (e->status == KF_ERR_NOMEM || e->status == KF_ERR_INTERNAL)
+		return 500;
+	if (in_query)
+		return 400;
+	if (!strcmp(e->code, "too_many_items"))
+		return 413;
+	if (!strcmp(e->code, "bad_json") || !strcmp(e->code, "duplicate_field"))
+		return 400;
+	return 422;
+}
+
+static void reply_kf_error(kf__srv_reply *out, const kf_error *e, int in_query)
+{
+	unsigned status = http_status_of(e, in_query);
+	if (status == 500 && e->status == KF_ERR_NOMEM) {
 		reply_nomem(out);
 		return;
 	}
-	if (e->status == KF_ERR_NOTFOUND)
-		code = f && !strcmp(f, "service")    ? "unknown_service"
-		       : f && !strcmp(f, "region")   ? "unknown_region"
-		       : f && !strcmp(f, "investor") ? "unknown_investor"
-						     : "not_found";
-	else if (f && !strcmp(f, "date"))
-		code = "bad_date";
-	else if (f && !strcmp(f, "foreign_share"))
-		code = "bad_share";
-	kf__srv_error(out, status, code, f, "%s", e->message);
+	kf__srv_error(out, status, *e->code ? e->code : kf_status_name(e->status),
+		      *e->field ? e->field : NULL, "%s", e->message);
 }
 
 /* ---- JSON helpers ------------------------------------------------------------ */
@@ -617,36 +623,46 @@ static long too_deep(const char *s, size_t len, unsigned max)
 	return -1;
 }
 
-/* Checks and parses a POST body as JSON. On failure fills *out and returns NULL. */
-static json_t *parse_body(const kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
+/* Checks a POST body's size, type and nesting. On failure fills *out and
+ * returns -1. */
+static int body_ok(const kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
 {
-	json_error_t je;
-	json_t *v;
 	long at;
 	if (rq->too_large) {
 		kf__srv_error(out, 413, "body_too_large", NULL,
 			      "the request body is larger than the limit of %zu bytes",
 			      a->opts.max_body);
-		return NULL;
+		return -1;
 	}
 	if (!is_json_ctype(rq->ctype)) {
 		kf__srv_error(out, 415, "unsupported_media_type", NULL,
 			      "expected Content-Type 'application/json', got '%s'",
 			      rq->ctype ? rq->ctype : "(none)");
-		return NULL;
+		return -1;
 	}
 	if (!rq->body || rq->len == 0) {
 		kf__srv_error(out, 400, "bad_json", NULL,
 			      "the request body is empty; expected a JSON document");
-		return NULL;
+		return -1;
 	}
 	at = too_deep(rq->body, rq->len, a->opts.max_depth);
 	if (at >= 0) {
 		kf__srv_error(out, 400, "too_deep", NULL,
 			      "JSON nested deeper than %u levels at byte %ld", a->opts.max_depth,
 			      at);
-		return NULL;
+		return -1;
 	}
+	return 0;
+}
+
+/* Checks and parses a POST body as JSON (bodies that hold no question). On
+ * failure fills *out and returns NULL. */
+static json_t *parse_body(const kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
+{
+	json_error_t je;
+	json_t *v;
+	if (body_ok(a, rq, out) < 0)
+		return NULL;
 	v = json_loadb(rq->body, rq->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!v) {
 		kf__srv_error(out, 400, "bad_json", NULL,
@@ -655,170 +671,6 @@ static json_t *parse_body(const kf__srv_api *a, const kf__srv_request *rq, kf__s
 		return NULL;
 	}
 	return v;
-}
-
-/* An error found while reading one question: status, code, field, message. */
-typedef struct qerr {
-	unsigned status;
-	const char *code;
-	const char *field;
-	char message[600];
-} qerr;
-
-static int qfail(qerr *e, const char *code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int qfail(qerr *e, const char *code, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-	e->status = 422;
-	e->code = code;
-	e->field = field;
-	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof e->message, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static const char *json_type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number with a fraction";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
-	}
-}
-
-/* Reads a question object into *q; returns 0, or -1 with *e filled. */
-static int question_from_json(const kf_rulebook *rb, json_t *o, kf_question *q, qerr *e)
-{
-	static const char *const known[] = {"service",       "region",        "date", "investor",
-					    "foreign_share", "outside_zones", NULL};
-	const char *key, *service, *region, *date = NULL, *investor = NULL, *share = NULL;
-	char today[16], sharebuf[64];
-	json_t *v;
-	int outside = 0, i;
-	kf_error ke;
-	if (!json_is_object(o))
-		return qfail(e, "invalid_type", NULL, "a question must be a JSON object, not %s",
-			     json_type_name(o));
-	json_object_foreach(o, key, v)
-	{
-		for (i = 0; known[i] && strcmp(known[i], key); i++)
-			;
-		if (!known[i])
-			return qfail(e, "unknown_field", key,
-				     "unknown field '%s'; a question has service, region, date, "
-				     "investor, foreign_share and outside_zones",
-				     key);
-	}
-	v = json_object_get(o, "service");
-	if (!v)
-		return qfail(e, "missing_field", "service", "'service' is required");
-	if (!json_is_string(v))
-		return qfail(e, "invalid_type", "service", "'service' must be a string, not %s",
-			     json_type_name(v));
-	service = json_string_value(v);
-	v = json_object_get(o, "region");
-	if (!v)
-		return qfail(e, "missing_field", "region", "'region' is required");
-	if (!json_is_string(v))
-		return qfail(e, "invalid_type", "region", "'region' must be a string, not %s",
-			     json_type_name(v));
-	region = json_string_value(v);
-	v = json_object_get(o, "date");
-	if (v && !json_is_null(v)) {
-		if (!json_is_string(v))
-			return qfail(e, "invalid_type", "date",
-				     "'date' must be a string YYYY-MM-DD, not %s",
-				     json_type_name(v));
-		date = json_string_value(v);
-	} else
-		date = kf_date_format(kf_date_today(), today, sizeof today);
-	v = json_object_get(o, "investor");
-	if (v && !json_is_null(v)) {
-		if (!json_is_string(v))
-			return qfail(e, "invalid_type", "investor",
-				     "'investor' must be a string, not %s", json_type_name(v));
-		investor = json_string_value(v);
-	}
-	v = json_object_get(o, "foreign_share");
-	if (v && !json_is_null(v)) {
-		if (json_is_string(v))
-			share = json_string_value(v);
-		else if (json_is_integer(v)) {
-			snprintf(sharebuf, sizeof sharebuf, "%" JSON_INTEGER_FORMAT,
-				 json_integer_value(v));
-			share = sharebuf;
-		} else if (json_is_real(v)) {
-			/* A double holds the share only approximately: accept it when
-			 * its 9-decimal text reads back as the same double (DESIGN.md
-			 * "Shares are exact"). */
-			double d = json_real_value(v);
-			if (!(d >= 0.0 && d <= 100.0))
-				return qfail(e, "bad_share", "foreign_share",
-					     "foreign share %g is outside 0-100 percent", d);
-			snprintf(sharebuf, sizeof sharebuf, "%.9f", d);
-			if (strtod(sharebuf, NULL) != d)
-				return qfail(e, "share_not_exact", "foreign_share",
-					     "foreign share %.17g has more than %d decimals or is "
-					     "not exact as a JSON number; send it as a string, "
-					     "e.g. \"49.9999999999\"",
-					     d, KF_SHARE_DECIMALS);
-			share = sharebuf;
-		} else
-			return qfail(e, "invalid_type", "foreign_share",
-				     "'foreign_share' must be a string or a number (percent), not "
-				     "%s",
-				     json_type_name(v));
-	}
-	v = json_object_get(o, "outside_zones");
-	if (v && !json_is_null(v)) {
-		if (!json_is_boolean(v))
-			return qfail(e, "invalid_type", "outside_zones",
-				     "'outside_zones' must be true or false, not %s",
-				     json_type_name(v));
-		outside = json_is_true(v);
-	}
-	if (kf_question_parse(rb, service, region, date, investor, share, outside, q, &ke) !=
-	    KF_OK) {
-		const char *f = *ke.field ? ke.field : NULL;
-		static const char *const fields[] = {"service", "region", "date", "investor",
-						     "foreign_share"};
-		/* point the field at a static string */
-		for (i = 0; f && i < 5; i++)
-			if (!strcmp(f, fields[i]))
-				f = fields[i];
-		if (ke.status == KF_ERR_NOMEM) {
-			e->status = 500;
-			e->code = "internal";
-			e->field = NULL;
-			snprintf(e->message, sizeof e->message, "out of memory");
-			return -1;
-		}
-		qfail(e,
-		      ke.status == KF_ERR_NOTFOUND ? (f == fields[0]   ? "unknown_service"
-						      : f == fields[1] ? "unknown_region"
-								       : "unknown_investor")
-		      : f == fields[2]             ? "bad_date"
-						   : "bad_share",
-		      f == fields[0] || f == fields[1] || f == fields[2] || f == fields[3] ||
-			      f == fields[4]
-			  ? f
-			  : NULL,
-		      "%s", ke.message);
-		return -1;
-	}
-	return 0;
-}
-
-static void reply_qerr(kf__srv_reply *out, const qerr *e)
-{
-	kf__srv_error(out, e->status, e->code, e->field, "%s", e->message);
 }
 
 /* Decides q into JSON text (malloc'ed). With `text`, adds the answer for
@@ -876,33 +728,35 @@ static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned fl
 
 /* ---- handlers ----------------------------------------------------------------- */
 
+/* POST /v1/decisions (one question or an array) and /v1/explanations (one):
+ * the body's questions are read by the library (kf_questions_from_json, the
+ * numbers' digits as written), each one's error in its place in an array. */
 static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out, int explain)
 {
-	json_t *body = parse_body(a, rq, out);
-	kf_question q;
-	qerr e;
+	kf_question *qs = NULL;
+	kf_error *errs = NULL, e;
+	size_t i, n = 0;
+	int array = 0;
 	char *s;
-	if (!body)
+	if (body_ok(a, rq, out) < 0)
 		return;
-	if (json_is_array(body) && !explain) {
-		size_t i, n = json_array_size(body);
+	if (kf_questions_from_json(a->rb, rq->body, rq->len, a->opts.max_items, &qs, &errs, &n,
+				   &array, &e) != KF_OK) {
+		reply_kf_error(out, &e, 0);
+		return;
+	}
+	if (array && explain) {
+		kf__srv_error(out, 422, "invalid_type", NULL,
+			      "an explanation takes one question object, not an array");
+	} else if (array) {
 		kf__srv_buf b = {0};
-		if (n > a->opts.max_items) {
-			kf__srv_error(out, 413, "too_many_items", NULL,
-				      "%zu questions in one request; the limit is %u", n,
-				      a->opts.max_items);
-			json_decref(body);
-			return;
-		}
 		kf__srv_buf_puts(&b, "[");
 		for (i = 0; i < n && !b.failed; i++) {
 			if (i)
 				kf__srv_buf_puts(&b, ",");
-			if (question_from_json(a->rb, json_array_get(body, i), &q, &e) < 0) {
+			if (errs[i].status != KF_OK) {
 				kf__srv_reply er;
-				if (e.status == 500)
-					b.failed = 1;
-				reply_qerr(&er, &e);
+				reply_kf_error(&er, &errs[i], 0);
 				if (er.status == 500)
 					b.failed = 1;
 				else
@@ -911,7 +765,7 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 					free(er.body);
 				continue;
 			}
-			s = decide_json(a, &q, KF_DECIDE_ALTERNATIVES, 0);
+			s = decide_json(a, &qs[i], KF_DECIDE_ALTERNATIVES, 0);
 			if (!s) {
 				b.failed = 1;
 				break;
@@ -920,34 +774,22 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 			free(s);
 		}
 		kf__srv_buf_puts(&b, "]");
-		json_decref(body);
 		if (b.failed) {
 			free(b.p);
 			kf__srv_error(out, 500, "internal", NULL,
 				      "out of memory while deciding; try fewer questions");
-			return;
-		}
-		reply_take(out, 200, JSON_CT, b.p, b.len);
-		return;
-	}
-	if (json_is_array(body)) {
-		kf__srv_error(out, 422, "invalid_type", NULL,
-			      "an explanation takes one question object, not an array");
-		json_decref(body);
-		return;
-	}
-	if (question_from_json(a->rb, body, &q, &e) < 0) {
-		reply_qerr(out, &e);
-		json_decref(body);
-		return;
-	}
-	json_decref(body);
-	s = decide_json(a, &q, KF_DECIDE_ALTERNATIVES | (explain ? KF_DECIDE_TRACE : 0), explain);
-	if (!s) {
+		} else
+			reply_take(out, 200, JSON_CT, b.p, b.len);
+	} else if (errs[0].status != KF_OK)
+		reply_kf_error(out, &errs[0], 0);
+	else if (!(s = decide_json(a, &qs[0],
+				   KF_DECIDE_ALTERNATIVES | (explain ? KF_DECIDE_TRACE : 0),
+				   explain)))
 		kf__srv_error(out, 500, "internal", NULL, "out of memory while deciding");
-		return;
-	}
-	reply_take(out, 200, JSON_CT, s, strlen(s));
+	else
+		reply_take(out, 200, JSON_CT, s, strlen(s));
+	kf_free(qs);
+	kf_free(errs);
 }
 
 /* Splits a comma list of places, a group expanding to its members. Returns the
@@ -958,12 +800,8 @@ static int matrix_places(const kf_rulebook *rb, const char *list, int *idx, int 
 {
 	kf_error e;
 	int n = kf_rulebook_expand_places(rb, list, idx, max, &e);
-	if (n < 0) {
-		if (e.status == KF_ERR_NOTFOUND)
-			reply_kf_error(out, 400, &e, "regions");
-		else
-			kf__srv_error(out, 400, "bad_parameter", "regions", "%s", e.message);
-	}
+	if (n < 0)
+		reply_kf_error(out, &e, 1);
 	return n;
 }
 
@@ -981,24 +819,14 @@ static void h_matrix(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *o
 	static const char *const key[] = {"app-store", "isp-end-user",           "ip-vpn", "idc",
 					  "cdn",       "online-data-processing", NULL};
 	int reg[MATRIX_MAX_REGIONS], svc[MATRIX_MAX_SERVICES], nr = 0, ns = 0, i, j, outside = 0;
-	char today[16], buf[4096], *tok, *save = NULL, s[40];
+	char today[16], s[40];
+	kf_question_text qt;
 	kf_question q;
 	kf_error e;
 	kf__srv_buf b = {0};
 	json_t *t;
 	char *tj;
 
-	if (!date || !*date)
-		date = kf_date_format(kf_date_today(), today, sizeof today);
-	if (outside_s) {
-		if (!strcmp(outside_s, "true") || !strcmp(outside_s, "1"))
-			outside = 1;
-		else if (strcmp(outside_s, "false") && strcmp(outside_s, "0")) {
-			kf__srv_error(out, 400, "bad_parameter", "outside_zones",
-				      "'outside_zones' must be true or false, not '%s'", outside_s);
-			return;
-		}
-	}
 	/* Places: the given list, else the pilot-20 group, else the first group. */
 	if (regions && *regions)
 		nr = matrix_places(rb, regions, reg, MATRIX_MAX_REGIONS, out);
@@ -1022,25 +850,10 @@ static void h_matrix(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *o
 	/* Services: the given list, else the key services this rulebook knows,
 	 * else every service (up to 64). */
 	if (services && *services) {
-		if (strlen(services) >= sizeof buf) {
-			kf__srv_error(out, 400, "bad_parameter", "services",
-				      "the services list is too long");
+		ns = kf_rulebook_expand_services(rb, services, svc, MATRIX_MAX_SERVICES, &e);
+		if (ns < 0) {
+			reply_kf_error(out, &e, 1);
 			return;
-		}
-		snprintf(buf, sizeof buf, "%s", services);
-		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			if (ns == MATRIX_MAX_SERVICES) {
-				kf__srv_error(out, 400, "bad_parameter", "services",
-					      "at most %d services in one matrix",
-					      MATRIX_MAX_SERVICES);
-				return;
-			}
-			svc[ns] = kf_rulebook_find_service(rb, tok, "services", &e);
-			if (svc[ns] < 0) {
-				reply_kf_error(out, 400, &e, "services");
-				return;
-			}
-			ns++;
 		}
 	} else {
 		for (i = 0; key[i]; i++) {
@@ -1058,12 +871,28 @@ static void h_matrix(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *o
 		kf__srv_error(out, 400, "bad_parameter", "services", "no services to show");
 		return;
 	}
-	if (kf_question_parse(rb, kf_rulebook_service(rb, svc[0])->id,
-			      kf_rulebook_region(rb, reg[0])->id, date, investor, NULL, outside, &q,
-			      &e) != KF_OK) {
-		reply_kf_error(out, 400, &e, NULL);
+	/* the question's other fields through the library's reader, and every
+	 * place checked as decide checks it (out of scope refused, review §4.1) */
+	memset(&qt, 0, sizeof qt);
+	qt.service = kf_rulebook_service(rb, svc[0])->id;
+	qt.region = kf_rulebook_region(rb, reg[0])->id;
+	qt.date = date; /* not given: today in China */
+	qt.investor = investor;
+	qt.outside_zones = outside_s;
+	if (kf_question_read(rb, &qt, &q, &e) != KF_OK) {
+		reply_kf_error(out, &e, 1);
 		return;
 	}
+	for (i = 0; i < nr; i++) {
+		q.region = reg[i];
+		if (kf_question_check(rb, &q, &e) != KF_OK) {
+			snprintf(e.field, sizeof e.field, "regions");
+			reply_kf_error(out, &e, 1);
+			return;
+		}
+	}
+	outside = q.outside_zones;
+	date = kf_date_format(q.date, today, sizeof today);
 	t = json_string(date);
 	tj = t ? json_dumps(t, JSON_ENCODE_ANY) : NULL;
 	json_decref(t);

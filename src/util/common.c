@@ -37,9 +37,16 @@ void kf__error_set(kf_error *err, kf_status st, const char *file, int line, int 
 	err->column = col;
 	if (field)
 		snprintf(err->field, sizeof err->field, "%s", field);
+	snprintf(err->code, sizeof err->code, "%s", kf_status_name(st));
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
+}
+
+void kf__error_code(kf_error *err, const char *code)
+{
+	if (err)
+		snprintf(err->code, sizeof err->code, "%s", code);
 }
 
 char *kf_error_format(const kf_error *err, char *buf, size_t size)
@@ -75,83 +82,108 @@ const char *kf_status_name(kf_status st)
 
 void kf_free(void *p) { kf__xfree(p); }
 
-static kf_status share_parse(const char *text, kf_share *out, kf_error *err, int bounded)
+static kf_status share_fail(kf_error *err, kf_status st, const char *fmt, const char *text)
+{
+	kf__error_set(err, st, NULL, 0, 0, NULL, fmt, text);
+	kf__error_code(err, st == KF_ERR_RANGE ? "share_out_of_range" : "bad_share");
+	return st;
+}
+
+/* Reads the decimal exactly: the whole part and the first KF_SHARE_DECIMALS
+ * decimals into *out, *above set when a later decimal is not zero. */
+static kf_status share_parse(const char *text, kf_share *out, int *above, kf_error *err,
+			     int bounded)
 {
 	const char *p = text;
 	int64_t whole = 0, frac = 0;
-	int nfrac = 0, ndigits = 0;
+	int nfrac = 0, ndigits = 0, rest = 0;
 
-	if (!text) {
-		kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, NULL, "missing share");
-		return KF_ERR_PARSE;
+	*above = 0;
+	if (!text)
+		return share_fail(err, KF_ERR_PARSE, "missing share%s", "");
+	if (strlen(text) > KF_SHARE_TEXT_MAX) {
+		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, NULL,
+			      "share '%.24s...' is longer than %d characters; expected a percent "
+			      "such as 50 or 49.5",
+			      text, KF_SHARE_TEXT_MAX);
+		kf__error_code(err, "bad_share");
+		return KF_ERR_RANGE;
 	}
 	while (isspace((unsigned char)*p))
 		p++;
-	if (*p == '-') {
-		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, NULL,
-			      "share '%s' is negative; expected a percent from 0 to 100", text);
-		return KF_ERR_RANGE;
-	}
+	if (*p == '-')
+		return share_fail(err, KF_ERR_RANGE,
+				  "share '%s' is negative; expected a percent from 0 to 100", text);
 	if (*p == '+')
 		p++;
 	while (isdigit((unsigned char)*p)) {
-		if (whole > 900000000LL) { /* keeps whole * 10^9 within int64 */
-			kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, NULL,
-				      "share '%s' is too large; expected a percent from 0 to 100",
-				      text);
-			return KF_ERR_RANGE;
-		}
+		if (whole > 900000000LL) /* keeps whole * 10^9 within int64 */
+			return share_fail(
+			    err, KF_ERR_RANGE,
+			    "share '%s' is too large; expected a percent from 0 to 100", text);
 		whole = whole * 10 + (*p - '0');
 		p++;
 		ndigits++;
 	}
 	if (*p == '.') {
 		p++;
-		while (isdigit((unsigned char)*p)) {
+		for (; isdigit((unsigned char)*p); p++, ndigits++) {
 			if (nfrac == KF_SHARE_DECIMALS) {
-				kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, NULL,
-					      "share '%s' has more than %d decimal places; it "
-					      "would be rounded, "
-					      "so give at most %d",
-					      text, KF_SHARE_DECIMALS, KF_SHARE_DECIMALS);
-				return KF_ERR_RANGE;
+				rest |= *p != '0';
+				continue;
 			}
 			frac = frac * 10 + (*p - '0');
 			nfrac++;
-			ndigits++;
-			p++;
 		}
 	}
 	if (*p == '%')
 		p++;
 	while (isspace((unsigned char)*p))
 		p++;
-	if (ndigits == 0 || *p) {
-		kf__error_set(
-		    err, KF_ERR_PARSE, NULL, 0, 0, NULL,
+	if (ndigits == 0 || *p)
+		return share_fail(
+		    err, KF_ERR_PARSE,
 		    "share '%s' is not a decimal number; expected a percent such as 50 or 49.5",
 		    text);
-		return KF_ERR_PARSE;
-	}
 	for (; nfrac < KF_SHARE_DECIMALS; nfrac++)
 		frac *= 10;
 	*out = whole * KF_SHARE_PERCENT + frac;
-	if (bounded && *out > KF_SHARE_FULL) {
+	*above = rest;
+	if (bounded && (*out > KF_SHARE_FULL || (*out == KF_SHARE_FULL && rest)))
+		return share_fail(err, KF_ERR_RANGE,
+				  "share '%s' is above 100; expected a percent from 0 to 100",
+				  text);
+	return KF_OK;
+}
+
+static kf_status share_exact(const char *text, kf_share *out, kf_error *err, int bounded)
+{
+	int above;
+	kf_status st = share_parse(text, out, &above, err, bounded);
+	if (st == KF_OK && above) {
 		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, NULL,
-			      "share '%s' is above 100; expected a percent from 0 to 100", text);
+			      "share '%s' has a non-zero digit beyond %d decimal places, which a "
+			      "cap cannot hold exactly; give at most %d",
+			      text, KF_SHARE_DECIMALS, KF_SHARE_DECIMALS);
+		kf__error_code(err, "bad_share");
 		return KF_ERR_RANGE;
 	}
-	return KF_OK;
+	return st;
 }
 
 kf_status kf_share_parse(const char *text, kf_share *out, kf_error *err)
 {
-	return share_parse(text, out, err, 1);
+	return share_exact(text, out, err, 1);
 }
 
 kf_status kf_share_parse_unbounded(const char *text, kf_share *out, kf_error *err)
 {
-	return share_parse(text, out, err, 0);
+	return share_exact(text, out, err, 0);
+}
+
+kf_status kf_share_read(const char *text, kf_share *out, int *above, kf_error *err)
+{
+	return share_parse(text, out, above, err, 1);
 }
 
 char *kf_share_format(kf_share s, char *buf, size_t size)

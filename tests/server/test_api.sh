@@ -62,9 +62,9 @@ expect_jq "matrix default places" '.rows | length >= 1'
 req GET '/v1/matrix?date=2025-13-01'
 expect_error "matrix bad date" 400 bad_date date
 req GET '/v1/matrix?services=ipvnp'
-expect_error "matrix unknown service" 400 not_found services
+expect_error "matrix unknown service" 400 unknown_service services
 req GET '/v1/matrix?regions=Hangzou'
-expect_error "matrix unknown place" 400 not_found regions
+expect_error "matrix unknown place" 400 unknown_region regions
 grep -q 'nearest known' "$TMP/body" && ok || bad "matrix unknown place names the nearest"
 
 # ---- decisions ----------------------------------------------------------------
@@ -79,13 +79,41 @@ post /v1/decisions '{"service":"ip-vpn","region":"杭州市","date":"2025-05-01"
 expect_jq "string share, Chinese place" '.outcome == "permitted" and .question.region == "330100"'
 post /v1/decisions '{"service":"ip-vpn","region":"330100","date":"2025-05-01","foreign_share":49}'
 expect_jq "integer share" '.outcome == "permitted"'
+# issue 8 item 1 (and 8): a share is exact whatever its number of decimals, as
+# a JSON number or a string; vats-cap is "<= 50" for B21 in 310000
+B21='"service":"B21","region":"310000","date":"2024-01-01","outside_zones":true'
+post /v1/decisions "{$B21,\"foreign_share\":50.000000000000001}"
+expect_jq "item 1: 50.000000000000001 exceeds a 50% cap" '.outcome == "exceeds_cap" and .question.foreign_share == 50 and .question.foreign_share_above == true'
+post /v1/decisions "{$B21,\"foreign_share\":50.000000000000000000}"
+expect_jq "item 8: 50.000000000000000000 is 50" '.outcome == "permitted" and .question.foreign_share == 50 and (.question | has("foreign_share_above") | not)'
+post /v1/decisions "{$B21,\"foreign_share\":\"50.000000000000000000\"}"
+expect_jq "item 8: the same as a string" '.outcome == "permitted"'
+post /v1/decisions "{$B21,\"foreign_share\":\"50.0000000001\"}"
+expect_jq "item 1: string 50.0000000001 exceeds" '.outcome == "exceeds_cap"'
 post /v1/decisions '{"service":"ip-vpn","region":"330100","date":"2025-05-01","foreign_share":49.9999999999}'
-expect_error "real share with 10 decimals" 422 share_not_exact foreign_share
-grep -q 'as a string' "$TMP/body" && ok || bad "share_not_exact says to send a string"
-post /v1/decisions '{"service":"ip-vpn","region":"330100","foreign_share":"50.0000000001"}'
-expect_error "string share with 10 decimals" 422 bad_share foreign_share
+expect_jq "49.9999999999 is below a cap of < 50" '.outcome == "permitted" and .question.foreign_share_above == true'
+post /v1/decisions "{$B21,\"foreign_share\":1e400}"
+expect_error "item 1: 1e400 names foreign_share" 422 bad_share foreign_share
+post /v1/decisions "{$B21,\"foreign_share\":5e1}"
+expect_error "item 1: 5e1 names foreign_share" 422 bad_share foreign_share
+grep -q 'exponent' "$TMP/body" && ok || bad "5e1: says why"
+post /v1/decisions "{$B21,\"foreign_share\":99999999999999999999}"
+expect_error "item 1: an integer over 2^63 names foreign_share" 422 share_out_of_range foreign_share
+post /v1/decisions "{$B21,\"foreign_share\":50.$(printf '0%.0s' $(seq 70))}"
+expect_error "a share over 64 characters names foreign_share" 422 bad_share foreign_share
+post /v1/decisions '{"service":"ip-vpn","service":"B13","region":"330100"}'
+expect_error "a duplicate member names it" 400 duplicate_field service
 post /v1/decisions '{"service":"ip-vpn","region":"330100","foreign_share":101}'
-expect_error "share over 100" 422 bad_share foreign_share
+expect_error "share over 100" 422 share_out_of_range foreign_share
+post /v1/decisions '{"service":"ip-vpn","region":"330100","outside_zones":"perhaps"}'
+expect_error "outside_zones not a truth value" 422 bad_truth_value outside_zones
+# issue 8 item 11: full-width digits and signs; item 12: Chinese service names
+post /v1/decisions '{"service":"国内互联网虚拟专用网业务","region":"３３０１００","date":"２０２５－０５－０１","foreign_share":"５０％"}'
+expect_jq "items 11, 12: full-width text, Chinese service name" '.outcome == "exceeds_cap" and .question.service == "B13" and .question.region == "330100" and .question.date == "2025-05-01"'
+req GET '/v1/matrix?date=2025-05-01&regions=%E6%9D%AD%E5%B7%9E%E5%B8%82&services=%E5%9B%BD%E5%86%85%E4%BA%92%E8%81%94%E7%BD%91%E8%99%9A%E6%8B%9F%E4%B8%93%E7%94%A8%E7%BD%91%E4%B8%9A%E5%8A%A1'
+expect_jq "item 12: the matrix takes Chinese names" '.rows[0].region == "330100" and (.services | map(.id)) == ["B13"]'
+req GET '/v1/matrix?outside_zones=perhaps'
+expect_error "matrix outside_zones" 400 bad_truth_value outside_zones
 post /v1/decisions '{"service":"ip-vpn","region":"310000","date":"2025-05-01","investor":"hk-cepa","foreign_share":"49.5"}'
 expect_jq "investor class" '.outcome == "permitted" and .question.investor == "hk-cepa"'
 post /v1/decisions '{"service":"isp-end-user","region":"310000","date":"2025-05-01","outside_zones":true}'
@@ -115,6 +143,29 @@ expect_code "batch" 200
 expect_jq "batch answers in order" 'length == 3 and .[0].outcome == "exceeds_cap" and .[1].error.code == "unknown_service" and .[2].outcome == "exceeds_cap"'
 post /v1/decisions '[]'
 expect_jq "empty batch" '. == []'
+
+# ---- the shipped rulebook at a fixed instant (KAIFANG_NOW) ------------------------
+# issue 8 item 7: 2025-04-10T23:30:00Z is 07:30 on 2025-04-11 in Beijing, the
+# day the 2025 Work Plan opened IP-VPN in Xi'an; items 2 and 11 on real places
+MAIN_PORT=$PORT
+KAIFANG_NOW=2025-04-10T23:30:00Z start_server cn --rulebook rulebooks/cn-telecom --quiet
+CN_PID=$PID
+post /v1/decisions '{"service":"ip-vpn","region":"Xi'"'"'an"}'
+expect_jq "item 7: no date is the day in Beijing" '.question.date == "2025-04-11" and .outcome == "permitted" and .max_foreign_share == 50'
+post /v1/decisions '{"service":"ip-vpn","region":"６１０１００","foreign_share":"５０％"}'
+expect_jq "item 11: full-width place code and share" '.question.region == "610100" and .outcome == "permitted"'
+post /v1/decisions "{\"service\":\"idc\",\"region\":\"$(printf 'U\xcc\x88ru\xcc\x88mqi')\",\"date\":\"2025-06-01\"}"
+expect_jq "item 11: decomposed Ürümqi (NFD)" '.question.region == "650100"'
+post /v1/decisions '{"service":"互联网数据中心业务","region":"北京","date":"2025-06-01"}'
+expect_jq "item 12: the catalogue's own Chinese name" '.question.service == "B11"'
+post /v1/decisions '{"service":"idc","region":"Hong Kong","date":"2025-06-01","foreign_share":"100"}'
+expect_error "item 2: out of scope in decisions" 422 out_of_scope region
+req GET '/v1/matrix?date=2025-06-01&regions=110000,810000&services=idc'
+expect_error "item 2: out of scope in a matrix, not only the first place" 400 out_of_scope regions
+req GET '/v1/matrix?regions=Beijing,Shanghai&services=idc'
+expect_jq "matrix default date is Beijing's day" '.date == "2025-04-11"'
+stop_server "$CN_PID"
+PORT=$MAIN_PORT
 
 # ---- explanations -------------------------------------------------------------
 post /v1/explanations "$Q"
