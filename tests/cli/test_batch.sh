@@ -161,7 +161,7 @@ fi
 if [ "$JSONL_READY" = 1 ]; then
 # ---- JSON Lines: shares as string, integer or exact real; keys kept as written
 cat >"$T/in.jsonl" <<'JL'
-{"service":"ip-vpn","region":330100,"date":"2025-04-11","foreign_share":49.999999999}
+{"service":"ip-vpn","region":"330100","date":"2025-04-11","foreign_share":49.999999999}
 {"service":"ip-vpn","region":"Hangzhou","date":"2025-04-11","foreign_share":50, "meta":{"foreign_share":1}}
 {"service":"B13","region":"CN","date":"2024-01-01","investor":"hk-cepa","foreign_share":"49.5"}
 {"service":"B13","region":"Shanghia","date":"2024-01-01"}
@@ -171,7 +171,7 @@ cat >"$T/in.jsonl" <<'JL'
 [1]
 JL
 cat >"$T/want.jsonl" <<'JL'
-{"service":"ip-vpn","region":330100,"date":"2025-04-11","foreign_share":49.999999999,"outcome":"permitted","max_foreign_share":50,"cap":{"op":"<","value":50},"binding":["pilot-ipvpn-cap"],"certainty":"uncertain","missing_facts":[],"error":null}
+{"service":"ip-vpn","region":"330100","date":"2025-04-11","foreign_share":49.999999999,"outcome":"permitted","max_foreign_share":50,"cap":{"op":"<","value":50},"binding":["pilot-ipvpn-cap"],"certainty":"uncertain","missing_facts":[],"error":null}
 {"service":"ip-vpn","region":"Hangzhou","date":"2025-04-11","foreign_share":50, "meta":{"foreign_share":1},"outcome":"exceeds_cap","max_foreign_share":50,"cap":{"op":"<","value":50},"binding":["pilot-ipvpn-cap"],"certainty":"uncertain","missing_facts":[],"error":null}
 {"service":"B13","region":"CN","date":"2024-01-01","investor":"hk-cepa","foreign_share":"49.5","outcome":"permitted","max_foreign_share":49.5,"cap":{"op":"<=","value":49.5},"binding":["cepa-ipvpn"],"certainty":"confirmed","missing_facts":[],"error":null}
 {"service":"isp-end-user","region":"Shanghai","date":"2024-01-01","outcome":"indeterminate","max_foreign_share":null,"cap":null,"binding":["b1-closed"],"certainty":"confirmed","missing_facts":["zone-a"],"error":null}
@@ -216,7 +216,7 @@ if grep -q 'csv: a field holds a NUL byte' "$T/nul.out"; then ok; else no "NUL b
 printf 'id,service,region,date,foreign_share\n1,idc,Hong Kong,2025-06-01,100\n2,idc,Beijing,2025-06-01,100\n' >"$T/hk.csv"
 "$K" batch "$T/hk.csv" >"$T/hk.out" 2>/dev/null
 code "out of scope exit" 0 $?
-if grep -q "^1,idc,Hong Kong,2025-06-01,100,,,,,,,\"\\?region: place 'Hong Kong' .*outside the rulebook's scope" "$T/hk.out"; then ok; else no "out of scope row: $(sed -n 2p "$T/hk.out")"; fi
+if grep -q "^1,idc,Hong Kong,2025-06-01,100,,,,,,,\"\\?region: place .*(Hong Kong) is outside the rulebook's scope" "$T/hk.out"; then ok; else no "out of scope row: $(sed -n 2p "$T/hk.out")"; fi
 if sed -n 3p "$T/hk.out" | grep -q '^2,idc,Beijing,2025-06-01,100,[a-z_]*,'; then ok; else no "in-scope row: $(sed -n 3p "$T/hk.out")"; fi
 "$K" decide --service idc --region "Hong Kong" --date 2025-06-01 --foreign-share 100 >/dev/null 2>&1
 code "decide refuses it too" 2 $?
