@@ -120,6 +120,10 @@ struct kf_batch {
 	block one; /* kf_batch_step's block */
 	kf_batch_stats st;
 	int done;
+	/* pull mode (no write callback): output waiting for kf_batch_pull */
+	kf_buf pending;
+	size_t pending_off;
+	kf_status pull_st; /* the run's end: KF_OK or its error */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -987,6 +991,14 @@ static void block_free(block *blk)
 
 static kf_status write_out(kf_batch *b, const char *p, size_t n, kf_error *err)
 {
+	if (!b->wr) { /* pull mode: kept for kf_batch_pull */
+		if (kf__buf_add(&b->pending, p, n)) {
+			kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, "", "out of memory");
+			return KF_ERR_NOMEM;
+		}
+		b->st.bytes_out += n;
+		return KF_OK;
+	}
 	if (n && b->wr(b->wctx, p, n) != 0) {
 		kf__error_set(err, KF_ERR_IO, NULL, 0, 0, "", "write error: %s", strerror(errno));
 		return KF_ERR_IO;
@@ -1062,7 +1074,7 @@ kf_status kf_batch_open(const kf_rulebook *rb, const kf_batch_opts *opts, kf_bat
 	if (!err)
 		err = &e;
 	*out = NULL;
-	if (!rb || !opts || !rd || !wr) {
+	if (!rb || !opts || !rd) {
 		kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "",
 			      "kf_batch_open: missing argument");
 		return KF_ERR_INVALID;
@@ -1087,6 +1099,7 @@ kf_status kf_batch_open(const kf_rulebook *rb, const kf_batch_opts *opts, kf_bat
 	b->line = 1;
 	b->nw = b->o.jobs > 1 ? b->o.jobs : 1;
 	kf__buf_init(&b->one.out, 0);
+	kf__buf_init(&b->pending, 0);
 	if (!(b->w = kf__calloc(b->nw, sizeof *b->w)) || csv_setup(&b->rcsv, b->o.delimiter)) {
 		kf_batch_free(b);
 		return kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, "", "out of memory"),
@@ -1320,7 +1333,7 @@ kf_status kf_batch_run(kf_batch *b, kf_batch_progress_fn progress, void *pctx, k
 	int done = b->done;
 	if (!err)
 		err = &e;
-	if (b->nw > 1 && !done)
+	if (b->nw > 1 && !done && b->wr)
 		return run_threads(b, progress, pctx, err);
 	while (!done && st == KF_OK) {
 		st = kf_batch_step(b, &done, err);
@@ -1328,6 +1341,28 @@ kf_status kf_batch_run(kf_batch *b, kf_batch_progress_fn progress, void *pctx, k
 			progress(pctx, &b->st);
 	}
 	return st;
+}
+
+long kf_batch_pull(kf_batch *b, char *buf, size_t max, kf_error *err)
+{
+	kf_error e;
+	int done = b->done;
+	if (!err)
+		err = &e;
+	while (b->pending_off == b->pending.len && !done && b->pull_st == KF_OK) {
+		kf__buf_reset(&b->pending);
+		b->pending_off = 0;
+		b->pull_st = kf_batch_step(b, &done, err);
+	}
+	if (b->pending_off < b->pending.len) {
+		size_t n = b->pending.len - b->pending_off;
+		if (n > max)
+			n = max;
+		memcpy(buf, b->pending.data + b->pending_off, n);
+		b->pending_off += n;
+		return (long)n;
+	}
+	return b->pull_st == KF_OK ? 0 : -1;
 }
 
 const kf_batch_stats *kf_batch_get_stats(const kf_batch *b) { return &b->st; }
@@ -1343,6 +1378,7 @@ void kf_batch_free(kf_batch *b)
 	if (b->rcsv_init)
 		csv_free(&b->rcsv);
 	block_free(&b->one);
+	kf__buf_free(&b->pending);
 	kf__xfree(b->carry);
 	for (i = 0; b->colname && i < b->ncols; i++)
 		kf__xfree(b->colname[i]);

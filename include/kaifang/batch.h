@@ -73,6 +73,8 @@ typedef struct kf_batch kf_batch;
 
 /*
  * Opens a batch on rb (borrowed until kf_batch_free) with the streams rd/wr.
+ * wr may be NULL: then the output waits in the batch for kf_batch_pull (a
+ * server streaming its reply), one block at a time.
  * For CSV it reads the header record and writes the output header (the
  * header as it came, without a UTF-8 byte-order mark, then the answer
  * columns). Returns KF_OK and *out, or with *out NULL:
@@ -104,6 +106,14 @@ kf_status kf_batch_step(kf_batch *b, int *done, kf_error *err);
  * as kf_batch_step.
  */
 kf_status kf_batch_run(kf_batch *b, kf_batch_progress_fn progress, void *pctx, kf_error *err);
+
+/*
+ * Pull mode (opened with wr NULL): copies up to max bytes of output into buf,
+ * deciding the next block when none is waiting. Returns the bytes copied (> 0),
+ * 0 once everything is out, or -1 on an error (err set, as kf_batch_step;
+ * the output before it has been pulled).
+ */
+long kf_batch_pull(kf_batch *b, char *buf, size_t max, kf_error *err);
 
 /* The counts so far; borrowed, valid until kf_batch_free. */
 const kf_batch_stats *kf_batch_get_stats(const kf_batch *b);

@@ -13,6 +13,7 @@
 #include "kaifang/rulebook.h"
 #include "kaifang/decide.h"
 #include "kaifang/question.h"
+#include "kaifang/batch.h"
 
 #define KAIFANG_VERSION "0.1.0"
 
