@@ -877,7 +877,8 @@ static kf_status fill(kf_batch *b, block *blk, size_t want, int one)
 	blk->stop_out = 0;
 	if (grow(&blk->in, &blk->cap, b->carry_len + READ_CHUNK, err))
 		return blk->st = KF_ERR_NOMEM;
-	memcpy(blk->in, b->carry, b->carry_len);
+	if (b->carry_len)
+		memcpy(blk->in, b->carry, b->carry_len);
 	blk->len = b->carry_len;
 	b->carry_len = 0;
 	for (;;) {
@@ -949,7 +950,8 @@ static kf_status fill(kf_batch *b, block *blk, size_t want, int one)
 	}
 	if (grow(&b->carry, &b->carry_cap, blk->len - cut, err))
 		return blk->st = KF_ERR_NOMEM;
-	memcpy(b->carry, blk->in + cut, blk->len - cut);
+	if (blk->len > cut)
+		memcpy(b->carry, blk->in + cut, blk->len - cut);
 	b->carry_len = blk->len - cut;
 	blk->len = cut;
 	b->line += cut_lines;
