@@ -31,7 +31,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 HDRS    := $(wildcard include/kaifang/*.h src/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/cli/*.h src/server/*.h)
 
-.PHONY: all deps run test unit golden cli-tests lint bench bench-batch clean asan fuzz
+.PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-names clean asan fuzz
 all: $(B)/kaifang $(B)/batch_floor
 
 deps: $(B)/.deps
@@ -112,6 +112,14 @@ bench-batch: $(B)/kaifang $(B)/batch_floor
 $(B)/batch_floor: bench/batch_floor.c
 	@mkdir -p $(B)
 	$(CC) -O2 -Wall -Wextra -o $@ $<
+
+# Reading names, known and unknown apart (issue 8 item 16), on the large generated rulebook.
+bench-names: $(B)/bench_names
+	@python3 bench/gen.py --out bench/out --sizes large >/dev/null
+	@$(B)/bench_names bench/out/large/rulebook bench/out/large/questions.tsv
+
+$(B)/bench_names: bench/bench_names.c $(B)/libkaifang.a
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
 $(B)/bench_decide: bench/bench_decide.c $(B)/libkaifang.a
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)

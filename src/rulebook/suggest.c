@@ -24,9 +24,9 @@
 
 #define PAD_BEGIN    0x110000u /* beyond Unicode: the padding code points */
 #define PAD_END      0x110001u
-#define VISIT_BUDGET 8192 /* posting entries visited per lookup */
-#define COUNT_SLOTS  2048 /* candidate names counted per lookup (power of two) */
-#define RANKED       24   /* candidates whose edit distance is computed */
+#define VISIT_BUDGET 4096 /* posting entries visited per lookup */
+#define COUNT_SLOTS  1024 /* candidate names counted per lookup (power of two) */
+#define RANKED       16   /* candidates whose edit distance is computed */
 #define SHOWN        5    /* suggestions shown */
 
 static uint64_t gram_of(const uint32_t *p)
@@ -47,15 +47,18 @@ static int grams(const uint32_t *cp, int n, uint64_t *g)
 	return n + 1;
 }
 
-/* Levenshtein distance over code points (both at most KF__SUGGEST_CP). */
-static int cp_distance(const uint32_t *a, int la, const uint32_t *b, int lb)
+/* Levenshtein distance over code points (both at most KF__SUGGEST_CP), or
+ * limit + 1 as soon as it must exceed limit. */
+static int cp_distance(const uint32_t *a, int la, const uint32_t *b, int lb, int limit)
 {
 	int row[KF__SUGGEST_CP + 1], i, j;
+	if (la - lb > limit || lb - la > limit)
+		return limit + 1;
 	for (j = 0; j <= lb; j++)
 		row[j] = j;
 	for (i = 1; i <= la; i++) {
-		int prev = row[0];
-		row[0] = i;
+		int prev = row[0], low;
+		low = row[0] = i;
 		for (j = 1; j <= lb; j++) {
 			int c = a[i - 1] == b[j - 1] ? prev : prev + 1;
 			if (row[j] + 1 < c)
@@ -64,7 +67,11 @@ static int cp_distance(const uint32_t *a, int la, const uint32_t *b, int lb)
 				c = row[j - 1] + 1;
 			prev = row[j];
 			row[j] = c;
+			if (c < low)
+				low = c;
 		}
+		if (low > limit)
+			return limit + 1;
 	}
 	return row[lb];
 }
@@ -206,12 +213,26 @@ static void offer(cand *best, int *nb, int idx, int d)
 
 /* the distance shown for a name: edit distance, a name containing the
  * asked text counting as near */
-static int shown_distance(const uint32_t *q, int lq, const uint32_t *c, int lc)
+static int shown_distance(const uint32_t *q, int lq, const uint32_t *c, int lc, int limit)
 {
-	int d = cp_distance(q, lq, c, lc);
-	if (lq && cp_contains(c, lc, q, lq))
-		d = d < 2 ? d : 1 + (d > 8 ? 1 : 0);
-	return d;
+	int d;
+	if (lq && cp_contains(c, lc, q, lq)) {
+		d = cp_distance(q, lq, c, lc, 2 * KF__SUGGEST_CP);
+		return d < 2 ? d : 1 + (d > 8 ? 1 : 0);
+	}
+	return cp_distance(q, lq, c, lc, limit);
+}
+
+/* the distance a name must beat to enter the best SHOWN */
+static int limit_of(const cand *best, int nb)
+{
+	int i, w = 0;
+	if (nb < SHOWN)
+		return 2 * KF__SUGGEST_CP;
+	for (i = 1; i < nb; i++)
+		if (best[i].dist > best[w].dist)
+			w = i;
+	return best[w].dist;
 }
 
 typedef struct slot {
@@ -280,7 +301,7 @@ static int indexed(const kf__sugidx *ix, const uint32_t *q, int lq, cand *best)
 		int nm = top[i].name - 1;
 		const uint32_t *c = ix->cp + ix->cpoff[nm];
 		int lc = ix->cpoff[nm + 1] - ix->cpoff[nm];
-		offer(best, &nb, ix->idx[nm], shown_distance(q, lq, c, lc));
+		offer(best, &nb, ix->idx[nm], shown_distance(q, lq, c, lc, limit_of(best, nb)));
 	}
 	return nb;
 }
@@ -296,7 +317,7 @@ static int scan(const kf_strmap *m, const uint32_t *q, int lq, cand *best)
 		if (!m->keys[k])
 			continue;
 		lc = kf__utf8_decode(m->keys[k], c, KF__SUGGEST_CP);
-		offer(best, &nb, m->vals[k], shown_distance(q, lq, c, lc));
+		offer(best, &nb, m->vals[k], shown_distance(q, lq, c, lc, limit_of(best, nb)));
 	}
 	return nb;
 }

@@ -162,8 +162,8 @@ static kf_status share_exact(const char *text, kf_share *out, kf_error *err, int
 	kf_status st = share_parse(text, out, &above, err, bounded);
 	if (st == KF_OK && above) {
 		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, NULL,
-			      "share '%s' has a non-zero digit beyond %d decimal places, which a "
-			      "cap cannot hold exactly; give at most %d",
+			      "share '%s' has more than %d decimal places; it would be rounded, "
+			      "so give at most %d",
 			      text, KF_SHARE_DECIMALS, KF_SHARE_DECIMALS);
 		kf__error_code(err, "bad_share");
 		return KF_ERR_RANGE;

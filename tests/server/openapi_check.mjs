@@ -139,6 +139,7 @@ const cases = [
   { method: 'POST', path: '/v1/decisions', body: '{"service":', status: 400 },
   { method: 'POST', path: '/v1/decisions', body: '['.repeat(40) + ']'.repeat(40), status: 400 },
   { method: 'POST', path: '/v1/decisions', body: { service: 'ipvnp', region: '330100' }, status: 422 },
+  { method: 'POST', path: '/v1/decisions', body: { service: 'ip-vpn', region: '330100', foreign_share: 49.9999999999 }, status: 200 },
   { method: 'POST', path: '/v1/decisions', body: { service: 'ip-vpn', region: '330100', foreign_share: 101 }, status: 422 },
   { method: 'POST', path: '/v1/decisions', body: JSON.stringify(Q), ctype: 'text/plain', status: 415 },
   { method: 'POST', path: '/v1/decisions', body: ' '.repeat(1100000), status: 413 },
