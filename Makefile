@@ -31,8 +31,8 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 HDRS    := $(wildcard include/kaifang/*.h src/*.h src/view/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/cli/*.h src/server/*.h)
 
-.PHONY: all deps run test unit golden cli-tests lint bench bench-names clean asan fuzz tsan
-all: $(B)/kaifang
+.PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-names clean asan fuzz tsan
+all: $(B)/kaifang $(B)/batch_floor
 
 deps: $(B)/.deps
 $(B)/.deps:
@@ -111,6 +111,15 @@ $(B)/tsan-concurrent: tests/tsan/concurrent.c $(B)/libkaifang.a
 
 bench: $(B)/kaifang $(B)/bench_decide
 	@$(B)/bench_decide rulebooks/cn-telecom
+
+# 1M-row batch against awk's one-lookup-per-row floor and a C read-split-write
+# loop, in one run (bench/batch_1m.sh; figures in docs/performance.md).
+bench-batch: $(B)/kaifang $(B)/batch_floor
+	@./bench/batch_1m.sh $(B)/kaifang $(B)/batch_floor
+
+$(B)/batch_floor: bench/batch_floor.c
+	@mkdir -p $(B)
+	$(CC) -O2 -Wall -Wextra -o $@ $<
 
 # Reading names, known and unknown apart (issue 8 item 16), on the large generated rulebook.
 bench-names: $(B)/bench_names

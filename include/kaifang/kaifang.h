@@ -16,6 +16,7 @@
 #include "kaifang/question.h"
 #include "kaifang/json.h"
 #include "kaifang/view.h"
+#include "kaifang/batch.h"
 
 #define KAIFANG_VERSION "0.1.0"
 

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,7 +105,8 @@ static const char *const route_labels[KF_R_COUNT] = {
     "/v1/services",  "/v1/regions",   "/v1/investors",
     "/v1/documents", "/v1/measures",  "/v1/measures/{id}",
     "/v1/matrix",    "/v1/rulebook",  "/v1/ownership/look-through",
-    "/healthz",      "/metrics",      "unmatched"};
+    "/v1/batch",     "/healthz",      "/metrics",
+    "unmatched"};
 
 const char *kf__srv_route_label(kf__srv_route r)
 {
@@ -130,6 +132,7 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/v1/matrix", KF_R_MATRIX},
 		     {"/v1/rulebook", KF_R_RULEBOOK},
 		     {"/v1/ownership/look-through", KF_R_OWNERSHIP},
+		     {"/v1/batch", KF_R_BATCH},
 		     {"/healthz", KF_R_HEALTHZ},
 		     {"/metrics", KF_R_METRICS}};
 	size_t i;
@@ -813,6 +816,93 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 	reply_take(out, 200, JSON_CT, j, strlen(j));
 }
 
+/* POST /v1/batch[?delimiter=C]: a CSV (text/csv) or JSON Lines
+ * (application/x-ndjson) body, answered in the same format and order as a
+ * stream pulled from the library's batch (kaifang/batch.h); api.c only
+ * carries the bytes. The body is held whole (at most max_body); the answer
+ * is made one block at a time as the client reads it. */
+typedef struct batch_body {
+	kf_batch *b;
+	const char *p; /* the request body: valid until the request completes */
+	size_t len, off;
+} batch_body;
+
+static long batch_body_read(void *ctx, char *buf, size_t cap)
+{
+	batch_body *bb = ctx;
+	size_t n = bb->len - bb->off < cap ? bb->len - bb->off : cap;
+	memcpy(buf, bb->p + bb->off, n);
+	bb->off += n;
+	return (long)n;
+}
+
+static long batch_more(void *ctx, char *buf, size_t max)
+{
+	return kf_batch_pull(((batch_body *)ctx)->b, buf, max, NULL);
+}
+
+static void batch_end(void *ctx)
+{
+	kf_batch_free(((batch_body *)ctx)->b);
+	free(ctx);
+}
+
+static void h_batch(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
+{
+	const char *ct = rq->ctype ? rq->ctype : "", *d = rq->query(rq->query_ctx, "delimiter");
+	kf_batch_opts o;
+	batch_body *bb;
+	kf_error e;
+	kf_status st;
+	memset(&o, 0, sizeof o);
+	if (rq->too_large) {
+		kf__srv_error(out, 413, "body_too_large", NULL,
+			      "the request body is larger than the limit of %zu bytes",
+			      a->opts.max_body);
+		return;
+	}
+	if (!strncasecmp(ct, "text/csv", 8))
+		o.format = KF_BATCH_CSV;
+	else if (!strncasecmp(ct, "application/x-ndjson", 20))
+		o.format = KF_BATCH_JSONL;
+	else {
+		kf__srv_error(
+		    out, 415, "unsupported_media_type", NULL,
+		    "expected Content-Type 'text/csv' or 'application/x-ndjson', got '%s'",
+		    rq->ctype ? rq->ctype : "(none)");
+		return;
+	}
+	if (d && (!strcmp(d, "tab") || (strlen(d) == 1 && !strchr("\"\r\n", d[0]))))
+		o.delimiter = d[1] ? '\t' : d[0];
+	else if (d) {
+		kf__srv_error(out, 400, "bad_parameter", "delimiter",
+			      "expected one character (not a quote or line break) or 'tab'");
+		return;
+	}
+	if (!(bb = calloc(1, sizeof *bb))) {
+		reply_nomem(out);
+		return;
+	}
+	bb->p = rq->body ? rq->body : "";
+	bb->len = rq->len;
+	kf_error_clear(&e);
+	st = kf_batch_open(a->rb, &o, batch_body_read, bb, NULL, NULL, &bb->b, &e);
+	if (st != KF_OK) {
+		free(bb);
+		if (st == KF_ERR_NOMEM)
+			reply_nomem(out);
+		else
+			kf__srv_error(out, 422, "bad_batch", *e.field ? e.field : NULL, "%s",
+				      e.message);
+		return;
+	}
+	out->status = 200;
+	out->ctype = o.format == KF_BATCH_CSV ? "text/csv; charset=utf-8" : "application/x-ndjson";
+	out->stream = batch_more;
+	out->stream_free = batch_end;
+	out->stream_ctx = bb;
+}
+
 static void h_page(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
 {
 	int i;
@@ -835,7 +925,8 @@ static void reply_list(const kf__srv_api *a, kf_list what, kf__srv_reply *out)
 void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_request *rq,
 			kf__srv_reply *out)
 {
-	int post = route == KF_R_DECISIONS || route == KF_R_EXPLANATIONS || route == KF_R_OWNERSHIP;
+	int post = route == KF_R_DECISIONS || route == KF_R_EXPLANATIONS ||
+		   route == KF_R_OWNERSHIP || route == KF_R_BATCH;
 	memset(out, 0, sizeof *out);
 	if (route == KF_R_UNMATCHED) {
 		kf__srv_error(out, 404, "not_found", NULL,
@@ -864,6 +955,7 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 	case KF_R_MATRIX: h_matrix(a, rq, out); break;
 	case KF_R_RULEBOOK: reply_static(out, JSON_CT, a->rulebook, strlen(a->rulebook)); break;
 	case KF_R_OWNERSHIP: h_ownership(a, rq, out); break;
+	case KF_R_BATCH: h_batch(a, rq, out); break;
 	case KF_R_HEALTHZ: reply_static(out, JSON_CT, a->healthz, strlen(a->healthz)); break;
 	case KF_R_METRICS: {
 		size_t n = 0;

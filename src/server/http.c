@@ -143,6 +143,31 @@ static const char *query_arg(void *ctx, const char *name)
 
 static void free_body(void *p) { free(p); }
 
+/* A streamed reply (kf__srv_reply.stream) as libmicrohttpd's content reader. */
+typedef struct stream {
+	long (*more)(void *ctx, char *buf, size_t max);
+	void (*done)(void *ctx);
+	void *ctx;
+} stream;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	stream *s = cls;
+	long n = s->more(s->ctx, buf, max);
+	(void)pos;
+	return n > 0    ? (ssize_t)n
+	       : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM
+			: MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void stream_free(void *cls)
+{
+	stream *s = cls;
+	if (s->done)
+		s->done(s->ctx);
+	free(s);
+}
+
 /* Queues rep on c. close_conn 1: "Connection: close" (the body was not read,
  * or the client is to go away). */
 static enum MHD_Result send_reply(struct MHD_Connection *c, request *r, kf__srv_reply *rep,
@@ -150,7 +175,23 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, request *r, kf__srv_
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
-	if (rep->body_static)
+	if (rep->stream) {
+		stream *s = malloc(sizeof *s);
+		if (!s) {
+			if (rep->stream_free)
+				rep->stream_free(rep->stream_ctx);
+			return MHD_NO;
+		}
+		s->more = rep->stream;
+		s->done = rep->stream_free;
+		s->ctx = rep->stream_ctx;
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read,
+							 s, stream_free);
+		if (!resp) {
+			stream_free(s);
+			return MHD_NO;
+		}
+	} else if (rep->body_static)
 		resp = MHD_create_response_from_buffer(rep->len, rep->body, MHD_RESPMEM_PERSISTENT);
 	else
 		resp = MHD_create_response_from_buffer_with_free_callback(rep->len, rep->body,

@@ -62,6 +62,7 @@ typedef enum kf__srv_route {
 	KF_R_MATRIX,       /* GET /v1/matrix */
 	KF_R_RULEBOOK,     /* GET /v1/rulebook */
 	KF_R_OWNERSHIP,    /* POST /v1/ownership/look-through */
+	KF_R_BATCH,        /* POST /v1/batch */
 	KF_R_HEALTHZ,      /* GET /healthz */
 	KF_R_METRICS,      /* GET /metrics */
 	KF_R_UNMATCHED,    /* anything else (404) */
@@ -82,6 +83,12 @@ typedef struct kf__srv_reply {
 	size_t len;
 	int body_static;   /* 1: body points to memory that outlives the reply */
 	const char *allow; /* Allow header for 405, else NULL; static string */
+	/* A streamed body (body unused): stream() fills buf with up to max
+	 * bytes and returns the count, 0 at the end, -1 on an error (the
+	 * connection is closed); stream_free(stream_ctx) runs once at the end. */
+	long (*stream)(void *ctx, char *buf, size_t max);
+	void (*stream_free)(void *ctx);
+	void *stream_ctx;
 } kf__srv_reply;
 
 /* What the handlers need to know of a request. Query parameters come through

@@ -108,19 +108,59 @@ char *kf__buf_steal(kf_buf *b)
 	return d;
 }
 
-void kf__json_str(kf_buf *b, const char *s)
+size_t kf__utf8_seq(const unsigned char *p, size_t n)
 {
-	const unsigned char *p;
-	const unsigned char *run;
-	if (!s) {
-		kf__buf_puts(b, "null");
-		return;
+	unsigned c = p[0];
+	size_t len, i;
+	unsigned cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2, cp = c & 0x1F;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3, cp = c & 0x0F;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3F);
 	}
+	/* overlong forms, UTF-16 surrogates and code points past U+10FFFF */
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+size_t kf__utf8_check(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (!(k = kf__utf8_seq(p + i, n - i)))
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+void kf__json_strn(kf_buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
 	kf__buf_add(b, "\"", 1);
-	run = (const unsigned char *)s;
-	for (p = run; *p; p++) {
+	while (p < end) {
 		const char *esc = NULL;
 		char u[8];
+		size_t k = 1;
 		if (*p == '"')
 			esc = "\\\"";
 		else if (*p == '\\')
@@ -134,15 +174,27 @@ void kf__json_str(kf_buf *b, const char *s)
 		else if (*p < 0x20) {
 			snprintf(u, sizeof u, "\\u%04x", *p);
 			esc = u;
+		} else if (*p >= 0x80 && !(k = kf__utf8_seq(p, (size_t)(end - p)))) {
+			esc = "\xEF\xBF\xBD"; /* invalid UTF-8: U+FFFD, so the output stays valid */
+			k = 1;
 		}
 		if (esc) {
 			kf__buf_add(b, (const char *)run, (size_t)(p - run));
 			kf__buf_puts(b, esc);
-			run = p + 1;
+			run = p + k;
 		}
+		p += k;
 	}
 	kf__buf_add(b, (const char *)run, (size_t)(p - run));
 	kf__buf_add(b, "\"", 1);
+}
+
+void kf__json_str(kf_buf *b, const char *s)
+{
+	if (!s)
+		kf__buf_puts(b, "null");
+	else
+		kf__json_strn(b, s, strlen(s));
 }
 
 void kf__json_key(kf_buf *b, int *first, const char *key)

@@ -31,7 +31,10 @@ char *kf__buf_steal(kf_buf *b);
 
 /* JSON writing helpers. They append to b; commas are the caller's business
  * except in kf__json_key which writes `"key":` after a comma when `*first` is 0. */
-void kf__json_str(kf_buf *b, const char *s); /* a JSON string, escaped; NULL → null */
+/* A JSON string, escaped; NULL → null. Invalid UTF-8 becomes U+FFFD, so the
+ * output is always valid JSON; kf__json_strn takes a length (NUL → \u0000). */
+void kf__json_str(kf_buf *b, const char *s);
+void kf__json_strn(kf_buf *b, const char *s, size_t n);
 void kf__json_key(kf_buf *b, int *first, const char *key);
 void kf__json_share(kf_buf *b, kf_share s); /* exact decimal number, e.g. 49.5 */
 
@@ -43,5 +46,10 @@ void kf__json_share(kf_buf *b, kf_share s); /* exact decimal number, e.g. 49.5 *
 int kf__json_value(kf_json *w);
 kf_buf *kf__json_buf(kf_json *w);
 void kf__json_opened_members(kf_json *w, unsigned n);
+/* UTF-8: the length (1-4) of the well-formed sequence at p[0..n), 0 when it is
+ * not one (overlong, surrogate, past U+10FFFF, cut short); and the length of
+ * the valid prefix of s[0..n) (n when all of it is valid). */
+size_t kf__utf8_seq(const unsigned char *p, size_t n);
+size_t kf__utf8_check(const char *s, size_t n);
 
 #endif

@@ -322,6 +322,48 @@ grep -Eq '^kaifang: access POST /v1/decisions 200 [0-9]+ [0-9]+us$' "$TMP/main.l
 grep -Eq '^kaifang: access GET /v2/nothing 404 ' "$TMP/main.log" && ok || bad "access log 404"
 grep -q '^kaifang: access GET /v1/admin' "$TMP/main.log" && bad "access log forged by a newline in a path" || ok
 
+# ---- POST /v1/batch: the CLI's batch over HTTP (docs/api.md "Batch") ------------------
+printf 'id,service,region,date,foreign_share\n1,ip-vpn,330100,2025-05-01,49\n2,B21,CN,2024-01-01,51\n3,B21,CN\n4,B21,Shanghia,2024-01-01,10\n' >"$TMP/b.csv"
+req POST /v1/batch -H 'Content-Type: text/csv' --data-binary @"$TMP/b.csv"
+expect_code "batch csv" 200
+expect_header "batch csv type" "Content-Type: text/csv"
+"$KAIFANG" batch --rulebook "$MINI" "$TMP/b.csv" >"$TMP/b.cli.csv" 2>/dev/null
+cmp -s "$TMP/body" "$TMP/b.cli.csv" && ok || bad "batch csv: the same bytes as the CLI: $(diff "$TMP/b.cli.csv" "$TMP/body" | head -5)"
+grep -q "^3,B21,CN,,,,,,,,,\"row: line 4 has 3 fields" "$TMP/body" && ok || bad "batch csv: a short row is an error, as in the CLI"
+printf '{"service":"ip-vpn","region":"330100","date":"2025-05-01","foreign_share":49}\n{"service":"B21\377","region":"CN","date":"2024-01-01"}\n[1]\n' >"$TMP/b.jsonl"
+req POST /v1/batch -H 'Content-Type: application/x-ndjson' --data-binary @"$TMP/b.jsonl"
+expect_code "batch jsonl" 200
+expect_header "batch jsonl type" "Content-Type: application/x-ndjson"
+"$KAIFANG" batch --rulebook "$MINI" --format jsonl "$TMP/b.jsonl" >"$TMP/b.cli.jsonl" 2>/dev/null
+cmp -s "$TMP/body" "$TMP/b.cli.jsonl" && ok || bad "batch jsonl: the same bytes as the CLI"
+python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]; sys.exit(not (r[0]["outcome"]=="permitted" and r[0]["max_foreign_share"]==50 and r[1]["line"]==2 and "input_hex" in r[1] and r[2]["error"].startswith("json: ")))' "$TMP/body" && ok || bad "batch jsonl answers"
+# a larger body streams in several blocks, in order
+python3 -c '
+import sys
+print("id,service,region,date,foreign_share")
+for i in range(30000): print(f"{i},B21,CN,2024-01-{1 + i % 28:02d},{i % 101}")' >"$TMP/big.csv"
+"$KAIFANG" batch --rulebook "$MINI" "$TMP/big.csv" >"$TMP/big.cli.csv" 2>/dev/null
+req POST /v1/batch -H 'Content-Type: text/csv' --data-binary @"$TMP/big.csv"
+expect_code "batch streamed" 200
+cmp -s "$TMP/body" "$TMP/big.cli.csv" && ok || bad "batch streamed: the same bytes as the CLI ($(wc -c <"$TMP/body") bytes)"
+printf 'id;service;region;date\n1;B21;CN;2024-01-01\n' >"$TMP/semi.csv"
+req POST /v1/batch -H 'Content-Type: text/csv' --data-binary @"$TMP/semi.csv"
+expect_error "batch ';' file" 422 bad_batch
+req POST '/v1/batch?delimiter=%3B' -H 'Content-Type: text/csv' --data-binary @"$TMP/semi.csv"
+expect_code "batch ?delimiter=;" 200
+grep -q '^1;B21;CN;2024-01-01;permitted;50;<=50;vats-cap;confirmed;;$' "$TMP/body" && ok || bad "batch ?delimiter=; answer: $(cat "$TMP/body")"
+req POST '/v1/batch?delimiter=ab' -H 'Content-Type: text/csv' --data-binary @"$TMP/semi.csv"
+expect_error "batch bad delimiter" 400 bad_parameter delimiter
+printf 'id,service,place,date\n' >"$TMP/nocol.csv"
+req POST /v1/batch -H 'Content-Type: text/csv' --data-binary @"$TMP/nocol.csv"
+expect_error "batch without a region column" 422 bad_batch region
+req POST /v1/batch -H 'Content-Type: text/csv' --data-binary ''
+expect_error "batch empty csv" 422 bad_batch
+req POST /v1/batch -H 'Content-Type: application/json' --data-binary @"$TMP/b.csv"
+expect_error "batch wrong type" 415 unsupported_media_type
+req GET /v1/batch
+expect_code "batch GET" 405
+
 # ---- graceful shutdown ----------------------------------------------------------------
 # A request whose body is still arriving when SIGTERM comes is answered; new
 # connections are refused; the server exits 0.
