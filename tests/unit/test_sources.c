@@ -4,12 +4,15 @@
  * "sources"). Each test writes a small rulebook into a temp folder: the mini
  * catalogue and places of tests/data/rulebooks/mini, a register and documents.
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -53,11 +56,21 @@ static const char *const REGISTER =
     " seen: 2026-12-01, note: \"19 Oct 2021\"}\n"
     "  - {id: S29, title: \"Telecom Regulations (LawRefBook)\", kind: mirror, seen: 2025-12-01}\n";
 
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* Removes a test's temporary folder and what is in it. */
+static void rm_tree(const char *dir) { nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS); }
+
 /* Loads mini plus `register_yaml` (sources.yaml) and `docs` (docs.yaml). */
 static kf_status load(const char *register_yaml, const char *docs, kf_rulebook **out, kf_error *e,
 		      char **all)
 {
 	char dir[] = "/tmp/kf-src-XXXXXX";
+	kf_status st;
 	assert_non_null(mkdtemp(dir));
 	copy_file(dir, "catalogue.yaml");
 	copy_file(dir, "places.yaml");
@@ -69,7 +82,9 @@ static kf_status load(const char *register_yaml, const char *docs, kf_rulebook *
 	write_file(dir, "sources.yaml", register_yaml);
 	write_file(dir, "docs.yaml", docs);
 	*out = NULL;
-	return kf_rulebook_load(dir, out, e, all);
+	st = kf_rulebook_load(dir, out, e, all);
+	rm_tree(dir); /* the loaded rulebook holds no reference to its files */
+	return st;
 }
 
 /* the register and its accessors; a document's sources resolve to it */
