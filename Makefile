@@ -55,7 +55,8 @@ $(B)/tests/%: tests/unit/%.c $(B)/libkaifang.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS) -lcmocka $(LDFLAGS)
 
-TODAY := $(shell date -u +%F)
+# the legal day is China's (UTC+8, no daylight saving), as the library's default date
+TODAY := $(shell date -u -d "+8 hours" +%F)
 KEY_SERVICES := app-store,isp-end-user,ip-vpn,idc,cdn,online-data-processing
 run: $(B)/kaifang
 	@echo "== Pilot areas x key services, $(TODAY) =="
