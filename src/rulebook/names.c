@@ -129,8 +129,10 @@ int kf_rulebook_find_measure(const kf_rulebook *rb, const char *id, const char *
 }
 
 /* Splits a list at ',' and at the full-width "，" (U+FF0C) and "、" (U+3001)
- * of a Chinese input method: replaces them by NUL in buf. */
-static void split_list(char *buf)
+ * of a Chinese input method: replaces them by one NUL each in buf, which
+ * shortens it. Returns the length of the split text (the NUL-separated names
+ * end there; past it buf holds two NULs). */
+static size_t split_list(char *buf)
 {
 	char *p, *o = buf;
 	for (p = buf; *p;) {
@@ -145,6 +147,7 @@ static void split_list(char *buf)
 	}
 	*o = '\0';
 	o[1] = '\0';
+	return (size_t)(o - buf);
 }
 
 /* Expands a list of kind KF__SVC or KF__REG; a region group to its members. */
@@ -164,7 +167,7 @@ static int expand(const kf_rulebook *rb, int kind, const char *list, int *out, i
 	}
 	memcpy(buf, list, len + 1);
 	buf[len + 1] = '\0';
-	split_list(buf);
+	len = split_list(buf); /* a 3-byte separator became one NUL (issue 8 item 11) */
 	for (tok = buf; tok < buf + len + 1; tok += strlen(tok) + 1) {
 		int r;
 		if (!*tok)

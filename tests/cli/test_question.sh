@@ -83,5 +83,13 @@ run $K decide -R $MINI -s ip-vpn -r "$(printf 'x%.0s' $(seq 5000))" -d 2024-01-0
 expect_rc "item 16: a 5000-character name" 2
 run $K decide -R $MINI -s ip-vpn -r "$(printf '\xff\xfe')" -d 2024-01-01
 expect_err "invalid UTF-8 is named" "is not valid UTF-8"
+# lists split at several full-width separators (a 3-byte "，" or "、" shortens
+# the text: the names after the second one were read from the wrong offset)
+run $K matrix -d 2025-06-01 --regions "上海，杭州，深圳" --services "idc，app-store、ip-vpn" --json
+expect_rc "item 11: three places and three services split at ， and 、" 0
+expect_out "item 11: the third place" '"region":"440300"'
+expect_out "item 11: the third service" '"service":"B13"'
+run $K matrix -d 2025-06-01 --regions "Hangzhou，Shenzhen，Ningbo" --services idc
+expect_out "item 11: Ningbo after two full-width commas" 'Ningbo 330200'
 
 finish
