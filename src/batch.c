@@ -45,8 +45,8 @@
 #define QC_KEYMAX          112                 /* longer question text is not cached */
 #define MAX_JOBS           64
 
-static const char *const answer_cols[] = {"outcome",   "max_foreign_share", "cap",  "binding",
-					  "certainty", "missing_facts",     "error"};
+static const char *const answer_cols[] = {"outcome",   "max_foreign_share", "cap",     "binding",
+					  "certainty", "missing_facts",     "notices", "error"};
 #define NANSWER ((int)(sizeof answer_cols / sizeof answer_cols[0]))
 
 /* ---- structures ------------------------------------------------------------- */
@@ -216,8 +216,11 @@ static void ids(kf_buf *o, const kf_rulebook *rb, const int *v, int n, int measu
 }
 
 /* The appended CSV cells of a verdict, each after a delimiter. */
-static void csv_answer(kf_buf *o, const kf_rulebook *rb, const kf_verdict *v, char delim)
+static void csv_answer(kf_buf *o, const kf_rulebook *rb, const kf_question *q, const kf_verdict *v,
+		       char delim)
 {
+	char nb[KF__NOTICES_MAX][KF__NOTICE_LEN];
+	int k, nn = kf__answer_notices(rb, q->date, v->outcome, nb);
 	char s[48], d[2] = {delim, 0};
 	kf_share ms;
 	kf_max_share mk;
@@ -243,6 +246,15 @@ static void csv_answer(kf_buf *o, const kf_rulebook *rb, const kf_verdict *v, ch
 	kf__buf_reset(&list);
 	ids(&list, rb, v->missing, v->n_missing, 0, 0);
 	csv_cell(o, list.len ? list.data : "", delim);
+	kf__buf_add(o, d, 1);
+	/* [S-8] notices, joined by " | " */
+	kf__buf_reset(&list);
+	for (k = 0; k < nn; k++) {
+		if (k)
+			kf__buf_puts(&list, " | ");
+		kf__buf_puts(&list, nb[k]);
+	}
+	csv_cell(o, list.len ? list.data : "", delim);
 	if (list.failed)
 		o->failed = 1;
 	kf__buf_free(&list);
@@ -258,8 +270,10 @@ static void csv_error_cells(kf_buf *o, const char *msg, char delim)
 }
 
 /* The appended JSON members of a verdict (no leading comma). */
-static void json_answer(kf_buf *o, const kf_rulebook *rb, const kf_verdict *v)
+static void json_answer(kf_buf *o, const kf_rulebook *rb, const kf_question *q, const kf_verdict *v)
 {
+	char nb[KF__NOTICES_MAX][KF__NOTICE_LEN];
+	int k, nn = kf__answer_notices(rb, q->date, v->outcome, nb);
 	kf_share ms;
 	kf_max_share mk = kf_verdict_max_share(v, &ms); /* the one rule (kaifang/view.h) */
 	kf__buf_puts(o, "\"outcome\":");
@@ -284,13 +298,19 @@ static void json_answer(kf_buf *o, const kf_rulebook *rb, const kf_verdict *v)
 	kf__json_str(o, kf_certainty_name(v->uncertain));
 	kf__buf_puts(o, ",\"missing_facts\":[");
 	ids(o, rb, v->missing, v->n_missing, 0, 1);
+	kf__buf_puts(o, "],\"notices\":[");
+	for (k = 0; k < nn; k++) {
+		if (k)
+			kf__buf_puts(o, ",");
+		kf__json_str(o, nb[k]);
+	}
 	kf__buf_puts(o, "],\"error\":null");
 }
 
 static void json_error_members(kf_buf *o, const char *msg)
 {
 	kf__buf_puts(o, "\"outcome\":null,\"max_foreign_share\":null,\"cap\":null,\"binding\":[],"
-			"\"certainty\":null,\"missing_facts\":[],\"error\":");
+			"\"certainty\":null,\"missing_facts\":[],\"notices\":[],\"error\":");
 	kf__json_str(o, msg);
 }
 
@@ -314,9 +334,9 @@ static int answer(worker *w, kf_status st, const kf_question *q, kf_error *e, kf
 		return 1;
 	}
 	if (b->o.format == KF_BATCH_CSV)
-		csv_answer(o, b->rb, &v, b->o.delimiter);
+		csv_answer(o, b->rb, q, &v, b->o.delimiter);
 	else
-		json_answer(o, b->rb, &v);
+		json_answer(o, b->rb, q, &v);
 	return 0;
 }
 

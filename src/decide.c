@@ -429,6 +429,8 @@ kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_e
 		memset(out, 0, sizeof *out);
 		memset(&e->v, 0, sizeof e->v);
 		out->outcome = e->v.outcome = KF_NOT_COVERED;
+		/* no answer is no confirmed answer: never "confirmed" to a reader */
+		out->uncertain = e->v.uncertain = 1;
 		return KF_OK;
 	}
 	if (rb->reg_core[q->region] != q->region) {

@@ -131,6 +131,15 @@ uint64_t kf__vcache_key(const kf_rulebook *rb, const kf_question *q, int inv);
 int kf__vcache_get(const kf_rulebook *rb, uint64_t key, kf_verdict *v);
 void kf__vcache_put(const kf_rulebook *rb, uint64_t key, const kf_verdict *v);
 
+/* decision.c: [S-8] the notices of an answer on `date` with outcome o (not
+ * covered; after the edition), written into buf; returns how many (at most
+ * KF__NOTICES_MAX). Every writer of answers uses these texts (the decision,
+ * batch). */
+#define KF__NOTICES_MAX 2
+#define KF__NOTICE_LEN  240
+int kf__answer_notices(const kf_rulebook *rb, kf_date date, kf_outcome o,
+		       char buf[KF__NOTICES_MAX][KF__NOTICE_LEN]);
+
 /* decision.c */
 const char *kf__fmt(kf_decision *d, const char *f, ...) __attribute__((format(printf, 2, 3)));
 

@@ -43,6 +43,25 @@ static void add_cond(kf_decision *d, int m, const char *type, const char *text)
 	d->cond[d->ncond++].text = text;
 }
 
+int kf__answer_notices(const kf_rulebook *rb, kf_date date, kf_outcome o,
+		       char buf[KF__NOTICES_MAX][KF__NOTICE_LEN])
+{
+	char ds[16];
+	int n = 0;
+	if (o == KF_NOT_COVERED)
+		snprintf(buf[n++], KF__NOTICE_LEN,
+			 "not covered: the rulebook models the rules in force from %s; for an "
+			 "earlier date it gives no answer, since measures then in force may be "
+			 "missing",
+			 kf_date_format(rb->complete_from, ds, sizeof ds));
+	if (rb->edition_date != KF_DATE_NONE && date > rb->edition_date)
+		snprintf(buf[n++], KF__NOTICE_LEN,
+			 "the rulebook's facts were gathered up to %s (its edition); changes "
+			 "after that day are not modelled",
+			 kf_date_format(rb->edition_date, ds, sizeof ds));
+	return n;
+}
+
 static void add_notice(kf_decision *d, const char *text)
 {
 	const char **nn;
@@ -269,7 +288,6 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 	kf_status st;
 	kf_decision *d;
 	int i;
-	char ds[16];
 	*out = NULL;
 	kf__check_question(rb, q, err, &st);
 	if (st != KF_OK)
@@ -342,21 +360,18 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 	}
 	if (!d->v.uncertain)
 		d->nreasons = 0; /* doubtful inputs that decide nothing ([S-6]) */
-	if (d->v.uncertain && !d->nreasons)
-		kf__add_reason(d, "a measure deciding the answer in some zone is uncertain");
-	/* [S-8] coverage */
 	if (d->v.outcome == KF_NOT_COVERED)
-		add_notice(d,
-			   kf__fmt(d,
-				   "not covered: the rulebook models the rules in force from %s; "
-				   "for an earlier date it gives no answer, since measures then "
-				   "in force may be missing",
-				   kf_date_format(rb->complete_from, ds, sizeof ds)));
-	if (rb->edition_date != KF_DATE_NONE && q->date > rb->edition_date)
-		add_notice(d, kf__fmt(d,
-				      "the rulebook's facts were gathered up to %s (its edition); "
-				      "changes after that day are not modelled",
-				      kf_date_format(rb->edition_date, ds, sizeof ds)));
+		kf__add_reason(d, "no answer: the date is before the rulebook's coverage, so the "
+				  "measures then in force may be missing ([S-8])");
+	else if (d->v.uncertain && !d->nreasons)
+		kf__add_reason(d, "a measure deciding the answer in some zone is uncertain");
+	/* [S-8] coverage and the edition */
+	{
+		char nb[KF__NOTICES_MAX][KF__NOTICE_LEN];
+		int k, nn = kf__answer_notices(rb, q->date, d->v.outcome, nb);
+		for (k = 0; k < nn; k++)
+			add_notice(d, kf__fmt(d, "%s", nb[k]));
+	}
 	if (flags & KF_DECIDE_ALTERNATIVES)
 		kf__find_alternatives(d);
 	if (flags & KF_DECIDE_TRACE)
