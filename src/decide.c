@@ -501,9 +501,16 @@ static kf_status candidate_zones(const kf_rulebook *rb, const kf_question *q, zo
 		int m = cand[i], any = 0;
 		const kf_measure_info *mi = &rb->mea[m];
 		const uint64_t *cov = rb->mea_cover + (size_t)m * rw;
+		int sure, at;
 		if (!kf__in_force(mi, q->date) || !(rb->mea_inv[m] & invbit) ||
-		    kf__bit(cov, q->region) || mi->effect == KF_EFFECT_CONDITION)
+		    mi->effect == KF_EFFECT_CONDITION)
 			continue;
+		/* [S-9] a measure matching at the place itself is no zone's */
+		if ((at = kf__covers(rb, m, q->region, q->date, &sure)) != 0) {
+			if (at < 0)
+				st = KF_ERR_NOMEM;
+			continue;
+		}
 		for (w = 0; w < rw; w++) {
 			x[w] = desc[w] & cov[w];
 			any |= x[w] != 0;
