@@ -28,6 +28,9 @@
  *       rulebook's investor scopes decide); the answer is then permitted.
  * [S-8] Coverage: before the rulebook's complete_from the answer is
  *       not_covered (never permitted, exceeds_cap or closed on missing rules).
+ * [S-9] Places on their dates: a place is asked about only on a date it exists
+ *       (question.c); a measure reaches it, and a zone lies in it, only through
+ *       chains of parents whose regions all exist on the date (kf__covers).
  */
 #include <pthread.h>
 #include <stdarg.h>

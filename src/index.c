@@ -9,7 +9,9 @@
  * classes it covers as a mask. For every service: the measures whose service
  * scope covers it (subtrees expanded, exclusions applied), so a decision only
  * looks at measures that can bear on its service. All dates at which any
- * measure starts or stops or a zone comes into or out of existence, sorted:
+ * measure starts or stops or a region comes into or out of existence ([S-9]: a
+ * path through a region holds only while it exists; mea_cover_dated marks the
+ * covers that depend on one), sorted:
  * the date segments of the verdict cache and the "permitted from" search.
  */
 #include <stdlib.h>
