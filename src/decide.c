@@ -28,6 +28,9 @@
  *       rulebook's investor scopes decide); the answer is then permitted.
  * [S-8] Coverage: before the rulebook's complete_from the answer is
  *       not_covered (never permitted, exceeds_cap or closed on missing rules).
+ * [S-9] Places on their dates: a place is asked about only on a date it exists
+ *       (question.c); a measure reaches it, and a zone lies in it, only through
+ *       chains of parents whose regions all exist on the date (kf__covers).
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -257,6 +260,95 @@ static kf_status certainty(const kf_rulebook *rb, kf_eval *e)
 	return KF_OK;
 }
 
+/*
+ * [S-9] Walks up the parent DAG from `start` (itself not checked: the
+ * question or the zone list did) through regions that exist on d, lie in
+ * `within` and, with skip_unc, are not marked uncertain. Returns 1 when it
+ * reaches one of tg[0..ntg), 0 when not, -1 on no memory. Iterative with an
+ * explicit stack and visited bits (each region pushed once), so neither a
+ * deep nor a wide rulebook costs more than nreg steps or any C stack.
+ */
+static int walk_up(const kf_rulebook *rb, int start, const int *tg, int ntg, const uint64_t *within,
+		   kf_date d, int skip_unc)
+{
+	size_t rw = (size_t)rb->rw;
+	int stk0[256], *stk = stk0, sp = 0, found = 0, i;
+	uint64_t vis0[4], *vis = vis0;
+	if (rb->nreg > 256) {
+		stk = kf__malloc(sizeof(int) * (size_t)rb->nreg);
+		vis = kf__calloc(rw, sizeof(uint64_t));
+		if (!stk || !vis) {
+			kf__xfree(stk);
+			kf__xfree(vis);
+			return -1;
+		}
+	} else
+		memset(vis0, 0, sizeof vis0);
+	vis[start >> 6] |= (uint64_t)1 << (start & 63);
+	stk[sp++] = start;
+	while (sp > 0 && !found) {
+		int r = stk[--sp];
+		for (i = 0; i < ntg; i++)
+			found |= tg[i] == r;
+		for (i = 0; i < rb->reg[r].n_parents && !found; i++) {
+			int p = rb->reg[r].parents[i];
+			const kf_region_info *pi = &rb->reg[p];
+			if (kf__bit(vis, p) || !kf__bit(within, p) || !kf__region_exists(pi, d) ||
+			    (skip_unc && pi->uncertain))
+				continue;
+			vis[p >> 6] |= (uint64_t)1 << (p & 63);
+			stk[sp++] = p;
+		}
+	}
+	if (stk != stk0) {
+		kf__xfree(stk);
+		kf__xfree(vis);
+	}
+	return found;
+}
+
+int kf__covers(const kf_rulebook *rb, int m, int place, kf_date d, int *sure)
+{
+	size_t rw = (size_t)rb->rw;
+	const kf_measure_info *mi = &rb->mea[m];
+	const uint64_t *cov = rb->mea_cover + (size_t)m * rw;
+	int in, s = 1;
+	if (!kf__bit(cov, place))
+		return 0;
+	if (!rb->mea_cover_dated || !kf__bit(rb->mea_cover_dated + (size_t)m * rw, place)) {
+		*sure = !rb->mea_cover_sure || kf__bit(rb->mea_cover_sure + (size_t)m * rw, place);
+		return 1;
+	}
+	in = walk_up(rb, place, mi->regions, mi->n_regions, cov, d, 0);
+	if (in > 0 && rb->mea_cover_sure)
+		s = walk_up(rb, place, mi->regions, mi->n_regions, cov, d, 1);
+	if (in <= 0 || s < 0)
+		return in < 0 || s < 0 ? -1 : 0;
+	*sure = s;
+	return 1;
+}
+
+int kf__inside(const kf_rulebook *rb, int r, int place, kf_date d)
+{
+	size_t rw = (size_t)rb->rw, w;
+	const uint64_t *anc = rb->reg_anc + (size_t)r * rw;
+	const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
+	int between = 0;
+	if (r == place)
+		return 1;
+	if (!kf__bit(anc, place))
+		return 0;
+	for (w = 0; w < rw && rb->mea_cover_dated; w++) {
+		uint64_t x = anc[w] & desc[w] & rb->reg_dated[w];
+		if (w == (size_t)(place >> 6))
+			x &= ~((uint64_t)1 << (place & 63));
+		if (w == (size_t)(r >> 6))
+			x &= ~((uint64_t)1 << (r & 63));
+		between |= x != 0;
+	}
+	return between ? walk_up(rb, r, &place, 1, desc, d, 0) : 1;
+}
+
 /* [S-1]..[S-4], [S-6] at one place */
 kf_status kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf_eval *e)
 {
@@ -264,7 +356,6 @@ kf_status kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf
 	int nc = rb->svc_moff[q->service + 1] - rb->svc_moff[q->service];
 	int inv = kf__investor_of(rb, q);
 	uint32_t invbit = inv >= 0 && !kf__no_foreign_share(q) ? (uint32_t)1 << inv : 0;
-	size_t rw = (size_t)rb->rw;
 	int i;
 	kf_verdict *v = &e->v;
 
@@ -274,8 +365,13 @@ kf_status kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf
 		int m = cand[i];
 		const kf_measure_info *mi = &rb->mea[m];
 		unsigned char dbt = 0;
-		if (!kf__in_force(mi, q->date) || !(rb->mea_inv[m] & invbit) ||
-		    !kf__bit(rb->mea_cover + (size_t)m * rw, place))
+		int sure = 1, c;
+		if (!kf__in_force(mi, q->date) || !(rb->mea_inv[m] & invbit))
+			continue;
+		/* [S-1], [S-9] the place through regions existing on the date */
+		if ((c = kf__covers(rb, m, place, q->date, &sure)) < 0)
+			return KF_ERR_NOMEM;
+		if (!c)
 			continue;
 		if (e->n == e->cap && !eval_grow(e))
 			return KF_ERR_NOMEM;
@@ -283,7 +379,7 @@ kf_status kf__eval_at(const kf_rulebook *rb, const kf_question *q, int place, kf
 			dbt |= KF_DOUBT_MEASURE;
 		if (mi->status == KF_ANNOUNCED)
 			dbt |= KF_DOUBT_ANNOUNCED;
-		if (rb->mea_cover_sure && !kf__bit(rb->mea_cover_sure + (size_t)m * rw, place))
+		if (!sure)
 			dbt |= KF_DOUBT_REGION;
 		if (!(rb->mea_inv_sure[m] & invbit))
 			dbt |= KF_DOUBT_INVESTOR;
@@ -352,10 +448,38 @@ static int zone_push(zone_list *l, int r)
 	return 1;
 }
 
+/* [S-5], [S-9] keeps in x (the regions inside the place that measure m
+ * covers) those that exist on the date, lie inside the place through regions
+ * existing on it and are reached by m through such regions. KF_OK or
+ * KF_ERR_NOMEM. */
+static kf_status on_the_date(const kf_rulebook *rb, int m, const kf_question *q, uint64_t *x)
+{
+	size_t rw = (size_t)rb->rw, w;
+	for (w = 0; w < rw; w++) {
+		uint64_t bits = x[w];
+		while (bits) {
+			int r = (int)(w * 64) + __builtin_ctzll(bits), sure, in, c = 1;
+			bits &= bits - 1;
+			in = kf__region_exists(&rb->reg[r], q->date);
+			if (in && rb->mea_cover_dated) {
+				in = kf__inside(rb, r, q->region, q->date);
+				c = in > 0 ? kf__covers(rb, m, r, q->date, &sure) : 1;
+			}
+			if (in < 0 || c < 0)
+				return KF_ERR_NOMEM;
+			if (!in || !c)
+				x[w] &= ~((uint64_t)1 << (r & 63));
+		}
+	}
+	return KF_OK;
+}
+
 /*
  * [S-5] The zones inside `place` in which some measure, not matching at the
  * place itself, may apply: for each such measure, the maximal regions of
- * (descendants of place) ∩ (its cover) that exist on the date. Appends them
+ * (descendants of place) ∩ (its cover) that exist on the date, inside the
+ * place and reached by the measure through regions existing on it ([S-9]).
+ * Appends them
  * to zl, each once. Returns KF_OK or KF_ERR_NOMEM.
  */
 static kf_status candidate_zones(const kf_rulebook *rb, const kf_question *q, zone_list *zl)
@@ -380,15 +504,24 @@ static kf_status candidate_zones(const kf_rulebook *rb, const kf_question *q, zo
 		int m = cand[i], any = 0;
 		const kf_measure_info *mi = &rb->mea[m];
 		const uint64_t *cov = rb->mea_cover + (size_t)m * rw;
+		int sure, at;
 		if (!kf__in_force(mi, q->date) || !(rb->mea_inv[m] & invbit) ||
-		    kf__bit(cov, q->region) || mi->effect == KF_EFFECT_CONDITION)
+		    mi->effect == KF_EFFECT_CONDITION)
 			continue;
+		/* [S-9] a measure matching at the place itself is no zone's */
+		if ((at = kf__covers(rb, m, q->region, q->date, &sure)) != 0) {
+			if (at < 0)
+				st = KF_ERR_NOMEM;
+			continue;
+		}
 		for (w = 0; w < rw; w++) {
 			x[w] = desc[w] & cov[w];
 			any |= x[w] != 0;
 		}
 		if (!any)
 			continue;
+		if ((st = on_the_date(rb, m, q, x)) != KF_OK)
+			break;
 		for (w = 0; w < rw && st == KF_OK; w++) {
 			uint64_t bits = x[w] & ~seen[w];
 			while (bits) {
@@ -399,7 +532,7 @@ static kf_status candidate_zones(const kf_rulebook *rb, const kf_question *q, zo
 				for (p = 0; p < ri->n_parents; p++)
 					if (kf__bit(x, ri->parents[p]))
 						maximal = 0;
-				if (!maximal || !kf__region_exists(ri, q->date))
+				if (!maximal)
 					continue;
 				seen[w] |= (uint64_t)1 << (r & 63);
 				if (!zone_push(zl, r)) {

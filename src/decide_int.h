@@ -119,6 +119,15 @@ int kf__same_answer(const kf_verdict *a, const kf_verdict *b);
 int kf__region_exists(const kf_region_info *r, kf_date d);
 int kf__not_covered(const kf_rulebook *rb, kf_date d);
 int kf__is_doubtful_zone(const kf_rulebook *rb, int place, int zone);
+/* [S-1], [S-9] 1 when measure m reaches `place` on date d through a chain of
+ * parents every region of which (place aside) exists on d, 0 when not, -1 on
+ * no memory; with 1, *sure is 1 when such a chain also avoids every region
+ * marked uncertain ([S-6]). O(1) unless the cover holds only through a dated
+ * region (mea_cover_dated); then a walk over the measure's cover. */
+int kf__covers(const kf_rulebook *rb, int m, int place, kf_date d, int *sure);
+/* [S-9] 1 when region r lies inside `place` on date d through regions existing
+ * on it (r and place aside), 0 when not, -1 on no memory. */
+int kf__inside(const kf_rulebook *rb, int r, int place, kf_date d);
 kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval *e,
 			       kf_zone_fn fn, void *ctx, kf_verdict *out);
 

@@ -39,6 +39,96 @@ static kf_status fail(kf_error *err, kf_status st, const char *code, const char 
 	return st;
 }
 
+static int is_group(const kf_region_info *r) { return !strcmp(r->kind, "group"); }
+
+/* Appends " id (name)" of region r to the list in out (n bytes). */
+static void name_into(const kf_rulebook *rb, int r, char *out, size_t n)
+{
+	size_t len = strlen(out);
+	if (len + 1 < n)
+		snprintf(out + len, n - len, "%s%s (%s)", *out ? ", " : "", rb->reg[r].id,
+			 rb->reg[r].name.en);
+}
+
+/* [S-9] the places to ask about on date d instead of r, which does not exist
+ * then, into out: the divisions r covers whole (children existing on d that
+ * are neither zones nor groups: hainan-ftz covers 460000), else the nearest
+ * regions it lies in that exist on d and are not groups (through groups and
+ * regions not existing on d). Returns "covers" or "lies in"; out is "" when
+ * none is found or memory runs out (the refusal stands without it). */
+static const char *instead(const kf_rulebook *rb, int r, kf_date d, char *out, size_t n)
+{
+	size_t rw = (size_t)rb->rw;
+	int k, j, i, sp = 0, nc = 0;
+	int *stk, *cand;
+	unsigned char *seen;
+	*out = '\0';
+	for (k = 0; k < rb->nreg; k++)
+		for (j = 0; j < rb->reg[k].n_parents; j++)
+			if (rb->reg[k].parents[j] == r && kf__region_exists(&rb->reg[k], d) &&
+			    !is_group(&rb->reg[k]) && strcmp(rb->reg[k].kind, "zone"))
+				name_into(rb, k, out, n);
+	if (*out)
+		return "covers";
+	stk = kf__calloc(2 * (size_t)rb->nreg + 1, sizeof(int));
+	seen = kf__calloc((size_t)rb->nreg + 1, 1);
+	if (!stk || !seen)
+		goto out;
+	cand = stk + rb->nreg;
+	stk[sp++] = r;
+	seen[r] = 1;
+	while (sp > 0) { /* an explicit stack: each region visited once */
+		int x = stk[--sp];
+		for (j = 0; j < rb->reg[x].n_parents; j++) {
+			int p = rb->reg[x].parents[j];
+			if (seen[p])
+				continue;
+			seen[p] = 1;
+			if (kf__region_exists(&rb->reg[p], d) && !is_group(&rb->reg[p]))
+				cand[nc++] = p;
+			else
+				stk[sp++] = p;
+		}
+	}
+	for (i = 0; i < nc; i++) { /* the nearest: no other candidate lies inside it */
+		int near = 1;
+		for (k = 0; k < nc && near; k++)
+			near = k == i || !kf__bit(rb->reg_anc + (size_t)cand[k] * rw, cand[i]);
+		if (near)
+			name_into(rb, cand[i], out, n);
+	}
+out:
+	kf__xfree(stk);
+	kf__xfree(seen);
+	return "lies in";
+}
+
+/* [S-9] refuses a place asked about on a date it does not exist */
+static kf_status not_in_force(const kf_rulebook *rb, const kf_question *q, kf_error *err)
+{
+	const kf_region_info *ri = &rb->reg[q->region];
+	char when[64], day[16], a[16], alt[256];
+	const char *how;
+	if (!err)
+		return KF_ERR_INVALID;
+	if (q->date < ri->from)
+		snprintf(when, sizeof when, "exists from %s%s",
+			 kf_date_format(ri->from, a, sizeof a),
+			 ri->uncertain ? " (a date marked uncertain)" : "");
+	else
+		snprintf(when, sizeof when, "existed until %s%s (its first day gone)",
+			 kf_date_format(ri->until, a, sizeof a),
+			 ri->uncertain ? ", marked uncertain" : "");
+	kf_date_format(q->date, day, sizeof day);
+	how = instead(rb, q->region, q->date, alt, sizeof alt);
+	if (*alt)
+		return fail(err, KF_ERR_INVALID, "place_not_in_force", "region",
+			    "place '%s' (%s) %s; on %s ask about the place it %s: %s", ri->id,
+			    ri->name.en, when, day, how, alt);
+	return fail(err, KF_ERR_INVALID, "place_not_in_force", "region",
+		    "place '%s' (%s) %s; it does not exist on %s", ri->id, ri->name.en, when, day);
+}
+
 void kf__check_question(const kf_rulebook *rb, const kf_question *q, kf_error *err, kf_status *st)
 {
 	*st = KF_OK;
@@ -60,6 +150,8 @@ void kf__check_question(const kf_rulebook *rb, const kf_question *q, kf_error *e
 			   "place '%s' (%s) is outside the rulebook's scope: %s",
 			   rb->reg[q->region].id, rb->reg[q->region].name.en,
 			   rb->reg[q->region].out_of_scope);
+	else if (!kf__region_exists(&rb->reg[q->region], q->date)) /* [S-9] every door */
+		*st = not_in_force(rb, q, err);
 }
 
 kf_status kf_question_check(const kf_rulebook *rb, const kf_question *q, kf_error *err)

@@ -74,12 +74,16 @@ struct kf_rulebook {
 	int *reg_core; /* nreg: the place decided for each region: itself, or for a region part
 			  of which is out of scope (CN), the in-scope region holding all the
 			  rest of it (cn-mainland) */
-	uint64_t *mea_cover_sure; /* nmea*rw: regions a measure's regions contain through
-				     regions none of which (past the place itself) is
-				     uncertain; NULL when no region is uncertain ([S-6]) */
-	uint32_t *mea_inv_sure;   /* nmea: classes covered through no uncertain class
-				     (the class itself included, the named class excluded) */
-	uint64_t generation;      /* unique per loaded rulebook: the verdict cache key */
+	uint64_t *mea_cover_sure;  /* nmea*rw: regions a measure's regions contain through
+				      regions none of which (past the place itself) is
+				      uncertain; NULL when no region is uncertain ([S-6]) */
+	uint32_t *mea_inv_sure;    /* nmea: classes covered through no uncertain class
+				      (the class itself included, the named class excluded) */
+	uint64_t *reg_dated;       /* rw words: regions with a from or an until */
+	uint64_t *mea_cover_dated; /* nmea*rw: places a measure covers (or surely covers) only
+				      through some region with a from or an until; NULL when
+				      no region is dated ([S-9]: walked on the date) */
+	uint64_t generation;       /* unique per loaded rulebook: the verdict cache key */
 };
 
 /* Normalises a name for lookup (util/unorm.h kf__name_key): NFC and case

@@ -39,7 +39,8 @@ typedef struct kf_error {
 	char message[512]; /* lower-case, the thing named in quotes, what was expected */
 	char code[32];     /* machine code for APIs to map once (docs/api.md "Errors"):
 			      a question's "unknown_service", "unknown_region",
-			      "unknown_investor", "out_of_scope", "bad_date", "bad_share",
+			      "unknown_investor", "out_of_scope", "place_not_in_force",
+			      "bad_date", "bad_share",
 			      "share_out_of_range", "missing_field", "unknown_field",
 			      "invalid_type", "duplicate_field", "bad_json",
 			      "bad_truth_value", "bad_utf8"; otherwise the status name

@@ -260,6 +260,8 @@ void kf_rulebook_free(kf_rulebook *rb)
 	kf__xfree(rb->mea_inv);
 	kf__xfree(rb->mea_inv_sure);
 	kf__xfree(rb->mea_cover_sure);
+	kf__xfree(rb->mea_cover_dated);
+	kf__xfree(rb->reg_dated);
 	kf__xfree(rb->reg_unc);
 	kf__xfree(rb->reg_core);
 	kf__xfree(rb->svc_moff);

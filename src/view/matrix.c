@@ -3,7 +3,10 @@
  * for places x services on a date, for `kaifang matrix` and GET /v1/matrix.
  * The lists, their defaults and limits live here once; every cell is decided
  * by kf_decide_verdict, so a place the engine refuses (out of the rulebook's
- * scope) is refused here too, never shown as an answer.
+ * scope, or not existing on the date: [S-9] place_not_in_force) is refused
+ * here too, never shown as an answer: a matrix over a group a member of which
+ * did not exist yet is refused as a whole, the message naming that member and
+ * the date (docs/api.md).
  */
 #include <stdio.h>
 #include <string.h>

@@ -597,6 +597,108 @@ static void test_no_fixed_limits(void **state)
 	kf_rulebook_free(r2);
 }
 
+/* [S-9] a small dated rulebook: zone W covers province P whole from 2020
+ * (P's parent, the member of group G), zone Z lies in P and G from 2019 to
+ * 2023; S is closed on CN and open on G */
+static kf_rulebook *load_dated(void)
+{
+	char dir[] = "/tmp/kf-dated-XXXXXX";
+	kf_rulebook *r2 = NULL;
+	kf_error e;
+	char *all = NULL;
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "rulebook.yaml",
+		   "rulebook:\n  id: dated\n  title: {en: Dated, zh: 日期}\n"
+		   "  edition: \"2026-01-01\"\n  complete_from: 2018-01-01\n"
+		   "  files: [all.yaml]\n");
+	write_file(
+	    dir, "all.yaml",
+	    "services:\n  - {id: S, name: {en: S, zh: 甲}}\n"
+	    "investors:\n  - {id: foreign, name: {en: F, zh: 外}, foreign: true}\n"
+	    "documents:\n  - {id: d, title: {en: D, zh: 文}, issuer: X, url: "
+	    "https://example.org/d, url_official: false}\n"
+	    "regions:\n  - {id: CN, kind: country, name: {en: China, zh: 中国}}\n"
+	    "  - {id: G, kind: group, parents: [CN], name: {en: Gee, zh: 组}}\n"
+	    "  - {id: W, kind: zone, parents: [G], from: 2020-01-01, name: {en: Whole, zh: 全}}\n"
+	    "  - {id: P, kind: province, parents: [CN, W], name: {en: Pee, zh: 省}}\n"
+	    "  - {id: Z, kind: zone, parents: [G, P], from: 2019-01-01, until: 2023-01-01, "
+	    "certainty: uncertain, name: {en: Zed, zh: 区}}\n"
+	    "measures:\n" SYN_HEAD(
+		"cn-closed") "    effective_from: 2018-01-01\n"
+			     "    status: in-force\n    certainty: confirmed\n    services: [S]\n"
+			     "    regions: [CN]\n    effect: closed\n" SYN_HEAD(
+				 "g-open") "    effective_from: 2018-01-01\n    status: in-force\n "
+					   "   certainty: confirmed\n"
+					   "    services: [S]\n    regions: [G]\n    effect: "
+					   "open\n    overrides: [cn-closed]\n");
+	if (kf_rulebook_load(dir, &r2, &e, &all) != KF_OK)
+		fprintf(stderr, "dated: %s\n%s\n", e.message, all ? all : "");
+	kf_free(all);
+	assert_non_null(r2);
+	return r2;
+}
+
+static kf_status dated_ask(kf_rulebook *r2, const char *reg, const char *date, kf_verdict *v,
+			   kf_error *e)
+{
+	kf_question q;
+	kf_status st = kf_question_parse(r2, "S", reg, date, NULL, NULL, 0, &q, e);
+	if (st != KF_OK)
+		return st;
+	assert_int_equal(kf_question_check(r2, &q, e), KF_OK);
+	return kf_decide_verdict(r2, &q, v, e);
+}
+
+/* [S-9] place existence and dated paths */
+static void test_dated_places(void **state)
+{
+	kf_rulebook *r2 = load_dated();
+	kf_verdict v;
+	kf_error e;
+	kf_question q;
+	(void)state;
+	/* before W: G's opening does not reach P; it reaches Z, inside P */
+	assert_int_equal(dated_ask(r2, "P", "2019-06-01", &v, &e), KF_OK);
+	assert_int_equal(v.outcome, KF_INDETERMINATE);
+	assert_int_equal(v.n_missing, 1);
+	assert_int_equal(v.missing[0], kf_rulebook_find_region(r2, "Z", NULL, NULL));
+	/* before Z too: closed, definite; the cache splits at W's first day */
+	assert_int_equal(dated_ask(r2, "P", "2018-06-01", &v, &e), KF_OK);
+	assert_int_equal(v.outcome, KF_CLOSED);
+	assert_int_equal(dated_ask(r2, "P", "2019-12-31", &v, &e), KF_OK);
+	assert_int_equal(v.outcome, KF_INDETERMINATE);
+	assert_int_equal(dated_ask(r2, "P", "2020-01-01", &v, &e), KF_OK);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_int_equal(v.uncertain, 0);
+	assert_int_equal(dated_ask(r2, "P", "2023-06-01", &v, &e), KF_OK);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	/* a place on a day it does not exist: refused, with the place to ask */
+	assert_int_equal(dated_ask(r2, "W", "2019-12-31", &v, &e), KF_ERR_INVALID);
+	assert_string_equal(e.code, "place_not_in_force");
+	assert_string_equal(e.field, "region");
+	assert_non_null(strstr(e.message, "place 'W' (Whole) exists from 2020-01-01; on "
+					  "2019-12-31 ask about the place it covers: P (Pee)"));
+	assert_int_equal(dated_ask(r2, "W", "2020-01-01", &v, &e), KF_OK);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_int_equal(dated_ask(r2, "Z", "2018-12-31", &v, &e), KF_ERR_INVALID);
+	assert_non_null(strstr(e.message, "(a date marked uncertain); on 2018-12-31 ask about "
+					  "the place it lies in: P (Pee)"));
+	assert_int_equal(dated_ask(r2, "Z", "2019-01-01", &v, &e), KF_OK);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_int_equal(dated_ask(r2, "Z", "2023-01-01", &v, &e), KF_ERR_INVALID);
+	assert_non_null(strstr(e.message, "existed until 2023-01-01"));
+	/* every door: a question built by index meets the same check */
+	memset(&q, 0, sizeof q);
+	q.service = 0;
+	q.region = kf_rulebook_find_region(r2, "W", NULL, NULL);
+	q.investor = -1;
+	q.date = 18000; /* 2019-04-14 */
+	assert_int_equal(kf_question_check(r2, &q, &e), KF_ERR_INVALID);
+	assert_string_equal(e.code, "place_not_in_force");
+	assert_int_equal(kf_decide_verdict(r2, &q, &v, &e), KF_ERR_INVALID);
+	kf_rulebook_free(r2);
+}
+
 /* [S-8] coverage: not_covered before complete_from, a notice after the edition */
 static void test_coverage(void **state)
 {
@@ -731,6 +833,7 @@ int main(void)
 	    cmocka_unit_test(test_rulebook_errors),
 	    cmocka_unit_test(test_no_fixed_limits),
 	    cmocka_unit_test(test_coverage),
+	    cmocka_unit_test(test_dated_places),
 	    cmocka_unit_test(test_doubtful_inputs),
 	    cmocka_unit_test(test_cache_stats),
 	    cmocka_unit_test(test_trace_filter),
