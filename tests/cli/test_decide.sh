@@ -203,8 +203,18 @@ run $K decide -s ip-vpn -r Hangzhou -d 2025-06-01 -o -O $OWN/decide-holdco -a X
 expect_out "text warns of the other test" "The legal-form test gives another answer"
 # rulebook files the loader refuses (found by the break test)
 mk() { rm -rf "$TMP/rb2"; mkdir -p "$TMP/rb2"; cp $MINI/rulebook.yaml $MINI/catalogue.yaml $MINI/places.yaml $MINI/sources.yaml $MINI/measures.yaml "$TMP/rb2/"; }
+# docs/rulebook.md "sources": a note, reason or condition naming an id in
+# parentheses or brackets that the register lacks is a lint warning (it loads)
+mk; sed -i 's/url_official: false}/url_official: false, note: "read in a copy (sources S1, S9x; see [T1-zz])"}/' "$TMP/rb2/places.yaml"
+sed -i 's/uncertain_reason: "implementing notice not found"/uncertain_reason: "implementing notice not found (source S2b); S77 outside brackets is prose"/' "$TMP/rb2/measures.yaml"
+run $K check --no-golden "$TMP/rb2"
+expect_rc "unregistered source ids only warn" 0
+expect_err "document note names an unregistered source" "places.yaml:11:1: warning: document 'doc-b' cites source 'S9x', which is not in the source register"
+expect_err "bracketed T-id" "cites source 'T1-zz'"
+expect_err "measure reason names an unregistered source" "warning: measure 'pilot-ipvpn-cap' cites source 'S2b'"
+grep -q "'S1'\|'S77'" "$TMP/err" && bad "a registered id, or one outside brackets, is not warned about" || ok
 # docs/rulebook.md "documents": an unknown source id is a load error naming the nearest
-mk; sed -i 's/sources: \[T1-b\]/sources: [T1-c]/' "$TMP/rb2/places.yaml"
+mk; sed -i 's/url_official: false}/url_official: false, sources: [T1-c]}/' "$TMP/rb2/places.yaml"
 run $K check --no-golden "$TMP/rb2"
 expect_rc "unknown source in a document" 3
 expect_err "unknown source named with the nearest" "T1-c"

@@ -50,7 +50,6 @@ try {
   const marks = await page.locator('#answer .citations .tag').allTextContents();
   expect(marks.length >= 1 && marks.every((t) => t === 'official' || t === 'mirror'), `citations are marked official or mirror (${marks.join(', ')})`);
   expect((await page.textContent('#answer .citations li:has(a[href="https://example.org/b"])')).includes('mirror'), 'the mirror is marked "mirror"');
-  expect(answer.includes('sources: T1-b'), 'a citation names its sources');
   expect(answer.includes('杭州市'), 'Chinese place name shown beside');
   await page.screenshot({ path: join(shots, 'browser-ask.png'), fullPage: true });
 
