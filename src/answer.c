@@ -25,6 +25,31 @@ static void json_ids(kf_buf *b, const kf_rulebook *rb, const int *v, int n)
 	kf__buf_puts(b, "]");
 }
 
+/* A citation's links (issue 9 "Citations", the members of kf_list_write_json's
+ * document): url, url_official, mirror_url (null when none) and the ids of the
+ * register's sources behind the document. */
+static void json_links(kf_buf *b, const kf_rulebook *rb, const kf_document_info *doc, int *first)
+{
+	int i;
+	kf__json_key(b, first, "url");
+	kf__json_str(b, doc->url);
+	kf__json_key(b, first, "url_official");
+	kf__buf_puts(b, doc->url_official ? "true" : "false");
+	kf__json_key(b, first, "mirror_url");
+	if (*doc->mirror_url)
+		kf__json_str(b, doc->mirror_url);
+	else
+		kf__buf_puts(b, "null");
+	kf__json_key(b, first, "sources");
+	kf__buf_puts(b, "[");
+	for (i = 0; i < doc->n_sources; i++) {
+		if (i)
+			kf__buf_puts(b, ",");
+		kf__json_str(b, rb->src[doc->sources[i]].id);
+	}
+	kf__buf_puts(b, "]");
+}
+
 /* A restriction that matches and is not set aside, but does not decide the
  * answer: a looser cap, or any cap once a prohibition or closure binds. */
 static int also_applies(const kf_decision *d, int m)
@@ -184,8 +209,7 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		kf__json_str(b, doc->number);
 		kf__json_key(b, &f2, "article");
 		kf__json_str(b, m->article);
-		kf__json_key(b, &f2, "url");
-		kf__json_str(b, doc->url);
+		json_links(b, rb, doc, &f2);
 		kf__buf_puts(b, "}");
 	}
 	kf__buf_puts(b, "]");
@@ -540,8 +564,15 @@ char *kf_decision_text(const kf_decision *d)
 			if (*doc->number)
 				kf__buf_printf(&b, " (%s)", doc->number);
 			kf__buf_printf(&b, ", %s", m->article);
-			if (*doc->url)
-				kf__buf_printf(&b, "\n    %s", doc->url);
+			kf__buf_printf(&b, "\n    %s: %s", kf_url_label(doc->url_official),
+				       doc->url);
+			if (*doc->mirror_url)
+				kf__buf_printf(&b, "\n    mirror: %s", doc->mirror_url);
+			if (doc->n_sources) {
+				kf__buf_puts(&b, "\n    sources:");
+				for (int j = 0; j < doc->n_sources; j++)
+					kf__buf_printf(&b, " %s", rb->src[doc->sources[j]].id);
+			}
 			kf__buf_puts(&b, "\n");
 		}
 	}

@@ -14,11 +14,20 @@ const el = (tag, attrs = {}, ...kids) => {
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? '' : v);
   }
-  for (const kid of kids.flat()) if (kid !== null && kid !== undefined && kid !== false) e.append(kid.nodeType ? kid : String(kid));
+  for (const kid of kids.flat(Infinity)) if (kid !== null && kid !== undefined && kid !== false) e.append(kid.nodeType ? kid : String(kid));
   return e;
 };
 const zh = (text) => (text ? el('span', { lang: 'zh' }, ' ' + text) : null);
 const today = () => new Date().toISOString().slice(0, 10);
+const ext = (href, cls, ...kids) => el('a', { href, class: cls, rel: 'noopener noreferrer', target: '_blank' }, ...kids);
+// A document's link, and what it links to in words, not colour alone (issue 9
+// "Citations"): "official" text or "mirror"; beside an official text, the
+// mirror read as a second link.
+const docLink = (title, url) => (url ? ext(url, null, title) : title);
+const urlMarks = (url, official, mirror) => [
+  url ? [' ', el('span', { class: 'tag ' + (official ? 'official' : 'mirror'), title: official ? 'the official text' : 'a mirror, not the official text' }, official ? 'official' : 'mirror')] : null,
+  mirror ? [' ', ext(mirror, 'mirror-link', 'mirror copy')] : null,
+];
 
 async function api(path, body) {
   const opts = body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
@@ -151,9 +160,10 @@ function renderDecision(d, box) {
   if (d.conditions.length) box.append(el('h3', {}, 'Conditions ', zh('条件')), el('ul', {}, d.conditions.map((c) => el('li', {}, el('span', { class: 'tag' }, c.type), ' ', c.text, ' (', measureLink(c.measure), ')'))));
   if (d.alternatives.length) box.append(el('h3', {}, 'What would change the answer'), el('ul', { class: 'alts' }, d.alternatives.map((a) => el('li', {}, a.text, a.certainty === 'uncertain' ? ' (uncertain)' : ''))));
   if (d.citations.length) {
-    box.append(el('h3', {}, 'Citations ', zh('出处')), el('ul', {}, d.citations.map((c) => el('li', {},
-      c.url ? el('a', { href: c.url, rel: 'noopener noreferrer', target: '_blank' }, c.title) : c.title, zh(c.title_zh),
-      c.number ? ` (${c.number})` : '', c.article ? `, ${c.article}` : '', ' — ', measureLink(c.measure)))));
+    box.append(el('h3', {}, 'Citations ', zh('出处')), el('ul', { class: 'citations' }, d.citations.map((c) => el('li', {},
+      docLink(c.title, c.url), zh(c.title_zh),
+      c.number ? ` (${c.number})` : '', c.article ? `, ${c.article}` : '', urlMarks(c.url, c.url_official, c.mirror_url), ' — ', measureLink(c.measure),
+      c.sources && c.sources.length ? [el('br'), el('span', { class: 'muted' }, 'sources: ' + c.sources.join(', '))] : null))));
   }
   if (d.text) box.append(el('h3', {}, 'Every measure considered'), el('pre', {}, d.text));
   box.append(el('p', { class: 'muted' }, `Rulebook ${d.rulebook.id} ${d.rulebook.edition || ''}, sha256 ${d.rulebook.sha256.slice(0, 16)}…`));
@@ -286,8 +296,8 @@ function renderRules() {
       el('td', {}, m.effect, m.cap ? ` ${m.cap.op} ${m.cap.value}%` : ''),
       el('td', {}, m.effective_from, ' – ', m.effective_until || ''),
       el('td', {}, el('span', { class: 'tag ' + m.status }, m.status), el('span', { class: 'tag ' + m.certainty }, m.certainty)),
-      el('td', {}, m.url ? el('a', { href: m.url, rel: 'noopener noreferrer', target: '_blank' }, m.document_title) : m.document_title, zh(m.document_title_zh),
-        m.number ? ` (${m.number})` : '', m.article ? `, ${m.article}` : '', el('br'), el('span', { class: 'muted' }, m.summary)),
+      el('td', {}, docLink(m.document_title, m.url), zh(m.document_title_zh),
+        m.number ? ` (${m.number})` : '', m.article ? `, ${m.article}` : '', urlMarks(m.url, m.url_official, m.mirror_url), el('br'), el('span', { class: 'muted' }, m.summary)),
       el('td', {}, 'services: ', m.services.join(', '), m.exclude_services.length ? ` except ${m.exclude_services.join(', ')}` : '',
         el('br'), 'places: ', m.regions.join(', '), m.overrides.length ? [el('br'), 'overrides: ', m.overrides.join(', ')] : ''),
     ));

@@ -203,6 +203,9 @@ int kf_rulebook_find_investor(const kf_rulebook *rb, const char *name, const cha
 			      kf_error *err);
 int kf_rulebook_find_measure(const kf_rulebook *rb, const char *id, const char *field,
 			     kf_error *err);
+/* The same for a source of the register by id (error code "unknown_source"). */
+int kf_rulebook_find_source(const kf_rulebook *rb, const char *id, const char *field,
+			    kf_error *err);
 
 /* Expands a comma-separated list of places (ids, aliases or names, as
  * kf_rulebook_find_region takes; "，" and "、" of a Chinese input method

@@ -32,6 +32,9 @@ const char *kf_mstatus_name(kf_mstatus s);
 const char *kf_certainty_name(int uncertain);
 /* "<=" or "<". */
 const char *kf_capop_name(kf_capop op);
+/* How the text views label a document's url (kf_document_info.url_official):
+ * "official text" when non-zero, else "mirror (not the official text)". */
+const char *kf_url_label(int url_official);
 
 /* ---- the maximum foreign share of an answer --------------------------------- */
 
@@ -99,11 +102,12 @@ typedef enum kf_list {
 	KF_LIST_REGIONS = 1,
 	KF_LIST_INVESTORS = 2,
 	KF_LIST_DOCUMENTS = 3,
-	KF_LIST_MEASURES = 4
+	KF_LIST_MEASURES = 4,
+	KF_LIST_SOURCES = 5
 } kf_list;
-#define KF_LIST_COUNT 5
+#define KF_LIST_COUNT 6
 
-/* "services", "regions", "investors", "documents", "measures". */
+/* "services", "regions", "investors", "documents", "measures", "sources". */
 const char *kf_list_name(kf_list what);
 /* The list named `name` (as kf_list_name gives), or -1. */
 int kf_list_from_name(const char *name);
@@ -111,18 +115,23 @@ int kf_list_from_name(const char *name);
 /*
  * Writes entry i of a list as its one JSON object, or with i < 0 the whole
  * list as an array in rulebook order, into w as the next value. The objects
- * (docs/api/openapi.yaml Service, Region, Investor, Document, Measure):
+ * (docs/api/openapi.yaml Service, Region, Investor, Document, Measure, Source):
  *   service  {id, parent, name, name_zh, aliases, depth, certainty, note}
  *   region   {id, kind, name, name_zh, parents, aliases, from, until, certainty,
  *             note, out_of_scope}
  *   investor {id, parent, name, name_zh, foreign}
  *   document {id, title, title_zh, issuer, number, issued, effective, url,
- *             certainty, note}
+ *             url_official, mirror_url, sources, certainty, note}
  *   measure  {id, document, document_title, document_title_zh, issuer, number,
  *             article, summary, effective_from, effective_until, status,
  *             certainty, uncertain_reason, pending, effect, cap, services,
- *             exclude_services, regions, investors, overrides, conditions, url}
- * Ids name other entries; caps are {op, value} with an exact decimal value.
+ *             exclude_services, regions, investors, overrides, conditions, url,
+ *             url_official, mirror_url, sources}
+ *   source   {id, title, url, kind, seen, note}
+ * Ids name other entries (a document's and a measure's `sources` are ids of the
+ * source register: the measure's are its document's); url_official is a bool;
+ * mirror_url, and a source's url, are null when the rulebook records none;
+ * caps are {op, value} with an exact decimal value.
  * An i out of range writes nothing and fails the writer.
  */
 void kf_list_write_json(kf_json *w, const kf_rulebook *rb, kf_list what, int i);

@@ -1,6 +1,6 @@
 /*
- * cli/cmd_list.c — `kaifang list`: services, regions, investors, documents
- * and measures (docs/cli.md). The library renders the list (kf_list_json, the
+ * cli/cmd_list.c — `kaifang list`: services, regions, investors, documents,
+ * measures and the source register (docs/cli.md). The library renders the list (kf_list_json, the
  * schema of the API's /v1/ lists, or kf_list_text); this file reads options.
  */
 
@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 
 static const char list_usage[] =
-    "usage: kaifang list services|regions|measures|documents|investors "
+    "usage: kaifang list services|regions|measures|documents|investors|sources "
     "[--json] [--rulebook DIR]\n";
 
 int kf_cli_list(int argc, char **argv)
@@ -35,14 +35,15 @@ int kf_cli_list(int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		kf_cli_err(
-		    "list: say what to list: services, regions, measures, documents or investors");
+		    "list: say what to list: services, regions, measures, documents, investors or "
+		    "sources");
 		return EXIT_USAGE;
 	}
 	what = kf_list_from_name(argv[optind]);
 	if (what < 0) {
 		kf_cli_err(
-		    "list: unknown list '%s'; expected services, regions, measures, documents or "
-		    "investors",
+		    "list: unknown list '%s'; expected services, regions, measures, documents, "
+		    "investors or sources",
 		    argv[optind]);
 		return EXIT_USAGE;
 	}

@@ -37,6 +37,8 @@ typedef struct raw_investor {
 } raw_investor;
 typedef struct raw_document {
 	refs sources;
+	const char *file; /* where the document is, for warnings */
+	int line;
 } raw_document;
 typedef struct raw_measure {
 	ref document;

@@ -127,6 +127,10 @@ int kf_rulebook_find_measure(const kf_rulebook *rb, const char *id, const char *
 {
 	return find(rb, 3, id, field, err, "measure");
 }
+int kf_rulebook_find_source(const kf_rulebook *rb, const char *id, const char *field, kf_error *err)
+{
+	return find(rb, KF__SRC, id, field, err, "source");
+}
 
 /* Splits a list at ',' and at the full-width "，" (U+FF0C) and "、" (U+3001)
  * of a Chinese input method: replaces them by one NUL each in buf, which

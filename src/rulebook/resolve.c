@@ -129,6 +129,89 @@ static int override_dfs(loader *L, int m, unsigned char *color, int *path, int d
 	return 0;
 }
 
+/* ---- lint: source ids named in text (docs/rulebook.md "sources") ---------- */
+
+static int is_id_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-';
+}
+
+/* 1 when t[0..n) reads as a register id: S<digits>[a-z]*[-SUFFIX] (S31h,
+ * S33-GH) or T<digits>-SUFFIX (T26-A1-pingwest). */
+static int looks_like_source_id(const char *t, size_t n)
+{
+	size_t i = 1;
+	if (n < 2 || (t[0] != 'S' && t[0] != 'T') || t[1] < '0' || t[1] > '9')
+		return 0;
+	while (i < n && t[i] >= '0' && t[i] <= '9')
+		i++;
+	if (t[0] == 'T')
+		return i + 1 < n && t[i] == '-';
+	while (i < n && t[i] >= 'a' && t[i] <= 'z')
+		i++;
+	return i == n || (t[i] == '-' && i + 1 < n);
+}
+
+/*
+ * Warns for each id in parentheses or brackets of `text` ("(sources S31h,
+ * S22g)", "[T26-A1-x]") that looks like a source id but is not in the
+ * register: a citation the reader cannot follow. Only with a register (a
+ * rulebook without one cites nothing by id). `what` and `id` name the entry.
+ */
+static void lint_cited_sources(loader *L, const char *text, const char *file, int line,
+			       const char *what, const char *id)
+{
+	const char *p = text;
+	int depth = 0;
+	if (!text || !L->rb->nsrc)
+		return;
+	while (*p) {
+		if (*p == '(' || *p == '[' || !strncmp(p, "\xef\xbc\x88", 3)) /* ( [ （ */
+			depth++;
+		else if ((*p == ')' || *p == ']' || !strncmp(p, "\xef\xbc\x89", 3)) && depth > 0)
+			depth--;
+		if (depth > 0 && (*p == 'S' || *p == 'T') && (p == text || !is_id_char(p[-1]))) {
+			size_t n = 0;
+			char tok[64];
+			while (is_id_char(p[n]))
+				n++;
+			while (n && p[n - 1] == '-')
+				n--;
+			if (n < sizeof tok && looks_like_source_id(p, n)) {
+				memcpy(tok, p, n);
+				tok[n] = '\0';
+				if (kf_rulebook_find_source(L->rb, tok, NULL, NULL) < 0)
+					kf__add_warning(
+					    L, file, line, 1,
+					    "%s '%s' cites source '%s', which is not in "
+					    "the source register",
+					    what, id, tok);
+			}
+			p += n ? n : 1;
+			continue;
+		}
+		p++;
+	}
+}
+
+/* The notes, reasons and condition texts that cite sources by id. */
+static void lint_all_cited_sources(loader *L, const raw_document *rd)
+{
+	const kf_rulebook *rb = L->rb;
+	int i, j;
+	for (i = 0; rd && i < rb->ndoc; i++)
+		lint_cited_sources(L, rb->doc[i].note, rd[i].file, rd[i].line, "document",
+				   rb->doc[i].id);
+	for (i = 0; i < rb->nmea; i++) {
+		const kf_measure_info *m = &rb->mea[i];
+		lint_cited_sources(L, m->uncertain_reason, m->file, m->line, "measure", m->id);
+		for (j = 0; j < m->n_conditions; j++)
+			lint_cited_sources(L, m->conditions[j].text, m->file, m->line, "measure",
+					   m->id);
+	}
+}
+
 void kf__resolve_all(loader *L)
 {
 	kf_rulebook *rb = L->rb;
@@ -340,6 +423,7 @@ void kf__resolve_all(loader *L)
 		kf__xfree(color);
 		kf__xfree(path);
 	}
+	lint_all_cited_sources(L, rd);
 	if (!rb->nsvc)
 		kf__add_error(L, NULL, 0, 0, "services", "the rulebook has no services");
 	if (!rb->nreg)

@@ -570,6 +570,11 @@ void kf__load_document(loader *L, struct fy_node *e)
 		return;
 	d->issuer = d->number = d->url = d->note = d->mirror_url = "";
 	d->issued = d->effective = KF_DATE_NONE;
+	rd->file = L->file;
+	{
+		int col;
+		node_mark(e, &rd->line, &col);
+	}
 	while ((p = fy_node_mapping_iterate(e, &it))) {
 		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
 		const char *k = kf__scalar(L, kn, "key");

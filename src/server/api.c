@@ -11,7 +11,7 @@
  * (kaifang/view.h): lists, measures, the matrix and decisions are rendered by
  * libkaifang in the schema `kaifang list --json`, `matrix --json` and `decide
  * --json` print; lists that never change (services, regions, investors,
- * documents, measures, the rulebook) are rendered once at start and served
+ * documents, measures, sources, the rulebook) are rendered once at start and served
  * from memory.
  *
  * Foreign shares are exact (DESIGN.md "Shares are exact"): a JSON string or
@@ -100,13 +100,24 @@ void kf__srv_buf_printf(kf__srv_buf *b, const char *fmt, ...)
 
 /* ---- routes --------------------------------------------------------------- */
 
-static const char *const route_labels[KF_R_COUNT] = {
-    "page",          "/v1/decisions", "/v1/explanations",
-    "/v1/services",  "/v1/regions",   "/v1/investors",
-    "/v1/documents", "/v1/measures",  "/v1/measures/{id}",
-    "/v1/matrix",    "/v1/rulebook",  "/v1/ownership/look-through",
-    "/v1/batch",     "/healthz",      "/metrics",
-    "unmatched"};
+static const char *const route_labels[KF_R_COUNT] = {"page",
+						     "/v1/decisions",
+						     "/v1/explanations",
+						     "/v1/services",
+						     "/v1/regions",
+						     "/v1/investors",
+						     "/v1/documents",
+						     "/v1/measures",
+						     "/v1/measures/{id}",
+						     "/v1/sources",
+						     "/v1/sources/{id}",
+						     "/v1/matrix",
+						     "/v1/rulebook",
+						     "/v1/ownership/look-through",
+						     "/v1/batch",
+						     "/healthz",
+						     "/metrics",
+						     "unmatched"};
 
 const char *kf__srv_route_label(kf__srv_route r)
 {
@@ -129,6 +140,7 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/v1/investors", KF_R_INVESTORS},
 		     {"/v1/documents", KF_R_DOCUMENTS},
 		     {"/v1/measures", KF_R_MEASURES},
+		     {"/v1/sources", KF_R_SOURCES},
 		     {"/v1/matrix", KF_R_MATRIX},
 		     {"/v1/rulebook", KF_R_RULEBOOK},
 		     {"/v1/ownership/look-through", KF_R_OWNERSHIP},
@@ -141,6 +153,8 @@ kf__srv_route kf__srv_route_of(const char *path)
 			return exact[i].route;
 	if (!strncmp(path, "/v1/measures/", 13) && path[13] && !strchr(path + 13, '/'))
 		return KF_R_MEASURE;
+	if (!strncmp(path, "/v1/sources/", 12) && path[12] && !strchr(path + 12, '/'))
+		return KF_R_SOURCE;
 	return KF_R_UNMATCHED;
 }
 
@@ -157,10 +171,11 @@ typedef struct webfile {
 struct kf__srv_api {
 	const kf_rulebook *rb;
 	kf__srv_opts opts;
-	char *list[KF_LIST_COUNT]; /* /v1/services ... /v1/measures (kf_list_json) */
+	char *list[KF_LIST_COUNT]; /* /v1/services ... /v1/sources (kf_list_json) */
 	char *rulebook, *healthz;
-	char **measure; /* one JSON object per measure (kf_list_json) */
-	int n_measures;
+	char **one[KF_LIST_COUNT]; /* one JSON object per measure and per source (kf_list_json);
+				      NULL for the lists without a per-id route */
+	int n_one[KF_LIST_COUNT];
 	webfile web[4];
 	int have_web;
 	int fault_decide; /* KAIFANG_SERVER_FAULT=decide: act as if kf_decide ran out of memory */
@@ -302,14 +317,12 @@ static char *rulebook_json(const kf_rulebook *rb)
 	static const struct {
 		const char *key;
 		kf_list list;
-	} counts[] = {{"services", KF_LIST_SERVICES},
-		      {"regions", KF_LIST_REGIONS},
-		      {"investors", KF_LIST_INVESTORS},
-		      {"documents", KF_LIST_DOCUMENTS},
-		      {"measures", KF_LIST_MEASURES}};
-	int n[] = {kf_rulebook_n_services(rb), kf_rulebook_n_regions(rb),
+	} counts[] = {{"services", KF_LIST_SERVICES},   {"regions", KF_LIST_REGIONS},
+		      {"investors", KF_LIST_INVESTORS}, {"documents", KF_LIST_DOCUMENTS},
+		      {"measures", KF_LIST_MEASURES},   {"sources", KF_LIST_SOURCES}};
+	int n[] = {kf_rulebook_n_services(rb),  kf_rulebook_n_regions(rb),
 		   kf_rulebook_n_investors(rb), kf_rulebook_n_documents(rb),
-		   kf_rulebook_n_measures(rb)};
+		   kf_rulebook_n_measures(rb),  kf_rulebook_n_sources(rb)};
 	size_t i;
 	if (!w)
 		return NULL;
@@ -415,10 +428,24 @@ static void load_web(kf__srv_api *a, const char *dir)
 
 /* ---- setup ------------------------------------------------------------------ */
 
+/* One JSON object per entry of a list with a per-id route; 0 on no memory. */
+static int render_each(kf__srv_api *a, kf_list what, int n)
+{
+	int i;
+	a->one[what] = calloc((size_t)n + 1, sizeof *a->one[what]);
+	if (!a->one[what])
+		return 0;
+	a->n_one[what] = n;
+	for (i = 0; i < n; i++)
+		if (!(a->one[what][i] = lib_take(kf_list_json(a->rb, what, i))))
+			return 0;
+	return 1;
+}
+
 kf__srv_api *kf__srv_api_new(const kf_rulebook *rb, const kf__srv_opts *o)
 {
 	kf__srv_api *a = calloc(1, sizeof *a);
-	int i, n = kf_rulebook_n_measures(rb), ok = 1;
+	int i, ok = 1;
 	const char *fault = getenv("KAIFANG_SERVER_FAULT");
 	if (!a)
 		return NULL;
@@ -428,16 +455,12 @@ kf__srv_api *kf__srv_api_new(const kf_rulebook *rb, const kf__srv_opts *o)
 	for (i = 0; i < KF_LIST_COUNT; i++)
 		if (!(a->list[i] = lib_take(kf_list_json(rb, (kf_list)i, -1))))
 			ok = 0;
-	a->measure = calloc((size_t)n + 1, sizeof *a->measure);
-	a->n_measures = n;
-	if (a->measure)
-		for (i = 0; i < n; i++)
-			if (!(a->measure[i] = lib_take(kf_list_json(rb, KF_LIST_MEASURES, i))))
-				ok = 0;
+	ok = render_each(a, KF_LIST_MEASURES, kf_rulebook_n_measures(rb)) && ok;
+	ok = render_each(a, KF_LIST_SOURCES, kf_rulebook_n_sources(rb)) && ok;
 	a->rulebook = rulebook_json(rb);
 	a->healthz = healthz_json(rb);
 	load_web(a, o->web_dir);
-	if (!ok || !a->measure || !a->rulebook || !a->healthz) {
+	if (!ok || !a->rulebook || !a->healthz) {
 		kf__srv_api_free(a);
 		return NULL;
 	}
@@ -446,17 +469,18 @@ kf__srv_api *kf__srv_api_new(const kf_rulebook *rb, const kf__srv_opts *o)
 
 void kf__srv_api_free(kf__srv_api *a)
 {
-	int i;
+	int i, k;
 	if (!a)
 		return;
-	for (i = 0; i < KF_LIST_COUNT; i++)
+	for (i = 0; i < KF_LIST_COUNT; i++) {
 		free(a->list[i]);
+		if (a->one[i])
+			for (k = 0; k < a->n_one[i]; k++)
+				free(a->one[i][k]);
+		free(a->one[i]);
+	}
 	free(a->rulebook);
 	free(a->healthz);
-	if (a->measure)
-		for (i = 0; i < a->n_measures; i++)
-			free(a->measure[i]);
-	free(a->measure);
 	for (i = 0; i < 4; i++)
 		free(a->web[i].data);
 	free(a);
@@ -717,16 +741,19 @@ static void h_matrix(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *o
 	reply_take(out, 200, JSON_CT, j, strlen(j));
 }
 
-static void h_measure(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
+/* GET /v1/measures/{id} and /v1/sources/{id}: the entry's object as rendered
+ * at start; 404 naming the nearest ids for an unknown one. */
+static void h_one(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out, kf_list what)
 {
-	const char *id = rq->path + strlen("/v1/measures/");
+	const char *id = strrchr(rq->path, '/') + 1;
 	kf_error e;
-	int i = kf_rulebook_find_measure(a->rb, id, "id", &e);
+	int i = what == KF_LIST_SOURCES ? kf_rulebook_find_source(a->rb, id, "id", &e)
+					: kf_rulebook_find_measure(a->rb, id, "id", &e);
 	if (i < 0) {
 		kf__srv_error(out, 404, "not_found", "id", "%s", e.message);
 		return;
 	}
-	reply_static(out, JSON_CT, a->measure[i], strlen(a->measure[i]));
+	reply_static(out, JSON_CT, a->one[what][i], strlen(a->one[what][i]));
 }
 
 /* POST /v1/ownership/look-through?entity=ID[&date=YYYY-MM-DD]: the body is a
@@ -951,7 +978,9 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 	case KF_R_INVESTORS: reply_list(a, KF_LIST_INVESTORS, out); break;
 	case KF_R_DOCUMENTS: reply_list(a, KF_LIST_DOCUMENTS, out); break;
 	case KF_R_MEASURES: reply_list(a, KF_LIST_MEASURES, out); break;
-	case KF_R_MEASURE: h_measure(a, rq, out); break;
+	case KF_R_MEASURE: h_one(a, rq, out, KF_LIST_MEASURES); break;
+	case KF_R_SOURCES: reply_list(a, KF_LIST_SOURCES, out); break;
+	case KF_R_SOURCE: h_one(a, rq, out, KF_LIST_SOURCES); break;
 	case KF_R_MATRIX: h_matrix(a, rq, out); break;
 	case KF_R_RULEBOOK: reply_static(out, JSON_CT, a->rulebook, strlen(a->rulebook)); break;
 	case KF_R_OWNERSHIP: h_ownership(a, rq, out); break;

@@ -59,6 +59,8 @@ typedef enum kf__srv_route {
 	KF_R_DOCUMENTS,    /* GET /v1/documents */
 	KF_R_MEASURES,     /* GET /v1/measures */
 	KF_R_MEASURE,      /* GET /v1/measures/{id} */
+	KF_R_SOURCES,      /* GET /v1/sources */
+	KF_R_SOURCE,       /* GET /v1/sources/{id} */
 	KF_R_MATRIX,       /* GET /v1/matrix */
 	KF_R_RULEBOOK,     /* GET /v1/rulebook */
 	KF_R_OWNERSHIP,    /* POST /v1/ownership/look-through */

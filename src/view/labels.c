@@ -1,8 +1,8 @@
 /*
  * view/labels.c — the names every view writes (effects, measure statuses,
- * certainty, cap operators) and the one rule for the maximum foreign share of
- * a verdict (kaifang/view.h). Written once here; the CLI, the server, the
- * golden runner and the web page take them from the library's output.
+ * certainty, cap operators, official or mirror URLs) and the one rule for the maximum foreign share
+ * of a verdict (kaifang/view.h). Written once here; the CLI, the server, the golden runner and the
+ * web page take them from the library's output.
  */
 #include "kaifang/view.h"
 
@@ -21,6 +21,11 @@ const char *kf_mstatus_name(kf_mstatus s)
 const char *kf_certainty_name(int uncertain) { return uncertain ? "uncertain" : "confirmed"; }
 
 const char *kf_capop_name(kf_capop op) { return op == KF_CAP_LT ? "<" : "<="; }
+
+const char *kf_url_label(int url_official)
+{
+	return url_official ? "official text" : "mirror (not the official text)";
+}
 
 kf_max_share kf_verdict_max_share(const kf_verdict *v, kf_share *cap)
 {

@@ -1,7 +1,8 @@
 /*
  * view/list.c — the lists of a rulebook (kaifang/view.h): one JSON object per
- * service, region, investor class, document and measure, the same for
- * `kaifang list --json` and the API's /v1/services ... /v1/measures/{id}
+ * service, region, investor class, document, measure and source of the
+ * register, the same for `kaifang list --json` and the API's /v1/services ...
+ * /v1/sources/{id}
  * (docs/api/openapi.yaml), and the tables `kaifang list` prints for people.
  */
 #include <stdio.h>
@@ -10,8 +11,8 @@
 #include "kaifang/view.h"
 #include "util/buf.h"
 
-static const char *const list_names[KF_LIST_COUNT] = {"services", "regions", "investors",
-						      "documents", "measures"};
+static const char *const list_names[KF_LIST_COUNT] = {"services",  "regions",  "investors",
+						      "documents", "measures", "sources"};
 
 const char *kf_list_name(kf_list what)
 {
@@ -35,6 +36,7 @@ static int list_count(const kf_rulebook *rb, kf_list what)
 	case KF_LIST_INVESTORS: return kf_rulebook_n_investors(rb);
 	case KF_LIST_DOCUMENTS: return kf_rulebook_n_documents(rb);
 	case KF_LIST_MEASURES: return kf_rulebook_n_measures(rb);
+	case KF_LIST_SOURCES: return kf_rulebook_n_sources(rb);
 	}
 	return 0;
 }
@@ -45,6 +47,13 @@ static void member_str(kf_json *w, const char *key, const char *value)
 {
 	kf_json_key(w, key);
 	kf_json_string(w, value ? value : "");
+}
+
+/* A string member that is null when the rulebook records none (""). */
+static void member_opt(kf_json *w, const char *key, const char *value)
+{
+	kf_json_key(w, key);
+	kf_json_string(w, value && *value ? value : NULL);
 }
 
 static void strings(kf_json *w, const char *key, const char *const *v, int n)
@@ -79,6 +88,7 @@ static void ids(kf_json *w, const kf_rulebook *rb, const char *key, kf_list kind
 		case KF_LIST_MEASURES:
 			kf_json_string(w, kf_rulebook_measure(rb, idx[j])->id);
 			break;
+		case KF_LIST_SOURCES: kf_json_string(w, kf_rulebook_source(rb, idx[j])->id); break;
 		}
 	kf_json_array_end(w);
 }
@@ -135,6 +145,17 @@ static void investor_json(kf_json *w, const kf_rulebook *rb, int i)
 	kf_json_object_end(w);
 }
 
+/* Where a document's text is (issue 9 "Citations"): url, whether it is the
+ * official text, the mirror read beside it, and the register's ids behind it. */
+static void document_links(kf_json *w, const kf_rulebook *rb, const kf_document_info *d)
+{
+	member_str(w, "url", d->url);
+	kf_json_key(w, "url_official");
+	kf_json_bool(w, d->url_official);
+	member_opt(w, "mirror_url", d->mirror_url);
+	ids(w, rb, "sources", KF_LIST_SOURCES, d->sources, d->n_sources);
+}
+
 static void document_json(kf_json *w, const kf_rulebook *rb, int i)
 {
 	const kf_document_info *d = kf_rulebook_document(rb, i);
@@ -148,7 +169,7 @@ static void document_json(kf_json *w, const kf_rulebook *rb, int i)
 	kf_json_date(w, d->issued);
 	kf_json_key(w, "effective");
 	kf_json_date(w, d->effective);
-	member_str(w, "url", d->url);
+	document_links(w, rb, d);
 	member_str(w, "certainty", kf_certainty_name(d->uncertain));
 	member_str(w, "note", d->note);
 	kf_json_object_end(w);
@@ -200,7 +221,21 @@ static void measure_json(kf_json *w, const kf_rulebook *rb, int i)
 		kf_json_object_end(w);
 	}
 	kf_json_array_end(w);
-	member_str(w, "url", d->url);
+	document_links(w, rb, d);
+	kf_json_object_end(w);
+}
+
+static void source_json(kf_json *w, const kf_rulebook *rb, int i)
+{
+	const kf_source_info *s = kf_rulebook_source(rb, i);
+	kf_json_object_begin(w);
+	member_str(w, "id", s->id);
+	member_str(w, "title", s->title);
+	member_opt(w, "url", s->url);
+	member_str(w, "kind", s->kind);
+	kf_json_key(w, "seen");
+	kf_json_date(w, s->seen);
+	member_str(w, "note", s->note);
 	kf_json_object_end(w);
 }
 
@@ -212,6 +247,7 @@ static void one_json(kf_json *w, const kf_rulebook *rb, kf_list what, int i)
 	case KF_LIST_INVESTORS: investor_json(w, rb, i); break;
 	case KF_LIST_DOCUMENTS: document_json(w, rb, i); break;
 	case KF_LIST_MEASURES: measure_json(w, rb, i); break;
+	case KF_LIST_SOURCES: source_json(w, rb, i); break;
 	}
 }
 
@@ -283,6 +319,9 @@ static void text_document(kf_buf *b, const kf_rulebook *rb, int i)
 	const kf_document_info *doc = kf_rulebook_document(rb, i);
 	kf__buf_printf(b, "%-22s %s%s%s%s\n", doc->id, doc->title.en, *doc->number ? " (" : "",
 		       doc->number, *doc->number ? ")" : "");
+	kf__buf_printf(b, "%-22s %s: %s\n", "", kf_url_label(doc->url_official), doc->url);
+	if (*doc->mirror_url)
+		kf__buf_printf(b, "%-22s mirror: %s\n", "", doc->mirror_url);
 }
 
 static void text_measure(kf_buf *b, const kf_rulebook *rb, int i)
@@ -302,10 +341,20 @@ static void text_measure(kf_buf *b, const kf_rulebook *rb, int i)
 	kf__buf_printf(b, "  %s, %s\n", doc->id, m->article);
 }
 
+static void text_source(kf_buf *b, const kf_rulebook *rb, int i)
+{
+	const kf_source_info *s = kf_rulebook_source(rb, i);
+	char seen[16];
+	kf__buf_printf(b, "%-24s %-9s %s %s\n", s->id, s->kind,
+		       kf_date_format(s->seen, seen, sizeof seen), s->title);
+	if (*s->url)
+		kf__buf_printf(b, "%-24s %s\n", "", s->url);
+}
+
 char *kf_list_text(const kf_rulebook *rb, kf_list what)
 {
 	static void (*const one[KF_LIST_COUNT])(kf_buf *, const kf_rulebook *, int) = {
-	    text_service, text_region, text_investor, text_document, text_measure};
+	    text_service, text_region, text_investor, text_document, text_measure, text_source};
 	kf_buf b;
 	int i, n;
 	if ((unsigned)what >= KF_LIST_COUNT)

@@ -65,7 +65,7 @@ expect_out "help" "usage: kaifang decide"
 
 # rulebook errors: exit 3 with file:line:col
 mkdir -p "$TMP/rb"
-cp $MINI/rulebook.yaml $MINI/catalogue.yaml $MINI/places.yaml "$TMP/rb/"
+cp $MINI/rulebook.yaml $MINI/catalogue.yaml $MINI/places.yaml $MINI/sources.yaml "$TMP/rb/"
 printf 'measures:\n  - id: a\n    services: [B,\n' >"$TMP/rb/measures.yaml"
 run $K check "$TMP/rb"
 expect_rc "malformed YAML" 3
@@ -124,6 +124,33 @@ expect_out "list measures has document_title and conditions" '"document_title":'
 expect_out "list measures has pending" '"pending":'
 run $K list -R $MINI regions --json
 expect_out "list regions has until and certainty" '"until":null,"certainty":'
+# issue 9 "Citations": the source register is a list; documents say whether
+# their URL is the official text; citations carry the links and the sources
+run $K list -R $MINI sources
+expect_rc "list sources" 0
+expect_out "list sources text: id, kind, seen, title" "S2                       mirror    2025-01-02 A copy of the negative list"
+expect_out "list sources text: the url below" "                         https://mirror.example.org/a"
+run $K list sources --json
+expect_rc "list sources --json" 0
+[ "$(jq 'length' "$TMP/out")" = 153 ] && ok || bad "the shipped register has 153 sources"
+[ "$(jq 'all(.[]; (.id|length>0) and (.title|length>0) and (.kind|length>0) and (.seen|test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")))' "$TMP/out")" = true ] && ok ||
+	bad "every source has id, title, kind and seen"
+run $K list documents --json
+[ "$(jq -r '.[] | select(.id == "telecom-regulations") | (.url != "" and .url_official == false)' "$TMP/out")" = true ] && ok ||
+	bad "the Telecom Regulations have a URL, not the official text"
+[ "$(jq -r '.[] | select(.id == "notice-107") | (.url_official and (.url | startswith("https://www.gov.cn/")) and (.mirror_url | length > 0) and (.sources | index("S15a") != null))' "$TMP/out")" = true ] && ok ||
+	bad "notice-107 is official on gov.cn, with its mirror and sources"
+run $K list documents
+expect_out "list documents text: official" "official text: https://www.gov.cn/zhengce/zhengceku/202404/content_6944441.htm"
+expect_out "list documents text: mirror" "mirror (not the official text): https://github.com/LawRefBook/Laws"
+run $K decide -s idc -r pudong -d 2025-06-01 -f 100 --json
+[ "$(jq -r '.citations[] | select(.document == "notice-107") | (.url_official and (.url | startswith("https://www.gov.cn/")) and (.sources | length > 0))' "$TMP/out")" = true ] && ok ||
+	bad "decide --json: the notice-107 citation is the official text with its sources"
+run $K decide -s idc -r pudong -d 2025-06-01 -f 100
+expect_out "decide text labels the official text" "    official text: https://www.gov.cn/zhengce/zhengceku/202404/content_6944441.htm"
+expect_out "decide text names the mirror read" "    mirror: https://appinchina.co/"
+expect_out "decide text labels a mirror" "    mirror (not the official text): https://github.com/LawRefBook/Laws"
+expect_out "decide text lists the sources" "    sources: S29"
 # decide --ownership: the share computed by look-through, one case per outcome
 OWN=tests/data/ownership
 run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/bands-50 -a X --json
@@ -175,7 +202,23 @@ expect_out "legal form: the HK holdco is foreign, 80%" '"outcome":"exceeds_cap"'
 run $K decide -s ip-vpn -r Hangzhou -d 2025-06-01 -o -O $OWN/decide-holdco -a X
 expect_out "text warns of the other test" "The legal-form test gives another answer"
 # rulebook files the loader refuses (found by the break test)
-mk() { rm -rf "$TMP/rb2"; mkdir -p "$TMP/rb2"; cp $MINI/rulebook.yaml $MINI/catalogue.yaml $MINI/places.yaml $MINI/measures.yaml "$TMP/rb2/"; }
+mk() { rm -rf "$TMP/rb2"; mkdir -p "$TMP/rb2"; cp $MINI/rulebook.yaml $MINI/catalogue.yaml $MINI/places.yaml $MINI/sources.yaml $MINI/measures.yaml "$TMP/rb2/"; }
+# docs/rulebook.md "sources": a note, reason or condition naming an id in
+# parentheses or brackets that the register lacks is a lint warning (it loads)
+mk; sed -i 's/url_official: false}/url_official: false, note: "read in a copy (sources S1, S9x; see [T1-zz])"}/' "$TMP/rb2/places.yaml"
+sed -i 's/uncertain_reason: "implementing notice not found"/uncertain_reason: "implementing notice not found (source S2b); S77 outside brackets is prose"/' "$TMP/rb2/measures.yaml"
+run $K check --no-golden "$TMP/rb2"
+expect_rc "unregistered source ids only warn" 0
+expect_err "document note names an unregistered source" "places.yaml:11:1: warning: document 'doc-b' cites source 'S9x', which is not in the source register"
+expect_err "bracketed T-id" "cites source 'T1-zz'"
+expect_err "measure reason names an unregistered source" "warning: measure 'pilot-ipvpn-cap' cites source 'S2b'"
+grep -q "'S1'\|'S77'" "$TMP/err" && bad "a registered id, or one outside brackets, is not warned about" || ok
+# docs/rulebook.md "documents": an unknown source id is a load error naming the nearest
+mk; sed -i 's/url_official: false}/url_official: false, sources: [T1-c]}/' "$TMP/rb2/places.yaml"
+run $K check --no-golden "$TMP/rb2"
+expect_rc "unknown source in a document" 3
+expect_err "unknown source named with the nearest" "T1-c"
+expect_err "unknown source: nearest known" "T1-b"
 mk; sed -i '0,/status: in-force/s//status: \&st in-force/' "$TMP/rb2/measures.yaml"
 run $K check --no-golden "$TMP/rb2"
 expect_rc "YAML anchor" 3

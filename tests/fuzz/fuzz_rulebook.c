@@ -48,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		copy("rulebook.yaml");
 		copy("catalogue.yaml");
 		copy("places.yaml");
+		copy("sources.yaml"); /* the mini rulebook.yaml lists it */
 	}
 	snprintf(path, sizeof path, "%s/measures.yaml", dir);
 	f = fopen(path, "wb");

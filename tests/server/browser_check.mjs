@@ -46,6 +46,10 @@ try {
   expect(answer.includes('pilot-ipvpn-cap'), 'answer names the binding measure');
   expect(answer.includes('permitted at a foreign share below 50%'), 'answer says what would change it');
   expect(await page.locator('#answer a[href="https://example.org/b"]').count() >= 1, 'citations are links');
+  // issue 9 "Citations": each link says in words whether it is the official text
+  const marks = await page.locator('#answer .citations .tag').allTextContents();
+  expect(marks.length >= 1 && marks.every((t) => t === 'official' || t === 'mirror'), `citations are marked official or mirror (${marks.join(', ')})`);
+  expect((await page.textContent('#answer .citations li:has(a[href="https://example.org/b"])')).includes('mirror'), 'the mirror is marked "mirror"');
   expect(answer.includes('杭州市'), 'Chinese place name shown beside');
   await page.screenshot({ path: join(shots, 'browser-ask.png'), fullPage: true });
 
@@ -92,6 +96,9 @@ try {
   await page.click('#tab-rules');
   await page.waitForSelector('#rules-table tbody tr');
   expect((await page.locator('#rules-table tbody tr').count()) === 7, 'rules table lists 7 measures');
+  expect((await page.locator('#rules-table .tag.official').count()) >= 1 && (await page.locator('#rules-table .tag.mirror').count()) >= 1, 'document links are marked official or mirror');
+  expect((await page.locator('#rules-table a.mirror-link[href="https://mirror.example.org/a"]').count()) >= 1, 'an official text shows its mirror link');
+  await page.screenshot({ path: join(shots, 'browser-rules.png'), fullPage: true });
   await page.fill('#rules-q', 'cepa');
   await page.waitForFunction(() => document.querySelectorAll('#rules-table tbody tr').length === 1);
   expect((await page.textContent('#rules-count')) === '1 of 7 measures', 'filter narrows to one');

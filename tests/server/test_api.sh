@@ -48,9 +48,24 @@ expect_error "unknown measure" 404 not_found id
 req GET /v1/documents
 expect_code "documents" 200
 expect_jq "documents list, as the rulebook's" 'length == 2 and (.[0] | has("title_zh") and has("issuer") and has("note"))'
+# issue 9 "Citations": each document says whether its url is the official text
+expect_jq "documents: official, mirror and sources" '.[0].url_official == true and .[0].mirror_url == "https://mirror.example.org/a" and .[0].sources == [] and .[1].url_official == false and .[1].mirror_url == null and .[1].sources == []'
+req GET /v1/measures/cepa-ipvpn
+expect_jq "a measure carries its document's links" '.url != "" and (.url_official | type == "boolean") and has("mirror_url") and (.sources | type == "array")'
+req GET /v1/sources
+expect_code "sources" 200
+expect_jq "sources list, the register in order" 'map(.id) == ["S1","S2","T1-b"] and .[0] == {"id":"S1","title":"The negative list on the official site","url":"https://example.org/a","kind":"official","seen":"2025-01-02","note":""} and .[2].url == null'
+req GET /v1/sources/S2
+expect_code "one source" 200
+expect_jq "one source shape" '.id == "S2" and .kind == "mirror" and .note == "read beside S1"'
+req GET /v1/sources/S3
+expect_error "unknown source" 404 not_found id
+grep -q "nearest known: S" "$TMP/body" && ok || bad "unknown source names the nearest"
+req GET /v1/sources/S1/x
+expect_code "a path below a source" 404
 req GET /v1/rulebook
 expect_code "rulebook" 200
-expect_jq "rulebook shape" '.id == "mini" and .edition == "test-1" and (.sha256 | test("^[0-9a-f]{64}$")) and (.documents | length == 2) and .counts.measures == 7'
+expect_jq "rulebook shape" '.id == "mini" and .edition == "test-1" and (.sha256 | test("^[0-9a-f]{64}$")) and (.documents | length == 2) and .counts.measures == 7 and .counts.sources == 3'
 
 req GET '/v1/matrix?date=2025-05-01&regions=pilot&services=ip-vpn,isp-end-user,B21'
 expect_code "matrix" 200
@@ -173,6 +188,14 @@ req GET '/v1/matrix?date=2025-06-01&regions=110000,810000&services=idc'
 expect_error "item 2: out of scope in a matrix, not only the first place" 400 out_of_scope regions
 req GET '/v1/matrix?regions=Beijing,Shanghai&services=idc'
 expect_jq "matrix default date is Beijing's day" '.date == "2025-04-11"'
+# issue 9 "Citations": a citation carries its document's links and sources
+post /v1/decisions '{"service":"idc","region":"pudong","date":"2025-06-01","foreign_share":"100"}'
+expect_jq "citation of notice-107 is the official gov.cn text" '.citations[] | select(.document == "notice-107") | .url_official == true and (.url | startswith("https://www.gov.cn/")) and (.mirror_url | startswith("https://")) and (.sources | index("S15a") != null)'
+expect_jq "citation of the Telecom Regulations is a mirror" '.citations[] | select(.document == "telecom-regulations") | .url_official == false and .url != "" and .mirror_url == null and .sources == ["S29"]'
+req GET /v1/sources
+expect_jq "the shipped register: 153 sources, each with id, title, kind, seen" 'length == 153 and all(.[]; (.id | length > 0) and (.title | length > 0) and (.kind | length > 0) and (.seen | test("^[0-9]{4}-")))'
+req GET /v1/sources/S29
+expect_jq "one shipped source" '.id == "S29" and (.url | type == "string")'
 stop_server "$CN_PID"
 PORT=$MAIN_PORT
 

@@ -348,6 +348,7 @@ static kf_status load_with(const char *measures, kf_error *e, char **all)
 	copy_file(MINI, dir, "rulebook.yaml");
 	copy_file(MINI, dir, "catalogue.yaml");
 	copy_file(MINI, dir, "places.yaml");
+	copy_file(MINI, dir, "sources.yaml"); /* the mini rulebook.yaml lists it */
 	write_file(dir, "measures.yaml", measures);
 	st = kf_rulebook_load(dir, &r2, e, all);
 	kf_rulebook_free(r2);
