@@ -59,12 +59,6 @@ int kf_cli_matrix(int argc, char **argv)
 		kf_cli_err("matrix: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	/* an option given empty is a list naming nothing, not the default */
-	if ((mq.places && !*mq.places) || (mq.services && !*mq.services)) {
-		kf_cli_err("--%s: the list is empty; expected ids or names separated by commas",
-			   mq.places && !*mq.places ? "regions" : "services");
-		return EXIT_USAGE;
-	}
 	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
 	if (!rb)
 		return code;

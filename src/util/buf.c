@@ -61,7 +61,8 @@ int kf__buf_add(kf_buf *b, const char *s, size_t n)
 {
 	if (b->failed || grow(b, b->len + n))
 		return -1;
-	memcpy(b->data + b->len, s, n);
+	if (n) /* s may be NULL when n is 0 (an empty body): memcpy's is undefined */
+		memcpy(b->data + b->len, s, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 	return 0;

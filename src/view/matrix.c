@@ -173,9 +173,21 @@ kf_status kf_matrix_new(const kf_rulebook *rb, const kf_matrix_query *mq, kf_mat
 		return KF_ERR_NOMEM;
 	}
 	m->rb = rb;
-	st = places(rb, mq->places && *mq->places ? mq->places : default_places(rb), m, e);
+	/* NULL is "not given" (the default); a list given empty names nothing:
+	 * an error through every door, never the default (the API once served the
+	 * default for `services=`) */
+	if ((mq->places && !*mq->places) || (mq->services && !*mq->services)) {
+		const char *f = mq->places && !*mq->places ? "regions" : "services";
+		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, f,
+			      "the list of %s is empty; expected ids or names separated by commas",
+			      f);
+		kf__error_code(e, "missing_field");
+		kf_matrix_free(m);
+		return KF_ERR_RANGE;
+	}
+	st = places(rb, mq->places ? mq->places : default_places(rb), m, e);
 	if (!st)
-		st = services(rb, mq->services && *mq->services ? mq->services : NULL, m, e);
+		st = services(rb, mq->services, m, e);
 	if (!st)
 		st = decide_cells(rb, mq, m, e);
 	if (st) {
