@@ -212,8 +212,10 @@ int kf_rulebook_find_source(const kf_rulebook *rb, const char *id, const char *f
  * separate too) into region indexes, in order; a group (kind "group", such as
  * pilot-20) expands to its members. Writes the indexes to out and returns how
  * many, or -1 with err filled: KF_ERR_NOTFOUND for an unknown place (field
- * "regions", nearest known named), KF_ERR_RANGE for a list over 4 KiB, one
- * naming no place, or more than max places (never cut short). */
+ * "regions", nearest known named), KF_ERR_RANGE for a list over
+ * KF_LIST_MAX_BYTES, one naming no place, or more than max places (never cut
+ * short), KF_ERR_NOMEM. */
+#define KF_LIST_MAX_BYTES (256 * 1024) /* bytes of one comma list of places or services */
 int kf_rulebook_expand_places(const kf_rulebook *rb, const char *list, int *out, int max,
 			      kf_error *err);
 

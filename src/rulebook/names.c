@@ -160,13 +160,18 @@ static int expand(const kf_rulebook *rb, int kind, const char *list, int *out, i
 {
 	const char *field = kind == KF__SVC ? "services" : "regions";
 	const char *what = kind == KF__SVC ? "service" : "place";
-	char buf[4098], *tok;
+	char *buf, *tok;
 	size_t len = strlen(list);
 	int n = 0, i, j;
-	if (len >= sizeof buf - 1) {
+	if (len > KF_LIST_MAX_BYTES) {
 		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, field,
-			      "the list of %ss is longer than %zu bytes", what, sizeof buf - 2);
+			      "the list of %ss is longer than %d bytes", what, KF_LIST_MAX_BYTES);
 		kf__error_code(err, "too_many_items");
+		return -1;
+	}
+	buf = kf__malloc(len + 2);
+	if (!buf) {
+		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, field, "out of memory");
 		return -1;
 	}
 	memcpy(buf, list, len + 1);
@@ -177,8 +182,10 @@ static int expand(const kf_rulebook *rb, int kind, const char *list, int *out, i
 		if (!*tok)
 			continue;
 		r = find(rb, kind, tok, field, err, what);
-		if (r < 0)
+		if (r < 0) {
+			kf__xfree(buf);
 			return -1;
+		}
 		if (kind == KF__REG && !strcmp(rb->reg[r].kind, "group")) {
 			for (i = 0; i < rb->nreg; i++)
 				for (j = 0; j < rb->reg[i].n_parents; j++)
@@ -187,6 +194,7 @@ static int expand(const kf_rulebook *rb, int kind, const char *list, int *out, i
 		} else if (n++ < max)
 			out[n - 1] = r;
 	}
+	kf__xfree(buf);
 	if (n == 0) {
 		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, field,
 			      "'%s' names no %s; expected ids or names separated by commas", list,
@@ -196,7 +204,7 @@ static int expand(const kf_rulebook *rb, int kind, const char *list, int *out, i
 	}
 	if (n > max) {
 		kf__error_set(err, KF_ERR_RANGE, NULL, 0, 0, field,
-			      "the list names %d %ss; at most %d are taken", n, what, max);
+			      "the list names %d %ss; at most %d are allowed", n, what, max);
 		kf__error_code(err, "too_many_items");
 		return -1;
 	}

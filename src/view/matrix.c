@@ -45,21 +45,15 @@ static const char *default_places(const kf_rulebook *rb)
 
 static kf_status places(const kf_rulebook *rb, const char *list, kf_matrix *m, kf_error *e)
 {
-	m->place = kf__malloc(sizeof *m->place * (KF_MATRIX_MAX_PLACES + 1));
+	m->place = kf__malloc(sizeof *m->place * KF_MATRIX_MAX_PLACES);
 	if (!m->place) {
 		kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "regions", "out of memory");
 		return KF_ERR_NOMEM;
 	}
-	/* one more than the limit: a list that reaches it is refused, not cut */
-	m->np = kf_rulebook_expand_places(rb, list, m->place, KF_MATRIX_MAX_PLACES + 1, e);
+	/* a list over the limit is refused, not cut (kf_rulebook_expand_places) */
+	m->np = kf_rulebook_expand_places(rb, list, m->place, KF_MATRIX_MAX_PLACES, e);
 	if (m->np < 0)
 		return e->status;
-	if (m->np > KF_MATRIX_MAX_PLACES) {
-		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, "regions",
-			      "more than %d places in one matrix; ask for fewer",
-			      KF_MATRIX_MAX_PLACES);
-		return KF_ERR_RANGE;
-	}
 	return KF_OK;
 }
 

@@ -91,5 +91,12 @@ expect_out "item 11: the third place" '"region":"440300"'
 expect_out "item 11: the third service" '"service":"B13"'
 run $K matrix -d 2025-06-01 --regions "Hangzhou，Shenzhen，Ningbo" --services idc
 expect_out "item 11: Ningbo after two full-width commas" 'Ningbo 330200'
+# the documented 1024 places fit in one list (a 4 KiB list cap once made them
+# unreachable), and 1025 are refused naming the limit
+run $K matrix -d 2025-06-01 --services idc --regions "$(python3 -c 'print(",".join(["Hangzhou"]*1024))')"
+expect_rc "1024 places in one matrix" 0
+run $K matrix -d 2025-06-01 --services idc --regions "$(python3 -c 'print(",".join(["Hangzhou"]*1025))')"
+expect_rc "1025 places are refused" 2
+expect_err "1025 places: the limit named" "at most 1024 are allowed"
 
 finish
