@@ -288,6 +288,19 @@ int kf_cli_decide(int argc, char **argv, int explain)
 		decide_usage(stderr, cmd);
 		return EXIT_USAGE;
 	}
+	{
+		/* an option given empty is usually an unset shell variable: refuse
+		 * it rather than read it as "not given" (today, no share) */
+		static const char *const names[] = {"--date", "--foreign-share", "--investor"};
+		const char *vals[] = {date, share, investor};
+		size_t k;
+		for (k = 0; k < sizeof vals / sizeof vals[0]; k++)
+			if (vals[k] && !*vals[k]) {
+				kf_cli_err("%s: %s is given empty; leave it out for the default",
+					   cmd, names[k]);
+				return EXIT_USAGE;
+			}
+	}
 	if ((own_src != NULL) != (applicant != NULL)) {
 		kf_cli_err("%s: --ownership and --applicant go together", cmd);
 		return EXIT_USAGE;

@@ -158,9 +158,9 @@ static void usage(FILE *f)
 	    "\n"
 	    "commands:\n"
 	    "  decide    decide one question (service, place, date, investor, share)\n"
-	    "  explain   decide, and show every measure considered and why\n"
+	    "  explain   decide, and show the measures that matched or nearly did, and why\n"
 	    "  check     validate and lint a rulebook, run its golden cases\n"
-	    "  list      list services, regions, measures, documents or investors\n"
+	    "  list      list services, regions, measures, documents, investors or sources\n"
 	    "  matrix    maximum foreign share for places x services on a date\n"
 	    "  serve     the JSON API and the web page over HTTP (loopback)\n"
 	    "  batch     decide every row of a CSV or JSON Lines file\n"
@@ -200,9 +200,23 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name)) {
+			int rc;
 			/* getopt prefixes its messages with argv[0]: make it "kaifang" */
 			argv[1] = (char *)"kaifang";
-			return commands[i].fn(argc - 1, argv + 1);
+			rc = commands[i].fn(argc - 1, argv + 1);
+			/* data lost on the way out (a full disk, a closed stdout) is an
+			 * error, never exit 0 */
+			if (fflush(stdout) != 0 || ferror(stdout)) {
+				kf_cli_err("writing the output: %s", strerror(errno ? errno : EIO));
+				return rc ? rc : EXIT_STORAGE;
+			}
+			return rc;
+		}
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strncmp(argv[1], commands[i].name, 3)) {
+			kf_cli_err("unknown command '%s'; did you mean '%s'?", argv[1],
+				   commands[i].name);
+			return EXIT_USAGE;
 		}
 	kf_cli_err("unknown command '%s'", argv[1]);
 	usage(stderr);

@@ -244,4 +244,22 @@ run $K check --no-golden "$TMP/rb2"
 expect_rc "region cycle" 3
 expect_err "region cycle with its place" "places.yaml:4:47: region '310115' lies inside itself"
 expect_err "region cycle names it" "lies inside itself"
+# break test: data lost on the way out is never exit 0; an option given empty
+# is refused; a near command is named
+run $K decide -s idc -r Hangzhou -d 2025-06-01 --json
+[ "$RC" = 0 ] && ok || bad "control: decide exit $RC"
+"$K" decide -s idc -r Hangzhou -d 2025-06-01 --json >/dev/full 2>"$TMP/full.err"
+[ $? = 4 ] && ok || bad "decide > /dev/full must exit 4"
+grep -qF 'writing the output' "$TMP/full.err" && ok || bad "decide > /dev/full names the failure"
+"$K" list regions >&- 2>/dev/null
+[ $? = 4 ] && ok || bad "list with a closed stdout must exit 4"
+run $K decide -s idc -r Hangzhou -d 2025-06-01 -f ''
+expect_rc "an empty --foreign-share" 2
+expect_err "an empty --foreign-share is named" "--foreign-share is given empty"
+run $K decide -s idc -r Hangzhou -d ''
+expect_rc "an empty --date" 2
+run $K decid -s idc
+expect_rc "unknown command" 2
+expect_err "a near command is named" "did you mean 'decide'"
+
 finish
