@@ -221,7 +221,21 @@ kf_status kf_instant_parse(const char *text, int64_t *unix_seconds, kf_error *er
 		off = (text[19] == '-' ? -1 : 1) * (two(text + 20) * 3600 + two(text + 23) * 60);
 	else
 		goto bad;
+	/* real offsets lie within ±14:00 and have minutes below 60 */
+	if (n == 25 && (two(text + 20) > 14 || two(text + 23) > 59 ||
+			(two(text + 20) == 14 && two(text + 23) > 0)))
+		goto bad;
 	*unix_seconds = (int64_t)d * 86400 + h * 3600 + m * 60 + s - off;
+	{
+		/* the day in China must be one kf_date_parse accepts (1900..2199) */
+		int64_t local = *unix_seconds + 8 * 3600;
+		kf_date cd = (kf_date)(local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
+		char txt[16];
+		if (kf_date_parse(kf_date_format(cd, txt, sizeof txt), &d, NULL) != KF_OK)
+			return fail(err, KF_ERR_RANGE, "bad_date", NULL,
+				    "instant '%s' is on %s in China, outside the years 1900-2199",
+				    text, txt);
+	}
 	return KF_OK;
 bad:
 	return fail(err, KF_ERR_PARSE, "bad_date", NULL,

@@ -98,5 +98,12 @@ expect_rc "1024 places in one matrix" 0
 run $K matrix -d 2025-06-01 --services idc --regions "$(python3 -c 'print(",".join(["Hangzhou"]*1025))')"
 expect_rc "1025 places are refused" 2
 expect_err "1025 places: the limit named" "at most 1024 are allowed"
+# KAIFANG_NOW: an impossible offset, or an instant whose day in China is out of
+# range, is refused (break test: +99:99 was read as three days earlier)
+KAIFANG_NOW=2025-04-10T23:30:00+99:99 run $K decide -s ip-vpn -r "Xi'an"
+expect_rc "KAIFANG_NOW with offset +99:99" 2
+KAIFANG_NOW=2199-12-31T20:00:00Z run $K decide -s ip-vpn -r "Xi'an"
+expect_rc "KAIFANG_NOW on 2200-01-01 in China" 2
+expect_err "KAIFANG_NOW out of range says why" "outside the years 1900-2199"
 
 finish
