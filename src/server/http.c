@@ -127,6 +127,36 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* The first query parameter given twice (`date=A&date=B` must not be
+ * answered for A alone), found by comparing each with those before it. */
+struct arg_seen {
+	const char *keys[64];
+	int n;
+	const char *twice; /* the first repeated name, or NULL */
+	int many;          /* more than 64 parameters */
+};
+
+static enum MHD_Result seen_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	struct arg_seen *as = cls;
+	int i;
+	(void)kind, (void)value;
+	if (!key)
+		return MHD_YES;
+	for (i = 0; i < as->n; i++)
+		if (!strcmp(as->keys[i], key)) {
+			as->twice = key;
+			return MHD_NO;
+		}
+	if (as->n == (int)(sizeof as->keys / sizeof as->keys[0])) {
+		as->many = 1;
+		return MHD_NO;
+	}
+	as->keys[as->n++] = key;
+	return MHD_YES;
+}
+
 static const char *query_arg(void *ctx, const char *name)
 {
 	const char *v = NULL;
@@ -372,7 +402,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	rq.too_large = r->too_large;
 	rq.query = query_arg;
 	rq.query_ctx = c;
-	kf__srv_api_handle(s->api, r->route, &rq, &rep);
+	{
+		struct arg_seen as = {{0}, 0, NULL, 0};
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, seen_arg, &as);
+		if (as.twice)
+			kf__srv_error(
+			    &rep, 400, "bad_parameter", as.twice,
+			    "the query parameter '%s' is given more than once; give it once",
+			    as.twice);
+		else if (as.many)
+			kf__srv_error(&rep, 400, "bad_parameter", NULL,
+				      "more than 64 query parameters");
+		else
+			kf__srv_api_handle(s->api, r->route, &rq, &rep);
+	}
 	return send_reply(c, r, &rep, 0);
 }
 

@@ -85,6 +85,10 @@ req GET '/v1/matrix?services=,'
 expect_error "matrix empty services list (issue 8 item 10)" 400 missing_field services
 req GET '/v1/matrix?regions=,'
 expect_error "matrix empty places list" 400 missing_field regions
+req GET '/v1/matrix?regions=Hangzhou&regions=Beijing'
+expect_error "a query parameter given twice is refused, not read once (break test)" 400 bad_parameter regions
+req GET '/v1/matrix?date=2025-06-01&date=2024-01-01&regions=Hangzhou'
+expect_error "date given twice" 400 bad_parameter date
 req GET '/v1/matrix?services='
 expect_error "matrix services= given empty is an error, not the default (break test)" 400 missing_field services
 req GET '/v1/matrix?regions=&services=idc'
