@@ -55,6 +55,11 @@ int kf_cli_clock_from_env(void);
 /* Writes s as a JSON string (quoted, escaped) to f. */
 void kf_cli_json_str(FILE *f, const char *s);
 
+/* Prints a view the library rendered (out, released here; NULL means the
+ * library ran out of memory) to stdout, with a final newline for JSON.
+ * Returns 0 or EXIT_INTERNAL. */
+int kf_cli_print_view(char *out, int json, const char *what);
+
 /* Subcommands: each returns the process exit code. */
 int kf_cli_decide(int argc, char **argv, int explain);
 int kf_cli_check(int argc, char **argv);

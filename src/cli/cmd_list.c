@@ -23,7 +23,6 @@ int kf_cli_list(int argc, char **argv)
 	int c, json = 0, code = 0, what;
 	const char *dir = NULL;
 	kf_rulebook *rb;
-	char *out;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jR:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -50,16 +49,9 @@ int kf_cli_list(int argc, char **argv)
 	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
 	if (!rb)
 		return code;
-	out = json ? kf_list_json(rb, (kf_list)what, -1) : kf_list_text(rb, (kf_list)what);
-	if (!out) {
-		kf_cli_err("out of memory writing the list");
-		code = EXIT_INTERNAL;
-	} else {
-		fputs(out, stdout);
-		if (json)
-			fputc('\n', stdout);
-	}
-	kf_free(out);
+	code = kf_cli_print_view(json ? kf_list_json(rb, (kf_list)what, -1)
+				      : kf_list_text(rb, (kf_list)what),
+				 json, "list");
 	kf_rulebook_free(rb);
 	return code;
 }

@@ -37,7 +37,6 @@ int kf_cli_matrix(int argc, char **argv)
 	kf_rulebook *rb;
 	kf_matrix *m = NULL;
 	kf_error e;
-	char *out;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:g:s:i:oR:jh", opts, NULL)) != -1) {
 		switch (c) {
@@ -67,16 +66,7 @@ int kf_cli_matrix(int argc, char **argv)
 		kf_rulebook_free(rb);
 		return e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 	}
-	out = json ? kf_matrix_json(m) : kf_matrix_text(m);
-	if (!out) {
-		kf_cli_err("out of memory writing the matrix");
-		code = EXIT_INTERNAL;
-	} else {
-		fputs(out, stdout);
-		if (json)
-			fputc('\n', stdout);
-	}
-	kf_free(out);
+	code = kf_cli_print_view(json ? kf_matrix_json(m) : kf_matrix_text(m), json, "matrix");
 	kf_matrix_free(m);
 	kf_rulebook_free(rb);
 	return code;

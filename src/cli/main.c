@@ -148,6 +148,19 @@ int kf_cli_clock_from_env(void)
 
 /* ---- dispatch ------------------------------------------------------------- */
 
+int kf_cli_print_view(char *out, int json, const char *what)
+{
+	if (!out) {
+		kf_cli_err("out of memory writing the %s", what);
+		return EXIT_INTERNAL;
+	}
+	fputs(out, stdout);
+	if (json)
+		fputc('\n', stdout);
+	kf_free(out);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(

@@ -92,6 +92,8 @@ refs kf__ref_list(loader *L, struct fy_node *n, const char *key);
 int kf__parse_date_node(loader *L, struct fy_node *n, const char *key, kf_date *out);
 int kf__parse_text2(loader *L, struct fy_node *n, const char *key, kf_text2 *out);
 int kf__edit_distance(const char *a, const char *b);
+/* rulebook/suggest.c: Levenshtein over code points, or limit + 1 once over it */
+int kf__cp_distance(const uint32_t *a, int la, const uint32_t *b, int lb, int limit);
 void kf__unknown_key(loader *L, struct fy_node *kn, const char *k, const char *what,
 		     const char *const *keys);
 void kf__load_service(loader *L, struct fy_node *e);

@@ -19,6 +19,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/errors.h"
+#include "util/unorm.h"
 
 #include "loader.h"
 
@@ -240,30 +241,18 @@ static int parse_certainty(loader *L, struct fy_node *n, int *uncertain)
 	return 0;
 }
 
-/* Levenshtein distance, for "did you mean" suggestions (bounded inputs). */
+/* Levenshtein distance over code points, for "did you mean" suggestions of
+ * keys: the one distance of rulebook/suggest.c (999 for text over
+ * KF__SUGGEST_CP code points). */
 int kf__edit_distance(const char *a, const char *b)
 {
-	int la = (int)strlen(a), lb = (int)strlen(b), i, j;
-	int row[128];
-	if (la > 120 || lb > 120)
+	uint32_t ca[KF__SUGGEST_CP], cb[KF__SUGGEST_CP];
+	int la, lb;
+	if (strlen(a) > 4 * KF__SUGGEST_CP || strlen(b) > 4 * KF__SUGGEST_CP)
 		return 999;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		int prev = row[0], cur;
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			int c = a[i - 1] == b[j - 1] ? prev : prev + 1;
-			if (row[j] + 1 < c)
-				c = row[j] + 1;
-			if (row[j - 1] + 1 < c)
-				c = row[j - 1] + 1;
-			prev = row[j];
-			row[j] = c;
-			(void)cur;
-		}
-	}
-	return row[lb];
+	la = kf__utf8_decode(a, ca, KF__SUGGEST_CP);
+	lb = kf__utf8_decode(b, cb, KF__SUGGEST_CP);
+	return kf__cp_distance(ca, la, cb, lb, KF__SUGGEST_CP);
 }
 
 static const char *nearest_key(const char *k, const char *const *keys)

@@ -49,7 +49,7 @@ static int grams(const uint32_t *cp, int n, uint64_t *g)
 
 /* Levenshtein distance over code points (both at most KF__SUGGEST_CP), or
  * limit + 1 as soon as it must exceed limit. */
-static int cp_distance(const uint32_t *a, int la, const uint32_t *b, int lb, int limit)
+int kf__cp_distance(const uint32_t *a, int la, const uint32_t *b, int lb, int limit)
 {
 	int row[KF__SUGGEST_CP + 1], i, j;
 	if (la - lb > limit || lb - la > limit)
@@ -217,10 +217,10 @@ static int shown_distance(const uint32_t *q, int lq, const uint32_t *c, int lc, 
 {
 	int d;
 	if (lq && cp_contains(c, lc, q, lq)) {
-		d = cp_distance(q, lq, c, lc, 2 * KF__SUGGEST_CP);
+		d = kf__cp_distance(q, lq, c, lc, 2 * KF__SUGGEST_CP);
 		return d < 2 ? d : 1 + (d > 8 ? 1 : 0);
 	}
-	return cp_distance(q, lq, c, lc, limit);
+	return kf__cp_distance(q, lq, c, lc, limit);
 }
 
 /* the distance a name must beat to enter the best SHOWN */
