@@ -297,6 +297,50 @@ for sig in INT TERM; do
 	fi
 done
 
+# ---- break test 2 item 3: a column or member named like an answer column
+# would stand twice in the output: a CSV header naming one is a usage error,
+# a JSON Lines record with one is an error answer (not decided, not echoed)
+for col in outcome Max_Foreign_Share cap binding certainty missing_facts notices error; do
+	printf 'service,region,date,%s\nB21,CN,2024-01-01,x\n' "$col" >"$T/ans.csv"
+	timeout 10 "$K" batch -R "$M" "$T/ans.csv" >"$T/ans.out" 2>"$T/ans.err"
+	code "header column '$col' exit" 2 $?
+	lc=$(printf '%s' "$col" | tr A-Z a-z)
+	if grep -q "the header has a column '$lc', the name of an answer column.*rename it" "$T/ans.err"; then ok; else no "header '$col': $(cat "$T/ans.err")"; fi
+done
+printf '{"service":"B21","region":"CN","date":"2024-01-01","outcome":"permitted"}\n{"service":"B21","region":"CN","date":"2024-01-01","\\u0063ap":1}\n{"service":"B21","region":"CN","date":"2024-01-01","note":"cap error"}\n' >"$T/ans.jsonl"
+timeout 10 "$K" batch -R "$M" "$T/ans.jsonl" >"$T/ans.out" 2>/dev/null
+code "jsonl answer-named member exit" 0 $?
+if python3 -c '
+import json,sys
+def nodup(p):
+    assert len(p) == len(set(k for k, _ in p)), p
+    return dict(p)
+r = [json.loads(l, object_pairs_hook=nodup) for l in open(sys.argv[1])]
+src = open(sys.argv[2]).read().split("\n")
+ok = (len(r) == 3 and r[0]["line"] == 1 and r[0]["input"] == src[0] and r[0]["outcome"] is None
+      and r[0]["error"].startswith("outcome: the record has a member '"'"'outcome'"'"'")
+      and r[1]["error"].startswith("cap: ") and r[2]["outcome"] == "permitted" and r[2]["note"] == "cap error")
+sys.exit(not ok)' "$T/ans.out" "$T/ans.jsonl"; then ok; else no "jsonl answer-named member: $(cat "$T/ans.out")"; fi
+timeout 10 "$K" batch -R "$M" --strict "$T/ans.jsonl" >/dev/null 2>"$T/ans.err"
+code "jsonl answer-named member --strict" 2 $?
+if grep -q "line 1: outcome: the record has a member 'outcome'" "$T/ans.err"; then ok; else no "jsonl answer member strict: $(cat "$T/ans.err")"; fi
+
+# ---- break test 2 item 4: a share jansson cannot hold (2^64) is read from its
+# digits, as the API reads it: the record's own error naming foreign_share
+printf '{"service":"B21","region":"CN","date":"2024-01-01","foreign_share":18446744073709551616}\n' >"$T/big.jsonl"
+timeout 10 "$K" batch -R "$M" "$T/big.jsonl" >"$T/bigj.out" 2>/dev/null
+if grep -q '^{"service":"B21","region":"CN","date":"2024-01-01","foreign_share":18446744073709551616,"outcome":null,.*"error":"foreign_share: ' "$T/bigj.out"; then ok; else no "jsonl 2^64 share: $(cat "$T/bigj.out")"; fi
+if grep -q 'too big integer\|"line":' "$T/bigj.out"; then no "jsonl 2^64 share wrapped: $(cat "$T/bigj.out")"; else ok; fi
+printf '{"service":"B21","region":"CN","date":"2024-01-01","a":1,"a":2}\n' >"$T/dup.jsonl"
+timeout 10 "$K" batch -R "$M" "$T/dup.jsonl" >"$T/dup.out" 2>/dev/null
+if python3 -c '
+import json,sys
+def nodup(p):
+    assert len(p) == len(set(k for k, _ in p)), p
+    return dict(p)
+r = json.loads(open(sys.argv[1]).readline(), object_pairs_hook=nodup)
+sys.exit(not (r["line"] == 1 and r["error"].startswith("a: the member '"'"'a'"'"' is given twice")))' "$T/dup.out"; then ok; else no "jsonl duplicate key: $(cat "$T/dup.out")"; fi
+
 # ---- --jobs: the same bytes whatever the number of threads (blocks in order)
 "$K" batch -R "$M" --jobs 1 "$T/big.csv" -o "$T/big1.out" 2>/dev/null
 "$K" batch -R "$M" --jobs 4 "$T/big.csv" -o "$T/big4.out" 2>/dev/null
