@@ -30,6 +30,7 @@
 #include <jansson.h>
 
 #include "decide_int.h"
+#include "json_exact.h"
 #include "kaifang/batch.h"
 #include "kaifang/view.h"
 #include "kaifang/question.h"
@@ -454,6 +455,18 @@ static int blank_line(const char *s, size_t n)
 	return (n == 1 && s[0] == '\n') || (n == 2 && s[0] == '\r' && s[1] == '\n');
 }
 
+/* Is s[0..n) the name of an answer column? A record's own column or member
+ * of that name would stand beside the answer's (a CSV header naming
+ * 'outcome' twice, a JSON line with a duplicate key), so it is refused. */
+static int answer_name(const char *s, size_t n)
+{
+	int i;
+	for (i = 0; i < NANSWER; i++)
+		if (strlen(answer_cols[i]) == n && !memcmp(answer_cols[i], s, n))
+			return 1;
+	return 0;
+}
+
 /* The header's field names (in w->cells) against the question fields. */
 static kf_status csv_header_names(kf_batch *b, worker *w, long line, kf_error *err)
 {
@@ -479,6 +492,14 @@ static kf_status csv_header_names(kf_batch *b, worker *w, long line, kf_error *e
 			continue;
 		for (j = 0; j <= n; j++) /* names match case-insensitively */
 			name[j] = (char)(p[j] >= 'A' && p[j] <= 'Z' ? p[j] + 32 : p[j]);
+		if (answer_name(name, n)) {
+			kf__error_set(err, KF_ERR_INVALID, NULL, (int)line, 0, name,
+				      "the header has a column '%s', the name of an answer column "
+				      "the output appends; rename it (say 'input_%s') so the "
+				      "output names each column once",
+				      name, name);
+			return KF_ERR_INVALID;
+		}
 		if (!kf_question_text_slot(&t, name))
 			continue;
 		for (k = 0; k < b->nq; k++)
@@ -747,22 +768,69 @@ static void hex(kf_buf *o, const char *s, size_t n)
 	}
 }
 
-/* Is s[0..n) one JSON object (so that it can be echoed as it is)? When not,
- * says why in e. */
-static int json_object_text(const char *s, size_t n, int line, kf_error *e)
+/* Could the line hold a member named like an answer column? A cheap test
+ * before the parse that says for sure: the name's bytes, or a backslash (a
+ * key may spell "outcome" with escapes). */
+static int has_bytes(const char *s, size_t n, const char *w, size_t wn)
 {
-	json_error_t je;
-	json_t *j = json_loadb(s, n, JSON_DECODE_ANY, &je);
-	int ok = j && json_is_object(j);
-	json_decref(j);
-	if (ok)
-		return 1;
-	if (!j)
-		kf__error_set(e, KF_ERR_PARSE, NULL, line, je.column, "json", "%s (column %d)",
-			      je.text, je.column);
-	else
-		kf__error_set(e, KF_ERR_PARSE, NULL, line, 0, "json", "expected a JSON object");
+	const char *p = s, *end = s + n;
+	while ((size_t)(end - p) >= wn && (p = memchr(p, w[0], (size_t)(end - p) - wn + 1))) {
+		if (!memcmp(p, w, wn))
+			return 1;
+		p++;
+	}
 	return 0;
+}
+
+static int may_name_answer(const char *s, size_t n)
+{
+	int i;
+	if (memchr(s, '\\', n))
+		return 1;
+	for (i = 0; i < NANSWER; i++)
+		if (has_bytes(s, n, answer_cols[i], strlen(answer_cols[i])))
+			return 1;
+	return 0;
+}
+
+/* Reads s[0..n) with the exact JSON reader (kf_question_from_json's, so a
+ * number jansson cannot hold is no error here). Returns 1 when it is one
+ * object (so that it can be echoed as it is), else 0 with the reason in e.
+ * *answer_key is set to 1 (and e says so) when the object has a member named
+ * like an answer column. Returns -1 on no memory. */
+static int json_object_text(const char *s, size_t n, int line, int *answer_key, kf_error *e)
+{
+	kf__jexact j;
+	kf_status st = kf__json_exact_load(s, n, &j, e);
+	const char *key;
+	json_t *v;
+	int ok;
+	*answer_key = 0;
+	if (st == KF_ERR_NOMEM)
+		return -1;
+	if (st != KF_OK) {
+		e->line = line;
+		snprintf(e->field, sizeof e->field, "json");
+		return 0;
+	}
+	ok = json_is_object(j.root);
+	if (!ok)
+		kf__error_set(e, KF_ERR_PARSE, NULL, line, 0, "json", "expected a JSON object");
+	else
+		json_object_foreach(j.root, key, v)
+		{
+			if (!answer_name(key, strlen(key)))
+				continue;
+			kf__error_set(e, KF_ERR_INVALID, NULL, line, 0, key,
+				      "the record has a member '%s', the name of an answer member "
+				      "the output appends; rename it (say 'input_%s') so the "
+				      "output line has each key once",
+				      key, key);
+			*answer_key = 1;
+			break;
+		}
+	kf__json_exact_free(&j);
+	return ok;
 }
 
 /* One JSON Lines record s[0..n) (no line terminator, trailing spaces cut)
@@ -774,7 +842,7 @@ static int jsonl_row(worker *w, block *blk, const char *s, size_t n, long line, 
 	kf_question q;
 	kf_status st = KF_ERR_PARSE;
 	kf_error je;
-	int r;
+	int r = 0, ak = 0;
 	if (bad_at < n) {
 		/* The echo cannot be the line itself (it would not be UTF-8 nor
 		 * JSON): the line's exact bytes go in hex, with its number. */
@@ -794,10 +862,20 @@ static int jsonl_row(worker *w, block *blk, const char *s, size_t n, long line, 
 	while (lead < n && (s[lead] == ' ' || s[lead] == '\t'))
 		lead++;
 	kf_error_clear(e);
-	st = kf_question_from_json(w->b->rb, s, n, 1, &q, e);
+	if (may_name_answer(s, n)) { /* an answer's name: not decided (docs/batch.md) */
+		if ((r = json_object_text(s + lead, n - lead, (int)line, &ak, &je)) < 0)
+			return -1;
+		if (ak) {
+			*e = je;
+			st = KF_ERR_INVALID;
+		}
+	}
+	if (!ak)
+		st = kf_question_from_json(w->b->rb, s, n, 1, &q, e);
 	if (st == KF_ERR_NOMEM)
 		return -1;
-	if (st == KF_OK || json_object_text(s + lead, n - lead, (int)line, &je)) {
+	if (!ak &&
+	    (st == KF_OK || (r = json_object_text(s + lead, n - lead, (int)line, &ak, &je)) > 0)) {
 		size_t close = n - 1, j = close; /* the object's closing brace */
 		kf__buf_add(o, s, close);
 		while (j > lead && (s[j - 1] == ' ' || s[j - 1] == '\t' || s[j - 1] == '\n' ||
@@ -805,15 +883,20 @@ static int jsonl_row(worker *w, block *blk, const char *s, size_t n, long line, 
 			j--;
 		if (s[j - 1] != '{')
 			kf__buf_add(o, ",", 1);
-	} else {
+	} else if (r < 0)
+		return -1;
+	else {
 		kf__buf_printf(o, "{\"line\":%ld,\"input\":", line);
 		kf__json_strn(o, s, n);
 		kf__buf_add(o, ",", 1);
-		if (st != KF_ERR_PARSE || !*e->message) /* the reader's word, else jansson's */
-			*e = je;
-		else if (!*e->field)
-			snprintf(e->field, sizeof e->field, "json");
-		st = KF_ERR_PARSE;
+		if (!ak) { /* (an answer's name: echoed as it came, the key would stand twice) */
+			if (st != KF_ERR_PARSE ||
+			    !*e->message) /* the reader's word, else the parser's */
+				*e = je;
+			else if (!*e->field)
+				snprintf(e->field, sizeof e->field, "json");
+			st = KF_ERR_PARSE;
+		}
 	}
 	r = answer(w, st, &q, e, o);
 	kf__buf_puts(o, "}\n");

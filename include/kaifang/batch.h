@@ -17,6 +17,10 @@
  * whatever the input's size: records travel in blocks of a few thousand rows,
  * and at most a fixed number of blocks are in flight.
  *
+ * A record may not have a column or member named like an answer column (it
+ * would stand twice in the output): such a CSV header is refused by
+ * kf_batch_open, such a JSON Lines record gets an error answer, undecided.
+ *
  * Threads: kf_batch_run with opts.jobs > 1 runs one reader thread and `jobs`
  * decision threads, and writes blocks in input order from the calling thread.
  * The rulebook is shared read-only (kaifang/decide.h).
@@ -79,8 +83,9 @@ typedef struct kf_batch kf_batch;
  * header as it came, without a UTF-8 byte-order mark, then the answer
  * columns). Returns KF_OK and *out, or with *out NULL:
  *   KF_ERR_INVALID  the header lacks a 'service' or 'region' or 'date'
- *                   column, or names one twice, or is one column that
- *                   holds ';' or a tab (a file with another delimiter);
+ *                   column, or names one twice, or names an answer column
+ *                   (err->field the name), or is one column that holds ';'
+ *                   or a tab (a file with another delimiter);
  *   KF_ERR_PARSE    the header is not valid CSV, or the input is empty (CSV);
  *   KF_ERR_IO       the read or write callback failed;
  *   KF_ERR_NOMEM.

@@ -4,10 +4,12 @@
  * (kaifang/batch.h): reading, deciding and writing records.
  *
  * Output to a file (-o) goes to a temporary file beside it, renamed over it
- * at the end, so an error, Ctrl-C or SIGTERM never leaves a partial output
- * (the signal handler removes the temporary file), and an output that is the
- * input itself (the same inode, through any name or link) is refused before
- * anything is written.
+ * at the end, so an error, SIGINT, SIGTERM, SIGHUP or SIGPIPE never leaves a
+ * partial output (the signal handler removes the temporary file), and an
+ * output that is the input itself (the same inode, through any name or link)
+ * is refused before anything is written. A symbolic link is followed to its
+ * target (the link stays); a device, FIFO or socket is written directly, never
+ * replaced; a replaced file keeps its permission bits (resolve_out).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -103,7 +105,8 @@ static void batch_usage(FILE *f)
 		"default OUT).\n"
 		"\n"
 		"  -o, --output OUT       write here (through a temporary file renamed at the\n"
-		"                         end) instead of stdout; OUT may not be IN\n"
+		"                         end; a device or FIFO directly) instead of stdout;\n"
+		"                         OUT may not be IN\n"
 		"  -F, --format FMT       csv or jsonl (default: from IN's extension, else from\n"
 		"                         its first byte: '{' means jsonl)\n"
 		"  -d, --delimiter C      CSV field separator: one character, or 'tab'\n"
@@ -139,10 +142,98 @@ static int same_file(FILE *in, const char *out)
 	       a.st_ino == b.st_ino;
 }
 
-/* Opens a temporary file in OUT's folder for the output. */
-static FILE *open_tmp(const char *out)
+/* Where -o OUT's bytes go. */
+typedef enum out_kind {
+	OUT_RENAME, /* a temporary file beside path, renamed over it at the end */
+	OUT_DIRECT, /* path itself: a device, FIFO or socket (nothing to replace) */
+	OUT_STDOUT  /* OUT names our own standard output (/dev/stdout, /proc/self/fd/1) */
+} out_kind;
+
+typedef struct out_target {
+	out_kind kind;
+	char path[PATH_MAX]; /* the file written: OUT, or the file its links name */
+	int keep_mode;       /* 1: path is an existing regular file of mode `mode` */
+	mode_t mode;         /* its permission bits, given to the new file */
+} out_target;
+
+/* Does p name an open file descriptor (/dev/fd/N, /proc/PID/fd/N)? */
+static int descriptor_path(const char *p)
 {
-	const char *slash = strrchr(out, '/');
+	return !strncmp(p, "/dev/fd/", 8) || (!strncmp(p, "/proc/", 6) && strstr(p, "/fd/"));
+}
+
+/* The path a symbolic link at cur names, into cur (relative to cur's folder). */
+static int follow_link(char *cur)
+{
+	char link[PATH_MAX], next[PATH_MAX];
+	const char *slash = strrchr(cur, '/');
+	ssize_t n = readlink(cur, link, sizeof link - 1);
+	int k;
+	if (n < 0)
+		return -1;
+	link[n] = '\0';
+	if (link[0] == '/' || !slash)
+		k = snprintf(next, sizeof next, "%s", link);
+	else
+		k = snprintf(next, sizeof next, "%.*s/%s", (int)(slash - cur), cur, link);
+	if (k < 0 || (size_t)k >= sizeof next) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(cur, next, (size_t)k + 1);
+	return 0;
+}
+
+/*
+ * Works out where OUT's bytes go (docs/batch.md "Output files"): its
+ * symbolic links are followed to the file they name (a dangling link: the
+ * path it names, created there), so the link stays and its target gets the
+ * output; a regular file or a new one is replaced through a temporary file;
+ * a device, FIFO or socket is written in place; a path naming a descriptor
+ * is written as that descriptor. Returns 0, or -1 with errno set.
+ */
+static int resolve_out(const char *out, out_target *t)
+{
+	struct stat st, so;
+	int hops;
+	memset(t, 0, sizeof t[0]);
+	if (strlen(out) >= sizeof t->path)
+		return errno = ENAMETOOLONG, -1;
+	strcpy(t->path, out);
+	for (hops = 0;; hops++) {
+		if (descriptor_path(t->path)) {
+			t->kind = stat(out, &st) == 0 && fstat(STDOUT_FILENO, &so) == 0 &&
+					  st.st_dev == so.st_dev && st.st_ino == so.st_ino
+				      ? OUT_STDOUT
+				      : OUT_DIRECT;
+			return 0;
+		}
+		if (lstat(t->path, &st) != 0) {
+			if (errno != ENOENT)
+				return -1;
+			t->kind = OUT_RENAME; /* a new file */
+			return 0;
+		}
+		if (!S_ISLNK(st.st_mode))
+			break;
+		if (hops == 40)
+			return errno = ELOOP, -1;
+		if (follow_link(t->path) != 0)
+			return -1;
+	}
+	if (S_ISDIR(st.st_mode))
+		return errno = EISDIR, -1;
+	t->kind = S_ISREG(st.st_mode) ? OUT_RENAME : OUT_DIRECT;
+	t->keep_mode = S_ISREG(st.st_mode);
+	t->mode = st.st_mode & 07777;
+	return 0;
+}
+
+/* Opens a temporary file in the folder of t->path for the output, with the
+ * old file's permission bits (a new file: 0666 less the umask, as fopen). */
+static FILE *open_tmp(const out_target *t)
+{
+	const char *out = t->path, *slash = strrchr(out, '/');
 	int fd, n;
 	mode_t um;
 	FILE *f;
@@ -160,13 +251,58 @@ static FILE *open_tmp(const char *out)
 	tmp_live = 1;
 	um = umask(0);
 	umask(um);
-	(void)fchmod(fd, 0666 & ~um); /* as a plain fopen would have made it */
+	(void)fchmod(fd, t->keep_mode ? t->mode : 0666 & ~um);
 	if (!(f = fdopen(fd, "w"))) {
 		close(fd);
 		unlink(tmp_path);
 		tmp_live = 0;
 	}
 	return f;
+}
+
+/* Cleans up the temporary file on sig; a signal ignored when we started
+ * (nohup's SIGHUP, an ignored SIGPIPE: write errors instead) stays ignored. */
+static void catch_signal(int sig, int unless_ignored)
+{
+	void (*old)(int) = signal(sig, on_signal);
+	if (unless_ignored && old == SIG_IGN)
+		signal(sig, SIG_IGN);
+}
+
+/* Opens the output for -o (kinds in out_target); NULL with errno set. */
+static FILE *open_out(const char *out_path, out_target *t)
+{
+	catch_signal(SIGINT, 0);
+	catch_signal(SIGTERM, 0);
+	catch_signal(SIGHUP, 1);
+	catch_signal(SIGPIPE, 1);
+	if (resolve_out(out_path, t) != 0)
+		return NULL;
+	if (t->kind == OUT_STDOUT)
+		return stdout;
+	if (t->kind == OUT_DIRECT)
+		return fopen(t->path, "w");
+	return open_tmp(t);
+}
+
+/* Closes the -o output; renames the temporary file over its file when rc is
+ * 0, else removes it. Returns the exit code. */
+static int close_out(FILE *out, const char *out_path, const out_target *t, int rc)
+{
+	if (out != stdout && fclose(out) != 0 && !rc) {
+		kf_cli_err("batch: write error on '%s': %s", out_path, strerror(errno));
+		rc = EXIT_USAGE;
+	}
+	if (t->kind != OUT_RENAME)
+		return rc;
+	if (!rc && rename(tmp_path, t->path) != 0) {
+		kf_cli_err("batch: cannot rename the output to '%s': %s", t->path, strerror(errno));
+		rc = EXIT_USAGE;
+	}
+	if (rc)
+		unlink(tmp_path); /* no partial output */
+	tmp_live = 0;
+	return rc;
 }
 
 static int parse_delimiter(const char *s, char *d)
@@ -245,7 +381,8 @@ int kf_cli_batch(int argc, char **argv)
 	const char *in_path, *dir = NULL, *fmt = NULL, *out_path = NULL;
 	kf_batch_opts o;
 	progress pg;
-	FILE *in, *out;
+	FILE *in, *out = NULL;
+	out_target ot;
 	struct stat st;
 	kf_rulebook *rb;
 	int c, rc = 0;
@@ -323,11 +460,8 @@ int kf_cli_batch(int argc, char **argv)
 		return rc;
 	}
 	if (out_path) {
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
-		if (!(out = open_tmp(out_path))) {
-			kf_cli_err("batch: cannot write beside '%s': %s", out_path,
-				   strerror(errno));
+		if (!(out = open_out(out_path, &ot))) {
+			kf_cli_err("batch: cannot write '%s': %s", out_path, strerror(errno));
 			rc = EXIT_USAGE;
 		}
 	} else
@@ -337,27 +471,14 @@ int kf_cli_batch(int argc, char **argv)
 		pg.on = isatty(STDERR_FILENO);
 		pg.t0 = pg.tlast = now();
 		rc = run(rb, &o, in, out, &pg);
-		if (fflush(out) != 0 || ferror(out)) {
+		if ((fflush(out) != 0 || ferror(out)) && !rc) { /* (else run said why) */
 			kf_cli_err("batch: write error on '%s': %s", out_path ? out_path : "-",
 				   strerror(errno));
-			if (!rc)
-				rc = EXIT_USAGE;
-		}
-	}
-	if (out_path && out) {
-		if (fclose(out) != 0 && !rc) {
-			kf_cli_err("batch: write error on '%s': %s", out_path, strerror(errno));
 			rc = EXIT_USAGE;
 		}
-		if (!rc && rename(tmp_path, out_path) != 0) {
-			kf_cli_err("batch: cannot rename the output to '%s': %s", out_path,
-				   strerror(errno));
-			rc = EXIT_USAGE;
-		}
-		if (rc)
-			unlink(tmp_path); /* no partial output */
-		tmp_live = 0;
 	}
+	if (out_path && out)
+		rc = close_out(out, out_path, &ot, rc);
 	if (in != stdin)
 		fclose(in);
 	kf_rulebook_free(rb);

@@ -285,19 +285,138 @@ with open(sys.argv[1], "w") as f:
     for i in range(1500000):
         f.write(f"{i},B21,CN,2024-01-{1 + i % 28:02d},{i % 101}\n")
 PY
-for sig in INT TERM; do
+# break test 2 item 2: SIGHUP and SIGPIPE too, each with its signal's status
+for sig in INT TERM HUP PIPE; do
 	"$K" batch -R "$M" --jobs 2 "$T/big.csv" -o "$T/big.out" 2>/dev/null &
 	pid=$!
 	for _ in $(seq 50); do ls -a "$T" | grep -q 'big.out.kaifang-' && break; sleep 0.02; done
 	kill -s "$sig" "$pid"
-	wait "$pid"
+	{ wait "$pid"; } 2>/dev/null
 	st=$?
-	if [ "$st" -gt 128 ] && [ ! -e "$T/big.out" ] && ! ls -a "$T" | grep -q 'kaifang-'; then ok; else
+	want=$((128 + $(kill -l "$sig")))
+	if [ "$st" -eq "$want" ] && [ ! -e "$T/big.out" ] && ! ls -a "$T" | grep -q 'kaifang-'; then ok; else
 		no "SIG$sig: exit $st, left: $(ls -a "$T" | grep -e big.out -e kaifang- | tr '\n' ' ')"
 	fi
 done
 
-# ---- --jobs: the same bytes whatever the number of threads (blocks in order)
+# ---- break test 2 item 3: a column or member named like an answer column
+# would stand twice in the output: a CSV header naming one is a usage error,
+# a JSON Lines record with one is an error answer (not decided, not echoed)
+for col in outcome Max_Foreign_Share cap binding certainty missing_facts notices error; do
+	printf 'service,region,date,%s\nB21,CN,2024-01-01,x\n' "$col" >"$T/ans.csv"
+	timeout 10 "$K" batch -R "$M" "$T/ans.csv" >"$T/ans.out" 2>"$T/ans.err"
+	code "header column '$col' exit" 2 $?
+	lc=$(printf '%s' "$col" | tr A-Z a-z)
+	if grep -q "the header has a column '$lc', the name of an answer column.*rename it" "$T/ans.err"; then ok; else no "header '$col': $(cat "$T/ans.err")"; fi
+done
+printf '{"service":"B21","region":"CN","date":"2024-01-01","outcome":"permitted"}\n{"service":"B21","region":"CN","date":"2024-01-01","\\u0063ap":1}\n{"service":"B21","region":"CN","date":"2024-01-01","note":"cap error"}\n' >"$T/ans.jsonl"
+timeout 10 "$K" batch -R "$M" "$T/ans.jsonl" >"$T/ans.out" 2>/dev/null
+code "jsonl answer-named member exit" 0 $?
+if python3 -c '
+import json,sys
+def nodup(p):
+    assert len(p) == len(set(k for k, _ in p)), p
+    return dict(p)
+r = [json.loads(l, object_pairs_hook=nodup) for l in open(sys.argv[1])]
+src = open(sys.argv[2]).read().split("\n")
+ok = (len(r) == 3 and r[0]["line"] == 1 and r[0]["input"] == src[0] and r[0]["outcome"] is None
+      and r[0]["error"].startswith("outcome: the record has a member '"'"'outcome'"'"'")
+      and r[1]["error"].startswith("cap: ") and r[2]["outcome"] == "permitted" and r[2]["note"] == "cap error")
+sys.exit(not ok)' "$T/ans.out" "$T/ans.jsonl"; then ok; else no "jsonl answer-named member: $(cat "$T/ans.out")"; fi
+timeout 10 "$K" batch -R "$M" --strict "$T/ans.jsonl" >/dev/null 2>"$T/ans.err"
+code "jsonl answer-named member --strict" 2 $?
+if grep -q "line 1: outcome: the record has a member 'outcome'" "$T/ans.err"; then ok; else no "jsonl answer member strict: $(cat "$T/ans.err")"; fi
+
+# ---- break test 2 item 4: a share jansson cannot hold (2^64) is read from its
+# digits, as the API reads it: the record's own error naming foreign_share
+printf '{"service":"B21","region":"CN","date":"2024-01-01","foreign_share":18446744073709551616}\n' >"$T/big.jsonl"
+timeout 10 "$K" batch -R "$M" "$T/big.jsonl" >"$T/bigj.out" 2>/dev/null
+if grep -q '^{"service":"B21","region":"CN","date":"2024-01-01","foreign_share":18446744073709551616,"outcome":null,.*"error":"foreign_share: ' "$T/bigj.out"; then ok; else no "jsonl 2^64 share: $(cat "$T/bigj.out")"; fi
+if grep -q 'too big integer\|"line":' "$T/bigj.out"; then no "jsonl 2^64 share wrapped: $(cat "$T/bigj.out")"; else ok; fi
+printf '{"service":"B21","region":"CN","date":"2024-01-01","a":1,"a":2}\n' >"$T/dup.jsonl"
+timeout 10 "$K" batch -R "$M" "$T/dup.jsonl" >"$T/dup.out" 2>/dev/null
+if python3 -c '
+import json,sys
+def nodup(p):
+    assert len(p) == len(set(k for k, _ in p)), p
+    return dict(p)
+r = json.loads(open(sys.argv[1]).readline(), object_pairs_hook=nodup)
+sys.exit(not (r["line"] == 1 and r["error"].startswith("a: the member '"'"'a'"'"' is given twice")))' "$T/dup.out"; then ok; else no "jsonl duplicate key: $(cat "$T/dup.out")"; fi
+
+# ---- break test 2 item 1: -o onto what is not a plain file. Nothing here
+# points into the real /dev: the devices are nodes made in $T (as root) and
+# the /dev/stdout case is a link of our own to /proc/self/fd/1, so a
+# regression replaces only files in $T.
+"$K" batch -R "$M" "$T/in.csv" >"$T/want.o" 2>/dev/null
+# a FIFO is written in place (its reader gets the output), never replaced
+mkfifo "$T/fifo"
+timeout 20 cat "$T/fifo" >"$T/fifo.got" &
+rd=$!
+timeout 20 "$K" batch -R "$M" "$T/in.csv" -o "$T/fifo" 2>"$T/fifo.err"
+code "-o FIFO exit" 0 $?
+wait "$rd"
+same "-o FIFO: the reader gets the output" "$T/want.o" "$T/fifo.got"
+if [ -p "$T/fifo" ]; then ok; else no "-o FIFO replaced the FIFO"; fi
+# a FIFO whose reader goes away: SIGPIPE ends the run with its status
+timeout 20 head -c 100 "$T/fifo" >/dev/null &
+rd=$!
+timeout 20 "$K" batch -R "$M" "$T/big.csv" -o "$T/fifo" 2>/dev/null
+code "-o FIFO, reader gone (SIGPIPE)" 141 $?
+wait "$rd"
+if [ -p "$T/fifo" ]; then ok; else no "-o FIFO replaced after SIGPIPE"; fi
+# a full device: the write error is reported, exit 2, the node stays
+if [ "$(id -u)" = 0 ] && mknod "$T/full" c 1 7 2>/dev/null; then FULL=$T/full
+elif [ ! -w /dev ]; then FULL=/dev/full; else FULL=; fi
+if [ -n "$FULL" ]; then
+	for f in in big; do
+		timeout 20 "$K" batch -R "$M" "$T/$f.csv" -o "$FULL" 2>"$T/full.err"
+		code "-o full device ($f) exit" 2 $?
+		if [ "$(grep -c 'No space left on device' "$T/full.err")" = 1 ]; then ok; else no "-o full device ($f): $(cat "$T/full.err")"; fi
+		if [ -c "$FULL" ]; then ok; else no "-o full device ($f) replaced the device"; fi
+	done
+else
+	echo "SKIP: no full device that a failure could not replace" >&2
+fi
+# a link to our standard output (as /dev/stdout is): the output reaches the
+# redirect, the link stays
+ln -s /proc/self/fd/1 "$T/stdout-link"
+timeout 20 "$K" batch -R "$M" "$T/in.csv" -o "$T/stdout-link" >"$T/so.got" 2>/dev/null
+code "-o link to /proc/self/fd/1 exit" 0 $?
+same "-o link to /proc/self/fd/1: the redirect gets it" "$T/want.o" "$T/so.got"
+if [ -L "$T/stdout-link" ]; then ok; else no "-o link to /proc/self/fd/1 replaced the link"; fi
+timeout 20 "$K" batch -R "$M" "$T/in.csv" -o "$T/stdout-link" 2>/dev/null | cat >"$T/so2.got"
+same "-o link to /proc/self/fd/1 into a pipe" "$T/want.o" "$T/so2.got"
+# a symlink: its target gets the output, the link stays; a dangling link
+# creates its target; a 600-mode file keeps its mode, a new file gets 0666 & ~umask
+echo old >"$T/target.csv"
+chmod 600 "$T/target.csv"
+ln -s target.csv "$T/link.csv"
+timeout 20 "$K" batch -R "$M" "$T/in.csv" -o "$T/link.csv" 2>/dev/null
+code "-o symlink exit" 0 $?
+if [ -L "$T/link.csv" ]; then ok; else no "-o symlink replaced the link"; fi
+same "-o symlink: the target gets the output" "$T/want.o" "$T/target.csv"
+code "-o symlink: the target keeps mode 600" 600 "$(stat -c %a "$T/target.csv")"
+mkdir "$T/sub"
+ln -s sub/new.csv "$T/dangling.csv"
+timeout 20 "$K" batch -R "$M" "$T/in.csv" -o "$T/dangling.csv" 2>/dev/null
+code "-o dangling symlink exit" 0 $?
+if [ -L "$T/dangling.csv" ]; then ok; else no "-o dangling symlink replaced the link"; fi
+same "-o dangling symlink creates its target" "$T/want.o" "$T/sub/new.csv"
+if ls -a "$T" "$T/sub" | grep -q 'kaifang-'; then no "a temporary file was left: $(ls -a "$T" "$T/sub")"; else ok; fi
+cp "$T/in.csv" "$T/m600.csv"
+chmod 600 "$T/m600.csv"
+timeout 20 "$K" batch -R "$M" "$T/in.csv" -o "$T/m600.csv" 2>/dev/null
+code "-o a 600 file keeps its mode" 600 "$(stat -c %a "$T/m600.csv")"
+rm -f "$T/new.csv"
+(umask 027 && timeout 20 "$K" batch -R "$M" "$T/in.csv" -o "$T/new.csv" 2>/dev/null)
+code "-o a new file: 0666 & ~umask" 640 "$(stat -c %a "$T/new.csv")"
+# the input through a link is still refused
+ln -s in.csv "$T/in-link.csv"
+timeout 20 "$K" batch -R "$M" "$T/in.csv" -o "$T/in-link.csv" >/dev/null 2>&1
+code "-o a symlink to the input" 2 $?
+if [ -L "$T/in-link.csv" ]; then ok; else no "-o a symlink to the input replaced it"; fi
+
+
 "$K" batch -R "$M" --jobs 1 "$T/big.csv" -o "$T/big1.out" 2>/dev/null
 "$K" batch -R "$M" --jobs 4 "$T/big.csv" -o "$T/big4.out" 2>/dev/null
 code "--jobs 4 exit" 0 $?

@@ -398,6 +398,16 @@ expect_error "batch bad delimiter" 400 bad_parameter delimiter
 printf 'id,service,place,date\n' >"$TMP/nocol.csv"
 req POST /v1/batch -H 'Content-Type: text/csv' --data-binary @"$TMP/nocol.csv"
 expect_error "batch without a region column" 422 bad_batch region
+# break test 2 item 3: a header column named like an answer column
+printf 'id,service,region,date,outcome\n1,B21,CN,2024-01-01,x\n' >"$TMP/anscol.csv"
+req POST /v1/batch -H 'Content-Type: text/csv' --data-binary @"$TMP/anscol.csv"
+expect_error "batch header naming an answer column" 422 bad_batch outcome
+# break test 2 item 4: a 2^64 share through batch's JSON Lines is the
+# record's error naming foreign_share, as through /v1/decisions
+printf '{"service":"B21","region":"CN","date":"2024-01-01","foreign_share":18446744073709551616}\n' >"$TMP/big.jsonl"
+req POST /v1/batch -H 'Content-Type: application/x-ndjson' --data-binary @"$TMP/big.jsonl"
+expect_code "batch 2^64 share" 200
+python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); sys.exit(not ("line" not in r and r["outcome"] is None and r["error"].startswith("foreign_share: ")))' "$TMP/body" && ok || bad "batch 2^64 share: $(cat "$TMP/body")"
 req POST /v1/batch -H 'Content-Type: text/csv' --data-binary ''
 expect_error "batch empty csv" 422 bad_batch
 req POST /v1/batch -H 'Content-Type: application/json' --data-binary @"$TMP/b.csv"
