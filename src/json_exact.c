@@ -47,6 +47,17 @@ static size_t number_token(const char *s, size_t len)
 	return i;
 }
 
+/* 1 when a number may start at s[i] (before: the start, a space, '[', ',' or
+ * ':') or end there (after: the end, a space, ',', ']', '}'). Only a whole
+ * token is rewritten: "49.999.5" or "1.2.3" must stay invalid for jansson,
+ * not become "0.1" (found by fuzzing batch JSON Lines). */
+static int boundary(const char *s, size_t len, size_t i, int after)
+{
+	if (after)
+		return i >= len || strchr(" \t\r\n,]}", s[i]) != NULL;
+	return i == 0 || strchr(" \t\r\n[,:", s[i - 1]) != NULL;
+}
+
 typedef struct shift {
 	size_t at, old; /* an offset in the rewritten text and the original one */
 } shift;
@@ -63,7 +74,8 @@ static kf_status rewrite(const char *s, size_t len, kf_buf *out, kf_buf *offs, k
 					i++;
 			i = i < len ? i + 1 : len;
 			kf__buf_add(out, s + b, i - b);
-		} else if ((s[i] == '-' || digit(s[i])) && (t = number_token(s + i, len - i))) {
+		} else if ((s[i] == '-' || digit(s[i])) && boundary(s, len, i, 0) &&
+			   (t = number_token(s + i, len - i)) && boundary(s, len, i + t, 1)) {
 			size_t pair[2] = {i, t};
 			shift sh;
 			char num[24];

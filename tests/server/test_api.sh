@@ -222,6 +222,12 @@ expect_error "malformed JSON" 400 bad_json
 grep -q 'at byte 37' "$TMP/body" && ok || bad "malformed JSON names the byte offset"
 post /v1/decisions ''
 expect_error "empty body" 400 bad_json
+# a malformed number stays malformed: the exact-number scanner rewrites whole
+# tokens only ("1.2.3" once became the valid "0.1"; found by fuzzing)
+post /v1/decisions '{"service":"ip-vpn","region":"330100","date":"2025-06-01","foreign_share":1.2.3}'
+expect_error "a malformed number is bad JSON" 400 bad_json
+post /v1/decisions '{"service":"ip-vpn","region":"330100","date":"2025-06-01","foreign_share":49.999.999999999}'
+expect_error "49.999.999999999 is bad JSON" 400 bad_json
 # a duplicate key is refused, and named (issue 8 item 15)
 post /v1/decisions '{"service":"ip-vpn","region":"330100","service":"B21"}'
 expect_error "duplicate key" 400 duplicate_field service
