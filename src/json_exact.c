@@ -16,6 +16,12 @@
 
 static int digit(char c) { return c >= '0' && c <= '9'; }
 
+/* Can c continue a number's text? In valid JSON no such byte follows a number. */
+static int number_char(char c)
+{
+	return digit(c) || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+}
+
 /* Length of a valid number token at s[0..len), or 0. */
 static size_t number_token(const char *s, size_t len)
 {
@@ -47,17 +53,6 @@ static size_t number_token(const char *s, size_t len)
 	return i;
 }
 
-/* 1 when a number may start at s[i] (before: the start, a space, '[', ',' or
- * ':') or end there (after: the end, a space, ',', ']', '}'). Only a whole
- * token is rewritten: "49.999.5" or "1.2.3" must stay invalid for jansson,
- * not become "0.1" (found by fuzzing batch JSON Lines). */
-static int boundary(const char *s, size_t len, size_t i, int after)
-{
-	if (after)
-		return i >= len || strchr(" \t\r\n,]}", s[i]) != NULL;
-	return i == 0 || strchr(" \t\r\n[,:", s[i - 1]) != NULL;
-}
-
 typedef struct shift {
 	size_t at, old; /* an offset in the rewritten text and the original one */
 } shift;
@@ -67,15 +62,22 @@ static kf_status rewrite(const char *s, size_t len, kf_buf *out, kf_buf *offs, k
 {
 	size_t i = 0, n = 0;
 	while (i < len) {
-		size_t b = i, t;
+		size_t b = i, t = 0;
 		if (s[i] == '"') {
 			for (i++; i < len && s[i] != '"'; i++)
 				if (s[i] == '\\')
 					i++;
 			i = i < len ? i + 1 : len;
 			kf__buf_add(out, s + b, i - b);
-		} else if ((s[i] == '-' || digit(s[i])) && boundary(s, len, i, 0) &&
-			   (t = number_token(s + i, len - i)) && boundary(s, len, i + t, 1)) {
+		} else if ((s[i] == '-' || digit(s[i])) && (t = number_token(s + i, len - i)) &&
+			   i + t < len && number_char(s[i + t])) {
+			/* "49.9.9", "05", "1e5e5": a valid number and more number
+			 * bytes. Rewritten they could merge into a valid one ("0.1");
+			 * kept as written, jansson rejects them. */
+			for (i += t; i < len && number_char(s[i]); i++)
+				;
+			kf__buf_add(out, s + b, i - b);
+		} else if (t) {
 			size_t pair[2] = {i, t};
 			shift sh;
 			char num[24];

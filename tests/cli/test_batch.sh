@@ -333,6 +333,14 @@ printf '{"service":"B21","region":"CN","date":"2024-01-01","foreign_share":18446
 timeout 10 "$K" batch -R "$M" "$T/big.jsonl" >"$T/bigj.out" 2>/dev/null
 if grep -q '^{"service":"B21","region":"CN","date":"2024-01-01","foreign_share":18446744073709551616,"outcome":null,.*"error":"foreign_share: ' "$T/bigj.out"; then ok; else no "jsonl 2^64 share: $(cat "$T/bigj.out")"; fi
 if grep -q 'too big integer\|"line":' "$T/bigj.out"; then no "jsonl 2^64 share wrapped: $(cat "$T/bigj.out")"; else ok; fi
+# a number followed by more number bytes is malformed JSON (wrapped, as
+# jansson alone said before the exact reader checked the line), not echoed
+printf '{"service":"B21","region":"CN","date":"2024-01-01","foreign_share":49.999.999999999}\n{"service":"B21","region":"CN","date":"2024-01-01","x":05}\n' >"$T/nn.jsonl"
+timeout 10 "$K" batch -R "$M" "$T/nn.jsonl" >"$T/nn.out" 2>/dev/null
+if python3 -c '
+import json,sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(not (len(r) == 2 and all(x["line"] == i + 1 and x["error"].startswith("json: malformed JSON") for i, x in enumerate(r))))' "$T/nn.out"; then ok; else no "jsonl merged numbers: $(cat "$T/nn.out")"; fi
 printf '{"service":"B21","region":"CN","date":"2024-01-01","a":1,"a":2}\n' >"$T/dup.jsonl"
 timeout 10 "$K" batch -R "$M" "$T/dup.jsonl" >"$T/dup.out" 2>/dev/null
 if python3 -c '

@@ -129,6 +129,14 @@ expect_error "item 1: 1e400 names foreign_share" 422 bad_share foreign_share
 post /v1/decisions "{$B21,\"foreign_share\":5e1}"
 expect_error "item 1: 5e1 names foreign_share" 422 bad_share foreign_share
 grep -q 'exponent' "$TMP/body" && ok || bad "5e1: says why"
+# break test 2 (found by the batch_jsonl fuzz replay): a number followed by more
+# number bytes is malformed JSON, not two numbers rewritten into one (0.1)
+for bad in 49.999.999999999 05 1e5e5; do
+	post /v1/decisions "{$B21,\"foreign_share\":$bad}"
+	expect_error "foreign_share $bad is malformed JSON" 400 bad_json
+done
+post /v1/decisions "{\"a\":[0,1,2,3,4,5,6,7,8,9],$B21,\"foreign_share\":5-3}"
+expect_error "foreign_share 5-3 is malformed JSON" 400 bad_json
 post /v1/decisions "{$B21,\"foreign_share\":99999999999999999999}"
 expect_error "item 1: an integer over 2^63 names foreign_share" 422 share_out_of_range foreign_share
 post /v1/decisions "{$B21,\"foreign_share\":50.$(printf '0%.0s' $(seq 70))}"
