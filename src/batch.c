@@ -722,6 +722,28 @@ static void stop_at(block *blk, size_t mark, const kf_error *e)
 	blk->stop_out = mark;
 }
 
+/* Counts a decided row (r: 0 answered, 1 an error answer, -1 no memory) of
+ * the CSV and JSON Lines loops alike. Returns 1 when the block must stop:
+ * out of memory, or a bad row with --strict (its line in e). */
+static int row_done(const worker *w, block *blk, int r, size_t mark, long line, kf_error *e)
+{
+	if (r < 0 || blk->out.failed) {
+		kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "", "out of memory");
+		stop_at(blk, mark, e);
+		return 1;
+	}
+	blk->rows++;
+	if (r) {
+		blk->bad++;
+		if (w->b->o.strict) {
+			e->line = (int)line;
+			stop_at(blk, mark, e);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void csv_block(worker *w, block *blk)
 {
 	const char *p = blk->in, *end = blk->in + blk->len;
@@ -738,20 +760,8 @@ static void csv_block(worker *w, block *blk)
 		n = (size_t)(p - rec);
 		term = cut_term(rec, &n);
 		r = csv_row(w, blk, rec, n, term, malformed, line, &e);
-		if (r < 0 || blk->out.failed) {
-			kf__error_set(&e, KF_ERR_NOMEM, NULL, 0, 0, "", "out of memory");
-			stop_at(blk, mark, &e);
+		if (row_done(w, blk, r, mark, line, &e))
 			return;
-		}
-		blk->rows++;
-		if (r) {
-			blk->bad++;
-			if (w->b->o.strict) {
-				e.line = (int)line;
-				stop_at(blk, mark, &e);
-				return;
-			}
-		}
 		line += lines;
 	}
 }
@@ -918,20 +928,8 @@ static void jsonl_block(worker *w, block *blk)
 		if (!n)
 			continue; /* blank line */
 		r = jsonl_row(w, blk, s, n, line, &e);
-		if (r < 0 || blk->out.failed) {
-			kf__error_set(&e, KF_ERR_NOMEM, NULL, 0, 0, "", "out of memory");
-			stop_at(blk, mark, &e);
+		if (row_done(w, blk, r, mark, line, &e))
 			return;
-		}
-		blk->rows++;
-		if (r) {
-			blk->bad++;
-			if (w->b->o.strict) {
-				e.line = (int)line;
-				stop_at(blk, mark, &e);
-				return;
-			}
-		}
 	}
 }
 

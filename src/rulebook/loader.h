@@ -78,6 +78,10 @@ enum kf__kind { KF__SVC = 0, KF__REG = 1, KF__INV = 2, KF__MEA = 3, KF__DOC = 4,
 void kf__diag_out(struct fy_diag *d, void *user, const char *buf, size_t len);
 struct fy_document *kf__parse_text(loader *L, const char *text, size_t len);
 char *kf__read_checked(loader *L, const char *rel, const char *path, size_t *lenp);
+/* Reads rulebook file `rel` (relative to the folder) safely and parses it:
+ * the document and its text (*text, kf__xfree'd by the caller after the
+ * document is destroyed), or NULL with the error recorded on L. */
+struct fy_document *kf__read_yaml(loader *L, const char *rel, char **text);
 void kf__load_content_file(loader *L, const char *rel);
 
 /* rulebook/schema.c */

@@ -276,24 +276,33 @@ fail:
 	return NULL;
 }
 
-void kf__load_content_file(loader *L, const char *rel)
+struct fy_document *kf__read_yaml(loader *L, const char *rel, char **text)
 {
-	char path[4096], *text;
+	char path[4096];
 	size_t len;
 	struct fy_document *fyd;
+	L->file = kf__arena_strdup(&L->rb->arena, rel);
+	snprintf(path, sizeof path, "%s/%s", L->dir, rel);
+	*text = kf__read_checked(L, L->file, path, &len);
+	if (!*text)
+		return NULL;
+	fyd = kf__parse_text(L, *text, len);
+	if (!fyd) {
+		kf__xfree(*text);
+		*text = NULL;
+	}
+	return fyd;
+}
+
+void kf__load_content_file(loader *L, const char *rel)
+{
+	char *text;
+	struct fy_document *fyd = kf__read_yaml(L, rel, &text);
 	struct fy_node *root;
 	struct fy_node_pair *p;
 	void *it = NULL;
-	L->file = kf__arena_strdup(&L->rb->arena, rel);
-	snprintf(path, sizeof path, "%s/%s", L->dir, rel);
-	text = kf__read_checked(L, L->file, path, &len);
-	if (!text)
+	if (!fyd)
 		return;
-	fyd = kf__parse_text(L, text, len);
-	if (!fyd) {
-		kf__xfree(text);
-		return;
-	}
 	root = fy_document_root(fyd);
 	if (!root) {
 		fy_document_destroy(fyd);

@@ -35,24 +35,15 @@
 
 static void load_entry(loader *L, char ***files, int *nfiles)
 {
-	char path[4096], *text;
-	size_t len;
-	struct fy_document *fyd;
+	char *text;
+	struct fy_document *fyd = kf__read_yaml(L, "rulebook.yaml", &text);
 	struct fy_node *root, *rbn;
 	struct fy_node_pair *p;
 	void *it = NULL;
 	kf_rulebook *rb = L->rb;
 	int has_files = 0;
-	L->file = kf__arena_strdup(&rb->arena, "rulebook.yaml");
-	snprintf(path, sizeof path, "%s/rulebook.yaml", L->dir);
-	text = kf__read_checked(L, L->file, path, &len);
-	if (!text)
+	if (!fyd)
 		return;
-	fyd = kf__parse_text(L, text, len);
-	if (!fyd) {
-		kf__xfree(text);
-		return;
-	}
 	root = fy_document_root(fyd);
 	rbn = root && fy_node_get_type(root) == FYNT_MAPPING
 		  ? fy_node_mapping_lookup_by_string(root, "rulebook", FY_NT)
