@@ -42,7 +42,7 @@ typedef struct raw_document {
 } raw_document;
 typedef struct raw_measure {
 	ref document;
-	refs services, exclude, regions, investors, overrides;
+	refs services, exclude, regions, investors, overrides, implements;
 	int has_cap, has_when;
 	const char *effect_text;
 	int line, col;

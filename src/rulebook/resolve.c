@@ -212,6 +212,45 @@ static void lint_all_cited_sources(loader *L, const raw_document *rd)
 	}
 }
 
+
+/* docs/rulebook.md "implements": an implementing measure names the announced
+ * measures it carries out; each must be announced, and the implementing
+ * measure sets it aside wherever both match (its id joins `overrides`). */
+static void add_implements(loader *L, raw_measure *rm, int i)
+{
+	kf_rulebook *rb = L->rb;
+	kf_measure_info *m = &rb->mea[i];
+	int n = 0, j, k, *ov;
+	const int *im = resolve_list(L, &rm[i].implements, 3, "measure", &n);
+	m->implements = im;
+	m->n_implements = n;
+	ov = kf__arena_alloc(&rb->arena, sizeof(int) * (size_t)(m->n_overrides + n + 1));
+	if (!ov) {
+		L->nomem = 1;
+		return;
+	}
+	for (j = 0; j < m->n_overrides; j++)
+		ov[j] = m->overrides[j];
+	for (k = 0; k < n; k++) {
+		int dup = 0;
+		if (im[k] == i) {
+			kf__add_error(L, m->file, m->line, 1, "implements",
+				      "measure '%s' implements itself", m->id);
+			continue;
+		}
+		if (rb->mea[im[k]].status != KF_ANNOUNCED)
+			kf__add_error(L, m->file, m->line, 1, "implements",
+				      "measure '%s' implements '%s', which is not announced (status "
+				      "announced is what an implementing measure carries out)",
+				      m->id, rb->mea[im[k]].id);
+		for (j = 0; j < m->n_overrides; j++)
+			dup |= m->overrides[j] == im[k];
+		if (!dup)
+			ov[m->n_overrides++] = im[k];
+	}
+	m->overrides = ov;
+}
+
 void kf__resolve_all(loader *L)
 {
 	kf_rulebook *rb = L->rb;
@@ -388,6 +427,8 @@ void kf__resolve_all(loader *L)
 		}
 		m->overrides = resolve_list(L, &rm[i].overrides, 3, "measure", &n);
 		m->n_overrides = n;
+		if (rm[i].implements.n)
+			add_implements(L, rm, i);
 		for (j = 0; j < m->n_overrides; j++)
 			if (m->overrides[j] == i)
 				kf__add_error(L, m->file, m->line, 1, "overrides",
