@@ -69,6 +69,8 @@ typedef struct loader {
 	kf_buf diagtext; /* libfyaml diagnostics of the current parse */
 	vec svc, rsvc, reg, rreg, inv, rinv, doc, rdoc, mea, rmea, src;
 	EVP_MD_CTX *sha;
+	int including; /* 1 while reading `include` files: confined to the folder holding
+			  the rulebook folder, not the rulebook folder itself */
 } loader;
 
 /* Kinds of names, in the order of the name maps. */
