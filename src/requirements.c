@@ -239,8 +239,18 @@ void kf__collect_requirements(kf_decision *d)
 		return;
 	for (i = 0; i < e->n; i++) {
 		const kf_measure_info *mi = &d->rb->mea[e->m[i]];
-		if (e->by[i] >= 0 || mi->effect == KF_EFFECT_OPEN)
+		if (e->by[i] >= 0)
 			continue;
+		if (mi->effect == KF_EFFECT_OPEN) {
+			/* an opening that sets a restriction aside brings its
+			 * conditions (the investor conditions of a pilot) */
+			int j, acting = 0;
+			for (j = 0; j < e->n; j++)
+				acting |= e->by[j] == e->m[i];
+			if (acting && !kf__is_refusal(d->v.outcome))
+				condition_reqs(d, e->m[i]);
+			continue;
+		}
 		/* a prohibition or closure makes every other requirement moot */
 		if ((d->v.outcome == KF_PROHIBITED || d->v.outcome == KF_CLOSED) &&
 		    mi->effect != KF_EFFECT_PROHIBITED && mi->effect != KF_EFFECT_CLOSED)

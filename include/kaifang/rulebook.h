@@ -191,6 +191,22 @@ typedef struct kf_measure_info {
 	int n_implements;
 } kf_measure_info;
 
+/* An old classification code and what it means in the catalogue's edition
+ * (docs/rulebook.md "crosswalk"): GB/T 4754-2011 7271 travel agencies is
+ * 2017 7291. */
+typedef struct kf_crosswalk_info {
+	const char *edition; /* the old edition: "GB/T 4754-2011" */
+	const char *code;    /* the code in that edition */
+	kf_text2 name;       /* its name there */
+	const int *to;       /* service indexes it corresponds to now */
+	int n_to;
+	const char *note; /* "" when none */
+} kf_crosswalk_info;
+
+/* Crosswalk entries, 0 <= i < kf_rulebook_n_crosswalk; borrowed. */
+int kf_rulebook_n_crosswalk(const kf_rulebook *rb);
+const kf_crosswalk_info *kf_rulebook_crosswalk(const kf_rulebook *rb, int i);
+
 /*
  * Loads the rulebook folder `dir` (containing rulebook.yaml), checks every
  * rule of docs/rulebook.md "Checks" and compiles the index.

@@ -341,10 +341,12 @@ void kf__load_content_file(loader *L, const char *rel)
 			fn = kf__load_measure;
 		else if (!strcmp(k, "sources"))
 			fn = kf__load_source;
+		else if (!strcmp(k, "crosswalk"))
+			fn = kf__load_crosswalk;
 		else {
-			static const char *const top[] = {"services",  "regions",  "investors",
+			static const char *const top[] = {"services", "regions",  "investors",
 							  "documents", "measures", "sources",
-							  NULL};
+							  "crosswalk", NULL};
 			kf__unknown_key(L, kn, k, "a rulebook file", top);
 			continue;
 		}

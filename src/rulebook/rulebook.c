@@ -172,6 +172,8 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 	L.doc.sz = sizeof(kf_document_info);
 	L.rdoc.sz = sizeof(raw_document);
 	L.src.sz = sizeof(kf_source_info);
+	L.xw.sz = sizeof(kf_crosswalk_info);
+	L.rxw.sz = sizeof(raw_crosswalk);
 	L.mea.sz = sizeof(kf_measure_info);
 	L.rmea.sz = sizeof(raw_measure);
 	fy_diag_cfg_default(&dc);
@@ -241,6 +243,8 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 	kf__xfree(L.doc.v);
 	kf__xfree(L.rdoc.v);
 	kf__xfree(L.src.v);
+	kf__xfree(L.xw.v);
+	kf__xfree(L.rxw.v);
 	kf__xfree(L.mea.v);
 	kf__xfree(L.rmea.v);
 	if (L.diag)
@@ -264,6 +268,7 @@ void kf_rulebook_free(kf_rulebook *rb)
 	kf__xfree(rb->inv);
 	kf__xfree(rb->doc);
 	kf__xfree(rb->src);
+	kf__xfree(rb->xw);
 	kf__xfree(rb->mea);
 	kf__strmap_free(&rb->svc_names);
 	kf__strmap_free(&rb->reg_names);
@@ -307,3 +312,5 @@ const kf_investor_info *kf_rulebook_investor(const kf_rulebook *rb, int i) { ret
 const kf_document_info *kf_rulebook_document(const kf_rulebook *rb, int i) { return &rb->doc[i]; }
 const kf_measure_info *kf_rulebook_measure(const kf_rulebook *rb, int i) { return &rb->mea[i]; }
 const kf_source_info *kf_rulebook_source(const kf_rulebook *rb, int i) { return &rb->src[i]; }
+int kf_rulebook_n_crosswalk(const kf_rulebook *rb) { return rb->nxw; }
+const kf_crosswalk_info *kf_rulebook_crosswalk(const kf_rulebook *rb, int i) { return &rb->xw[i]; }

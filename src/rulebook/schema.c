@@ -1269,3 +1269,55 @@ void kf__load_measure(loader *L, struct fy_node *e)
 	}
 	load_beyond_cap(L, e, r, m, floorn, controln, formn, groupn);
 }
+
+static const char *const crosswalk_keys[] = {"edition", "code", "name", "to", "note", NULL};
+
+/* docs/rulebook.md "crosswalk": an old code and the services it is now */
+void kf__load_crosswalk(loader *L, struct fy_node *e)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	struct fy_node *namen = NULL;
+	kf_crosswalk_info *x;
+	raw_crosswalk *r;
+	int col;
+	if (fy_node_get_type(e) != FYNT_MAPPING) {
+		kf__node_error(L, e, "crosswalk",
+			       "a crosswalk entry must be a mapping with edition, code, name, to");
+		return;
+	}
+	x = vec_push(L, &L->xw);
+	r = vec_push(L, &L->rxw);
+	if (!x || !r)
+		return;
+	x->edition = x->code = x->note = "";
+	r->file = L->file;
+	node_mark(e, &r->line, &col);
+	while ((p = fy_node_mapping_iterate(e, &it))) {
+		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
+		const char *k = kf__scalar(L, kn, "key"), *v;
+		if (!k)
+			continue;
+		if (!strcmp(k, "name"))
+			namen = vn;
+		else if (!strcmp(k, "to"))
+			r->to = kf__ref_list(L, vn, k);
+		else if (!strcmp(k, "edition") || !strcmp(k, "code") || !strcmp(k, "note")) {
+			v = kf__scalar(L, vn, k);
+			if (!v)
+				continue;
+			if (k[0] == 'e')
+				x->edition = v;
+			else if (k[0] == 'c')
+				x->code = v;
+			else
+				x->note = v;
+		} else
+			kf__unknown_key(L, kn, k, "a crosswalk entry", crosswalk_keys);
+	}
+	if (!*x->edition || !*x->code || !r->to.n)
+		kf__node_error(L, e, "crosswalk",
+			       "a crosswalk entry needs 'edition', 'code' and 'to' (the services "
+			       "the old code is now)");
+	kf__parse_text2(L, namen ? namen : e, "name", &x->name);
+}
