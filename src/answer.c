@@ -674,7 +674,8 @@ char *kf_decision_text(const kf_decision *d)
 		kf__buf_puts(&b, "\nRequirements:\n");
 		for (i = 0; i < d->nreq; i++)
 			kf__buf_printf(&b, "  - [%s] %s%s (%s)\n", d->req[i].kind, d->req[i].text,
-				       d->req[i].decides ? " (the answer holds only if it does)" : "",
+				       d->req[i].decides ? " (the answer holds only if it does)"
+							 : "",
 				       rb->mea[d->req[i].measure].id);
 	}
 	if (d->nlapsed) {

@@ -186,9 +186,8 @@ static int bind(const kf_rulebook *rb, const int *m, int n, int *by, int *b, kf_
 			prohibited++;
 		else if (mi->effect == KF_EFFECT_CLOSED)
 			closed++;
-		else if (mi->imposes_cap &&
-			 (!v->has_cap || mi->cap < v->cap ||
-			  (mi->cap == v->cap && mi->cap_op == KF_CAP_LT))) {
+		else if (mi->imposes_cap && (!v->has_cap || mi->cap < v->cap ||
+					     (mi->cap == v->cap && mi->cap_op == KF_CAP_LT))) {
 			v->cap = mi->cap;
 			v->cap_op = mi->cap_op;
 			v->has_cap = 1;
@@ -214,10 +213,10 @@ static int bind(const kf_rulebook *rb, const int *m, int n, int *by, int *b, kf_
 		const kf_measure_info *mi = &rb->mea[m[i]];
 		/* a cap binds when it is the tightest: looser caps also apply
 		 * but decide nothing */
-		if (by[i] < 0 && (prohibited ? mi->effect == KF_EFFECT_PROHIBITED
-				  : closed   ? mi->effect == KF_EFFECT_CLOSED
-					     : mi->imposes_cap && mi->cap == v->cap &&
-						 mi->cap_op == v->cap_op))
+		if (by[i] < 0 &&
+		    (prohibited ? mi->effect == KF_EFFECT_PROHIBITED
+		     : closed   ? mi->effect == KF_EFFECT_CLOSED
+				: mi->imposes_cap && mi->cap == v->cap && mi->cap_op == v->cap_op))
 			b[nb++] = m[i];
 	}
 	if (prohibited || closed) {

@@ -76,9 +76,9 @@ const char *kf__bound_phrase(kf_decision *d, const kf_measure_info *mi)
 			   ? "with the Chinese side as the largest holder (relative control)"
 			   : "with Chinese control (a foreign share below 50%)";
 	case KF_EFFECT_FORM:
-		return mi->imposes_cap ? kf__fmt(d, "%s (a foreign share below 100%%)",
-						 form_phrase(mi->form))
-				       : form_phrase(mi->form);
+		return mi->imposes_cap
+			   ? kf__fmt(d, "%s (a foreign share below 100%%)", form_phrase(mi->form))
+			   : form_phrase(mi->form);
 	default: return NULL;
 	}
 }
@@ -93,8 +93,7 @@ static void effect_reqs(kf_decision *d, int m)
 	case KF_EFFECT_FLOOR:
 		add_req(d, m, "floor",
 			kf__fmt(d, "floor:%s", kf_share_format(mi->floor, a, sizeof a)),
-			kf__fmt(d, "the Chinese side must hold %s", floor_text(d, mi)), NULL,
-			0);
+			kf__fmt(d, "the Chinese side must hold %s", floor_text(d, mi)), NULL, 0);
 		break;
 	case KF_EFFECT_CONTROL:
 		add_req(d, m, "control", kf__fmt(d, "control:%s", kf_control_name(mi->control)),
@@ -111,13 +110,13 @@ static void effect_reqs(kf_decision *d, int m)
 	default: break;
 	}
 	if (mi->has_group_cap)
-		add_req(d, m, "cap_per_investor",
-			kf__fmt(d, "cap_per_investor:%s",
-				kf_share_format(mi->group_cap, a, sizeof a)),
-			kf__fmt(d, "each foreign investor with its affiliates holds %s %s%%",
-				mi->group_op == KF_CAP_LT ? "below" : "at most",
-				kf_share_format(mi->group_cap, a, sizeof a)),
-			NULL, 0);
+		add_req(
+		    d, m, "cap_per_investor",
+		    kf__fmt(d, "cap_per_investor:%s", kf_share_format(mi->group_cap, a, sizeof a)),
+		    kf__fmt(d, "each foreign investor with its affiliates holds %s %s%%",
+			    mi->group_op == KF_CAP_LT ? "below" : "at most",
+			    kf_share_format(mi->group_cap, a, sizeof a)),
+		    NULL, 0);
 	if (mi->quota_max > 0)
 		add_req(d, m, "quota", kf__fmt(d, "quota:%d", mi->quota_max),
 			kf__fmt(d,

@@ -47,9 +47,9 @@ typedef enum kf_mstatus {
 /* The legal form a KF_EFFECT_FORM measure requires. */
 typedef enum kf_form {
 	KF_FORM_NONE = 0,
-	KF_FORM_JOINT_VENTURE = 1,       /* equity or contractual JV: foreign share < 100% */
-	KF_FORM_COOPERATIVE = 2,         /* Sino-foreign cooperative (schooling): < 100% */
-	KF_FORM_DONATION_NONPROFIT = 3,  /* a non-profit funded by donation; no equity */
+	KF_FORM_JOINT_VENTURE = 1,        /* equity or contractual JV: foreign share < 100% */
+	KF_FORM_COOPERATIVE = 2,          /* Sino-foreign cooperative (schooling): < 100% */
+	KF_FORM_DONATION_NONPROFIT = 3,   /* a non-profit funded by donation; no equity */
 	KF_FORM_REPRESENTATIVE_OFFICE = 4 /* a representative office only; no enterprise */
 } kf_form;
 
@@ -174,10 +174,10 @@ typedef struct kf_measure_info {
 	int line;         /* its line there */
 	/* effects beyond a share cap (docs/rulebook.md); all zero for the
 	 * effects above */
-	int imposes_cap;   /* 1 when cap/cap_op bound the share: effect cap, floor,
-			      control, or form joint-venture / cooperative */
-	kf_capop floor_op; /* with KF_EFFECT_FLOOR: KF_CAP_LE ">=", KF_CAP_LT ">" */
-	kf_share floor;    /* with KF_EFFECT_FLOOR: the Chinese share, 10^-9 percent */
+	int imposes_cap;    /* 1 when cap/cap_op bound the share: effect cap, floor,
+			       control, or form joint-venture / cooperative */
+	kf_capop floor_op;  /* with KF_EFFECT_FLOOR: KF_CAP_LE ">=", KF_CAP_LT ">" */
+	kf_share floor;     /* with KF_EFFECT_FLOOR: the Chinese share, 10^-9 percent */
 	kf_control control; /* with KF_EFFECT_CONTROL */
 	kf_form form;       /* with KF_EFFECT_FORM */
 	int has_group_cap;  /* 1: each foreign investor with its affiliates is bounded */

@@ -12,10 +12,9 @@
 #define NKEYS(a) ((int)(sizeof a / sizeof a[0]))
 
 static const char *const case_keys[] = {"name", "measure", "question", "expect"};
-static const char *const expect_keys[] = {"outcome",    "max_foreign_share", "binding",
-					  "overridden", "certainty",         "missing_facts",
-					  "error",      "first_covered",     "requirements",
-					  "in_words",   "lapsed"};
+static const char *const expect_keys[] = {
+    "outcome", "max_foreign_share", "binding",      "overridden", "certainty", "missing_facts",
+    "error",   "first_covered",     "requirements", "in_words",   "lapsed"};
 
 static void mark_of(struct fy_node *n, int *line, int *col)
 {

@@ -85,7 +85,6 @@ static int check_overridden(const kf_rulebook *rb, const kf_decision *d, struct 
 	return 0;
 }
 
-
 /* Item i of a YAML list as text; NULL when it is not a scalar. */
 static const char *item(struct fy_node *list, int i)
 {
@@ -166,8 +165,8 @@ static int check_missing(const kf_rulebook *rb, const kf_decision *d, struct fy_
 		}
 		want_f++;
 		if (!found) {
-			snprintf(why, wsz, "missing_facts: '%s' is not a missing fact of the answer",
-				 want);
+			snprintf(why, wsz,
+				 "missing_facts: '%s' is not a missing fact of the answer", want);
 			return 0;
 		}
 	}
@@ -178,8 +177,8 @@ static int check_missing(const kf_rulebook *rb, const kf_decision *d, struct fy_
 		      v->outcome != KF_PROHIBITED && v->outcome != KF_CLOSED;
 	if (nz != v->n_missing || want_f != nf) {
 		got_ids(rb, v->missing, v->n_missing, 1, w2, sizeof w2);
-		snprintf(why, wsz, "missing_facts: zones %s and %d other facts (expected %d)", w2, nf,
-			 want_f);
+		snprintf(why, wsz, "missing_facts: zones %s and %d other facts (expected %d)", w2,
+			 nf, want_f);
 		return 0;
 	}
 	return 1;

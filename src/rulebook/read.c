@@ -225,13 +225,14 @@ char *kf__read_checked(loader *L, const char *rel, const char *path, size_t *len
 	snprintf(dir, sizeof dir, "%s%s", L->dir, L->including ? "/.." : "");
 	if (realpath(dir, realdir) && (dl = strlen(realdir)) &&
 	    (strncmp(real, realdir, dl) || (real[dl] != '/' && dl > 1))) {
-		kf__add_error(L, rel, 0, 0, NULL,
-			      L->including
-				  ? "resolves to '%s', outside the folder that holds the rulebook "
-				    "folder; an included file is a file of a sibling folder"
-				  : "resolves to '%s', outside the rulebook folder; a rulebook reads "
-				    "only its own files",
-			      real);
+		kf__add_error(
+		    L, rel, 0, 0, NULL,
+		    L->including
+			? "resolves to '%s', outside the folder that holds the rulebook "
+			  "folder; an included file is a file of a sibling folder"
+			: "resolves to '%s', outside the rulebook folder; a rulebook reads "
+			  "only its own files",
+		    real);
 		return NULL;
 	}
 	/* stat before opening: opening a FIFO would block */
@@ -344,7 +345,7 @@ void kf__load_content_file(loader *L, const char *rel)
 		else if (!strcmp(k, "crosswalk"))
 			fn = kf__load_crosswalk;
 		else {
-			static const char *const top[] = {"services", "regions",  "investors",
+			static const char *const top[] = {"services",  "regions",  "investors",
 							  "documents", "measures", "sources",
 							  "crosswalk", NULL};
 			kf__unknown_key(L, kn, k, "a rulebook file", top);

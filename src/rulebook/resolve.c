@@ -212,7 +212,6 @@ static void lint_all_cited_sources(loader *L, const raw_document *rd)
 	}
 }
 
-
 /* docs/rulebook.md "implements": an implementing measure names the announced
  * measures it carries out; each must be announced and start before it, and
  * applies only until the implementing measure's effective_from, wherever it
@@ -234,14 +233,16 @@ static void add_implements(loader *L, raw_measure *rm, int i)
 			continue;
 		}
 		if (a->status != KF_ANNOUNCED)
-			kf__add_error(L, m->file, m->line, 1, "implements",
-				      "measure '%s' implements '%s', which is not announced (status "
-				      "announced is what an implementing measure carries out)",
-				      m->id, a->id);
+			kf__add_error(
+			    L, m->file, m->line, 1, "implements",
+			    "measure '%s' implements '%s', which is not announced (status "
+			    "announced is what an implementing measure carries out)",
+			    m->id, a->id);
 		else if (a->effective_from >= m->effective_from)
-			kf__add_error(L, m->file, m->line, 1, "implements",
-				      "measure '%s' implements '%s', which does not start before it",
-				      m->id, a->id);
+			kf__add_error(
+			    L, m->file, m->line, 1, "implements",
+			    "measure '%s' implements '%s', which does not start before it", m->id,
+			    a->id);
 		else if (a->effective_until > m->effective_from)
 			a->effective_until = m->effective_from;
 	}

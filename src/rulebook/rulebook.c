@@ -101,21 +101,21 @@ static void load_entry(loader *L, char ***files, int *nfiles, char ***incl, int 
 			*incl = kf__arena_alloc(&rb->arena, sizeof(char *) * (size_t)(fl.n + 1));
 			for (i = 0; *incl && i < fl.n; i++) {
 				const char *f = fl.v[i].name, *rest = f + 3;
-				if (strncmp(f, "../", 3) || !strchr(rest, '/') || strstr(rest, "..") ||
-				    rest[0] == '/' || rest[0] == '.') {
-					kf__add_error(L, fl.v[i].file, fl.v[i].line, fl.v[i].col,
-						      "include",
-						      "included file '%s' must be written "
-						      "'../FOLDER/FILE.yaml': a file of a folder beside "
-						      "the rulebook folder",
-						      f);
+				if (strncmp(f, "../", 3) || !strchr(rest, '/') ||
+				    strstr(rest, "..") || rest[0] == '/' || rest[0] == '.') {
+					kf__add_error(
+					    L, fl.v[i].file, fl.v[i].line, fl.v[i].col, "include",
+					    "included file '%s' must be written "
+					    "'../FOLDER/FILE.yaml': a file of a folder beside "
+					    "the rulebook folder",
+					    f);
 					continue;
 				}
 				(*incl)[(*nincl)++] = (char *)f;
 			}
 		} else {
-			static const char *const keys[] = {"id",    "title",         "edition", "files",
-							   "complete_from", "include", NULL};
+			static const char *const keys[] = {
+			    "id", "title", "edition", "files", "complete_from", "include", NULL};
 			kf__unknown_key(L, kn, k, "'rulebook'", keys);
 		}
 	}

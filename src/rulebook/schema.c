@@ -710,11 +710,12 @@ static const char *const measure_keys[] = {"id",         "document",       "arti
 					   "conditions", "sources",        "floor",
 					   "control",    "form",           "cap_per_investor",
 					   "quota",      "implements",     NULL};
-static const char *const condition_types[] = {
-    "territory", "licensing",  "registered-capital", "time-limit", "procedure", "note",
-    "management", "investor",  "scope",              "quota",      NULL};
+static const char *const condition_types[] = {"territory",  "licensing", "registered-capital",
+					      "time-limit", "procedure", "note",
+					      "management", "investor",  "scope",
+					      "quota",      NULL};
 #define CONDITION_TYPES_TEXT                                                                       \
-	"territory, licensing, registered-capital, time-limit, procedure, note, management, "     \
+	"territory, licensing, registered-capital, time-limit, procedure, note, management, "      \
 	"investor, scope, quota"
 
 /* {op, value} for cap, when_share and cap_per_investor ("<=" or "<"), and for
@@ -727,8 +728,9 @@ static int parse_bound_ex(loader *L, struct fy_node *n, const char *key, int flo
 	int has_op = 0, has_v = 0;
 	const char *le = floor ? ">=" : "<=", *lt = floor ? ">" : "<";
 	if (!n || fy_node_get_type(n) != FYNT_MAPPING) {
-		kf__node_error(L, n, key, "'%s' must be a mapping {op: \"%s\" or \"%s\", value: \"%s\"}",
-			       key, le, lt, floor ? "30" : "50");
+		kf__node_error(L, n, key,
+			       "'%s' must be a mapping {op: \"%s\" or \"%s\", value: \"%s\"}", key,
+			       le, lt, floor ? "30" : "50");
 		return -1;
 	}
 	while ((p = fy_node_mapping_iterate(n, &it))) {
@@ -746,8 +748,9 @@ static int parse_bound_ex(loader *L, struct fy_node *n, const char *key, int flo
 			else if (!strcmp(s, lt))
 				*op = KF_CAP_LT;
 			else
-				kf__node_error(L, vn, key, "'%s.op' is '%s'; expected \"%s\" or \"%s\"",
-					       key, s, le, lt);
+				kf__node_error(L, vn, key,
+					       "'%s.op' is '%s'; expected \"%s\" or \"%s\"", key, s,
+					       le, lt);
 		} else if (!strcmp(k, "value")) {
 			kf_error e;
 			has_v = 1;
@@ -807,7 +810,8 @@ static void parse_conditions(loader *L, struct fy_node *n, kf_measure_info *m)
 						break;
 				if (type && !*tp) {
 					kf__node_error(L, vn, "conditions",
-						       "condition type '%s' is not one of " CONDITION_TYPES_TEXT,
+						       "condition type '%s' is not one "
+						       "of " CONDITION_TYPES_TEXT,
 						       type);
 					type = NULL;
 				}
@@ -832,14 +836,16 @@ static void parse_conditions(loader *L, struct fy_node *n, kf_measure_info *m)
 					       k);
 		}
 		if (type && (*fact || decides) && strcmp(type, "investor")) {
-			kf__node_error(L, e, "conditions",
-				       "'fact' and 'decides' are only for conditions of type investor");
+			kf__node_error(
+			    L, e, "conditions",
+			    "'fact' and 'decides' are only for conditions of type investor");
 			continue;
 		}
 		if (type && !strcmp(type, "investor") && !*fact) {
-			kf__node_error(L, e, "conditions",
-				       "a condition of type investor needs 'fact' (the investor fact "
-				       "it tests, e.g. sector-experience)");
+			kf__node_error(
+			    L, e, "conditions",
+			    "a condition of type investor needs 'fact' (the investor fact "
+			    "it tests, e.g. sector-experience)");
 			continue;
 		}
 		if (!type || !text || !*text) {
@@ -930,14 +936,15 @@ static void parse_until_rule(loader *L, struct fy_node *n, kf_measure_info *m)
 	}
 	m->effective_until = add_period(from, years, months);
 	if (m->effective_until == KF_DATE_NONE) {
-		kf__node_error(L, n, "effective_until", "'effective_until' falls outside 1900-2199");
+		kf__node_error(L, n, "effective_until",
+			       "'effective_until' falls outside 1900-2199");
 		m->effective_until = KF_DATE_MAX;
 	}
 	m->until_basis = basis;
 }
 
-static const char *const form_names[] = {"", "joint-venture", "cooperative",
-					 "donation-non-profit", "representative-office", NULL};
+static const char *const form_names[] = {
+    "", "joint-venture", "cooperative", "donation-non-profit", "representative-office", NULL};
 
 /* quota: {max: 2, per: "designated area"} */
 static void parse_quota(loader *L, struct fy_node *n, kf_measure_info *m)
@@ -960,9 +967,9 @@ static void parse_quota(loader *L, struct fy_node *n, kf_measure_info *m)
 			char *end;
 			long v = strtol(s, &end, 10);
 			if (!*s || *end || v < 1 || v > 1000000)
-				kf__node_error(L, vn, "quota",
-					       "'quota.max' must be a whole number 1-1000000, not '%s'",
-					       s);
+				kf__node_error(
+				    L, vn, "quota",
+				    "'quota.max' must be a whole number 1-1000000, not '%s'", s);
 			else
 				m->quota_max = (int)v;
 		} else if (!strcmp(k, "per"))
@@ -1011,8 +1018,8 @@ static void effect_bound(kf_measure_info *m)
 /* The keys of the effects beyond a share cap (docs/rulebook.md): each only
  * with its effect, each effect with what it needs; then the share bound. */
 static void load_beyond_cap(loader *L, struct fy_node *e, raw_measure *r, kf_measure_info *m,
-			    struct fy_node *floorn, struct fy_node *controln,
-			    struct fy_node *formn, struct fy_node *groupn)
+			    struct fy_node *floorn, struct fy_node *controln, struct fy_node *formn,
+			    struct fy_node *groupn)
 {
 	int restricts = m->effect == KF_EFFECT_CAP || m->effect == KF_EFFECT_FLOOR ||
 			m->effect == KF_EFFECT_CONTROL || m->effect == KF_EFFECT_FORM;
@@ -1068,10 +1075,11 @@ static void load_beyond_cap(loader *L, struct fy_node *e, raw_measure *r, kf_mea
 	else if (groupn && !parse_bound(L, groupn, "cap_per_investor", &m->group_op, &m->group_cap))
 		m->has_group_cap = 1;
 	if (m->quota_max && (m->effect == KF_EFFECT_PROHIBITED || m->effect == KF_EFFECT_CLOSED))
-		kf__node_error(L, e, "quota",
-			       "measure '%s': a 'quota' limits how many may be set up, so it is not "
-			       "for effect prohibited or closed",
-			       m->id);
+		kf__node_error(
+		    L, e, "quota",
+		    "measure '%s': a 'quota' limits how many may be set up, so it is not "
+		    "for effect prohibited or closed",
+		    m->id);
 	if (m->status == KF_LAPSED && m->effective_until == KF_DATE_MAX)
 		kf__node_error(L, e, "effective_until",
 			       "measure '%s' has lapsed but has no effective_until", m->id);
@@ -1155,7 +1163,8 @@ void kf__load_measure(loader *L, struct fy_node *e)
 			else
 				kf__node_error(
 				    L, vn, k,
-				    "status '%s' is not in-force, announced, repealed or lapsed", s);
+				    "status '%s' is not in-force, announced, repealed or lapsed",
+				    s);
 		} else if (!strcmp(k, "certainty")) {
 			has_cert = 1;
 			parse_certainty(L, vn, &m->uncertain);

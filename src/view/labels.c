@@ -8,8 +8,8 @@
 
 const char *kf_effect_name(kf_effect e)
 {
-	static const char *const n[] = {"prohibited", "closed",  "cap",    "open",
-					"condition",  "floor",   "control", "form"};
+	static const char *const n[] = {"prohibited", "closed", "cap",     "open",
+					"condition",  "floor",  "control", "form"};
 	return (unsigned)e < sizeof n / sizeof n[0] ? n[e] : "unknown";
 }
 
