@@ -246,8 +246,10 @@ void kf__collect_requirements(kf_decision *d)
 			int j, acting = 0;
 			for (j = 0; j < e->n; j++)
 				acting |= e->by[j] == e->m[i];
-			if (acting && !kf__is_refusal(d->v.outcome))
+			if (acting && !kf__is_refusal(d->v.outcome)) {
+				effect_reqs(d, e->m[i]); /* its count limit */
 				condition_reqs(d, e->m[i]);
+			}
 			continue;
 		}
 		/* a prohibition or closure makes every other requirement moot */
