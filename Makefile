@@ -73,6 +73,9 @@ run: $(B)/kaifang
 	@echo
 	@echo "== kaifang explain --service ip-vpn --region 330100 --date 2024-06-01 --foreign-share 50 =="
 	@$(B)/kaifang explain --service ip-vpn --region 330100 --date 2024-06-01 --foreign-share 50
+	@echo
+	@echo "== Services (rulebooks/cn-services): pilot areas x hospitals, outbound tours, performance brokerage, elderly care, $(TODAY) =="
+	@$(B)/kaifang matrix --sector services --date $(TODAY) --regions pilot-20 --services 841,outbound-tours,9053,non-profit-elderly-care
 
 # The test suite runs on a build with AddressSanitizer and UndefinedBehaviorSanitizer.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "decide_int.h"
+#include "kaifang/view.h"
 #include "util/alloc.h"
 #include "util/errors.h"
 
@@ -35,11 +36,7 @@ void kf__cite(kf_decision *d, int m)
 	d->cite[d->ncite++] = m;
 }
 
-static const char *effect_name(kf_effect e)
-{
-	static const char *const n[] = {"prohibited", "closed", "cap", "open", "condition"};
-	return n[e];
-}
+static const char *effect_name(kf_effect e) { return kf_effect_name(e); }
 
 void kf__build_trace(kf_decision *d, const kf_eval *e)
 {
