@@ -175,6 +175,8 @@ static void usage(FILE *f)
 	    "  check     validate and lint a rulebook, run its golden cases\n"
 	    "  list      list services, regions, measures, documents, investors or sources\n"
 	    "  matrix    maximum foreign share for places x services on a date\n"
+	    "  timeline  the periods over which an answer stays the same, and what changed\n"
+	    "  diff      the answers that differ between two dates or two rulebook editions\n"
 	    "  serve     the JSON API and the web page over HTTP (loopback)\n"
 	    "  batch     decide every row of a CSV or JSON Lines file\n"
 	    "  ownership look-through foreign share from BODS, GLEIF or a CSV pair\n"
@@ -191,7 +193,8 @@ static const struct {
 } commands[] = {
     {"decide", decide_cmd},  {"explain", explain_cmd},        {"check", kf_cli_check},
     {"list", kf_cli_list},   {"matrix", kf_cli_matrix},       {"batch", kf_cli_batch},
-    {"serve", kf_cli_serve}, {"ownership", kf_cli_ownership},
+    {"serve", kf_cli_serve}, {"ownership", kf_cli_ownership}, {"timeline", kf_cli_timeline},
+    {"diff", kf_cli_diff},
 };
 
 int main(int argc, char **argv)
