@@ -42,8 +42,10 @@ extern "C" {
 
 /* ---- timeline ------------------------------------------------------------------ */
 
-/* A timeline asked as text, as the doors have it. NULL means not given; "" is
- * refused as an empty value (never read as the default). */
+/* A timeline asked as text, as the doors have it. NULL means not given. An
+ * empty service, places, from or to is refused ("missing_field"), never read as
+ * the default; an empty investor, share or outside_zones is "not given", as
+ * kf_question_read takes it. */
 typedef struct kf_timeline_query {
 	const char *service;       /* id, code, alias or name; required */
 	const char *places;        /* comma list of places (a group such as pilot-20
