@@ -31,7 +31,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 HDRS    := $(wildcard include/kaifang/*.h src/*.h src/view/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/cli/*.h src/server/*.h)
 
-.PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-names clean asan fuzz tsan
+.PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-names bench-timeline clean asan fuzz tsan
 all: $(B)/kaifang $(B)/batch_floor
 
 deps: $(B)/.deps
@@ -131,6 +131,13 @@ bench-names: $(B)/bench_names
 	@$(B)/bench_names bench/out/large/rulebook bench/out/large/questions.tsv
 
 $(B)/bench_names: bench/bench_names.c $(B)/libkaifang.a
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
+
+# One timeline: decisions and microseconds, against deciding every day (issue 12).
+bench-timeline: $(B)/bench_timeline
+	@$(B)/bench_timeline rulebooks/cn-telecom
+
+$(B)/bench_timeline: bench/bench_timeline.c $(B)/libkaifang.a
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
 $(B)/bench_decide: bench/bench_decide.c $(B)/libkaifang.a

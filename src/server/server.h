@@ -67,6 +67,8 @@ typedef enum kf__srv_route {
 	KF_R_BATCH,        /* POST /v1/batch */
 	KF_R_HEALTHZ,      /* GET /healthz */
 	KF_R_METRICS,      /* GET /metrics */
+	KF_R_TIMELINE,     /* GET /v1/timeline (api_timeline.c) */
+	KF_R_DIFF,         /* GET /v1/diff (api_timeline.c) */
 	KF_R_UNMATCHED,    /* anything else (404) */
 	KF_R_COUNT
 } kf__srv_route;
@@ -121,6 +123,14 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
  * field may be NULL (then null). */
 void kf__srv_error(kf__srv_reply *out, unsigned status, const char *code, const char *field,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- timeline and diff (api_timeline.c) ---------------------------------- */
+
+/* GET /v1/timeline and GET /v1/diff: the query parameters handed to the
+ * library as text (kf_timeline_new, kf_diff_dates), the answer rendered by it
+ * (kf_timeline_json, kf_diff_json), as `kaifang timeline|diff --json`. */
+void kf__srv_h_timeline(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out);
+void kf__srv_h_diff(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out);
 
 /* ---- text buffer (api.c) ------------------------------------------------- */
 
