@@ -202,26 +202,25 @@ int kf_cli_print_view(char *out, int json, const char *what)
 static void usage(FILE *f)
 {
 	fprintf(
-	    f,
-	    "usage: kaifang COMMAND [OPTIONS]\n"
-	    "\n"
-	    "Market-access rules for foreign investment in China's telecommunications.\n"
-	    "\n"
-	    "commands:\n"
-	    "  decide    decide one question (service, place, date, investor, share)\n"
-	    "  explain   decide, and show the measures that matched or nearly did, and why\n"
-	    "  check     validate and lint a rulebook, run its golden cases\n"
-	    "  list      list services, regions, measures, documents, investors or sources\n"
-	    "  matrix    maximum foreign share for places x services on a date\n"
-	    "  timeline  the periods over which an answer stays the same, and what changed\n"
-	    "  diff      the answers that differ between two dates or two rulebook editions\n"
-	    "  serve     the JSON API and the web page over HTTP (loopback)\n"
-	    "  batch     decide every row of a CSV or JSON Lines file\n"
-	    "  ownership look-through foreign share from BODS, GLEIF or a CSV pair\n"
-	    "\n"
-	    "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n"
-	    "--sector telecom|services (any command) picks the shipped rulebook when no\n"
-	    "--rulebook is given: rulebooks/cn-telecom (default) or rulebooks/cn-services.\n");
+	    f, "usage: kaifang COMMAND [OPTIONS]\n"
+	       "\n"
+	       "Market-access rules for foreign investment in China's telecommunications.\n"
+	       "\n"
+	       "commands:\n"
+	       "  decide    decide one question (service, place, date, investor, share)\n"
+	       "  explain   decide, and show the measures that matched or nearly did, and why\n"
+	       "  check     validate and lint a rulebook, run its golden cases\n"
+	       "  list      list services, regions, measures, documents, investors or sources\n"
+	       "  matrix    maximum foreign share for places x services on a date\n"
+	       "  timeline  the periods over which an answer stays the same, and what changed\n"
+	       "  diff      the answers that differ between two dates or two rulebook editions\n"
+	       "  serve     the JSON API and the web page over HTTP (loopback)\n"
+	       "  batch     decide every row of a CSV or JSON Lines file\n"
+	       "  ownership look-through foreign share from BODS, GLEIF or a CSV pair\n"
+	       "\n"
+	       "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n"
+	       "--sector telecom|services (any command) picks the shipped rulebook when no\n"
+	       "--rulebook is given: rulebooks/cn-telecom (default) or rulebooks/cn-services.\n");
 }
 
 static int decide_cmd(int argc, char **argv) { return kf_cli_decide(argc, argv, 0); }
