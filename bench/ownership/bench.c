@@ -15,6 +15,8 @@
  *   bench DIR            (a CSV pair)
  *   bench --json FILE    (BODS or GLEIF: load time against jansson's own
  *                         json_load_file of the same file, the floor)
+ *   bench --edges OUT DIR (writes the share pass's edges, owner and owned
+ *                         index as int32 pairs, for scc_peer.py)
  *
  * Bench tooling, not the library: it reads the graph's internals
  * (ownership/ownership_int.h) for the one-level check and the cycle step.
@@ -103,12 +105,44 @@ static int bench_json(const char *path)
 	return 0;
 }
 
+static int write_edges(const char *out, const char *dir)
+{
+	kf_graph *g;
+	kf_error e;
+	char buf[1400];
+	FILE *f;
+	uint32_t i, m = 0;
+	if (kf_graph_load(dir, KF_DATE_NONE, &g, &e) != KF_OK) {
+		fprintf(stderr, "bench: %s\n", kf_error_format(&e, buf, sizeof buf));
+		return 2;
+	}
+	f = fopen(out, "wb");
+	if (!f) {
+		perror(out);
+		return 2;
+	}
+	for (i = 0; i < g->nh; i++) {
+		const kf__hold *h = &g->h[i];
+		int32_t p[2];
+		if ((h->flags & KF__H_NOCAP) || h->lo == 0)
+			continue;
+		p[0] = (int32_t)h->owner;
+		p[1] = (int32_t)h->owned;
+		fwrite(p, sizeof p, 1, f);
+		m++;
+	}
+	fclose(f);
+	printf("edges: %zu nodes, %u edges\n", kf_graph_entity_count(g), m);
+	kf_graph_free(g);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	kf_graph *g;
 	kf_ownership_table *t;
 	kf_error e;
-	double t0, t1, t2, t3, sum = 0;
+	double t0, t1, t2, t3, sum = 0, scc_best = 0;
 	size_t i, n, cc = 0, cn = 0, ncomp = 0, ncyc = 0, ncycn = 0;
 	struct rusage ru;
 	char buf[1400];
@@ -117,6 +151,8 @@ int main(int argc, char **argv)
 	__int128 one_sum = 0, one_w = 0;
 	if (argc == 3 && strcmp(argv[1], "--json") == 0)
 		return bench_json(argv[2]);
+	if (argc == 4 && strcmp(argv[1], "--edges") == 0)
+		return write_edges(argv[2], argv[3]);
 	if (argc != 2) {
 		fprintf(stderr, "usage: bench DIR | bench --json FILE\n");
 		return 2;
@@ -127,10 +163,21 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	t1 = now();
+	t2 = t1;
 #ifndef KF_BENCH_OLD
-	if (kf__own_scc(g, &ncomp, &ncyc, &ncycn, &e) != KF_OK) {
-		fprintf(stderr, "bench: %s\n", kf_error_format(&e, buf, sizeof buf));
-		return 2;
+	{ /* best of three, like the scipy peer */
+		double best = 1e9, a;
+		int k;
+		for (k = 0; k < 3; k++) {
+			a = now();
+			if (kf__own_scc(g, &ncomp, &ncyc, &ncycn, &e) != KF_OK) {
+				fprintf(stderr, "bench: %s\n", kf_error_format(&e, buf, sizeof buf));
+				return 2;
+			}
+			if (now() - a < best)
+				best = now() - a;
+		}
+		scc_best = best;
 	}
 #endif
 	t2 = now();
@@ -173,9 +220,9 @@ int main(int argc, char **argv)
 	printf("kaifang: %zu entities, %zu holdings, %zu cyclic components (%zu entities)\n", n,
 	       kf_graph_holding_count(g), cc, cn);
 #ifndef KF_BENCH_OLD
-	printf("kaifang: cycle step (strongly connected components alone): %.3f s, %zu components, "
-	       "%zu with a cycle (%zu entities)\n",
-	       t2 - t1, ncomp, ncyc, ncycn);
+	printf("kaifang: cycle step %.3f s (best of 3), %zu components, %zu with a cycle (%zu "
+	       "entities)\n",
+	       scc_best, ncomp, ncyc, ncycn);
 #endif
 	printf("kaifang: load %.2f s, compute %.2f s, peak RSS %.0f MB, sum of foreign.min %.6f\n",
 	       t1 - t0, t3 - t2, ru.ru_maxrss / 1024.0, sum);

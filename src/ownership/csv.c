@@ -704,18 +704,14 @@ static void run_part(part *c)
 			for (w = 0; w < nw; w++) {
 				cfield f = fld(c, r, w); /* E_ID = H_OWNER = 0, H_OWNED = 1 */
 				r->h[w] = kf__g_hash(f.p, f.len);
-#ifndef KF_NOPF
 				kf__g_prefetch_slot(c->g, r->h[w]);
-#endif
 			}
 		}
-#ifndef KF_NOPF
 		if (c->is_hold)
 			for (k = i; k < n; k++) {
 				kf__g_prefetch_id(c->g, c->rows[k].h[0]);
 				kf__g_prefetch_id(c->g, c->rows[k].h[1]);
 			}
-#endif
 		for (; i < n && c->st == KF_OK; i++) {
 			const crow *r = &c->rows[i];
 			if (r->nf > MAXF)
