@@ -171,7 +171,8 @@ int main(int argc, char **argv)
 		for (k = 0; k < 3; k++) {
 			a = now();
 			if (kf__own_scc(g, &ncomp, &ncyc, &ncycn, &e) != KF_OK) {
-				fprintf(stderr, "bench: %s\n", kf_error_format(&e, buf, sizeof buf));
+				fprintf(stderr, "bench: %s\n",
+					kf_error_format(&e, buf, sizeof buf));
 				return 2;
 			}
 			if (now() - a < best)

@@ -76,8 +76,8 @@ typedef struct skip {
 
 /* One reader over [p, end) of one file; two for the halves of a split file. */
 typedef struct part {
-	kf_graph *g;     /* the graph (ids are looked up here) */
-	kf_graph *sink;  /* where holdings go: g, or a scratch graph (2nd half) */
+	kf_graph *g;      /* the graph (ids are looked up here) */
+	kf_graph *sink;   /* where holdings go: g, or a scratch graph (2nd half) */
 	const char *file; /* path for messages */
 	const char *fname;
 	const char *p, *end, *limit; /* cursor, end of input, rows start before limit */
@@ -85,8 +85,8 @@ typedef struct part {
 	uint32_t line;
 	int is_hold, header_done;
 	kf_date date;
-	int pos[8];  /* column -> field position, -1 absent */
-	char *esc;   /* unescaped quoted fields of the batch */
+	int pos[8]; /* column -> field position, -1 absent */
+	char *esc;  /* unescaped quoted fields of the batch */
 	size_t esclen, esccap;
 	char *tmp; /* NUL-terminated copies for the slow paths */
 	size_t tmpcap;
@@ -265,9 +265,10 @@ static int read_row(part *c, crow *r)
 				while (p < end && (k = cls[(unsigned char)*p]) != 2 && k < 3)
 					p++;
 				if (p == end) {
-					set_perr(c, KF_ERR_PARSE, f.line, f.col,
-						"malformed CSV: quoted field not closed before the "
-						"end of the file; expected a closing \"");
+					set_perr(
+					    c, KF_ERR_PARSE, f.line, f.col,
+					    "malformed CSV: quoted field not closed before the "
+					    "end of the file; expected a closing \"");
 					return -1;
 				}
 				k = cls[(unsigned char)*p];
@@ -282,7 +283,7 @@ static int read_row(part *c, crow *r)
 				if (k == 5) {
 					set_perr(c, KF_ERR_PARSE, c->line,
 						 (uint32_t)(p - c->lstart) + 1,
-						"malformed CSV: a NUL byte; expected text");
+						 "malformed CSV: a NUL byte; expected text");
 					return -1;
 				}
 				if (k == 3)
@@ -311,10 +312,10 @@ static int read_row(part *c, crow *r)
 			if (p < end && cls[(unsigned char)*p] != 1 && cls[(unsigned char)*p] != 3 &&
 			    cls[(unsigned char)*p] != 4) {
 				set_perr(c, KF_ERR_PARSE, c->line, (uint32_t)(p - c->lstart) + 1,
-					"malformed CSV: '%c' after the closing quote of a field; "
-					"expected a comma or the end of the line "
-					"(a quote inside a quoted field is written \"\")",
-					*p >= ' ' && *p < 127 ? *p : '?');
+					 "malformed CSV: '%c' after the closing quote of a field; "
+					 "expected a comma or the end of the line "
+					 "(a quote inside a quoted field is written \"\")",
+					 *p >= ' ' && *p < 127 ? *p : '?');
 				return -1;
 			}
 		} else {
@@ -324,10 +325,11 @@ static int read_row(part *c, crow *r)
 				p++;
 			if (p < end && k >= 2 && k != 3 && k != 4) {
 				set_perr(c, KF_ERR_PARSE, c->line, (uint32_t)(p - c->lstart) + 1,
-					k == 2 ? "malformed CSV: a quote inside an unquoted field; "
-						 "expected the whole field in double quotes with "
-						 "inner quotes doubled"
-					       : "malformed CSV: a NUL byte; expected text");
+					 k == 2
+					     ? "malformed CSV: a quote inside an unquoted field; "
+					       "expected the whole field in double quotes with "
+					       "inner quotes doubled"
+					     : "malformed CSV: a NUL byte; expected text");
 				return -1;
 			}
 			f.p = s;
@@ -567,9 +569,10 @@ static int share_field(part *c, const crow *r, int col, kf_share *out, int *pres
 		}
 		if (kf_share_parse_unbounded(t, out, &e) != KF_OK) {
 			if (e.status == KF_ERR_RANGE)
-				set_err(c, KF_ERR_RANGE, f.line, f.col, hcols[col],
-					"share '%s' has too many decimals in %s; expected at most 9",
-					show(&f, b), hcols[col]);
+				set_err(
+				    c, KF_ERR_RANGE, f.line, f.col, hcols[col],
+				    "share '%s' has too many decimals in %s; expected at most 9",
+				    show(&f, b), hcols[col]);
 			else
 				set_err(c, KF_ERR_PARSE, f.line, f.col, hcols[col],
 					"share '%s' in %s is not a number; expected a percent from "
@@ -580,8 +583,8 @@ static int share_field(part *c, const crow *r, int col, kf_share *out, int *pres
 	}
 	if (*out > KF_SHARE_FULL) {
 		set_err(c, KF_ERR_RANGE, f.line, f.col, hcols[col],
-			"share '%s' in %s is over 100; expected a percent from 0 to 100", show(&f, b),
-			hcols[col]);
+			"share '%s' in %s is over 100; expected a percent from 0 to 100",
+			show(&f, b), hcols[col]);
 		return -1;
 	}
 	return 0;
@@ -690,8 +693,9 @@ static void run_part(part *c)
 		i = 0;
 		if (n && !c->header_done) {
 			if (c->rows[0].nf > MAXF) {
-				set_err(c, KF_ERR_PARSE, c->rows[0].line, c->rows[0].f[MAXF - 1].col,
-					NULL, "too many fields in %s row", c->fname);
+				set_err(c, KF_ERR_PARSE, c->rows[0].line,
+					c->rows[0].f[MAXF - 1].col, NULL,
+					"too many fields in %s row", c->fname);
 				return;
 			}
 			do_header(c, &c->rows[0]);
@@ -774,8 +778,8 @@ static int note_skips(kf_graph *g, const part *c, uint32_t off)
 	char d[16];
 	for (i = 0; i < c->nskip; i++)
 		if (kf__g_warn(g, c->skips[i].b,
-			       "%s:%u: holding of '%s' in '%s' is not valid on %s; skipped", c->file,
-			       (unsigned)(c->skips[i].line + off),
+			       "%s:%u: holding of '%s' in '%s' is not valid on %s; skipped",
+			       c->file, (unsigned)(c->skips[i].line + off),
 			       kf__g_s(g, g->nodes[c->skips[i].a].id),
 			       kf__g_s(g, g->nodes[c->skips[i].b].id),
 			       kf_date_format(c->date, d, sizeof d)))

@@ -270,8 +270,8 @@ uint32_t kf__g_str(kf_graph *g, const char *s, size_t len)
 	return off;
 }
 
-uint32_t kf__g_add_node_h(kf_graph *g, const char *id, size_t idlen, uint64_t h,
-			  const char *name, size_t namelen, int kind, int origin, int *dup)
+uint32_t kf__g_add_node_h(kf_graph *g, const char *id, size_t idlen, uint64_t h, const char *name,
+			  size_t namelen, int kind, int origin, int *dup)
 {
 	kf__onode *nd;
 	uint32_t tag = TAG(h), mask, j, off, ix = g->n;
@@ -294,8 +294,8 @@ uint32_t kf__g_add_node_h(kf_graph *g, const char *id, size_t idlen, uint64_t h,
 		}
 	}
 	if (g->n == g->ncap) {
-		uint32_t nc = g->ncap ? (g->ncap > UINT32_MAX / 2 ? UINT32_MAX - 1 : g->ncap * 2)
-				      : 64;
+		uint32_t nc =
+		    g->ncap ? (g->ncap > UINT32_MAX / 2 ? UINT32_MAX - 1 : g->ncap * 2) : 64;
 		kf__onode *nn = kf__realloc(g->nodes, (size_t)nc * sizeof *nn);
 		if (!nn)
 			return KF__NONE;

@@ -82,8 +82,8 @@ uint32_t kf__g_find_h(const kf_graph *g, const char *id, size_t len, uint64_t h)
 /* Adds a node, or finds it: one probe. name has namelen bytes (need not be
  * NUL-terminated). Returns the node index; *dup = 1 when the id was already
  * there (nothing added), else 0. KF__NONE on OOM. */
-uint32_t kf__g_add_node_h(kf_graph *g, const char *id, size_t idlen, uint64_t h,
-			  const char *name, size_t namelen, int kind, int origin, int *dup);
+uint32_t kf__g_add_node_h(kf_graph *g, const char *id, size_t idlen, uint64_t h, const char *name,
+			  size_t namelen, int kind, int origin, int *dup);
 /* Reserves room for nodes more nodes and pool_bytes more pool text, so that a
  * reader that knows its size up front never rehashes or copies. 0 or -1 on
  * OOM (nothing changed then). */
