@@ -297,6 +297,10 @@ req GET /healthz -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' a)"
 [ "$CODE" = 431 ] && ok || bad "header over the limit: status $CODE, expected 431"
 req GET /healthz
 expect_code "alive after the header limit" 200
+req GET "/v1/services?$(head -c 40000 /dev/zero | tr '\0' x)=1"
+[ "$CODE" = 414 ] && ok || bad "request line over the limit: status $CODE, expected 414 (docs/api.md Limits)"
+req GET /healthz
+expect_code "alive after the request-line limit" 200
 
 # ---- slow clients ------------------------------------------------------------------
 # Twenty connections that send half a request line and stall must neither stall
