@@ -182,5 +182,7 @@ void kf__buf_pad(kf_buf *b, const char *s, int width, int cut);
  * in lang. */
 void kf__decision_text_into(kf_buf *b, const kf_decision *d, kf_lang lang);
 void kf__alternative_say(kf_buf *b, kf_lang lang, const kf_decision *d, int i);
+/* view/memo.c: the `kaifang explain` command that replays d's question. */
+void kf__replay_command(kf_buf *b, const kf_decision *d);
 
 #endif
