@@ -131,6 +131,8 @@ struct kf_batch {
 	const char *const *acols;
 	int nacols;
 	kf__xlsx *xlsx; /* NULL unless opts.output is XLSX */
+	int delim_given; /* the caller named a delimiter */
+	int sep_seen;    /* a "sep=X" first line was read */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -1039,6 +1041,24 @@ static kf_status write_out(kf_batch *b, const char *p, size_t n, kf_error *err)
 
 static kf_status finish(kf_batch *b, kf_error *err);
 
+/* Is s[0..n) a line "sep=X" (Excel's delimiter line), with its end of line? */
+static int sep_line(const char *s, size_t n)
+{
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	return n == 5 && !memcmp(s, "sep=", 4) && s[4] != '"';
+}
+
+/* Every parser of the batch on delimiter d. */
+static void set_delimiter(kf_batch *b, char d)
+{
+	unsigned i;
+	b->o.delimiter = d;
+	csv_reset(&b->rcsv, d);
+	for (i = 0; i < b->nw; i++)
+		csv_reset(&b->w[i].csv, d);
+}
+
 /* The CSV header: read, checked, written with the answer columns. */
 static kf_status csv_open(kf_batch *b, kf_error *err)
 {
@@ -1049,6 +1069,7 @@ static kf_status csv_open(kf_batch *b, kf_error *err)
 	size_t n;
 	kf_buf h;
 	kf_status st;
+again:
 	do { /* blank lines before the header are skipped */
 		st = fill(b, blk, 0, 1);
 		b->st.bytes_in += blk->bytes_in;
@@ -1065,6 +1086,22 @@ static kf_status csv_open(kf_batch *b, kf_error *err)
 			      "the input is empty; expected a header row naming the columns "
 			      "service, region, date");
 		return KF_ERR_PARSE;
+	}
+	if (!b->sep_seen && sep_line(blk->in, (size_t)(p - blk->in))) {
+		/* Excel's "sep=;" first line: the file's delimiter (docs/batch.md
+		 * "From Excel"); echoed, so the output opens in Excel alike */
+		char d = blk->in[4];
+		b->sep_seen = 1;
+		if (b->delim_given && d != b->o.delimiter) {
+			kf__error_set(err, KF_ERR_INVALID, NULL, (int)blk->line0, 0, "",
+				      "line %ld: the file says 'sep=%c' but --delimiter gives '%c'",
+				      blk->line0, d, b->o.delimiter);
+			return KF_ERR_INVALID;
+		}
+		set_delimiter(b, d);
+		if (!b->xlsx && (st = write_out(b, blk->in, (size_t)(p - blk->in), err)) != KF_OK)
+			return st;
+		goto again;
 	}
 	if (malformed || w->rows > 1) {
 		kf__error_set(err, KF_ERR_PARSE, NULL, (int)blk->line0, 0, "",
@@ -1127,6 +1164,7 @@ kf_status kf_batch_open(const kf_rulebook *rb, const kf_batch_opts *opts, kf_bat
 		       KF_ERR_NOMEM;
 	b->rb = rb;
 	b->o = *opts;
+	b->delim_given = opts->delimiter != 0;
 	if (!b->o.delimiter)
 		b->o.delimiter = ',';
 	if (!b->o.block)
