@@ -52,4 +52,7 @@ void kf__srv_h_memo(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_re
 	s = kf_decision_memo(d, (kf_memo_format)f, (kf_lang)lang, 0);
 	kf_decision_free(d);
 	kf__srv_reply_lib(out, memo_ctype[f], s);
+	/* the memo carries its stylesheet inline and has no script */
+	if (f == KF_MEMO_HTML && out->status == 200)
+		out->csp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 }

@@ -86,6 +86,7 @@ typedef struct kf__srv_reply {
 	size_t len;
 	int body_static;   /* 1: body points to memory that outlives the reply */
 	const char *allow; /* Allow header for 405, else NULL; static string */
+	const char *csp;   /* Content-Security-Policy of an HTML reply, NULL: the page's */
 	/* A streamed body (body unused): stream() fills buf with up to max
 	 * bytes and returns the count, 0 at the end, -1 on an error (the
 	 * connection is closed); stream_free(stream_ctx) runs once at the end. */
