@@ -47,7 +47,6 @@
 #define QC_KEYMAX          112                 /* longer question text is not cached */
 #define MAX_JOBS           64
 
-
 /* ---- structures ------------------------------------------------------------- */
 
 typedef struct qc_entry {
@@ -130,7 +129,7 @@ struct kf_batch {
 	/* the answer columns (batch_row.c) and the XLSX output */
 	const char *const *acols;
 	int nacols;
-	kf__xlsx *xlsx; /* NULL unless opts.output is XLSX */
+	kf__xlsx *xlsx;  /* NULL unless opts.output is XLSX */
 	int delim_given; /* the caller named a delimiter */
 	int sep_seen;    /* a "sep=X" first line was read */
 };
@@ -802,8 +801,8 @@ static int jsonl_row(worker *w, block *blk, const char *s, size_t n, long line, 
 		st = kf_question_from_json(w->b->rb, s, n, 1, &q, e);
 	if (st == KF_ERR_NOMEM)
 		return -1;
-	if (!ak &&
-	    (st == KF_OK || (r = json_object_text(w->b, s + lead, n - lead, (int)line, &ak, &je)) > 0)) {
+	if (!ak && (st == KF_OK ||
+		    (r = json_object_text(w->b, s + lead, n - lead, (int)line, &ak, &je)) > 0)) {
 		size_t close = n - 1, j = close; /* the object's closing brace */
 		kf__buf_add(o, s, close);
 		while (j > lead && (s[j - 1] == ' ' || s[j - 1] == '\t' || s[j - 1] == '\n' ||

@@ -104,8 +104,7 @@ static void notice_cells(kf__arow *r, const kf_rulebook *rb, const kf_question *
 	c->null = 0;
 }
 
-static void basic_row(kf__arow *r, const kf_rulebook *rb, const kf_question *q,
-		      const kf_verdict *v)
+static void basic_row(kf__arow *r, const kf_rulebook *rb, const kf_question *q, const kf_verdict *v)
 {
 	head_cells(r, v);
 	id_cells(r, "binding", rb, v->binding, v->n_binding, 1);
@@ -199,7 +198,7 @@ void kf__arow_error(kf__arow *r, int full, const char *msg)
 	reset(r);
 	for (i = 0; i < n - 1; i++) {
 		kf__akind k = !strcmp(names[i], "max_foreign_share") ? KF__A_NUM
-			      : !strcmp(names[i], "cap")              ? KF__A_CAP
+			      : !strcmp(names[i], "cap")             ? KF__A_CAP
 			      : !strcmp(names[i], "outcome") || !strcmp(names[i], "certainty")
 				  ? KF__A_STR
 				  : KF__A_LIST;

@@ -33,9 +33,9 @@ struct kf__xlsx {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	char path[4096];
-	uint32_t row;      /* the next row */
-	int width[256];    /* display width of the first columns */
-	int ncols;         /* the widest row */
+	uint32_t row;   /* the next row */
+	int width[256]; /* display width of the first columns */
+	int ncols;      /* the widest row */
 	int closed;
 };
 
@@ -170,10 +170,11 @@ kf_status kf__xlsx_add(kf__xlsx *x, const char *p, size_t n, kf_error *e)
 			col = 0;
 			if (x->row >= XLSX_MAX_ROWS) {
 				kf__xfree(s);
-				kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, "xlsx",
-					      "more than %d rows: an XLSX sheet holds no more; write "
-					      "CSV instead (--output-format csv)",
-					      XLSX_MAX_ROWS - 1);
+				kf__error_set(
+				    e, KF_ERR_RANGE, NULL, 0, 0, "xlsx",
+				    "more than %d rows: an XLSX sheet holds no more; write "
+				    "CSV instead (--output-format csv)",
+				    XLSX_MAX_ROWS - 1);
 				return KF_ERR_RANGE;
 			}
 			continue;
@@ -237,7 +238,10 @@ kf_status kf__xlsx_finish(kf__xlsx *x, kf_batch_write_fn wr, void *wctx, uint64_
 	for (c = 0; c < x->ncols && c < 256; c++) {
 		int w = x->width[c] + 2;
 		worksheet_set_column(x->ws, (lxw_col_t)c, (lxw_col_t)c,
-				     w < 8 ? 8 : w > WIDTH_MAX ? WIDTH_MAX : w, NULL);
+				     w < 8           ? 8
+				     : w > WIDTH_MAX ? WIDTH_MAX
+						     : w,
+				     NULL);
 	}
 	le = workbook_close(x->wb);
 	x->wb = NULL;

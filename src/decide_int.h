@@ -64,12 +64,12 @@ typedef struct kf_alt {
 /* Trace line of one measure (explain). */
 typedef struct kf_trace {
 	int measure;
-	int matched;     /* 1 matched at the asked place, 2 matched only inside a zone */
-	int near;        /* 1: same service subtree, missed only on place, date or
-			    investor (shown without KF_DECIDE_TRACE_ALL) */
-	const char *why; /* for people, in English (the JSON's "why") */
-	int code;        /* the sentence of why (view/lang.h KF_PH_T_*), for every language */
-	int effect;      /* the measure's effect, for the sentences that name it */
+	int matched;       /* 1 matched at the asked place, 2 matched only inside a zone */
+	int near;          /* 1: same service subtree, missed only on place, date or
+			      investor (shown without KF_DECIDE_TRACE_ALL) */
+	const char *why;   /* for people, in English (the JSON's "why") */
+	int code;          /* the sentence of why (view/lang.h KF_PH_T_*), for every language */
+	int effect;        /* the measure's effect, for the sentences that name it */
 	const char *a, *b; /* the sentence's other arguments (ids, dates); b NULL: none */
 } kf_trace;
 

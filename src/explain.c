@@ -142,7 +142,8 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 				for (j = 0; j < e->n; j++)
 					if (e->by[j] == i)
 						any = 1;
-				why(d, t, any ? KF_PH_T_OPEN_ACTS : KF_PH_T_OPEN_NOTHING, NULL, NULL);
+				why(d, t, any ? KF_PH_T_OPEN_ACTS : KF_PH_T_OPEN_NOTHING, NULL,
+				    NULL);
 			} else if (mi->effect == KF_EFFECT_CONDITION)
 				why(d, t, KF_PH_T_ADDS_CONDITIONS, NULL, NULL);
 			else {

@@ -47,7 +47,10 @@ typedef enum kf_batch_format {
 /* Which answer columns (docs/batch.md "Columns"): the basic ones, or the full
  * answer (certainty's reasons, citations with URLs, conditions, what would
  * change a refusal), decided by kf_decide rather than the verdict alone. */
-typedef enum kf_batch_columns { KF_BATCH_COLUMNS_BASIC = 0, KF_BATCH_COLUMNS_FULL = 1 } kf_batch_columns;
+typedef enum kf_batch_columns {
+	KF_BATCH_COLUMNS_BASIC = 0,
+	KF_BATCH_COLUMNS_FULL = 1
+} kf_batch_columns;
 
 /* The output's format: the input's, or an XLSX workbook (CSV input only;
  * needs a write callback, not pull mode). */

@@ -411,8 +411,8 @@ int kf_cli_batch(int argc, char **argv)
 				kf_cli_err("batch: --columns '%s': expected basic or full", optarg);
 				return EXIT_USAGE;
 			}
-			o.columns = strcmp(optarg, "full") ? KF_BATCH_COLUMNS_BASIC
-							   : KF_BATCH_COLUMNS_FULL;
+			o.columns =
+			    strcmp(optarg, "full") ? KF_BATCH_COLUMNS_BASIC : KF_BATCH_COLUMNS_FULL;
 			break;
 		case 'X': ofmt = optarg; break;
 		case 'R': dir = optarg; break;

@@ -24,16 +24,12 @@ static const char matrix_help[] =
 
 int kf_cli_matrix(int argc, char **argv)
 {
-	static const struct option opts[] = {{"date", required_argument, NULL, 'd'},
-					     {"regions", required_argument, NULL, 'g'},
-					     {"services", required_argument, NULL, 's'},
-					     {"investor", required_argument, NULL, 'i'},
-					     {"outside-zones", no_argument, NULL, 'o'},
-					     {"rulebook", required_argument, NULL, 'R'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"lang", required_argument, NULL, 'l'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"date", required_argument, NULL, 'd'},     {"regions", required_argument, NULL, 'g'},
+	    {"services", required_argument, NULL, 's'}, {"investor", required_argument, NULL, 'i'},
+	    {"outside-zones", no_argument, NULL, 'o'},  {"rulebook", required_argument, NULL, 'R'},
+	    {"json", no_argument, NULL, 'j'},           {"lang", required_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
 	kf_matrix_query mq = {NULL, NULL, NULL, NULL, NULL};
 	const char *dir = NULL;
 	int c, json = 0, code = 0;

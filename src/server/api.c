@@ -673,8 +673,8 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 	const char *lang_s = explain ? rq->query(rq->query_ctx, "lang") : NULL;
 	int lang = kf_lang_from_name(lang_s);
 	if (lang < 0) {
-		kf__srv_error(out, 400, "bad_parameter", "lang", "'lang' must be en or zh, not '%s'",
-			      lang_s);
+		kf__srv_error(out, 400, "bad_parameter", "lang",
+			      "'lang' must be en or zh, not '%s'", lang_s);
 		return;
 	}
 	if (body_ok(a, rq, out) < 0)

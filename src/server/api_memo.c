@@ -9,9 +9,8 @@
 
 #include "server/server.h"
 
-static const char *const memo_ctype[] = {"text/plain; charset=utf-8",
-					 "text/markdown; charset=utf-8",
-					 "text/html; charset=utf-8"};
+static const char *const memo_ctype[] = {
+    "text/plain; charset=utf-8", "text/markdown; charset=utf-8", "text/html; charset=utf-8"};
 
 void kf__srv_h_memo(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out)
 {
@@ -21,7 +20,8 @@ void kf__srv_h_memo(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_re
 	kf_question q;
 	kf_decision *d = NULL;
 	kf_error e;
-	int f = fmt ? kf_memo_format_from_name(fmt) : KF_MEMO_HTML, lang = kf_lang_from_name(lang_s);
+	int f = fmt ? kf_memo_format_from_name(fmt) : KF_MEMO_HTML,
+	    lang = kf_lang_from_name(lang_s);
 	char *s;
 	if (f < 0) {
 		kf__srv_error(out, 400, "bad_parameter", "format",
@@ -29,8 +29,8 @@ void kf__srv_h_memo(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_re
 		return;
 	}
 	if (lang < 0) {
-		kf__srv_error(out, 400, "bad_parameter", "lang", "'lang' must be en or zh, not '%s'",
-			      lang_s);
+		kf__srv_error(out, 400, "bad_parameter", "lang",
+			      "'lang' must be en or zh, not '%s'", lang_s);
 		return;
 	}
 	memset(&t, 0, sizeof t);

@@ -141,14 +141,15 @@ static kf_status share_parse(const char *text, kf_share *out, int *above, kf_err
 	while (isspace((unsigned char)*p))
 		p++;
 	if (ndigits == 0 || *p)
-		return share_fail(err, KF_ERR_PARSE,
-				  strchr(text, ',')
-				      ? "share '%s' is not a decimal number; expected a percent such "
-					"as 50 or 49.5 (a decimal comma is not read: write the decimal "
-					"point)"
-				      : "share '%s' is not a decimal number; expected a percent such "
-					"as 50 or 49.5",
-				  text);
+		return share_fail(
+		    err, KF_ERR_PARSE,
+		    strchr(text, ',')
+			? "share '%s' is not a decimal number; expected a percent such "
+			  "as 50 or 49.5 (a decimal comma is not read: write the decimal "
+			  "point)"
+			: "share '%s' is not a decimal number; expected a percent such "
+			  "as 50 or 49.5",
+		    text);
 	for (; nfrac < KF_SHARE_DECIMALS; nfrac++)
 		frac *= 10;
 	*out = whole * KF_SHARE_PERCENT + frac;

@@ -42,7 +42,8 @@ static const struct {
     {KF_PH_UNCERTAIN, "uncertain", "不确定"},
     {KF_PH_QUESTION, "  %1$s %2$s in %3$s %4$s (%5$s) on %6$s, investor %7$s",
      "  %1$s %2$s，地点 %3$s %4$s（%5$s），日期 %6$s，投资者 %7$s %8$s"},
-    {KF_PH_SHARE_RANGE, ", foreign share between %s%% and %s%%", "，外资比例介于 %s%% 与 %s%% 之间"},
+    {KF_PH_SHARE_RANGE, ", foreign share between %s%% and %s%%",
+     "，外资比例介于 %s%% 与 %s%% 之间"},
     {KF_PH_SHARE, ", foreign share %s%s%%", "，外资比例 %s%s%%"},
     {KF_PH_JUST_ABOVE, "just above ", "略高于 "},
     {KF_PH_OUTSIDE_ZONES, ", outside every sub-zone", "，位于所有区外"},
@@ -59,7 +60,8 @@ static const struct {
     {KF_PH_NOTICE_NOT_COVERED,
      "not covered: the rulebook models the rules in force from %s; for an earlier date it "
      "gives no answer, since measures then in force may be missing",
-     "不在覆盖范围内：规则集收录自 %s 起施行的规则；对更早的日期不作回答，因为当时施行的措施可能缺失"},
+     "不在覆盖范围内：规则集收录自 %s "
+     "起施行的规则；对更早的日期不作回答，因为当时施行的措施可能缺失"},
     {KF_PH_NOTICE_EDITION,
      "the rulebook's facts were gathered up to %s (its edition); changes after that day are "
      "not modelled",
@@ -97,7 +99,8 @@ static const struct {
     {KF_PH_ALT_SHARE_AT_MOST, "permitted at a foreign share of at most %s%%",
      "外资比例不超过 %s%% 时允许"},
     {KF_PH_ALT_DATE, "permitted from %s", "自 %s 起允许"},
-    {KF_PH_ALT_INVESTOR, "permitted for an investor of class %s (%s)", "投资者类别为 %s（%s）时允许"},
+    {KF_PH_ALT_INVESTOR, "permitted for an investor of class %s (%s)",
+     "投资者类别为 %s（%s）时允许"},
     {KF_PH_ALT_REGION, "permitted if registered in %s (%s)", "在 %s（%s）注册时允许"},
     {KF_PH_ALT_UNCERTAIN, " (uncertain)", "（不确定）"},
     {KF_PH_TRACE_ALL, "\nEvery measure considered:\n", "\n考虑的全部措施：\n"},
@@ -106,7 +109,8 @@ static const struct {
     {KF_PH_TRACE_HIDDEN,
      "  (%d other measures do not bear on this service; explain --all lists them)\n",
      "  （另有 %d 项措施与该业务无关；explain --all 列出全部）\n"},
-    {KF_PH_RULEBOOK, "\nRulebook: %s, edition %s, sha256 %s\n", "\n规则集：%s，版本 %s，sha256 %s\n"},
+    {KF_PH_RULEBOOK, "\nRulebook: %s, edition %s, sha256 %s\n",
+     "\n规则集：%s，版本 %s，sha256 %s\n"},
     {KF_PH_CT_TERRITORY, "territory", "地域"},
     {KF_PH_CT_LICENSING, "licensing", "许可"},
     {KF_PH_CT_CAPITAL, "registered-capital", "注册资本"},
@@ -136,7 +140,8 @@ static const struct {
     {KF_PH_MEMO_ZONES, "Zones", "区"},
     {KF_PH_MEMO_ZONES_OUTSIDE, "the address is outside every sub-zone", "地址位于所有区外"},
     {KF_PH_MEMO_ZONES_ANY, "not stated", "未说明"},
-    {KF_PH_MEMO_ASKED, "Asked on %s (China Standard Time, UTC+8)", "查询时间：%s（北京时间，UTC+8）"},
+    {KF_PH_MEMO_ASKED, "Asked on %s (China Standard Time, UTC+8)",
+     "查询时间：%s（北京时间，UTC+8）"},
     {KF_PH_MEMO_ANSWER, "Answer", "答案"},
     {KF_PH_MEMO_OUTCOME, "Outcome", "结论"},
     {KF_PH_MEMO_REASONS, "Why uncertain", "不确定的原因"},
@@ -163,11 +168,13 @@ static const struct {
     {KF_PH_T_NOT_COVERED,
      "not considered: the date is before the rulebook's coverage (complete from %s)",
      "未考虑：日期早于规则集的覆盖期（自 %s 起完整）"},
-    {KF_PH_T_EXCLUDED, "service excluded (exclude_services: %s)", "业务被排除（exclude_services：%s）"},
+    {KF_PH_T_EXCLUDED, "service excluded (exclude_services: %s)",
+     "业务被排除（exclude_services：%s）"},
     {KF_PH_T_NOT_IN_FORCE, "not in force on the date (valid %s to %s)",
      "该日期不在有效期内（有效期 %s 至 %s）"},
     {KF_PH_T_OPEN_END, "open", "无限期"},
-    {KF_PH_T_ZERO_SHARE, "a foreign share of 0 is no foreign investment", "外资比例为 0，不属于外商投资"},
+    {KF_PH_T_ZERO_SHARE, "a foreign share of 0 is no foreign investment",
+     "外资比例为 0，不属于外商投资"},
     {KF_PH_T_INVESTOR, "investor class %s not covered", "不适用于投资者类别 %s"},
     {KF_PH_T_IN_ZONE, "%s; its regions lie partly inside %s, so it may apply in a zone",
      "%s；其适用地区部分位于 %s 内，可能在某区内适用"},
@@ -177,7 +184,8 @@ static const struct {
     {KF_PH_T_NOT_CONTAIN, "its regions do not contain %s", "其适用地区不包括 %s"},
     {KF_PH_T_NOT_EVALUATED, "not evaluated", "未评估"},
     {KF_PH_T_SET_ASIDE, "matched; set aside by %s", "适用；被 %s 排除"},
-    {KF_PH_T_OPEN_ACTS, "matched; opening that sets restrictions aside", "适用；开放措施，排除了限制"},
+    {KF_PH_T_OPEN_ACTS, "matched; opening that sets restrictions aside",
+     "适用；开放措施，排除了限制"},
     {KF_PH_T_OPEN_NOTHING, "matched; opening with nothing to set aside here",
      "适用；开放措施，此处无可排除的限制"},
     {KF_PH_T_ADDS_CONDITIONS, "matched; adds conditions", "适用；附加条件"},
@@ -232,9 +240,9 @@ const char *kf__condition_type_label(kf_lang lang, const char *type)
 	static const struct {
 		const char *type;
 		kf__ph ph;
-	} t[] = {{"territory", KF_PH_CT_TERRITORY},   {"licensing", KF_PH_CT_LICENSING},
+	} t[] = {{"territory", KF_PH_CT_TERRITORY},        {"licensing", KF_PH_CT_LICENSING},
 		 {"registered-capital", KF_PH_CT_CAPITAL}, {"time-limit", KF_PH_CT_TIME},
-		 {"procedure", KF_PH_CT_PROCEDURE},   {"note", KF_PH_CT_NOTE}};
+		 {"procedure", KF_PH_CT_PROCEDURE},        {"note", KF_PH_CT_NOTE}};
 	size_t i;
 	for (i = 0; type && i < sizeof t / sizeof t[0]; i++)
 		if (!strcmp(type, t[i].type))
@@ -299,8 +307,8 @@ int kf_lang_from_name(const char *name)
 
 const char *kf_outcome_label(kf_outcome o, kf_lang lang)
 {
-	static const kf__ph ph[KF_OUTCOME_COUNT] = {KF_PH_O_PERMITTED,  KF_PH_O_EXCEEDS,
-						    KF_PH_O_PROHIBITED, KF_PH_O_CLOSED,
+	static const kf__ph ph[KF_OUTCOME_COUNT] = {KF_PH_O_PERMITTED,     KF_PH_O_EXCEEDS,
+						    KF_PH_O_PROHIBITED,    KF_PH_O_CLOSED,
 						    KF_PH_O_INDETERMINATE, KF_PH_O_NOT_COVERED};
 	return (unsigned)o < KF_OUTCOME_COUNT ? kf__say(lang, ph[o]) : "?";
 }

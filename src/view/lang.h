@@ -50,9 +50,9 @@ typedef enum kf__ph {
 	KF_PH_MAX_DEPENDS,
 	KF_PH_MAX_NOT_COVERED,
 	KF_PH_MAX_NONE,
-	KF_PH_CERTAINTY, /* certainty word */
-	KF_PH_FIRST_COVERED, /* date */
-	KF_PH_NOTICE,        /* notice text */
+	KF_PH_CERTAINTY,          /* certainty word */
+	KF_PH_FIRST_COVERED,      /* date */
+	KF_PH_NOTICE,             /* notice text */
 	KF_PH_NOTICE_NOT_COVERED, /* complete_from */
 	KF_PH_NOTICE_EDITION,     /* edition date */
 	/* indeterminate answers */
@@ -73,8 +73,8 @@ typedef enum kf__ph {
 	KF_PH_CONDITIONS,
 	KF_PH_CONDITION, /* type, text, measure */
 	KF_PH_CITATIONS,
-	KF_PH_CITE,        /* measure, title */
-	KF_PH_CITE_NUMBER, /* number */
+	KF_PH_CITE,         /* measure, title */
+	KF_PH_CITE_NUMBER,  /* number */
 	KF_PH_CITE_ARTICLE, /* article */
 	KF_PH_URL_OFFICIAL,
 	KF_PH_URL_MIRROR,
@@ -142,22 +142,22 @@ typedef enum kf__ph {
 	KF_PH_E_CONDITION,
 	/* why a measure did or did not apply (kf_trace.code; args a, b) */
 	KF_PH_T_SERVICE,
-	KF_PH_T_NOT_COVERED,    /* complete_from */
-	KF_PH_T_EXCLUDED,       /* service id */
-	KF_PH_T_NOT_IN_FORCE,   /* from, until */
-	KF_PH_T_OPEN_END,       /* the "until" of an open-ended measure */
+	KF_PH_T_NOT_COVERED,  /* complete_from */
+	KF_PH_T_EXCLUDED,     /* service id */
+	KF_PH_T_NOT_IN_FORCE, /* from, until */
+	KF_PH_T_OPEN_END,     /* the "until" of an open-ended measure */
 	KF_PH_T_ZERO_SHARE,
-	KF_PH_T_INVESTOR,       /* investor id */
-	KF_PH_T_IN_ZONE,        /* effect, place id */
-	KF_PH_T_ONLY_SUBZONES,  /* place id */
-	KF_PH_T_NOT_CONTAIN,    /* place id */
+	KF_PH_T_INVESTOR,      /* investor id */
+	KF_PH_T_IN_ZONE,       /* effect, place id */
+	KF_PH_T_ONLY_SUBZONES, /* place id */
+	KF_PH_T_NOT_CONTAIN,   /* place id */
 	KF_PH_T_NOT_EVALUATED,
-	KF_PH_T_SET_ASIDE,      /* by id */
+	KF_PH_T_SET_ASIDE, /* by id */
 	KF_PH_T_OPEN_ACTS,
 	KF_PH_T_OPEN_NOTHING,
 	KF_PH_T_ADDS_CONDITIONS,
-	KF_PH_T_BINDS,          /* effect */
-	KF_PH_T_STRONGER,       /* effect */
+	KF_PH_T_BINDS,    /* effect */
+	KF_PH_T_STRONGER, /* effect */
 	KF_PH_COUNT
 } kf__ph;
 

@@ -320,8 +320,9 @@ static void cell_label(const kf_verdict *v, kf_lang lang, char *cell, size_t siz
 	kf_share cap;
 	switch (kf_verdict_max_share(v, &cap)) {
 	case KF_MAX_ZERO:
-		snprintf(cell, size, "%s",
-			 kf__say(lang, v->outcome == KF_PROHIBITED ? KF_PH_M_PROHIB : KF_PH_M_CLOSED));
+		snprintf(
+		    cell, size, "%s",
+		    kf__say(lang, v->outcome == KF_PROHIBITED ? KF_PH_M_PROHIB : KF_PH_M_CLOSED));
 		break;
 	case KF_MAX_CAP:
 		snprintf(cell, size, "%s%s", v->cap_op == KF_CAP_LT ? "<" : "",

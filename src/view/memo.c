@@ -163,11 +163,10 @@ static void h_code(memo *m, const char *s)
 	kf__buf_puts(m->b, "</code></pre>\n");
 }
 
-static const memo_ops html_ops = {h_begin,      h_end,        h_heading,    h_text,
-				  h_strong,     h_link,       h_para_begin, h_para_end,
-				  h_list_begin, h_item_begin, h_item_end,   h_list_end,
-				  h_table_begin, h_row_begin, h_cell,       h_row_end,
-				  h_table_end,  h_code};
+static const memo_ops html_ops = {
+    h_begin,       h_end,       h_heading,    h_text,       h_strong,    h_link,
+    h_para_begin,  h_para_end,  h_list_begin, h_item_begin, h_item_end,  h_list_end,
+    h_table_begin, h_row_begin, h_cell,       h_row_end,    h_table_end, h_code};
 
 /* ---- Markdown --------------------------------------------------------------- */
 
@@ -256,19 +255,21 @@ static void m_code(memo *m, const char *s)
 	kf__buf_puts(m->b, "\n```\n\n");
 }
 
-static const memo_ops md_ops = {m_begin,      m_end,        m_heading,    m_text,
-				m_strong,     m_link,       m_para_begin, m_para_end,
-				m_list_begin, m_item_begin, m_item_end,   m_list_end,
-				m_table_begin, m_row_begin, m_cell,       m_row_end,
-				m_table_end,  m_code};
+static const memo_ops md_ops = {m_begin,    m_end,        m_heading,     m_text,       m_strong,
+				m_link,     m_para_begin, m_para_end,    m_list_begin, m_item_begin,
+				m_item_end, m_list_end,   m_table_begin, m_row_begin,  m_cell,
+				m_row_end,  m_table_end,  m_code};
 
 /* ---- the memo's parts ---------------------------------------------------------- */
 
 static const char *say(memo *m, kf__ph p) { return kf__say(m->lang, p); }
 
+/* A scratch buffer's text; "" when empty (its data may be NULL then). After a
+ * failed append the memo fails as a whole (memo_markup). */
+static const char *txt(const kf_buf *t) { return t->len ? t->data : ""; }
+
 /* A sentence rendered to text (view/lang.c) and written escaped. */
-static void say_text(memo *m, kf_buf *tmp, kf__ph p, const char *a, const char *b2,
-		     const char *c)
+static void say_text(memo *m, kf_buf *tmp, kf__ph p, const char *a, const char *b2, const char *c)
 {
 	const char *t;
 	kf__buf_reset(tmp);
@@ -308,7 +309,7 @@ static void say_heading(memo *m, kf_buf *tmp, int level, kf__ph p)
 		tmp->data[--tmp->len] = '\0';
 	if (tmp->len >= 3 && !strcmp(tmp->data + tmp->len - 3, "\xef\xbc\x9a")) /* ： */
 		tmp->data[tmp->len -= 3] = '\0';
-	for (t = tmp->data; *t == '\n'; t++)
+	for (t = txt(tmp); *t == '\n'; t++)
 		;
 	m->op->heading(m, level, t);
 }
@@ -355,15 +356,16 @@ static void part_question(memo *m, const kf_decision *d, kf_buf *tmp)
 	kf__buf_printf(tmp, "%s %s", sv->id, kf__name(m->lang, sv->name));
 	if (*kf__name_other(m->lang, sv->name))
 		kf__buf_printf(tmp, " (%s)", kf__name_other(m->lang, sv->name));
-	kv(m, say(m, KF_PH_MEMO_SERVICE), tmp->data);
+	kv(m, say(m, KF_PH_MEMO_SERVICE), txt(tmp));
 	kf__buf_reset(tmp);
 	kf__buf_printf(tmp, "%s %s (%s)", kf__name(m->lang, rg->name),
 		       kf__name_other(m->lang, rg->name), rg->id);
-	kv(m, say(m, KF_PH_MEMO_PLACE), tmp->data);
+	kv(m, say(m, KF_PH_MEMO_PLACE), txt(tmp));
 	kv(m, say(m, KF_PH_MEMO_DATE), kf_date_format(q->date, ds, sizeof ds));
 	kf__buf_reset(tmp);
 	if (inv >= 0)
-		kf__buf_printf(tmp, "%s (%s)", rb->inv[inv].id, kf__name(m->lang, rb->inv[inv].name));
+		kf__buf_printf(tmp, "%s (%s)", rb->inv[inv].id,
+			       kf__name(m->lang, rb->inv[inv].name));
 	kv(m, say(m, KF_PH_MEMO_INVESTOR), tmp->len ? tmp->data : "?");
 	kf__buf_reset(tmp);
 	if (q->has_share && q->share_max > q->share)
@@ -396,7 +398,7 @@ static void part_answer(memo *m, const kf_decision *d, kf_buf *tmp)
 	kf__buf_say(tmp, m->lang, KF_PH_MAX_LABEL);
 	while (tmp->len && tmp->data[tmp->len - 1] == ' ')
 		tmp->data[--tmp->len] = '\0';
-	m->op->strong(m, tmp->data);
+	m->op->strong(m, txt(tmp));
 	m->op->text(m, " ");
 	kf__buf_reset(tmp);
 	{
@@ -417,11 +419,10 @@ static void part_answer(memo *m, const kf_decision *d, kf_buf *tmp)
 			break;
 		}
 	}
-	m->op->text(m, tmp->data);
+	m->op->text(m, txt(tmp));
 	m->op->item_end(m);
 	m->op->item_begin(m);
-	say_text(m, tmp, KF_PH_CERTAINTY, kf_certainty_label(d->v.uncertain, m->lang), NULL,
-		 NULL);
+	say_text(m, tmp, KF_PH_CERTAINTY, kf_certainty_label(d->v.uncertain, m->lang), NULL, NULL);
 	if (d->nreasons) {
 		m->op->list_begin(m);
 		for (i = 0; i < d->nreasons; i++) {
@@ -456,7 +457,8 @@ static void part_reasons(memo *m, const kf_decision *d, kf_buf *tmp)
 		kf__buf_say(tmp, m->lang,
 			    d->v.outcome == KF_NOT_COVERED ? KF_PH_WHY_NOT_MODELLED
 							   : KF_PH_NO_RESTRICTION);
-		m->op->text(m, tmp->data + 2); /* without the text view's indent */
+		m->op->text(m,
+			    tmp->len > 2 ? tmp->data + 2 : ""); /* without the text view's indent */
 		m->op->item_end(m);
 	}
 	for (i = 0; i < e->nb; i++) {
@@ -494,8 +496,8 @@ static void part_reasons(memo *m, const kf_decision *d, kf_buf *tmp)
 		for (i = 0; i < d->ncond; i++) {
 			m->op->item_begin(m);
 			say_text(m, tmp, KF_PH_CONDITION,
-				 kf__condition_type_label(m->lang, d->cond[i].type), d->cond[i].text,
-				 rb->mea[d->cond[i].measure].id);
+				 kf__condition_type_label(m->lang, d->cond[i].type),
+				 d->cond[i].text, rb->mea[d->cond[i].measure].id);
 			m->op->item_end(m);
 		}
 		m->op->list_end(m);
@@ -507,7 +509,7 @@ static void part_reasons(memo *m, const kf_decision *d, kf_buf *tmp)
 			m->op->item_begin(m);
 			kf__buf_reset(tmp);
 			kf__alternative_say(tmp, m->lang, d, i);
-			m->op->text(m, tmp->data);
+			m->op->text(m, txt(tmp));
 			m->op->item_end(m);
 		}
 		m->op->list_end(m);
@@ -631,7 +633,7 @@ static void part_rulebook(memo *m, const kf_decision *d, kf_buf *tmp)
 	kf__replay_command(tmp, d);
 	kf__buf_printf(tmp, "\n# DIR: the rulebook %s, edition %s, sha256 %s", rb->id, rb->edition,
 		       rb->sha256);
-	m->op->code(m, tmp->data);
+	m->op->code(m, txt(tmp));
 }
 
 static void memo_markup(kf_buf *b, const kf_decision *d, const memo_ops *op, kf_lang lang,

@@ -15,8 +15,8 @@
 
 static kf__ph heading(const kf_decision *d)
 {
-	static const kf__ph h[KF_OUTCOME_COUNT] = {KF_PH_H_PERMITTED,  KF_PH_H_EXCEEDS,
-						   KF_PH_H_PROHIBITED, KF_PH_H_CLOSED,
+	static const kf__ph h[KF_OUTCOME_COUNT] = {KF_PH_H_PERMITTED,     KF_PH_H_EXCEEDS,
+						   KF_PH_H_PROHIBITED,    KF_PH_H_CLOSED,
 						   KF_PH_H_INDETERMINATE, KF_PH_H_NOT_COVERED};
 	if (d->v.share_undecided && !d->nmissing)
 		return KF_PH_H_SHARE_UNDECIDED;
@@ -176,10 +176,10 @@ static void text_citations(kf_buf *b, kf_lang lang, const kf_decision *d)
 		if (*doc->number)
 			kf__buf_say(b, lang, KF_PH_CITE_NUMBER, doc->number);
 		kf__buf_say(b, lang, KF_PH_CITE_ARTICLE, m->article);
-		kf__buf_printf(b, "\n    %s: %s",
-			       kf__say(lang, doc->url_official ? KF_PH_URL_OFFICIAL
-							       : KF_PH_URL_MIRROR),
-			       doc->url);
+		kf__buf_printf(
+		    b, "\n    %s: %s",
+		    kf__say(lang, doc->url_official ? KF_PH_URL_OFFICIAL : KF_PH_URL_MIRROR),
+		    doc->url);
 		if (*doc->mirror_url)
 			kf__buf_printf(b, "\n    %s: %s", kf__say(lang, KF_PH_MIRROR),
 				       doc->mirror_url);
@@ -234,10 +234,7 @@ static void text_trace(kf_buf *b, kf_lang lang, const kf_decision *d)
 			const kf_trace *t = &d->trace[i];
 			if ((pass == 0) != (t->matched != 0) || !kf__trace_shown(d, t))
 				continue;
-			kf__buf_printf(b, "  %s ",
-				       t->matched == 1 ? "+"
-				       : t->matched    ? "~"
-						       : "-");
+			kf__buf_printf(b, "  %s ", t->matched == 1 ? "+" : t->matched ? "~" : "-");
 			kf__buf_pad(b, rb->mea[t->measure].id, 34, 0);
 			kf__buf_puts(b, " ");
 			if (lang == KF_LANG_EN)
