@@ -31,7 +31,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 HDRS    := $(wildcard include/kaifang/*.h src/*.h src/view/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/cli/*.h src/server/*.h)
 
-.PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-names clean asan fuzz tsan
+.PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-names bench-timeline clean asan fuzz tsan
 all: $(B)/kaifang $(B)/batch_floor
 
 deps: $(B)/.deps
@@ -73,6 +73,9 @@ run: $(B)/kaifang
 	@echo
 	@echo "== kaifang explain --service ip-vpn --region 330100 --date 2024-06-01 --foreign-share 50 =="
 	@$(B)/kaifang explain --service ip-vpn --region 330100 --date 2024-06-01 --foreign-share 50
+	@echo
+	@echo "== Services (rulebooks/cn-services): pilot areas x hospitals, outbound tours, performance brokerage, elderly care, $(TODAY) =="
+	@$(B)/kaifang matrix --sector services --date $(TODAY) --regions pilot-20 --services 841,outbound-tours,9053,non-profit-elderly-care
 
 # The test suite runs on a build with AddressSanitizer and UndefinedBehaviorSanitizer.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -128,6 +131,13 @@ bench-names: $(B)/bench_names
 	@$(B)/bench_names bench/out/large/rulebook bench/out/large/questions.tsv
 
 $(B)/bench_names: bench/bench_names.c $(B)/libkaifang.a
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
+
+# One timeline: decisions and microseconds, against deciding every day (issue 12).
+bench-timeline: $(B)/bench_timeline
+	@$(B)/bench_timeline rulebooks/cn-telecom
+
+$(B)/bench_timeline: bench/bench_timeline.c $(B)/libkaifang.a
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
 $(B)/bench_decide: bench/bench_decide.c $(B)/libkaifang.a

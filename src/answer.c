@@ -137,6 +137,86 @@ static void json_question(kf_buf *b, const kf_decision *d)
 	kf__buf_puts(b, "}");
 }
 
+/* [S-10], [S-11] requirements, count limits and lapsed measures: members
+ * written only when the answer has them (docs/cli.md "The decision") */
+static void json_requirements(kf_buf *b, const kf_decision *d, int *first)
+{
+	const kf_rulebook *rb = d->rb;
+	char ds[16];
+	int i, n;
+	if (d->nreq) {
+		kf__json_key(b, first, "requirements");
+		kf__buf_puts(b, "[");
+		for (i = 0; i < d->nreq; i++) {
+			int f2 = 1;
+			kf__buf_puts(b, i ? ",{" : "{");
+			kf__json_key(b, &f2, "measure");
+			kf__json_str(b, measure_id(rb, d->req[i].measure));
+			kf__json_key(b, &f2, "kind");
+			kf__json_str(b, d->req[i].kind);
+			kf__json_key(b, &f2, "token");
+			kf__json_str(b, d->req[i].token);
+			kf__json_key(b, &f2, "text");
+			kf__json_str(b, d->req[i].text);
+			if (*d->req[i].fact) {
+				kf__json_key(b, &f2, "fact");
+				kf__json_str(b, d->req[i].fact);
+				kf__json_key(b, &f2, "decides");
+				kf__buf_puts(b, d->req[i].decides ? "true" : "false");
+			}
+			kf__buf_puts(b, "}");
+		}
+		kf__buf_puts(b, "]");
+	}
+	for (i = 0, n = 0; i < d->nreq; i++) {
+		const kf_measure_info *m = &rb->mea[d->req[i].measure];
+		int f2 = 1;
+		if (strcmp(d->req[i].kind, "quota"))
+			continue;
+		if (!n++) {
+			kf__json_key(b, first, "quotas");
+			kf__buf_puts(b, "[");
+		} else
+			kf__buf_puts(b, ",");
+		kf__buf_puts(b, "{");
+		kf__json_key(b, &f2, "measure");
+		kf__json_str(b, m->id);
+		kf__json_key(b, &f2, "max");
+		kf__buf_printf(b, "%d", m->quota_max);
+		kf__json_key(b, &f2, "per");
+		kf__json_str(b, m->quota_per);
+		/* the hook for the registry: how many are recorded; null until a
+		 * registry answers (docs/semantics.md [S-10]) */
+		kf__json_key(b, &f2, "recorded");
+		kf__buf_puts(b, "null");
+		kf__buf_puts(b, "}");
+	}
+	if (n)
+		kf__buf_puts(b, "]");
+	if (d->nlapsed) {
+		kf__json_key(b, first, "lapsed");
+		kf__buf_puts(b, "[");
+		for (i = 0; i < d->nlapsed; i++) {
+			const kf_measure_info *m = &rb->mea[d->lapsed[i]];
+			int f2 = 1;
+			kf__buf_puts(b, i ? ",{" : "{");
+			kf__json_key(b, &f2, "measure");
+			kf__json_str(b, m->id);
+			kf__json_key(b, &f2, "until");
+			kf__json_str(b, kf_date_format(m->effective_until, ds, sizeof ds));
+			kf__json_key(b, &f2, "until_basis");
+			if (*m->until_basis)
+				kf__json_str(b, m->until_basis);
+			else
+				kf__buf_puts(b, "null");
+			kf__json_key(b, &f2, "summary");
+			kf__json_str(b, m->summary);
+			kf__buf_puts(b, "}");
+		}
+		kf__buf_puts(b, "]");
+	}
+}
+
 /* The members of the decision object, without its braces, in the order of
  * docs/cli.md. */
 static void json_members(kf_buf *b, const kf_decision *d)
@@ -154,6 +234,11 @@ static void json_members(kf_buf *b, const kf_decision *d)
 	json_max(b, &d->v);
 	kf__json_key(b, &first, "cap");
 	json_cap(b, &d->v);
+	if (d->in_words) {
+		/* [S-10] only for answers with requirements beyond the cap */
+		kf__json_key(b, &first, "in_words");
+		kf__json_str(b, d->in_words);
+	}
 	kf__json_key(b, &first, "binding");
 	json_ids(b, rb, d->outside->b, d->outside->nb);
 	kf__json_key(b, &first, "also_applies");
@@ -190,6 +275,7 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		kf__buf_puts(b, "}");
 	}
 	kf__buf_puts(b, "]");
+	json_requirements(b, d, &first);
 	kf__json_key(b, &first, "citations");
 	kf__buf_puts(b, "[");
 	for (i = 0; i < d->ncite; i++) {
@@ -210,6 +296,11 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		kf__json_key(b, &f2, "article");
 		kf__json_str(b, m->article);
 		json_links(b, rb, doc, &f2);
+		if (m->n_implements) {
+			/* the announced measures this one implements */
+			kf__json_key(b, &f2, "implements");
+			json_ids(b, rb, m->implements, m->n_implements);
+		}
 		kf__buf_puts(b, "}");
 	}
 	kf__buf_puts(b, "]");
@@ -224,10 +315,36 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		json_cap(b, &d->v);
 		kf__buf_puts(b, "}");
 	}
+	n = d->v.share_undecided;
+	if (d->v.group_undecided) {
+		/* [S-10] the aggregate is above a per-investor-group cap */
+		kf__buf_puts(b, n++ ? "," : "");
+		kf__buf_puts(b, "{\"fact\":\"investor_group_share\",\"cap\":{\"op\":");
+		kf__json_str(b, kf_capop_name(d->v.group_op));
+		kf__buf_puts(b, ",\"value\":");
+		kf__json_share(b, d->v.group_cap);
+		kf__buf_puts(b, "}}");
+	}
+	for (i = 0; i < d->nreq && kf__is_refusal(d->v.outcome) == 0; i++) {
+		/* [S-10] an investor fact the answer holds only with */
+		int f2 = 1;
+		if (!d->req[i].decides)
+			continue;
+		kf__buf_puts(b, n++ ? ",{" : "{");
+		kf__json_key(b, &f2, "fact");
+		kf__json_str(b, "investor_condition");
+		kf__json_key(b, &f2, "id");
+		kf__json_str(b, d->req[i].fact);
+		kf__json_key(b, &f2, "measure");
+		kf__json_str(b, measure_id(rb, d->req[i].measure));
+		kf__json_key(b, &f2, "text");
+		kf__json_str(b, d->req[i].text);
+		kf__buf_puts(b, "}");
+	}
 	for (i = 0; i < d->nmissing; i++) {
 		const kf_region_info *z = &rb->reg[d->missing[i]];
 		int f2 = 1;
-		kf__buf_puts(b, i || d->v.share_undecided ? ",{" : "{");
+		kf__buf_puts(b, n++ ? ",{" : "{");
 		kf__json_key(b, &f2, "fact");
 		kf__json_str(b, "inside_zone");
 		kf__json_key(b, &f2, "zone");

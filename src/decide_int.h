@@ -84,6 +84,19 @@ typedef struct kf_cond_out {
 	const char *text;
 } kf_cond_out;
 
+/* One requirement of an answer beyond its share cap (docs/semantics.md
+ * [S-10]): a floor, control, a legal form, a per-investor-group cap, a count
+ * limit, or a management, investor or scope condition. */
+typedef struct kf_req {
+	int measure;
+	const char *kind;  /* floor, control, form, cap_per_investor, quota, management,
+			      investor, scope */
+	const char *token; /* compact form golden cases name: floor:30, form:joint-venture */
+	const char *text;  /* for people */
+	const char *fact;  /* with investor: the fact; "" otherwise */
+	int decides;       /* with investor: the answer holds only if the fact holds */
+} kf_req;
+
 struct kf_decision {
 	const kf_rulebook *rb;
 	kf_question q;
@@ -107,6 +120,12 @@ struct kf_decision {
 	const char **notices;
 	int nnotices;      /* about the answer as a whole: coverage, the edition ([S-8]) */
 	int ntrace_hidden; /* trace lines left out without KF_DECIDE_TRACE_ALL */
+	kf_req *req;       /* requirements beyond the cap ([S-10]); none in telecom */
+	int nreq, reqcap;
+	int *lapsed; /* lapsed measures on the service that reached the place ([S-11]) */
+	int nlapsed;
+	const char *in_words; /* the answer in one sentence, with requirements; NULL
+				 when the answer has none (the telecom answers) */
 	kf_arena arena;
 };
 
@@ -174,6 +193,13 @@ const char *kf__fmt(kf_decision *d, const char *f, ...) __attribute__((format(pr
 void kf__add_reason(kf_decision *d, const char *text);
 void kf__cite(kf_decision *d, int m);
 void kf__build_trace(kf_decision *d, const kf_eval *e);
+
+/* requirements.c: [S-10] requirements, [S-11] lapsed measures, the answer in
+ * words; called by kf_decide after the conditions */
+void kf__collect_requirements(kf_decision *d);
+/* the phrase of a requirement-bearing restriction that binds (the foreign
+ * share alternative's text), or NULL for a plain cap */
+const char *kf__bound_phrase(kf_decision *d, const kf_measure_info *mi);
 
 /* alternatives.c */
 int kf__is_refusal(kf_outcome o);

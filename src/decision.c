@@ -377,6 +377,7 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 		for (k = 0; k < nn; k++)
 			add_notice(d, kf__fmt(d, "%s", nb[k]));
 	}
+	kf__collect_requirements(d); /* [S-10], [S-11] */
 	if (flags & KF_DECIDE_ALTERNATIVES)
 		kf__find_alternatives(d);
 	if (flags & KF_DECIDE_TRACE)

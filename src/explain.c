@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "decide_int.h"
+#include "kaifang/view.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/errors.h"

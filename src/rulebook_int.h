@@ -51,6 +51,8 @@ struct kf_rulebook {
 	int nmea;
 	kf_source_info *src; /* the source register (sources.yaml) */
 	int nsrc;
+	kf_crosswalk_info *xw; /* old classification codes (crosswalk) */
+	int nxw;
 
 	/* lookup by normalised id, alias or name (kf__norm_name) */
 	kf_strmap svc_names, reg_names, inv_names, mea_ids, doc_ids, src_ids;

@@ -201,6 +201,12 @@ int kf__vcache_get(const kf_rulebook *rb, uint64_t key, kf_verdict *v)
 		v->uncertain = (e->flags & F_UNCERTAIN) != 0;
 		v->truncated = (e->flags & F_TRUNC) != 0;
 		v->share_undecided = (e->flags & F_SHARE) != 0;
+		/* a verdict with a per-investor-group cap is kept whole in the
+		 * side table; a compact one has none ([S-10]) */
+		v->has_group_cap = 0;
+		v->group_op = KF_CAP_LE;
+		v->group_cap = 0;
+		v->group_undecided = 0;
 		v->n_binding = nb;
 		v->n_missing = nm;
 		for (i = 0; i < nb; i++)
@@ -257,7 +263,7 @@ void kf__vcache_put(const kf_rulebook *rb, uint64_t key, const kf_verdict *v)
 			     (v->uncertain ? F_UNCERTAIN : 0) | (v->truncated ? F_TRUNC : 0) |
 			     (v->share_undecided ? F_SHARE : 0));
 	e->cap = v->cap;
-	if (v->n_binding + v->n_missing > ENTRY_IDS) {
+	if (v->n_binding + v->n_missing > ENTRY_IDS || v->has_group_cap) {
 		big_slot *b;
 		if (!c->big)
 			c->big = kf__calloc(BIG_SLOTS, sizeof *c->big);

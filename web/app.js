@@ -47,28 +47,34 @@ function showError(box, err) {
 
 // ---- tabs ------------------------------------------------------------------
 
-const tabs = ['ask', 'compare', 'rules'];
+const tabs = ['ask', 'compare', 'timeline', 'diff', 'rules'];
+// the measure page (timeline.js) is a panel without a tab
 function selectTab(name, focus) {
-  for (const t of tabs) {
+  for (const t of tabs.concat('measure')) {
     const b = $('#tab-' + t), p = $('#panel-' + t), on = t === name;
-    b.setAttribute('aria-selected', on ? 'true' : 'false');
-    b.tabIndex = on ? 0 : -1;
+    if (b) {
+      b.setAttribute('aria-selected', on ? 'true' : 'false');
+      b.tabIndex = on || (name === 'measure' && t === 'rules') ? 0 : -1;
+    }
     p.hidden = !on;
-    if (on && focus) b.focus();
+    if (on && focus && b) b.focus();
   }
   if (name === 'compare' && !$('#matrix-wrap').firstChild) loadMatrix();
   if (name === 'rules' && !state.measures) loadRules();
-  if (location.hash !== '#' + name) history.replaceState(null, '', '#' + name);
 }
 function initTabs() {
   tabs.forEach((t, i) => {
     const b = $('#tab-' + t);
-    b.addEventListener('click', () => selectTab(t));
+    b.addEventListener('click', () => { selectTab(t); urlWrite(t, urlMemo[t] || {}); });
     b.addEventListener('keydown', (ev) => {
       const d = ev.key === 'ArrowRight' ? 1 : ev.key === 'ArrowLeft' ? -1 : 0;
       if (ev.key === 'Home') selectTab(tabs[0], true);
       else if (ev.key === 'End') selectTab(tabs[tabs.length - 1], true);
-      else if (d) selectTab(tabs[(i + d + tabs.length) % tabs.length], true);
+      else if (d) {
+        const n = tabs[(i + d + tabs.length) % tabs.length];
+        selectTab(n, true);
+        urlWrite(n, urlMemo[n] || {}, true);
+      }
     });
   });
 }
@@ -125,9 +131,8 @@ function capText(d) {
   return 'no cap (up to 100%)';
 }
 
-function measureLink(id) {
-  return el('a', { href: '/v1/measures/' + encodeURIComponent(id), class: 'mid' }, id);
-}
+// a measure opens the measure page of the app (timeline.js), not raw JSON
+const measureLink = (id) => appMeasureLink(id);
 
 function renderDecision(d, box) {
   box.replaceChildren();
@@ -149,9 +154,9 @@ function renderDecision(d, box) {
   }
   if (d.scenarios.length) {
     box.append(el('h3', {}, 'Answers by place'), el('ul', {}, d.scenarios.map((s) => el('li', {},
-      el('strong', {}, s.where + ': '), `${outcomeText[s.outcome] || s.outcome}`,
+      el('strong', {}, s.where === 'outside every sub-zone' ? s.where : [regionName(s.where), zh(regionZh(s.where)), ` (${s.where})`], ': '), `${outcomeText[s.outcome] || s.outcome}`,
       s.max_foreign_share === null ? ', no cap' : `, max ${s.max_foreign_share}%`,
-      s.binding.length ? ' — ' : '', s.binding.map((b, i) => [i ? ', ' : '', measureLink(b)])))));
+      s.binding.length ? ' — ' : '', ...s.binding.flatMap((b, i) => (i ? [', ', measureLink(b)] : [measureLink(b)]))))));
   }
   const why = [];
   for (const b of d.binding) why.push(el('li', {}, 'binds: ', measureLink(b)));
@@ -176,32 +181,41 @@ function renderDecision(d, box) {
 
 function initAsk() {
   $('#ask-date').value = today();
-  $('#ask-form').addEventListener('submit', async (ev) => {
+  $('#ask-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const svcText = $('#ask-service').value.trim(), regText = $('#ask-region').value.trim();
-    const s = findService(svcText), r = findRegion(regText);
-    const q = {
-      service: s ? s.id : svcText,
-      region: r ? r.id : regText,
-      date: $('#ask-date').value || today(),
-      investor: $('#ask-investor').value || 'foreign',
-      outside_zones: $('#ask-outside').checked,
-    };
-    const share = $('#ask-share').value.trim();
-    if (share) q.foreign_share = share; // as a string: exact decimal
-    const errBox = $('#ask-error');
-    try {
-      const d = await api('/v1/decisions', q);
-      state.lastQuestion = Object.assign({}, d.question, { foreign_share: share || null });
-      showError(errBox, null);
-      renderDecision(d, $('#answer'));
-    } catch (e) {
-      showError(errBox, e);
-      $('#answer').hidden = true;
-      const f = { service: '#ask-service', region: '#ask-region', date: '#ask-date', investor: '#ask-investor', foreign_share: '#ask-share' }[e.field];
-      if (f) $(f).focus();
-    }
+    ask(true);
   });
+}
+async function ask(push) {
+  const svcText = $('#ask-service').value.trim(), regText = $('#ask-region').value.trim();
+  const s = findService(svcText), r = findRegion(regText);
+  const q = {
+    service: s ? s.id : svcText,
+    region: r ? r.id : regText,
+    date: $('#ask-date').value || today(),
+    investor: $('#ask-investor').value || 'foreign',
+    outside_zones: $('#ask-outside').checked,
+  };
+  const share = $('#ask-share').value.trim();
+  if (share) q.foreign_share = share; // as a string: exact decimal
+  const errBox = $('#ask-error');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(q.date)) {
+    showError(errBox, { field: 'date', message: `'${q.date}' is not a date; type it as YYYY-MM-DD` });
+    $('#ask-date').focus();
+    return;
+  }
+  if (push) urlWrite('ask', { service: q.service, region: q.region, date: q.date, share, investor: q.investor === 'foreign' ? '' : q.investor, outside: q.outside_zones });
+  try {
+    const d = await api('/v1/decisions', q);
+    state.lastQuestion = Object.assign({}, d.question, { foreign_share: share || null });
+    showError(errBox, null);
+    renderDecision(d, $('#answer'));
+  } catch (e) {
+    showError(errBox, e);
+    $('#answer').hidden = true;
+    const f = { service: '#ask-service', region: '#ask-region', date: '#ask-date', investor: '#ask-investor', foreign_share: '#ask-share' }[e.field];
+    if (f) $(f).focus();
+  }
 }
 
 // ---- compare -----------------------------------------------------------------
@@ -220,8 +234,10 @@ function cellText(c) {
   return c.label + (c.certainty === 'uncertain' ? '*' : '');
 }
 
-async function loadMatrix() {
+async function loadMatrix(push) {
   const date = $('#cmp-date').value || today();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return showError($('#cmp-error'), { field: 'date', message: `'${date}' is not a date; type it as YYYY-MM-DD` });
+  if (push) urlWrite('compare', { date, investor: $('#cmp-investor').value === 'foreign' ? '' : $('#cmp-investor').value });
   const params = new URLSearchParams({ date, investor: $('#cmp-investor').value || 'foreign' });
   if (state.groupRegion) params.set('regions', state.groupRegion);
   for (const b of document.querySelectorAll('.presets button')) {
@@ -266,13 +282,13 @@ async function explainCell(r, s, date) {
 
 function initCompare() {
   $('#cmp-date').value = today();
-  $('#cmp-date').addEventListener('change', loadMatrix);
-  $('#cmp-investor').addEventListener('change', loadMatrix);
+  $('#cmp-date').addEventListener('change', () => loadMatrix(true));
+  $('#cmp-investor').addEventListener('change', () => loadMatrix(true));
   for (const b of document.querySelectorAll('.presets button')) {
     b.setAttribute('aria-pressed', 'false');
     b.addEventListener('click', () => {
       $('#cmp-date').value = b.dataset.date === 'today' ? today() : b.dataset.date;
-      loadMatrix();
+      loadMatrix(true);
     });
   }
   $('#explain-close').addEventListener('click', () => $('#explain').close());
@@ -329,12 +345,35 @@ async function start() {
     state.groupRegion = pilot ? pilot.id : null;
     $('#rulebook-line').textContent = `Rulebook ${rb.id} ${rb.edition} — ${rb.title} ${rb.title_zh} · ${rb.counts.measures} measures · sha256 ${rb.sha256.slice(0, 12)}…`;
     fillPickers();
+    initTimelineViews();
   } catch (e) {
     $('#rulebook-line').textContent = 'Could not reach the API: ' + e.message;
   }
-  const h = location.hash.slice(1);
-  selectTab(tabs.includes(h) ? h : 'ask');
+  route(urlRead());
+  window.addEventListener('popstate', () => route(urlRead()));
   document.body.dataset.ready = 'true';
+}
+// Shows what the address bar asks (timeline.js urlRead): the view and its question.
+function route(o) {
+  if (routeTimelineViews(o)) return;
+  if (o.view === 'compare') {
+    if (o.date) $('#cmp-date').value = o.date;
+    $('#cmp-investor').value = o.investor || 'foreign';
+    const loaded = !!$('#matrix-wrap').firstChild;
+    selectTab('compare');
+    if (loaded) loadMatrix(false);
+    return;
+  }
+  if (o.view === 'ask' || (!o.view && o.service)) {
+    const set = (id, v) => { if (v !== undefined) $(id).value = v; };
+    set('#ask-service', o.service); set('#ask-region', o.region); set('#ask-date', o.date); set('#ask-share', o.share || '');
+    $('#ask-investor').value = o.investor || 'foreign';
+    $('#ask-outside').checked = o.outside === 'true';
+    selectTab('ask');
+    if (o.service && o.region) ask(false);
+    return;
+  }
+  selectTab(tabs.includes(o.view) ? o.view : 'ask');
 }
 start();
 

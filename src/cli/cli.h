@@ -75,5 +75,7 @@ int kf_cli_check(int argc, char **argv);
 int kf_cli_list(int argc, char **argv);
 int kf_cli_matrix(int argc, char **argv);
 int kf_cli_serve(int argc, char **argv);
+int kf_cli_timeline(int argc, char **argv);
+int kf_cli_diff(int argc, char **argv);
 
 #endif

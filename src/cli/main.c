@@ -64,17 +64,55 @@ const char *kf_cli_find_beside(const char *what, char *buf, size_t size)
 	return NULL;
 }
 
+/* --sector telecom|services (docs/cli.md): the shipped rulebook folder a
+ * command uses when it names none with --rulebook */
+static const char *sector_dir = "rulebooks/cn-telecom";
+
 const char *kf_cli_rulebook_dir(const char *dir)
 {
 	static char found[PATH_MAX];
 	const char *env = getenv("KAIFANG_RULEBOOK");
 	if (dir)
 		return dir;
-	if (env && *env)
+	if (env && *env && !strcmp(sector_dir, "rulebooks/cn-telecom"))
 		return env;
-	if (kf_cli_find_beside("rulebooks/cn-telecom", found, sizeof found))
+	if (kf_cli_find_beside(sector_dir, found, sizeof found))
 		return found;
-	return "rulebooks/cn-telecom";
+	return sector_dir;
+}
+
+/* Takes --sector NAME / --sector=NAME out of argv (any position after the
+ * command). Returns the new argc, or -1 after an error message. */
+static int take_sector(int argc, char **argv)
+{
+	int i, j;
+	for (i = 1; i < argc; i++) {
+		const char *v = NULL;
+		int used = 1;
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--sector")) {
+			v = i + 1 < argc ? argv[i + 1] : "";
+			used = 2;
+		} else if (!strncmp(argv[i], "--sector=", 9))
+			v = argv[i] + 9;
+		if (!v)
+			continue;
+		if (!strcmp(v, "telecom"))
+			sector_dir = "rulebooks/cn-telecom";
+		else if (!strcmp(v, "services"))
+			sector_dir = "rulebooks/cn-services";
+		else {
+			kf_cli_err("--sector '%s': expected telecom or services", v);
+			return -1;
+		}
+		for (j = i; j + used < argc; j++)
+			argv[j] = argv[j + used];
+		argc -= used;
+		argv[argc] = NULL;
+		i--;
+	}
+	return argc;
 }
 
 kf_rulebook *kf_cli_load(const char *dir, int *exit_code)
@@ -164,22 +202,25 @@ int kf_cli_print_view(char *out, int json, const char *what)
 static void usage(FILE *f)
 {
 	fprintf(
-	    f,
-	    "usage: kaifang COMMAND [OPTIONS]\n"
-	    "\n"
-	    "Market-access rules for foreign investment in China's telecommunications.\n"
-	    "\n"
-	    "commands:\n"
-	    "  decide    decide one question (service, place, date, investor, share)\n"
-	    "  explain   decide, and show the measures that matched or nearly did, and why\n"
-	    "  check     validate and lint a rulebook, run its golden cases\n"
-	    "  list      list services, regions, measures, documents, investors or sources\n"
-	    "  matrix    maximum foreign share for places x services on a date\n"
-	    "  serve     the JSON API and the web page over HTTP (loopback)\n"
-	    "  batch     decide every row of a CSV or JSON Lines file\n"
-	    "  ownership look-through foreign share from BODS, GLEIF or a CSV pair\n"
-	    "\n"
-	    "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n");
+	    f, "usage: kaifang COMMAND [OPTIONS]\n"
+	       "\n"
+	       "Market-access rules for foreign investment in China's telecommunications.\n"
+	       "\n"
+	       "commands:\n"
+	       "  decide    decide one question (service, place, date, investor, share)\n"
+	       "  explain   decide, and show the measures that matched or nearly did, and why\n"
+	       "  check     validate and lint a rulebook, run its golden cases\n"
+	       "  list      list services, regions, measures, documents, investors or sources\n"
+	       "  matrix    maximum foreign share for places x services on a date\n"
+	       "  timeline  the periods over which an answer stays the same, and what changed\n"
+	       "  diff      the answers that differ between two dates or two rulebook editions\n"
+	       "  serve     the JSON API and the web page over HTTP (loopback)\n"
+	       "  batch     decide every row of a CSV or JSON Lines file\n"
+	       "  ownership look-through foreign share from BODS, GLEIF or a CSV pair\n"
+	       "\n"
+	       "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n"
+	       "--sector telecom|services (any command) picks the shipped rulebook when no\n"
+	       "--rulebook is given: rulebooks/cn-telecom (default) or rulebooks/cn-services.\n");
 }
 
 static int decide_cmd(int argc, char **argv) { return kf_cli_decide(argc, argv, 0); }
@@ -191,7 +232,8 @@ static const struct {
 } commands[] = {
     {"decide", decide_cmd},  {"explain", explain_cmd},        {"check", kf_cli_check},
     {"list", kf_cli_list},   {"matrix", kf_cli_matrix},       {"batch", kf_cli_batch},
-    {"serve", kf_cli_serve}, {"ownership", kf_cli_ownership},
+    {"serve", kf_cli_serve}, {"ownership", kf_cli_ownership}, {"timeline", kf_cli_timeline},
+    {"diff", kf_cli_diff},
 };
 
 int main(int argc, char **argv)
@@ -210,6 +252,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (kf_cli_clock_from_env() < 0)
+		return EXIT_USAGE;
+	if ((argc = take_sector(argc, argv)) < 0)
 		return EXIT_USAGE;
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name)) {

@@ -118,6 +118,8 @@ static const char *const route_labels[KF_R_COUNT] = {"page",
 						     "/healthz",
 						     "/metrics",
 						     "/v1/memo",
+						     "/v1/timeline",
+						     "/v1/diff",
 						     "unmatched"};
 
 const char *kf__srv_route_label(kf__srv_route r)
@@ -148,7 +150,10 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/v1/batch", KF_R_BATCH},
 		     {"/healthz", KF_R_HEALTHZ},
 		     {"/metrics", KF_R_METRICS},
-		     {"/v1/memo", KF_R_MEMO}};
+		     {"/v1/memo", KF_R_MEMO},
+		     {"/v1/timeline", KF_R_TIMELINE},
+		     {"/v1/diff", KF_R_DIFF},
+		     {"/timeline.js", KF_R_PAGE}};
 	size_t i;
 	for (i = 0; i < sizeof exact / sizeof exact[0]; i++)
 		if (!strcmp(path, exact[i].path))
@@ -178,7 +183,7 @@ struct kf__srv_api {
 	char **one[KF_LIST_COUNT]; /* one JSON object per measure and per source (kf_list_json);
 				      NULL for the lists without a per-id route */
 	int n_one[KF_LIST_COUNT];
-	webfile web[4];
+	webfile web[5];
 	int have_web;
 	int fault_decide; /* KAIFANG_SERVER_FAULT=decide: act as if kf_decide ran out of memory */
 };
@@ -414,16 +419,17 @@ static char *read_file(const char *path, size_t *len)
 
 static void load_web(kf__srv_api *a, const char *dir)
 {
-	static const webfile files[4] = {
+	static const webfile files[5] = {
 	    {"/", "index.html", "text/html; charset=utf-8", NULL, 0},
 	    {"/index.html", "index.html", "text/html; charset=utf-8", NULL, 0},
 	    {"/app.css", "app.css", "text/css; charset=utf-8", NULL, 0},
-	    {"/app.js", "app.js", "text/javascript; charset=utf-8", NULL, 0}};
+	    {"/app.js", "app.js", "text/javascript; charset=utf-8", NULL, 0},
+	    {"/timeline.js", "timeline.js", "text/javascript; charset=utf-8", NULL, 0}};
 	int i;
 	memcpy(a->web, files, sizeof files);
 	if (!dir)
 		return;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		char path[PATH_MAX];
 		if (i == 1) { /* "/index.html" shares the file of "/" */
 			if (a->web[0].data && (a->web[1].data = malloc(a->web[0].len + 1)))
@@ -497,7 +503,7 @@ void kf__srv_api_free(kf__srv_api *a)
 	}
 	free(a->rulebook);
 	free(a->healthz);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		free(a->web[i].data);
 	free(a);
 }
@@ -958,7 +964,7 @@ static void h_batch(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *ou
 static void h_page(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
 {
 	int i;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (!strcmp(rq->path, a->web[i].path) && a->web[i].data) {
 			reply_static(out, a->web[i].ctype, a->web[i].data, a->web[i].len);
 			return;
@@ -1007,6 +1013,8 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 	case KF_R_SOURCES: reply_list(a, KF_LIST_SOURCES, out); break;
 	case KF_R_SOURCE: h_one(a, rq, out, KF_LIST_SOURCES); break;
 	case KF_R_MATRIX: h_matrix(a, rq, out); break;
+	case KF_R_TIMELINE: kf__srv_h_timeline(a->rb, rq, out); break;
+	case KF_R_DIFF: kf__srv_h_diff(a->rb, rq, out); break;
 	case KF_R_RULEBOOK: reply_static(out, JSON_CT, a->rulebook, strlen(a->rulebook)); break;
 	case KF_R_OWNERSHIP: h_ownership(a, rq, out); break;
 	case KF_R_BATCH: h_batch(a, rq, out); break;

@@ -68,6 +68,8 @@ typedef enum kf__srv_route {
 	KF_R_HEALTHZ,      /* GET /healthz */
 	KF_R_METRICS,      /* GET /metrics */
 	KF_R_MEMO,         /* GET /v1/memo (api_memo.c) */
+	KF_R_TIMELINE,     /* GET /v1/timeline (api_timeline.c) */
+	KF_R_DIFF,         /* GET /v1/diff (api_timeline.c) */
 	KF_R_UNMATCHED,    /* anything else (404) */
 	KF_R_COUNT
 } kf__srv_route;
@@ -132,6 +134,14 @@ void kf__srv_reply_kf_error(kf__srv_reply *out, const kf_error *e, int in_query)
 void kf__srv_reply_lib(kf__srv_reply *out, const char *ctype, char *s);
 /* GET /v1/memo (api_memo.c). */
 void kf__srv_h_memo(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out);
+
+/* ---- timeline and diff (api_timeline.c) ---------------------------------- */
+
+/* GET /v1/timeline and GET /v1/diff: the query parameters handed to the
+ * library as text (kf_timeline_new, kf_diff_dates), the answer rendered by it
+ * (kf_timeline_json, kf_diff_json), as `kaifang timeline|diff --json`. */
+void kf__srv_h_timeline(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out);
+void kf__srv_h_diff(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out);
 
 /* ---- text buffer (api.c) ------------------------------------------------- */
 

@@ -32,6 +32,9 @@ static const struct {
      "不在覆盖范围内（日期早于规则集的覆盖期）"},
     {KF_PH_H_SHARE_UNDECIDED, "INDETERMINATE (it depends on the exact foreign share)",
      "视情况而定（取决于确切的外资比例）"},
+    {KF_PH_H_GROUP_UNDECIDED,
+     "INDETERMINATE (it depends on the largest foreign investor group's holding)",
+     "视情况而定（取决于最大外国投资者及其关联方的持股比例）"},
     {KF_PH_O_PERMITTED, "permitted", "允许"},
     {KF_PH_O_EXCEEDS, "exceeds the cap", "超过外资比例上限"},
     {KF_PH_O_PROHIBITED, "prohibited", "禁止"},
@@ -54,6 +57,7 @@ static const struct {
     {KF_PH_MAX_DEPENDS, "depends on the zone (see below)", "取决于所在区（见下文）"},
     {KF_PH_MAX_NOT_COVERED, "no answer (not covered)", "无答案（不在覆盖范围内）"},
     {KF_PH_MAX_NONE, "no cap", "无上限"},
+    {KF_PH_IN_WORDS, "\nIn words: %s", "\n概括：%s"},
     {KF_PH_CERTAINTY, "Certainty: %s\n", "确定性：%s\n"},
     {KF_PH_FIRST_COVERED, "First covered date: %s\n", "覆盖期起始日：%s\n"},
     {KF_PH_NOTICE, "Notice: %s\n", "提示：%s\n"},
@@ -86,6 +90,68 @@ static const struct {
     {KF_PH_SET_ASIDE, "  set aside:  %s (by %s)\n", "  被排除：    %s（由 %s 排除）\n"},
     {KF_PH_CONDITIONS, "\nConditions:\n", "\n条件：\n"},
     {KF_PH_CONDITION, "  - [%s] %s (%s)\n", "  - 【%s】%s（%s）\n"},
+    {KF_PH_REQUIREMENTS, "\nRequirements:\n", "\n要求：\n"},
+    {KF_PH_REQ_ITEM, "  - [%s] %s%s (%s)\n", "  - 【%s】%s%s（%s）\n"},
+    {KF_PH_REQ_HOLDS, " (the answer holds only if it does)", "（仅在满足时答案成立）"},
+    {KF_PH_LAPSED, "\nLapsed before this date:\n", "\n在此日期前已失效：\n"},
+    {KF_PH_LAPSED_ITEM, "  - %s, ended %s%s: %s\n", "  - %s，%s 终止%s：%s\n"},
+    {KF_PH_LAPSED_BASIS, " (%s)", "（%s）"},
+    {KF_PH_RK_FLOOR, "floor", "中方持股下限"},
+    {KF_PH_RK_CONTROL, "control", "中方控股"},
+    {KF_PH_RK_FORM, "form", "组织形式"},
+    {KF_PH_RK_GROUP, "cap_per_investor", "单一投资者上限"},
+    {KF_PH_RK_QUOTA, "quota", "数量限制"},
+    {KF_PH_RK_MANAGEMENT, "management", "管理要求"},
+    {KF_PH_RK_INVESTOR, "investor", "投资者条件"},
+    {KF_PH_RK_SCOPE, "scope", "经营范围"},
+    {KF_PH_FORM_JV, "as a joint venture", "以合资形式"},
+    {KF_PH_FORM_COOP, "as Sino-foreign cooperative schooling", "以中外合作办学形式"},
+    {KF_PH_FORM_DONATION, "as a non-profit funded by donation", "以捐资举办的非营利性形式"},
+    {KF_PH_FORM_REP, "only as a representative office", "仅以代表机构形式"},
+    {KF_PH_FLOOR_TEXT, "a Chinese share of %s %s%% (a foreign share %s %s%%)",
+     "中方持股比例%s %s%%（外资比例%s %s%%）"},
+    {KF_PH_W_OVER, "over", "高于"},
+    {KF_PH_W_AT_LEAST, "at least", "不低于"},
+    {KF_PH_W_BELOW, "below", "低于"},
+    {KF_PH_W_OF_AT_MOST, "of at most", "不超过"},
+    {KF_PH_W_AT_MOST, "at most", "不超过"},
+    {KF_PH_BOUND_FLOOR, "with %s", "须%s"},
+    {KF_PH_BOUND_RELATIVE, "with the Chinese side as the largest holder (relative control)",
+     "须中方为最大股东（相对控股）"},
+    {KF_PH_BOUND_CONTROL, "with Chinese control (a foreign share below 50%%)",
+     "须中方控股（外资比例低于 50%%）"},
+    {KF_PH_BOUND_FORM_CAP, "%s (a foreign share below 100%%)", "%s（外资比例低于 100%%）"},
+    {KF_PH_RQ_FLOOR, "the Chinese side must hold %s", "须%s"},
+    {KF_PH_RQ_RELATIVE, "the Chinese side must be the largest holder (relative control, 相对控股)",
+     "中方须为最大股东（相对控股）"},
+    {KF_PH_RQ_CONTROL, "the Chinese side must control (控股): a foreign share below 50%%",
+     "中方须控股：外资比例低于 50%%"},
+    {KF_PH_RQ_FORM, "permitted %s", "允许%s"},
+    {KF_PH_RQ_GROUP, "each foreign investor with its affiliates holds %s %s%%",
+     "每一外国投资者及其关联方持股比例%s %s%%"},
+    {KF_PH_RQ_QUOTA,
+     "at most %d per %s; how many are already set up is not known to the rulebook (the "
+     "registry will say)",
+     "每个 %2$s 至多 %1$d 家；已设立的数量规则集无从得知（以登记机关为准）"},
+    {KF_PH_IW_PROHIBITED, "prohibited to foreign investors", "禁止外商投资"},
+    {KF_PH_IW_CLOSED, "not open to foreign investors", "未对外资开放"},
+    {KF_PH_IW_NOT_COVERED, "no answer: the date is not covered", "无答案：该日期不在覆盖范围内"},
+    {KF_PH_IW_GROUP, "it depends on the largest foreign investor group's holding",
+     "取决于最大外国投资者及其关联方的持股比例"},
+    {KF_PH_IW_SHARE, "it depends on the exact foreign share", "取决于确切的外资比例"},
+    {KF_PH_IW_ZONE, "it depends on where the address is", "取决于地址所在位置"},
+    {KF_PH_IW_EXCEEDS, "not permitted at a foreign share of %s%%: permitted only",
+     "外资比例为 %s%% 时不允许：仅在以下条件下允许"},
+    {KF_PH_IW_PERMITTED, "permitted", "允许"},
+    {KF_PH_IW_FORM, " %s", "，%s"},
+    {KF_PH_IW_FORM_AND, " and %s", "且%s"},
+    {KF_PH_IW_BOUND, " %s", "，%s"},
+    {KF_PH_IW_CAP, ", foreign share %s %s%%", "，外资比例%s %s%%"},
+    {KF_PH_IW_REQ, "; %s", "；%s"},
+    {KF_PH_IW_FACTS, "; if the investor meets:", "；前提是投资者满足："},
+    {KF_PH_IW_FACT, " %s", "%s"},
+    {KF_PH_IW_FACT_NEXT, ", %s", "、%s"},
+    {KF_PH_ALT_BOUND, "permitted %s", "允许，%s"},
     {KF_PH_CITATIONS, "\nCitations:\n", "\n出处：\n"},
     {KF_PH_CITE, "  - %s: %s", "  - %s：%s"},
     {KF_PH_CITE_NUMBER, " (%s)", "（%s）"},
@@ -164,6 +230,9 @@ static const struct {
     {KF_PH_E_CAP, "cap", "比例上限"},
     {KF_PH_E_OPEN, "open", "开放"},
     {KF_PH_E_CONDITION, "condition", "条件"},
+    {KF_PH_E_FLOOR, "floor", "中方持股下限"},
+    {KF_PH_E_CONTROL, "control", "中方控股"},
+    {KF_PH_E_FORM, "form", "组织形式"},
     {KF_PH_T_SERVICE, "service not within its services", "业务不在其适用业务范围内"},
     {KF_PH_T_NOT_COVERED,
      "not considered: the date is before the rulebook's coverage (complete from %s)",
@@ -192,10 +261,38 @@ static const struct {
     {KF_PH_T_BINDS, "matched; binds (%s)", "适用；决定答案（%s）"},
     {KF_PH_T_STRONGER, "matched; %s, but a stronger restriction decides",
      "适用；%s，但更严格的限制决定答案"},
+    {KF_PH_TL_HEAD, "Timeline of %s (%s), investor %s, %s%s\n",
+     "%s（%s）的时间线，投资者 %s，%s%s\n"},
+    {KF_PH_TL_SHARE, "foreign share ", "外资比例 "},
+    {KF_PH_TL_NO_SHARE, "no share given (the maximum)", "未给出外资比例（按上限）"},
+    {KF_PH_TL_PLACE, "\n%s %s (%s), %s to %s: %d period%s, %ld decisions\n",
+     "\n%1$s %2$s（%3$s），%4$s 至 %5$s：%6$d 个时段%7$s，%8$ld 次判定\n"},
+    {KF_PH_TL_PLURAL, "s", ""},
+    {KF_PH_TL_NOTE, "  note: %s\n", "  说明：%s\n"},
+    {KF_PH_TL_OPEN, "open", "无限期"},
+    {KF_PH_TL_PERIOD, "  %s – ", "  %s – "},
+    {KF_PH_TL_MAX, " max ", " 上限 "},
+    {KF_PH_TL_BINDING, "binding", "适用"},
+    {KF_PH_TL_STEP, "      %s %s (%s, %s): %s%s%s, %s\n        %s (%s)\n",
+     "      %s %s（%s，%s）：%s%s%s，%s\n        %s（%s）\n"},
+    {KF_PH_TL_LEGEND,
+     "\nPeriods are [from, until); max: the maximum foreign share in percent (100 = no cap); + "
+     "entered, - left.\nRulebook %s %s sha256 %.16s…\n",
+     "\n时段为 [起, 止)；上限：外资比例上限（百分比，100 = 无上限）；+ 生效，- 失效。\n"
+     "规则集 %s %s sha256 %.16s…\n"},
 };
 
 _Static_assert(sizeof phrases / sizeof phrases[0] == KF_PH_COUNT,
 	       "every sentence of view/lang.h has a row");
+
+int kf__say_table_check(void)
+{
+	int i;
+	for (i = 0; i < KF_PH_COUNT; i++)
+		if (phrases[i].id != (kf__ph)i || !phrases[i].en || !phrases[i].zh)
+			return i;
+	return -1;
+}
 
 const char *kf__say(kf_lang lang, kf__ph p)
 {
@@ -240,9 +337,15 @@ const char *kf__condition_type_label(kf_lang lang, const char *type)
 	static const struct {
 		const char *type;
 		kf__ph ph;
-	} t[] = {{"territory", KF_PH_CT_TERRITORY},        {"licensing", KF_PH_CT_LICENSING},
-		 {"registered-capital", KF_PH_CT_CAPITAL}, {"time-limit", KF_PH_CT_TIME},
-		 {"procedure", KF_PH_CT_PROCEDURE},        {"note", KF_PH_CT_NOTE}};
+	} t[] = {{"territory", KF_PH_CT_TERRITORY},
+		 {"licensing", KF_PH_CT_LICENSING},
+		 {"registered-capital", KF_PH_CT_CAPITAL},
+		 {"time-limit", KF_PH_CT_TIME},
+		 {"procedure", KF_PH_CT_PROCEDURE},
+		 {"note", KF_PH_CT_NOTE},
+		 {"investor", KF_PH_RK_INVESTOR},
+		 {"management", KF_PH_RK_MANAGEMENT},
+		 {"scope", KF_PH_RK_SCOPE}};
 	size_t i;
 	for (i = 0; type && i < sizeof t / sizeof t[0]; i++)
 		if (!strcmp(type, t[i].type))
@@ -252,8 +355,9 @@ const char *kf__condition_type_label(kf_lang lang, const char *type)
 
 const char *kf__effect_label(kf_lang lang, kf_effect e)
 {
-	static const kf__ph ph[] = {KF_PH_E_PROHIBITED, KF_PH_E_CLOSED, KF_PH_E_CAP, KF_PH_E_OPEN,
-				    KF_PH_E_CONDITION};
+	static const kf__ph ph[] = {KF_PH_E_PROHIBITED, KF_PH_E_CLOSED,    KF_PH_E_CAP,
+				    KF_PH_E_OPEN,       KF_PH_E_CONDITION, KF_PH_E_FLOOR,
+				    KF_PH_E_CONTROL,    KF_PH_E_FORM};
 	return (unsigned)e < sizeof ph / sizeof ph[0] ? kf__say(lang, ph[e]) : "unknown";
 }
 

@@ -26,6 +26,7 @@ typedef enum kf__ph {
 	KF_PH_H_INDETERMINATE,
 	KF_PH_H_NOT_COVERED,
 	KF_PH_H_SHARE_UNDECIDED, /* indeterminate by the share range alone */
+	KF_PH_H_GROUP_UNDECIDED, /* indeterminate by an investor group's holding */
 	/* outcome words (kf_outcome_label) */
 	KF_PH_O_PERMITTED,
 	KF_PH_O_EXCEEDS,
@@ -50,6 +51,7 @@ typedef enum kf__ph {
 	KF_PH_MAX_DEPENDS,
 	KF_PH_MAX_NOT_COVERED,
 	KF_PH_MAX_NONE,
+	KF_PH_IN_WORDS,           /* the answer in one sentence */
 	KF_PH_CERTAINTY,          /* certainty word */
 	KF_PH_FIRST_COVERED,      /* date */
 	KF_PH_NOTICE,             /* notice text */
@@ -72,6 +74,58 @@ typedef enum kf__ph {
 	KF_PH_SET_ASIDE,    /* id, by */
 	KF_PH_CONDITIONS,
 	KF_PH_CONDITION, /* type, text, measure */
+	/* [S-10] requirements and [S-11] lapsed measures (requirements.c) */
+	KF_PH_REQUIREMENTS,
+	KF_PH_REQ_ITEM,     /* kind, text, holds-only or "", measure */
+	KF_PH_REQ_HOLDS,    /* the answer holds only with the investor fact */
+	KF_PH_LAPSED,       /* heading */
+	KF_PH_LAPSED_ITEM,  /* id, until, basis (KF_PH_LAPSED_BASIS) or "", summary */
+	KF_PH_LAPSED_BASIS, /* what the period is counted from */
+	KF_PH_RK_FLOOR,     /* requirement kinds */
+	KF_PH_RK_CONTROL,
+	KF_PH_RK_FORM,
+	KF_PH_RK_GROUP,
+	KF_PH_RK_QUOTA,
+	KF_PH_RK_MANAGEMENT,
+	KF_PH_RK_INVESTOR,
+	KF_PH_RK_SCOPE,
+	KF_PH_FORM_JV, /* legal forms */
+	KF_PH_FORM_COOP,
+	KF_PH_FORM_DONATION,
+	KF_PH_FORM_REP,
+	KF_PH_FLOOR_TEXT, /* over|at least, floor, below|of at most, cap */
+	KF_PH_W_OVER,
+	KF_PH_W_AT_LEAST,
+	KF_PH_W_BELOW,
+	KF_PH_W_OF_AT_MOST,
+	KF_PH_W_AT_MOST,
+	KF_PH_BOUND_FLOOR, /* floor text */
+	KF_PH_BOUND_RELATIVE,
+	KF_PH_BOUND_CONTROL,
+	KF_PH_BOUND_FORM_CAP, /* form phrase */
+	KF_PH_RQ_FLOOR,       /* floor text */
+	KF_PH_RQ_RELATIVE,
+	KF_PH_RQ_CONTROL,
+	KF_PH_RQ_FORM,       /* bound phrase */
+	KF_PH_RQ_GROUP,      /* below|at most, cap */
+	KF_PH_RQ_QUOTA,      /* max, per */
+	KF_PH_IW_PROHIBITED, /* the answer in words */
+	KF_PH_IW_CLOSED,
+	KF_PH_IW_NOT_COVERED,
+	KF_PH_IW_GROUP,
+	KF_PH_IW_SHARE,
+	KF_PH_IW_ZONE,
+	KF_PH_IW_EXCEEDS, /* share */
+	KF_PH_IW_PERMITTED,
+	KF_PH_IW_FORM,     /* form phrase: the first */
+	KF_PH_IW_FORM_AND, /* form phrase: the next */
+	KF_PH_IW_BOUND,    /* bound phrase */
+	KF_PH_IW_CAP,      /* below|at most, cap */
+	KF_PH_IW_REQ,      /* requirement text */
+	KF_PH_IW_FACTS,
+	KF_PH_IW_FACT,      /* fact: the first */
+	KF_PH_IW_FACT_NEXT, /* fact: the next */
+	KF_PH_ALT_BOUND,    /* bound phrase */
 	KF_PH_CITATIONS,
 	KF_PH_CITE,         /* measure, title */
 	KF_PH_CITE_NUMBER,  /* number */
@@ -140,6 +194,9 @@ typedef enum kf__ph {
 	KF_PH_E_CAP,
 	KF_PH_E_OPEN,
 	KF_PH_E_CONDITION,
+	KF_PH_E_FLOOR,
+	KF_PH_E_CONTROL,
+	KF_PH_E_FORM,
 	/* why a measure did or did not apply (kf_trace.code; args a, b) */
 	KF_PH_T_SERVICE,
 	KF_PH_T_NOT_COVERED,  /* complete_from */
@@ -158,9 +215,26 @@ typedef enum kf__ph {
 	KF_PH_T_ADDS_CONDITIONS,
 	KF_PH_T_BINDS,    /* effect */
 	KF_PH_T_STRONGER, /* effect */
+	/* the timeline (view/timeline.c) */
+	KF_PH_TL_HEAD,     /* service name, id, investor, share words, share */
+	KF_PH_TL_SHARE,    /* "foreign share " */
+	KF_PH_TL_NO_SHARE, /* no share given */
+	KF_PH_TL_PLACE,    /* name, other name, id, from, to, periods, plural, decisions */
+	KF_PH_TL_PLURAL,   /* the plural ending of "period" */
+	KF_PH_TL_NOTE,     /* notice */
+	KF_PH_TL_OPEN,     /* an open end */
+	KF_PH_TL_PERIOD,   /* from (the until is padded after it) */
+	KF_PH_TL_MAX,      /* between the outcome and the label */
+	KF_PH_TL_BINDING,
+	KF_PH_TL_STEP,   /* sign, id, effect, status, title, " " or "", number, article, url,
+			    url label */
+	KF_PH_TL_LEGEND, /* rulebook id, edition, sha256 prefix */
 	KF_PH_COUNT
 } kf__ph;
 
+/* The first row of the table out of its place (its id is not its index) or
+ * without both languages; -1 when every row is in place (tests). */
+int kf__say_table_check(void);
 /* The template of sentence p in lang (never NULL). */
 const char *kf__say(kf_lang lang, kf__ph p);
 /* Appends sentence p in lang, filled with the arguments. */
@@ -184,5 +258,16 @@ void kf__decision_text_into(kf_buf *b, const kf_decision *d, kf_lang lang);
 void kf__alternative_say(kf_buf *b, kf_lang lang, const kf_decision *d, int i);
 /* view/memo.c: the `kaifang explain` command that replays d's question. */
 void kf__replay_command(kf_buf *b, const kf_decision *d);
+
+/* requirements.c ([S-10]): the phrase of a floor, control or form measure
+ * that binds ("as a joint venture (a foreign share below 100%)"; nothing and
+ * 0 for any other effect); requirement i's text; the kind of a requirement;
+ * the answer in one sentence (nothing when d has none). The engine keeps
+ * their English (kf_decision_in_words, the JSON); the views say them in
+ * lang. */
+int kf__bound_say(kf_buf *b, kf_lang lang, const kf_measure_info *mi);
+void kf__requirement_say(kf_buf *b, kf_lang lang, const kf_decision *d, int i);
+const char *kf__requirement_kind_label(kf_lang lang, const char *kind);
+void kf__in_words_say(kf_buf *b, kf_lang lang, const kf_decision *d);
 
 #endif

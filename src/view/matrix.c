@@ -14,6 +14,7 @@
 #include "kaifang/question.h"
 #include "kaifang/view.h"
 #include "rulebook_int.h"
+#include "timeline_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/errors.h"
@@ -150,6 +151,46 @@ static kf_status decide_cells(const kf_rulebook *rb, const kf_matrix_query *mq, 
 	return KF_OK;
 }
 
+/* The places and services of a query, its defaults and limits. */
+static kf_status lists(const kf_rulebook *rb, const kf_matrix_query *mq, kf_matrix *m, kf_error *e)
+{
+	kf_status st;
+	/* NULL is "not given" (the default); a list given empty names nothing:
+	 * an error through every door, never the default (the API once served the
+	 * default for `services=`) */
+	if ((mq->places && !*mq->places) || (mq->services && !*mq->services)) {
+		const char *f = mq->places && !*mq->places ? "regions" : "services";
+		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, f,
+			      "the list of %s is empty; expected ids or names separated by commas",
+			      f);
+		kf__error_code(e, "missing_field");
+		return KF_ERR_RANGE;
+	}
+	st = places(rb, mq->places ? mq->places : default_places(rb), m, e);
+	if (!st)
+		st = services(rb, mq->services, m, e);
+	return st;
+}
+
+kf_status kf__matrix_lists(const kf_rulebook *rb, const kf_matrix_query *mq, int **place, int *np,
+			   int **svc, int *ns, kf_error *e)
+{
+	kf_matrix m;
+	kf_status st;
+	memset(&m, 0, sizeof m);
+	st = lists(rb, mq, &m, e);
+	if (st) {
+		kf__xfree(m.place);
+		kf__xfree(m.svc);
+		return st;
+	}
+	*place = m.place;
+	*np = m.np;
+	*svc = m.svc;
+	*ns = m.ns;
+	return KF_OK;
+}
+
 kf_status kf_matrix_new(const kf_rulebook *rb, const kf_matrix_query *mq, kf_matrix **out,
 			kf_error *err)
 {
@@ -168,21 +209,7 @@ kf_status kf_matrix_new(const kf_rulebook *rb, const kf_matrix_query *mq, kf_mat
 		return KF_ERR_NOMEM;
 	}
 	m->rb = rb;
-	/* NULL is "not given" (the default); a list given empty names nothing:
-	 * an error through every door, never the default (the API once served the
-	 * default for `services=`) */
-	if ((mq->places && !*mq->places) || (mq->services && !*mq->services)) {
-		const char *f = mq->places && !*mq->places ? "regions" : "services";
-		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, f,
-			      "the list of %s is empty; expected ids or names separated by commas",
-			      f);
-		kf__error_code(e, "missing_field");
-		kf_matrix_free(m);
-		return KF_ERR_RANGE;
-	}
-	st = places(rb, mq->places ? mq->places : default_places(rb), m, e);
-	if (!st)
-		st = services(rb, mq->services, m, e);
+	st = lists(rb, mq, m, e);
 	if (!st)
 		st = decide_cells(rb, mq, m, e);
 	if (st) {
@@ -220,19 +247,14 @@ static const char *investor_id(const kf_matrix *m)
 	return inv >= 0 ? m->rb->inv[inv].id : "foreign";
 }
 
-static void cell_label(const kf_verdict *v, kf_lang lang, char *cell, size_t size);
-
 /* ---- JSON --------------------------------------------------------------------- */
 
-static void cell_json(kf_json *w, const kf_matrix *m, int i, int j)
+void kf__verdict_members(kf_json *w, const kf_rulebook *rb, const kf_verdict *v, int lists)
 {
-	const kf_verdict *v = kf_matrix_cell(m, i, j);
 	kf_share cap;
 	kf_max_share k = kf_verdict_max_share(v, &cap);
 	char label[32];
-	kf_json_object_begin(w);
-	kf_json_key(w, "service");
-	kf_json_string(w, m->rb->svc[m->svc[j]].id);
+	int i;
 	kf_json_key(w, "outcome");
 	kf_json_string(w, kf_outcome_name(v->outcome));
 	kf_json_key(w, "max_foreign_share");
@@ -252,9 +274,29 @@ static void cell_json(kf_json *w, const kf_matrix *m, int i, int j)
 		kf_json_null(w);
 	kf_json_key(w, "certainty");
 	kf_json_string(w, kf_certainty_name(v->uncertain));
-	cell_label(v, KF_LANG_EN, label, sizeof label);
+	kf__verdict_label(v, label, sizeof label);
 	kf_json_key(w, "label");
 	kf_json_string(w, label);
+	if (!lists)
+		return;
+	kf_json_key(w, "binding");
+	kf_json_array_begin(w);
+	for (i = 0; i < v->n_binding; i++)
+		kf_json_string(w, rb->mea[v->binding[i]].id);
+	kf_json_array_end(w);
+	kf_json_key(w, "missing_facts");
+	kf_json_array_begin(w);
+	for (i = 0; i < v->n_missing; i++)
+		kf_json_string(w, rb->reg[v->missing[i]].id);
+	kf_json_array_end(w);
+}
+
+static void cell_json(kf_json *w, const kf_matrix *m, int i, int j)
+{
+	kf_json_object_begin(w);
+	kf_json_key(w, "service");
+	kf_json_string(w, m->rb->svc[m->svc[j]].id);
+	kf__verdict_members(w, m->rb, kf_matrix_cell(m, i, j), 0);
 	kf_json_object_end(w);
 }
 
@@ -314,7 +356,7 @@ char *kf_matrix_json(const kf_matrix *m)
 /* A cell's label for people (the JSON's "label", the table's cell without its
  * "*"): a cap in percent ("<" when below), 100 (no cap), closed, prohib,
  * depends or n/c (not covered); the words in lang. */
-static void cell_label(const kf_verdict *v, kf_lang lang, char *cell, size_t size)
+void kf__verdict_label_lang(const kf_verdict *v, kf_lang lang, char *cell, size_t size)
 {
 	char s[40];
 	kf_share cap;
@@ -339,6 +381,11 @@ static void cell_label(const kf_verdict *v, kf_lang lang, char *cell, size_t siz
 	}
 }
 
+void kf__verdict_label(const kf_verdict *v, char *cell, size_t size)
+{
+	kf__verdict_label_lang(v, KF_LANG_EN, cell, size);
+}
+
 char *kf_matrix_text_lang(const kf_matrix *m, kf_lang lang)
 {
 	const kf_rulebook *rb = m->rb;
@@ -359,7 +406,7 @@ char *kf_matrix_text_lang(const kf_matrix *m, kf_lang lang)
 		kf__buf_pad(&b, label, 22, 1);
 		for (j = 0; j < m->ns; j++) {
 			const kf_verdict *v = kf_matrix_cell(m, i, j);
-			cell_label(v, lang, cell, sizeof cell);
+			kf__verdict_label_lang(v, lang, cell, sizeof cell);
 			if (v->uncertain)
 				strncat(cell, "*", sizeof cell - strlen(cell) - 1);
 			kf__buf_puts(&b, " ");

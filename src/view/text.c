@@ -18,6 +18,8 @@ static kf__ph heading(const kf_decision *d)
 	static const kf__ph h[KF_OUTCOME_COUNT] = {KF_PH_H_PERMITTED,     KF_PH_H_EXCEEDS,
 						   KF_PH_H_PROHIBITED,    KF_PH_H_CLOSED,
 						   KF_PH_H_INDETERMINATE, KF_PH_H_NOT_COVERED};
+	if (d->v.group_undecided)
+		return KF_PH_H_GROUP_UNDECIDED;
 	if (d->v.share_undecided && !d->nmissing)
 		return KF_PH_H_SHARE_UNDECIDED;
 	return h[d->v.outcome];
@@ -78,6 +80,18 @@ static void text_answer(kf_buf *b, kf_lang lang, const kf_decision *d)
 	text_question(b, lang, d);
 	kf__buf_say(b, lang, KF_PH_MAX_LABEL);
 	text_cap(b, lang, &d->v);
+	if (d->in_words) {
+		kf_buf w;
+		kf__buf_init(&w, 0);
+		if (lang == KF_LANG_EN) /* the engine's sentence (the JSON's in_words) */
+			kf__buf_puts(&w, d->in_words);
+		else
+			kf__in_words_say(&w, lang, d);
+		kf__buf_say(b, lang, KF_PH_IN_WORDS, w.data ? w.data : "");
+		if (w.failed)
+			b->failed = 1;
+		kf__buf_free(&w);
+	}
 	kf__buf_puts(b, "\n");
 	kf__buf_say(b, lang, KF_PH_CERTAINTY, kf_certainty_label(d->v.uncertain, lang));
 	for (i = 0; i < d->nreasons; i++)
@@ -128,6 +142,49 @@ static void text_scenarios(kf_buf *b, kf_lang lang, const kf_decision *d)
 	}
 }
 
+/* [S-10] requirements beyond the cap, [S-11] measures lapsed before the
+ * date */
+static void text_requirements(kf_buf *b, kf_lang lang, const kf_decision *d)
+{
+	const kf_rulebook *rb = d->rb;
+	char ds[16];
+	int i;
+	if (d->nreq) {
+		kf__buf_say(b, lang, KF_PH_REQUIREMENTS);
+		for (i = 0; i < d->nreq; i++) {
+			kf_buf t;
+			kf__buf_init(&t, 0);
+			kf__requirement_say(&t, lang, d, i);
+			kf__buf_say(b, lang, KF_PH_REQ_ITEM,
+				    lang == KF_LANG_EN
+					? d->req[i].kind
+					: kf__requirement_kind_label(lang, d->req[i].kind),
+				    t.data ? t.data : "",
+				    d->req[i].decides ? kf__say(lang, KF_PH_REQ_HOLDS) : "",
+				    rb->mea[d->req[i].measure].id);
+			if (t.failed)
+				b->failed = 1;
+			kf__buf_free(&t);
+		}
+	}
+	if (d->nlapsed) {
+		kf__buf_say(b, lang, KF_PH_LAPSED);
+		for (i = 0; i < d->nlapsed; i++) {
+			const kf_measure_info *m = &rb->mea[d->lapsed[i]];
+			kf_buf t;
+			kf__buf_init(&t, 0);
+			if (*m->until_basis)
+				kf__buf_say(&t, lang, KF_PH_LAPSED_BASIS, m->until_basis);
+			kf__buf_say(b, lang, KF_PH_LAPSED_ITEM, m->id,
+				    kf_date_format(m->effective_until, ds, sizeof ds),
+				    t.data ? t.data : "", m->summary);
+			if (t.failed)
+				b->failed = 1;
+			kf__buf_free(&t);
+		}
+	}
+}
+
 static void text_why(kf_buf *b, kf_lang lang, const kf_decision *d)
 {
 	const kf_rulebook *rb = d->rb;
@@ -151,6 +208,7 @@ static void text_why(kf_buf *b, kf_lang lang, const kf_decision *d)
 		if (e->by[i] >= 0)
 			kf__buf_say(b, lang, KF_PH_SET_ASIDE, rb->mea[e->m[i]].id,
 				    rb->mea[e->by[i]].id);
+	text_requirements(b, lang, d);
 	if (d->ncond) {
 		kf__buf_say(b, lang, KF_PH_CONDITIONS);
 		for (i = 0; i < d->ncond; i++)
@@ -202,6 +260,18 @@ void kf__alternative_say(kf_buf *b, kf_lang lang, const kf_decision *d, int i)
 		return;
 	}
 	if (!strcmp(a->type, "foreign_share")) {
+		for (k = 0; k < d->outside->nb; k++) {
+			kf_buf t;
+			kf__buf_init(&t, 0);
+			if (kf__bound_say(&t, lang, &rb->mea[d->outside->b[k]])) {
+				kf__buf_say(b, lang, KF_PH_ALT_BOUND, t.data ? t.data : "");
+				if (t.failed)
+					b->failed = 1;
+				kf__buf_free(&t);
+				return;
+			}
+			kf__buf_free(&t);
+		}
 		kf__buf_say(b, lang,
 			    d->v.cap_op == KF_CAP_LT ? KF_PH_ALT_SHARE_BELOW
 						     : KF_PH_ALT_SHARE_AT_MOST,

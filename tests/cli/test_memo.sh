@@ -153,6 +153,36 @@ printf 'service,region,date,citations\nidc,Shanghai,2025-06-01,x\n' > "$TMP/clas
 run $K batch -R $CN "$TMP/clash2.csv"
 expect_rc "citations is not a basic column: passed through" 0
 
+# ---- services answers in Chinese: requirements, the answer in words, lapsed ----
+SV=rulebooks/cn-services
+run $K decide -R $SV -s social-survey -r sichuan-ftz-tianfu -d 2025-06-01 -f 33 --lang zh
+expect_rc "services decide --lang zh" 0
+expect_out "zh in words with the floor" "概括：允许，须中方持股比例不低于 67%（外资比例不超过 33%）"
+expect_out "zh floor requirement" "  - 【中方持股下限】须中方持股比例不低于 67%（外资比例不超过 33%）（ftz2021-social-survey-floor）"
+grep -q "In words\|Requirements:" "$TMP/out" && bad "zh services text has no English headings" || ok
+run $K decide -R $SV -s social-survey -r sichuan-ftz-tianfu -d 2025-06-01 -f 33
+expect_out "en in words" "In words: permitted with a Chinese share of at least 67% (a foreign share of at most 33%)"
+run $K decide -R $SV -s non-profit-elderly-care -r 110000 -d 2023-01-01 --lang zh
+expect_out "zh lapsed heading" "在此日期前已失效："
+expect_out "zh lapsed line" "  - beijing2019-eldercare，2022-01-30 终止："
+run $K decide -R $SV -s 5611 -r Chengdu -d 2025-06-01 -f 20 --lang zh
+expect_out "zh control and group cap" "概括：允许，须中方控股（外资比例低于 50%）；每一外国投资者及其关联方持股比例不超过 25%"
+
+# ---- the timeline in Chinese (--lang) ------------------------------------------
+run $K timeline -R $CN -s ip-vpn -r 330100 --from 2020-01-01 --lang zh
+expect_rc "timeline --lang zh" 0
+expect_out "zh timeline heading" "国内互联网虚拟专用网业务（B13）的时间线，投资者 foreign，未给出外资比例（按上限）"
+expect_out "zh timeline place" "杭州市 Hangzhou（330100），2020-01-01 至 无限期：6 个时段，8 次判定"
+grep -qF "  2025-04-11 – 无限期      允许          上限 50      不确定    适用 wp2025-ipvpn-cap" "$TMP/out" && ok || bad "zh timeline period padded by display width"
+grep -q "Periods are\|binding" "$TMP/out" && bad "zh timeline has no English sentences" || ok
+$K timeline -R $CN -s ip-vpn -r 330100 --from 2020-01-01 > "$TMP/tl-default" 2>&1
+$K timeline -R $CN -s ip-vpn -r 330100 --from 2020-01-01 --lang en > "$TMP/tl-en" 2>&1
+cmp -s "$TMP/tl-default" "$TMP/tl-en" && ok || bad "timeline --lang en is the default text"
+grep -qF "  2025-04-11 – open        permitted     max 50      uncertain binding wp2025-ipvpn-cap" "$TMP/tl-en" && ok || bad "en timeline period line"
+run $K timeline -R $CN -s ip-vpn -r 330100 --lang fr
+expect_rc "timeline --lang fr" 2
+expect_err "timeline --lang fr says what is expected" "expected en or zh"
+
 # ---- CSV exported from Excel (docs/batch.md "From Excel") --------------------
 printf '\357\273\277sep=;\r\ndeal;service;region;date;foreign_share;;\r\nd1;ip-vpn;Hangzhou;2025-06-01;49,5;;\r\nd2;ip-vpn;Hangzhou;45809;50;;\r\nd3;ip-vpn;Hangzhou;2025-06-01;50%%;;\r\nd4;ip-vpn;Hangzhou;06/01/2025; 49 ;;\r\n' > "$TMP/excel.csv"
 run $K batch -R $CN "$TMP/excel.csv"

@@ -12,6 +12,11 @@ no overridden or conditions). A question one door refuses, every door refuses:
 the golden cases that expect an error, plus an unknown service, an unknown
 place and a place out of the rulebook's scope.
 
+The timeline and diff views (issue 12) go through two doors, `kaifang
+timeline|diff --json` and `GET /v1/timeline|diff`, which must give the same
+bytes; and each period of a timeline must be the answer `decide --json` gives
+on its first day.
+
   doors.py RULEBOOK PORT      (KAIFANG names the binary; prints "N passed, M failed")
 """
 import concurrent.futures
@@ -23,6 +28,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.parse
 
 K = os.environ.get("KAIFANG", "build/kaifang")
 RB, PORT = sys.argv[1], int(sys.argv[2])
@@ -266,7 +272,71 @@ def parse_batch(out, fmt):
     return rows
 
 
+TIMELINES = [  # (CLI options, query parameters)
+    (["--service", "idc", "--region", "110000"], {"service": "idc", "region": "110000"}),
+    (["--service", "ip-vpn", "--regions", "pilot-20", "--from", "2024-01-01", "--to", "2026-01-01",
+      "--foreign-share", "50"],
+     {"service": "ip-vpn", "regions": "pilot-20", "from": "2024-01-01", "to": "2026-01-01",
+      "foreign_share": "50"}),
+    (["--service", "isp-end-user", "--region", "310000", "--outside-zones", "--investor", "hk-cepa"],
+     {"service": "isp-end-user", "region": "310000", "outside_zones": "true", "investor": "hk-cepa"}),
+    (["--service", "ipvnp", "--region", "110000"], {"service": "ipvnp", "region": "110000"}),
+]
+DIFFS = [
+    (["--from", "2025-04-10", "--to", "2025-04-11"], {"from": "2025-04-10", "to": "2025-04-11"}),
+    (["--from", "2024-06-01", "--to", "2025-06-01", "--regions", "110000,330100,440300",
+      "--services", "idc,ip-vpn,app-store"],
+     {"from": "2024-06-01", "to": "2025-06-01", "regions": "110000,330100,440300",
+      "services": "idc,ip-vpn,app-store"}),
+    (["--from", "2025-04-10", "--to", "2025-13-01"], {"from": "2025-04-10", "to": "2025-13-01"}),
+]
+
+
+def same_bytes(what, cli, query):
+    """One view through the CLI and the API: the same bytes, or both refused."""
+    p = subprocess.run([K, what, "-R", RB] + cli + ["--json"], capture_output=True, text=True)
+    st, body = request("GET", "/v1/%s?%s" % (what, urllib.parse.urlencode(query)), "")
+    name = "%s %s" % (what, " ".join(cli))
+    if p.returncode == 2 and st == 400:
+        good()
+        return None
+    if p.returncode != 0 or st != 200:
+        bad("%s: CLI exit %d, API status %d" % (name, p.returncode, st))
+        return None
+    if p.stdout != body + "\n":
+        bad("%s: the CLI and GET /v1/%s differ" % (name, what))
+        return None
+    good()
+    return loads(body)
+
+
+def check_views():
+    for cli, query in TIMELINES:
+        t = same_bytes("timeline", cli, query)
+        if not t:
+            continue
+        # each period is decide's answer on its first day
+        for tl in t["timelines"][:3]:
+            for per in tl["periods"]:
+                q = {"service": t["service"], "region": tl["region"], "date": per["from"],
+                     "investor": t["investor"], "outside_zones": t["outside_zones"]}
+                if t["foreign_share"] is not None:
+                    q["foreign_share"] = t["foreign_share"]
+                st, body = request("POST", "/v1/decisions", json.dumps(q))
+                d = loads(body) if st == 200 else None
+                if d and all(d[k] == per[k] for k in ("outcome", "max_foreign_share", "cap",
+                                                         "certainty", "binding")):
+                    good()
+                else:
+                    bad("timeline %s %s from %s: the period says %s, decide says %s" % (
+                        t["service"], tl["region"], per["from"], per["outcome"],
+                        d["outcome"] if d else "status %d" % st))
+    for cli, query in DIFFS:
+        same_bytes("diff", cli, query)
+
+
 def main():
+    check_views()
     cases = read_cases()
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as ex:
         ref = list(ex.map(door_decide, cases))

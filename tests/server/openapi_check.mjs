@@ -63,7 +63,7 @@ function findPath(path) {
     const re = new RegExp('^' + tpl.replace(/\{[^}]+\}/g, '[^/]+') + '$');
     if (re.test(path)) return tpl;
   }
-  if (['/index.html', '/app.css', '/app.js'].includes(path)) return '/';
+  if (['/index.html', '/app.css', '/app.js', '/timeline.js'].includes(path)) return '/';
   return null;
 }
 
@@ -136,6 +136,16 @@ const cases = [
   { method: 'GET', path: '/v1/matrix?date=2025-02-30', status: 400 },
   { method: 'GET', path: '/v1/matrix?regions=Hangzou', status: 400 },
   { method: 'GET', path: '/v1/matrix?services=,', status: 400 },
+  { method: 'GET', path: '/v1/timeline?service=ip-vpn&region=330100&from=2024-01-01', status: 200 },
+  { method: 'GET', path: '/v1/timeline?service=isp-end-user&regions=zone-a,pilot&foreign_share=50&to=2026-01-01', status: 200 },
+  { method: 'GET', path: '/v1/timeline?service=ipvnp&region=330100', status: 400 },
+  { method: 'GET', path: '/v1/timeline?service=ip-vpn&region=330100&from=2025-01-01&to=2024-01-01', status: 400 },
+  { method: 'GET', path: '/v1/timeline', status: 400 },
+  { method: 'POST', path: '/v1/timeline', body: Q, status: 405 },
+  { method: 'GET', path: '/v1/diff?from=2025-04-10&to=2025-04-11', status: 200 },
+  { method: 'GET', path: '/v1/diff?from=2025-04-10&to=2025-04-11&regions=330100&services=ip-vpn', status: 200 },
+  { method: 'GET', path: '/v1/diff?from=2025-04-10', status: 400 },
+  { method: 'GET', path: '/timeline.js', status: 200 },
   { method: 'POST', path: '/v1/decisions', body: Q, status: 200 },
   { method: 'POST', path: '/v1/decisions', body: { service: 'isp-end-user', region: '310000', date: '2025-05-01' }, status: 200 },
   { method: 'POST', path: '/v1/decisions', body: { service: 'ip-vpn', region: '310000', date: '2025-05-01', investor: 'hk-cepa', foreign_share: 49.5 }, status: 200 },

@@ -17,6 +17,7 @@
 #include "kaifang/kaifang.h"
 
 void kf__alloc_fail_after(long n); /* util/alloc.h: fail the nth allocation */
+int kf__say_table_check(void);     /* view/lang.h: -1 when every row is in place */
 
 #define MINI "tests/data/rulebooks/mini"
 
@@ -52,6 +53,53 @@ static void test_names(void **state)
 	assert_string_equal(kf_outcome_label(KF_CLOSED, KF_LANG_ZH), "未对外资开放");
 	assert_string_equal(kf_outcome_label(KF_EXCEEDS_CAP, KF_LANG_EN), "exceeds the cap");
 	assert_string_equal(kf_certainty_label(1, KF_LANG_ZH), "不确定");
+}
+
+/* [S-10] the sentences of requirements and of the answer in words, in
+ * Chinese, and their English the engine's (tests/data/rulebooks/beyond:
+ * jv-only and floor-30 bind hosp in 330100 on 2022-01-01; case 1 of its
+ * golden cases) */
+static void test_zh_requirements(void **state)
+{
+	kf_rulebook *rb;
+	kf_question_text t;
+	kf_question q;
+	kf_decision *d = NULL;
+	kf_error e;
+	char *zh, *en;
+	(void)state;
+	assert_int_equal(kf__say_table_check(), -1);
+	assert_int_equal(kf_rulebook_load("tests/data/rulebooks/beyond", &rb, &e, NULL), KF_OK);
+	memset(&t, 0, sizeof t);
+	t.service = "hosp";
+	t.region = "330100";
+	t.date = "2022-01-01";
+	t.foreign_share = "70";
+	assert_int_equal(kf_question_read(rb, &t, &q, &e), KF_OK);
+	assert_int_equal(kf_decide(rb, &q, 0, &d, &e), KF_OK);
+	zh = kf_decision_text_lang(d, KF_LANG_ZH);
+	en = kf_decision_text_lang(d, KF_LANG_EN);
+	assert_non_null(zh);
+	assert_non_null(en);
+	assert_non_null(strstr(en,
+			       "\nIn words: permitted as a joint venture with a Chinese share of "
+			       "at least 30% (a foreign share of at most 70%); if the investor "
+			       "meets: sector-experience\n"));
+	assert_non_null(strstr(en, "\nRequirements:\n  - [form] permitted as a joint venture"));
+	assert_non_null(strstr(zh,
+			       "\n概括：允许，以合资形式，须中方持股比例不低于 30%（外资比例不超过 "
+			       "70%）；前提是投资者满足：sector-experience\n"));
+	assert_non_null(strstr(
+	    zh, "\n要求：\n  - 【组织形式】允许以合资形式（外资比例低于 100%）（jv-only）\n"));
+	assert_non_null(
+	    strstr(zh, "【中方持股下限】须中方持股比例不低于 30%（外资比例不超过 70%）"));
+	assert_non_null(strstr(zh, "（仅在满足时答案成立）"));
+	assert_null(strstr(zh, "In words"));
+	assert_null(strstr(zh, "Requirements"));
+	kf_free(zh);
+	kf_free(en);
+	kf_decision_free(d);
+	kf_rulebook_free(rb);
 }
 
 static void test_zh_text(void **state)
@@ -134,9 +182,8 @@ static void test_memo_nomem(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_zh_text),
-	    cmocka_unit_test(test_memo),
+	    cmocka_unit_test(test_names),           cmocka_unit_test(test_zh_text),
+	    cmocka_unit_test(test_zh_requirements), cmocka_unit_test(test_memo),
 	    cmocka_unit_test(test_memo_nomem),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
