@@ -8,8 +8,8 @@
 #   make lint       clang-format check and cppcheck
 
 CC      ?= cc
-PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc
-DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev
+PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc xlsxwriter
+DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev libxlsxwriter-dev
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc

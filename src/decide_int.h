@@ -64,11 +64,19 @@ typedef struct kf_alt {
 /* Trace line of one measure (explain). */
 typedef struct kf_trace {
 	int measure;
-	int matched;     /* 1 matched at the asked place, 2 matched only inside a zone */
-	int near;        /* 1: same service subtree, missed only on place, date or
-			    investor (shown without KF_DECIDE_TRACE_ALL) */
-	const char *why; /* for people */
+	int matched;       /* 1 matched at the asked place, 2 matched only inside a zone */
+	int near;          /* 1: same service subtree, missed only on place, date or
+			      investor (shown without KF_DECIDE_TRACE_ALL) */
+	const char *why;   /* for people, in English (the JSON's "why") */
+	int code;          /* the sentence of why (view/lang.h KF_PH_T_*), for every language */
+	int effect;        /* the measure's effect, for the sentences that name it */
+	const char *a, *b; /* the sentence's other arguments (ids, dates); b NULL: none */
 } kf_trace;
+
+/* Appends the sentence of why t did or did not apply, in lang (0 English, 1
+ * Chinese: kaifang/text.h kf_lang). explain.c renders t->why with it. */
+struct kf_buf;
+void kf__trace_say(struct kf_buf *b, int lang, const kf_trace *t);
 
 typedef struct kf_cond_out {
 	int measure;
@@ -167,6 +175,16 @@ void kf__vcache_put(const kf_rulebook *rb, uint64_t key, const kf_verdict *v);
 #define KF__NOTICE_LEN  240
 int kf__answer_notices(const kf_rulebook *rb, kf_date date, kf_outcome o,
 		       char buf[KF__NOTICES_MAX][KF__NOTICE_LEN]);
+/* The same notices in lang (kaifang/text.h kf_lang; 0 is English, the texts
+ * above). */
+int kf__answer_notices_lang(const kf_rulebook *rb, kf_date date, kf_outcome o, int lang,
+			    char buf[KF__NOTICES_MAX][KF__NOTICE_LEN]);
+
+/* answer.c, for the text views: is measure m a restriction that matches and
+ * is not set aside but does not decide the answer (a looser cap)? Is trace
+ * line t shown (matched, nearly matched, or KF_DECIDE_TRACE_ALL)? */
+int kf__also_applies(const kf_decision *d, int m);
+int kf__trace_shown(const kf_decision *d, const kf_trace *t);
 
 /* decision.c */
 const char *kf__fmt(kf_decision *d, const char *f, ...) __attribute__((format(printf, 2, 3)));

@@ -18,6 +18,7 @@
 #include "decide_int.h"
 #include "json_exact.h"
 #include "kaifang/question.h"
+#include "kaifang/text.h"
 #include "util/alloc.h"
 #include "util/errors.h"
 #include "util/unorm.h"
@@ -180,6 +181,12 @@ const char **kf_question_text_slot(kf_question_text *t, const char *name)
 static _Atomic int64_t clock_now; /* 0: the system clock (kf_clock_set) */
 
 void kf_clock_set(int64_t unix_seconds) { atomic_store(&clock_now, unix_seconds); }
+
+int64_t kf_clock_now(void)
+{
+	int64_t t = atomic_load(&clock_now);
+	return t ? t : (int64_t)time(NULL);
+}
 
 kf_date kf_date_today_china(void)
 {

@@ -14,6 +14,7 @@
 #include "decide_int.h"
 #include "kaifang/view.h"
 #include "util/buf.h"
+#include "view/lang.h"
 
 static void add_req(kf_decision *d, int m, const char *kind, const char *token, const char *text,
 		    const char *fact, int decides)
@@ -43,44 +44,146 @@ static void add_req(kf_decision *d, int m, const char *kind, const char *token, 
 	d->req[d->nreq++].decides = decides;
 }
 
-static const char *form_phrase(kf_form f)
+static void form_say(kf_buf *b, kf_lang lang, kf_form f)
 {
-	switch (f) {
-	case KF_FORM_JOINT_VENTURE: return "as a joint venture";
-	case KF_FORM_COOPERATIVE: return "as Sino-foreign cooperative schooling";
-	case KF_FORM_DONATION_NONPROFIT: return "as a non-profit funded by donation";
-	case KF_FORM_REPRESENTATIVE_OFFICE: return "only as a representative office";
-	case KF_FORM_NONE: break;
-	}
-	return "";
+	static const kf__ph ph[] = {KF_PH_FORM_JV, KF_PH_FORM_COOP, KF_PH_FORM_DONATION,
+				    KF_PH_FORM_REP};
+	if (f >= KF_FORM_JOINT_VENTURE && f <= KF_FORM_REPRESENTATIVE_OFFICE)
+		kf__buf_say(b, lang, ph[f - KF_FORM_JOINT_VENTURE]);
 }
 
 /* "a Chinese share of at least 30% (a foreign share of at most 70%)": the
  * floor said as a floor, with the foreign cap it comes to */
-static const char *floor_text(kf_decision *d, const kf_measure_info *mi)
+static void floor_say(kf_buf *b, kf_lang lang, kf__ph p, const kf_measure_info *mi)
 {
-	char a[40], b[40];
-	return kf__fmt(d, "a Chinese share of %s %s%% (a foreign share %s %s%%)",
-		       mi->floor_op == KF_CAP_LT ? "over" : "at least",
-		       kf_share_format(mi->floor, a, sizeof a),
-		       mi->cap_op == KF_CAP_LT ? "below" : "of at most",
-		       kf_share_format(mi->cap, b, sizeof b));
+	char a[40], c[40];
+	kf_buf t;
+	kf__buf_init(&t, 0);
+	kf__buf_say(&t, lang, KF_PH_FLOOR_TEXT,
+		    kf__say(lang, mi->floor_op == KF_CAP_LT ? KF_PH_W_OVER : KF_PH_W_AT_LEAST),
+		    kf_share_format(mi->floor, a, sizeof a),
+		    kf__say(lang, mi->cap_op == KF_CAP_LT ? KF_PH_W_BELOW : KF_PH_W_OF_AT_MOST),
+		    kf_share_format(mi->cap, c, sizeof c));
+	if (t.failed)
+		b->failed = 1;
+	else
+		kf__buf_say(b, lang, p, t.data ? t.data : "");
+	kf__buf_free(&t);
+}
+
+static int has_bound(const kf_measure_info *mi)
+{
+	return mi->effect == KF_EFFECT_FLOOR || mi->effect == KF_EFFECT_CONTROL ||
+	       mi->effect == KF_EFFECT_FORM;
+}
+
+int kf__bound_say(kf_buf *b, kf_lang lang, const kf_measure_info *mi)
+{
+	switch (mi->effect) {
+	case KF_EFFECT_FLOOR: floor_say(b, lang, KF_PH_BOUND_FLOOR, mi); return 1;
+	case KF_EFFECT_CONTROL:
+		kf__buf_say(b, lang,
+			    mi->control == KF_CONTROL_RELATIVE ? KF_PH_BOUND_RELATIVE
+							       : KF_PH_BOUND_CONTROL);
+		return 1;
+	case KF_EFFECT_FORM:
+		if (mi->imposes_cap) {
+			kf_buf t;
+			kf__buf_init(&t, 0);
+			form_say(&t, lang, mi->form);
+			kf__buf_say(b, lang, KF_PH_BOUND_FORM_CAP, t.data ? t.data : "");
+			if (t.failed)
+				b->failed = 1;
+			kf__buf_free(&t);
+		} else
+			form_say(b, lang, mi->form);
+		return 1;
+	default: return 0;
+	}
+}
+
+/* b's text in the decision's arena (NULL, the arena failed, on no memory) */
+static const char *keep(kf_decision *d, kf_buf *b)
+{
+	const char *s = b->failed ? NULL : kf__arena_strdup(&d->arena, b->data ? b->data : "");
+	if (!s)
+		d->arena.failed = 1;
+	kf__buf_free(b);
+	return s;
 }
 
 const char *kf__bound_phrase(kf_decision *d, const kf_measure_info *mi)
 {
-	switch (mi->effect) {
-	case KF_EFFECT_FLOOR: return kf__fmt(d, "with %s", floor_text(d, mi));
-	case KF_EFFECT_CONTROL:
-		return mi->control == KF_CONTROL_RELATIVE
-			   ? "with the Chinese side as the largest holder (relative control)"
-			   : "with Chinese control (a foreign share below 50%)";
-	case KF_EFFECT_FORM:
-		return mi->imposes_cap
-			   ? kf__fmt(d, "%s (a foreign share below 100%%)", form_phrase(mi->form))
-			   : form_phrase(mi->form);
-	default: return NULL;
-	}
+	kf_buf b;
+	if (!has_bound(mi))
+		return NULL;
+	kf__buf_init(&b, 0);
+	kf__bound_say(&b, KF_LANG_EN, mi);
+	return keep(d, &b);
+}
+
+/* The text of a requirement of kind `kind` that measure mi carries by its
+ * effect or keys (floor, control, form, cap_per_investor, quota); 0 for
+ * the other kinds, whose text is the rulebook's. */
+static int effect_req_say(kf_buf *b, kf_lang lang, const kf_measure_info *mi, const char *kind)
+{
+	char a[40];
+	if (!strcmp(kind, "floor"))
+		floor_say(b, lang, KF_PH_RQ_FLOOR, mi);
+	else if (!strcmp(kind, "control"))
+		kf__buf_say(b, lang,
+			    mi->control == KF_CONTROL_RELATIVE ? KF_PH_RQ_RELATIVE
+							       : KF_PH_RQ_CONTROL);
+	else if (!strcmp(kind, "form")) {
+		kf_buf t;
+		kf__buf_init(&t, 0);
+		kf__bound_say(&t, lang, mi);
+		kf__buf_say(b, lang, KF_PH_RQ_FORM, t.data ? t.data : "");
+		if (t.failed)
+			b->failed = 1;
+		kf__buf_free(&t);
+	} else if (!strcmp(kind, "cap_per_investor"))
+		kf__buf_say(
+		    b, lang, KF_PH_RQ_GROUP,
+		    kf__say(lang, mi->group_op == KF_CAP_LT ? KF_PH_W_BELOW : KF_PH_W_AT_MOST),
+		    kf_share_format(mi->group_cap, a, sizeof a));
+	else if (!strcmp(kind, "quota"))
+		kf__buf_say(b, lang, KF_PH_RQ_QUOTA, mi->quota_max, mi->quota_per);
+	else
+		return 0;
+	return 1;
+}
+
+void kf__requirement_say(kf_buf *b, kf_lang lang, const kf_decision *d, int i)
+{
+	const kf_req *r = &d->req[i];
+	if (lang == KF_LANG_EN || !effect_req_say(b, lang, &d->rb->mea[r->measure], r->kind))
+		kf__buf_puts(b, r->text);
+}
+
+const char *kf__requirement_kind_label(kf_lang lang, const char *kind)
+{
+	static const struct {
+		const char *kind;
+		kf__ph ph;
+	} t[] = {{"floor", KF_PH_RK_FLOOR},       {"control", KF_PH_RK_CONTROL},
+		 {"form", KF_PH_RK_FORM},         {"cap_per_investor", KF_PH_RK_GROUP},
+		 {"quota", KF_PH_RK_QUOTA},       {"management", KF_PH_RK_MANAGEMENT},
+		 {"investor", KF_PH_RK_INVESTOR}, {"scope", KF_PH_RK_SCOPE}};
+	size_t i;
+	for (i = 0; kind && i < sizeof t / sizeof t[0]; i++)
+		if (!strcmp(kind, t[i].kind))
+			return kf__say(lang, t[i].ph);
+	return kind ? kind : "";
+}
+
+/* the English text of measure m's requirement of kind `kind` */
+static const char *req_text(kf_decision *d, int m, const char *kind)
+{
+	kf_buf b;
+	kf__buf_init(&b, 0);
+	effect_req_say(&b, KF_LANG_EN, &d->rb->mea[m], kind);
+	return keep(d, &b);
 }
 
 /* the requirements a restriction that remains (binding or also applying)
@@ -93,19 +196,15 @@ static void effect_reqs(kf_decision *d, int m)
 	case KF_EFFECT_FLOOR:
 		add_req(d, m, "floor",
 			kf__fmt(d, "floor:%s", kf_share_format(mi->floor, a, sizeof a)),
-			kf__fmt(d, "the Chinese side must hold %s", floor_text(d, mi)), NULL, 0);
+			req_text(d, m, "floor"), NULL, 0);
 		break;
 	case KF_EFFECT_CONTROL:
 		add_req(d, m, "control", kf__fmt(d, "control:%s", kf_control_name(mi->control)),
-			mi->control == KF_CONTROL_RELATIVE
-			    ? "the Chinese side must be the largest holder (relative control, "
-			      "相对控股)"
-			    : "the Chinese side must control (控股): a foreign share below 50%",
-			NULL, 0);
+			req_text(d, m, "control"), NULL, 0);
 		break;
 	case KF_EFFECT_FORM:
 		add_req(d, m, "form", kf__fmt(d, "form:%s", kf_form_name(mi->form)),
-			kf__fmt(d, "permitted %s", kf__bound_phrase(d, mi)), NULL, 0);
+			req_text(d, m, "form"), NULL, 0);
 		break;
 	default: break;
 	}
@@ -113,17 +212,10 @@ static void effect_reqs(kf_decision *d, int m)
 		add_req(
 		    d, m, "cap_per_investor",
 		    kf__fmt(d, "cap_per_investor:%s", kf_share_format(mi->group_cap, a, sizeof a)),
-		    kf__fmt(d, "each foreign investor with its affiliates holds %s %s%%",
-			    mi->group_op == KF_CAP_LT ? "below" : "at most",
-			    kf_share_format(mi->group_cap, a, sizeof a)),
-		    NULL, 0);
+		    req_text(d, m, "cap_per_investor"), NULL, 0);
 	if (mi->quota_max > 0)
 		add_req(d, m, "quota", kf__fmt(d, "quota:%d", mi->quota_max),
-			kf__fmt(d,
-				"at most %d per %s; how many are already set up is not known to "
-				"the rulebook (the registry will say)",
-				mi->quota_max, mi->quota_per),
-			NULL, 0);
+			req_text(d, m, "quota"), NULL, 0);
 }
 
 /* the management, investor and scope conditions of a measure */
@@ -166,33 +258,32 @@ static void collect_lapsed(kf_decision *d)
 }
 
 /* the answer in one sentence, from the outcome, the cap and the requirements */
-static void in_words(kf_decision *d)
+void kf__in_words_say(kf_buf *b, kf_lang lang, const kf_decision *d)
 {
 	const kf_rulebook *rb = d->rb;
 	const kf_verdict *v = &d->v;
 	const kf_measure_info *bm = NULL;
-	kf_buf b;
 	char s[40];
 	int i, nfacts = 0;
-	kf__buf_init(&b, 0);
+	if (!d->in_words)
+		return;
 	for (i = 0; i < d->outside->nb && !bm; i++)
-		if (kf__bound_phrase(d, &rb->mea[d->outside->b[i]]))
+		if (has_bound(&rb->mea[d->outside->b[i]]))
 			bm = &rb->mea[d->outside->b[i]];
 	switch (v->outcome) {
-	case KF_PROHIBITED: kf__buf_puts(&b, "prohibited to foreign investors"); break;
-	case KF_CLOSED: kf__buf_puts(&b, "not open to foreign investors"); break;
-	case KF_NOT_COVERED: kf__buf_puts(&b, "no answer: the date is not covered"); break;
+	case KF_PROHIBITED: kf__buf_say(b, lang, KF_PH_IW_PROHIBITED); break;
+	case KF_CLOSED: kf__buf_say(b, lang, KF_PH_IW_CLOSED); break;
+	case KF_NOT_COVERED: kf__buf_say(b, lang, KF_PH_IW_NOT_COVERED); break;
 	case KF_INDETERMINATE:
-		kf__buf_puts(&b, v->group_undecided
-				     ? "it depends on the largest foreign investor group's holding"
-				 : v->share_undecided ? "it depends on the exact foreign share"
-						      : "it depends on where the address is");
+		kf__buf_say(b, lang,
+			    v->group_undecided   ? KF_PH_IW_GROUP
+			    : v->share_undecided ? KF_PH_IW_SHARE
+						 : KF_PH_IW_ZONE);
 		break;
 	case KF_EXCEEDS_CAP:
-		kf__buf_printf(&b, "not permitted at a foreign share of %s%%: permitted only",
-			       kf_share_format(d->q.share, s, sizeof s));
+		kf__buf_say(b, lang, KF_PH_IW_EXCEEDS, kf_share_format(d->q.share, s, sizeof s));
 		break;
-	case KF_PERMITTED: kf__buf_puts(&b, "permitted"); break;
+	case KF_PERMITTED: kf__buf_say(b, lang, KF_PH_IW_PERMITTED); break;
 	}
 	if (v->outcome == KF_PERMITTED || v->outcome == KF_EXCEEDS_CAP ||
 	    (v->outcome == KF_INDETERMINATE && v->group_undecided)) {
@@ -200,31 +291,61 @@ static void in_words(kf_decision *d)
 		/* the form of every remaining form measure, then the bound */
 		for (i = 0; i < d->nreq; i++) {
 			const kf_measure_info *mi = &rb->mea[d->req[i].measure];
-			if (!strcmp(d->req[i].kind, "form") && mi != bm)
-				kf__buf_printf(&b, "%s %s", forms++ ? " and" : "",
-					       form_phrase(mi->form));
+			kf_buf t;
+			if (strcmp(d->req[i].kind, "form") || mi == bm)
+				continue;
+			kf__buf_init(&t, 0);
+			form_say(&t, lang, mi->form);
+			kf__buf_say(b, lang, forms++ ? KF_PH_IW_FORM_AND : KF_PH_IW_FORM,
+				    t.data ? t.data : "");
+			if (t.failed)
+				b->failed = 1;
+			kf__buf_free(&t);
 		}
-		if (bm)
-			kf__buf_printf(&b, " %s", kf__bound_phrase(d, bm));
-		else if (v->has_cap)
-			kf__buf_printf(&b, ", foreign share %s %s%%",
-				       v->cap_op == KF_CAP_LT ? "below" : "at most",
-				       kf_share_format(v->cap, s, sizeof s));
+		if (bm) {
+			kf_buf t;
+			kf__buf_init(&t, 0);
+			kf__bound_say(&t, lang, bm);
+			kf__buf_say(b, lang, KF_PH_IW_BOUND, t.data ? t.data : "");
+			if (t.failed)
+				b->failed = 1;
+			kf__buf_free(&t);
+		} else if (v->has_cap)
+			kf__buf_say(
+			    b, lang, KF_PH_IW_CAP,
+			    kf__say(lang, v->cap_op == KF_CAP_LT ? KF_PH_W_BELOW : KF_PH_W_AT_MOST),
+			    kf_share_format(v->cap, s, sizeof s));
 		for (i = 0; i < d->nreq; i++) {
 			const kf_req *r = &d->req[i];
-			if (!strcmp(r->kind, "cap_per_investor") || !strcmp(r->kind, "quota"))
-				kf__buf_printf(&b, "; %s", r->text);
-			else if (r->decides)
+			if (!strcmp(r->kind, "cap_per_investor") || !strcmp(r->kind, "quota")) {
+				kf_buf t;
+				kf__buf_init(&t, 0);
+				kf__requirement_say(&t, lang, d, i);
+				kf__buf_say(b, lang, KF_PH_IW_REQ, t.data ? t.data : "");
+				if (t.failed)
+					b->failed = 1;
+				kf__buf_free(&t);
+			} else if (r->decides)
 				nfacts++;
 		}
 		if (nfacts) {
 			int k = 0;
-			kf__buf_puts(&b, "; if the investor meets:");
+			kf__buf_say(b, lang, KF_PH_IW_FACTS);
 			for (i = 0; i < d->nreq; i++)
 				if (d->req[i].decides)
-					kf__buf_printf(&b, "%s %s", k++ ? "," : "", d->req[i].fact);
+					kf__buf_say(b, lang,
+						    k++ ? KF_PH_IW_FACT_NEXT : KF_PH_IW_FACT,
+						    d->req[i].fact);
 		}
 	}
+}
+
+static void in_words(kf_decision *d)
+{
+	kf_buf b;
+	kf__buf_init(&b, 0);
+	d->in_words = ""; /* asks kf__in_words_say for the sentence */
+	kf__in_words_say(&b, KF_LANG_EN, d);
 	d->in_words = b.failed || !b.data ? NULL : kf__arena_strdup(&d->arena, b.data);
 	kf__buf_free(&b);
 }

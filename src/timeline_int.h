@@ -7,6 +7,7 @@
 #define KF_TIMELINE_INT_H
 
 #include "kaifang/timeline.h"
+#include "kaifang/text.h"
 #include "kaifang/view.h"
 #include "rulebook_int.h"
 #include "util/arena.h"
@@ -117,6 +118,8 @@ kf_status kf__tl_date(const char *text, const char *field, kf_date def, kf_date 
 void kf__verdict_members(kf_json *w, const kf_rulebook *rb, const kf_verdict *v, int lists);
 /* The matrix's label of a verdict ("50", "<50", "100", "closed", ...). */
 void kf__verdict_label(const kf_verdict *v, char *out, size_t size);
+/* The same with its words in lang ("未开放", "禁止", ...; view/lang.c). */
+void kf__verdict_label_lang(const kf_verdict *v, kf_lang lang, char *out, size_t size);
 
 /* view/matrix.c: the places and services of a matrix query (its defaults,
  * lists and limits, errors as kf_matrix_new), without deciding; *place and

@@ -2,7 +2,7 @@
 // Talks to the JSON API of `kaifang serve` (docs/api.md) on the same origin.
 'use strict';
 
-const state = { services: [], regions: [], investors: [], measures: null, rulebook: null, groupRegion: null };
+const state = { services: [], regions: [], investors: [], measures: null, rulebook: null, groupRegion: null, lang: 'en' };
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...kids) => {
@@ -172,7 +172,11 @@ function renderDecision(d, box) {
   }
   if (d.text) box.append(el('h3', {}, 'Every measure considered'), el('pre', {}, d.text));
   box.append(el('p', { class: 'muted' }, `Rulebook ${d.rulebook.id} ${d.rulebook.edition || ''}, sha256 ${d.rulebook.sha256.slice(0, 16)}…`));
+  // the question as asked (the share as typed, exact), for the memo's address
+  const mq = box.id === 'answer' && state.lastQuestion ? state.lastQuestion : d.question;
+  box.append(memoActions(mq));
   box.hidden = false;
+  if (state.lang !== 'en') showMemo(mq, box); // the library's sentences in the language asked
 }
 
 function initAsk() {
@@ -203,6 +207,7 @@ async function ask(push) {
   if (push) urlWrite('ask', { service: q.service, region: q.region, date: q.date, share, investor: q.investor === 'foreign' ? '' : q.investor, outside: q.outside_zones });
   try {
     const d = await api('/v1/decisions', q);
+    state.lastQuestion = Object.assign({}, d.question, { foreign_share: share || null });
     showError(errBox, null);
     renderDecision(d, $('#answer'));
   } catch (e) {
@@ -328,6 +333,7 @@ function initRules() {
 // ---- start -----------------------------------------------------------------------
 
 async function start() {
+  initLang();
   initTabs();
   initAsk();
   initCompare();
@@ -370,3 +376,75 @@ function route(o) {
   selectTab(tabs.includes(o.view) ? o.view : 'ask');
 }
 start();
+
+// ---- language and the memo (issue 12) -------------------------------------------
+// The answer's sentences are the library's (GET /v1/memo renders the memo of
+// an answer in English or Chinese, docs/api.md "Memo"): the page asks for
+// them and shows them; it writes no sentences of its own in Chinese.
+
+function memoUrl(q, format, lang) {
+  const p = new URLSearchParams({ service: q.service, region: q.region, date: q.date, investor: q.investor, format, lang });
+  if (q.foreign_share !== null && q.foreign_share !== undefined) p.set('foreign_share', typeof q.foreign_share === 'object' ? q.foreign_share.min : String(q.foreign_share));
+  if (q.outside_zones) p.set('outside_zones', 'true');
+  return '/v1/memo?' + p;
+}
+
+async function fetchMemo(q, lang) {
+  const res = await fetch(memoUrl(q, 'html', lang));
+  if (!res.ok) throw new Error('memo: HTTP ' + res.status);
+  // the memo's own stylesheet stays out of the page (its CSP; app.css styles .memo)
+  const text = (await res.text()).replace(/<style>[\s\S]*?<\/style>/, '');
+  const doc = new DOMParser().parseFromString(text, 'text/html');
+  const art = doc.querySelector('article.memo');
+  if (!art) throw new Error('memo: no article');
+  return document.importNode(art, true);
+}
+
+// The answer box in another language: the library's memo in place of the
+// English rendering, with the same actions.
+async function showMemo(q, box) {
+  try {
+    const art = await fetchMemo(q, state.lang);
+    art.classList.add('answer-memo');
+    box.replaceChildren(art, memoActions(q));
+  } catch (e) {
+    box.append(el('p', { class: 'error', role: 'alert' }, e.message));
+  }
+}
+
+function memoActions(q) {
+  return el('div', { class: 'memo-actions' },
+    el('button', { type: 'button', class: 'print-memo', onclick: () => printMemo(q) }, 'Print / PDF ', zh('打印')),
+    el('a', { href: memoUrl(q, 'html', state.lang), class: 'memo-link', download: 'kaifang-memo.html' }, 'Memo (HTML)'),
+    ' ',
+    el('a', { href: memoUrl(q, 'md', state.lang), class: 'memo-link', download: 'kaifang-memo.md' }, 'Markdown'));
+}
+
+// Print / PDF: the library's memo (question, date asked, answer, conditions,
+// citations with full URLs, rulebook hash, replay command) in the print layout.
+async function printMemo(q) {
+  const holder = $('#print-memo');
+  try {
+    holder.replaceChildren(await fetchMemo(q, state.lang));
+    document.body.classList.add('has-print-memo');
+  } catch (e) {
+    holder.replaceChildren();
+    document.body.classList.remove('has-print-memo');
+  }
+  window.print();
+}
+
+function setLang(lang) {
+  state.lang = lang;
+  document.documentElement.lang = lang === 'zh' ? 'zh-Hans' : 'en';
+  for (const b of document.querySelectorAll('.langs button')) b.setAttribute('aria-pressed', b.dataset.lang === lang ? 'true' : 'false');
+  const box = $('#answer');
+  if (!box.hidden && state.lastQuestion) {
+    if (lang === 'en') $('#ask-form').requestSubmit();
+    else showMemo(state.lastQuestion, box);
+  }
+}
+
+function initLang() {
+  for (const b of document.querySelectorAll('.langs button')) b.addEventListener('click', () => setLang(b.dataset.lang));
+}

@@ -35,6 +35,7 @@
 #include "kaifang/common.h"
 #include "kaifang/decide.h"
 #include "kaifang/rulebook.h"
+#include "kaifang/text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -120,6 +121,10 @@ long kf_timeline_decisions(const kf_timeline *t, int i);
  */
 char *kf_timeline_json(const kf_timeline *t);
 char *kf_timeline_text(const kf_timeline *t);
+/* The same in lang (kaifang/text.h: KF_LANG_EN is kf_timeline_text's bytes,
+ * KF_LANG_ZH the sentences of view/lang.c with the rulebook's Chinese names
+ * where it has them). kf_free; NULL on no memory. */
+char *kf_timeline_text_lang(const kf_timeline *t, kf_lang lang);
 
 /* ---- diff ---------------------------------------------------------------------- */
 

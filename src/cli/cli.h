@@ -60,6 +60,15 @@ void kf_cli_json_str(FILE *f, const char *s);
  * Returns 0 or EXIT_INTERNAL. */
 int kf_cli_print_view(char *out, int json, const char *what);
 
+/* --lang NAME into *out (cli_lang.c): 0, or EXIT_USAGE after saying which
+ * names are known. */
+int kf_cli_lang(const char *cmd, const char *name, kf_lang *out);
+/* Writes a rendered view (data; NULL means the library ran out of memory) to
+ * path, or to stdout when path is NULL or "-", with a final newline when
+ * `newline`. A file is written beside path and renamed over it. Returns 0,
+ * EXIT_USAGE (cannot write) or EXIT_INTERNAL. */
+int kf_cli_write_out(const char *cmd, const char *path, const char *data, int newline);
+
 /* Subcommands: each returns the process exit code. */
 int kf_cli_decide(int argc, char **argv, int explain);
 int kf_cli_check(int argc, char **argv);

@@ -15,12 +15,14 @@
 static const char timeline_help[] =
     "usage: kaifang timeline --service SVC (--region PLACE | --regions pilot-20|ID,...)\n"
     "                        [--investor CLASS] [--foreign-share P] [--outside-zones]\n"
-    "                        [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--rulebook DIR] [--json]\n\n"
+    "                        [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--rulebook DIR] [--json]\n"
+    "                        [--lang en|zh]\n\n"
     "The periods [from, until) over which the answer stays the same, for each place:\n"
     "outcome, maximum foreign share, certainty and binding measures, and at each change\n"
     "the measures that entered (+) or left (-) with their documents. A group (pilot-20)\n"
     "gives one timeline per member. --from defaults to the rulebook's first covered day;\n"
-    "--to (the first day not shown) to open. One decision per change date, not per day.\n";
+    "--to (the first day not shown) to open. One decision per change date, not per day.\n"
+    "--lang zh writes the text in Chinese (the JSON is the same in every language).\n";
 
 int kf_cli_timeline(int argc, char **argv)
 {
@@ -34,17 +36,19 @@ int kf_cli_timeline(int argc, char **argv)
 					     {"to", required_argument, NULL, 'T'},
 					     {"rulebook", required_argument, NULL, 'R'},
 					     {"json", no_argument, NULL, 'j'},
+					     {"lang", required_argument, NULL, 'l'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	kf_timeline_query tq;
 	const char *dir = NULL, *place_opt = "regions";
 	int c, json = 0, code = 0;
+	kf_lang lang = KF_LANG_EN;
 	kf_rulebook *rb;
 	kf_timeline *t = NULL;
 	kf_error e;
 	memset(&tq, 0, sizeof tq);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:r:g:i:f:oF:T:R:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:r:g:i:f:oF:T:R:jl:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': tq.service = optarg; break;
 		case 'r':
@@ -63,6 +67,10 @@ int kf_cli_timeline(int argc, char **argv)
 		case 'T': tq.to = optarg; break;
 		case 'R': dir = optarg; break;
 		case 'j': json = 1; break;
+		case 'l':
+			if (kf_cli_lang("timeline", optarg, &lang))
+				return EXIT_USAGE;
+			break;
 		case 'h': fputs(timeline_help, stdout); return 0;
 		default:
 			fprintf(stderr, "usage: kaifang timeline --service SVC --region PLACE "
@@ -90,8 +98,8 @@ int kf_cli_timeline(int argc, char **argv)
 		kf_rulebook_free(rb);
 		return e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 	}
-	code =
-	    kf_cli_print_view(json ? kf_timeline_json(t) : kf_timeline_text(t), json, "timeline");
+	code = kf_cli_print_view(json ? kf_timeline_json(t) : kf_timeline_text_lang(t, lang), json,
+				 "timeline");
 	kf_timeline_free(t);
 	kf_rulebook_free(rb);
 	return code;

@@ -117,6 +117,7 @@ static const char *const route_labels[KF_R_COUNT] = {"page",
 						     "/v1/batch",
 						     "/healthz",
 						     "/metrics",
+						     "/v1/memo",
 						     "/v1/timeline",
 						     "/v1/diff",
 						     "unmatched"};
@@ -149,6 +150,7 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/v1/batch", KF_R_BATCH},
 		     {"/healthz", KF_R_HEALTHZ},
 		     {"/metrics", KF_R_METRICS},
+		     {"/v1/memo", KF_R_MEMO},
 		     {"/v1/timeline", KF_R_TIMELINE},
 		     {"/v1/diff", KF_R_DIFF},
 		     {"/timeline.js", KF_R_PAGE}};
@@ -302,6 +304,11 @@ static void reply_kf_error(kf__srv_reply *out, const kf_error *e, int in_query)
 		      *e->field ? e->field : NULL, "%s", e->message);
 }
 
+void kf__srv_reply_kf_error(kf__srv_reply *out, const kf_error *e, int in_query)
+{
+	reply_kf_error(out, e, in_query);
+}
+
 /* ---- views ------------------------------------------------------------------ */
 
 /* A library string moved into the free() domain of replies (kf__srv_reply has
@@ -311,6 +318,15 @@ static char *lib_take(char *s)
 	char *c = s ? strdup(s) : NULL;
 	kf_free(s);
 	return c;
+}
+
+void kf__srv_reply_lib(kf__srv_reply *out, const char *ctype, char *s)
+{
+	char *c = lib_take(s);
+	if (!c)
+		reply_nomem(out);
+	else
+		reply_take(out, 200, ctype, c, strlen(c));
 }
 
 /* GET /v1/rulebook: the rulebook in use, its documents as /v1/documents
@@ -615,7 +631,8 @@ static void text_member(kf_json *w, void *ctx)
 /* Decides q into JSON text (malloc'ed). With `text`, the decision object
  * carries the answer for people as "text" (kf_decision_json_ex). NULL on no
  * memory. */
-static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned flags, int text)
+static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned flags, int text,
+			 kf_lang lang)
 {
 	kf_decision *d = NULL;
 	kf_error e;
@@ -625,7 +642,7 @@ static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned fl
 	if (kf_decide(a->rb, q, flags, &d, &e) != KF_OK)
 		return NULL;
 	kf__srv_metrics_decision(kf_decision_verdict(d)->outcome, 1);
-	if (text && !(t = kf_decision_text(d))) {
+	if (text && !(t = kf_decision_text_lang(d, lang))) {
 		kf_decision_free(d);
 		return NULL;
 	}
@@ -658,6 +675,14 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 			      "'all' must be true or false, not '%s'", all);
 		return;
 	}
+	/* ?lang=zh: an explanation's "text" in Chinese (kaifang/text.h) */
+	const char *lang_s = explain ? rq->query(rq->query_ctx, "lang") : NULL;
+	int lang = kf_lang_from_name(lang_s);
+	if (lang < 0) {
+		kf__srv_error(out, 400, "bad_parameter", "lang",
+			      "'lang' must be en or zh, not '%s'", lang_s);
+		return;
+	}
 	if (body_ok(a, rq, out) < 0)
 		return;
 	if (kf_questions_from_json(a->rb, rq->body, rq->len, a->opts.max_items, &qs, &errs, &n,
@@ -685,7 +710,7 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 					free(er.body);
 				continue;
 			}
-			s = decide_json(a, &qs[i], KF_DECIDE_ALTERNATIVES, 0);
+			s = decide_json(a, &qs[i], KF_DECIDE_ALTERNATIVES, 0, KF_LANG_EN);
 			if (!s) {
 				b.failed = 1;
 				break;
@@ -702,7 +727,7 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 			reply_take(out, 200, JSON_CT, b.p, b.len);
 	} else if (errs[0].status != KF_OK)
 		reply_kf_error(out, &errs[0], 0);
-	else if (!(s = decide_json(a, &qs[0], fl, explain)))
+	else if (!(s = decide_json(a, &qs[0], fl, explain, (kf_lang)lang)))
 		kf__srv_error(out, 500, "internal", NULL, "out of memory while deciding");
 	else
 		reply_take(out, 200, JSON_CT, s, strlen(s));
@@ -993,6 +1018,7 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 	case KF_R_RULEBOOK: reply_static(out, JSON_CT, a->rulebook, strlen(a->rulebook)); break;
 	case KF_R_OWNERSHIP: h_ownership(a, rq, out); break;
 	case KF_R_BATCH: h_batch(a, rq, out); break;
+	case KF_R_MEMO: kf__srv_h_memo(a->rb, rq, out); break;
 	case KF_R_HEALTHZ: reply_static(out, JSON_CT, a->healthz, strlen(a->healthz)); break;
 	case KF_R_METRICS: {
 		size_t n = 0;

@@ -236,8 +236,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, request *r, kf__srv_
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (rep->ctype && !strncmp(rep->ctype, "text/html", 9))
 		MHD_add_response_header(resp, "Content-Security-Policy",
-					"default-src 'self'; img-src 'self' data:; "
-					"frame-ancestors 'none'");
+					rep->csp ? rep->csp
+						 : "default-src 'self'; img-src 'self' data:; "
+						   "frame-ancestors 'none'");
 	if (rep->allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rep->allow);
 	if (close_conn)

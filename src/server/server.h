@@ -67,6 +67,7 @@ typedef enum kf__srv_route {
 	KF_R_BATCH,        /* POST /v1/batch */
 	KF_R_HEALTHZ,      /* GET /healthz */
 	KF_R_METRICS,      /* GET /metrics */
+	KF_R_MEMO,         /* GET /v1/memo (api_memo.c) */
 	KF_R_TIMELINE,     /* GET /v1/timeline (api_timeline.c) */
 	KF_R_DIFF,         /* GET /v1/diff (api_timeline.c) */
 	KF_R_UNMATCHED,    /* anything else (404) */
@@ -87,6 +88,7 @@ typedef struct kf__srv_reply {
 	size_t len;
 	int body_static;   /* 1: body points to memory that outlives the reply */
 	const char *allow; /* Allow header for 405, else NULL; static string */
+	const char *csp;   /* Content-Security-Policy of an HTML reply, NULL: the page's */
 	/* A streamed body (body unused): stream() fills buf with up to max
 	 * bytes and returns the count, 0 at the end, -1 on an error (the
 	 * connection is closed); stream_free(stream_ctx) runs once at the end. */
@@ -123,6 +125,15 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
  * field may be NULL (then null). */
 void kf__srv_error(kf__srv_reply *out, unsigned status, const char *code, const char *field,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* A library error as its HTTP error reply (docs/api.md "Errors"); in_query:
+ * the question came as query parameters. */
+void kf__srv_reply_kf_error(kf__srv_reply *out, const kf_error *e, int in_query);
+/* A view the library rendered (s, released here; NULL: no memory) as a 200
+ * reply of type ctype (a static string). */
+void kf__srv_reply_lib(kf__srv_reply *out, const char *ctype, char *s);
+/* GET /v1/memo (api_memo.c). */
+void kf__srv_h_memo(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out);
 
 /* ---- timeline and diff (api_timeline.c) ---------------------------------- */
 

@@ -18,6 +18,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/errors.h"
+#include "view/lang.h"
 
 struct kf_matrix {
 	const kf_rulebook *rb;
@@ -354,14 +355,16 @@ char *kf_matrix_json(const kf_matrix *m)
 
 /* A cell's label for people (the JSON's "label", the table's cell without its
  * "*"): a cap in percent ("<" when below), 100 (no cap), closed, prohib,
- * depends or n/c (not covered). */
-void kf__verdict_label(const kf_verdict *v, char *cell, size_t size)
+ * depends or n/c (not covered); the words in lang. */
+void kf__verdict_label_lang(const kf_verdict *v, kf_lang lang, char *cell, size_t size)
 {
 	char s[40];
 	kf_share cap;
 	switch (kf_verdict_max_share(v, &cap)) {
 	case KF_MAX_ZERO:
-		snprintf(cell, size, "%s", v->outcome == KF_PROHIBITED ? "prohib" : "closed");
+		snprintf(
+		    cell, size, "%s",
+		    kf__say(lang, v->outcome == KF_PROHIBITED ? KF_PH_M_PROHIB : KF_PH_M_CLOSED));
 		break;
 	case KF_MAX_CAP:
 		snprintf(cell, size, "%s%s", v->cap_op == KF_CAP_LT ? "<" : "",
@@ -369,8 +372,8 @@ void kf__verdict_label(const kf_verdict *v, char *cell, size_t size)
 		break;
 	case KF_MAX_NONE:
 		snprintf(cell, size, "%s",
-			 v->outcome == KF_INDETERMINATE ? "depends"
-			 : v->outcome == KF_NOT_COVERED ? "n/c"
+			 v->outcome == KF_INDETERMINATE ? kf__say(lang, KF_PH_M_DEPENDS)
+			 : v->outcome == KF_NOT_COVERED ? kf__say(lang, KF_PH_M_NC)
 			 : v->outcome == KF_PERMITTED || v->outcome == KF_EXCEEDS_CAP
 			     ? "100"
 			     : kf_outcome_name(v->outcome));
@@ -378,37 +381,41 @@ void kf__verdict_label(const kf_verdict *v, char *cell, size_t size)
 	}
 }
 
-char *kf_matrix_text(const kf_matrix *m)
+void kf__verdict_label(const kf_verdict *v, char *cell, size_t size)
+{
+	kf__verdict_label_lang(v, KF_LANG_EN, cell, size);
+}
+
+char *kf_matrix_text_lang(const kf_matrix *m, kf_lang lang)
 {
 	const kf_rulebook *rb = m->rb;
 	kf_buf b;
 	int i, j;
 	kf__buf_init(&b, 0);
-	kf__buf_printf(&b, "%-22s", "place");
+	kf__buf_pad(&b, kf__say(lang, KF_PH_M_PLACE), 22, 1);
 	for (j = 0; j < m->ns; j++) {
 		const kf_service_info *sv = &rb->svc[m->svc[j]];
-		kf__buf_printf(&b, " %-14.14s", sv->n_aliases ? sv->aliases[0] : sv->id);
+		kf__buf_puts(&b, " ");
+		kf__buf_pad(&b, sv->n_aliases ? sv->aliases[0] : sv->id, 14, 1);
 	}
 	kf__buf_puts(&b, "\n");
 	for (i = 0; i < m->np; i++) {
 		const kf_region_info *r = &rb->reg[m->place[i]];
-		char label[64], cell[32];
-		snprintf(label, sizeof label, "%s %s", r->name.en, r->id);
-		kf__buf_printf(&b, "%-22.22s", label);
+		char label[256], cell[64];
+		snprintf(label, sizeof label, "%s %s", kf__name(lang, r->name), r->id);
+		kf__buf_pad(&b, label, 22, 1);
 		for (j = 0; j < m->ns; j++) {
 			const kf_verdict *v = kf_matrix_cell(m, i, j);
-			kf__verdict_label(v, cell, sizeof cell);
+			kf__verdict_label_lang(v, lang, cell, sizeof cell);
 			if (v->uncertain)
 				strncat(cell, "*", sizeof cell - strlen(cell) - 1);
-			kf__buf_printf(&b, " %-14s", cell);
+			kf__buf_puts(&b, " ");
+			kf__buf_pad(&b, cell, 14, 0);
 		}
 		kf__buf_puts(&b, "\n");
 	}
-	kf__buf_printf(&b,
-		       "Cells: maximum foreign share in percent (100 = no cap); closed = not "
-		       "opened; prohib = prohibited;\ndepends = the answer depends on a zone "
-		       "inside the place; n/c = not covered (before the rulebook's coverage); * "
-		       "= uncertain.\nRulebook %s sha256 %.16s…\n",
-		       rb->id, rb->sha256);
+	kf__buf_say(&b, lang, KF_PH_M_LEGEND, rb->id, rb->sha256);
 	return kf__buf_steal(&b);
 }
+
+char *kf_matrix_text(const kf_matrix *m) { return kf_matrix_text_lang(m, KF_LANG_EN); }

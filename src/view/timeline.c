@@ -12,6 +12,7 @@
 #include "kaifang/view.h"
 #include "timeline_int.h"
 #include "util/buf.h"
+#include "view/lang.h"
 
 static void rulebook_json(kf_json *w, const kf_rulebook *rb)
 {
@@ -173,13 +174,29 @@ static const char *fmt_date(kf_date d, char *buf, size_t size)
 	return kf_date_format(d, buf, size);
 }
 
-/* One answer for people: outcome, maximum share, certainty */
-static void answer_text(kf_buf *b, const kf_verdict *v)
+static const char *fmt_date_lang(kf_lang lang, kf_date d, char *buf, size_t size)
 {
-	char label[32];
-	kf__verdict_label(v, label, sizeof label);
-	kf__buf_printf(b, "%-13s max %-7s %-9s", kf_outcome_name(v->outcome), label,
-		       kf_certainty_name(v->uncertain));
+	if (d == KF_DATE_MAX || d == KF_DATE_NONE)
+		return kf__say(lang, KF_PH_TL_OPEN);
+	return kf_date_format(d, buf, size);
+}
+
+/* One answer for people: outcome, maximum share, certainty */
+static void answer_text(kf_buf *b, kf_lang lang, const kf_verdict *v)
+{
+	char label[64];
+	kf__verdict_label_lang(v, lang, label, sizeof label);
+	kf__buf_pad(b,
+		    lang == KF_LANG_EN ? kf_outcome_name(v->outcome)
+				       : kf_outcome_label(v->outcome, lang),
+		    13, 0);
+	kf__buf_say(b, lang, KF_PH_TL_MAX);
+	kf__buf_pad(b, label, 7, 0);
+	kf__buf_puts(b, " ");
+	kf__buf_pad(b,
+		    lang == KF_LANG_EN ? kf_certainty_name(v->uncertain)
+				       : kf_certainty_label(v->uncertain, lang),
+		    9, 0);
 }
 
 static void ids_text(kf_buf *b, const kf_rulebook *rb, const char *what, const int *m, int n)
@@ -192,57 +209,65 @@ static void ids_text(kf_buf *b, const kf_rulebook *rb, const char *what, const i
 		kf__buf_printf(b, "%s%s", i ? ", " : "", rb->mea[m[i]].id);
 }
 
-static void steps_text(kf_buf *b, const kf_rulebook *rb, const char *sign, const int *m, int n)
+static void steps_text(kf_buf *b, kf_lang lang, const kf_rulebook *rb, const char *sign,
+		       const int *m, int n)
 {
 	int i;
 	for (i = 0; i < n; i++) {
 		const kf_measure_info *mi = &rb->mea[m[i]];
 		const kf_document_info *d = &rb->doc[mi->document];
-		kf__buf_printf(b, "      %s %s (%s, %s): %s%s%s, %s\n        %s (%s)\n", sign,
-			       mi->id, kf_effect_name(mi->effect), kf_mstatus_name(mi->status),
-			       d->title.en, *d->number ? " " : "", d->number, mi->article, d->url,
-			       kf_url_label(d->url_official));
+		kf__buf_say(b, lang, KF_PH_TL_STEP, sign, mi->id,
+			    lang == KF_LANG_EN ? kf_effect_name(mi->effect)
+					       : kf__effect_label(lang, mi->effect),
+			    kf_mstatus_name(mi->status), kf__name(lang, d->title),
+			    *d->number ? " " : "", d->number, mi->article, d->url,
+			    kf__say(lang, d->url_official ? KF_PH_URL_OFFICIAL : KF_PH_URL_MIRROR));
 	}
 }
 
-char *kf_timeline_text(const kf_timeline *t)
+char *kf_timeline_text_lang(const kf_timeline *t, kf_lang lang)
 {
 	const kf_rulebook *rb = t->rb;
 	const kf_service_info *sv = &rb->svc[t->q.service];
 	kf_buf b;
 	char a[16], c[16], s[40];
 	int i, k;
+	if (lang != KF_LANG_ZH)
+		lang = KF_LANG_EN;
 	kf__buf_init(&b, 0);
-	kf__buf_printf(&b, "Timeline of %s (%s), investor %s, %s%s\n", sv->name.en, sv->id,
-		       investor_id(rb, &t->q),
-		       t->q.has_share ? "foreign share " : "no share given (the maximum)",
-		       t->q.has_share ? kf_share_format(t->q.share, s, sizeof s) : "");
+	kf__buf_say(&b, lang, KF_PH_TL_HEAD, kf__name(lang, sv->name), sv->id,
+		    investor_id(rb, &t->q),
+		    kf__say(lang, t->q.has_share ? KF_PH_TL_SHARE : KF_PH_TL_NO_SHARE),
+		    t->q.has_share ? kf_share_format(t->q.share, s, sizeof s) : "");
 	for (i = 0; i < t->np; i++) {
 		const kf__tlplace *pl = &t->pl[i];
 		const kf_region_info *r = &rb->reg[pl->region];
-		kf__buf_printf(&b, "\n%s %s (%s), %s to %s: %d period%s, %ld decisions\n",
-			       r->name.en, r->name.zh, r->id, fmt_date(pl->from, a, sizeof a),
-			       fmt_date(pl->to, c, sizeof c), pl->nper, pl->nper == 1 ? "" : "s",
-			       pl->decisions);
+		kf__buf_say(&b, lang, KF_PH_TL_PLACE, kf__name(lang, r->name),
+			    lang == KF_LANG_EN ? r->name.zh : kf__name_other(lang, r->name), r->id,
+			    fmt_date_lang(lang, pl->from, a, sizeof a),
+			    fmt_date_lang(lang, pl->to, c, sizeof c), pl->nper,
+			    pl->nper == 1 ? "" : kf__say(lang, KF_PH_TL_PLURAL), pl->decisions);
 		if (*pl->notice)
-			kf__buf_printf(&b, "  note: %s\n", pl->notice);
+			kf__buf_say(&b, lang, KF_PH_TL_NOTE, pl->notice);
 		for (k = 0; k < pl->nper; k++) {
 			const kf_period *p = &pl->per[k];
-			kf__buf_printf(&b, "  %s – %-10s  ", fmt_date(p->from, a, sizeof a),
-				       fmt_date(p->until, c, sizeof c));
-			answer_text(&b, &p->v);
-			ids_text(&b, rb, "binding", p->v.binding, p->v.n_binding);
+			kf__buf_say(&b, lang, KF_PH_TL_PERIOD,
+				    fmt_date_lang(lang, p->from, a, sizeof a));
+			kf__buf_pad(&b, fmt_date_lang(lang, p->until, c, sizeof c), 10, 0);
+			kf__buf_puts(&b, "  ");
+			answer_text(&b, lang, &p->v);
+			ids_text(&b, rb, kf__say(lang, KF_PH_TL_BINDING), p->v.binding,
+				 p->v.n_binding);
 			kf__buf_puts(&b, "\n");
-			steps_text(&b, rb, "+", p->entered, p->n_entered);
-			steps_text(&b, rb, "-", p->left, p->n_left);
+			steps_text(&b, lang, rb, "+", p->entered, p->n_entered);
+			steps_text(&b, lang, rb, "-", p->left, p->n_left);
 		}
 	}
-	kf__buf_printf(&b,
-		       "\nPeriods are [from, until); max: the maximum foreign share in percent "
-		       "(100 = no cap); + entered, - left.\nRulebook %s %s sha256 %.16s…\n",
-		       rb->id, rb->edition, rb->sha256);
+	kf__buf_say(&b, lang, KF_PH_TL_LEGEND, rb->id, rb->edition, rb->sha256);
 	return kf__buf_steal(&b);
 }
+
+char *kf_timeline_text(const kf_timeline *t) { return kf_timeline_text_lang(t, KF_LANG_EN); }
 
 /* ---- diff ---------------------------------------------------------------------- */
 
@@ -388,7 +413,7 @@ static void danswer_text(kf_buf *b, const kf__danswer *x)
 		kf__buf_printf(b, "refused (%s)", x->code);
 		return;
 	}
-	answer_text(b, &x->v);
+	answer_text(b, KF_LANG_EN, &x->v);
 	ids_text(b, x->rb, "binding", x->v.binding, x->v.n_binding);
 }
 
@@ -444,8 +469,8 @@ char *kf_diff_text(const kf_diff *d)
 			danswer_text(&b, &c->after);
 			kf__buf_printf(&b, "%s\n",
 				       c->cap_changed ? "  (maximum share changed)" : "");
-			steps_text(&b, d->a, "+", c->entered, c->n_entered);
-			steps_text(&b, d->a, "-", c->left, c->n_left);
+			steps_text(&b, KF_LANG_EN, d->a, "+", c->entered, c->n_entered);
+			steps_text(&b, KF_LANG_EN, d->a, "-", c->left, c->n_left);
 			continue;
 		}
 		for (k = 0; k < c->nruns; k++) {

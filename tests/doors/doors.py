@@ -183,6 +183,42 @@ def door_post(c):
     return "refused" if 400 <= st < 500 else "status %d: %s" % (st, body[:300])
 
 
+def memo_door(cases):
+    """The memo (issue 12): `explain --format html|md --lang en|zh` and GET
+    /v1/memo give the same bytes, for the cases every door answers (the
+    server and the CLI share KAIFANG_NOW, test_doors.sh)."""
+    import urllib.parse
+    n = 0
+    for c in [c for c in cases if "error" not in c["expect"]][:12]:
+        q = c["q"]
+        for fmt, lang in (("html", "en"), ("md", "zh"), ("text", "zh")):
+            args = ["explain"] + cli_args(q) + ["--lang", lang]
+            args += ["--format", fmt] if fmt != "text" else []
+            p = subprocess.run([K] + args, capture_output=True)
+            params = {k: v for k, v in q.items() if v is not None}
+            params.update(format=fmt, lang=lang)
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            conn.request("GET", "/v1/memo?" + urllib.parse.urlencode(params))
+            r = conn.getresponse()
+            body = r.read()
+            conn.close()
+            want = p.stdout
+            if fmt == "text":  # the memo's text is the asked-at line, explain's text, the replay
+                if r.status == 200 and want in body:
+                    good()
+                else:
+                    bad("%s: GET /v1/memo text %s does not hold explain --lang %s" % (c["name"], r.status, lang))
+                continue
+            if p.returncode == 0 and r.status == 200 and body == want:
+                good()
+            else:
+                bad("%s: memo %s/%s: CLI exit %d, API %d, %s" % (
+                    c["name"], fmt, lang, p.returncode, r.status,
+                    "same bytes" if body == want else "different bytes"))
+            n += 1
+    print("doors: the memo of %d cases through explain --format and GET /v1/memo" % (n // 2))
+
+
 def same(c, door, ref, got, parts):
     if got is None:
         skipped[door] = skipped.get(door, 0) + 1
@@ -356,6 +392,7 @@ def main():
             continue
         for c, r, g in zip(cases, ref, got):
             same(c, door, r, g, parts[door])
+    memo_door(cases)
     for door, n in sorted(skipped.items()):
         print("doors: %s: %d cases not askable there (a share, or a group of places)" % (door, n))
     print("doors: %d cases through %d doors besides decide --json" % (len(cases), len(doors)))

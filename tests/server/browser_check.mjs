@@ -5,7 +5,8 @@
 // page, the Timeline chart and the Diff matrix at desktop and 390 px, and saves
 // screenshots. Run by tests/server/test_browser.sh.
 //   node browser_check.mjs BASE_URL SCREENSHOT_DIR
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -107,6 +108,64 @@ try {
   await page.fill('#rules-q', '');
   await page.selectOption('#rules-status', 'announced');
   expect((await page.locator('#rules-table tbody tr').count()) === 1, 'status filter');
+
+  // Issue 12: the language switch changes the answer's sentences (the
+  // library's memo in Chinese), and the memo prints to PDF with its URLs.
+  await page.click('#tab-ask');
+  await page.fill('#ask-service', 'ip-vpn');
+  await page.fill('#ask-region', 'Hangzhou');
+  await page.fill('#ask-date', '2025-05-01');
+  await page.fill('#ask-share', '49.5');
+  await page.click('#ask-form button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector('#answer .badge')?.textContent === 'Permitted');
+  await page.emulateMedia({ media: 'print' });
+  const after = await page.evaluate(() => getComputedStyle(document.querySelector('#answer .citations a[href]'), '::after').content);
+  expect(after.includes('https://example.org/'), `printed links show their full URL (::after ${after})`);
+  expect(await page.evaluate(() => getComputedStyle(document.querySelector('#ask-form')).display) === 'none', 'the print layout hides the form');
+  await page.emulateMedia({ media: 'screen' });
+  expect(await page.locator('#answer button.print-memo').count() === 1, 'the answer has a Print / PDF button');
+  await page.click('#lang-zh');
+  await page.waitForSelector('#answer article.memo');
+  const zhText = await page.textContent('#answer');
+  expect(zhText.includes('允许') && zhText.includes('杭州市') && zhText.includes('国内互联网虚拟专用网业务'), 'in 中文 the answer is the library\'s Chinese text with the rulebook\'s names');
+  expect(zhText.includes('外资比例上限') && !zhText.includes('Maximum foreign share'), 'the sentences are Chinese, not only the labels');
+  expect(await page.getAttribute('#lang-zh', 'aria-pressed') === 'true', 'the switch says which language is on');
+  await page.screenshot({ path: join(shots, 'browser-zh.png'), fullPage: true });
+  // Print / PDF fetches the memo into the print layout
+  await page.evaluate(() => { window.print = () => { window.__printed = true; }; });
+  await page.click('#answer button.print-memo');
+  await page.waitForFunction(() => window.__printed === true);
+  expect(await page.locator('#print-memo article.memo').count() === 1, 'Print / PDF puts the memo in the print layout');
+  await page.click('#lang-en');
+  await page.waitForFunction(() => document.querySelector('#answer .badge')?.textContent === 'Permitted');
+  expect(true, 'English again: the page renders the answer');
+
+  // The memo itself: well-formed (parsed as XHTML: the memo is polyglot
+  // HTML5), printed to PDF by Chromium, the PDF's text holds the citation
+  // URLs (pdftotext), and its first page turned into an image (pdftoppm).
+  const memoPath = '/v1/memo?service=ip-vpn&region=Hangzhou&date=2025-05-01&foreign_share=50&format=html';
+  const memoHtml = await (await page.request.get(base + memoPath)).text();
+  const xmlErr = await page.evaluate((t) => {
+    const d = new DOMParser().parseFromString(t.replace('<!DOCTYPE html>', '').replace(/<style>[\s\S]*?<\/style>/, ''), 'application/xhtml+xml');
+    const e = d.querySelector('parsererror');
+    return e ? e.textContent : '';
+  }, memoHtml);
+  expect(xmlErr === '', 'the memo HTML is well-formed: ' + xmlErr);
+  const memoPage = await ctx.newPage();
+  const memoErrors = [];
+  memoPage.on('console', (m) => { if (m.type() === 'error') memoErrors.push(m.text()); });
+  await memoPage.goto(base + memoPath);
+  expect(await memoPage.evaluate(() => getComputedStyle(document.querySelector('th')).backgroundColor) !== 'rgba(0, 0, 0, 0)', 'the memo page is styled by its own stylesheet (its CSP allows it)');
+  expect(memoErrors.length === 0, 'the memo page logs no errors: ' + memoErrors.join(' | '));
+  const pdf = join(shots, 'memo.pdf');
+  await memoPage.pdf({ path: pdf, format: 'A4', printBackground: true });
+  await memoPage.close();
+  const pdfText = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+  for (const u of ['https://example.org/b']) expect(pdfText.includes(u), `the printed memo holds the citation URL ${u}`);
+  expect(pdfText.includes('replayed') && /sha256|SHA-256/.test(pdfText), 'the printed memo has the rulebook hash and the replay line');
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdf, join(shots, 'memo')]);
+  const png = ['memo-1.png', 'memo-01.png'].map((f) => join(shots, f)).find((f) => { try { return statSync(f).size > 0; } catch { return false; } });
+  expect(!!png, 'the memo PDF turned into an image (pdftoppm)');
 
   // ---- issue 12: the address bar, measure pages, Timeline and Diff ----
   // Dates are typed as YYYY-MM-DD text whatever the locale: no date pickers.

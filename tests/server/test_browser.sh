@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/server.bash"
 need node nodejs
 need npm npm
 # chromium, and a Chinese font so that the screenshots show the Chinese names
-./tools/install-deps.sh chromium fonts-wqy-microhei || {
+./tools/install-deps.sh chromium fonts-wqy-microhei poppler-utils || {
 	echo "cannot install chromium"
 	echo "0 passed, 1 failed"
 	exit 1
