@@ -670,14 +670,6 @@ char *kf_decision_text(const kf_decision *d)
 			       rb->mea[e->by[i]].id);
 		n++;
 	}
-	if (d->nreq) {
-		kf__buf_puts(&b, "\nRequirements:\n");
-		for (i = 0; i < d->nreq; i++)
-			kf__buf_printf(&b, "  - [%s] %s%s (%s)\n", d->req[i].kind, d->req[i].text,
-				       d->req[i].decides ? " (the answer holds only if it does)"
-							 : "",
-				       rb->mea[d->req[i].measure].id);
-	}
 	if (d->nlapsed) {
 		kf__buf_puts(&b, "\nLapsed before this date:\n");
 		for (i = 0; i < d->nlapsed; i++) {
@@ -688,11 +680,25 @@ char *kf_decision_text(const kf_decision *d)
 				       *m->until_basis ? ")" : "", m->summary);
 		}
 	}
-	if (d->ncond) {
+	/* One section for both ([S-10]): a requirement is a condition the
+	 * answer depends on, shown once, first, marked "required"; a condition
+	 * that is also a requirement (same measure, same text) is not repeated. */
+	if (d->nreq || d->ncond) {
 		kf__buf_puts(&b, "\nConditions:\n");
-		for (i = 0; i < d->ncond; i++)
-			kf__buf_printf(&b, "  - [%s] %s (%s)\n", d->cond[i].type, d->cond[i].text,
-				       rb->mea[d->cond[i].measure].id);
+		for (i = 0; i < d->nreq; i++)
+			kf__buf_printf(&b, "  - required [%s] %s (%s)%s\n", d->req[i].kind,
+				       d->req[i].text, rb->mea[d->req[i].measure].id,
+				       d->req[i].decides ? "; the answer holds only if it does"
+							 : "");
+		for (i = 0; i < d->ncond; i++) {
+			int k, dup = 0;
+			for (k = 0; k < d->nreq && !dup; k++)
+				dup = d->req[k].measure == d->cond[i].measure &&
+				      !strcmp(d->req[k].text, d->cond[i].text);
+			if (!dup)
+				kf__buf_printf(&b, "  - [%s] %s (%s)\n", d->cond[i].type,
+					       d->cond[i].text, rb->mea[d->cond[i].measure].id);
+		}
 	}
 	if (d->ncite) {
 		kf__buf_puts(&b, "\nCitations:\n");

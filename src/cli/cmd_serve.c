@@ -17,37 +17,40 @@
 
 static void serve_usage(FILE *f)
 {
-	fprintf(f, "usage: kaifang serve [--listen HOST:PORT] [--rulebook DIR] [--web DIR]\n"
-		   "                     [--threads N] [--max-body BYTES] [--max-items N]\n"
-		   "                     [--max-connections N] [--max-per-ip N]\n"
-		   "                     [--header-timeout SECONDS] [--timeout SECONDS] [--quiet]\n"
-		   "\n"
-		   "Serves the JSON API (docs/api.md) and the web page on loopback.\n"
-		   "\n"
-		   "  -l, --listen HOST:PORT  address to listen on (default 127.0.0.1:8080;\n"
-		   "                          port 0 picks a free port, printed on stderr)\n"
-		   "  -R, --rulebook DIR      rulebook folder (default: the shipped cn-telecom)\n"
-		   "  -w, --web DIR           folder of index.html, app.css, app.js (default:\n"
-		   "                          web/ beside the program, as for the rulebook)\n"
-		   "  -t, --threads N         worker threads (default 2)\n"
-		   "  -b, --max-body BYTES    request body limit (default 1048576)\n"
-		   "  -n, --max-items N       questions in one POST /v1/decisions (default 10000)\n"
-		   "      --max-connections N connections served at once (default 512); up to\n"
-		   "                          N/8 more (at least 4) are answered 503, and\n"
-		   "                          beyond those a connection is closed at once\n"
-		   "      --max-per-ip N      connections from one address (default 32; 0: no\n"
-		   "                          limit); more are closed at once\n"
-		   "      --header-timeout SECONDS\n"
-		   "                          a request line and headers must arrive within\n"
-		   "                          this of the connection opening or of the\n"
-		   "                          previous answer, else the connection is closed\n"
-		   "                          (default 5; also ends idle keep-alive)\n"
-		   "  -T, --timeout SECONDS   close a connection without progress (default 10)\n"
-		   "  -q, --quiet             no access log\n"
-		   "\n"
-		   "Stops on SIGTERM or SIGINT after the requests in flight are answered.\n"
-		   "Exit status: 0 stopped by a signal, 2 usage, 3 invalid rulebook, 70 the\n"
-		   "server could not start.\n");
+	fprintf(f,
+		"usage: kaifang serve [--listen HOST:PORT] [--rulebook DIR]... [--web DIR]\n"
+		"                     [--threads N] [--max-body BYTES] [--max-items N]\n"
+		"                     [--max-connections N] [--max-per-ip N]\n"
+		"                     [--header-timeout SECONDS] [--timeout SECONDS] [--quiet]\n"
+		"\n"
+		"Serves the JSON API (docs/api.md) and the web page on loopback.\n"
+		"\n"
+		"  -l, --listen HOST:PORT  address to listen on (default 127.0.0.1:8080;\n"
+		"                          port 0 picks a free port, printed on stderr)\n"
+		"  -R, --rulebook DIR      a rulebook folder; repeat for several sectors, the\n"
+		"                          first the default (default: every shipped rulebook,\n"
+		"                          telecom first; --sector NAME,... picks shipped ones)\n"
+		"  -w, --web DIR           folder of index.html, app.css, app.js (default:\n"
+		"                          web/ beside the program, as for the rulebook)\n"
+		"  -t, --threads N         worker threads (default 2)\n"
+		"  -b, --max-body BYTES    request body limit (default 1048576)\n"
+		"  -n, --max-items N       questions in one POST /v1/decisions (default 10000)\n"
+		"      --max-connections N connections served at once (default 512); up to\n"
+		"                          N/8 more (at least 4) are answered 503, and\n"
+		"                          beyond those a connection is closed at once\n"
+		"      --max-per-ip N      connections from one address (default 32; 0: no\n"
+		"                          limit); more are closed at once\n"
+		"      --header-timeout SECONDS\n"
+		"                          a request line and headers must arrive within\n"
+		"                          this of the connection opening or of the\n"
+		"                          previous answer, else the connection is closed\n"
+		"                          (default 5; also ends idle keep-alive)\n"
+		"  -T, --timeout SECONDS   close a connection without progress (default 10)\n"
+		"  -q, --quiet             no access log\n"
+		"\n"
+		"Stops on SIGTERM or SIGINT after the requests in flight are answered.\n"
+		"Exit status: 0 stopped by a signal, 2 usage, 3 invalid rulebook, 70 the\n"
+		"server could not start.\n");
 }
 
 static int is_dir(const char *p)
@@ -161,10 +164,12 @@ int kf_cli_serve(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	kf__srv_opts o;
-	const char *dir = NULL, *web = NULL, *wd;
+	/* static: reachable on the usage-error returns below (one serve a run) */
+	static const char **dirs;
+	const char *web = NULL, *wd;
+	int ndirs = 0;
 	unsigned long v;
 	int c, code = 0;
-	kf_rulebook *rb;
 	kf__srv_opts_default(&o);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "l:R:w:t:b:n:T:qh", opts, NULL)) != -1) {
@@ -173,7 +178,14 @@ int kf_cli_serve(int argc, char **argv)
 			if (parse_listen(optarg, &o) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'R': dir = optarg; break;
+		case 'R': {
+			const char **nd = realloc(dirs, sizeof *dirs * (size_t)(ndirs + 1));
+			if (!nd)
+				return EXIT_INTERNAL;
+			dirs = nd;
+			dirs[ndirs++] = optarg;
+			break;
+		}
 		case 'w': web = optarg; break;
 		case 't':
 			if (parse_uint("threads", optarg, 1, 64, &v) < 0)
@@ -228,11 +240,8 @@ int kf_cli_serve(int argc, char **argv)
 	if (!wd)
 		kf_cli_err("serve: no web folder found; serving the API only (use --web DIR)");
 	o.web_dir = wd;
-	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
-	if (!rb)
-		return code;
-	if (kf__srv_run(&o, rb) < 0)
-		code = EXIT_INTERNAL;
-	kf_rulebook_free(rb);
+	code = kf_cli_serve_rulebooks(&o, dirs, ndirs);
+	free(dirs);
+	dirs = NULL;
 	return code;
 }

@@ -64,6 +64,21 @@ static void load_entry(loader *L, char ***files, int *nfiles, char ***incl, int 
 			const char *v = kf__scalar(L, vn, k);
 			if (v)
 				rb->id = (char *)v;
+		} else if (!strcmp(k, "sector")) {
+			/* the name `--sector` and the API's ?sector= use (docs/rulebook.md
+			 * "Sector"): lower-case letters, digits and hyphens */
+			const char *v = kf__scalar(L, vn, k);
+			const char *c = v;
+			while (c && ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+				     (*c == '-' && c != v)))
+				c++;
+			if (v && (!*v || *c))
+				kf__node_error(L, vn, k,
+					       "sector '%s': expected a short name of lower-case "
+					       "letters, digits and hyphens such as services",
+					       v);
+			else if (v)
+				rb->sector = (char *)v;
 		} else if (!strcmp(k, "edition")) {
 			const char *v = kf__scalar(L, vn, k);
 			kf_date d;
@@ -115,7 +130,8 @@ static void load_entry(loader *L, char ***files, int *nfiles, char ***incl, int 
 			}
 		} else {
 			static const char *const keys[] = {
-			    "id", "title", "edition", "files", "complete_from", "include", NULL};
+			    "id",      "title",  "edition", "files", "complete_from",
+			    "include", "sector", NULL};
 			kf__unknown_key(L, kn, k, "'rulebook'", keys);
 		}
 	}
@@ -294,6 +310,7 @@ void kf_rulebook_free(kf_rulebook *rb)
 }
 
 const char *kf_rulebook_id(const kf_rulebook *rb) { return rb->id; }
+const char *kf_rulebook_sector(const kf_rulebook *rb) { return rb->sector ? rb->sector : rb->id; }
 const char *kf_rulebook_edition(const kf_rulebook *rb) { return rb->edition; }
 kf_date kf_rulebook_complete_from(const kf_rulebook *rb) { return rb->complete_from; }
 kf_date kf_rulebook_edition_date(const kf_rulebook *rb) { return rb->edition_date; }

@@ -117,6 +117,7 @@ static const char *const route_labels[KF_R_COUNT] = {"page",
 						     "/v1/batch",
 						     "/healthz",
 						     "/metrics",
+						     "/v1/sectors",
 						     "unmatched"};
 
 const char *kf__srv_route_label(kf__srv_route r)
@@ -146,7 +147,8 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/v1/ownership/look-through", KF_R_OWNERSHIP},
 		     {"/v1/batch", KF_R_BATCH},
 		     {"/healthz", KF_R_HEALTHZ},
-		     {"/metrics", KF_R_METRICS}};
+		     {"/metrics", KF_R_METRICS},
+		     {"/v1/sectors", KF_R_SECTORS}};
 	size_t i;
 	for (i = 0; i < sizeof exact / sizeof exact[0]; i++)
 		if (!strcmp(path, exact[i].path))
@@ -329,6 +331,8 @@ static char *rulebook_json(const kf_rulebook *rb)
 	kf_json_object_begin(w);
 	kf_json_key(w, "id");
 	kf_json_string(w, kf_rulebook_id(rb));
+	kf_json_key(w, "sector");
+	kf_json_string(w, kf_rulebook_sector(rb));
 	kf_json_key(w, "edition");
 	kf_json_string(w, kf_rulebook_edition(rb));
 	kf_json_key(w, "title");
