@@ -216,6 +216,29 @@ static void ids(kf_buf *o, const kf_rulebook *rb, const int *v, int n, int measu
 	}
 }
 
+/* After the zones of missing_facts, the facts an indeterminate answer waits
+ * for that are not zones, named as decide --json names them: foreign_share
+ * (a share range straddling the cap) and investor_group_share (above a
+ * per-investor-group cap, [S-10]). */
+static void missing_facts(kf_buf *o, const kf_rulebook *rb, const kf_verdict *v, int json)
+{
+	const char *f[2];
+	int i, n = 0;
+	ids(o, rb, v->missing, v->n_missing, 0, json);
+	if (v->outcome == KF_INDETERMINATE && v->share_undecided)
+		f[n++] = "foreign_share";
+	if (v->outcome == KF_INDETERMINATE && v->group_undecided)
+		f[n++] = "investor_group_share";
+	for (i = 0; i < n; i++) {
+		if (v->n_missing || i)
+			kf__buf_add(o, json ? "," : ";", 1);
+		if (json)
+			kf__json_str(o, f[i]);
+		else
+			kf__buf_puts(o, f[i]);
+	}
+}
+
 /* The appended CSV cells of a verdict, each after a delimiter. */
 static void csv_answer(kf_buf *o, const kf_rulebook *rb, const kf_question *q, const kf_verdict *v,
 		       char delim)
@@ -245,7 +268,7 @@ static void csv_answer(kf_buf *o, const kf_rulebook *rb, const kf_question *q, c
 	kf__buf_puts(o, kf_certainty_name(v->uncertain));
 	kf__buf_add(o, d, 1);
 	kf__buf_reset(&list);
-	ids(&list, rb, v->missing, v->n_missing, 0, 0);
+	missing_facts(&list, rb, v, 0);
 	csv_cell(o, list.len ? list.data : "", delim);
 	kf__buf_add(o, d, 1);
 	/* [S-8] notices, joined by " | " */
@@ -298,7 +321,7 @@ static void json_answer(kf_buf *o, const kf_rulebook *rb, const kf_question *q, 
 	kf__buf_puts(o, "],\"certainty\":");
 	kf__json_str(o, kf_certainty_name(v->uncertain));
 	kf__buf_puts(o, ",\"missing_facts\":[");
-	ids(o, rb, v->missing, v->n_missing, 0, 1);
+	missing_facts(o, rb, v, 1);
 	kf__buf_puts(o, "],\"notices\":[");
 	for (k = 0; k < nn; k++) {
 		if (k)
