@@ -79,6 +79,10 @@ static void load_entry(loader *L, char ***files, int *nfiles, char ***incl, int 
 					       v);
 			else if (v)
 				rb->sector = (char *)v;
+		} else if (!strcmp(k, "key_services")) {
+			/* the default columns of a matrix (docs/rulebook.md), checked
+			 * against the catalogue after loading */
+			L->key_services = kf__ref_list(L, vn, k);
 		} else if (!strcmp(k, "edition")) {
 			const char *v = kf__scalar(L, vn, k);
 			kf_date d;
@@ -129,9 +133,9 @@ static void load_entry(loader *L, char ***files, int *nfiles, char ***incl, int 
 				(*incl)[(*nincl)++] = (char *)f;
 			}
 		} else {
-			static const char *const keys[] = {
-			    "id",      "title",  "edition", "files", "complete_from",
-			    "include", "sector", NULL};
+			static const char *const keys[] = {"id",     "title",         "edition",
+							   "files",  "complete_from", "include",
+							   "sector", "key_services",  NULL};
 			kf__unknown_key(L, kn, k, "'rulebook'", keys);
 		}
 	}
@@ -217,6 +221,18 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 		kf__load_content_file(&L, files[i]);
 	if (!L.nomem && L.nerr == 0)
 		kf__resolve_all(&L);
+	if (!L.nomem && L.nerr == 0 && L.key_services.n) {
+		rb->key_svc = kf__arena_alloc(&rb->arena, sizeof(int) * (size_t)L.key_services.n);
+		for (i = 0; rb->key_svc && i < L.key_services.n; i++) {
+			const ref *r = &L.key_services.v[i];
+			int s = kf_rulebook_find_service(rb, r->name, NULL, NULL);
+			if (s < 0)
+				kf__add_error(&L, r->file, r->line, r->col, "key_services",
+					      "key service '%s' is not in the catalogue", r->name);
+			else
+				rb->key_svc[rb->nkey_svc++] = s;
+		}
+	}
 	if (L.nomem || rb->arena.failed || L.errors.failed || rb->svc_names.failed ||
 	    rb->reg_names.failed || rb->mea_ids.failed)
 		st = KF_ERR_NOMEM;
