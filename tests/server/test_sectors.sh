@@ -82,4 +82,7 @@ stop_server "$PID"
 run_usage() { "$KAIFANG" serve "$@" >/dev/null 2>"$TMP/usage.err"; echo $?; }
 [ "$(run_usage --sector nope)" = 2 ] && grep -qF 'known sectors: telecom, services' "$TMP/usage.err" && ok || bad "--sector nope: exit 2 naming the known sectors"
 [ "$(run_usage --rulebook rulebooks/cn-telecom --rulebook rulebooks/cn-telecom)" = 2 ] && grep -qF "both for sector 'telecom'" "$TMP/usage.err" && ok || bad "two rulebooks for one sector: exit 2"
+if grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP"/*.log; then
+	bad "sanitizer report in a server log: $(cat "$TMP"/*.log | head -c 2000)"
+fi
 finish
