@@ -301,7 +301,7 @@ function renderRules() {
     if (q && !norm([m.id, m.document, m.document_title, m.document_title_zh, m.article, m.summary, ...m.services, ...m.regions].join(' ')).includes(q)) continue;
     rows.push(el('tr', {},
       el('td', {}, m.id),
-      el('td', {}, m.effect, m.cap ? ` ${m.cap.op} ${m.cap.value}%` : ''),
+      el('td', {}, m.effect, m.cap ? ` ${m.cap.op} ${m.cap.value}%` : '', effectMore(m)),
       el('td', {}, m.effective_from, ' – ', m.effective_until || ''),
       el('td', {}, el('span', { class: 'tag ' + m.status }, m.status), el('span', { class: 'tag ' + m.certainty }, m.certainty)),
       el('td', {}, docLink(m.document_title, m.url), zh(m.document_title_zh),
@@ -360,6 +360,17 @@ function conditionList(d) {
   const req = (d.requirements || []).map((r) => ({ required: true, type: r.kind, text: r.text, measure: r.measure, decides: r.decides }));
   const rest = d.conditions.filter((c) => !req.some((r) => r.measure === c.measure && r.text === c.text));
   return req.concat(rest);
+}
+// A measure's effect beyond a share cap, as GET /v1/measures lists it.
+function effectMore(m) {
+  const t = [];
+  if (m.floor) t.push(`Chinese share ${m.floor.op} ${m.floor.value}%`);
+  if (m.control) t.push(`${m.control} Chinese control`);
+  if (m.form) t.push(m.form);
+  if (m.cap_per_investor) t.push(`each investor group ${m.cap_per_investor.op} ${m.cap_per_investor.value}%`);
+  if (m.quota) t.push(`at most ${m.quota.max} per ${m.quota.per}`);
+  if (m.implements) t.push('implements ' + m.implements.join(', '));
+  return t.length ? [el('br'), el('span', { class: 'muted' }, t.join('; '))] : null;
 }
 function missingFactText(f) {
   if (f.fact === 'investor_condition') return `the investor meets ${f.id} (a requirement of ${f.measure}, under Conditions)`;

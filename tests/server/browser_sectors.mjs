@@ -93,6 +93,10 @@ try {
   expect((await page.textContent('#rules-count')).endsWith('of 62 measures'), `62 services measures (${await page.textContent('#rules-count')})`);
   await page.selectOption('#rules-effect', 'floor');
   expect((await page.locator('#rules-table tbody tr').count()) >= 1, 'the effect filter knows floor');
+  expect((await page.textContent('#rules-table tbody')).includes('Chinese share >= 30%'), 'a floor measure shows its Chinese share');
+  await page.selectOption('#rules-effect', 'form');
+  expect((await page.textContent('#rules-table tbody')).includes('joint-venture'), 'a form measure shows its legal form');
+  await page.screenshot({ path: join(shots, 'browser-services-rules.png'), fullPage: true });
 
   // a link with ?sector=services opens on services; back to telecom
   await page.goto(base + '/?sector=services#ask');
