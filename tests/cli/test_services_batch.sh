@@ -25,4 +25,9 @@ jq -e '.missing_facts | map(.fact) | index("investor_group_share") != null' "$TM
 printf '{"service":"5611","region":"Chengdu","date":"2025-06-01","foreign_share":"20"}\n{"service":"5611","region":"Chengdu","date":"2025-06-01","foreign_share":"40"}\n' >"$TMP/in.jsonl"
 run "$KAIFANG" batch --sector services --format jsonl "$TMP/in.jsonl"
 [ "$(sed -n 2p "$TMP/out" | jq -c '[.outcome, .missing_facts]')" = '["indeterminate",["investor_group_share"]]' ] && ok || bad "JSONL: 40% after 20%"
+# a row may name its sector; another sector's row is refused, not answered
+printf '{"sector":"services","service":"8411","region":"Suzhou","date":"2025-06-01"}\n{"sector":"telecom","service":"8411","region":"Suzhou","date":"2025-06-01"}\n' >"$TMP/sec.jsonl"
+run "$KAIFANG" batch --sector services --format jsonl "$TMP/sec.jsonl"
+[ "$(sed -n 1p "$TMP/out" | jq -r .outcome)" = permitted ] && ok || bad "JSONL row with its own sector"
+sed -n 2p "$TMP/out" | jq -r .error | grep -qF "the question is for sector 'telecom' but is read with the rulebook of sector 'services'" && ok || bad "JSONL row of another sector: wrong_sector"
 finish

@@ -27,6 +27,14 @@ post /v1/decisions "$Q"
 expect_error "no sector: telecom, where 8411 is unknown" 422 unknown_service service
 post '/v1/explanations?sector=services' "$Q"
 expect_jq "explanation in services carries its text once per requirement" '.outcome == "permitted" and (.text | contains("required [investor]")) and (.text | contains("Requirements:") | not)'
+# a question may name its sector; it must be the request's
+post '/v1/decisions?sector=services' '{"sector":"services","service":"8411","region":"Suzhou","date":"2025-06-01","foreign_share":100}'
+expect_jq "sector in the question, matching" '.outcome == "permitted" and .question.service == "8411"'
+post /v1/decisions '{"sector":"services","service":"8411","region":"Suzhou"}'
+expect_error "sector in the question, answered by telecom" 422 wrong_sector sector
+jq -r .error.message "$TMP/body" | grep -qF "ask it with ?sector=services" && ok || bad "wrong_sector says how to ask"
+post '/v1/decisions?sector=services' '{"sector":7,"service":"8411","region":"Suzhou"}'
+expect_error "sector not a string" 422 invalid_type sector
 post '/v1/decisions?sector=services' "[$Q,{\"service\":\"idc\",\"region\":\"Beijing\"}]"
 expect_jq "an array in services: idc is not a services code" '.[0].outcome == "permitted" and .[1].error.code == "unknown_service"'
 req POST '/v1/batch?sector=services' -H 'Content-Type: text/csv' --data-binary $'service,region,date,foreign_share\n8411,Suzhou,2025-06-01,100\n841,Suzhou,2024-09-07,100\n'
