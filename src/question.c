@@ -488,6 +488,8 @@ static kf_status question_of(const kf_rulebook *rb, const kf__jexact *j, const j
 			 * "Sectors"); it must be the one reading it: the sector is
 			 * chosen per request (?sector=, --sector), never guessed */
 			const char *mine = kf_rulebook_sector(rb);
+			if (json_is_null(v)) /* null is not given, as for every field */
+				continue;
 			if (!json_is_string(v))
 				return fail(err, KF_ERR_PARSE, "invalid_type", "sector",
 					    "'sector' must be a string, not %s", json_type_name(v));

@@ -35,6 +35,9 @@ expect_error "sector in the question, answered by telecom" 422 wrong_sector sect
 jq -r .error.message "$TMP/body" | grep -qF "ask it with ?sector=services" && ok || bad "wrong_sector says how to ask"
 post '/v1/decisions?sector=services' '{"sector":7,"service":"8411","region":"Suzhou"}'
 expect_error "sector not a string" 422 invalid_type sector
+post /v1/decisions '{"sector":null,"service":"idc","region":"Beijing","date":"2025-06-01"}'
+expect_jq "sector null is not given" '.outcome != null and .question.service == "B11"'
+
 post '/v1/decisions?sector=services' "[$Q,{\"service\":\"idc\",\"region\":\"Beijing\"}]"
 expect_jq "an array in services: idc is not a services code" '.[0].outcome == "permitted" and .[1].error.code == "unknown_service"'
 req POST '/v1/batch?sector=services' -H 'Content-Type: text/csv' --data-binary $'service,region,date,foreign_share\n8411,Suzhou,2025-06-01,100\n841,Suzhou,2024-09-07,100\n'
