@@ -93,6 +93,22 @@ static void id_cells(kf__arow *r, const char *name, const kf_rulebook *rb, const
 	c->null = 0; /* an empty list is [] */
 }
 
+/* missing_facts: the zones an indeterminate answer waits for, then the facts
+ * that are not zones, named as decide --json names them: foreign_share (a
+ * share range straddling the cap) and investor_group_share (above a
+ * per-investor-group cap, [S-10]). */
+static void missing_cells(kf__arow *r, const kf_rulebook *rb, const kf_verdict *v, const int *zones,
+			  int nzones)
+{
+	kf__acell *c;
+	id_cells(r, "missing_facts", rb, zones, nzones, 0);
+	c = &r->c[r->n - 1];
+	if (v->outcome == KF_INDETERMINATE && v->share_undecided)
+		item(r, c, "foreign_share");
+	if (v->outcome == KF_INDETERMINATE && v->group_undecided)
+		item(r, c, "investor_group_share");
+}
+
 static void notice_cells(kf__arow *r, const kf_rulebook *rb, const kf_question *q,
 			 const kf_verdict *v)
 {
@@ -109,7 +125,7 @@ static void basic_row(kf__arow *r, const kf_rulebook *rb, const kf_question *q, 
 	head_cells(r, v);
 	id_cells(r, "binding", rb, v->binding, v->n_binding, 1);
 	item(r, cell(r, "certainty", KF__A_STR, NULL), kf_certainty_name(v->uncertain));
-	id_cells(r, "missing_facts", rb, v->missing, v->n_missing, 0);
+	missing_cells(r, rb, v, v->missing, v->n_missing);
 	notice_cells(r, rb, q, v);
 	cell(r, "error", KF__A_STR, NULL);
 }
@@ -160,7 +176,7 @@ static void full_row(kf__arow *r, const kf_rulebook *rb, const kf_decision *d)
 	for (i = 0; i < d->nalt; i++)
 		item(r, c, d->alt[i].text);
 	c->null = 0;
-	id_cells(r, "missing_facts", rb, d->missing, d->nmissing, 0);
+	missing_cells(r, rb, v, d->missing, d->nmissing);
 	c = cell(r, "notices", KF__A_LIST, " | ");
 	for (i = 0; i < d->nnotices; i++)
 		item(r, c, d->notices[i]);

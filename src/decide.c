@@ -84,6 +84,7 @@ static int exceeds(const kf_verdict *v, kf_share share, int above)
 static void apply_share(const kf_question *q, kf_verdict *v)
 {
 	kf_share hi;
+	v->group_undecided = 0; /* set below only; v may hold an earlier answer */
 	if (v->outcome != KF_PERMITTED || !q->has_share)
 		return;
 	hi = q->share_max > q->share ? q->share_max : q->share;

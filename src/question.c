@@ -490,12 +490,31 @@ static kf_status question_of(const kf_rulebook *rb, const kf__jexact *j, const j
 	{
 		const char **slot = kf_question_text_slot(&t, key);
 		int i;
+		if (!strcmp(key, "sector")) {
+			/* a question may say which rulebook it is for (docs/api.md
+			 * "Sectors"); it must be the one reading it: the sector is
+			 * chosen per request (?sector=, --sector), never guessed */
+			const char *mine = kf_rulebook_sector(rb);
+			if (json_is_null(v)) /* null is not given, as for every field */
+				continue;
+			if (!json_is_string(v))
+				return fail(err, KF_ERR_PARSE, "invalid_type", "sector",
+					    "'sector' must be a string, not %s", json_type_name(v));
+			if (strcmp(json_string_value(v), mine))
+				return fail(err, KF_ERR_INVALID, "wrong_sector", "sector",
+					    "the question is for sector '%.60s' but is read with "
+					    "the rulebook of sector '%s' (%s); ask it with "
+					    "?sector=%.60s (the API) or --sector %.60s (the CLI)",
+					    json_string_value(v), mine, kf_rulebook_id(rb),
+					    json_string_value(v), json_string_value(v));
+			continue;
+		}
 		if (!slot) {
 			if (allow_other)
 				continue;
 			return fail(err, KF_ERR_PARSE, "unknown_field", key,
 				    "unknown field '%.100s'; a question has service, region, "
-				    "date, investor, foreign_share and outside_zones",
+				    "date, investor, foreign_share, outside_zones and sector",
 				    key);
 		}
 		for (i = 0; strcmp(kf_question_fields[i], key); i++)

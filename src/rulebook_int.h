@@ -35,6 +35,9 @@ typedef struct kf__sugidx {
 struct kf_rulebook {
 	kf_arena arena; /* every string and array below lives here */
 	char *id, *edition;
+	char *sector; /* rulebook.yaml `sector` (docs/rulebook.md); NULL: the id */
+	int *key_svc; /* rulebook.yaml `key_services`: a matrix's default columns */
+	int nkey_svc;
 	kf_text2 title;
 	char sha256[65];
 	char *warnings; /* lint lines, "" when none */

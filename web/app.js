@@ -31,7 +31,7 @@ const urlMarks = (url, official, mirror) => [
 
 async function api(path, body) {
   const opts = body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
-  const res = await fetch(path, opts);
+  const res = await fetch(withSector(path), opts);
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const err = (data && data.error) || { code: 'http_' + res.status, message: res.statusText, field: null };
@@ -83,6 +83,8 @@ function initTabs() {
 
 function fillPickers() {
   const sl = $('#service-list');
+  // refilled when the sector changes (sectors below)
+  for (const x of [sl, $('#region-list'), $('#ask-investor'), $('#cmp-investor')]) x.replaceChildren();
   for (const s of state.services) {
     const alias = s.aliases.length ? ' (' + s.aliases.join(', ') + ')' : '';
     sl.append(el('option', { value: s.aliases[0] || s.id, label: `${s.id}${alias} — ${s.name} ${s.name_zh}` }));
@@ -97,6 +99,8 @@ function fillPickers() {
       sel.append(el('option', { value: v.id, selected: v.id === 'foreign' }, `${v.name} ${v.name_zh || ''}`.trim()));
     }
   }
+  if (state.hinted) return;
+  state.hinted = true;
   const hint = (input, out, find) => input.addEventListener('input', () => {
     const x = find(input.value.trim());
     out.textContent = x ? `${x.name} ${x.name_zh || ''} (${x.id})` : '';
@@ -148,10 +152,13 @@ function renderDecision(d, box) {
   );
   if (d.uncertain_reasons.length) box.append(el('h3', {}, 'Why uncertain'), el('ul', {}, d.uncertain_reasons.map((r) => el('li', {}, r))));
   if (d.notices && d.notices.length) box.append(el('h3', {}, 'Notices'), el('ul', {}, d.notices.map((r) => el('li', {}, r))));
-  if (d.missing_facts.length) {
+  if (d.in_words) box.append(el('p', { class: 'in-words' }, el('strong', {}, 'In words: '), d.in_words));
+  const zones = d.missing_facts.filter((f) => f.fact === 'inside_zone'), facts = d.missing_facts.filter((f) => f.fact !== 'inside_zone');
+  if (zones.length) {
     box.append(el('h3', {}, 'It depends on whether the address is inside'),
-      el('ul', {}, d.missing_facts.map((f) => el('li', {}, `${f.name} `, zh(f.name_zh), ` (${f.zone})`))));
+      el('ul', {}, zones.map((f) => el('li', {}, `${f.name} `, zh(f.name_zh), ` (${f.zone})`))));
   }
+  if (facts.length) box.append(el('h3', {}, 'It depends on facts not asked'), el('ul', {}, facts.map((f) => el('li', {}, missingFactText(f)))));
   if (d.scenarios.length) {
     box.append(el('h3', {}, 'Answers by place'), el('ul', {}, d.scenarios.map((s) => el('li', {},
       el('strong', {}, s.where === 'outside every sub-zone' ? s.where : [regionName(s.where), zh(regionZh(s.where)), ` (${s.where})`], ': '), `${outcomeText[s.outcome] || s.outcome}`,
@@ -162,7 +169,8 @@ function renderDecision(d, box) {
   for (const b of d.binding) why.push(el('li', {}, 'binds: ', measureLink(b)));
   for (const o of d.overridden) why.push(el('li', {}, 'set aside: ', measureLink(o.id), ' — overridden by ', measureLink(o.by)));
   if (why.length) box.append(el('h3', {}, 'Why ', zh('依据')), el('ul', {}, why));
-  if (d.conditions.length) box.append(el('h3', {}, 'Conditions ', zh('条件')), el('ul', {}, d.conditions.map((c) => el('li', {}, el('span', { class: 'tag' }, c.type), ' ', c.text, ' (', measureLink(c.measure), ')'))));
+  const conds = conditionList(d);
+  if (conds.length) box.append(el('h3', {}, 'Conditions ', zh('条件')), el('ul', { class: 'conditions' }, conds.map((c) => el('li', {}, c.required ? [el('span', { class: 'tag required' }, 'required'), ' '] : null, el('span', { class: 'tag' }, c.type), ' ', c.text, ' (', measureLink(c.measure), ')', c.decides ? ' — the answer holds only if the investor meets it' : ''))));
   if (d.alternatives.length) box.append(el('h3', {}, 'What would change the answer'), el('ul', { class: 'alts' }, d.alternatives.map((a) => el('li', {}, a.text, a.certainty === 'uncertain' ? ' (uncertain)' : ''))));
   if (d.citations.length) {
     box.append(el('h3', {}, 'Citations ', zh('出处')), el('ul', { class: 'citations' }, d.citations.map((c) => el('li', {},
@@ -314,7 +322,7 @@ function renderRules() {
     if (q && !norm([m.id, m.document, m.document_title, m.document_title_zh, m.article, m.summary, ...m.services, ...m.regions].join(' ')).includes(q)) continue;
     rows.push(el('tr', {},
       el('td', {}, m.id),
-      el('td', {}, m.effect, m.cap ? ` ${m.cap.op} ${m.cap.value}%` : ''),
+      el('td', {}, m.effect, m.cap ? ` ${m.cap.op} ${m.cap.value}%` : '', effectMore(m)),
       el('td', {}, m.effective_from, ' – ', m.effective_until || ''),
       el('td', {}, el('span', { class: 'tag ' + m.status }, m.status), el('span', { class: 'tag ' + m.certainty }, m.certainty)),
       el('td', {}, docLink(m.document_title, m.url), zh(m.document_title_zh),
@@ -330,14 +338,71 @@ function initRules() {
   for (const id of ['#rules-q', '#rules-effect', '#rules-status', '#rules-certainty']) $(id).addEventListener('input', () => state.measures && renderRules());
 }
 
+// ---- sectors (docs/api.md "Sectors") ----------------------------------------------
+// The server may hold several rulebooks, one per sector; every /v1/ request
+// carries ?sector= for the one chosen (none: the server's default). The
+// choice is in the address (?sector=services) so it can be linked.
+
+let sector = new URLSearchParams(location.search).get('sector');
+function withSector(path) {
+  if (!sector || !path.startsWith('/v1/') || path.startsWith('/v1/sectors')) return path;
+  return path + (path.includes('?') ? '&' : '?') + 'sector=' + encodeURIComponent(sector);
+}
+async function initSectors() {
+  const sel = $('#sector');
+  let list = [];
+  try { list = await api('/v1/sectors'); } catch (e) { list = []; }
+  if (!list.some((x) => x.sector === sector)) sector = null;
+  sel.replaceChildren(...list.map((x) => el('option', { value: x.sector, selected: sector ? x.sector === sector : x.default }, `${x.sector} — ${x.title} ${x.title_zh}`)));
+  $('#sector-pick').hidden = list.length < 2;
+  sel.addEventListener('change', async () => {
+    sector = sel.value;
+    const u = new URL(location.href);
+    u.searchParams.set('sector', sector);
+    history.replaceState(null, '', u);
+    // what was shown belongs to the other rulebook
+    $('#answer').hidden = true;
+    showError($('#ask-error'), null);
+    $('#ask-service').value = '';
+    $('#ask-service-hint').textContent = '';
+    state.measures = null;
+    $('#matrix-wrap').replaceChildren();
+    document.body.dataset.ready = 'false';
+    await loadRulebook();
+    const h = location.hash.slice(1);
+    selectTab(tabs.includes(h) ? h : 'ask');
+    document.body.dataset.ready = 'true';
+  });
+}
+
+// A requirement is a condition the answer depends on ([S-10]): one list,
+// each shown once, requirements first and marked.
+function conditionList(d) {
+  const req = (d.requirements || []).map((r) => ({ required: true, type: r.kind, text: r.text, measure: r.measure, decides: r.decides }));
+  const rest = d.conditions.filter((c) => !req.some((r) => r.measure === c.measure && r.text === c.text));
+  return req.concat(rest);
+}
+// A measure's effect beyond a share cap, as GET /v1/measures lists it.
+function effectMore(m) {
+  const t = [];
+  if (m.floor) t.push(`Chinese share ${m.floor.op} ${m.floor.value}%`);
+  if (m.control) t.push(`${m.control} Chinese control`);
+  if (m.form) t.push(m.form);
+  if (m.cap_per_investor) t.push(`each investor group ${m.cap_per_investor.op} ${m.cap_per_investor.value}%`);
+  if (m.quota) t.push(`at most ${m.quota.max} per ${m.quota.per}`);
+  if (m.implements) t.push('implements ' + m.implements.join(', '));
+  return t.length ? [el('br'), el('span', { class: 'muted' }, t.join('; '))] : null;
+}
+function missingFactText(f) {
+  if (f.fact === 'investor_condition') return `the investor meets ${f.id} (a requirement of ${f.measure}, under Conditions)`;
+  if (f.fact === 'investor_group_share') return `the largest foreign investor group's share (each group with its affiliates: ${f.cap.op} ${f.cap.value}%)`;
+  if (f.fact === 'foreign_share') return `the exact foreign share (between ${f.min}% and ${f.max}%)`;
+  return f.fact;
+}
+
 // ---- start -----------------------------------------------------------------------
 
-async function start() {
-  initLang();
-  initTabs();
-  initAsk();
-  initCompare();
-  initRules();
+async function loadRulebook() {
   try {
     const [rb, services, regions, investors] = await Promise.all([api('/v1/rulebook'), api('/v1/services'), api('/v1/regions'), api('/v1/investors')]);
     Object.assign(state, { rulebook: rb, services, regions, investors });
@@ -349,6 +414,16 @@ async function start() {
   } catch (e) {
     $('#rulebook-line').textContent = 'Could not reach the API: ' + e.message;
   }
+}
+
+async function start() {
+  initLang();
+  initTabs();
+  initAsk();
+  initCompare();
+  initRules();
+  await initSectors();
+  await loadRulebook();
   route(urlRead());
   window.addEventListener('popstate', () => route(urlRead()));
   document.body.dataset.ready = 'true';

@@ -331,7 +331,10 @@ function diffDetails(d, c, s) {
 // ---- wiring (called by app.js) ---------------------------------------------------------------
 
 function initTimelineViews() {
+  // called again when the sector changes: the investor lists are refilled, the
+  // listeners attached once
   for (const sel of [$('#tl-investor'), $('#df-investor')]) {
+    sel.replaceChildren();
     for (const v of state.investors) sel.append(el('option', { value: v.id, selected: v.id === 'foreign' }, `${v.name} ${v.name_zh || ''}`.trim()));
   }
   const pilot = state.groupRegion || '';
@@ -340,6 +343,8 @@ function initTimelineViews() {
     $('#tl-regions').value = some.length ? some.join(',') : pilot;
   }
   if (!$('#df-regions').value) $('#df-regions').value = pilot;
+  if (initTimelineViews.done) return;
+  initTimelineViews.done = true;
   $('#tl-form').addEventListener('submit', (ev) => { ev.preventDefault(); loadTimeline(true); });
   $('#df-form').addEventListener('submit', (ev) => { ev.preventDefault(); loadDiff(true); });
 }

@@ -232,6 +232,10 @@ kf_date kf_rulebook_edition_date(const kf_rulebook *rb);
 const char *kf_rulebook_id(const kf_rulebook *rb);
 const char *kf_rulebook_edition(const kf_rulebook *rb);
 kf_text2 kf_rulebook_title(const kf_rulebook *rb);
+/* The sector the rulebook answers for (rulebook.yaml `sector`, e.g. "telecom",
+ * "services"; the id when not given): the name `--sector` and the API's
+ * `sector` parameter use (docs/rulebook.md "Sector"). Borrowed. */
+const char *kf_rulebook_sector(const kf_rulebook *rb);
 /* SHA-256 of the rulebook content as 64 lower-case hex digits; borrowed. */
 const char *kf_rulebook_sha256(const kf_rulebook *rb);
 /* Lint warnings found while loading (one per line), "" when none; borrowed. */

@@ -180,9 +180,10 @@ typedef struct kf_matrix_query {
 				      expands to its members); default: the group pilot-20,
 				      else the rulebook's first group, else its first place */
 	const char *services;      /* comma list of services (id, alias or name); default: the
-				      key pilot services the rulebook knows (app-store,
-				      isp-end-user, ip-vpn, idc, cdn, online-data-processing),
-				      else its root services */
+				      rulebook's key_services (rulebook.yaml), else the key
+				      pilot services it knows (app-store, isp-end-user,
+				      ip-vpn, idc, cdn, online-data-processing), else its
+				      root services */
 	const char *date;          /* YYYY-MM-DD; default today in Asia/Shanghai */
 	const char *investor;      /* investor class; default foreign */
 	const char *outside_zones; /* "true"/"false" as kf_question_text; default false */

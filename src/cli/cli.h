@@ -26,6 +26,28 @@ void kf_cli_print_error(const kf_error *e);
  * the shipped rulebooks/cn-telecom found beside the executable. */
 const char *kf_cli_rulebook_dir(const char *dir);
 
+/* --sector (cli/sectors.c, docs/cli.md "The rulebook"). kf_cli_sectors_take
+ * removes every --sector NAME[,NAME...] from argv (checking each names a
+ * shipped rulebooks/cn-NAME) and returns the new argc, or -1 after an error
+ * message naming the known sectors. kf_cli_sectors_given sets *out to the
+ * names given, in order (borrowed), and returns their count.
+ * kf_cli_sector_dir writes the folder of sector `name` into buf and returns
+ * buf, or NULL when there is none. kf_cli_sectors_shipped returns the count
+ * of shipped sectors (telecom first, then by name), writes them into buf as
+ * "telecom, services" when buf is not NULL, and with list sets *list to
+ * malloc'ed names (each malloc'ed). */
+int kf_cli_sectors_take(int argc, char **argv);
+/* `kaifang serve`'s rulebooks (cli/serve_sectors.c): dirs[0..n) given with
+ * --rulebook, then the --sector ones; none: every shipped one, telecom first
+ * ($KAIFANG_RULEBOOK, when set, alone). Loads them, checks no two share a
+ * sector, runs the server (struct kf__srv_opts, server/server.h). Returns
+ * the exit status. */
+struct kf__srv_opts;
+int kf_cli_serve_rulebooks(const struct kf__srv_opts *o, const char *const *dirs, int n);
+int kf_cli_sectors_given(const char *const **out);
+const char *kf_cli_sector_dir(const char *name, char *buf, size_t size);
+int kf_cli_sectors_shipped(char *buf, size_t size, char ***list);
+
 /* Finds the folder `what` (e.g. "web") shipped beside the executable: in
  * EXE/../, EXE/../../ or EXE/../share/kaifang/. Writes its real path into buf
  * and returns buf, or returns NULL when not found. */

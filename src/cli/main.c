@@ -64,55 +64,23 @@ const char *kf_cli_find_beside(const char *what, char *buf, size_t size)
 	return NULL;
 }
 
-/* --sector telecom|services (docs/cli.md): the shipped rulebook folder a
- * command uses when it names none with --rulebook */
-static const char *sector_dir = "rulebooks/cn-telecom";
-
 const char *kf_cli_rulebook_dir(const char *dir)
 {
 	static char found[PATH_MAX];
 	const char *env = getenv("KAIFANG_RULEBOOK");
+	const char *const *sec;
+	int nsec = kf_cli_sectors_given(&sec);
 	if (dir)
 		return dir;
-	if (env && *env && !strcmp(sector_dir, "rulebooks/cn-telecom"))
+	/* --sector (cli/sectors.c): the first one given; $KAIFANG_RULEBOOK stands
+	 * for the default sector, telecom */
+	if (env && *env && (!nsec || !strcmp(sec[0], "telecom")))
 		return env;
-	if (kf_cli_find_beside(sector_dir, found, sizeof found))
+	if (nsec && kf_cli_sector_dir(sec[0], found, sizeof found))
 		return found;
-	return sector_dir;
-}
-
-/* Takes --sector NAME / --sector=NAME out of argv (any position after the
- * command). Returns the new argc, or -1 after an error message. */
-static int take_sector(int argc, char **argv)
-{
-	int i, j;
-	for (i = 1; i < argc; i++) {
-		const char *v = NULL;
-		int used = 1;
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--sector")) {
-			v = i + 1 < argc ? argv[i + 1] : "";
-			used = 2;
-		} else if (!strncmp(argv[i], "--sector=", 9))
-			v = argv[i] + 9;
-		if (!v)
-			continue;
-		if (!strcmp(v, "telecom"))
-			sector_dir = "rulebooks/cn-telecom";
-		else if (!strcmp(v, "services"))
-			sector_dir = "rulebooks/cn-services";
-		else {
-			kf_cli_err("--sector '%s': expected telecom or services", v);
-			return -1;
-		}
-		for (j = i; j + used < argc; j++)
-			argv[j] = argv[j + used];
-		argc -= used;
-		argv[argc] = NULL;
-		i--;
-	}
-	return argc;
+	if (kf_cli_find_beside("rulebooks/cn-telecom", found, sizeof found))
+		return found;
+	return "rulebooks/cn-telecom";
 }
 
 kf_rulebook *kf_cli_load(const char *dir, int *exit_code)
@@ -219,8 +187,8 @@ static void usage(FILE *f)
 	       "  ownership look-through foreign share from BODS, GLEIF or a CSV pair\n"
 	       "\n"
 	       "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n"
-	       "--sector telecom|services (any command) picks the shipped rulebook when no\n"
-	       "--rulebook is given: rulebooks/cn-telecom (default) or rulebooks/cn-services.\n");
+	       "--sector NAME (any command) picks the shipped rulebook rulebooks/cn-NAME when\n"
+	       "no --rulebook is given: telecom (default) or services.\n");
 }
 
 static int decide_cmd(int argc, char **argv) { return kf_cli_decide(argc, argv, 0); }
@@ -253,7 +221,7 @@ int main(int argc, char **argv)
 	}
 	if (kf_cli_clock_from_env() < 0)
 		return EXIT_USAGE;
-	if ((argc = take_sector(argc, argv)) < 0)
+	if ((argc = kf_cli_sectors_take(argc, argv)) < 0)
 		return EXIT_USAGE;
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name)) {

@@ -69,8 +69,9 @@ typedef struct loader {
 	kf_buf diagtext; /* libfyaml diagnostics of the current parse */
 	vec svc, rsvc, reg, rreg, inv, rinv, doc, rdoc, mea, rmea, src, xw, rxw;
 	EVP_MD_CTX *sha;
-	int including; /* 1 while reading `include` files: confined to the folder holding
-			  the rulebook folder, not the rulebook folder itself */
+	int including;     /* 1 while reading `include` files: confined to the folder holding
+			      the rulebook folder, not the rulebook folder itself */
+	refs key_services; /* rulebook.yaml `key_services`, checked once the catalogue is in */
 } loader;
 
 /* Kinds of names, in the order of the name maps. */

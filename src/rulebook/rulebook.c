@@ -64,6 +64,25 @@ static void load_entry(loader *L, char ***files, int *nfiles, char ***incl, int 
 			const char *v = kf__scalar(L, vn, k);
 			if (v)
 				rb->id = (char *)v;
+		} else if (!strcmp(k, "sector")) {
+			/* the name `--sector` and the API's ?sector= use (docs/rulebook.md
+			 * "Sector"): lower-case letters, digits and hyphens */
+			const char *v = kf__scalar(L, vn, k);
+			const char *c = v;
+			while (c && ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+				     (*c == '-' && c != v)))
+				c++;
+			if (v && (!*v || *c))
+				kf__node_error(L, vn, k,
+					       "sector '%s': expected a short name of lower-case "
+					       "letters, digits and hyphens such as services",
+					       v);
+			else if (v)
+				rb->sector = (char *)v;
+		} else if (!strcmp(k, "key_services")) {
+			/* the default columns of a matrix (docs/rulebook.md), checked
+			 * against the catalogue after loading */
+			L->key_services = kf__ref_list(L, vn, k);
 		} else if (!strcmp(k, "edition")) {
 			const char *v = kf__scalar(L, vn, k);
 			kf_date d;
@@ -114,8 +133,9 @@ static void load_entry(loader *L, char ***files, int *nfiles, char ***incl, int 
 				(*incl)[(*nincl)++] = (char *)f;
 			}
 		} else {
-			static const char *const keys[] = {
-			    "id", "title", "edition", "files", "complete_from", "include", NULL};
+			static const char *const keys[] = {"id",     "title",         "edition",
+							   "files",  "complete_from", "include",
+							   "sector", "key_services",  NULL};
 			kf__unknown_key(L, kn, k, "'rulebook'", keys);
 		}
 	}
@@ -201,6 +221,18 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 		kf__load_content_file(&L, files[i]);
 	if (!L.nomem && L.nerr == 0)
 		kf__resolve_all(&L);
+	if (!L.nomem && L.nerr == 0 && L.key_services.n) {
+		rb->key_svc = kf__arena_alloc(&rb->arena, sizeof(int) * (size_t)L.key_services.n);
+		for (i = 0; rb->key_svc && i < L.key_services.n; i++) {
+			const ref *r = &L.key_services.v[i];
+			int s = kf_rulebook_find_service(rb, r->name, NULL, NULL);
+			if (s < 0)
+				kf__add_error(&L, r->file, r->line, r->col, "key_services",
+					      "key service '%s' is not in the catalogue", r->name);
+			else
+				rb->key_svc[rb->nkey_svc++] = s;
+		}
+	}
 	if (L.nomem || rb->arena.failed || L.errors.failed || rb->svc_names.failed ||
 	    rb->reg_names.failed || rb->mea_ids.failed)
 		st = KF_ERR_NOMEM;
@@ -294,6 +326,7 @@ void kf_rulebook_free(kf_rulebook *rb)
 }
 
 const char *kf_rulebook_id(const kf_rulebook *rb) { return rb->id; }
+const char *kf_rulebook_sector(const kf_rulebook *rb) { return rb->sector ? rb->sector : rb->id; }
 const char *kf_rulebook_edition(const kf_rulebook *rb) { return rb->edition; }
 kf_date kf_rulebook_complete_from(const kf_rulebook *rb) { return rb->complete_from; }
 kf_date kf_rulebook_edition_date(const kf_rulebook *rb) { return rb->edition_date; }

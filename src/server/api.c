@@ -120,6 +120,7 @@ static const char *const route_labels[KF_R_COUNT] = {"page",
 						     "/v1/memo",
 						     "/v1/timeline",
 						     "/v1/diff",
+						     "/v1/sectors",
 						     "unmatched"};
 
 const char *kf__srv_route_label(kf__srv_route r)
@@ -153,6 +154,7 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/v1/memo", KF_R_MEMO},
 		     {"/v1/timeline", KF_R_TIMELINE},
 		     {"/v1/diff", KF_R_DIFF},
+		     {"/v1/sectors", KF_R_SECTORS},
 		     {"/timeline.js", KF_R_PAGE}};
 	size_t i;
 	for (i = 0; i < sizeof exact / sizeof exact[0]; i++)
@@ -350,6 +352,8 @@ static char *rulebook_json(const kf_rulebook *rb)
 	kf_json_object_begin(w);
 	kf_json_key(w, "id");
 	kf_json_string(w, kf_rulebook_id(rb));
+	kf_json_key(w, "sector");
+	kf_json_string(w, kf_rulebook_sector(rb));
 	kf_json_key(w, "edition");
 	kf_json_string(w, kf_rulebook_edition(rb));
 	kf_json_key(w, "title");

@@ -44,7 +44,7 @@ void kf__srv_opts_default(kf__srv_opts *o);
 /* Runs the server until SIGTERM or SIGINT, then shuts down gracefully.
  * rb is borrowed for the whole run. Returns 0, or -1 when the daemon could
  * not start (message printed). */
-int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *rb);
+int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *const *rbs, int n);
 
 /* ---- routes and replies (api.c) ------------------------------------------ */
 
@@ -70,6 +70,7 @@ typedef enum kf__srv_route {
 	KF_R_MEMO,         /* GET /v1/memo (api_memo.c) */
 	KF_R_TIMELINE,     /* GET /v1/timeline (api_timeline.c) */
 	KF_R_DIFF,         /* GET /v1/diff (api_timeline.c) */
+	KF_R_SECTORS,      /* GET /v1/sectors (sectors.c) */
 	KF_R_UNMATCHED,    /* anything else (404) */
 	KF_R_COUNT
 } kf__srv_route;
@@ -142,6 +143,23 @@ void kf__srv_h_memo(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_re
  * (kf_timeline_json, kf_diff_json), as `kaifang timeline|diff --json`. */
 void kf__srv_h_timeline(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out);
 void kf__srv_h_diff(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out);
+/* ---- sectors (sectors.c) ----------------------------------------------- */
+
+/* One API state per rulebook, picked by the query parameter `sector`
+ * (docs/api.md "Sectors"). */
+typedef struct kf__srv_sectors kf__srv_sectors;
+
+/* Builds the states of rbs[0..n) (borrowed; rbs[0] is the default and serves
+ * the page). NULL on no memory. */
+kf__srv_sectors *kf__srv_sectors_new(const kf_rulebook *const *rbs, int n, const kf__srv_opts *o);
+void kf__srv_sectors_free(kf__srv_sectors *s);
+/* Index of the rulebook of sector `name` (kf_rulebook_sector); NULL name: 0
+ * (the default); -1 when unknown. */
+int kf__srv_sectors_find(const kf__srv_sectors *s, const char *name);
+/* Handles a request as kf__srv_api_handle does, with the rulebook its
+ * `sector` parameter names; GET /v1/sectors; 400 unknown_sector. */
+void kf__srv_sectors_handle(kf__srv_sectors *s, kf__srv_route route, const kf__srv_request *rq,
+			    kf__srv_reply *out);
 
 /* ---- text buffer (api.c) ------------------------------------------------- */
 

@@ -75,8 +75,7 @@ typedef enum kf__ph {
 	KF_PH_CONDITIONS,
 	KF_PH_CONDITION, /* type, text, measure */
 	/* [S-10] requirements and [S-11] lapsed measures (requirements.c) */
-	KF_PH_REQUIREMENTS,
-	KF_PH_REQ_ITEM,     /* kind, text, holds-only or "", measure */
+	KF_PH_REQ_ITEM,     /* kind, text, measure, holds-only or "" (under Conditions) */
 	KF_PH_REQ_HOLDS,    /* the answer holds only with the investor fact */
 	KF_PH_LAPSED,       /* heading */
 	KF_PH_LAPSED_ITEM,  /* id, until, basis (KF_PH_LAPSED_BASIS) or "", summary */

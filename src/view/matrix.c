@@ -83,6 +83,11 @@ static kf_status services(const kf_rulebook *rb, const char *list, kf_matrix *m,
 		kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "services", "out of memory");
 		return KF_ERR_NOMEM;
 	}
+	if (!list && rb->nkey_svc) { /* rulebook.yaml `key_services` */
+		for (i = 0; i < (size_t)rb->nkey_svc && !st; i++)
+			st = add_service(m, rb->key_svc[i], e);
+		return st;
+	}
 	if (!list) {
 		for (i = 0; i < sizeof key_order / sizeof key_order[0] && !st; i++)
 			if ((s = kf_rulebook_find_service(rb, key_order[i], NULL, NULL)) >= 0)

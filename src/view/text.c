@@ -142,46 +142,65 @@ static void text_scenarios(kf_buf *b, kf_lang lang, const kf_decision *d)
 	}
 }
 
-/* [S-10] requirements beyond the cap, [S-11] measures lapsed before the
- * date */
-static void text_requirements(kf_buf *b, kf_lang lang, const kf_decision *d)
+/* [S-11] measures lapsed before the date */
+static void text_lapsed(kf_buf *b, kf_lang lang, const kf_decision *d)
 {
 	const kf_rulebook *rb = d->rb;
 	char ds[16];
 	int i;
-	if (d->nreq) {
-		kf__buf_say(b, lang, KF_PH_REQUIREMENTS);
-		for (i = 0; i < d->nreq; i++) {
-			kf_buf t;
-			kf__buf_init(&t, 0);
-			kf__requirement_say(&t, lang, d, i);
-			kf__buf_say(b, lang, KF_PH_REQ_ITEM,
-				    lang == KF_LANG_EN
-					? d->req[i].kind
-					: kf__requirement_kind_label(lang, d->req[i].kind),
-				    t.data ? t.data : "",
-				    d->req[i].decides ? kf__say(lang, KF_PH_REQ_HOLDS) : "",
-				    rb->mea[d->req[i].measure].id);
-			if (t.failed)
-				b->failed = 1;
-			kf__buf_free(&t);
-		}
+	if (!d->nlapsed)
+		return;
+	kf__buf_say(b, lang, KF_PH_LAPSED);
+	for (i = 0; i < d->nlapsed; i++) {
+		const kf_measure_info *m = &rb->mea[d->lapsed[i]];
+		kf_buf t;
+		kf__buf_init(&t, 0);
+		if (*m->until_basis)
+			kf__buf_say(&t, lang, KF_PH_LAPSED_BASIS, m->until_basis);
+		kf__buf_say(b, lang, KF_PH_LAPSED_ITEM, m->id,
+			    kf_date_format(m->effective_until, ds, sizeof ds), t.data ? t.data : "",
+			    m->summary);
+		if (t.failed)
+			b->failed = 1;
+		kf__buf_free(&t);
 	}
-	if (d->nlapsed) {
-		kf__buf_say(b, lang, KF_PH_LAPSED);
-		for (i = 0; i < d->nlapsed; i++) {
-			const kf_measure_info *m = &rb->mea[d->lapsed[i]];
-			kf_buf t;
-			kf__buf_init(&t, 0);
-			if (*m->until_basis)
-				kf__buf_say(&t, lang, KF_PH_LAPSED_BASIS, m->until_basis);
-			kf__buf_say(b, lang, KF_PH_LAPSED_ITEM, m->id,
-				    kf_date_format(m->effective_until, ds, sizeof ds),
-				    t.data ? t.data : "", m->summary);
-			if (t.failed)
-				b->failed = 1;
-			kf__buf_free(&t);
-		}
+}
+
+/* One section for requirements and conditions ([S-10]): a requirement is a
+ * condition the answer depends on, shown once, first, marked "required"; a
+ * condition that is also a requirement (same measure, same text) is not
+ * repeated. */
+static void text_conditions(kf_buf *b, kf_lang lang, const kf_decision *d)
+{
+	const kf_rulebook *rb = d->rb;
+	int i, k;
+	if (!d->nreq && !d->ncond)
+		return;
+	kf__buf_say(b, lang, KF_PH_CONDITIONS);
+	for (i = 0; i < d->nreq; i++) {
+		kf_buf t;
+		kf__buf_init(&t, 0);
+		kf__requirement_say(&t, lang, d, i);
+		kf__buf_say(b, lang, KF_PH_REQ_ITEM,
+			    lang == KF_LANG_EN ? d->req[i].kind
+					       : kf__requirement_kind_label(lang, d->req[i].kind),
+			    t.data ? t.data : "", rb->mea[d->req[i].measure].id,
+			    d->req[i].decides ? kf__say(lang, KF_PH_REQ_HOLDS) : "");
+		if (t.failed)
+			b->failed = 1;
+		kf__buf_free(&t);
+	}
+	for (i = 0; i < d->ncond; i++) {
+		int dup = 0;
+		for (k = 0; k < d->nreq && !dup; k++)
+			dup = d->req[k].measure == d->cond[i].measure &&
+			      !strcmp(d->req[k].text, d->cond[i].text);
+		if (!dup)
+			kf__buf_say(b, lang, KF_PH_CONDITION,
+				    lang == KF_LANG_EN
+					? d->cond[i].type
+					: kf__condition_type_label(lang, d->cond[i].type),
+				    d->cond[i].text, rb->mea[d->cond[i].measure].id);
 	}
 }
 
@@ -208,16 +227,8 @@ static void text_why(kf_buf *b, kf_lang lang, const kf_decision *d)
 		if (e->by[i] >= 0)
 			kf__buf_say(b, lang, KF_PH_SET_ASIDE, rb->mea[e->m[i]].id,
 				    rb->mea[e->by[i]].id);
-	text_requirements(b, lang, d);
-	if (d->ncond) {
-		kf__buf_say(b, lang, KF_PH_CONDITIONS);
-		for (i = 0; i < d->ncond; i++)
-			kf__buf_say(b, lang, KF_PH_CONDITION,
-				    lang == KF_LANG_EN
-					? d->cond[i].type
-					: kf__condition_type_label(lang, d->cond[i].type),
-				    d->cond[i].text, rb->mea[d->cond[i].measure].id);
-	}
+	text_lapsed(b, lang, d);
+	text_conditions(b, lang, d);
 }
 
 static void text_citations(kf_buf *b, kf_lang lang, const kf_decision *d)

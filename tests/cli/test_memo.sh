@@ -158,7 +158,7 @@ SV=rulebooks/cn-services
 run $K decide -R $SV -s social-survey -r sichuan-ftz-tianfu -d 2025-06-01 -f 33 --lang zh
 expect_rc "services decide --lang zh" 0
 expect_out "zh in words with the floor" "概括：允许，须中方持股比例不低于 67%（外资比例不超过 33%）"
-expect_out "zh floor requirement" "  - 【中方持股下限】须中方持股比例不低于 67%（外资比例不超过 33%）（ftz2021-social-survey-floor）"
+expect_out "zh floor requirement" "  - 必须【中方持股下限】须中方持股比例不低于 67%（外资比例不超过 33%）（ftz2021-social-survey-floor）"
 grep -q "In words\|Requirements:" "$TMP/out" && bad "zh services text has no English headings" || ok
 run $K decide -R $SV -s social-survey -r sichuan-ftz-tianfu -d 2025-06-01 -f 33
 expect_out "en in words" "In words: permitted with a Chinese share of at least 67% (a foreign share of at most 33%)"

@@ -17,7 +17,12 @@ timeline|diff --json` and `GET /v1/timeline|diff`, which must give the same
 bytes; and each period of a timeline must be the answer `decide --json` gives
 on its first day.
 
-  doors.py RULEBOOK PORT      (KAIFANG names the binary; prints "N passed, M failed")
+With a third argument SECTOR (issue 14), the server's routes are asked with
+?sector=SECTOR (docs/api.md "Sectors") and the rulebook's own requirements,
+in_words, quotas and lapsed members are compared as well; every door that
+prints a decision object must give decide --json's bytes.
+
+  doors.py RULEBOOK PORT [SECTOR]  (KAIFANG names the binary; prints "N passed, M failed")
 """
 import concurrent.futures
 import csv
@@ -32,6 +37,9 @@ import urllib.parse
 
 K = os.environ.get("KAIFANG", "build/kaifang")
 RB, PORT = sys.argv[1], int(sys.argv[2])
+SECTOR = sys.argv[3] if len(sys.argv) > 3 else None
+QS = "?sector=" + SECTOR if SECTOR else ""
+RAW = {}  # (door, case name) -> the decision object's bytes as printed
 FIELDS = ["service", "region", "date", "investor", "foreign_share", "outside_zones"]
 passed = failed = 0
 skipped = {}
@@ -73,10 +81,14 @@ def read_cases():
             q = {k: text(c["question"].get(k)) for k in FIELDS}
             cases.append({"name": "%s: %s" % (os.path.basename(path), c.get("name", "?")),
                           "q": q, "expect": c.get("expect", {})})
+    # the place refusals ask a service of this rulebook (idc in cn-telecom)
+    svc = "idc" if not cases else next((c["q"]["service"] for c in cases
+                                       if "error" not in c["expect"]), "idc")
     refusals = [("unknown service", {"service": "no-such-service", "region": "330100"}),
-                ("unknown place", {"service": "idc", "region": "Atlantis"}),
-                ("place out of scope", {"service": "idc", "region": "810000"}),
-                ("place out of scope by name", {"service": "internet-news", "region": "Hong Kong"})]
+                ("unknown place", {"service": svc, "region": "Atlantis"}),
+                ("place out of scope", {"service": svc, "region": "810000"}),
+                ("place out of scope by name", {"service": "internet-news" if not SECTOR else svc,
+                                                "region": "Hong Kong"})]
     for name, q in refusals:
         q = dict({k: None for k in FIELDS}, date="2025-06-01", **q)
         cases.append({"name": "refusal: " + name, "q": q, "expect": {"error": "?"}})
@@ -98,6 +110,9 @@ def view(d, parts):
     if "overridden" in parts:
         v["overridden"] = sorted((o["id"], o["by"]) for o in d["overridden"])
         v["conditions"] = sorted((c["measure"], c["type"], c["text"]) for c in d["conditions"])
+        # issue 14: members only an answer with requirements has ([S-10], [S-11])
+        for k in ("in_words", "requirements", "quotas", "lapsed", "missing_facts"):
+            v[k] = d.get(k)
     return v
 
 
@@ -107,7 +122,9 @@ def batch_view(d):
     cap = d.get("cap")
     return {"outcome": d["outcome"],
             "max_foreign_share": "" if m is None else ("<" if cap and cap["op"] == "<" else "") + m,
-            "binding": sorted(d["binding"]), "certainty": d["certainty"]}
+            "binding": sorted(d["binding"]), "certainty": d["certainty"],
+            "missing_facts": sorted(f.get("zone") or f["fact"] for f in d["missing_facts"]
+                                    if f["fact"] != "investor_condition")}
 
 
 def cli_args(q):
@@ -123,9 +140,11 @@ def cli_args(q):
     return a
 
 
-def run(args):
+def run(args, raw=None):
     p = subprocess.run([K] + args, capture_output=True, text=True)
     if p.returncode == 0:
+        if raw:
+            RAW[raw] = p.stdout.rstrip("\n")
         return loads(p.stdout)
     if p.returncode == 2:
         return "refused"
@@ -149,7 +168,7 @@ def api_question(q):
 
 
 def door_decide(c):
-    return run(["decide"] + cli_args(c["q"]) + ["--json"])
+    return run(["decide"] + cli_args(c["q"]) + ["--json"], raw=("decide --json", c["name"]))
 
 
 def door_explain(c):
@@ -177,8 +196,9 @@ def door_matrix(c):
 
 
 def door_post(c):
-    st, body = request("POST", "/v1/decisions", json.dumps(api_question(c["q"])))
+    st, body = request("POST", "/v1/decisions" + QS, json.dumps(api_question(c["q"])))
     if st == 200:
+        RAW[("POST /v1/decisions", c["name"])] = body
         return loads(body)
     return "refused" if 400 <= st < 500 else "status %d: %s" % (st, body[:300])
 
@@ -259,16 +279,25 @@ def parse_batch(out, fmt):
     rows = []
     if fmt == "csv":
         for r in list(csv.DictReader(io.StringIO(out))):
+            cap = r["cap"]  # "<50" or "<=49": its operator beside max_foreign_share
             rows.append("refused" if r["error"] else {
-                "outcome": r["outcome"], "max_foreign_share": r["max_foreign_share"],
+                "outcome": r["outcome"],
+                "max_foreign_share": ("<" if cap.startswith("<") and not cap.startswith("<=")
+                                      else "") + r["max_foreign_share"],
                 "binding": sorted(b for b in r["binding"].split(";") if b),
-                "certainty": r["certainty"]})
+                "certainty": r["certainty"],
+                "missing_facts": sorted(f for f in r["missing_facts"].split(";") if f)})
     else:
         for line in out.splitlines():
             r = loads(line)
+            cap = r["cap"]
+            m = r["max_foreign_share"]
             rows.append("refused" if r["error"] else {
-                "outcome": r["outcome"], "max_foreign_share": r["max_foreign_share"] or "",
-                "binding": sorted(r["binding"]), "certainty": r["certainty"]})
+                "outcome": r["outcome"],
+                "max_foreign_share": "" if m is None else
+                ("<" if cap and cap["op"] == "<" else "") + m,
+                "binding": sorted(r["binding"]), "certainty": r["certainty"],
+                "missing_facts": sorted(r["missing_facts"])})
     return rows
 
 
@@ -354,7 +383,8 @@ def main():
         else:
             good()
     # one array through POST /v1/decisions: each item a decision or an error object
-    st, body = request("POST", "/v1/decisions", json.dumps([api_question(c["q"]) for c in cases]))
+    st, body = request("POST", "/v1/decisions" + QS,
+                       json.dumps([api_question(c["q"]) for c in cases]))
     if st != 200:
         bad("POST /v1/decisions (array): status %d" % st)
     else:
@@ -377,7 +407,7 @@ def main():
         parts[name] = "batch"
     for fmt, ctype in (("csv", "text/csv"), ("jsonl", "application/x-ndjson")):
         name = "POST /v1/batch " + fmt
-        st, body = request("POST", "/v1/batch", batch_rows(cases, fmt), ctype)
+        st, body = request("POST", "/v1/batch" + QS, batch_rows(cases, fmt), ctype)
         if st == 404 and "no such resource" in body:
             print("doors: %s: no such route on this branch, skipped" % name)
             continue
@@ -393,6 +423,15 @@ def main():
         for c, r, g in zip(cases, ref, got):
             same(c, door, r, g, parts[door])
     memo_door(cases)
+    # the same bytes: POST /v1/decisions answers with what decide --json prints
+    for c in cases:
+        a, b = RAW.get(("decide --json", c["name"])), RAW.get(("POST /v1/decisions", c["name"]))
+        if a is None or b is None:
+            continue
+        if a == b:
+            good()
+        else:
+            bad("%s: POST /v1/decisions%s is not the bytes of decide --json" % (c["name"], QS))
     for door, n in sorted(skipped.items()):
         print("doors: %s: %d cases not askable there (a share, or a group of places)" % (door, n))
     print("doors: %d cases through %d doors besides decide --json" % (len(cases), len(doors)))

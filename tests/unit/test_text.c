@@ -85,15 +85,16 @@ static void test_zh_requirements(void **state)
 			       "\nIn words: permitted as a joint venture with a Chinese share of "
 			       "at least 30% (a foreign share of at most 70%); if the investor "
 			       "meets: sector-experience\n"));
-	assert_non_null(strstr(en, "\nRequirements:\n  - [form] permitted as a joint venture"));
+	assert_non_null(
+	    strstr(en, "\nConditions:\n  - required [form] permitted as a joint venture"));
 	assert_non_null(strstr(zh,
 			       "\n概括：允许，以合资形式，须中方持股比例不低于 30%（外资比例不超过 "
 			       "70%）；前提是投资者满足：sector-experience\n"));
 	assert_non_null(strstr(
-	    zh, "\n要求：\n  - 【组织形式】允许以合资形式（外资比例低于 100%）（jv-only）\n"));
+	    zh, "\n条件：\n  - 必须【组织形式】允许以合资形式（外资比例低于 100%）（jv-only）\n"));
 	assert_non_null(
 	    strstr(zh, "【中方持股下限】须中方持股比例不低于 30%（外资比例不超过 70%）"));
-	assert_non_null(strstr(zh, "（仅在满足时答案成立）"));
+	assert_non_null(strstr(zh, "；仅在满足时答案成立"));
 	assert_null(strstr(zh, "In words"));
 	assert_null(strstr(zh, "Requirements"));
 	kf_free(zh);
