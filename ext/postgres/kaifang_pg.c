@@ -75,10 +75,10 @@ PG_FUNCTION_INFO_V1(kfpg_rulebook);
 PG_FUNCTION_INFO_V1(kfpg_outcome_pinned);
 PG_FUNCTION_INFO_V1(kfpg_decide_pinned);
 
-static char *rulebook_setting;          /* kaifang.rulebook, owned by guc.c */
+static char *rulebook_setting;           /* kaifang.rulebook, owned by guc.c */
 static char default_rulebook[MAXPGPATH]; /* SHAREDIR/kaifang/rulebooks/cn-telecom */
-static kf_rulebook *loaded;             /* the backend's rulebook, or NULL */
-static char *loaded_from;               /* the folder it came from (TopMemoryContext) */
+static kf_rulebook *loaded;              /* the backend's rulebook, or NULL */
+static char *loaded_from;                /* the folder it came from (TopMemoryContext) */
 
 /* ---- the setting and the rulebook --------------------------------------------- */
 
@@ -87,7 +87,8 @@ static char *loaded_from;               /* the folder it came from (TopMemoryCon
 static bool check_rulebook(char **newval, void **extra, GucSource source)
 {
 	if (*newval == NULL || !is_absolute_path(*newval)) {
-		GUC_check_errdetail("kaifang.rulebook must be the absolute path of a rulebook folder.");
+		GUC_check_errdetail(
+		    "kaifang.rulebook must be the absolute path of a rulebook folder.");
 		return false;
 	}
 	return true;
@@ -109,16 +110,10 @@ void _PG_init(void)
 }
 
 /* The library's text in the database's encoding (palloc'd or `s` itself). */
-static char *from_utf8(const char *s)
-{
-	return pg_any_to_server(s, (int)strlen(s), PG_UTF8);
-}
+static char *from_utf8(const char *s) { return pg_any_to_server(s, (int)strlen(s), PG_UTF8); }
 
 /* Text from the database in UTF-8 for the library (palloc'd or `s` itself). */
-static char *to_utf8(char *s)
-{
-	return pg_server_to_any(s, (int)strlen(s), PG_UTF8);
-}
+static char *to_utf8(char *s) { return pg_server_to_any(s, (int)strlen(s), PG_UTF8); }
 
 /* The rulebook kaifang.rulebook names, loading it when it is not the one
  * loaded. Raises ERROR when it does not load; then none is kept. */
@@ -146,6 +141,8 @@ static const kf_rulebook *rulebook(void)
 	/* copy the library's text out before raising, so nothing leaks */
 	detail = pstrdup(all && *all ? all : kf_error_format(&e, (char[1024]){0}, 1024));
 	kf_free(all);
+	while (*detail && detail[strlen(detail) - 1] == '\n')
+		detail[strlen(detail) - 1] = '\0';
 	code = st == KF_ERR_NOMEM ? ERRCODE_OUT_OF_MEMORY
 	       : st == KF_ERR_IO  ? ERRCODE_UNDEFINED_FILE
 				  : ERRCODE_CONFIG_FILE_ERROR;
@@ -253,13 +250,14 @@ static void check_pinned(FunctionCallInfo fcinfo, const kf_rulebook *rb)
 {
 	char *want = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (strcmp(want, kf_rulebook_sha256(rb)) != 0)
-		ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("kaifang: the query pins rulebook sha256 \"%s\"; this server's "
-				"rulebook '%s' edition %s has sha256 %s",
-				want, kf_rulebook_id(rb), kf_rulebook_edition(rb),
-				kf_rulebook_sha256(rb)),
-			 errhint("Install the same rulebook edition on every node (kf_rulebook()).")));
+		ereport(
+		    ERROR,
+		    (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+		     errmsg("kaifang: the query pins rulebook sha256 \"%s\"; this server's "
+			    "rulebook '%s' edition %s has sha256 %s",
+			    want, kf_rulebook_id(rb), kf_rulebook_edition(rb),
+			    kf_rulebook_sha256(rb)),
+		     errhint("Install the same rulebook edition on every node (kf_rulebook()).")));
 }
 
 /* ---- answers ------------------------------------------------------------------- */
@@ -277,9 +275,9 @@ static Datum decision_datum(const kf_rulebook *rb, const kf_question *q, bool js
 	json = kf_decision_json(d);
 	kf_decision_free(d);
 	if (!json)
-		ereport(ERROR,
-			(errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kaifang: out of memory writing the "
-								"decision")));
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
+				errmsg("kaifang: out of memory writing the "
+				       "decision")));
 	PG_TRY();
 	{
 		char *s = from_utf8(json);
