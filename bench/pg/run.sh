@@ -51,6 +51,37 @@ ms() {
 			sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1
 	done | median
 }
+# cpu_ms "DIR..." CONNINFO SQL [SETUP]: median CPU time (user + sys) that the
+# clusters in DIR... spent on SQL, in every process (backends, parallel workers,
+# the shards' postgres_fdw backends): each postmaster's own and reaped
+# children's times from /proc (fields 14-17), before and after a session that
+# runs SQL. Robust to other jobs on the machine, unlike wall time.
+pg_ticks() {
+	local d t=0 pid
+	for d in $1; do
+		pid=$(head -1 "$d/data/postmaster.pid")
+		t=$((t + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
+	done
+	echo "$t"
+}
+cpu_ms() {
+	local i t0 t1
+	for i in $(seq "$ROUNDS"); do
+		t0=$(pg_ticks "$1")
+		psql_to "$2" -c "${4:-SELECT 1}" -c "$3" >/dev/null
+		sleep 0.5 # the backends exit and are reaped
+		t1=$(pg_ticks "$1")
+		echo $(((t1 - t0) * 1000 / $(getconf CLK_TCK)))
+	done | median
+}
+# cpu COMMAND...: median user + sys CPU time in milliseconds
+cpu() {
+	local i
+	for i in $(seq "$ROUNDS"); do
+		/usr/bin/time -f "%U %S" -o "$W/cpu.time" "$@" >/dev/null
+		awk '{printf "%d\n", ($1 + $2) * 1000}' "$W/cpu.time"
+	done | median
+}
 # wall COMMAND...: median wall time in milliseconds
 wall() {
 	local i s
@@ -71,6 +102,7 @@ load_before=$(cut -d' ' -f1 /proc/loadavg)
 echo "bench-pg: $ROWS rows, median of $ROUNDS, load average $load_before on $(nproc) cores" >&2
 b1=$(wall "$K" batch --jobs 1 "$W/deals.csv" -o "$W/out.csv")
 b2=$(wall "$K" batch --jobs 2 "$W/deals.csv" -o "$W/out.csv")
+b1cpu=$(cpu "$K" batch --jobs 1 "$W/deals.csv" -o "$W/out.csv")
 
 one=$(cluster_start "$W/one")
 psql_to "$one" -c "CREATE EXTENSION kaifang" -c "CREATE TABLE deals ($DEALS_COLUMNS)" \
@@ -78,6 +110,8 @@ psql_to "$one" -c "CREATE EXTENSION kaifang" -c "CREATE TABLE deals ($DEALS_COLU
 sha=$(psql_to "$one" -At -c "SELECT sha256 FROM kf_rulebook()")
 scan1=$(ms "$one" "$SCAN" "$SERIAL")
 out1=$(ms "$one" "SELECT count(kf_outcome($ARGS)) FROM deals" "$SERIAL")
+out1cpu=$(cpu_ms "$W/one" "$one" "SELECT count(kf_outcome($ARGS)) FROM deals" "$SERIAL")
+scan1cpu=$(cpu_ms "$W/one" "$one" "$SCAN" "$SERIAL")
 out1p=$(ms "$one" "SELECT count(kf_outcome($ARGS)) FROM deals" "$PARALLEL")
 dec1=$(ms "$one" "SELECT count(kf_decide($ARGS)) FROM deals WHERE enterprise LIKE '%00'" "$SERIAL")
 max1=$(ms "$one" "SELECT count(kf_max_foreign_share(service, region, date, investor,
@@ -97,25 +131,32 @@ push3=$(ms "$coord" "SELECT count(*) FROM (SELECT enterprise, kf_outcome_pinned(
   FROM deals GROUP BY 1, 2) x" "$PWA")
 screen3=$(ms "$coord" "SELECT count(*) FROM deals WHERE kf_outcome_pinned('$sha', $ARGS) = 'exceeds_cap'")
 local3=$(ms "$coord" "SELECT count(kf_outcome($ARGS)) FROM deals")
+ALL="$W/coord $W/shard0 $W/shard1 $W/shard2"
+scan3cpu=$(cpu_ms "$ALL" "$coord" "$SCAN")
+screen3cpu=$(cpu_ms "$ALL" "$coord" "SELECT count(*) FROM deals
+  WHERE kf_outcome_pinned('$sha', $ARGS) = 'exceeds_cap'")
 # the same grouping on one server, to separate the GROUP BY from the decisions
 group1=$(ms "$one" "SELECT count(*) FROM (SELECT enterprise, kf_outcome_pinned('$sha', $ARGS)
   FROM deals GROUP BY 1, 2) x" "$SERIAL")
 
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 python3 - "$load_before" "$load_after" "$ROWS" "$b1" "$b2" "$scan1" "$out1" "$out1p" "$dec1" "$max1" "$load" "$scan3" \
-	"$push3" "$screen3" "$local3" "$group1" <<'PY'
+	"$push3" "$screen3" "$local3" "$group1" "$b1cpu" "$out1cpu" "$scan1cpu" "$scan3cpu" "$screen3cpu" <<'PY'
 import json, sys
 load_before, load_after = sys.argv[1:3]
 n = int(sys.argv[3])
 (b1, b2, scan1, out1, out1p, dec1, max1, load, scan3, push3, screen3, local3,
- group1) = map(float, sys.argv[4:])
-rate = lambda ms, rows=n: rows / (ms / 1000.0)
+ group1, b1cpu, out1cpu, scan1cpu, scan3cpu, screen3cpu) = map(float, sys.argv[4:])
+rate = lambda ms, rows=n: rows / (max(ms, 0.001) / 1000.0)
 us = lambda ms, rows=n: ms * 1000.0 / rows
 rows = [
     ("kaifang batch --jobs 1 (CSV in, CSV out)", b1, n),
     ("kaifang batch --jobs 2", b2, n),
     ("1 server: scan, no decision", scan1, n),
+    ("kaifang batch --jobs 1, CPU time (user+sys)", b1cpu, n),
+    ("1 server: scan, CPU time", scan1cpu, n),
     ("1 server: count(kf_outcome) serial", out1, n),
+    ("1 server: count(kf_outcome) serial, CPU time", out1cpu, n),
     ("1 server: count(kf_outcome) 2 workers", out1p, n),
     ("1 server: count(kf_max_foreign_share) serial", max1, n),
     ("1 server: count(kf_decide) serial, 1 row in 100", dec1, n // 100),
@@ -125,6 +166,8 @@ rows = [
     ("3 shards: pushed GROUP BY enterprise, kf_outcome_pinned", push3, n),
     ("3 shards: pushed WHERE kf_outcome_pinned = 'exceeds_cap'", screen3, n),
     ("3 shards: kf_outcome on the coordinator", local3, n),
+    ("3 shards: fdw scan, CPU time of all 4 servers", scan3cpu, n),
+    ("3 shards: pushed WHERE, CPU time of all 4 servers", screen3cpu, n),
 ]
 sys.stderr.write("%-58s %10s %12s %9s\n" % ("", "ms", "rows/s", "us/row"))
 for name, ms, r in rows:
@@ -135,6 +178,8 @@ out = {
     "sql_outcome_serial_rows_per_s": round(rate(out1)),
     "sql_outcome_parallel_rows_per_s": round(rate(out1p)),
     "sql_vs_batch_serial": round(rate(out1) / rate(b1), 2),
+    "sql_vs_batch_serial_cpu": round(b1cpu / out1cpu, 2),
+    "sql_outcome_cpu_us_per_row_over_scan": round(us(out1cpu) - us(scan1cpu), 3),
     "sql_vs_batch_parallel": round(rate(out1p) / rate(b2), 2),
     "sql_outcome_us_per_row_over_scan": round(us(out1) - us(scan1), 3),
     "sql_decide_us_per_row": round(us(dec1, n // 100), 2),
@@ -142,6 +187,8 @@ out = {
     "shards_screen_rows_per_s": round(rate(screen3)),
     "shards_vs_one_server_serial": round(rate(screen3) / rate(out1), 2),
     "fdw_scan_us_per_row_over_local_scan": round(us(scan3) - us(scan1), 3),
+    "fdw_scan_cpu_us_per_row_over_local_scan": round(us(scan3cpu) - us(scan1cpu), 3),
+    "shards_screen_cpu_us_per_row": round(us(screen3cpu), 3),
     "load_rows_per_s": round(rate(load)),
     "loadavg_before": float(load_before), "loadavg_after": float(load_after),
 }

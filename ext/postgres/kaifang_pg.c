@@ -146,9 +146,10 @@ static const kf_rulebook *rulebook(void)
 	code = st == KF_ERR_NOMEM ? ERRCODE_OUT_OF_MEMORY
 	       : st == KF_ERR_IO  ? ERRCODE_UNDEFINED_FILE
 				  : ERRCODE_CONFIG_FILE_ERROR;
+	detail = from_utf8(detail); /* converted before ereport: a conversion error raises */
 	ereport(ERROR, (errcode(code),
 			errmsg("kaifang: rulebook \"%s\" is invalid; not used", rulebook_setting),
-			errdetail("%s", from_utf8(detail))));
+			errdetail("%s", detail)));
 	return NULL; /* not reached */
 }
 
@@ -189,8 +190,9 @@ static void raise_error(const kf_error *e) pg_attribute_noreturn();
 static void raise_error(const kf_error *e)
 {
 	char buf[1024];
-	ereport(ERROR, (errcode(sqlstate_of(e)),
-			errmsg("%s", from_utf8(kf_error_format(e, buf, sizeof buf))),
+	/* converted before ereport: a conversion error raises on its own */
+	char *msg = from_utf8(kf_error_format(e, buf, sizeof buf));
+	ereport(ERROR, (errcode(sqlstate_of(e)), errmsg("%s", msg),
 			errdetail("kaifang error code: %s.", e->code)));
 	pg_unreachable();
 }
@@ -248,16 +250,18 @@ static bool read_question(FunctionCallInfo fcinfo, const arg_layout *a, const kf
 /* Refuses to answer unless the rulebook in use has the SHA-256 argument 0. */
 static void check_pinned(FunctionCallInfo fcinfo, const kf_rulebook *rb)
 {
-	char *want = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	if (strcmp(want, kf_rulebook_sha256(rb)) != 0)
-		ereport(
-		    ERROR,
-		    (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-		     errmsg("kaifang: the query pins rulebook sha256 \"%s\"; this server's "
-			    "rulebook '%s' edition %s has sha256 %s",
-			    want, kf_rulebook_id(rb), kf_rulebook_edition(rb),
-			    kf_rulebook_sha256(rb)),
-		     errhint("Install the same rulebook edition on every node (kf_rulebook()).")));
+	char *want = text_to_cstring(PG_GETARG_TEXT_PP(0)), *id, *edition;
+	if (strcmp(want, kf_rulebook_sha256(rb)) == 0)
+		return;
+	id = from_utf8(kf_rulebook_id(rb));
+	edition = from_utf8(kf_rulebook_edition(rb));
+	ereport(
+	    ERROR,
+	    (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+	     errmsg("kaifang: the query pins rulebook sha256 \"%s\"; this server's rulebook '%s' "
+		    "edition %s has sha256 %s",
+		    want, id, edition, kf_rulebook_sha256(rb)),
+	     errhint("Install the same rulebook edition on every node (kf_rulebook()).")));
 }
 
 /* ---- answers ------------------------------------------------------------------- */

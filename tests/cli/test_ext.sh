@@ -37,7 +37,7 @@ TESTS=$(cd ext/postgres/sql && ls *.sql | sed 's/\.sql$//' | sort)
 # kaifang (CREATE EXTENSION) first
 TESTS="kaifang $(echo "$TESTS" | grep -vx kaifang | tr '\n' ' ')"
 if as_pg "$PGXS_REGRESS" --temp-instance="$W/tmp_check" --bindir="$PGBIN" \
-	--inputdir="$PWD/ext/postgres" --outputdir="$W" --dbname=contrib_regression \
+	--inputdir="$PWD/ext/postgres" --outputdir="$W" --dbname=contrib_regression --encoding=UTF8 \
 	$TESTS >"$W/regress.log" 2>&1; then
 	ok
 	grep -E "^(ok|test|not ok) " "$W/regress.log" | sed 's/^/  /'
