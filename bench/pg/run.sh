@@ -38,7 +38,7 @@ ROUNDS=${ROUNDS:-3}
 
 W=$(mktemp -d /tmp/kf-bench-pg-XXXXXX)
 chmod 755 "$W"
-trap 'clusters_stop; rm -rf "$W"' EXIT
+trap 'clusters_stop "$W"; rm -rf "$W"' EXIT
 python3 bench/pg/gen_deals.py "$ROWS" "$W/deals.csv"
 chmod 644 "$W/deals.csv"
 

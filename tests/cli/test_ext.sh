@@ -30,7 +30,7 @@ ok
 
 W=$(mktemp -d /tmp/kf-ext-XXXXXX)
 [ "$(id -u)" -eq 0 ] && chown postgres "$W"
-trap 'clusters_stop; rm -rf "$W"' EXIT
+trap 'clusters_stop "$W"; rm -rf "$W"' EXIT
 
 # ---- pg_regress, on its own temporary instance
 TESTS=$(cd ext/postgres/sql && ls *.sql | sed 's/\.sql$//' | sort)

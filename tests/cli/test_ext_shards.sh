@@ -37,7 +37,7 @@ if ! ext_prepare; then
 fi
 W=$(mktemp -d /tmp/kf-shards-XXXXXX)
 chmod 755 "$W"
-trap 'clusters_stop; rm -rf "$W"' EXIT
+trap 'clusters_stop "$W"; rm -rf "$W"' EXIT
 
 coord=$(cluster_start "$W/coord") || { bad "coordinator did not start"; finish; exit 1; }
 shards=()

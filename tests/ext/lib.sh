@@ -5,7 +5,6 @@
 # saying why.
 PGBIN=/usr/lib/postgresql/15/bin
 PGXS_REGRESS=/usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_regress
-EXT_CLUSTERS=""
 
 # as_pg CMD...: runs CMD as the postgres user when root (initdb, pg_regress
 # and the server refuse root), else as the caller.
@@ -37,16 +36,20 @@ ext_prepare() {
 }
 
 # cluster_start DIR [PORT]: starts a throwaway cluster (tools/pg-cluster.sh)
-# and prints its conninfo; it is stopped by clusters_stop (trap it on EXIT).
+# and prints its conninfo. Callers keep their clusters under one work folder
+# and stop them all with clusters_stop (trap it on EXIT): cluster_start runs in
+# a command substitution, so it cannot keep a list in a variable.
 cluster_start() {
-	EXT_CLUSTERS="$EXT_CLUSTERS $1"
 	./tools/pg-cluster.sh start "$@"
 }
 
+# clusters_stop WORK: stops every cluster started in a folder directly under WORK.
 clusters_stop() {
-	local d
-	for d in $EXT_CLUSTERS; do ./tools/pg-cluster.sh stop "$d"; done
-	EXT_CLUSTERS=""
+	local pid
+	for pid in "$1"/*/data/postmaster.pid; do
+		[ -f "$pid" ] && ./tools/pg-cluster.sh stop "${pid%/data/postmaster.pid}"
+	done
+	return 0
 }
 
 # psql_to CONNINFO ARGS...: psql without ~/.psqlrc, stopping at the first error.
