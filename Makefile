@@ -6,10 +6,15 @@
 #                   the CLI under valgrind, lint
 #   make bench      load time and decisions per second on the shipped rulebook
 #   make lint       clang-format check and cppcheck
+#   make ext-postgres          the PostgreSQL 15 extension (ext/postgres, docs/sql.md);
+#   make ext-postgres-install  ... installed into Debian's PostgreSQL (as root)
+#   make bench-pg   kf_outcome in SQL against `kaifang batch`, one server and three shards
 
 CC      ?= cc
 PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc xlsxwriter
 DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev libxlsxwriter-dev
+# the PostgreSQL extension (ext/postgres, docs/sql.md): server, PGXS, postgres_fdw
+DEBS    += postgresql-15 postgresql-server-dev-15 postgresql-contrib
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc
@@ -159,3 +164,21 @@ bench-ownership: $(B)/libkaifang.a
 # 1M-row batch (bench/run_peers.sh; writes the table into docs/performance.md).
 bench-peers: $(B)/kaifang $(B)/bench_decide
 	@B=$(B) ./bench/run_peers.sh
+
+# The PostgreSQL extension (ext/postgres, docs/sql.md): PGXS links the library
+# built position-independent in build/pic. Installing writes into PostgreSQL's
+# directories, so it runs as root (or through sudo).
+ext-postgres: deps
+	@$(MAKE) --no-print-directory B=build/pic CFLAGS="-O2 -g -fPIC" build/pic/libkaifang.a
+	@$(MAKE) --no-print-directory -C ext/postgres
+
+ext-postgres-install: ext-postgres
+	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) --no-print-directory -s -C ext/postgres install; \
+	else sudo $(MAKE) --no-print-directory -s -C ext/postgres install; fi
+
+# kf_outcome over 1M rows on one server and on three shards, against `kaifang
+# batch` over the same rows (bench/pg/run.sh; figures in docs/performance.md).
+bench-pg: ext-postgres-install $(B)/kaifang
+	@./bench/pg/run.sh $(B)/kaifang
+
+.PHONY: ext-postgres ext-postgres-install bench-pg

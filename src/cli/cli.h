@@ -64,6 +64,15 @@ kf_rulebook *kf_cli_load(const char *dir, int *exit_code);
 int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose, int *ncases,
 		  int *unexercised);
 
+/* Prints the question of every golden case in DIR/golden/ (*.yaml), read as
+ * `check` reads it, as one JSON object a line to out: {file, line, name,
+ * measure, question: {service, region, date, investor, foreign_share,
+ * outside_zones} (text as written, null when absent), error (the refusal the
+ * case expects, or null)}. Decides nothing: for other doors to ask the same
+ * questions (tests/cli/test_ext.sh). Returns the number of cases, or -1 when
+ * a case file is malformed (printed). */
+int kf_cli_golden_questions(const char *dir, FILE *out);
+
 /* The option that gives a question field ("foreign_share" -> "foreign-share",
  * "outside_zones" -> "outside-zones"); other names unchanged. Static string
  * or `field` itself. */
