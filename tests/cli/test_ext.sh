@@ -112,7 +112,7 @@ for line in sys.stdin:
     assert set(c) == {"file", "line", "name", "measure", "question", "error"}, c
     assert c["question"]["service"] and c["question"]["region"], c
 ' && ok || bad "check --questions printed a line that is not a question object"
-mkdir -p "$W/rb" && cp -R rulebooks/cn-telecom "$W/rb/" &&
+mkdir -p "$W/rb" && cp -R rulebooks/cn-telecom rulebooks/common "$W/rb/" &&
 	printf 'cases:\n  - {name: x, measure: m, question: {service: idc, regoin: "1"}, expect: {outcome: permitted}}\n' \
 		>"$W/rb/cn-telecom/golden/zz-bad.yaml"
 "$KAIFANG" check --questions "$W/rb/cn-telecom" >/dev/null 2>"$W/q.err"
