@@ -217,6 +217,66 @@ static void json_requirements(kf_buf *b, const kf_decision *d, int *first)
 	}
 }
 
+/* The missing_facts array of a decision: a share range that straddles the
+ * cap, a per-investor-group cap, investor conditions the answer holds only
+ * with ([S-10]), and the zones it depends on */
+static void json_missing(kf_buf *b, const kf_decision *d)
+{
+	const kf_rulebook *rb = d->rb;
+	int i, n;
+	kf__buf_puts(b, "[");
+	if (d->v.share_undecided) {
+		kf__buf_puts(b, "{\"fact\":\"foreign_share\",\"min\":");
+		kf__json_share(b, d->q.share);
+		kf__buf_puts(b, ",\"max\":");
+		kf__json_share(b, d->q.share_max);
+		kf__buf_puts(b, ",\"cap\":");
+		json_cap(b, &d->v);
+		kf__buf_puts(b, "}");
+	}
+	n = d->v.share_undecided;
+	if (d->v.group_undecided) {
+		/* [S-10] the aggregate is above a per-investor-group cap */
+		kf__buf_puts(b, n++ ? "," : "");
+		kf__buf_puts(b, "{\"fact\":\"investor_group_share\",\"cap\":{\"op\":");
+		kf__json_str(b, kf_capop_name(d->v.group_op));
+		kf__buf_puts(b, ",\"value\":");
+		kf__json_share(b, d->v.group_cap);
+		kf__buf_puts(b, "}}");
+	}
+	for (i = 0; i < d->nreq && kf__is_refusal(d->v.outcome) == 0; i++) {
+		/* [S-10] an investor fact the answer holds only with */
+		int f2 = 1;
+		if (!d->req[i].decides)
+			continue;
+		kf__buf_puts(b, n++ ? ",{" : "{");
+		kf__json_key(b, &f2, "fact");
+		kf__json_str(b, "investor_condition");
+		kf__json_key(b, &f2, "id");
+		kf__json_str(b, d->req[i].fact);
+		kf__json_key(b, &f2, "measure");
+		kf__json_str(b, measure_id(rb, d->req[i].measure));
+		kf__json_key(b, &f2, "text");
+		kf__json_str(b, d->req[i].text);
+		kf__buf_puts(b, "}");
+	}
+	for (i = 0; i < d->nmissing; i++) {
+		const kf_region_info *z = &rb->reg[d->missing[i]];
+		int f2 = 1;
+		kf__buf_puts(b, n++ ? ",{" : "{");
+		kf__json_key(b, &f2, "fact");
+		kf__json_str(b, "inside_zone");
+		kf__json_key(b, &f2, "zone");
+		kf__json_str(b, z->id);
+		kf__json_key(b, &f2, "name");
+		kf__json_str(b, z->name.en);
+		kf__json_key(b, &f2, "name_zh");
+		kf__json_str(b, z->name.zh);
+		kf__buf_puts(b, "}");
+	}
+	kf__buf_puts(b, "]");
+}
+
 /* The members of the decision object, without its braces, in the order of
  * docs/cli.md. */
 static void json_members(kf_buf *b, const kf_decision *d)
@@ -305,57 +365,7 @@ static void json_members(kf_buf *b, const kf_decision *d)
 	}
 	kf__buf_puts(b, "]");
 	kf__json_key(b, &first, "missing_facts");
-	kf__buf_puts(b, "[");
-	if (d->v.share_undecided) {
-		kf__buf_puts(b, "{\"fact\":\"foreign_share\",\"min\":");
-		kf__json_share(b, d->q.share);
-		kf__buf_puts(b, ",\"max\":");
-		kf__json_share(b, d->q.share_max);
-		kf__buf_puts(b, ",\"cap\":");
-		json_cap(b, &d->v);
-		kf__buf_puts(b, "}");
-	}
-	n = d->v.share_undecided;
-	if (d->v.group_undecided) {
-		/* [S-10] the aggregate is above a per-investor-group cap */
-		kf__buf_puts(b, n++ ? "," : "");
-		kf__buf_puts(b, "{\"fact\":\"investor_group_share\",\"cap\":{\"op\":");
-		kf__json_str(b, kf_capop_name(d->v.group_op));
-		kf__buf_puts(b, ",\"value\":");
-		kf__json_share(b, d->v.group_cap);
-		kf__buf_puts(b, "}}");
-	}
-	for (i = 0; i < d->nreq && kf__is_refusal(d->v.outcome) == 0; i++) {
-		/* [S-10] an investor fact the answer holds only with */
-		int f2 = 1;
-		if (!d->req[i].decides)
-			continue;
-		kf__buf_puts(b, n++ ? ",{" : "{");
-		kf__json_key(b, &f2, "fact");
-		kf__json_str(b, "investor_condition");
-		kf__json_key(b, &f2, "id");
-		kf__json_str(b, d->req[i].fact);
-		kf__json_key(b, &f2, "measure");
-		kf__json_str(b, measure_id(rb, d->req[i].measure));
-		kf__json_key(b, &f2, "text");
-		kf__json_str(b, d->req[i].text);
-		kf__buf_puts(b, "}");
-	}
-	for (i = 0; i < d->nmissing; i++) {
-		const kf_region_info *z = &rb->reg[d->missing[i]];
-		int f2 = 1;
-		kf__buf_puts(b, n++ ? ",{" : "{");
-		kf__json_key(b, &f2, "fact");
-		kf__json_str(b, "inside_zone");
-		kf__json_key(b, &f2, "zone");
-		kf__json_str(b, z->id);
-		kf__json_key(b, &f2, "name");
-		kf__json_str(b, z->name.en);
-		kf__json_key(b, &f2, "name_zh");
-		kf__json_str(b, z->name.zh);
-		kf__buf_puts(b, "}");
-	}
-	kf__buf_puts(b, "]");
+	json_missing(b, d);
 	kf__json_key(b, &first, "scenarios");
 	kf__buf_puts(b, "[");
 	for (i = 0; d->v.outcome == KF_INDETERMINATE && i < d->nsc; i++) {
@@ -452,6 +462,21 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		kf__json_key(b, &first, "trace_hidden");
 		kf__buf_printf(b, "%d", d->ntrace - n);
 	}
+}
+
+char *kf__answer_facts(const kf_decision *d)
+{
+	kf_buf b;
+	int first = 0;
+	kf__buf_init(&b, 0);
+	kf__buf_puts(&b, "\"missing_facts\":");
+	json_missing(&b, d);
+	json_requirements(&b, d, &first);
+	if (d->in_words) {
+		kf__json_key(&b, &first, "in_words");
+		kf__json_str(&b, d->in_words);
+	}
+	return kf__buf_steal(&b);
 }
 
 void kf_decision_write_json(kf_json *w, const kf_decision *d, kf_json_members_fn members, void *ctx)

@@ -158,6 +158,18 @@ int kf__inside(const kf_rulebook *rb, int r, int place, kf_date d);
 kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval *e,
 			       kf_zone_fn fn, void *ctx, kf_verdict *out);
 
+/* answer.c: what an answer states beside its verdict, as kf_decision_json
+ * writes it: the members "missing_facts":[...] and, when the decision has
+ * them, "requirements", "quotas" and "in_words" ([S-10]), comma separated,
+ * without braces. For the timeline's periods and the diff's answers, so they
+ * say what `decide` says. Released with kf__xfree; NULL on no memory. */
+char *kf__answer_facts(const kf_decision *d);
+
+/* question.c: the one date reader of every door: NFKC (full-width digits and
+ * dashes read as ASCII), then kf_date_parse. Errors name `field`, code
+ * bad_date (bad_utf8 for invalid UTF-8). text is not NULL. */
+kf_status kf__read_date(const char *text, const char *field, kf_date *out, kf_error *err);
+
 /* question.c: the checks every door shares; *st is KF_OK or the error set in err. */
 void kf__check_question(const kf_rulebook *rb, const kf_question *q, kf_error *err, kf_status *st);
 

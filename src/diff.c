@@ -59,6 +59,8 @@ void kf_diff_free(kf_diff *d)
 		return;
 	kf__xfree(d->place);
 	kf__xfree(d->svc);
+	kf__xfree(d->notice);
+	kf__xfree(d->cell);
 	kf__arena_free(&d->arena);
 	kf__xfree(d);
 }
@@ -72,7 +74,8 @@ static kf_status read_lists(kf_diff *d, const kf_diff_query *q, kf_error *e)
 	memset(&mq, 0, sizeof mq);
 	mq.places = q->places;
 	mq.services = q->services;
-	kf_status st = kf__matrix_lists(d->a, &mq, &d->place, &d->np, &d->svc, &d->ns, e);
+	kf_status st =
+	    kf__matrix_lists(d->a, &mq, &d->place, &d->np, &d->svc, &d->ns, &d->notice, e);
 	if (!st && (long)d->np * d->ns > KF_MATRIX_MAX_CELLS) {
 		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, "services",
 			      "%d places x %d services is more than %d cells; ask for fewer", d->np,
@@ -132,13 +135,13 @@ static int max_share_differs(const kf_verdict *a, const kf_verdict *b)
 static kf__dcell *new_cell(kf_diff *d, int p, int s)
 {
 	kf__dcell *c;
-	if (d->ncell % 64 == 0) {
-		kf__dcell *n = kf__arena_alloc(&d->arena, sizeof *n * (size_t)(d->ncell + 64));
+	if (d->ncell == d->cellcap) { /* doubling: linear in the cells kept */
+		int nc = d->cellcap ? d->cellcap * 2 : 64;
+		kf__dcell *n = kf__realloc(d->cell, sizeof *n * (size_t)nc);
 		if (!n)
 			return NULL;
-		if (d->ncell)
-			memcpy(n, d->cell, sizeof *n * (size_t)d->ncell);
 		d->cell = n;
+		d->cellcap = nc;
 	}
 	c = &d->cell[d->ncell++];
 	memset(c, 0, sizeof *c);
@@ -150,44 +153,80 @@ static kf__dcell *new_cell(kf_diff *d, int p, int s)
 
 /* ---- two dates -------------------------------------------------------------------- */
 
+/* The decision's members beside the verdict of x (kf__answer_facts) */
+static kf_status answer_facts(kf_diff *d, kf__danswer *x, const kf_question *q, kf_error *e)
+{
+	kf_decision *dec = NULL;
+	kf_status st = kf_decide(x->rb, q, 0, &dec, e);
+	if (st == KF_OK && !(x->facts = kf__tl_facts(&d->arena, dec)))
+		st = nomem(e);
+	kf_decision_free(dec);
+	return st;
+}
+
 static kf_status date_cells(kf_diff *d, kf_error *e)
 {
+	kf_arena scratch;
+	kf_status st = KF_OK;
 	int i, j;
-	for (i = 0; i < d->np; i++)
-		for (j = 0; j < d->ns; j++) {
-			kf_question q = d->q;
+	kf__arena_init(&scratch, 0);
+	for (i = 0; i < d->np && !st; i++)
+		for (j = 0; j < d->ns && !st; j++) {
+			kf_question q = d->q, qa;
 			kf__danswer x, y;
 			kf__dcell *c;
-			int *before, *after, nb, na;
+			int *before, *after, nb, na, *plus, *minus, nplus, nminus;
 			q.region = d->place[i];
 			q.service = d->svc[j];
 			q.date = d->from;
 			answer(&x, d->a, &q);
-			q.date = d->to;
-			answer(&y, d->a, &q);
+			qa = q;
+			qa.date = d->to;
+			answer(&y, d->a, &qa);
 			/* the matrix's rule: a place refused on a date refuses the diff */
 			if (x.failed || y.failed) {
 				q.date = x.failed ? d->from : d->to;
 				kf_decide_verdict(d->a, &q, &x.v, e);
 				if (!strcmp(e->field, "region"))
 					snprintf(e->field, sizeof e->field, "regions");
-				return e->status;
+				st = e->status;
+				break;
 			}
-			if (kf__same_verdict(&x.v, &y.v))
+			/* the measures bearing on the cell on both days: when they and
+			 * the verdicts are the same, so is everything the decision says
+			 * beside the verdict (its requirements come from them) */
+			kf__arena_free(&scratch);
+			kf__arena_init(&scratch, 0);
+			nb = kf__tl_bearing(d->a, &q, d->from, &scratch, &before);
+			na = kf__tl_bearing(d->a, &qa, d->to, &scratch, &after);
+			if (nb < 0 || na < 0 ||
+			    kf__tl_delta(&scratch, before, nb, after, na, &plus, &nplus, &minus,
+					 &nminus)) {
+				st = nomem(e);
+				break;
+			}
+			if (kf__same_verdict(&x.v, &y.v) && !nplus && !nminus)
 				continue;
-			if (!(c = new_cell(d, q.region, q.service)))
-				return nomem(e);
+			if ((st = answer_facts(d, &x, &q, e)) || (st = answer_facts(d, &y, &qa, e)))
+				break;
+			if (kf__same_verdict(&x.v, &y.v) && !strcmp(x.facts, y.facts))
+				continue;
+			if (!(c = new_cell(d, q.region, q.service)) ||
+			    !(c->entered = kf__arena_memdup(&d->arena, plus,
+							    sizeof(int) * (size_t)(nplus + 1))) ||
+			    !(c->left = kf__arena_memdup(&d->arena, minus,
+							 sizeof(int) * (size_t)(nminus + 1)))) {
+				st = nomem(e);
+				break;
+			}
 			c->before = x;
 			c->after = y;
 			c->cap_changed = max_share_differs(&x.v, &y.v);
-			nb = kf__tl_bearing(d->a, &q, d->from, &d->arena, &before);
-			na = kf__tl_bearing(d->a, &q, d->to, &d->arena, &after);
-			if (nb < 0 || na < 0 ||
-			    kf__tl_delta(&d->arena, before, nb, after, na, (int **)&c->entered,
-					 &c->n_entered, (int **)&c->left, &c->n_left))
-				return nomem(e);
+			c->n_entered = nplus;
+			c->n_left = nminus;
 		}
-	return KF_OK;
+	kf__arena_free(&scratch);
+	return st;
 }
 
 kf_status kf_diff_dates(const kf_rulebook *rb, const kf_diff_query *q, kf_diff **out, kf_error *err)

@@ -286,24 +286,32 @@ static const char *compat(const char *s, const char *field, char *buf, size_t si
 	return t;
 }
 
-static kf_status read_date(const char *text, kf_question *q, kf_error *err)
+kf_status kf__read_date(const char *text, const char *field, kf_date *out, kf_error *err)
 {
 	char buf[KF__NORM_MAX];
 	const char *t;
-	if (!given(text)) {
-		q->date = kf_date_today_china();
-		return KF_OK;
-	}
-	if (!(t = compat(text, "date", buf, sizeof buf, err)))
+	if (!(t = compat(text, "date", buf, sizeof buf, err))) {
+		if (err)
+			snprintf(err->field, sizeof err->field, "%s", field);
 		return KF_ERR_PARSE;
-	if (kf_date_parse(t, &q->date, err) != KF_OK) {
+	}
+	if (kf_date_parse(t, out, err) != KF_OK) {
 		if (err) {
-			snprintf(err->field, sizeof err->field, "date");
+			snprintf(err->field, sizeof err->field, "%s", field);
 			kf__error_code(err, "bad_date");
 		}
 		return KF_ERR_PARSE;
 	}
 	return KF_OK;
+}
+
+static kf_status read_date(const char *text, kf_question *q, kf_error *err)
+{
+	if (!given(text)) {
+		q->date = kf_date_today_china();
+		return KF_OK;
+	}
+	return kf__read_date(text, "date", &q->date, err);
 }
 
 static kf_status read_share(const char *text, kf_question *q, kf_error *err)

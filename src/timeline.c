@@ -216,12 +216,11 @@ kf_status kf__tl_date(const char *text, const char *field, kf_date def, kf_date 
 		kf__error_code(err, "missing_field");
 		return KF_ERR_NOTFOUND;
 	}
-	st = kf_date_parse(text, out, err);
+	st = kf__read_date(text, field, out, err); /* the question reader's, NFKC */
 	if (st != KF_OK && err) {
 		char msg[sizeof err->message];
 		snprintf(msg, sizeof msg, "%s", err->message);
-		kf__error_set(err, st, NULL, 0, 0, field, "'%s': %s", field, msg);
-		kf__error_code(err, "bad_date");
+		snprintf(err->message, sizeof err->message, "'%s': %.400s", field, msg);
 	}
 	return st;
 }
@@ -258,6 +257,16 @@ static kf_status read_question(const kf_rulebook *rb, const kf_timeline_query *t
 	return st;
 }
 
+const char *kf__tl_facts(kf_arena *ar, const kf_decision *d)
+{
+	char *f = kf__answer_facts(d), *copy;
+	if (!f)
+		return NULL;
+	copy = kf__arena_strdup(ar, f);
+	kf__xfree(f);
+	return copy;
+}
+
 /* The periods of one place over [pl->from, pl->to) */
 static kf_status build_place(kf_timeline *t, kf__tlplace *pl, kf_error *e)
 {
@@ -274,21 +283,32 @@ static kf_status build_place(kf_timeline *t, kf__tlplace *pl, kf_error *e)
 	if (!pl->per)
 		goto nomem;
 	for (i = 0; i < nd; i++) {
+		kf_decision *dec = NULL;
 		kf_verdict v;
+		const char *facts;
 		q.date = dates[i];
-		st = kf_decide_verdict(rb, &q, &v, e);
+		/* the decision's answer: its verdict and what it says beside it
+		 * (missing facts, requirements: [S-10]), as `decide` says them */
+		st = kf_decide(rb, &q, 0, &dec, e);
 		pl->decisions++;
 		if (st != KF_OK) {
 			kf__xfree(dates);
 			return st;
 		}
-		if (pl->nper && kf__same_verdict(&pl->per[pl->nper - 1].v, &v))
+		v = *kf_decision_verdict(dec);
+		facts = kf__tl_facts(&t->arena, dec);
+		kf_decision_free(dec);
+		if (!facts)
+			goto nomem;
+		if (pl->nper && kf__same_verdict(&pl->per[pl->nper - 1].v, &v) &&
+		    !strcmp(pl->per[pl->nper - 1].facts, facts))
 			continue;
 		if (pl->nper)
 			pl->per[pl->nper - 1].until = dates[i];
 		memset(&pl->per[pl->nper], 0, sizeof pl->per[0]);
 		pl->per[pl->nper].from = dates[i];
 		pl->per[pl->nper].v = v;
+		pl->per[pl->nper].facts = facts;
 		pl->nper++;
 	}
 	kf__xfree(dates);
@@ -395,6 +415,17 @@ kf_status kf_timeline_new(const kf_rulebook *rb, const kf_timeline_query *tq, kf
 	if (np < 0) {
 		st = e->status;
 		goto out;
+	}
+	{ /* the one list reader's rule: a place given twice is answered once */
+		kf_buf nb;
+		kf__buf_init(&nb, 0);
+		if (kf__dedupe(rb, 0, places, &np, &nb) ||
+		    (nb.len && !(t->notice = kf__arena_strdup(&t->arena, nb.data)))) {
+			kf__buf_free(&nb);
+			st = fail(e, KF_ERR_NOMEM, NULL, "", "out of memory");
+			goto out;
+		}
+		kf__buf_free(&nb);
 	}
 	t->pl = kf__arena_alloc(&t->arena, sizeof *t->pl * (size_t)np);
 	if (!t->pl) {

@@ -11,6 +11,7 @@
 #include "kaifang/view.h"
 #include "rulebook_int.h"
 #include "util/arena.h"
+#include "util/buf.h"
 
 /* The timeline of one place. */
 typedef struct kf__tlplace {
@@ -28,6 +29,7 @@ struct kf_timeline {
 	kf_date from, to; /* as asked (to: KF_DATE_MAX when open) */
 	int np;
 	kf__tlplace *pl;
+	const char *notice; /* NULL, or the places merged (kf__dedupe) */
 	kf_arena arena;
 };
 
@@ -39,6 +41,8 @@ typedef struct kf__danswer {
 	char code[32];
 	const char *message;
 	kf_verdict v;
+	const char *facts; /* the decision's members beside v (kf__answer_facts);
+			      NULL when not asked for (failed, or an edition diff) */
 } kf__danswer;
 
 /* A period of an edition diff where the answers of a and b differ. */
@@ -80,8 +84,14 @@ struct kf_diff {
 	int nadded, nremoved;
 	kf__mchange *changed;
 	int nchanged;
+	char *notice; /* NULL, or what the list reader merged (kf__dedupe); kf__xfree */
+	int cellcap;
 	kf_arena arena;
 };
+
+/* The decision's members beside its verdict (kf__answer_facts), copied into
+ * the arena; NULL on no memory. */
+const char *kf__tl_facts(kf_arena *ar, const kf_decision *d);
 
 /* 1 when two verdicts of one rulebook give the same answer: outcome, cap,
  * certainty, binding measures and missing zones. */
@@ -114,7 +124,8 @@ kf_status kf__tl_date(const char *text, const char *field, kf_date def, kf_date 
 
 /* view/timeline.c, view/matrix.c: the members every answer view writes for a
  * verdict of rb: outcome, max_foreign_share, cap, certainty, label (the
- * matrix's cell), then, with `lists`, binding and missing_facts (ids). */
+ * matrix's cell), then, with `lists`, binding and missing_facts (ids);
+ * lists 2: binding only (the caller writes the decision's missing_facts). */
 void kf__verdict_members(kf_json *w, const kf_rulebook *rb, const kf_verdict *v, int lists);
 /* The matrix's label of a verdict ("50", "<50", "100", "closed", ...). */
 void kf__verdict_label(const kf_verdict *v, char *out, size_t size);
@@ -122,9 +133,17 @@ void kf__verdict_label(const kf_verdict *v, char *out, size_t size);
 void kf__verdict_label_lang(const kf_verdict *v, kf_lang lang, char *out, size_t size);
 
 /* view/matrix.c: the places and services of a matrix query (its defaults,
- * lists and limits, errors as kf_matrix_new), without deciding; *place and
- * *svc released with kf__xfree. */
+ * lists and limits, errors as kf_matrix_new), without deciding, repeated
+ * entries merged (kf__dedupe); *place, *svc and *notice (NULL, or what was
+ * merged) released with kf__xfree. */
 kf_status kf__matrix_lists(const kf_rulebook *rb, const kf_matrix_query *mq, int **place, int *np,
-			   int **svc, int *ns, kf_error *e);
+			   int **svc, int *ns, char **notice, kf_error *e);
+
+/* view/matrix.c: the one list reader's de-duplication. Keeps the first of
+ * every index repeated in ids[0..*n) (region indexes, or service indexes when
+ * `services`), in first-seen order, and appends to *notice what was merged
+ * ("places given more than once ...: beijing x3; 60 places asked, 20
+ * answered"); nothing when none repeats. 0, or -1 on no memory. */
+int kf__dedupe(const kf_rulebook *rb, int services, int *ids, int *n, kf_buf *notice);
 
 #endif

@@ -136,6 +136,13 @@ function marker(shape, x, y, color) {
   }
 }
 const answerWords = (p) => `${outcomeText[p.outcome] || p.outcome}${p.cap ? (p.cap.op === '<' ? ', below ' : ', at most ') + p.cap.value + '%' : p.max_foreign_share === null && p.outcome === 'permitted' ? ', no cap' : ''}${p.certainty === 'uncertain' ? ' (uncertain)' : ''}`;
+// a reply names a step's measures by id, each record once in measure_refs (docs/api.md)
+const withRefs = (data) => {
+  const refs = data.measure_refs || {}, steps = (x) => { x.entered = x.entered.map((id) => refs[id]); x.left = x.left.map((id) => refs[id]); };
+  (data.timelines || []).forEach((t) => t.periods.forEach(steps));
+  (data.cells || []).forEach((c) => { if (c.entered) steps(c); });
+  return data;
+};
 const docsOf = (p) => [...new Map(p.entered.concat(p.left).map((m) => [m.document, m])).values()];
 
 function stepDetails(t, p, i) {
@@ -262,7 +269,7 @@ async function loadTimeline(push) {
   if (p.from) q.set('from', p.from);
   if (p.to) q.set('to', p.to);
   try {
-    const data = await api('/v1/timeline?' + q);
+    const data = withRefs(await api('/v1/timeline?' + q));
     showError(err, null);
     $('#tl-details').hidden = true;
     $('#tl-out').replaceChildren(
@@ -292,7 +299,7 @@ async function loadDiff(push) {
   const q = new URLSearchParams({ from: p.from, to: p.to });
   for (const k of ['regions', 'services', 'investor']) if (p[k]) q.set(k, p[k]);
   try {
-    const d = await api('/v1/diff?' + q);
+    const d = withRefs(await api('/v1/diff?' + q));
     showError(err, null);
     const cells = new Map(d.cells.map((c) => [c.region + ' ' + c.service, c]));
     const svc = d.services.map((id) => state.services.find((s) => s.id === id) || { id, name: id, aliases: [] });

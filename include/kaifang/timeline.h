@@ -71,6 +71,10 @@ typedef struct kf_period {
 	int n_entered;
 	const int *left; /* measures bearing the day before that no longer do */
 	int n_left;
+	const char *facts; /* what the decision on `from` states beside v, as
+			      kf_decision_json writes it: the members missing_facts and,
+			      when it has them, requirements, quotas, in_words (JSON
+			      text, no braces); a period ends when these change too */
 } kf_period;
 
 typedef struct kf_timeline kf_timeline;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kaifang/question.h"
 #include "rulebook_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -267,6 +268,11 @@ static const char *nearest_key(const char *k, const char *const *keys)
 		}
 	}
 	return best;
+}
+
+const char *kf_nearest_name(const char *name, const char *const *known)
+{
+	return name && known ? nearest_key(name, known) : NULL;
 }
 
 void kf__unknown_key(loader *L, struct fy_node *kn, const char *k, const char *what,

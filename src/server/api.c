@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,7 @@ struct kf__srv_api {
 	webfile web[5];
 	int have_web;
 	int fault_decide; /* KAIFANG_SERVER_FAULT=decide: act as if kf_decide ran out of memory */
+	atomic_int heavy; /* matrix, timeline and diff requests being decided (heavy_enter) */
 };
 
 static const char JSON_CT[] = "application/json; charset=utf-8";
@@ -984,6 +986,94 @@ static void reply_list(const kf__srv_api *a, kf_list what, kf__srv_reply *out)
 
 /* ---- dispatch ------------------------------------------------------------------- */
 
+/* The query parameters each route knows (docs/api.md); NULL-terminated. The
+ * page takes its own (the app's address bar), so it is not checked. */
+static const char *const *route_params(kf__srv_route r)
+{
+	static const char *const none[] = {NULL};
+	static const char *const matrix[] = {"regions",  "services",      "date",
+					     "investor", "outside_zones", NULL};
+	static const char *const timeline[] = {
+	    "service",       "region", "regions", "investor", "foreign_share",
+	    "outside_zones", "from",   "to",      NULL};
+	static const char *const diff[] = {"from",          "to", "regions", "services", "investor",
+					   "outside_zones", NULL};
+	static const char *const explanations[] = {"all", "lang", NULL};
+	static const char *const memo[] = {"service",       "region", "date",   "investor",
+					   "foreign_share", "outside_zones", "format", "lang",
+					   NULL};
+	static const char *const ownership[] = {"entity", "date", "stop_at_foreign_entity", NULL};
+	static const char *const batch[] = {"delimiter", NULL};
+	switch (r) {
+	case KF_R_PAGE:
+	case KF_R_UNMATCHED: return NULL;
+	case KF_R_MATRIX: return matrix;
+	case KF_R_TIMELINE: return timeline;
+	case KF_R_DIFF: return diff;
+	case KF_R_EXPLANATIONS: return explanations;
+	case KF_R_MEMO: return memo;
+	case KF_R_OWNERSHIP: return ownership;
+	case KF_R_BATCH: return batch;
+	default: return none;
+	}
+}
+
+/* A matrix, timeline or diff decides up to KF_MATRIX_MAX_CELLS cells while
+ * its pool thread serves nothing else, so at most threads - 1 of them (at
+ * least one) are decided at once: a pool thread stays free for /healthz and
+ * the light routes. Over that: 503 server_busy (Retry-After: 1). 1 when the
+ * request may go on; heavy_leave() after it. docs/api.md "Limits". */
+static int heavy_enter(kf__srv_api *a, kf__srv_reply *out)
+{
+	int max = a->opts.threads > 1 ? (int)a->opts.threads - 1 : 1;
+	if (atomic_fetch_add(&a->heavy, 1) < max)
+		return 1;
+	atomic_fetch_sub(&a->heavy, 1);
+	kf__srv_error(out, 503, "server_busy", NULL,
+		      "%d matrix, timeline or diff request%s already being decided (the limit "
+		      "with --threads %u); retry in a second",
+		      max, max == 1 ? " is" : "s are", a->opts.threads);
+	return 0;
+}
+
+static void heavy_leave(kf__srv_api *a) { atomic_fetch_sub(&a->heavy, 1); }
+
+/* 400 bad_parameter for a query parameter the route does not know, naming
+ * it, the nearest known one and the known ones, as a POST body's unknown
+ * field is refused (a misspelt `foreign-share` must not be answered as if
+ * no share were given). 1 when every parameter is known. */
+static int params_known(kf__srv_route route, const kf__srv_request *rq, kf__srv_reply *out)
+{
+	const char *const *known = route_params(route), *const * k, *near;
+	char list[256];
+	size_t off = 0;
+	int i;
+	if (!known)
+		return 1;
+	for (i = 0; i < rq->nparams; i++) {
+		/* every route of a server holding several rulebooks takes `sector`
+		 * (sectors.c picks the rulebook by it; docs/api.md "Sectors") */
+		if (!strcmp(rq->params[i], "sector"))
+			continue;
+		for (k = known; *k && strcmp(*k, rq->params[i]); k++)
+			;
+		if (*k)
+			continue;
+		list[0] = 0;
+		for (k = known; *k && off < sizeof list; k++)
+			off += (size_t)snprintf(list + off, sizeof list - off, "%s%s",
+						k == known ? "" : ", ", *k);
+		near = kf_nearest_name(rq->params[i], known);
+		kf__srv_error(out, 400, "bad_parameter", rq->params[i],
+			      "unknown query parameter '%.80s'%s%s%s; %s%s", rq->params[i],
+			      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "",
+			      *known ? "this route knows " : "this route takes no parameters",
+			      list);
+		return 0;
+	}
+	return 1;
+}
+
 void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_request *rq,
 			kf__srv_reply *out)
 {
@@ -1004,6 +1094,8 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 		out->allow = post ? "POST" : "GET, HEAD";
 		return;
 	}
+	if (!params_known(route, rq, out))
+		return;
 	switch (route) {
 	case KF_R_PAGE: h_page(a, rq, out); break;
 	case KF_R_DECISIONS: h_decisions(a, rq, out, 0); break;
@@ -1016,9 +1108,19 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 	case KF_R_MEASURE: h_one(a, rq, out, KF_LIST_MEASURES); break;
 	case KF_R_SOURCES: reply_list(a, KF_LIST_SOURCES, out); break;
 	case KF_R_SOURCE: h_one(a, rq, out, KF_LIST_SOURCES); break;
-	case KF_R_MATRIX: h_matrix(a, rq, out); break;
-	case KF_R_TIMELINE: kf__srv_h_timeline(a->rb, rq, out); break;
-	case KF_R_DIFF: kf__srv_h_diff(a->rb, rq, out); break;
+	case KF_R_MATRIX:
+	case KF_R_TIMELINE:
+	case KF_R_DIFF:
+		if (!heavy_enter(a, out))
+			break;
+		if (route == KF_R_MATRIX)
+			h_matrix(a, rq, out);
+		else if (route == KF_R_TIMELINE)
+			kf__srv_h_timeline(a->rb, rq, out);
+		else
+			kf__srv_h_diff(a->rb, rq, out);
+		heavy_leave(a);
+		break;
 	case KF_R_RULEBOOK: reply_static(out, JSON_CT, a->rulebook, strlen(a->rulebook)); break;
 	case KF_R_OWNERSHIP: h_ownership(a, rq, out); break;
 	case KF_R_BATCH: h_batch(a, rq, out); break;

@@ -414,8 +414,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		else if (as.many)
 			kf__srv_error(&rep, 400, "bad_parameter", NULL,
 				      "more than 64 query parameters");
-		else
+		else {
+			rq.params = as.keys;
+			rq.nparams = as.n;
 			kf__srv_sectors_handle(s->api, r->route, &rq, &rep);
+		}
 	}
 	return send_reply(c, r, &rep, 0);
 }

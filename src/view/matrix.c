@@ -27,6 +27,7 @@ struct kf_matrix {
 	int *place;       /* np region indexes */
 	int *svc;         /* ns service indexes */
 	kf_verdict *cell; /* np x ns, row-major */
+	char *notice;     /* NULL, or what kf__dedupe merged (kf__xfree) */
 };
 
 /* The key pilot services of the 2025 Work Plan, the default columns. */
@@ -156,7 +157,47 @@ static kf_status decide_cells(const kf_rulebook *rb, const kf_matrix_query *mq, 
 	return KF_OK;
 }
 
-/* The places and services of a query, its defaults and limits. */
+/* The ids of entries repeated in ids[0..*n) (kf__dedupe) */
+static const char *entry_id(const kf_rulebook *rb, int services, int i)
+{
+	return services ? rb->svc[i].id : rb->reg[i].id;
+}
+
+int kf__dedupe(const kf_rulebook *rb, int services, int *ids, int *n, kf_buf *notice)
+{
+	int nent = services ? rb->nsvc : rb->nreg, i, j = 0, shown = 0, more = 0;
+	int *count = kf__calloc((size_t)nent + 1, sizeof *count);
+	if (!count)
+		return -1;
+	for (i = 0; i < *n; i++)
+		if (count[ids[i]]++ == 0)
+			ids[j++] = ids[i];
+	if (j < *n) {
+		kf__buf_printf(notice,
+			       "%s given more than once are answered once (by id, in "
+			       "first-seen order):",
+			       services ? "services" : "places");
+		for (i = 0; i < j; i++) {
+			if (count[ids[i]] < 2)
+				continue;
+			if (shown++ < 8)
+				kf__buf_printf(notice, " %s x%d", entry_id(rb, services, ids[i]),
+					       count[ids[i]]);
+			else
+				more++;
+		}
+		if (more)
+			kf__buf_printf(notice, " and %d more", more);
+		kf__buf_printf(notice, "; %d %s asked, %d answered", *n,
+			       services ? "services" : "places", j);
+	}
+	*n = j;
+	kf__xfree(count);
+	return notice->failed ? -1 : 0;
+}
+
+/* The places and services of a query, its defaults and limits; repeated
+ * entries merged (kf__dedupe) with m->notice saying so. */
 static kf_status lists(const kf_rulebook *rb, const kf_matrix_query *mq, kf_matrix *m, kf_error *e)
 {
 	kf_status st;
@@ -174,11 +215,25 @@ static kf_status lists(const kf_rulebook *rb, const kf_matrix_query *mq, kf_matr
 	st = places(rb, mq->places ? mq->places : default_places(rb), m, e);
 	if (!st)
 		st = services(rb, mq->services, m, e);
+	if (!st) {
+		kf_buf nb;
+		kf__buf_init(&nb, 0);
+		if (kf__dedupe(rb, 0, m->place, &m->np, &nb) ||
+		    (nb.len && kf__buf_puts(&nb, "; ")) || kf__dedupe(rb, 1, m->svc, &m->ns, &nb)) {
+			kf__buf_free(&nb);
+			kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "", "out of memory");
+			return KF_ERR_NOMEM;
+		}
+		if (nb.len >= 2 && !strcmp(nb.data + nb.len - 2, "; "))
+			nb.data[nb.len -= 2] = 0;
+		m->notice = nb.len ? kf__buf_steal(&nb) : NULL;
+		kf__buf_free(&nb);
+	}
 	return st;
 }
 
 kf_status kf__matrix_lists(const kf_rulebook *rb, const kf_matrix_query *mq, int **place, int *np,
-			   int **svc, int *ns, kf_error *e)
+			   int **svc, int *ns, char **notice, kf_error *e)
 {
 	kf_matrix m;
 	kf_status st;
@@ -187,8 +242,10 @@ kf_status kf__matrix_lists(const kf_rulebook *rb, const kf_matrix_query *mq, int
 	if (st) {
 		kf__xfree(m.place);
 		kf__xfree(m.svc);
+		kf__xfree(m.notice);
 		return st;
 	}
+	*notice = m.notice;
 	*place = m.place;
 	*np = m.np;
 	*svc = m.svc;
@@ -232,6 +289,7 @@ void kf_matrix_free(kf_matrix *m)
 	kf__xfree(m->place);
 	kf__xfree(m->svc);
 	kf__xfree(m->cell);
+	kf__xfree(m->notice);
 	kf__xfree(m);
 }
 
@@ -289,6 +347,8 @@ void kf__verdict_members(kf_json *w, const kf_rulebook *rb, const kf_verdict *v,
 	for (i = 0; i < v->n_binding; i++)
 		kf_json_string(w, rb->mea[v->binding[i]].id);
 	kf_json_array_end(w);
+	if (lists == 2)
+		return;
 	kf_json_key(w, "missing_facts");
 	kf_json_array_begin(w);
 	for (i = 0; i < v->n_missing; i++)
@@ -332,6 +392,11 @@ char *kf_matrix_json(const kf_matrix *m)
 	kf_json_array_begin(w);
 	for (j = 0; j < m->ns; j++)
 		kf_list_write_json(w, rb, KF_LIST_SERVICES, m->svc[j]);
+	kf_json_array_end(w);
+	kf_json_key(w, "notices"); /* what the list reader merged (kf__dedupe) */
+	kf_json_array_begin(w);
+	if (m->notice)
+		kf_json_string(w, m->notice);
 	kf_json_array_end(w);
 	kf_json_key(w, "rows");
 	kf_json_array_begin(w);
@@ -420,6 +485,8 @@ char *kf_matrix_text_lang(const kf_matrix *m, kf_lang lang)
 		kf__buf_puts(&b, "\n");
 	}
 	kf__buf_say(&b, lang, KF_PH_M_LEGEND, rb->id, rb->sha256);
+	if (m->notice)
+		kf__buf_printf(&b, lang == KF_LANG_ZH ? "注：%s。\n" : "Note: %s.\n", m->notice);
 	return kf__buf_steal(&b);
 }
 

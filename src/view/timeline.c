@@ -11,6 +11,7 @@
 
 #include "kaifang/view.h"
 #include "timeline_int.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "view/lang.h"
 
@@ -67,13 +68,56 @@ static void measure_ref(kf_json *w, const kf_rulebook *rb, int m)
 	kf_json_object_end(w);
 }
 
-static void measure_refs(kf_json *w, const kf_rulebook *rb, const char *key, const int *m, int n)
+/* A step's measures: their ids, each once in the reply's table (refs_json),
+ * so a reply's size is bounded by its cells and the rulebook, not by the
+ * cells times the measures. seen (one flag per measure of rb) marks them. */
+static void measure_refs(kf_json *w, const kf_rulebook *rb, const char *key, const int *m, int n,
+			 unsigned char *seen)
 {
 	int i;
 	kf_json_key(w, key);
 	kf_json_array_begin(w);
-	for (i = 0; i < n; i++)
-		measure_ref(w, rb, m[i]);
+	for (i = 0; i < n; i++) {
+		kf_json_string(w, rb->mea[m[i]].id);
+		seen[m[i]] = 1;
+	}
+	kf_json_array_end(w);
+}
+
+/* "measure_refs": {id: MeasureRef} of every measure a step named */
+static void refs_json(kf_json *w, const kf_rulebook *rb, const unsigned char *seen)
+{
+	int m;
+	kf_json_key(w, "measure_refs");
+	kf_json_object_begin(w);
+	for (m = 0; m < rb->nmea; m++)
+		if (seen[m]) {
+			kf_json_key(w, rb->mea[m].id);
+			measure_ref(w, rb, m);
+		}
+	kf_json_object_end(w);
+}
+
+/* The decision's members beside the verdict (kf__answer_facts), into the
+ * object open at the top of w */
+static void facts_json(kf_json *w, const char *facts)
+{
+	kf_buf *b = kf__json_buf(w);
+	if (kf_json_failed(w) || !facts || !*facts)
+		return;
+	kf__buf_puts(b, ",");
+	kf__buf_puts(b, facts);
+	kf__json_opened_members(w, 1);
+}
+
+static void notices_json(kf_json *w, const char *a, const char *b)
+{
+	kf_json_key(w, "notices");
+	kf_json_array_begin(w);
+	if (a && *a)
+		kf_json_string(w, a);
+	if (b && *b)
+		kf_json_string(w, b);
 	kf_json_array_end(w);
 }
 
@@ -95,16 +139,17 @@ static void region_members(kf_json *w, const kf_rulebook *rb, int r)
 
 /* ---- timeline ------------------------------------------------------------------ */
 
-static void period_json(kf_json *w, const kf_rulebook *rb, const kf_period *p)
+static void period_json(kf_json *w, const kf_rulebook *rb, const kf_period *p, unsigned char *seen)
 {
 	kf_json_object_begin(w);
 	kf_json_key(w, "from");
 	kf_json_date(w, p->from);
 	kf_json_key(w, "until");
 	kf_json_date(w, p->until);
-	kf__verdict_members(w, rb, &p->v, 1);
-	measure_refs(w, rb, "entered", p->entered, p->n_entered);
-	measure_refs(w, rb, "left", p->left, p->n_left);
+	kf__verdict_members(w, rb, &p->v, 2);
+	facts_json(w, p->facts);
+	measure_refs(w, rb, "entered", p->entered, p->n_entered, seen);
+	measure_refs(w, rb, "left", p->left, p->n_left, seen);
 	kf_json_object_end(w);
 }
 
@@ -113,9 +158,14 @@ char *kf_timeline_json(const kf_timeline *t)
 	const kf_rulebook *rb = t->rb;
 	const kf_service_info *sv = &rb->svc[t->q.service];
 	kf_json *w = kf_json_new();
+	unsigned char *seen = kf__calloc((size_t)rb->nmea + 1, 1);
+	char *out;
 	int i, k;
-	if (!w)
+	if (!w || !seen) {
+		kf_json_free(w);
+		kf__xfree(seen);
 		return NULL;
+	}
 	kf_json_object_begin(w);
 	kf_json_key(w, "service");
 	kf_json_string(w, sv->id);
@@ -158,13 +208,17 @@ char *kf_timeline_json(const kf_timeline *t)
 		kf_json_key(w, "periods");
 		kf_json_array_begin(w);
 		for (k = 0; k < pl->nper; k++)
-			period_json(w, rb, &pl->per[k]);
+			period_json(w, rb, &pl->per[k], seen);
 		kf_json_array_end(w);
 		kf_json_object_end(w);
 	}
 	kf_json_array_end(w);
+	notices_json(w, t->notice, NULL);
+	refs_json(w, rb, seen);
 	kf_json_object_end(w);
-	return kf_json_finish(w);
+	out = kf_json_finish(w);
+	kf__xfree(seen);
+	return out;
 }
 
 static const char *fmt_date(kf_date d, char *buf, size_t size)
@@ -239,6 +293,8 @@ char *kf_timeline_text_lang(const kf_timeline *t, kf_lang lang)
 		    investor_id(rb, &t->q),
 		    kf__say(lang, t->q.has_share ? KF_PH_TL_SHARE : KF_PH_TL_NO_SHARE),
 		    t->q.has_share ? kf_share_format(t->q.share, s, sizeof s) : "");
+	if (t->notice)
+		kf__buf_printf(&b, lang == KF_LANG_ZH ? "注：%s。\n" : "Note: %s.\n", t->notice);
 	for (i = 0; i < t->np; i++) {
 		const kf__tlplace *pl = &t->pl[i];
 		const kf_region_info *r = &rb->reg[pl->region];
@@ -246,7 +302,8 @@ char *kf_timeline_text_lang(const kf_timeline *t, kf_lang lang)
 			    lang == KF_LANG_EN ? r->name.zh : kf__name_other(lang, r->name), r->id,
 			    fmt_date_lang(lang, pl->from, a, sizeof a),
 			    fmt_date_lang(lang, pl->to, c, sizeof c), pl->nper,
-			    pl->nper == 1 ? "" : kf__say(lang, KF_PH_TL_PLURAL), pl->decisions);
+			    pl->nper == 1 ? "" : kf__say(lang, KF_PH_TL_PLURAL), pl->decisions,
+			    pl->decisions == 1 ? "" : kf__say(lang, KF_PH_TL_PLURAL));
 		if (*pl->notice)
 			kf__buf_say(&b, lang, KF_PH_TL_NOTE, pl->notice);
 		for (k = 0; k < pl->nper; k++) {
@@ -273,6 +330,7 @@ char *kf_timeline_text(const kf_timeline *t) { return kf_timeline_text_lang(t, K
 
 static void danswer_json(kf_json *w, const kf__danswer *x)
 {
+	int lists = x->facts ? 2 : 1;
 	kf_json_object_begin(w);
 	if (x->failed) {
 		kf_json_key(w, "error");
@@ -282,8 +340,10 @@ static void danswer_json(kf_json *w, const kf__danswer *x)
 		kf_json_key(w, "message");
 		kf_json_string(w, x->message);
 		kf_json_object_end(w);
-	} else
-		kf__verdict_members(w, x->rb, &x->v, 1);
+	} else {
+		kf__verdict_members(w, x->rb, &x->v, lists);
+		facts_json(w, x->facts);
+	}
 	kf_json_object_end(w);
 }
 
@@ -297,7 +357,7 @@ static void ids_json(kf_json *w, const kf_rulebook *rb, const char *key, const i
 	kf_json_array_end(w);
 }
 
-static void cell_json(kf_json *w, const kf_diff *d, const kf__dcell *c)
+static void cell_json(kf_json *w, const kf_diff *d, const kf__dcell *c, unsigned char *seen)
 {
 	int k;
 	kf_json_object_begin(w);
@@ -311,8 +371,8 @@ static void cell_json(kf_json *w, const kf_diff *d, const kf__dcell *c)
 		danswer_json(w, &c->after);
 		kf_json_key(w, "cap_changed");
 		kf_json_bool(w, c->cap_changed);
-		measure_refs(w, d->a, "entered", c->entered, c->n_entered);
-		measure_refs(w, d->a, "left", c->left, c->n_left);
+		measure_refs(w, d->a, "entered", c->entered, c->n_entered, seen);
+		measure_refs(w, d->a, "left", c->left, c->n_left, seen);
 	} else {
 		kf_json_key(w, "periods");
 		kf_json_array_begin(w);
@@ -353,9 +413,14 @@ static void lists_json(kf_json *w, const kf_diff *d)
 char *kf_diff_json(const kf_diff *d)
 {
 	kf_json *w = kf_json_new();
+	unsigned char *seen = kf__calloc((size_t)d->a->nmea + 1, 1);
+	char *out;
 	int i;
-	if (!w)
+	if (!w || !seen) {
+		kf_json_free(w);
+		kf__xfree(seen);
 		return NULL;
+	}
 	kf_json_object_begin(w);
 	kf_json_key(w, "kind");
 	kf_json_string(w, d->kind == KF__DIFF_DATES ? "dates" : "editions");
@@ -401,10 +466,15 @@ char *kf_diff_json(const kf_diff *d)
 	kf_json_key(w, "cells");
 	kf_json_array_begin(w);
 	for (i = 0; i < d->ncell && !kf_json_failed(w); i++)
-		cell_json(w, d, &d->cell[i]);
+		cell_json(w, d, &d->cell[i], seen);
 	kf_json_array_end(w);
+	notices_json(w, d->notice, NULL);
+	if (d->kind == KF__DIFF_DATES)
+		refs_json(w, d->a, seen);
 	kf_json_object_end(w);
-	return kf_json_finish(w);
+	out = kf_json_finish(w);
+	kf__xfree(seen);
+	return out;
 }
 
 static void danswer_text(kf_buf *b, const kf__danswer *x)
@@ -459,6 +529,8 @@ char *kf_diff_text(const kf_diff *d)
 		kf__buf_printf(&b, "  answers that differ: %d of %d cells\n", d->ncell,
 			       d->np * d->ns);
 	}
+	if (d->notice)
+		kf__buf_printf(&b, "Note: %s.\n", d->notice);
 	for (i = 0; i < d->ncell; i++) {
 		const kf__dcell *c = &d->cell[i];
 		cell_head(&b, d, c);

@@ -40,7 +40,8 @@ for s in load_yaml(TABLE)["steps"]:
         failed += 1
         print("FAIL: %s: exit %d: %s" % (name, p.returncode, p.stderr.strip()), file=sys.stderr)
         continue
-    periods = json.loads(p.stdout, parse_float=str, parse_int=str)["timelines"][0]["periods"]
+    t = json.loads(p.stdout, parse_float=str, parse_int=str)
+    periods = t["timelines"][0]["periods"]
     at = [i for i, x in enumerate(periods) if x["from"] == text(s["date"])]
     problems = []
     if not at or at[0] == 0:
@@ -51,8 +52,8 @@ for s in load_yaml(TABLE)["steps"]:
             problems.append("outcome %s, expected %s" % (x["outcome"], s["outcome"]))
         if x["max_foreign_share"] != text(s["max_foreign_share"]):
             problems.append("max_foreign_share %s, expected %s" % (x["max_foreign_share"], s["max_foreign_share"]))
-        if s["measure"] not in [m["id"] for m in x["entered"]]:
-            problems.append("%s not among the measures entered %s" % (s["measure"], [m["id"] for m in x["entered"]]))
+        if s["measure"] not in x["entered"] or s["measure"] not in t["measure_refs"]:
+            problems.append("%s not among the measures entered %s (or not in measure_refs)" % (s["measure"], x["entered"]))
         if before["outcome"] != s["before"]:
             problems.append("before: %s, expected %s" % (before["outcome"], s["before"]))
         if before["until"] != x["from"]:

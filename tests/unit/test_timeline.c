@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -180,7 +181,11 @@ static void test_mini_values(void **state)
 	assert_non_null(strstr(j,
 			       "\"from\":\"2025-04-11\",\"until\":null,\"outcome\":\"permitted\","
 			       "\"max_foreign_share\":50,\"cap\":{\"op\":\"<\",\"value\":50}"));
-	assert_non_null(strstr(j, "\"entered\":[{\"id\":\"pilot-ipvpn-cap\",\"effect\":\"cap\""));
+	/* a step names its measures by id; their records are once in measure_refs */
+	assert_non_null(strstr(j, "\"entered\":[\"pilot-ipvpn-cap\"]"));
+	assert_non_null(strstr(j,
+			       "\"measure_refs\":{\"pilot-ipvpn-cap\":{\"id\":\"pilot-ipvpn-cap\","
+			       "\"effect\":\"cap\""));
 	kf_free(j);
 	kf_timeline_free(t);
 
@@ -275,8 +280,8 @@ static void test_diff_dates(void **state)
 	j = kf_diff_json(d);
 	assert_non_null(strstr(j, "\"service\":\"B13\",\"before\":{\"outcome\":\"closed\""));
 	assert_non_null(strstr(j, "\"after\":{\"outcome\":\"permitted\",\"max_foreign_share\":50"));
-	assert_non_null(
-	    strstr(j, "\"cap_changed\":true,\"entered\":[{\"id\":\"wp2025-ipvpn-cap\""));
+	assert_non_null(strstr(j, "\"cap_changed\":true,\"entered\":[\"wp2025-ipvpn-cap\"]"));
+	assert_non_null(strstr(j, "\"wp2025-ipvpn-cap\":{\"id\":\"wp2025-ipvpn-cap\""));
 	kf_free(j);
 	kf_diff_free(d);
 	kf_rulebook_free(rb);
@@ -284,6 +289,134 @@ static void test_diff_dates(void **state)
 
 /* mini-b is mini with pilot-ipvpn-cap changed (cap <= 45, from 2025-05-01),
  * de-minimis removed and zone-b21-open added */
+/* The text between `key` and the end of its JSON value (a balanced [...] or
+ * {...}) in json, as a malloc'ed string; NULL when key is not there. */
+static char *member(const char *json, const char *key, const char *after)
+{
+	const char *p = strstr(after ? strstr(json, after) : json, key), *q;
+	int depth = 0;
+	if (!p)
+		return NULL;
+	for (q = p + strlen(key); *q; q++) {
+		if (*q == '[' || *q == '{')
+			depth++;
+		else if ((*q == ']' || *q == '}') && --depth == 0)
+			break;
+	}
+	return strndup(p, (size_t)(q - p + 1));
+}
+
+/* A period's answer is the decision's: the same missing facts ([S-10]: the
+ * investor group's share, investor conditions) and requirements, and a
+ * period ends where they change (issue: timelines dropped every missing fact
+ * that is not a zone) */
+static void test_facts_are_the_decisions(void **state)
+{
+	kf_rulebook *rb = load("rulebooks/cn-services");
+	static const struct {
+		const char *svc, *place, *share, *day;
+	} cases[] = {{"5611", "Beijing", "40", "2025-01-01"},
+		     {"841", "Suzhou", NULL, "2025-06-01"}};
+	size_t c;
+	(void)state;
+	for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		kf_timeline_query tq;
+		kf_timeline *t = NULL;
+		kf_decision *d = NULL;
+		kf_question q;
+		kf_error e;
+		char *tj, *dj, *want, *got, from[40], day[16];
+		int k, at = -1;
+		memset(&tq, 0, sizeof tq);
+		tq.service = cases[c].svc;
+		tq.places = cases[c].place;
+		tq.foreign_share = cases[c].share;
+		assert_int_equal(kf_timeline_new(rb, &tq, &t, &e), KF_OK);
+		assert_int_equal(kf_question_parse(rb, cases[c].svc, cases[c].place, cases[c].day,
+						   NULL, cases[c].share, 0, &q, &e),
+				 KF_OK);
+		for (k = 0; k < kf_timeline_n_periods(t, 0); k++) {
+			const kf_period *p = kf_timeline_period(t, 0, k);
+			if (p->from <= q.date && q.date < p->until)
+				at = k;
+		}
+		assert_true(at >= 0);
+		assert_int_equal(kf_decide(rb, &q, 0, &d, &e), KF_OK);
+		dj = kf_decision_json(d);
+		tj = kf_timeline_json(t);
+		snprintf(from, sizeof from, "{\"from\":\"%s\"",
+			 kf_date_format(kf_timeline_period(t, 0, at)->from, day, sizeof day));
+		want = member(dj, "\"missing_facts\":", NULL);
+		got = member(tj, "\"missing_facts\":", from);
+		assert_non_null(want);
+		assert_non_null(got);
+		assert_string_equal(got, want);
+		assert_non_null(
+		    strstr(want, c == 0 ? "investor_group_share" : "advanced-hospital-management"));
+		free(want);
+		free(got);
+		want = member(dj, "\"requirements\":", NULL);
+		got = member(tj, "\"requirements\":", from);
+		assert_non_null(want);
+		assert_non_null(got);
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+		kf_free(dj);
+		kf_free(tj);
+		kf_decision_free(d);
+		kf_timeline_free(t);
+	}
+	kf_rulebook_free(rb);
+}
+
+/* The lists: a place or service given twice is answered once, first-seen
+ * order, with a notice; full-width dates read as decide reads them (NFKC) */
+static void test_lists_and_dates(void **state)
+{
+	kf_rulebook *rb = load("rulebooks/cn-telecom");
+	kf_timeline_query tq;
+	kf_diff_query q;
+	kf_timeline *t = NULL;
+	kf_diff *d = NULL;
+	kf_error e;
+	char *j;
+	(void)state;
+	memset(&q, 0, sizeof q);
+	q.from = "\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x95\xef\xbc\x8d\xef\xbc\x90"
+		 "\xef\xbc\x95\xef\xbc\x8d\xef\xbc\x90\xef\xbc\x91"; /* ２０２５－０５－０１ */
+	q.to = "2026-01-01";
+	q.places = "Shanghai,Beijing,Beijing,110000";
+	q.services = "idc,idc,B11,cdn";
+	assert_int_equal(kf_diff_dates(rb, &q, &d, &e), KF_OK);
+	j = kf_diff_text(d);
+	assert_non_null(strstr(j, "of 4 cells"));
+	assert_non_null(strstr(j, "110000 x3; 4 places asked, 2 answered"));
+	assert_non_null(strstr(j, "B11 x3; 4 services asked, 2 answered"));
+	kf_free(j);
+	j = kf_diff_json(d);
+	assert_non_null(strstr(j, "\"from\":\"2025-05-01\""));
+	assert_non_null(strstr(j, "\"places\":[\"310000\",\"110000\"]"));
+	kf_free(j);
+	kf_diff_free(d);
+	memset(&tq, 0, sizeof tq);
+	tq.service = "idc";
+	tq.places = "Beijing,110000";
+	tq.from = q.from;
+	assert_int_equal(kf_timeline_new(rb, &tq, &t, &e), KF_OK);
+	assert_int_equal(kf_timeline_n_places(t), 1);
+	assert_int_equal(kf_timeline_period(t, 0, 0)->from, kf_timeline_question(t)->date);
+	j = kf_timeline_text(t);
+	assert_non_null(strstr(j, ": 1 period, 1 decision\n"));
+	kf_free(j);
+	kf_timeline_free(t);
+	tq.from = "2025-13-01";
+	assert_int_equal(kf_timeline_new(rb, &tq, &t, &e), KF_ERR_PARSE);
+	assert_string_equal(e.field, "from");
+	assert_string_equal(e.code, "bad_date");
+	kf_rulebook_free(rb);
+}
+
 static void test_diff_editions(void **state)
 {
 	kf_rulebook *a = load(MINI), *b = load(MINI_B);
@@ -330,9 +463,10 @@ static void test_diff_editions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_daily_pilot20), cmocka_unit_test(test_mini_values),
-	    cmocka_unit_test(test_refusals),      cmocka_unit_test(test_diff_dates),
-	    cmocka_unit_test(test_diff_editions),
+	    cmocka_unit_test(test_daily_pilot20),   cmocka_unit_test(test_mini_values),
+	    cmocka_unit_test(test_refusals),        cmocka_unit_test(test_diff_dates),
+	    cmocka_unit_test(test_diff_editions),   cmocka_unit_test(test_facts_are_the_decisions),
+	    cmocka_unit_test(test_lists_and_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
