@@ -76,7 +76,9 @@ void kf_licence_provinces_free(kf_licence_provinces *p);
 /* What a number is. */
 typedef enum kf_licence_kind {
 	KF_LICENCE_NUMBER = 1, /* a telecom business licence number */
-	KF_ICP_FILING = 2      /* an ICP filing number (京ICP备...号-n): not a licence */
+	KF_ICP_FILING = 2,     /* an ICP filing number (京ICP备...号-n): not a licence */
+	KF_ICP_CERTIFICATE = 3 /* an ICP certificate number (京ICP证000007号): not a
+				  licence number either */
 } kf_licence_kind;
 
 #define KF_LICENCE_CATEGORIES_MAX 4 /* A1, A2, B1, B2: each at most once */
@@ -112,8 +114,10 @@ typedef struct kf_licence_number {
  * let through for numbers issued at a year's turn); the serial is the
  * remaining 4 digits.
  * An ICP filing number ("京ICP备11041704号-13") returns KF_OK with kind
- * KF_ICP_FILING and out->message saying it is a filing, not a licence;
- * the caller decides whether that is an error (for a licence field it is).
+ * KF_ICP_FILING, an ICP certificate number ("京ICP证000007号") with kind
+ * KF_ICP_CERTIFICATE, and out->message saying what it is and that it is not a
+ * licence number; the caller decides whether that is an error (for a
+ * licence field it is).
  * Returns KF_OK, KF_ERR_PARSE (err says what was expected where, with the
  * byte column; err->code "bad_licence_number") or KF_ERR_NOTFOUND (a
  * province abbreviation not in the table; err->code "unknown_province").
@@ -162,7 +166,7 @@ typedef enum kf_day_kind {
 
 /* The basis of a time limit, stored as cited data with the application. */
 typedef struct kf_deadline_basis {
-	int days;             /* N (> 0): VATS review 60, basic telecom 180 (notes §1.1) */
+	int days;             /* N, 1..3660: VATS review 60, basic telecom 180 (notes §1.1) */
 	kf_day_kind kind;     /* calendar or working days */
 	const char *citation; /* where the basis comes from; borrowed */
 } kf_deadline_basis;
@@ -210,7 +214,7 @@ typedef struct kf_deadline {
  * events (n of them, may be NULL when n is 0) are in date order, on or after
  * `accepted`; STOP only while running, START/RESUME only while stopped.
  * Returns KF_OK (with *out) or KF_ERR_INVALID (events out of order or out of
- * turn, days <= 0 or a basis without kind; err->field "events[i]" or
+ * turn, days outside 1..3660 or a basis without kind; err->field "events[i]" or
  * "basis"). */
 kf_status kf_deadline_compute(const kf_deadline_basis *basis, kf_date accepted,
 			      const kf_clock_event *events, size_t n,
