@@ -8,8 +8,8 @@
 #   make lint       clang-format check and cppcheck
 
 CC      ?= cc
-PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc
-DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev
+PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc libargon2
+DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev libargon2-dev
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc
@@ -21,7 +21,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 
 B       ?= build
-LIB_SRC := $(wildcard src/*.c src/view/*.c src/util/*.c src/rulebook/*.c src/ownership/*.c)
+LIB_SRC := $(wildcard src/*.c src/view/*.c src/util/*.c src/rulebook/*.c src/ownership/*.c src/registry/*.c)
 CLI_SRC := $(wildcard src/cli/*.c src/server/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
@@ -29,7 +29,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
-HDRS    := $(wildcard include/kaifang/*.h src/*.h src/view/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/cli/*.h src/server/*.h)
+HDRS    := $(wildcard include/kaifang/*.h src/*.h src/view/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/registry/*.h src/cli/*.h src/server/*.h)
 
 .PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-names clean asan fuzz tsan
 all: $(B)/kaifang $(B)/batch_floor
