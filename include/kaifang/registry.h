@@ -70,13 +70,43 @@ kf_status kf_registry_open(kf_registry_backend be, const char *target, const kf_
 
 /*
  * Creates the store at `target` (tables, schema_version row, empty tree,
- * an Ed25519 signing key for checkpoints) and the first admin token, returned
+ * an Ed25519 signing key for checkpoints, written to `key_path` with mode
+ * 0600 — NULL: TARGET.key beside a SQLite file; required for PostgreSQL —
+ * its verifier key kept in the store) and the first admin token, returned
  * once in *admin_token (kf_free; only its argon2id hash is stored). A store
  * that already holds a registry is refused (KF_ERR_INVALID, code
  * "already_initialised"). Other errors as kf_registry_open.
  */
-kf_status kf_registry_init(kf_registry_backend be, const char *target, char **admin_token,
-			   kf_error *err);
+kf_status kf_registry_init(kf_registry_backend be, const char *target, const char *key_path,
+			   char **admin_token, kf_error *err);
+
+/*
+ * kf_registry_init, then the events of `text` (JSON Lines, an export of
+ * another registry) replayed as the start of the new log, as kf_registry_import
+ * replays them, and only then the new first admin token: the first N events
+ * and the tree over them are the exporter's (the same root at size N, which a
+ * consistency check shows). *summary (kf_free) says how many were imported.
+ * Errors as kf_registry_init and kf_registry_import; a failing import leaves
+ * no registry behind for SQLite (the file is removed).
+ */
+kf_status kf_registry_init_from(kf_registry_backend be, const char *target, const char *key_path,
+				const char *text, size_t len, const char *file, char **admin_token,
+				char **summary, kf_error *err);
+
+/*
+ * The registry's data folder (the shipped data/): registry/routes.yaml (each
+ * route and the rulebook documents whose measures draw its zone),
+ * registry/deadlines.yaml (the cited basis of each time limit),
+ * registry/licence-provinces.yaml (licence-number prefixes) and
+ * calendar/cn-YYYY.yaml (working calendars; a missing year makes a
+ * working-day deadline "unknown"). Needed by apply, advance, show and seed;
+ * KF_ERR_IO / KF_ERR_PARSE / KF_ERR_INVALID naming the file, line and column.
+ */
+kf_status kf_registry_set_data(kf_registry *r, const char *dir, kf_error *err);
+
+/* The Ed25519 key file checkpoint signs with (default: TARGET.key for a
+ * SQLite file; none for PostgreSQL). Borrowed text copied. */
+kf_status kf_registry_set_key(kf_registry *r, const char *path, kf_error *err);
 
 /* Closes the store and releases the handle. NULL is ignored. */
 void kf_registry_close(kf_registry *r);
@@ -317,13 +347,15 @@ kf_status kf_registry_export(kf_registry *r, const char *format, kf_write_fn wri
 			     kf_error *err);
 
 /*
- * Replays events from JSON Lines text (an export's), as an admin, into an
- * empty registry: each line is checked (members, types, the state machine, the
- * date order) and appended as it is, so the tree's root matches the
- * exporter's. Errors name the file, line and member (`file` may be NULL) and
- * nothing is kept from a failing import (one transaction per event, but an
- * import stops at its first bad line: events before it stay; the message says
- * how many). *out a summary.
+ * Replays events from JSON Lines text (an export's), as an admin: a line
+ * whose seq is already in the log must be that event byte for byte (the file
+ * continues this log: a mirror catching up); the next ones are checked
+ * (canonical form, members, the state machine, the date order, known
+ * applications) and appended as they are, one transaction each, so the tree
+ * is the exporter's. An import stops at its first bad line: the events before
+ * it stay, and the message names the file, line and member and says how many
+ * were added. *out a summary. To start a new registry from an export, use
+ * kf_registry_init_from.
  */
 kf_status kf_registry_import(kf_registry *r, kf_role actor, const char *text, size_t len,
 			     const char *file, char **out, kf_error *err);
