@@ -100,13 +100,16 @@ kf_status kf_checkpoint_parse(const char *text, size_t len, kf_checkpoint *out, 
 
 /* Parses the note and checks that a signature line by the key named in
  * verifier_key (the text kf_signer_verifier_key writes) verifies over the
- * note text and that the origin equals the key name. Returns KF_OK (and *out
- * filled, key_id set), KF_ERR_PARSE (the note or the verifier key is
- * malformed), KF_ERR_INVALID (no signature by that key, or it does not
+ * note text, and that the checkpoint's origin is `origin` (NULL: the key's
+ * name, as kf_checkpoint_sign writes it; a log may sign under a key name
+ * other than its origin, as sum.golang.org signs "go.sum database tree").
+ * Returns KF_OK (and *out filled, key_id set), KF_ERR_PARSE (the note or the
+ * verifier key is malformed, or the key id in the verifier key does not match
+ * its name and key), KF_ERR_INVALID (no signature by that key, it does not
  * verify, or the origin differs: err->code "bad_signature") or KF_ERR_NOMEM.
  * *out is cleared unless KF_OK. */
 kf_status kf_checkpoint_verify(const char *text, size_t len, const char *verifier_key,
-			       kf_checkpoint *out, kf_error *err);
+			       const char *origin, kf_checkpoint *out, kf_error *err);
 
 #ifdef __cplusplus
 }
