@@ -8,8 +8,8 @@
 #   make lint       clang-format check and cppcheck
 
 CC      ?= cc
-PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc libargon2
-DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev libargon2-dev
+PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc libargon2 sqlite3 libpq
+DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev libargon2-dev libsqlite3-dev libpq-dev postgresql-15 sqlite3
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc

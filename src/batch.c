@@ -167,28 +167,8 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	return h ? h : 1;
 }
 
-/* Appends s as one CSV field: quoted (RFC 4180) when it holds the delimiter,
- * a quote, CR or LF. */
-static void csv_cell(kf_buf *o, const char *s, char delim)
-{
-	const char *p;
-	if (!strpbrk(s, "\"\r\n") && !strchr(s, delim)) {
-		kf__buf_puts(o, s);
-		return;
-	}
-	kf__buf_add(o, "\"", 1);
-	for (p = s; *p; p++) {
-		const char *q = strchr(p, '"');
-		if (!q) {
-			kf__buf_puts(o, p);
-			break;
-		}
-		kf__buf_add(o, p, (size_t)(q - p) + 1);
-		kf__buf_add(o, "\"", 1);
-		p = q;
-	}
-	kf__buf_add(o, "\"", 1);
-}
+/* One CSV field (RFC 4180), the library's one CSV cell writer (util/buf.c). */
+#define csv_cell kf__buf_csv_cell
 
 /* "field: message", the form of the error column. */
 static void error_text(const kf_error *e, char *buf, size_t size)

@@ -181,6 +181,15 @@ static _Atomic int64_t clock_now; /* 0: the system clock (kf_clock_set) */
 
 void kf_clock_set(int64_t unix_seconds) { atomic_store(&clock_now, unix_seconds); }
 
+/* The clock's instant (registry/registry_int.h): kf_clock_set's, or the
+ * system's. */
+int64_t kf__clock_seconds(void);
+int64_t kf__clock_seconds(void)
+{
+	int64_t t = atomic_load(&clock_now);
+	return t ? t : (int64_t)time(NULL);
+}
+
 kf_date kf_date_today_china(void)
 {
 	/* China Standard Time is UTC+8 with no daylight saving since 1991. */
