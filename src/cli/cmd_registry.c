@@ -11,6 +11,7 @@
  * internal.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +35,12 @@ static const char reg_usage[] =
     "  stats [--as-of D] [--by zone|city|service|month]\n"
     "  verify | prove EVENT | checkpoint [--key FILE]\n"
     "  export --format csv|jsonl|bods | import FILE.jsonl\n"
+    "  note TEXT [--count N]                    N note events (crash tests, benchmarks)\n"
     "common: --rulebook DIR, --data DIR (the registry's data; default data/ beside kaifang)\n";
 
 typedef struct ropts {
-	const char *db, *pg, *token, *rulebook, *data, *key, *from, *role, *format, *as_of, *by;
+	const char *db, *pg, *token, *rulebook, *data, *key, *from, *role, *format, *as_of, *by,
+	    *count;
 	int json;
 	kf_reg_apply apply;
 	kf_reg_advance adv;
@@ -83,6 +86,7 @@ enum {
 	O_SOURCE,
 	O_STATE,
 	O_ZONE,
+	O_COUNT,
 	O_HELP
 };
 
@@ -123,6 +127,7 @@ static const struct option reg_options[] = {
     {"source", required_argument, NULL, O_SOURCE},
     {"state", required_argument, NULL, O_STATE},
     {"zone", required_argument, NULL, O_ZONE},
+    {"count", required_argument, NULL, O_COUNT},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0}};
 
@@ -172,6 +177,7 @@ static int set_opt(ropts *o, int c, const char *v)
 	case O_SOURCE: o->adv.source = v; break;
 	case O_STATE: o->filter.state = v; break;
 	case O_ZONE: o->filter.zone = v; break;
+	case O_COUNT: o->count = v; break;
 	case O_HELP: return -1;
 	default: return -2;
 	}
@@ -440,6 +446,26 @@ static int run_sub(const ropts *o, kf_registry *r, kf_role role)
 			fputs(out, stderr);
 		kf_free(out);
 		return report(st, &e);
+	}
+	if (!strcmp(sub, "note")) {
+		/* crash tests and benchmarks: N note events, one transaction each; the
+		 * number of each committed event is printed once it is durable */
+		long i, n = o->count ? atol(o->count) : 1;
+		uint64_t size = 0;
+		if (need_pos(o, 1, "give the note's text (note TEXT [--count N])") < 0)
+			return EXIT_USAGE;
+		for (i = 0; i < n; i++) {
+			st = kf_registry_note(r, role, o->pos[1], &e);
+			if (st == KF_OK)
+				st = kf_registry_head(r, &size, NULL, &e);
+			if (st != KF_OK)
+				return report(st, &e);
+			if (o->count) {
+				printf("%llu\n", (unsigned long long)size);
+				fflush(stdout);
+			}
+		}
+		return 0;
 	}
 	if (!strcmp(sub, "token")) {
 		int want = o->role ? kf_role_from_name(o->role) : -1;

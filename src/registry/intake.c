@@ -271,9 +271,8 @@ static kf_status check_uscc(kf_role actor, const kf_reg_apply *a, checked *c, kf
 	}
 	if (!given(a->override_uscc))
 		return fail(err, KF_ERR_INVALID, "uscc", "uscc_check_failed",
-			    "the credit code '%s' fails its check (%s); lawful codes that fail "
-			    "exist: a reviewer may accept it with --override-uscc REASON, which is "
-			    "recorded",
+			    "the credit code '%s' fails its check (%s): a reviewer may accept it "
+			    "with --override-uscc REASON, which is recorded",
 			    a->uscc, u.reason);
 	st = kf__reg_need(actor, KF_ROLE_REVIEWER, "overriding a failed USCC check", err);
 	if (st != KF_OK)

@@ -447,13 +447,19 @@ static void deadline_text(kf_buf *t, kf_registry *r, const char *id, const char 
 	rd = json_object_get(d, "readings");
 	for (i = 0; i < json_array_size(rd); i++) {
 		json_t *e = json_array_get(rd, i), *b = json_object_get(e, "basis");
-		kf__buf_printf(t, "    %s%s%s: %s\n",
-			       b ? json_string_value(json_object_get(b, "kind")) : "",
-			       b ? " days" : "", b ? "" : "",
+		const char *cit = b ? json_string_value(json_object_get(b, "citation")) : NULL;
+		if (!b) { /* not started: one line says it for every reading */
+			if (i == 0)
+				kf__buf_printf(t, "    not started: %s\n",
+					       json_string_value(json_object_get(e, "message")));
+			continue;
+		}
+		kf__buf_printf(t, "    %lld %s days: %s\n",
+			       json_integer_value(json_object_get(b, "days")),
+			       json_string_value(json_object_get(b, "kind")),
 			       json_string_value(json_object_get(e, "message")));
-		if (b && json_string_value(json_object_get(b, "citation")))
-			kf__buf_printf(t, "      basis: %s\n",
-				       json_string_value(json_object_get(b, "citation")));
+		if (cit)
+			kf__buf_printf(t, "      basis: %s\n", cit);
 	}
 	json_decref(d);
 }
