@@ -91,6 +91,11 @@ struct kf_registry {
 	int data_loaded;
 	char *key_path; /* the Ed25519 key file (checkpoints) */
 	char *origin;   /* the log's origin line (checkpoints) */
+	/* inside a write transaction the writer holds the lock, so the tree state
+	 * read once stays true: kept here and written back at commit */
+	kf_merkle_frontier tx_tree;
+	int tx_tree_valid; /* tx_tree read in this transaction */
+	int tx_tree_dirty; /* tx_tree changed since it was read */
 };
 
 /* ---- store.c -------------------------------------------------------------------- */
