@@ -454,6 +454,12 @@ kf_status kf_registry_apply(kf_registry *r, kf_role actor, const kf_reg_apply *a
 	if (!a->draft &&
 	    (st = kf__reg_decide(r->rb, c.services, c.places, c.date, c.share, &d, err)) != KF_OK)
 		return st;
+	/* the id's memory before the transaction: once committed, the filing is
+	 * reported as done */
+	if (!(*id = kf__malloc(32))) {
+		kf_free(d.json);
+		return KF_ERR_NOMEM;
+	}
 	st = kf__reg_begin(r, err);
 	if (st == KF_OK)
 		st = enterprise_of(r, actor, a, &c, ent, err);
@@ -466,10 +472,12 @@ kf_status kf_registry_apply(kf_registry *r, kf_role actor, const kf_reg_apply *a
 	else
 		kf__reg_rollback(r);
 	kf_free(d.json);
-	if (st != KF_OK)
+	if (st != KF_OK) {
+		kf_free(*id);
+		*id = NULL;
 		return st;
-	if (!(*id = kf__strdup(app)))
-		return KF_ERR_NOMEM;
+	}
+	snprintf(*id, 32, "%s", app);
 	return view ? kf_registry_show(r, app, json, view, err) : KF_OK;
 }
 
