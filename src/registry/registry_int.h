@@ -198,6 +198,12 @@ typedef struct kf__decided {
 kf_status kf__reg_decide(const kf_rulebook *rb, const char *services, const char *places,
 			 kf_date date, const char *share, kf__decided *out, kf_error *err);
 
+/* The USCC check at the door (kf_uscc_check): "pass", or a failing check
+ * accepted only with `override` from a reviewer ("fail: reason" into result);
+ * an absent code is an error unless unpublished_ok. */
+kf_status kf__reg_check_uscc(kf_role actor, const char *uscc, const char *override,
+			     int unpublished_ok, char *result, size_t size, kf_error *err);
+
 /* The city (nearest city or municipality, else province-level) of region i,
  * or -1. */
 int kf__reg_city(const kf_rulebook *rb, int region);

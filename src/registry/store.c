@@ -90,14 +90,24 @@ static const char schema[] =
     "CREATE TABLE licences (app TEXT NOT NULL, number TEXT NOT NULL, kind TEXT,\n"
     "  parsed TEXT, authority TEXT, area TEXT, services TEXT, issued TEXT, expires TEXT,\n"
     "  state TEXT, source TEXT, source_seen TEXT, PRIMARY KEY (app, number));\n"
+    "CREATE TABLE annual_reports (app TEXT NOT NULL, year TEXT NOT NULL, status TEXT,\n"
+    "  filed TEXT, source TEXT, source_seen TEXT, note TEXT, PRIMARY KEY (app, year));\n"
+    "CREATE TABLE authorisations (app TEXT NOT NULL, subsidiary TEXT NOT NULL, uscc TEXT,\n"
+    "  uscc_check TEXT, uscc_override TEXT, services TEXT, area TEXT, authorised TEXT,\n"
+    "  source TEXT, source_seen TEXT, PRIMARY KEY (app, subsidiary));\n"
+    "CREATE TABLE listings (enterprise TEXT NOT NULL, list TEXT NOT NULL, listed TEXT NOT NULL,\n"
+    "  reason TEXT, authority TEXT, licence TEXT, licence_parsed TEXT, source TEXT,\n"
+    "  source_seen TEXT, PRIMARY KEY (enterprise, list, listed));\n"
     "CREATE TABLE figures (id TEXT PRIMARY KEY, as_of TEXT, value TEXT, measure TEXT,\n"
     "  zone TEXT, reliability TEXT, source TEXT, note TEXT);\n"
     "INSERT INTO tree (id, size, frontier, root) VALUES (1, 0, '', "
     "'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');\n";
 
-const char *const kf__reg_projections[] = {"enterprises", "applications", "licences", "figures",
-					   NULL};
-const char *const kf__reg_projection_keys[] = {"id", "id", "app, number", "id", NULL};
+const char *const kf__reg_projections[] = {
+    "enterprises",    "applications",   "licences", "figures",
+    "annual_reports", "authorisations", "listings", NULL};
+const char *const kf__reg_projection_keys[] = {
+    "id", "id", "app, number", "id", "app, year", "app, subsidiary", "enterprise, list", NULL};
 
 kf_status kf__reg_schema(kf__store *s, kf_error *err)
 {

@@ -137,6 +137,35 @@ suite() {
 		--licence "沪B2-20250242" --authority "Shanghai Communications Administration" --json
 	expect_rc "$BE licence issued" 0
 	[ "$(json_get "$TMP/out" "j['licences'][0]['parsed']['region']")" = 310000 ] && ok || bad "$BE licence number parsed"
+	# ---- after the licence: annual reports, authorisations, credit lists
+	expect overdue 0 "annual report 2025: OVERDUE (its Q1 window closed on 2026-03-31)" -- show $A $S
+	expect report-year 2 "from 2025 to 2025" -- record annual-report $A $S --token "$REV" \
+		--year 2024 --status filed --date 2026-02-01
+	expect report-needs-reviewer 2 "needs a reviewer token" -- record annual-report $A $S --token "$APPL" \
+		--year 2025 --status filed --date 2026-02-01
+	expect report 0 "recorded the annual-report" -- record annual-report $A $S --token "$REV" \
+		--year 2025 --status filed --date 2026-02-01 --source "MIIT platform"
+	expect report-twice 2 "must be 'corrected'" -- record annual-report $A $S --token "$REV" \
+		--year 2025 --status filed --date 2026-02-02
+	expect report-corrected 0 "recorded" -- record annual-report $A $S --token "$REV" \
+		--year 2025 --status corrected --date 2026-04-10
+	run "$KAIFANG" registry show $A $S --json
+	[ "$(json_get "$TMP/out" "(j['annual_reports'][0]['status'], j['annual_reports_overdue'])")" = "('corrected', [])" ] &&
+		ok || bad "$BE annual report corrected, none overdue"
+	expect authorise-outside 2 "'B11' is not among the licence's services (B21)" -- record authorisation $A $S \
+		--token "$REV" --subsidiary "Foo Sub" --uscc 91110000MA00ABCD4C --service B11 --date 2025-02-20
+	expect authorise 0 "recorded the authorisation" -- record authorisation $A $S --token "$REV" \
+		--subsidiary "Foo Sub" --uscc 91110000MA00ABCD4C --service B21 --area Beijing --date 2025-02-20
+	expect authorised 0 "authorised: Foo Sub (91110000MA00ABCD4C) for B21 in Beijing from 2025-02-20" -- show $A $S
+	expect listing-bad 2 "unknown list 'grey'" -- record listing $S --token "$REV" --enterprise E-000001 \
+		--list grey --date 2025-02-25 --reason x --authority MIIT --source y
+	expect listing-source 2 "give its source" -- record listing $S --token "$REV" --enterprise E-000001 \
+		--list bad --date 2025-02-25 --reason x --authority MIIT
+	expect listing 0 "recorded the listing" -- record listing $S --token "$REV" --enterprise E-000001 \
+		--list bad --date 2025-02-25 --reason "changes not filed" --authority "MIIT" \
+		--licence "沪B2-20250242" --source "MIIT notice (test)"
+	expect listed 0 "bad list since 2025-02-25: changes not filed (MIIT)" -- show $A $S
+	expect verify-records 0 "verify ok" -- verify $S
 	expect revoke 0 "state: licence-revoked" -- advance $A $S --token "$REV" --to licence-revoked --date 2025-03-01 --reason "a test of the final state"
 	expect after-final 2 "cannot move to 'licence-renewed'; allowed: none ('licence-revoked' is final)" -- \
 		advance $A $S --token "$REV" --to licence-renewed --date 2025-03-02
