@@ -291,7 +291,8 @@ static int compare_checkpoints(kf_registry *r, replay *rp, findings *f)
 		uint8_t root[KF_HASH_SIZE];
 		const char *note = t.rows[i][2] ? t.rows[i][2] : "";
 		memset(&cp, 0, sizeof cp);
-		if (kf_checkpoint_verify(note, strlen(note), verifier, r->origin, &cp, &e) != KF_OK) {
+		if (kf_checkpoint_verify(note, strlen(note), verifier, r->origin, &cp, &e) !=
+		    KF_OK) {
 			finding(f, 0, "checkpoint at size %s: %s", t.rows[i][0], e.message);
 			continue;
 		}
