@@ -47,7 +47,7 @@ function showError(box, err) {
 
 // ---- tabs ------------------------------------------------------------------
 
-const tabs = ['ask', 'compare', 'rules'];
+const tabs = ['ask', 'compare', 'rules', 'registry'];
 function selectTab(name, focus) {
   for (const t of tabs) {
     const b = $('#tab-' + t), p = $('#panel-' + t), on = t === name;
@@ -58,6 +58,7 @@ function selectTab(name, focus) {
   }
   if (name === 'compare' && !$('#matrix-wrap').firstChild) loadMatrix();
   if (name === 'rules' && !state.measures) loadRules();
+  if (name === 'registry' && window.kfRegistryOpen) window.kfRegistryOpen(); // web/registry.js
   if (location.hash !== '#' + name) history.replaceState(null, '', '#' + name);
 }
 function initTabs() {

@@ -117,6 +117,7 @@ static const char *const route_labels[KF_R_COUNT] = {"page",
 						     "/v1/batch",
 						     "/healthz",
 						     "/metrics",
+						     "/v1/registry/*",
 						     "unmatched"};
 
 const char *kf__srv_route_label(kf__srv_route r)
@@ -133,6 +134,7 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/index.html", KF_R_PAGE},
 		     {"/app.css", KF_R_PAGE},
 		     {"/app.js", KF_R_PAGE},
+		     {"/registry.js", KF_R_PAGE},
 		     {"/v1/decisions", KF_R_DECISIONS},
 		     {"/v1/explanations", KF_R_EXPLANATIONS},
 		     {"/v1/services", KF_R_SERVICES},
@@ -155,6 +157,8 @@ kf__srv_route kf__srv_route_of(const char *path)
 		return KF_R_MEASURE;
 	if (!strncmp(path, "/v1/sources/", 12) && path[12] && !strchr(path + 12, '/'))
 		return KF_R_SOURCE;
+	if (!strncmp(path, "/v1/registry/", 13))
+		return KF_R_REGISTRY;
 	return KF_R_UNMATCHED;
 }
 
@@ -176,7 +180,8 @@ struct kf__srv_api {
 	char **one[KF_LIST_COUNT]; /* one JSON object per measure and per source (kf_list_json);
 				      NULL for the lists without a per-id route */
 	int n_one[KF_LIST_COUNT];
-	webfile web[4];
+	webfile web[5];
+	kf__srv_reg *reg; /* the registry, NULL when not served (api_registry.c) */
 	int have_web;
 	int fault_decide; /* KAIFANG_SERVER_FAULT=decide: act as if kf_decide ran out of memory */
 };
@@ -398,16 +403,17 @@ static char *read_file(const char *path, size_t *len)
 
 static void load_web(kf__srv_api *a, const char *dir)
 {
-	static const webfile files[4] = {
+	static const webfile files[5] = {
 	    {"/", "index.html", "text/html; charset=utf-8", NULL, 0},
 	    {"/index.html", "index.html", "text/html; charset=utf-8", NULL, 0},
 	    {"/app.css", "app.css", "text/css; charset=utf-8", NULL, 0},
-	    {"/app.js", "app.js", "text/javascript; charset=utf-8", NULL, 0}};
+	    {"/app.js", "app.js", "text/javascript; charset=utf-8", NULL, 0},
+	    {"/registry.js", "registry.js", "text/javascript; charset=utf-8", NULL, 0}};
 	int i;
 	memcpy(a->web, files, sizeof files);
 	if (!dir)
 		return;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		char path[PATH_MAX];
 		if (i == 1) { /* "/index.html" shares the file of "/" */
 			if (a->web[0].data && (a->web[1].data = malloc(a->web[0].len + 1)))
@@ -460,6 +466,16 @@ kf__srv_api *kf__srv_api_new(const kf_rulebook *rb, const kf__srv_opts *o)
 	a->rulebook = rulebook_json(rb);
 	a->healthz = healthz_json(rb);
 	load_web(a, o->web_dir);
+	if (ok && (o->registry || o->registry_pg)) {
+		kf_error e;
+		char m[1024];
+		kf_error_clear(&e);
+		if (!(a->reg = kf__srv_reg_new(rb, o, &e))) {
+			fprintf(stderr, "kaifang: serve: registry: %s\n",
+				e.status ? kf_error_format(&e, m, sizeof m) : "out of memory");
+			ok = 0;
+		}
+	}
 	if (!ok || !a->rulebook || !a->healthz) {
 		kf__srv_api_free(a);
 		return NULL;
@@ -481,8 +497,9 @@ void kf__srv_api_free(kf__srv_api *a)
 	}
 	free(a->rulebook);
 	free(a->healthz);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		free(a->web[i].data);
+	kf__srv_reg_free(a->reg);
 	free(a);
 }
 
@@ -933,7 +950,7 @@ static void h_batch(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *ou
 static void h_page(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
 {
 	int i;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (!strcmp(rq->path, a->web[i].path) && a->web[i].data) {
 			reply_static(out, a->web[i].ctype, a->web[i].data, a->web[i].len);
 			return;
@@ -955,6 +972,10 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 	int post = route == KF_R_DECISIONS || route == KF_R_EXPLANATIONS ||
 		   route == KF_R_OWNERSHIP || route == KF_R_BATCH;
 	memset(out, 0, sizeof *out);
+	if (route == KF_R_REGISTRY) { /* its own methods and roles */
+		kf__srv_reg_handle(a->reg, rq, out);
+		return;
+	}
 	if (route == KF_R_UNMATCHED) {
 		kf__srv_error(out, 404, "not_found", NULL,
 			      "no such resource '%s'; see /v1/ and "

@@ -36,6 +36,11 @@ typedef struct kf__srv_opts {
 	size_t conn_memory;  /* per-connection memory: bounds the request header */
 	unsigned drain_s;    /* graceful shutdown: wait this long for in-flight work */
 	int access_log;      /* 1: one line per request on stderr */
+	/* the pilot registry under /v1/registry (api_registry.c); all NULL: not served */
+	const char *registry;      /* SQLite file */
+	const char *registry_pg;   /* or a libpq conninfo */
+	const char *registry_data; /* the registry's data folder (data/) */
+	const char *registry_key;  /* Ed25519 key file for checkpoints, or NULL */
 } kf__srv_opts;
 
 /* Fills the defaults of docs/api.md "Limits". */
@@ -67,6 +72,7 @@ typedef enum kf__srv_route {
 	KF_R_BATCH,        /* POST /v1/batch */
 	KF_R_HEALTHZ,      /* GET /healthz */
 	KF_R_METRICS,      /* GET /metrics */
+	KF_R_REGISTRY,     /* /v1/registry/... (api_registry.c) */
 	KF_R_UNMATCHED,    /* anything else (404) */
 	KF_R_COUNT
 } kf__srv_route;
@@ -104,6 +110,7 @@ typedef struct kf__srv_request {
 	int too_large; /* 1: the body went over max_body and was dropped */
 	const char *(*query)(void *ctx, const char *name);
 	void *query_ctx;
+	const char *authorization; /* Authorization header or NULL */
 } kf__srv_request;
 
 typedef struct kf__srv_api kf__srv_api; /* precomputed lists, limits, the rulebook */
@@ -121,6 +128,18 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
  * field may be NULL (then null). */
 void kf__srv_error(kf__srv_reply *out, unsigned status, const char *code, const char *field,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- the registry (api_registry.c) ------------------------------------- */
+
+typedef struct kf__srv_reg kf__srv_reg;
+
+/* The registry of o->registry / o->registry_pg, checked by opening it once;
+ * NULL when none is configured, or on an error (then *e says why; e->status
+ * is KF_OK for no configuration). rb borrowed for the run. */
+kf__srv_reg *kf__srv_reg_new(const kf_rulebook *rb, const kf__srv_opts *o, kf_error *e);
+void kf__srv_reg_free(kf__srv_reg *g);
+/* Handles one /v1/registry/... request into *out (never fails). */
+void kf__srv_reg_handle(kf__srv_reg *g, const kf__srv_request *rq, kf__srv_reply *out);
 
 /* ---- text buffer (api.c) ------------------------------------------------- */
 
