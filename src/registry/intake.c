@@ -282,6 +282,40 @@ kf_status kf__reg_check_uscc(kf_role actor, const char *uscc, const char *overri
 	return KF_OK;
 }
 
+static int hex64(const char *s, size_t n)
+{
+	size_t i;
+	if (n != 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF", s[i]))
+			return 0;
+	return 1;
+}
+
+/* The ownership source's hash is 64 hex digits (SHA-256); each document is
+ * NAME=SHA256 in a comma list. */
+static kf_status check_hashes(const kf_reg_apply *a, kf_error *err)
+{
+	const char *p = a->documents;
+	if (given(a->ownership_sha256) && !hex64(a->ownership_sha256, strlen(a->ownership_sha256)))
+		return fail(err, KF_ERR_PARSE, "ownership_sha256", "bad_hash",
+			    "'%s' is not a SHA-256 (64 hex digits) of the ownership source",
+			    a->ownership_sha256);
+	while (given(p)) {
+		size_t n = strcspn(p, ",");
+		const char *eq = memchr(p, '=', n);
+		if (!eq || eq == p || !hex64(eq + 1, n - (size_t)(eq + 1 - p)))
+			return fail(err, KF_ERR_PARSE, "documents", "bad_hash",
+				    "document '%.*s' must be NAME=SHA256 (64 hex digits)", (int)n,
+				    p);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return KF_OK;
+}
+
 static kf_status check_apply(kf_registry *r, kf_role actor, const kf_reg_apply *a, checked *c,
 			     kf_error *err)
 {
@@ -307,6 +341,8 @@ static kf_status check_apply(kf_registry *r, kf_role actor, const kf_reg_apply *
 	if (!given(a->foreign_share) && !(given(a->source) && actor == KF_ROLE_ADMIN))
 		return fail(err, KF_ERR_NOTFOUND, "foreign_share", "missing_field",
 			    "'foreign-share' (the requested foreign share, percent) is required");
+	if ((st = check_hashes(a, err)) != KF_OK)
+		return st;
 	if ((st = kf__reg_check_uscc(actor, a->uscc, a->override_uscc,
 				     given(a->source) && actor == KF_ROLE_ADMIN, c->uscc_check,
 				     sizeof c->uscc_check, err)) != KF_OK)

@@ -316,6 +316,21 @@ static kf_status import_checks(kf_registry *r, const json_t *ev, kf_error *err)
 	char state[32], last[16];
 	const char *p[1] = {app ? app : ""};
 	kf_status st;
+	if (!strcmp(type, "application")) {
+		/* filed as a draft or submitted; another state only as a published
+		 * record (with its source), as the seed enters them */
+		const char *s = kf__ev_get(ev, "state");
+		if (kf_app_state_from_name(s) < 0 ||
+		    (strcmp(s, "draft") && strcmp(s, "submitted") && !kf__ev_get(ev, "source"))) {
+			kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "state",
+				      "an application enters as draft or submitted, or in another "
+				      "state only with its source; not '%s'",
+				      s ? s : "");
+			kf__error_code(err, "bad_event");
+			return KF_ERR_INVALID;
+		}
+		return KF_OK;
+	}
 	if (strcmp(type, "transition") && strcmp(type, "decision"))
 		return KF_OK;
 	st = kf__reg_value(r, "SELECT state FROM applications WHERE id = ?", 1, p, state,

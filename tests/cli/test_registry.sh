@@ -107,6 +107,10 @@ suite() {
 	expect_rc "$BE uscc override" 0
 	[ "$(json_get "$TMP/out" "j['enterprise']['uscc_override']")" = "issued by an early pilot region" ] && ok || bad "$BE override recorded"
 	[ "$(json_get "$TMP/out" "j['foreign_share']")" = 49.999999999 ] && ok || bad "$BE share exact"
+	expect bad-hash 2 "must be NAME=SHA256" -- apply $S --token "$APPL" --enterprise Y --uscc 91310115MA1FL0AB0P \
+		--region 310115 --service B21 --foreign-share 100 --date 2025-01-10 --documents "plan=abc"
+	expect bad-ownership-hash 2 "is not a SHA-256" -- apply $S --token "$APPL" --enterprise Y --uscc 91310115MA1FL0AB0P \
+		--region 310115 --service B21 --foreign-share 100 --date 2025-01-10 --ownership-sha256 xyz
 	expect bad-uscc 2 "uscc" -- apply $S --token "$APPL" --enterprise Y --uscc 123 --region 310115 \
 		--service B21 --foreign-share 100 --date 2025-01-10
 	expect outside-zone 2 "is not inside the zone of route notice-107 on 2025-01-10; the zone's places: 110000, shanghai-lingang, 310115, 460000, 440300" -- \
