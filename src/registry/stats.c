@@ -20,7 +20,9 @@
 
 static int given(const char *s) { return s && *s; }
 
-enum { S_ID, S_ZONE, S_CITY, S_SERVICES, S_APPROVED, S_ACCEPTED, S_DECIDED };
+/* The statistics are counted by the database (GROUP BY), so their cost grows
+ * with the number of groups here, not of applications: rows of (key, count),
+ * and for the time to decision the (accepted, decided) pairs. */
 
 typedef struct group {
 	char *key; /* NULL: not published */
@@ -34,16 +36,16 @@ typedef struct groups {
 	int unknown;
 } groups;
 
-static int add(groups *gs, const char *key)
+static int add(groups *gs, const char *key, int count)
 {
 	int i;
 	if (!given(key)) {
-		gs->unknown++;
+		gs->unknown += count;
 		return 0;
 	}
 	i = kf__strmap_get(&gs->idx, key);
 	if (i >= 0) {
-		gs->g[i].count++;
+		gs->g[i].count += count;
 		return 0;
 	}
 	if (gs->n == gs->cap) {
@@ -56,7 +58,7 @@ static int add(groups *gs, const char *key)
 	}
 	if (!(gs->g[gs->n].key = kf__strdup(key)) || kf__strmap_put(&gs->idx, key, gs->n, NULL) < 0)
 		return -1;
-	gs->g[gs->n++].count = 1;
+	gs->g[gs->n++].count = count;
 	return 0;
 }
 
@@ -89,29 +91,23 @@ static const char *name_of(const kf_rulebook *rb, const char *id, int service)
 	return service ? kf_rulebook_service(rb, i)->name.en : kf_rulebook_region(rb, i)->name.en;
 }
 
+/* Adds the (key, count) rows of the query grouped by `by`; a services key
+ * (a comma list) counts once for each of its services. */
 static kf_status group_rows(const kf__rows *t, const char *by, groups *gs)
 {
 	size_t i;
 	for (i = 0; i < t->n; i++) {
-		char *const *a = t->rows[i];
-		int rc = 0;
-		if (!strcmp(by, "zone"))
-			rc = add(gs, a[S_ZONE]);
-		else if (!strcmp(by, "city"))
-			rc = add(gs, a[S_CITY]);
-		else if (!strcmp(by, "month")) {
-			char m[8];
-			snprintf(m, sizeof m, "%.7s", a[S_APPROVED] ? a[S_APPROVED] : "");
-			rc = add(gs, m);
-		} else if (!given(a[S_SERVICES]))
-			rc = add(gs, NULL);
+		const char *key = t->rows[i][0];
+		int count = atoi(t->rows[i][1] ? t->rows[i][1] : "0"), rc = 0;
+		if (strcmp(by, "service") || !given(key))
+			rc = add(gs, key, count);
 		else {
-			const char *p = a[S_SERVICES];
+			const char *p = key;
 			while (*p && rc == 0) {
-				char s[64];
+				char one[64];
 				size_t n = strcspn(p, ",");
-				snprintf(s, sizeof s, "%.*s", (int)n, p);
-				rc = add(gs, s);
+				snprintf(one, sizeof one, "%.*s", (int)n, p);
+				rc = add(gs, one, count);
 				p += n;
 				if (*p == ',')
 					p++;
@@ -125,17 +121,20 @@ static kf_status group_rows(const kf__rows *t, const char *by, groups *gs)
 	return KF_OK;
 }
 
-/* Rows of t whose zone lies in one of the '+'-separated regions of `zones`
- * (all rows when zones is NULL). */
-static int counted_in(const kf_rulebook *rb, const kf__rows *t, const char *zones)
+/* Approvals whose zone lies in one of the '+'-separated regions of `zones`
+ * (all of them when zones is NULL), from the (zone, count) rows zt. */
+static int counted_in(const kf_rulebook *rb, const kf__rows *zt, const char *zones)
 {
 	size_t i;
 	int n = 0;
-	if (!given(zones))
-		return (int)t->n;
-	for (i = 0; i < t->n; i++) {
-		const char *z = t->rows[i][S_ZONE], *p = zones;
+	for (i = 0; i < zt->n; i++) {
+		const char *z = zt->rows[i][0], *p = zones;
+		int count = atoi(zt->rows[i][1] ? zt->rows[i][1] : "0");
 		int zi = z && rb ? kf_rulebook_find_region(rb, z, NULL, NULL) : -1;
+		if (!given(zones)) {
+			n += count;
+			continue;
+		}
 		while (z && *p) {
 			char one[64];
 			size_t len = strcspn(p, "+");
@@ -144,7 +143,7 @@ static int counted_in(const kf_rulebook *rb, const kf__rows *t, const char *zone
 			fi = rb ? kf_rulebook_find_region(rb, one, NULL, NULL) : -1;
 			if (!strcmp(one, z) ||
 			    (zi >= 0 && fi >= 0 && kf_rulebook_region_within(rb, zi, fi))) {
-				n++;
+				n += count;
 				break;
 			}
 			p += len;
@@ -173,9 +172,9 @@ static void time_to_decision(const kf__rows *t, int *n, int *median, int *p90)
 		return;
 	for (i = 0; i < t->n; i++) {
 		kf_date a, b;
-		if (t->rows[i][S_ACCEPTED] && t->rows[i][S_DECIDED] &&
-		    kf_date_parse(t->rows[i][S_ACCEPTED], &a, NULL) == KF_OK &&
-		    kf_date_parse(t->rows[i][S_DECIDED], &b, NULL) == KF_OK)
+		if (t->rows[i][0] && t->rows[i][1] &&
+		    kf_date_parse(t->rows[i][0], &a, NULL) == KF_OK &&
+		    kf_date_parse(t->rows[i][1], &b, NULL) == KF_OK)
 			d[(*n)++] = b - a;
 	}
 	if (*n) {
@@ -188,7 +187,15 @@ static void time_to_decision(const kf__rows *t, int *n, int *median, int *p90)
 
 enum { F_ID, F_ASOF, F_VALUE, F_MEASURE, F_ZONE, F_REL, F_SOURCE, F_NOTE };
 
-static void figure_json(kf_json *w, const kf_rulebook *rb, char *const *f, const kf__rows *t)
+/* What the database counted for one day. */
+typedef struct tally {
+	kf__rows groups; /* (key, count) by the asked grouping */
+	kf__rows zones;  /* (zone, count), for the figures */
+	kf__rows ttd;    /* (accepted, decided) of the approvals with both */
+	long total;      /* approvals up to the day */
+} tally;
+
+static void figure_json(kf_json *w, const kf_rulebook *rb, char *const *f, const tally *t)
 {
 	const char *p = f[F_ZONE];
 	kf_json_object_begin(w);
@@ -225,13 +232,13 @@ static void figure_json(kf_json *w, const kf_rulebook *rb, char *const *f, const
 	kf_json_string(w, f[F_NOTE]);
 	kf_json_key(w, "counted_in_records");
 	if (f[F_MEASURE] && !strcmp(f[F_MEASURE], "pilot-approvals"))
-		kf_json_int(w, counted_in(rb, t, f[F_ZONE]));
+		kf_json_int(w, counted_in(rb, &t->zones, f[F_ZONE]));
 	else
 		kf_json_null(w);
 	kf_json_object_end(w);
 }
 
-static char *stats_json(kf_registry *r, const char *day, const char *by, const kf__rows *t,
+static char *stats_json(kf_registry *r, const char *day, const char *by, const tally *t,
 			const groups *gs, const kf__rows *figs, long filed)
 {
 	kf_json *w = kf_json_new();
@@ -249,7 +256,7 @@ static char *stats_json(kf_registry *r, const char *day, const char *by, const k
 	kf_json_key(w, "approvals");
 	kf_json_object_begin(w);
 	kf_json_key(w, "counted");
-	kf_json_int(w, (long long)t->n);
+	kf_json_int(w, (long long)t->total);
 	kf_json_key(w, "groups");
 	kf_json_array_begin(w);
 	for (i = 0; i < gs->n; i++) {
@@ -273,7 +280,7 @@ static char *stats_json(kf_registry *r, const char *day, const char *by, const k
 	for (k = 0; k < figs->n; k++)
 		figure_json(w, r->rb, figs->rows[k], t);
 	kf_json_array_end(w);
-	time_to_decision(t, &n, &med, &p90);
+	time_to_decision(&t->ttd, &n, &med, &p90);
 	kf_json_key(w, "time_to_decision");
 	kf_json_object_begin(w);
 	kf_json_key(w, "n");
@@ -307,7 +314,7 @@ static void zones_text(kf_buf *b, const kf_rulebook *rb, const char *zones)
 	}
 }
 
-static char *stats_text(kf_registry *r, const char *day, const char *by, const kf__rows *t,
+static char *stats_text(kf_registry *r, const char *day, const char *by, const tally *t,
 			const groups *gs, const kf__rows *figs, long filed)
 {
 	kf_buf b;
@@ -316,7 +323,7 @@ static char *stats_text(kf_registry *r, const char *day, const char *by, const k
 	kf__buf_init(&b, 0);
 	kf__buf_printf(&b, "Registry statistics as of %s\n", day);
 	kf__buf_printf(&b, "applications filed: %ld\n", filed);
-	kf__buf_printf(&b, "approvals counted from the records: %zu\n", t->n);
+	kf__buf_printf(&b, "approvals counted from the records: %ld\n", t->total);
 	kf__buf_printf(&b, "  by %s:\n", by);
 	for (i = 0; i < gs->n; i++)
 		kf__buf_printf(&b, "    %-40s %5d\n",
@@ -331,7 +338,7 @@ static char *stats_text(kf_registry *r, const char *day, const char *by, const k
 		kf__buf_puts(&b, "    none\n");
 	for (k = 0; k < figs->n; k++) {
 		char *const *f = figs->rows[k];
-		int c = counted_in(r->rb, t, f[F_ZONE]);
+		int c = counted_in(r->rb, &t->zones, f[F_ZONE]);
 		kf__buf_printf(&b, "    %s  %s %s in ", f[F_ASOF], f[F_VALUE], f[F_MEASURE]);
 		zones_text(&b, r->rb, f[F_ZONE]);
 		kf__buf_printf(&b, "  [%s; %s]\n", f[F_REL] ? f[F_REL] : "", f[F_SOURCE]);
@@ -344,7 +351,7 @@ static char *stats_text(kf_registry *r, const char *day, const char *by, const k
 		if (given(f[F_NOTE]))
 			kf__buf_printf(&b, "      %s\n", f[F_NOTE]);
 	}
-	time_to_decision(t, &n, &med, &p90);
+	time_to_decision(&t->ttd, &n, &med, &p90);
 	if (n)
 		kf__buf_printf(&b,
 			       "time to decision (acceptance to decision, days): median %d, "
@@ -361,7 +368,8 @@ kf_status kf_registry_stats(kf_registry *r, const char *as_of, const char *by, i
 {
 	char day[11], filed[32];
 	kf_date d;
-	kf__rows t, figs;
+	tally t;
+	kf__rows figs;
 	groups gs;
 	const char *p[1] = {day};
 	kf_status st;
@@ -383,12 +391,44 @@ kf_status kf_registry_stats(kf_registry *r, const char *as_of, const char *by, i
 		kf__error_code(err, "bad_by");
 		return KF_ERR_INVALID;
 	}
-	st = kf__reg_rows(r,
-			  "SELECT id, zone, city, services, approved, accepted, decided FROM "
-			  "applications WHERE approved IS NOT NULL AND approved <= ? ORDER BY id",
-			  1, p, &t, err);
-	if (st != KF_OK)
+	{
+		static const char *const keys[] = {"zone", "city", "services",
+						   "substr(approved, 1, 7)"};
+		char sql[300];
+		int k = !strcmp(by, "zone")      ? 0
+			: !strcmp(by, "city")    ? 1
+			: !strcmp(by, "service") ? 2
+						 : 3;
+		memset(&t, 0, sizeof t);
+		snprintf(sql, sizeof sql,
+			 "SELECT %s, COUNT(*) FROM applications WHERE approved IS NOT NULL AND "
+			 "approved <= ? GROUP BY 1",
+			 keys[k]);
+		st = kf__reg_rows(r, sql, 1, p, &t.groups, err);
+	}
+	if (st == KF_OK)
+		st = kf__reg_rows(
+		    r,
+		    "SELECT zone, COUNT(*) FROM applications WHERE approved IS NOT NULL "
+		    "AND approved <= ? GROUP BY zone",
+		    1, p, &t.zones, err);
+	if (st == KF_OK)
+		st = kf__reg_rows(
+		    r,
+		    "SELECT accepted, decided FROM applications WHERE approved IS NOT "
+		    "NULL AND approved <= ? AND accepted IS NOT NULL AND decided IS NOT "
+		    "NULL",
+		    1, p, &t.ttd, err);
+	if (st != KF_OK) {
+		kf__rows_free(&t.groups);
+		kf__rows_free(&t.zones);
 		return st;
+	}
+	{
+		size_t i;
+		for (i = 0; i < t.zones.n; i++)
+			t.total += atol(t.zones.rows[i][1] ? t.zones.rows[i][1] : "0");
+	}
 	st = kf__reg_rows(r,
 			  "SELECT id, as_of, value, measure, zone, reliability, source, note FROM "
 			  "figures WHERE as_of <= ? ORDER BY as_of, id",
@@ -401,7 +441,7 @@ kf_status kf_registry_stats(kf_registry *r, const char *as_of, const char *by, i
 	memset(&gs, 0, sizeof gs);
 	kf__strmap_init(&gs.idx);
 	if (st == KF_OK)
-		st = group_rows(&t, by, &gs);
+		st = group_rows(&t.groups, by, &gs);
 	if (st == KF_OK) {
 		*out = json ? stats_json(r, day, by, &t, &gs, &figs, atol(filed))
 			    : stats_text(r, day, by, &t, &gs, &figs, atol(filed));
@@ -409,7 +449,9 @@ kf_status kf_registry_stats(kf_registry *r, const char *as_of, const char *by, i
 			st = KF_ERR_NOMEM;
 	}
 	groups_free(&gs);
-	kf__rows_free(&t);
+	kf__rows_free(&t.groups);
+	kf__rows_free(&t.zones);
+	kf__rows_free(&t.ttd);
 	kf__rows_free(&figs);
 	return st;
 }
