@@ -189,13 +189,14 @@ enum { F_ID, F_ASOF, F_VALUE, F_MEASURE, F_ZONE, F_REL, F_SOURCE, F_NOTE };
 
 /* What the database counted for one day. */
 typedef struct tally {
-	kf__rows groups; /* (key, count) by the asked grouping */
-	kf__rows zones;  /* (zone, count), for the figures */
-	kf__rows ttd;    /* (accepted, decided) of the approvals with both */
-	long total;      /* approvals up to the day */
+	kf__rows groups;  /* (key, count) by the asked grouping */
+	kf__rows zones;   /* (zone, count), for the figures */
+	kf__rows ttd;     /* (accepted, decided) of the approvals with both */
+	long total;       /* approvals up to the day */
+	int *fig_counted; /* per figure: approvals in its zones as of the figure's own day */
 } tally;
 
-static void figure_json(kf_json *w, const kf_rulebook *rb, char *const *f, const tally *t)
+static void figure_json(kf_json *w, const kf_rulebook *rb, char *const *f, const tally *t, size_t k)
 {
 	const char *p = f[F_ZONE];
 	kf_json_object_begin(w);
@@ -232,7 +233,7 @@ static void figure_json(kf_json *w, const kf_rulebook *rb, char *const *f, const
 	kf_json_string(w, f[F_NOTE]);
 	kf_json_key(w, "counted_in_records");
 	if (f[F_MEASURE] && !strcmp(f[F_MEASURE], "pilot-approvals"))
-		kf_json_int(w, counted_in(rb, &t->zones, f[F_ZONE]));
+		kf_json_int(w, t->fig_counted[k]);
 	else
 		kf_json_null(w);
 	kf_json_object_end(w);
@@ -278,7 +279,7 @@ static char *stats_json(kf_registry *r, const char *day, const char *by, const t
 	kf_json_key(w, "figures");
 	kf_json_array_begin(w);
 	for (k = 0; k < figs->n; k++)
-		figure_json(w, r->rb, figs->rows[k], t);
+		figure_json(w, r->rb, figs->rows[k], t, k);
 	kf_json_array_end(w);
 	time_to_decision(&t->ttd, &n, &med, &p90);
 	kf_json_key(w, "time_to_decision");
@@ -338,12 +339,14 @@ static char *stats_text(kf_registry *r, const char *day, const char *by, const t
 		kf__buf_puts(&b, "    none\n");
 	for (k = 0; k < figs->n; k++) {
 		char *const *f = figs->rows[k];
-		int c = counted_in(r->rb, &t->zones, f[F_ZONE]);
+		int c = t->fig_counted[k];
 		kf__buf_printf(&b, "    %s  %s %s in ", f[F_ASOF], f[F_VALUE], f[F_MEASURE]);
 		zones_text(&b, r->rb, f[F_ZONE]);
 		kf__buf_printf(&b, "  [%s; %s]\n", f[F_REL] ? f[F_REL] : "", f[F_SOURCE]);
 		if (f[F_MEASURE] && !strcmp(f[F_MEASURE], "pilot-approvals"))
-			kf__buf_printf(&b, "      approvals in the records placed there: %d%s\n", c,
+			kf__buf_printf(&b,
+				       "      approvals in the records placed there by %s: %d%s\n",
+				       f[F_ASOF], c,
 				       c < atoi(f[F_VALUE] ? f[F_VALUE] : "0")
 					   ? " (the others are in the records without a published "
 					     "place)"
@@ -361,6 +364,34 @@ static char *stats_text(kf_registry *r, const char *day, const char *by, const t
 		kf__buf_puts(&b, "time to decision: no approval in the records has both an "
 				 "acceptance and a decision date\n");
 	return kf__buf_steal(&b);
+}
+
+/* For each figure of pilot approvals, the approvals of the records in its
+ * zones as of the figure's own day (a figure of 23 Oct 2024 is compared with
+ * the records of that day, not of the day asked). */
+static kf_status figure_counts(kf_registry *r, const kf__rows *figs, tally *t, kf_error *err)
+{
+	size_t k;
+	t->fig_counted = kf__calloc(figs->n + 1, sizeof *t->fig_counted);
+	if (!t->fig_counted)
+		return KF_ERR_NOMEM;
+	for (k = 0; k < figs->n; k++) {
+		char *const *f = figs->rows[k];
+		const char *p[1] = {f[F_ASOF]};
+		kf__rows zt;
+		kf_status st;
+		if (!f[F_MEASURE] || strcmp(f[F_MEASURE], "pilot-approvals") || !f[F_ASOF])
+			continue;
+		st = kf__reg_rows(r,
+				  "SELECT zone, COUNT(*) FROM applications WHERE approved IS NOT "
+				  "NULL AND approved <= ? GROUP BY zone",
+				  1, p, &zt, err);
+		if (st != KF_OK)
+			return st;
+		t->fig_counted[k] = counted_in(r->rb, &zt, f[F_ZONE]);
+		kf__rows_free(&zt);
+	}
+	return KF_OK;
 }
 
 kf_status kf_registry_stats(kf_registry *r, const char *as_of, const char *by, int json, char **out,
@@ -438,6 +469,8 @@ kf_status kf_registry_stats(kf_registry *r, const char *as_of, const char *by, i
 				   "SELECT COUNT(*) FROM applications WHERE submitted IS NOT NULL "
 				   "AND submitted <= ?",
 				   1, p, filed, sizeof filed, err);
+	if (st == KF_OK)
+		st = figure_counts(r, &figs, &t, err);
 	memset(&gs, 0, sizeof gs);
 	kf__strmap_init(&gs.idx);
 	if (st == KF_OK)
@@ -452,6 +485,7 @@ kf_status kf_registry_stats(kf_registry *r, const char *as_of, const char *by, i
 	kf__rows_free(&t.groups);
 	kf__rows_free(&t.zones);
 	kf__rows_free(&t.ttd);
+	kf__xfree(t.fig_counted);
 	kf__rows_free(&figs);
 	return st;
 }

@@ -182,7 +182,9 @@ static void deadline_json(kf_json *w, kf_registry *r, const char *id, const char
 		kf_json_key(w, "state");
 		kf_json_string(w, "no_basis");
 		kf_json_key(w, "message");
-		kf_json_string(w, "no deadline basis in the data for this application's services");
+		kf_json_string(w, !*first ? "no deadline: the services are not published"
+					  : "no deadline basis in the data for this application's "
+					    "services");
 		kf_json_object_end(w);
 		return;
 	}
@@ -333,8 +335,10 @@ static void redecided(kf_registry *r, const shown *s, kf_json *w, kf_buf *t)
 		if (w)
 			kf_json_null(w);
 		else
-			kf__buf_puts(t, "  re-decided: not possible (no rulebook or no stored "
-					"decision)\n");
+			kf__buf_puts(t, !r->rb
+					    ? "  re-decided: not possible without a rulebook\n"
+					    : "  re-decided: no decision is stored to compare (the "
+					      "record's services or place are not published)\n");
 		json_decref(ld.ev);
 		kf_free(d.json);
 		return;
@@ -753,8 +757,8 @@ kf_status kf_registry_list(kf_registry *r, const kf_reg_filter *f, int json, cha
 			kf__buf_printf(&b, "%-9s %-16s %-12s %-14s %-12s %-11s %s\n", a[A_ID],
 				       or_dash(a[A_STATE]), or_dash(a[A_ROUTE]),
 				       given(a[A_SERVICES]) ? a[A_SERVICES] : "not published",
-				       given(a[A_ZONE]) ? place_name(r->rb, a[A_ZONE]) : "—",
-				       or_dash(a[A_INTAKE]), or_dash(a[A_NAME]));
+				       given(a[A_ZONE]) ? place_name(r->rb, a[A_ZONE]) : "-",
+				       given(a[A_INTAKE]) ? a[A_INTAKE] : "-", or_dash(a[A_NAME]));
 	}
 	kf__rows_free(&t);
 	if (json) {

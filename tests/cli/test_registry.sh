@@ -214,6 +214,8 @@ EOF
 		ok || bad "$BE stats: 7 in Beijing and Shenzhen, 1 placed"
 	[ "$(json_get "$TMP/out" "[f['counted_in_records'] for f in j['figures'] if f['id']=='total-2025-02-28'][0]")" = 13 ] && ok ||
 		bad "$BE stats: the official 13 reproduced from the rows"
+	[ "$(json_get "$TMP/out" "[f['counted_in_records'] for f in j['figures'] if f['id']=='zones-2024-10-23'][0]")" = 0 ] && ok ||
+		bad "$BE stats: a figure is compared with the records of its own day"
 	expect stats-text 0 "split between them is not published (split unknown)" -- stats $SS --as-of 2025-02-28
 	run "$KAIFANG" registry stats $SS --as-of 2025-02-27 --json
 	[ "$(json_get "$TMP/out" "j['approvals']['counted']")" = 4 ] && ok || bad "$BE stats: 4 as of 2025-02-27"
