@@ -5,7 +5,11 @@
  *           durable, one transaction per event (as the registry writes), and
  *           in transactions of BATCH events (what a bulk load costs);
  *   verify  kf_registry_verify over all of them (leaves, tree, projections);
- *   stats   kf_registry_stats over APPS approved applications, in ms.
+ *   stats   kf_registry_stats over APPS approved applications, in ms;
+ *   floor   the store alone: the same event texts inserted into a plain table
+ *           (seq, body) by the database's own client library, in the same
+ *           transactions of BATCH, with no tree, no canonical check and no
+ *           projection: what the registry's bookkeeping costs on top.
  * Usage: bench_registry sqlite FILE | pg CONNINFO  [--events N] [--durable N]
  *        [--apps N] [--rulebook DIR]
  * Prints one line per figure ("name value unit"). Run by `make bench-registry`
@@ -16,6 +20,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include "kaifang/kaifang.h"
 #include "kaifang/registry.h"
@@ -95,6 +102,74 @@ static double appends(kf_registry *r, long n, long batch, long app0, kf_error *e
 	return now_s() - t0;
 }
 
+/* The floor: N note texts into a plain table, BATCH per transaction. */
+static double floor_sqlite(const char *file, long n)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	double t0;
+	long i;
+	char body[160];
+	unlink(file);
+	if (sqlite3_open(file, &db) != SQLITE_OK)
+		return -1;
+	sqlite3_exec(db,
+		     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE e (seq "
+		     "BIGINT PRIMARY KEY, body TEXT NOT NULL)",
+		     NULL, NULL, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO e (seq, body) VALUES (?, ?)", -1, &st, NULL);
+	t0 = now_s();
+	for (i = 0; i < n; i++) {
+		if (i % BATCH == 0)
+			sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		snprintf(body, sizeof body,
+			 "{\"seq\":%ld,\"type\":\"note\",\"recorded\":\"2026-12-02T08:00:00Z\","
+			 "\"actor\":\"admin\",\"text\":\"bench note %ld\"}",
+			 i + 1, i);
+		sqlite3_bind_int64(st, 1, i + 1);
+		sqlite3_bind_text(st, 2, body, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+		if (i % BATCH == BATCH - 1 || i == n - 1)
+			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	}
+	t0 = now_s() - t0;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return t0;
+}
+
+static double floor_pg(const char *conninfo, long n)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	double t0;
+	long i;
+	char body[160], seq[32];
+	if (PQstatus(c) != CONNECTION_OK) {
+		PQfinish(c);
+		return -1;
+	}
+	PQclear(PQexec(c, "CREATE TABLE floor_e (seq BIGINT PRIMARY KEY, body TEXT NOT NULL)"));
+	PQclear(PQprepare(c, "ins", "INSERT INTO floor_e (seq, body) VALUES ($1, $2)", 2, NULL));
+	t0 = now_s();
+	for (i = 0; i < n; i++) {
+		const char *p[2] = {seq, body};
+		if (i % BATCH == 0)
+			PQclear(PQexec(c, "BEGIN"));
+		snprintf(seq, sizeof seq, "%ld", i + 1);
+		snprintf(body, sizeof body,
+			 "{\"seq\":%ld,\"type\":\"note\",\"recorded\":\"2026-12-02T08:00:00Z\","
+			 "\"actor\":\"admin\",\"text\":\"bench note %ld\"}",
+			 i + 1, i);
+		PQclear(PQexecPrepared(c, "ins", 2, p, NULL, NULL, 0));
+		if (i % BATCH == BATCH - 1 || i == n - 1)
+			PQclear(PQexec(c, "COMMIT"));
+	}
+	t0 = now_s() - t0;
+	PQfinish(c);
+	return t0;
+}
+
 int main(int argc, char **argv)
 {
 	long events = 1000000, durable = 2000, apps = 100000;
@@ -157,5 +232,18 @@ int main(int argc, char **argv)
 	kf_registry_close(r);
 	kf_rulebook_free(rb);
 	unlink(key);
+	{
+		char ffile[4300];
+		double ft;
+		snprintf(ffile, sizeof ffile, "%s.floor", target);
+		ft = !strcmp(be, "pg") ? floor_pg(target, events) : floor_sqlite(ffile, events);
+		if (ft > 0)
+			printf(
+			    "%s floor_batched_events_per_s %.0f (the same %ld texts into a plain "
+			    "table, %d per transaction, no tree)\n",
+			    be, events / ft, events, BATCH);
+		if (strcmp(be, "pg"))
+			unlink(ffile);
+	}
 	return 0;
 }
