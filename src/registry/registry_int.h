@@ -106,11 +106,13 @@ extern const char *const kf__reg_projections[];
 extern const char *const kf__reg_projection_keys[];
 kf_status kf__reg_schema(kf__store *s, kf_error *err);
 
-/* Appends one event whose canonical body is built by `build` (which receives
- * the seq and recorded instant and writes the members after them) — inside
- * the caller's transaction (kf__reg_begin .. kf__reg_commit): the event row
- * with its leaf hash, the tree state and the projections. *seq_out the new
- * seq when not NULL. */
+/* Appends one event, its canonical text `body` (kf__ev_begin .. kf__ev_finish,
+ * with seq the next place: kf__reg_next_seq), inside the caller's
+ * transaction (kf__reg_begin .. kf__reg_commit): the text is read back
+ * strictly (kf__ev_read), its projections written, the event row inserted with
+ * its leaf hash, and the tree state advanced in the handle (written to its row
+ * at commit). KF_ERR_INTERNAL outside a transaction. *seq_out the new seq when
+ * not NULL. */
 kf_status kf__reg_append(kf_registry *r, const char *body, uint64_t *seq_out, kf_error *err);
 kf_status kf__reg_begin(kf_registry *r, kf_error *err);
 kf_status kf__reg_commit(kf_registry *r, kf_error *err);
