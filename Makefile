@@ -11,8 +11,8 @@
 #   make bench-pg   kf_outcome in SQL against `kaifang batch`, one server and three shards
 
 CC      ?= cc
-PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc xlsxwriter
-DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev libxlsxwriter-dev
+PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc xlsxwriter libargon2 sqlite3 libpq
+DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev libxlsxwriter-dev libargon2-dev libsqlite3-dev libpq-dev postgresql-15 sqlite3
 # the PostgreSQL extension (ext/postgres, docs/sql.md): server, PGXS, postgres_fdw
 DEBS    += postgresql-15 postgresql-server-dev-15 postgresql-contrib
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -26,7 +26,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 
 B       ?= build
-LIB_SRC := $(wildcard src/*.c src/view/*.c src/util/*.c src/rulebook/*.c src/ownership/*.c)
+LIB_SRC := $(wildcard src/*.c src/view/*.c src/util/*.c src/rulebook/*.c src/ownership/*.c src/registry/*.c)
 CLI_SRC := $(wildcard src/cli/*.c src/server/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
@@ -34,7 +34,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
-HDRS    := $(wildcard include/kaifang/*.h src/*.h src/view/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/cli/*.h src/server/*.h)
+HDRS    := $(wildcard include/kaifang/*.h src/*.h src/view/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/registry/*.h src/cli/*.h src/server/*.h)
 
 .PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-names bench-timeline clean asan fuzz tsan
 all: $(B)/kaifang $(B)/batch_floor
@@ -146,6 +146,14 @@ $(B)/bench_timeline: bench/bench_timeline.c $(B)/libkaifang.a
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
 $(B)/bench_decide: bench/bench_decide.c $(B)/libkaifang.a
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
+
+# The registry (issue 11): 1M events appended with the Merkle tree on SQLite and
+# PostgreSQL, verify over them, stats over 100k applications (bench/registry/run.sh).
+bench-registry: $(B)/bench_registry
+	@B=$(B) ./bench/registry/run.sh
+
+$(B)/bench_registry: bench/registry/bench_registry.c $(B)/libkaifang.a
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
 clean:

@@ -57,8 +57,6 @@ void kf__arow_error(kf__arow *r, int full, const char *msg);
 void kf__arow_csv(kf_buf *o, const kf__arow *r, char delim);
 void kf__arow_json(kf_buf *o, const kf__arow *r);
 void kf__arow_xcells(kf_buf *o, const kf__arow *r);
-/* One CSV field, quoted where it holds the delimiter, a quote, CR or LF. */
-void kf__csv_cell(kf_buf *o, const char *s, char delim);
 
 /* ---- XLSX (batch_xlsx.c) ---------------------------------------------------- */
 

@@ -227,27 +227,6 @@ void kf__arow_error(kf__arow *r, int full, const char *msg)
 
 /* ---- encoders ------------------------------------------------------------- */
 
-void kf__csv_cell(kf_buf *o, const char *s, char delim)
-{
-	const char *p;
-	if (!strpbrk(s, "\"\r\n") && !strchr(s, delim)) {
-		kf__buf_puts(o, s);
-		return;
-	}
-	kf__buf_add(o, "\"", 1);
-	for (p = s; *p; p++) {
-		const char *q = strchr(p, '"');
-		if (!q) {
-			kf__buf_puts(o, p);
-			break;
-		}
-		kf__buf_add(o, p, (size_t)(q - p) + 1);
-		kf__buf_add(o, "\"", 1);
-		p = q;
-	}
-	kf__buf_add(o, "\"", 1);
-}
-
 /* Cell c as one text (the CSV form) into t. */
 static void cell_text(kf_buf *t, const kf__arow *r, const kf__acell *c)
 {
@@ -269,7 +248,7 @@ void kf__arow_csv(kf_buf *o, const kf__arow *r, char delim)
 	for (i = 0; i < r->n; i++) {
 		kf__buf_add(o, &delim, 1);
 		cell_text(&t, r, &r->c[i]);
-		kf__csv_cell(o, t.len ? t.data : "", delim);
+		kf__buf_csv_cell(o, t.len ? t.data : "", delim);
 	}
 	if (t.failed)
 		o->failed = 1;

@@ -47,7 +47,7 @@ function showError(box, err) {
 
 // ---- tabs ------------------------------------------------------------------
 
-const tabs = ['ask', 'compare', 'timeline', 'diff', 'rules'];
+const tabs = ['ask', 'compare', 'timeline', 'diff', 'rules', 'registry'];
 // the measure page (timeline.js) is a panel without a tab
 function selectTab(name, focus) {
   for (const t of tabs.concat('measure')) {
@@ -61,6 +61,7 @@ function selectTab(name, focus) {
   }
   if (name === 'compare' && !$('#matrix-wrap').firstChild) loadMatrix();
   if (name === 'rules' && !state.measures) loadRules();
+  if (name === 'registry' && window.kfRegistryOpen) window.kfRegistryOpen(); // web/registry.js
 }
 function initTabs() {
   tabs.forEach((t, i) => {

@@ -21,6 +21,8 @@ static void serve_usage(FILE *f)
 		   "                     [--threads N] [--max-body BYTES] [--max-items N]\n"
 		   "                     [--max-connections N] [--max-per-ip N]\n"
 		   "                     [--header-timeout SECONDS] [--timeout SECONDS] [--quiet]\n"
+		   "                     [--registry FILE | --registry-pg CONNINFO]\n"
+		   "                     [--registry-data DIR] [--registry-key FILE]\n"
 		   "\n"
 		   "Serves the JSON API (docs/api.md) and the web page on loopback.\n"
 		   "\n"
@@ -39,6 +41,12 @@ static void serve_usage(FILE *f)
 		   "                          beyond those a connection is closed at once\n"
 		   "      --max-per-ip N      connections from one address (default 32; 0: no\n"
 		   "                          limit); more are closed at once\n"
+		   "      --registry FILE     serve the pilot registry in this SQLite file under\n"
+		   "                          /v1/registry (created by kaifang registry init)\n"
+		   "      --registry-pg CONNINFO  the same from PostgreSQL\n"
+		   "      --registry-data DIR the registry's data folder (default data/ beside\n"
+		   "                          the program); --registry-key FILE: the Ed25519\n"
+		   "                          key checkpoints are signed with\n"
 		   "      --header-timeout SECONDS\n"
 		   "                          a request line and headers must arrive within\n"
 		   "                          this of the connection opening or of the\n"
@@ -144,7 +152,33 @@ bad:
 }
 
 /* Long options without a letter. */
-enum { OPT_MAX_CONNS = 256, OPT_PER_IP, OPT_HEADER_TIMEOUT };
+enum {
+	OPT_MAX_CONNS = 256,
+	OPT_PER_IP,
+	OPT_HEADER_TIMEOUT,
+	OPT_REGISTRY,
+	OPT_REGISTRY_PG,
+	OPT_REGISTRY_DATA,
+	OPT_REGISTRY_KEY
+};
+
+/* The registry's data folder: --registry-data, KAIFANG_DATA, or data/
+ * beside the kaifang binary or its source tree (as `kaifang registry`). */
+static const char *registry_data(const char *given, char *buf, size_t size)
+{
+	const char *env = getenv("KAIFANG_DATA");
+	if (given)
+		return given;
+	if (env && *env)
+		return env;
+	if (kf_cli_find_beside("data/registry", buf, size)) {
+		char *slash = strrchr(buf, '/');
+		if (slash)
+			*slash = '\0';
+		return buf;
+	}
+	return "data";
+}
 
 int kf_cli_serve(int argc, char **argv)
 {
@@ -160,6 +194,10 @@ int kf_cli_serve(int argc, char **argv)
 	    {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
 	    {"max-per-ip", required_argument, NULL, OPT_PER_IP},
 	    {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+	    {"registry", required_argument, NULL, OPT_REGISTRY},
+	    {"registry-pg", required_argument, NULL, OPT_REGISTRY_PG},
+	    {"registry-data", required_argument, NULL, OPT_REGISTRY_DATA},
+	    {"registry-key", required_argument, NULL, OPT_REGISTRY_KEY},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	kf__srv_opts o;
@@ -167,6 +205,8 @@ int kf_cli_serve(int argc, char **argv)
 	static const char **dirs;
 	const char *web = NULL, *wd;
 	int ndirs = 0;
+	const char *rdata = NULL;
+	char rbuf[4096];
 	unsigned long v;
 	int c, code = 0;
 	kf__srv_opts_default(&o);
@@ -221,6 +261,10 @@ int kf_cli_serve(int argc, char **argv)
 				return EXIT_USAGE;
 			o.header_s = (unsigned)v;
 			break;
+		case OPT_REGISTRY: o.registry = optarg; break;
+		case OPT_REGISTRY_PG: o.registry_pg = optarg; break;
+		case OPT_REGISTRY_DATA: rdata = optarg; break;
+		case OPT_REGISTRY_KEY: o.registry_key = optarg; break;
 		case 'q': o.access_log = 0; break;
 		case 'h': serve_usage(stdout); return 0;
 		default: serve_usage(stderr); return EXIT_USAGE;
@@ -239,6 +283,11 @@ int kf_cli_serve(int argc, char **argv)
 	if (!wd)
 		kf_cli_err("serve: no web folder found; serving the API only (use --web DIR)");
 	o.web_dir = wd;
+	if (o.registry && o.registry_pg) {
+		kf_cli_err("serve: give --registry FILE or --registry-pg CONNINFO, not both");
+		return EXIT_USAGE;
+	}
+	o.registry_data = registry_data(rdata, rbuf, sizeof rbuf);
 	code = kf_cli_serve_rulebooks(&o, dirs, ndirs);
 	free(dirs);
 	dirs = NULL;

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_batch.h"
 #include "cli/cmd_ownership.h"
+#include "cli/cmd_registry.h"
 #include "kaifang/ownership.h"
 
 #include "cli.h"
@@ -185,6 +186,7 @@ static void usage(FILE *f)
 	       "  serve     the JSON API and the web page over HTTP (loopback)\n"
 	       "  batch     decide every row of a CSV or JSON Lines file\n"
 	       "  ownership look-through foreign share from BODS, GLEIF or a CSV pair\n"
+	       "  registry  the pilot registry: applications decided at intake, a verifiable log\n"
 	       "\n"
 	       "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n"
 	       "--sector NAME (any command) picks the shipped rulebook rulebooks/cn-NAME when\n"
@@ -201,7 +203,7 @@ static const struct {
     {"decide", decide_cmd},  {"explain", explain_cmd},        {"check", kf_cli_check},
     {"list", kf_cli_list},   {"matrix", kf_cli_matrix},       {"batch", kf_cli_batch},
     {"serve", kf_cli_serve}, {"ownership", kf_cli_ownership}, {"timeline", kf_cli_timeline},
-    {"diff", kf_cli_diff},
+    {"diff", kf_cli_diff},   {"registry", kf_cli_registry},
 };
 
 int main(int argc, char **argv)

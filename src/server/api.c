@@ -122,6 +122,7 @@ static const char *const route_labels[KF_R_COUNT] = {"page",
 						     "/v1/timeline",
 						     "/v1/diff",
 						     "/v1/sectors",
+						     "/v1/registry/*",
 						     "unmatched"};
 
 const char *kf__srv_route_label(kf__srv_route r)
@@ -138,6 +139,7 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/index.html", KF_R_PAGE},
 		     {"/app.css", KF_R_PAGE},
 		     {"/app.js", KF_R_PAGE},
+		     {"/registry.js", KF_R_PAGE},
 		     {"/v1/decisions", KF_R_DECISIONS},
 		     {"/v1/explanations", KF_R_EXPLANATIONS},
 		     {"/v1/services", KF_R_SERVICES},
@@ -165,10 +167,16 @@ kf__srv_route kf__srv_route_of(const char *path)
 		return KF_R_MEASURE;
 	if (!strncmp(path, "/v1/sources/", 12) && path[12] && !strchr(path + 12, '/'))
 		return KF_R_SOURCE;
+	if (!strncmp(path, "/v1/registry/", 13))
+		return KF_R_REGISTRY;
 	return KF_R_UNMATCHED;
 }
 
 /* ---- state ---------------------------------------------------------------- */
+
+/* the files of the page (load_web): "/", "/index.html", app.css, app.js and the
+ * views that live in files of their own */
+#define KF__WEB_FILES 6
 
 typedef struct webfile {
 	const char *path;  /* URL path */
@@ -186,7 +194,8 @@ struct kf__srv_api {
 	char **one[KF_LIST_COUNT]; /* one JSON object per measure and per source (kf_list_json);
 				      NULL for the lists without a per-id route */
 	int n_one[KF_LIST_COUNT];
-	webfile web[5];
+	webfile web[KF__WEB_FILES];
+	kf__srv_reg *reg; /* the registry, NULL when not served (api_registry.c) */
 	int have_web;
 	int fault_decide; /* KAIFANG_SERVER_FAULT=decide: act as if kf_decide ran out of memory */
 	atomic_int heavy; /* matrix, timeline and diff requests being decided (heavy_enter) */
@@ -425,17 +434,18 @@ static char *read_file(const char *path, size_t *len)
 
 static void load_web(kf__srv_api *a, const char *dir)
 {
-	static const webfile files[5] = {
+	static const webfile files[KF__WEB_FILES] = {
 	    {"/", "index.html", "text/html; charset=utf-8", NULL, 0},
 	    {"/index.html", "index.html", "text/html; charset=utf-8", NULL, 0},
 	    {"/app.css", "app.css", "text/css; charset=utf-8", NULL, 0},
 	    {"/app.js", "app.js", "text/javascript; charset=utf-8", NULL, 0},
-	    {"/timeline.js", "timeline.js", "text/javascript; charset=utf-8", NULL, 0}};
+	    {"/timeline.js", "timeline.js", "text/javascript; charset=utf-8", NULL, 0},
+	    {"/registry.js", "registry.js", "text/javascript; charset=utf-8", NULL, 0}};
 	int i;
 	memcpy(a->web, files, sizeof files);
 	if (!dir)
 		return;
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < KF__WEB_FILES; i++) {
 		char path[PATH_MAX];
 		if (i == 1) { /* "/index.html" shares the file of "/" */
 			if (a->web[0].data && (a->web[1].data = malloc(a->web[0].len + 1)))
@@ -488,6 +498,16 @@ kf__srv_api *kf__srv_api_new(const kf_rulebook *rb, const kf__srv_opts *o)
 	a->rulebook = rulebook_json(rb);
 	a->healthz = healthz_json(rb);
 	load_web(a, o->web_dir);
+	if (ok && (o->registry || o->registry_pg)) {
+		kf_error e;
+		char m[1024];
+		kf_error_clear(&e);
+		if (!(a->reg = kf__srv_reg_new(rb, o, &e))) {
+			fprintf(stderr, "kaifang: serve: registry: %s\n",
+				e.status ? kf_error_format(&e, m, sizeof m) : "out of memory");
+			ok = 0;
+		}
+	}
 	if (!ok || !a->rulebook || !a->healthz) {
 		kf__srv_api_free(a);
 		return NULL;
@@ -509,8 +529,9 @@ void kf__srv_api_free(kf__srv_api *a)
 	}
 	free(a->rulebook);
 	free(a->healthz);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < KF__WEB_FILES; i++)
 		free(a->web[i].data);
+	kf__srv_reg_free(a->reg);
 	free(a);
 }
 
@@ -970,7 +991,7 @@ static void h_batch(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *ou
 static void h_page(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
 {
 	int i;
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < KF__WEB_FILES; i++)
 		if (!strcmp(rq->path, a->web[i].path) && a->web[i].data) {
 			reply_static(out, a->web[i].ctype, a->web[i].data, a->web[i].len);
 			return;
@@ -999,11 +1020,14 @@ static const char *const *route_params(kf__srv_route r)
 	static const char *const diff[] = {"from",          "to", "regions", "services", "investor",
 					   "outside_zones", NULL};
 	static const char *const explanations[] = {"all", "lang", NULL};
-	static const char *const memo[] = {"service",       "region", "date",   "investor",
-					   "foreign_share", "outside_zones", "format", "lang",
-					   NULL};
+	static const char *const memo[] = {"service",  "region",        "date",
+					   "investor", "foreign_share", "outside_zones",
+					   "format",   "lang",          NULL};
 	static const char *const ownership[] = {"entity", "date", "stop_at_foreign_entity", NULL};
 	static const char *const batch[] = {"delimiter", NULL};
+	/* every /v1/registry route's parameters (api_registry.c) */
+	static const char *const registry[] = {"format", "state", "zone", "service",
+					       "as_of",  "by",    NULL};
 	switch (r) {
 	case KF_R_PAGE:
 	case KF_R_UNMATCHED: return NULL;
@@ -1014,6 +1038,7 @@ static const char *const *route_params(kf__srv_route r)
 	case KF_R_MEMO: return memo;
 	case KF_R_OWNERSHIP: return ownership;
 	case KF_R_BATCH: return batch;
+	case KF_R_REGISTRY: return registry;
 	default: return none;
 	}
 }
@@ -1080,6 +1105,10 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 	int post = route == KF_R_DECISIONS || route == KF_R_EXPLANATIONS ||
 		   route == KF_R_OWNERSHIP || route == KF_R_BATCH;
 	memset(out, 0, sizeof *out);
+	if (route == KF_R_REGISTRY) { /* its own methods and roles */
+		kf__srv_reg_handle(a->reg, rq, out);
+		return;
+	}
 	if (route == KF_R_UNMATCHED) {
 		kf__srv_error(out, 404, "not_found", NULL,
 			      "no such resource '%s'; see /v1/ and "

@@ -73,8 +73,12 @@ kf__srv_sectors *kf__srv_sectors_new(const kf_rulebook *const *rbs, int n, const
 		goto fail;
 	for (i = 0; i < n; i++) {
 		kf__srv_opts oi = *o;
-		if (i)
+		if (i) {
 			oi.web_dir = NULL; /* the page is served once, by the first */
+			/* and the pilot registry (a telecom pilot) by the first too */
+			oi.registry = NULL;
+			oi.registry_pg = NULL;
+		}
 		s->rb[i] = rbs[i];
 		s->api[i] = kf__srv_api_new(rbs[i], &oi);
 		s->n = i + 1;

@@ -36,6 +36,11 @@ typedef struct kf__srv_opts {
 	size_t conn_memory;  /* per-connection memory: bounds the request header */
 	unsigned drain_s;    /* graceful shutdown: wait this long for in-flight work */
 	int access_log;      /* 1: one line per request on stderr */
+	/* the pilot registry under /v1/registry (api_registry.c); all NULL: not served */
+	const char *registry;      /* SQLite file */
+	const char *registry_pg;   /* or a libpq conninfo */
+	const char *registry_data; /* the registry's data folder (data/) */
+	const char *registry_key;  /* Ed25519 key file for checkpoints, or NULL */
 } kf__srv_opts;
 
 /* Fills the defaults of docs/api.md "Limits". */
@@ -71,6 +76,7 @@ typedef enum kf__srv_route {
 	KF_R_TIMELINE,     /* GET /v1/timeline (api_timeline.c) */
 	KF_R_DIFF,         /* GET /v1/diff (api_timeline.c) */
 	KF_R_SECTORS,      /* GET /v1/sectors (sectors.c) */
+	KF_R_REGISTRY,     /* /v1/registry/... (api_registry.c) */
 	KF_R_UNMATCHED,    /* anything else (404) */
 	KF_R_COUNT
 } kf__srv_route;
@@ -111,6 +117,7 @@ typedef struct kf__srv_request {
 	void *query_ctx;
 	const char *const *params; /* the names of the query parameters given */
 	int nparams;
+	const char *authorization; /* Authorization header or NULL */
 } kf__srv_request;
 
 typedef struct kf__srv_api kf__srv_api; /* precomputed lists, limits, the rulebook */
@@ -162,6 +169,17 @@ int kf__srv_sectors_find(const kf__srv_sectors *s, const char *name);
  * `sector` parameter names; GET /v1/sectors; 400 unknown_sector. */
 void kf__srv_sectors_handle(kf__srv_sectors *s, kf__srv_route route, const kf__srv_request *rq,
 			    kf__srv_reply *out);
+/* ---- the registry (api_registry.c) ------------------------------------- */
+
+typedef struct kf__srv_reg kf__srv_reg;
+
+/* The registry of o->registry / o->registry_pg, checked by opening it once;
+ * NULL when none is configured, or on an error (then *e says why; e->status
+ * is KF_OK for no configuration). rb borrowed for the run. */
+kf__srv_reg *kf__srv_reg_new(const kf_rulebook *rb, const kf__srv_opts *o, kf_error *e);
+void kf__srv_reg_free(kf__srv_reg *g);
+/* Handles one /v1/registry/... request into *out (never fails). */
+void kf__srv_reg_handle(kf__srv_reg *g, const kf__srv_request *rq, kf__srv_reply *out);
 
 /* ---- text buffer (api.c) ------------------------------------------------- */
 

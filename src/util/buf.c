@@ -212,3 +212,26 @@ void kf__json_share(kf_buf *b, kf_share s)
 	char t[40];
 	kf__buf_puts(b, kf_share_format(s, t, sizeof t));
 }
+
+/* Appends s as one CSV field: quoted (RFC 4180) when it holds the delimiter,
+ * a quote, CR or LF. */
+void kf__buf_csv_cell(kf_buf *o, const char *s, char delim)
+{
+	const char *p;
+	if (!strpbrk(s, "\"\r\n") && !strchr(s, delim)) {
+		kf__buf_puts(o, s);
+		return;
+	}
+	kf__buf_add(o, "\"", 1);
+	for (p = s; *p; p++) {
+		const char *q = strchr(p, '"');
+		if (!q) {
+			kf__buf_puts(o, p);
+			break;
+		}
+		kf__buf_add(o, p, (size_t)(q - p) + 1);
+		kf__buf_add(o, "\"", 1);
+		p = q;
+	}
+	kf__buf_add(o, "\"", 1);
+}

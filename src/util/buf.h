@@ -25,6 +25,9 @@ void kf__buf_reset(kf_buf *b);                       /* len = 0, keeps memory, c
 int kf__buf_add(kf_buf *b, const char *s, size_t n); /* 0 ok, -1 failed */
 int kf__buf_puts(kf_buf *b, const char *s);
 int kf__buf_printf(kf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as one CSV field (RFC 4180): quoted when it holds the delimiter,
+ * a quote, CR or LF; the one CSV cell writer (batch, registry export). */
+void kf__buf_csv_cell(kf_buf *b, const char *s, char delim);
 /* Hands the data to the caller (release with kf_free) and resets the buffer.
  * Returns NULL when the buffer failed. */
 char *kf__buf_steal(kf_buf *b);

@@ -4,14 +4,16 @@
 // filters the rules, drives the address bar (links and Back), the measure
 // page, the Timeline chart and the Diff matrix at desktop and 390 px, and saves
 // screenshots. Run by tests/server/test_browser.sh.
-//   node browser_check.mjs BASE_URL SCREENSHOT_DIR
+//   node browser_check.mjs BASE_URL SCREENSHOT_DIR [REGISTRY_URL]
+// REGISTRY_URL: a server with a seeded registry, for the Registry tab
+// (web/registry.js) at desktop width and at 390 px.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [base, shots] = process.argv.slice(2);
+const [base, shots, regBase] = process.argv.slice(2);
 let pass = 0, fail = 0;
 const expect = (cond, msg) => { if (cond) pass++; else { fail++; console.error('FAIL: ' + msg); } };
 
@@ -260,6 +262,46 @@ try {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow <= 0, `page fits a phone-width screen (overflow ${overflow}px)`);
   await page.screenshot({ path: join(shots, 'browser-phone.png'), fullPage: true });
+
+  // The Registry tab (web/registry.js) against a seeded registry.
+  if (regBase) {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(regBase + '/#registry');
+    await page.waitForSelector('#panel-registry[data-ready="true"]');
+    expect(await page.getAttribute('#tab-registry', 'aria-selected') === 'true', 'the #registry address opens the Registry tab');
+    const total = await page.textContent('#reg-total');
+    expect(total.includes('13 approvals') && total.includes('2025-02-28'), `13 approvals as of 2025-02-28 (${total})`);
+    expect(await page.locator('#reg-charts svg.chart rect').count() >= 3, 'the approvals chart stacks a bar part per zone (Shanghai, Shenzhen, not published)');
+    const legend = await page.textContent('#reg-charts .legend');
+    expect(legend.includes('Shanghai: 4'), `the legend gives Shanghai 4 (${legend})`);
+    expect((await page.locator('#reg-charts .figures li').count()) >= 5, 'the published figures are listed beside the chart');
+    expect((await page.textContent('#reg-charts .figures')).includes('reproduced'), 'a published figure is marked as reproduced by the records');
+    expect((await page.locator('#reg-charts .figures a[href^="http"]').count()) >= 3, 'figures link their sources');
+    expect((await page.locator('#reg-apps tr').count()) >= 13, 'the applications table lists the seeded applications');
+    expect((await page.textContent('#reg-apps')).includes('permitted'), 'an intake decision is shown');
+    expect((await page.textContent('#reg-apps')).includes('clock starts at acceptance'), 'a deadline is shown for a live application');
+    await page.screenshot({ path: join(shots, 'browser-registry.png'), fullPage: true });
+    await page.locator('#reg-charts .charts').screenshot({ path: join(shots, 'browser-registry-chart.png') });
+    expect(await page.getAttribute('#reg-dims button[data-dim="zone"]', 'aria-pressed') === 'true', 'the zone grouping is shown as chosen');
+    await page.click('#reg-dims button[data-dim="service"]');
+    await page.waitForFunction(() => document.querySelector('#reg-total')?.textContent.includes('without a published service'));
+    expect((await page.textContent('#reg-charts .legend')).includes('service not published'), 'by service: the unpublished services are counted as such');
+    expect(await page.getAttribute('#reg-dims button[data-dim="service"]', 'aria-pressed') === 'true' && await page.getAttribute('#reg-dims button[data-dim="zone"]', 'aria-pressed') === 'false', 'the chosen grouping moves');
+    await page.selectOption('#reg-state', 'draft');
+    await page.waitForFunction(() => [...document.querySelectorAll('#reg-apps tr')].every((r) => r.textContent.includes('draft')));
+    expect(true, 'the state filter narrows the table');
+    await page.click('#reg-dims button[data-dim="zone"]');
+    await page.selectOption('#reg-state', '');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(over <= 0, `the Registry tab fits 390 px (overflow ${over}px)`);
+    await page.screenshot({ path: join(shots, 'browser-registry-phone.png'), fullPage: true });
+    await page.evaluate(() => document.querySelector('#reg-total').scrollIntoView());
+    await page.screenshot({ path: join(shots, 'browser-registry-phone-top.png') });
+    await page.evaluate(() => document.querySelector('#reg-apps').scrollIntoView());
+    await page.screenshot({ path: join(shots, 'browser-registry-phone-apps.png') });
+  }
 
   expect(errors.length === 0, 'no console errors: ' + errors.join(' | '));
 } catch (e) {

@@ -3,11 +3,12 @@
 // body must match the response schema (a small JSON Schema validator covering
 // the keywords the document uses). Every operation of the document must be
 // exercised with a 2xx. Run by tests/server/test_openapi.sh.
-//   node openapi_check.mjs SPEC MAIN_URL FAULT_URL
+//   node openapi_check.mjs SPEC MAIN_URL FAULT_URL REGISTRY_URL
+// (REGISTRY_URL: a server with a seeded registry; KF_REG_ADMIN its admin token)
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 
-const [spec_path, base, faultBase] = process.argv.slice(2);
+const [spec_path, base, faultBase, regBase] = process.argv.slice(2);
 const spec = YAML.parse(readFileSync(spec_path, 'utf8'));
 let pass = 0, fail = 0;
 const ok = () => pass++;
@@ -63,7 +64,7 @@ function findPath(path) {
     const re = new RegExp('^' + tpl.replace(/\{[^}]+\}/g, '[^/]+') + '$');
     if (re.test(path)) return tpl;
   }
-  if (['/index.html', '/app.css', '/app.js', '/timeline.js'].includes(path)) return '/';
+  if (['/index.html', '/app.css', '/app.js', '/timeline.js', '/registry.js'].includes(path)) return '/';
   return null;
 }
 
@@ -71,6 +72,7 @@ const exercised = new Set();
 async function check(c) {
   const url = (c.base || base) + c.path;
   const init = { method: c.method, headers: {} };
+  if (c.token) init.headers.Authorization = 'Bearer ' + c.token;
   if (c.body !== undefined) {
     init.body = typeof c.body === 'string' ? c.body : JSON.stringify(c.body);
     init.headers['Content-Type'] = c.ctype || 'application/json';
@@ -209,6 +211,46 @@ const cases = [
 
 for (const c of cases) {
   try { await check(c); } catch (e) { bad(`${c.method} ${c.path}: ${e.message}`); }
+}
+
+// ---- the registry (docs/api.md "Registry"), on its own server ------------------------
+if (regBase) {
+  const admin = process.env.KF_REG_ADMIN;
+  const R = (c) => check({ ...c, base: regBase });
+  const app = { enterprise: 'Example Cloud (Pudong) Co., Ltd.', uscc: '91350100M0001TGQX1', region: '310115', services: ['idc'], foreign_share: 100, date: '2025-03-03' };
+  const reg = [
+    { method: 'GET', path: '/registry.js', status: 200 },
+    { method: 'GET', path: '/v1/registry/applications', status: 200 },
+    { method: 'GET', path: '/v1/registry/applications?state=flying', status: 400 },
+    { method: 'GET', path: '/v1/registry/applications/A-000001', status: 200 },
+    { method: 'GET', path: '/v1/registry/applications/A-999999', status: 404 },
+    { method: 'GET', path: '/v1/registry/stats?as_of=2025-02-28', status: 200 },
+    { method: 'GET', path: '/v1/registry/stats?by=colour', status: 400 },
+    { method: 'GET', path: '/v1/registry/verify', status: 200 },
+    { method: 'GET', path: '/v1/registry/proofs/1', status: 200 },
+    { method: 'GET', path: '/v1/registry/proofs/999999', status: 404 },
+    { method: 'GET', path: '/v1/registry/export?format=csv', status: 200 },
+    { method: 'GET', path: '/v1/registry/export?format=xml', status: 400 },
+    { method: 'POST', path: '/v1/registry/applications', body: app, status: 401 },
+    { method: 'POST', path: '/v1/registry/applications', body: { bogus: 1 }, token: admin, status: 422 },
+    { method: 'POST', path: '/v1/registry/applications', body: '{', token: admin, status: 400 },
+    { method: 'POST', path: '/v1/registry/applications', body: app, token: admin, status: 201 },
+    { method: 'POST', path: '/v1/registry/applications/A-000001/events', body: { to: 'submitted' }, token: admin, status: 409 },
+    { method: 'POST', path: '/v1/registry/tokens', body: { role: 'god' }, token: admin, status: 422 },
+    { method: 'POST', path: '/v1/registry/checkpoints', status: 401 },
+    { method: 'POST', path: '/v1/registry/checkpoints', token: admin, status: 201 },
+    { method: 'PUT', path: '/v1/registry/stats', status: 405 },
+  ];
+  for (const c of reg) {
+    try { await R(c); } catch (e) { bad(`${c.method} ${c.path}: ${e.message}`); }
+  }
+  try {
+    // a token for an applicant, then the last application moved by the admin
+    await R({ method: 'POST', path: '/v1/registry/tokens', body: { role: 'applicant' }, token: admin, status: 201 });
+    const list = await (await fetch(regBase + '/v1/registry/applications?state=submitted')).json();
+    const id = list[list.length - 1].id;
+    await R({ method: 'POST', path: `/v1/registry/applications/${id}/events`, body: { to: 'accepted', date: '2025-03-05' }, token: admin, status: 200 });
+  } catch (e) { bad(`registry token/advance: ${e.message}`); }
 }
 for (const [tpl, ops] of Object.entries(spec.paths)) {
   for (const m of Object.keys(ops)) {

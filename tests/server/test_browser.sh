@@ -22,11 +22,21 @@ if [ ! -d tests/server/node_modules/playwright-core ] || [ ! -d tests/server/nod
 fi
 SHOTS=${KF_BUILD:-$PWD/build}
 mkdir -p "$SHOTS"
-echo "screenshots: $SHOTS/browser-ask.png browser-compare.png browser-explain.png browser-rules.png browser-phone.png browser-measure.png browser-timeline.png browser-diff.png browser-diff-phone.png browser-timeline-phone.png" >&2
+echo "screenshots: $SHOTS/browser-ask.png browser-compare.png browser-explain.png browser-rules.png browser-phone.png browser-measure.png browser-timeline.png browser-diff.png browser-diff-phone.png browser-timeline-phone.png browser-registry.png browser-registry-phone.png" >&2
 start_server main --rulebook tests/data/rulebooks/mini --web web --quiet
-node tests/server/browser_check.mjs "http://127.0.0.1:$PORT" "$SHOTS"
+MAIN=$PID
+MAIN_PORT=$PORT
+# a seeded registry for the Registry tab (web/registry.js)
+export KF_TOKEN_TEST_COST=1
+"$KAIFANG" registry init --db "$TMP/reg.sqlite" >"$TMP/reg.admin" 2>"$TMP/reg.init" || cat "$TMP/reg.init" >&2
+ADMIN=$(grep -o 'kft_[0-9a-f]\{16\}_[A-Za-z0-9_-]\{43\}' "$TMP/reg.admin" | head -1)
+"$KAIFANG" registry seed --db "$TMP/reg.sqlite" --token "$ADMIN" >/dev/null 2>"$TMP/reg.seed" || cat "$TMP/reg.seed" >&2
+start_server registry --registry "$TMP/reg.sqlite" --web web --quiet
+REG=$PID
+node tests/server/browser_check.mjs "http://127.0.0.1:$MAIN_PORT" "$SHOTS" "http://127.0.0.1:$PORT"
 rc=$?
-stop_server "$PID"
+stop_server "$REG"
+stop_server "$MAIN"
 [ "$STOP_RC" -eq 0 ] || {
 	echo "FAIL: server exit $STOP_RC" >&2
 	rc=1
