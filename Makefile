@@ -133,6 +133,14 @@ $(B)/bench_names: bench/bench_names.c $(B)/libkaifang.a
 $(B)/bench_decide: bench/bench_decide.c $(B)/libkaifang.a
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
+# The registry (issue 11): 1M events appended with the Merkle tree on SQLite and
+# PostgreSQL, verify over them, stats over 100k applications (bench/registry/run.sh).
+bench-registry: $(B)/bench_registry
+	@B=$(B) ./bench/registry/run.sh
+
+$(B)/bench_registry: bench/registry/bench_registry.c $(B)/libkaifang.a
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
+
 clean:
 	rm -rf build
 

@@ -192,8 +192,10 @@ int kf_app_state_allowed(kf_app_state from, kf_app_state to);
 typedef struct kf_reg_apply {
 	const char *enterprise;    /* the enterprise's name (English or as registered); required */
 	const char *name_zh;       /* Chinese name */
-	const char *uscc;          /* unified social credit code (GB 32100-2015); required
-				      unless `uscc_unknown` is set by the seed */
+	const char *uscc;          /* unified social credit code (GB 32100-2015); required,
+				      except from an admin entering a published record
+				      (`source` given) whose code is not published; the same
+				      holds for foreign_share */
 	const char *override_uscc; /* the reason to accept a USCC whose check character
 				      fails (reviewers and admins only); recorded */
 	const char *region;        /* the registered place: a region of the rulebook; required */
@@ -260,6 +262,73 @@ typedef struct kf_reg_advance {
  */
 kf_status kf_registry_advance(kf_registry *r, kf_role actor, const char *id,
 			      const kf_reg_advance *a, int json, char **view, kf_error *err);
+
+/* ---- after the licence: annual reports, authorisations, credit lists ------------ */
+
+/* An annual report (registry-notes §1.1: filed in Q1 on MIIT's platform for
+ * the year before; April to make good; May publication), as text. */
+typedef struct kf_reg_report {
+	const char *year;        /* the year reported on, YYYY; required */
+	const char *status;      /* filed, corrected, late or not-filed; required */
+	const char *date;        /* the day filed (or found missing), YYYY-MM-DD; required */
+	const char *source;      /* URL or document number */
+	const char *source_seen; /* YYYY-MM-DD */
+	const char *note;
+} kf_reg_report;
+
+/*
+ * Records the annual report of a licensed application (state licence-issued,
+ * -changed or -renewed; reviewers). One per year: a second for the same year
+ * must be "corrected". The year must lie after the licence's issue year's
+ * previous year and before the filing day's year + 1. Errors:
+ * "unknown_application", "not_licensed", "bad_year", "bad_status",
+ * "duplicate_report", "dates_out_of_order", "forbidden". show lists the
+ * reports and the years overdue (a year whose Q1 filing window, to 31 March
+ * of the next year, has closed without a report; INFERRED from the calendar
+ * of registry-notes §1.1 [M8, M2, M9]).
+ */
+kf_status kf_registry_annual_report(kf_registry *r, kf_role actor, const char *id,
+				    const kf_reg_report *rep, kf_error *err);
+
+/* An authorisation of a subsidiary to use the licence (registry-notes §1.1:
+ * the issuer writes the subsidiary's name, legal representative, services
+ * and area into the licence's annex [M15]), as text. */
+typedef struct kf_reg_authorisation {
+	const char *subsidiary;    /* its name; required */
+	const char *uscc;          /* its credit code (checked as at intake) */
+	const char *override_uscc; /* the reason to accept a failing check */
+	const char *services;      /* comma list, each within the licence's services; required */
+	const char *area;          /* the coverage area */
+	const char *date;          /* the day authorised; required */
+	const char *source;
+	const char *source_seen;
+} kf_reg_authorisation;
+
+/* Records an authorisation on a licensed application (reviewers). Errors:
+ * "not_licensed", "service_not_licensed" (names the licence's services),
+ * the USCC codes of kf_registry_apply, "dates_out_of_order". */
+kf_status kf_registry_authorise(kf_registry *r, kf_role actor, const char *id,
+				const kf_reg_authorisation *a, kf_error *err);
+
+/* An entry of MIIT's bad list (不良名单) or dishonest list (失信名单): the
+ * firm, its USCC and licence number, the date, the reason and the listing
+ * authority (registry-notes §1.1 "Credit lists" [M10]). */
+typedef struct kf_reg_listing {
+	const char *enterprise; /* the enterprise id (E-000001); required */
+	const char *list;       /* bad or dishonest; required */
+	const char *date;       /* the day listed; required */
+	const char *reason;     /* required */
+	const char *authority;  /* the listing authority; required */
+	const char *licence;    /* the licence number as listed (parsed; optional) */
+	const char *source;     /* required: a listing is a published fact */
+	const char *source_seen;
+} kf_reg_listing;
+
+/* Records a credit-list entry (reviewers). Errors: "unknown_enterprise",
+ * "bad_list", "missing_field", "bad_licence". show lists an application's
+ * enterprise's entries. */
+kf_status kf_registry_listing(kf_registry *r, kf_role actor, const kf_reg_listing *l,
+			      kf_error *err);
 
 /* ---- reading ------------------------------------------------------------------------ */
 

@@ -11,6 +11,7 @@
  * internal.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +35,16 @@ static const char reg_usage[] =
     "  stats [--as-of D] [--by zone|city|service|month]\n"
     "  verify | prove EVENT | checkpoint [--key FILE]\n"
     "  export --format csv|jsonl|bods | import FILE.jsonl\n"
+    "  record annual-report ID --year Y --status filed|corrected|late|not-filed --date D\n"
+    "  record authorisation ID --subsidiary NAME --uscc CODE --service SVC --date D [--area A]\n"
+    "  record listing --enterprise E-ID --list bad|dishonest --date D --reason R --authority A\n"
+    "        --source S [--licence NUMBER]\n"
+    "  note TEXT [--count N]                    N note events (crash tests, benchmarks)\n"
     "common: --rulebook DIR, --data DIR (the registry's data; default data/ beside kaifang)\n";
 
 typedef struct ropts {
-	const char *db, *pg, *token, *rulebook, *data, *key, *from, *role, *format, *as_of, *by;
+	const char *db, *pg, *token, *rulebook, *data, *key, *from, *role, *format, *as_of, *by,
+	    *count, *year, *status, *note, *subsidiary, *list;
 	int json;
 	kf_reg_apply apply;
 	kf_reg_advance adv;
@@ -83,6 +90,13 @@ enum {
 	O_SOURCE,
 	O_STATE,
 	O_ZONE,
+	O_COUNT,
+	O_YEAR,
+	O_STATUS,
+	O_NOTE,
+	O_SUBSIDIARY,
+	O_LIST,
+	O_SEEN,
 	O_HELP
 };
 
@@ -123,6 +137,13 @@ static const struct option reg_options[] = {
     {"source", required_argument, NULL, O_SOURCE},
     {"state", required_argument, NULL, O_STATE},
     {"zone", required_argument, NULL, O_ZONE},
+    {"count", required_argument, NULL, O_COUNT},
+    {"year", required_argument, NULL, O_YEAR},
+    {"status", required_argument, NULL, O_STATUS},
+    {"note", required_argument, NULL, O_NOTE},
+    {"subsidiary", required_argument, NULL, O_SUBSIDIARY},
+    {"list", required_argument, NULL, O_LIST},
+    {"source-seen", required_argument, NULL, O_SEEN},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0}};
 
@@ -169,9 +190,22 @@ static int set_opt(ropts *o, int c, const char *v)
 	case O_AUTHORITY: o->adv.authority = v; break;
 	case O_EXPIRES: o->adv.expires = v; break;
 	case O_AREA: o->adv.area = v; break;
-	case O_SOURCE: o->adv.source = v; break;
+	case O_SOURCE:
+		o->adv.source = v;
+		o->apply.source = v;
+		break;
+	case O_SEEN:
+		o->adv.source_seen = v;
+		o->apply.source_seen = v;
+		break;
 	case O_STATE: o->filter.state = v; break;
 	case O_ZONE: o->filter.zone = v; break;
+	case O_COUNT: o->count = v; break;
+	case O_YEAR: o->year = v; break;
+	case O_STATUS: o->status = v; break;
+	case O_NOTE: o->note = v; break;
+	case O_SUBSIDIARY: o->subsidiary = v; break;
+	case O_LIST: o->list = v; break;
 	case O_HELP: return -1;
 	default: return -2;
 	}
@@ -359,6 +393,37 @@ static int print_view(char *out, kf_status st, const kf_error *e, int json, int 
 	return report(st, e);
 }
 
+/* record annual-report ID | authorisation ID | listing: what follows a licence */
+static int record(const ropts *o, kf_registry *r, kf_role role)
+{
+	const char *what = o->npos > 1 ? o->pos[1] : "";
+	kf_error e;
+	kf_status st;
+	kf_error_clear(&e);
+	if (!strcmp(what, "annual-report") && o->npos > 2) {
+		kf_reg_report rep = {
+		    o->year, o->status, o->adv.date, o->adv.source, o->apply.source_seen, o->note};
+		st = kf_registry_annual_report(r, role, o->pos[2], &rep, &e);
+	} else if (!strcmp(what, "authorisation") && o->npos > 2) {
+		kf_reg_authorisation a = {
+		    o->subsidiary, o->apply.uscc, o->apply.override_uscc, o->apply.services,
+		    o->adv.area,   o->adv.date,   o->adv.source,          o->adv.source_seen};
+		st = kf_registry_authorise(r, role, o->pos[2], &a, &e);
+	} else if (!strcmp(what, "listing")) {
+		kf_reg_listing l = {o->apply.enterprise, o->list,           o->adv.date,
+				    o->adv.reason,       o->adv.authority,  o->adv.licence,
+				    o->adv.source,       o->adv.source_seen};
+		st = kf_registry_listing(r, role, &l, &e);
+	} else {
+		kf_cli_err("registry record: expected 'annual-report ID', 'authorisation ID' or "
+			   "'listing'");
+		return EXIT_USAGE;
+	}
+	if (st == KF_OK)
+		fprintf(stderr, "kaifang: recorded the %s\n", what);
+	return report(st, &e);
+}
+
 static int run_sub(const ropts *o, kf_registry *r, kf_role role)
 {
 	const char *sub = o->pos[0];
@@ -441,6 +506,28 @@ static int run_sub(const ropts *o, kf_registry *r, kf_role role)
 		kf_free(out);
 		return report(st, &e);
 	}
+	if (!strcmp(sub, "record"))
+		return record(o, r, role);
+	if (!strcmp(sub, "note")) {
+		/* crash tests and benchmarks: N note events, one transaction each; the
+		 * number of each committed event is printed once it is durable */
+		long i, n = o->count ? atol(o->count) : 1;
+		uint64_t size = 0;
+		if (need_pos(o, 1, "give the note's text (note TEXT [--count N])") < 0)
+			return EXIT_USAGE;
+		for (i = 0; i < n; i++) {
+			st = kf_registry_note(r, role, o->pos[1], &e);
+			if (st == KF_OK)
+				st = kf_registry_head(r, &size, NULL, &e);
+			if (st != KF_OK)
+				return report(st, &e);
+			if (o->count) {
+				printf("%llu\n", (unsigned long long)size);
+				fflush(stdout);
+			}
+		}
+		return 0;
+	}
 	if (!strcmp(sub, "token")) {
 		int want = o->role ? kf_role_from_name(o->role) : -1;
 		if (o->npos < 2 || strcmp(o->pos[1], "create")) {
@@ -468,8 +555,8 @@ static int run_sub(const ropts *o, kf_registry *r, kf_role role)
 /* Subcommands that decide or name places and services load the rulebook. */
 static int needs_rulebook(const char *sub)
 {
-	static const char *const subs[] = {"apply", "advance", "show",   "list",
-					   "stats", "seed",    "export", NULL};
+	static const char *const subs[] = {"apply", "advance", "show",   "list", "stats",
+					   "seed",  "export",  "record", NULL};
 	int i;
 	for (i = 0; subs[i]; i++)
 		if (!strcmp(sub, subs[i]))

@@ -42,6 +42,14 @@ static const struct {
     {"figure",
      {"figure", "as_of", "value", "measure", "zone", "reliability", "source", "note", NULL}},
     {"token", {"token", "role", "hash_sha256", NULL}},
+    {"annual-report",
+     {"app", "year", "status", "effective", "source", "source_seen", "note", NULL}},
+    {"authorisation",
+     {"app", "subsidiary", "uscc", "uscc_check", "uscc_override", "services", "area", "effective",
+      "source", "source_seen", NULL}},
+    {"listing",
+     {"enterprise", "list", "effective", "reason", "authority", "licence", "licence_parsed",
+      "source", "source_seen", NULL}},
     {"note", {"text", NULL}},
 };
 #define NTYPES (sizeof types / sizeof types[0])
@@ -137,7 +145,8 @@ json_t *kf__ev_read(const char *text, size_t len, uint64_t expect_seq, kf_error 
 	if (!type || t == NTYPES)
 		return bad(ev, err, "type",
 			   "unknown event type '%s'; expected enterprise, application, decision, "
-			   "transition, figure, token or note",
+			   "transition, figure, token, note, annual-report, authorisation or "
+			   "listing",
 			   type ? type : "");
 	if (!kf__ev_get(ev, "recorded") || !kf__ev_get(ev, "actor") ||
 	    kf_role_from_name(kf__ev_get(ev, "actor")) < 0)
@@ -348,9 +357,54 @@ static kf_status project_figure(kf__store *s, const json_t *ev, kf_error *err)
 			    8, p, err);
 }
 
+static kf_status project_report(kf__store *s, const json_t *ev, kf_error *err)
+{
+	const char *p[7] = {G("app"),    G("year"),        G("status"), G("effective"),
+			    G("source"), G("source_seen"), G("note")};
+	return s->ops->exec(
+	    s->db,
+	    "INSERT INTO annual_reports (app, year, status, filed, source, "
+	    "source_seen, note) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (app, year) "
+	    "DO UPDATE SET status = excluded.status, filed = excluded.filed, source = "
+	    "excluded.source, source_seen = excluded.source_seen, note = excluded.note",
+	    7, p, err);
+}
+
+static kf_status project_authorisation(kf__store *s, const json_t *ev, kf_error *err)
+{
+	const char *p[10] = {G("app"),           G("subsidiary"), G("uscc"), G("uscc_check"),
+			     G("uscc_override"), G("services"),   G("area"), G("effective"),
+			     G("source"),        G("source_seen")};
+	return s->ops->exec(
+	    s->db,
+	    "INSERT INTO authorisations (app, subsidiary, uscc, uscc_check, "
+	    "uscc_override, services, area, authorised, source, source_seen) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    10, p, err);
+}
+
+static kf_status project_listing(kf__store *s, const json_t *ev, kf_error *err)
+{
+	const char *p[9] = {G("enterprise"),     G("list"),      G("effective"),
+			    G("reason"),         G("authority"), G("licence"),
+			    G("licence_parsed"), G("source"),    G("source_seen")};
+	return s->ops->exec(
+	    s->db,
+	    "INSERT INTO listings (enterprise, list, listed, reason, authority, "
+	    "licence, licence_parsed, source, source_seen) VALUES (?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?)",
+	    9, p, err);
+}
+
 kf_status kf__ev_project(kf__store *s, const json_t *ev, kf_error *err)
 {
 	const char *type = G("type");
+	if (!strcmp(type, "annual-report"))
+		return project_report(s, ev, err);
+	if (!strcmp(type, "authorisation"))
+		return project_authorisation(s, ev, err);
+	if (!strcmp(type, "listing"))
+		return project_listing(s, ev, err);
 	if (!strcmp(type, "enterprise"))
 		return project_enterprise(s, ev, err);
 	if (!strcmp(type, "application"))

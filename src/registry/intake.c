@@ -248,37 +248,37 @@ static kf_status ids_of(const kf_rulebook *rb, const char *list, int services, c
 	return KF_OK;
 }
 
-static kf_status check_uscc(kf_role actor, const kf_reg_apply *a, checked *c, kf_error *err)
+kf_status kf__reg_check_uscc(kf_role actor, const char *uscc, const char *override,
+			     int unpublished_ok, char *result, size_t size, kf_error *err)
 {
 	kf_uscc_result u;
 	kf_status st;
-	if (!given(a->uscc)) {
-		snprintf(c->uscc_check, sizeof c->uscc_check, "not given");
-		if (a->source && given(a->source))
+	if (!given(uscc)) {
+		snprintf(result, size, "not given");
+		if (unpublished_ok)
 			return KF_OK; /* the seed's firms whose code is not published */
 		return fail(err, KF_ERR_NOTFOUND, "uscc", "missing_field",
 			    "'uscc' (the unified social credit code) is required");
 	}
-	st = kf_uscc_check(a->uscc, &u, err);
+	st = kf_uscc_check(uscc, &u, err);
 	if (st != KF_OK) {
 		if (err)
 			snprintf(err->field, sizeof err->field, "uscc");
 		return st;
 	}
 	if (!u.warning) {
-		snprintf(c->uscc_check, sizeof c->uscc_check, "pass");
+		snprintf(result, size, "pass");
 		return KF_OK;
 	}
-	if (!given(a->override_uscc))
+	if (!given(override))
 		return fail(err, KF_ERR_INVALID, "uscc", "uscc_check_failed",
-			    "the credit code '%s' fails its check (%s); lawful codes that fail "
-			    "exist: a reviewer may accept it with --override-uscc REASON, which is "
-			    "recorded",
-			    a->uscc, u.reason);
+			    "the credit code '%s' fails its check (%s): a reviewer may accept it "
+			    "with --override-uscc REASON, which is recorded",
+			    uscc, u.reason);
 	st = kf__reg_need(actor, KF_ROLE_REVIEWER, "overriding a failed USCC check", err);
 	if (st != KF_OK)
 		return st;
-	snprintf(c->uscc_check, sizeof c->uscc_check, "fail: %s", u.reason);
+	snprintf(result, size, "fail: %s", u.reason);
 	return KF_OK;
 }
 
@@ -302,10 +302,14 @@ static kf_status check_apply(kf_registry *r, kf_role actor, const kf_reg_apply *
 	if (!given(a->region))
 		return fail(err, KF_ERR_NOTFOUND, "region", "missing_field",
 			    "'region' (the registered place) is required");
-	if (!given(a->foreign_share) && !given(a->source))
+	/* an admin entering a published record may leave out what its source does
+	 * not publish (the share, the credit code); a filing may not */
+	if (!given(a->foreign_share) && !(given(a->source) && actor == KF_ROLE_ADMIN))
 		return fail(err, KF_ERR_NOTFOUND, "foreign_share", "missing_field",
 			    "'foreign-share' (the requested foreign share, percent) is required");
-	if ((st = check_uscc(actor, a, c, err)) != KF_OK)
+	if ((st = kf__reg_check_uscc(actor, a->uscc, a->override_uscc,
+				     given(a->source) && actor == KF_ROLE_ADMIN, c->uscc_check,
+				     sizeof c->uscc_check, err)) != KF_OK)
 		return st;
 	if (given(a->date)) {
 		if ((st = kf_date_parse(a->date, &c->date, err)) != KF_OK) {
@@ -455,6 +459,12 @@ kf_status kf_registry_apply(kf_registry *r, kf_role actor, const kf_reg_apply *a
 	if (!a->draft &&
 	    (st = kf__reg_decide(r->rb, c.services, c.places, c.date, c.share, &d, err)) != KF_OK)
 		return st;
+	/* the id's memory before the transaction: once committed, the filing is
+	 * reported as done */
+	if (!(*id = kf__malloc(32))) {
+		kf_free(d.json);
+		return KF_ERR_NOMEM;
+	}
 	st = kf__reg_begin(r, err);
 	if (st == KF_OK)
 		st = enterprise_of(r, actor, a, &c, ent, err);
@@ -467,10 +477,12 @@ kf_status kf_registry_apply(kf_registry *r, kf_role actor, const kf_reg_apply *a
 	else
 		kf__reg_rollback(r);
 	kf_free(d.json);
-	if (st != KF_OK)
+	if (st != KF_OK) {
+		kf_free(*id);
+		*id = NULL;
 		return st;
-	if (!(*id = kf__strdup(app)))
-		return KF_ERR_NOMEM;
+	}
+	snprintf(*id, 32, "%s", app);
 	return view ? kf_registry_show(r, app, json, view, err) : KF_OK;
 }
 

@@ -449,7 +449,7 @@ static kf_status init_common(kf_registry_backend be, const char *target, const c
 		st = kf__reg_commit(r, err);
 	else
 		kf__reg_rollback(r);
-	if (st == KF_OK && text)
+	if (st == KF_OK && text && summary)
 		st = kf_registry_import(r, KF_ROLE_ADMIN, text, len, file, summary, err);
 	if (st == KF_OK)
 		st = kf__reg_begin(r, err);

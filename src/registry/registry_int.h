@@ -91,6 +91,11 @@ struct kf_registry {
 	int data_loaded;
 	char *key_path; /* the Ed25519 key file (checkpoints) */
 	char *origin;   /* the log's origin line (checkpoints) */
+	/* inside a write transaction the writer holds the lock, so the tree state
+	 * read once stays true: kept here and written back at commit */
+	kf_merkle_frontier tx_tree;
+	int tx_tree_valid; /* tx_tree read in this transaction */
+	int tx_tree_dirty; /* tx_tree changed since it was read */
 };
 
 /* ---- store.c -------------------------------------------------------------------- */
@@ -192,6 +197,12 @@ typedef struct kf__decided {
  * (exact decimal text; NULL or "" for none) with rb. */
 kf_status kf__reg_decide(const kf_rulebook *rb, const char *services, const char *places,
 			 kf_date date, const char *share, kf__decided *out, kf_error *err);
+
+/* The USCC check at the door (kf_uscc_check): "pass", or a failing check
+ * accepted only with `override` from a reviewer ("fail: reason" into result);
+ * an absent code is an error unless unpublished_ok. */
+kf_status kf__reg_check_uscc(kf_role actor, const char *uscc, const char *override,
+			     int unpublished_ok, char *result, size_t size, kf_error *err);
 
 /* The city (nearest city or municipality, else province-level) of region i,
  * or -1. */

@@ -124,7 +124,7 @@ static kf_status seed_record(seed_ctx *s, struct fy_node *n, kf_error *err)
 	kf_registry *r = s->r;
 	rec c;
 	kf__ev ev;
-	char ent[32], app[32], cnt[32];
+	char ent[32], app[32], cnt[32] = "0";
 	kf__decided d = {NULL, {0}};
 	kf_status st;
 	memset(&c, 0, sizeof c);

@@ -90,14 +90,24 @@ static const char schema[] =
     "CREATE TABLE licences (app TEXT NOT NULL, number TEXT NOT NULL, kind TEXT,\n"
     "  parsed TEXT, authority TEXT, area TEXT, services TEXT, issued TEXT, expires TEXT,\n"
     "  state TEXT, source TEXT, source_seen TEXT, PRIMARY KEY (app, number));\n"
+    "CREATE TABLE annual_reports (app TEXT NOT NULL, year TEXT NOT NULL, status TEXT,\n"
+    "  filed TEXT, source TEXT, source_seen TEXT, note TEXT, PRIMARY KEY (app, year));\n"
+    "CREATE TABLE authorisations (app TEXT NOT NULL, subsidiary TEXT NOT NULL, uscc TEXT,\n"
+    "  uscc_check TEXT, uscc_override TEXT, services TEXT, area TEXT, authorised TEXT,\n"
+    "  source TEXT, source_seen TEXT, PRIMARY KEY (app, subsidiary));\n"
+    "CREATE TABLE listings (enterprise TEXT NOT NULL, list TEXT NOT NULL, listed TEXT NOT NULL,\n"
+    "  reason TEXT, authority TEXT, licence TEXT, licence_parsed TEXT, source TEXT,\n"
+    "  source_seen TEXT, PRIMARY KEY (enterprise, list, listed));\n"
     "CREATE TABLE figures (id TEXT PRIMARY KEY, as_of TEXT, value TEXT, measure TEXT,\n"
     "  zone TEXT, reliability TEXT, source TEXT, note TEXT);\n"
     "INSERT INTO tree (id, size, frontier, root) VALUES (1, 0, '', "
     "'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');\n";
 
-const char *const kf__reg_projections[] = {"enterprises", "applications", "licences", "figures",
-					   NULL};
-const char *const kf__reg_projection_keys[] = {"id", "id", "app, number", "id", NULL};
+const char *const kf__reg_projections[] = {
+    "enterprises",    "applications",   "licences", "figures",
+    "annual_reports", "authorisations", "listings", NULL};
+const char *const kf__reg_projection_keys[] = {
+    "id", "id", "app, number", "id", "app, year", "app, subsidiary", "enterprise, list", NULL};
 
 kf_status kf__reg_schema(kf__store *s, kf_error *err)
 {
@@ -123,13 +133,22 @@ kf_status kf__reg_schema(kf__store *s, kf_error *err)
 kf_status kf__reg_begin(kf_registry *r, kf_error *err)
 {
 	kf_status st = r->store.ops->begin(r->store.db, err);
+	r->tx_tree_valid = r->tx_tree_dirty = 0;
 	if (st == KF_OK)
 		r->store.in_tx = 1;
 	return st;
 }
 
+static kf_status save_tree(kf_registry *r, kf_error *err);
+
 kf_status kf__reg_commit(kf_registry *r, kf_error *err)
 {
+	kf_status st = r->tx_tree_dirty ? save_tree(r, err) : KF_OK;
+	r->tx_tree_valid = r->tx_tree_dirty = 0;
+	if (st != KF_OK) {
+		kf__reg_rollback(r);
+		return st;
+	}
 	r->store.in_tx = 0;
 	return r->store.ops->commit(r->store.db, err);
 }
@@ -139,6 +158,7 @@ void kf__reg_rollback(kf_registry *r)
 	if (r->store.in_tx)
 		r->store.ops->rollback(r->store.db);
 	r->store.in_tx = 0;
+	r->tx_tree_valid = r->tx_tree_dirty = 0;
 }
 
 /* ---- the tree ------------------------------------------------------------------------- */
@@ -169,7 +189,24 @@ static int read_tree(void *ctx, int n, const char *const *v)
 	return 1;
 }
 
+static kf_status read_tree_row(kf_registry *r, kf_merkle_frontier *f, kf_error *err);
+
 kf_status kf__reg_tree(kf_registry *r, kf_merkle_frontier *f, kf_error *err)
+{
+	kf_status st;
+	if (r->store.in_tx && r->tx_tree_valid) {
+		*f = r->tx_tree;
+		return KF_OK;
+	}
+	st = read_tree_row(r, f, err);
+	if (st == KF_OK && r->store.in_tx) {
+		r->tx_tree = *f;
+		r->tx_tree_valid = 1;
+	}
+	return st;
+}
+
+static kf_status read_tree_row(kf_registry *r, kf_merkle_frontier *f, kf_error *err)
 {
 	tree_row t = {{0}, NULL, {0}, 0};
 	kf_status st =
@@ -231,6 +268,13 @@ kf_status kf__reg_tree(kf_registry *r, kf_merkle_frontier *f, kf_error *err)
 kf_status kf__reg_next_seq(kf_registry *r, uint64_t *seq, kf_error *err)
 {
 	char v[32];
+	if (r->store.in_tx) {
+		kf_merkle_frontier f;
+		kf_status st = kf__reg_tree(r, &f, err);
+		if (st == KF_OK)
+			*seq = f.size + 1;
+		return st;
+	}
 	kf_status st =
 	    kf__reg_value(r, "SELECT size FROM tree WHERE id = 1", 0, NULL, v, sizeof v, err);
 	if (st == KF_ERR_NOTFOUND) {
@@ -244,15 +288,47 @@ kf_status kf__reg_next_seq(kf_registry *r, uint64_t *seq, kf_error *err)
 	return st;
 }
 
+/* Writes the transaction's tree state (size, frontier, root) into its row. */
+static kf_status save_tree(kf_registry *r, kf_error *err)
+{
+	uint8_t root[KF_HASH_SIZE], bytes[KF_MERKLE_FRONTIER_BYTES_MAX];
+	char root_hex[65], size[32], *fhex;
+	size_t len, i;
+	kf_status st = kf_merkle_frontier_root(&r->tx_tree, root);
+	if (st == KF_OK)
+		st = kf_merkle_frontier_save(&r->tx_tree, bytes, sizeof bytes, &len, err);
+	if (st != KF_OK)
+		return st;
+	if (!(fhex = kf__malloc(2 * len + 1)))
+		return KF_ERR_NOMEM;
+	for (i = 0; i < len; i++)
+		snprintf(fhex + 2 * i, 3, "%02x", bytes[i]);
+	fhex[2 * len] = '\0';
+	kf_merkle_hex(root, root_hex);
+	snprintf(size, sizeof size, "%llu", (unsigned long long)r->tx_tree.size);
+	{
+		const char *p[3] = {size, fhex, root_hex};
+		st = r->store.ops->exec(
+		    r->store.db, "UPDATE tree SET size = ?, frontier = ?, root = ? WHERE id = 1", 3,
+		    p, err);
+	}
+	kf__xfree(fhex);
+	return st;
+}
+
 kf_status kf__reg_append(kf_registry *r, const char *body, uint64_t *seq_out, kf_error *err)
 {
 	kf_merkle_frontier f;
-	uint8_t leaf[KF_HASH_SIZE], root[KF_HASH_SIZE], bytes[KF_MERKLE_FRONTIER_BYTES_MAX];
-	char leaf_hex[65], root_hex[65], size[32], seqs[32];
-	char *fhex;
-	size_t len, i;
+	uint8_t leaf[KF_HASH_SIZE];
+	char leaf_hex[65], seqs[32];
 	json_t *ev;
-	kf_status st = kf__reg_tree(r, &f, err);
+	kf_status st;
+	if (!r->store.in_tx) {
+		kf__error_set(err, KF_ERR_INTERNAL, NULL, 0, 0, NULL,
+			      "an event appended outside a transaction");
+		return KF_ERR_INTERNAL;
+	}
+	st = kf__reg_tree(r, &f, err);
 	if (st != KF_OK)
 		return st;
 	ev = kf__ev_read(body, strlen(body), f.size + 1, err);
@@ -262,24 +338,12 @@ kf_status kf__reg_append(kf_registry *r, const char *body, uint64_t *seq_out, kf
 	if (st == KF_OK)
 		st = kf_merkle_leaf_hash(body, strlen(body), leaf);
 	if (st == KF_OK)
-		st = kf_merkle_frontier_append(&f, leaf, root, err);
-	if (st == KF_OK)
-		st = kf_merkle_frontier_save(&f, bytes, sizeof bytes, &len, err);
+		st = kf_merkle_frontier_append(&f, leaf, NULL, err);
 	if (st != KF_OK) {
 		json_decref(ev);
 		return st;
 	}
-	fhex = kf__malloc(2 * len + 1);
-	if (!fhex) {
-		json_decref(ev);
-		return KF_ERR_NOMEM;
-	}
-	for (i = 0; i < len; i++)
-		snprintf(fhex + 2 * i, 3, "%02x", bytes[i]);
-	fhex[2 * len] = '\0';
 	kf_merkle_hex(leaf, leaf_hex);
-	kf_merkle_hex(root, root_hex);
-	snprintf(size, sizeof size, "%llu", (unsigned long long)f.size);
 	snprintf(seqs, sizeof seqs, "%llu", (unsigned long long)f.size);
 	{
 		const char *p[7] = {seqs,
@@ -294,19 +358,15 @@ kf_status kf__reg_append(kf_registry *r, const char *body, uint64_t *seq_out, kf
 					"body, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
 					7, p, err);
 	}
-	if (st == KF_OK) {
-		const char *p[3] = {size, fhex, root_hex};
-		st = r->store.ops->exec(
-		    r->store.db, "UPDATE tree SET size = ?, frontier = ?, root = ? WHERE id = 1", 3,
-		    p, err);
-	}
-	kf__xfree(fhex);
 	json_decref(ev);
-	if (st == KF_OK && seq_out)
+	if (st != KF_OK)
+		return st;
+	r->tx_tree = f;
+	r->tx_tree_dirty = 1;
+	if (seq_out)
 		*seq_out = f.size;
-	return st;
+	return KF_OK;
 }
-
 /* ---- whole results ------------------------------------------------------------------- */
 
 static int collect(void *ctx, int n, const char *const *vals)

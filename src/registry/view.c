@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kaifang/question.h"
 #include "kaifang/view.h"
 #include "registry/registry_int.h"
 #include "util/alloc.h"
@@ -227,7 +228,7 @@ static void deadline_json(kf_json *w, kf_registry *r, const char *id, const char
 /* ---- show ---------------------------------------------------------------------------------- */
 
 typedef struct shown {
-	kf__rows app, ent, events, lic;
+	kf__rows app, ent, events, lic, reports, auths, listings;
 } shown;
 
 static void shown_free(shown *s)
@@ -236,6 +237,9 @@ static void shown_free(shown *s)
 	kf__rows_free(&s->ent);
 	kf__rows_free(&s->events);
 	kf__rows_free(&s->lic);
+	kf__rows_free(&s->reports);
+	kf__rows_free(&s->auths);
+	kf__rows_free(&s->listings);
 }
 
 static kf_status load_shown(kf_registry *r, const char *id, shown *s, kf_error *err)
@@ -266,6 +270,24 @@ static kf_status load_shown(kf_registry *r, const char *id, shown *s, kf_error *
 				  "expires, state, source FROM licences WHERE app = ? ORDER BY "
 				  "number",
 				  1, p, &s->lic, err);
+	if (st == KF_OK)
+		st = kf__reg_rows(r,
+				  "SELECT year, status, filed, source, note FROM annual_reports "
+				  "WHERE app = ? ORDER BY year",
+				  1, p, &s->reports, err);
+	if (st == KF_OK)
+		st =
+		    kf__reg_rows(r,
+				 "SELECT subsidiary, uscc, uscc_check, uscc_override, services, "
+				 "area, authorised, source FROM authorisations WHERE app = ? ORDER "
+				 "BY subsidiary",
+				 1, p, &s->auths, err);
+	p[0] = s->app.rows[0][A_ENT] ? s->app.rows[0][A_ENT] : "";
+	if (st == KF_OK)
+		st = kf__reg_rows(r,
+				  "SELECT list, listed, reason, authority, licence, source FROM "
+				  "listings WHERE enterprise = ? ORDER BY listed",
+				  1, p, &s->listings, err);
 	return st;
 }
 
@@ -366,6 +388,72 @@ static void app_members(kf_json *w, const char *const *a, const kf_rulebook *rb)
 	}
 }
 
+static const char *const report_cols[] = {"year", "status", "filed", "source", "note"};
+static const char *const auth_cols[] = {"subsidiary", "uscc", "uscc_check", "uscc_override",
+					"services",   "area", "authorised", "source"};
+static const char *const listing_cols[] = {"list",      "listed",  "reason",
+					   "authority", "licence", "source"};
+
+static void rows_json(kf_json *w, const char *key, const kf__rows *t, const char *const *cols,
+		      int n)
+{
+	size_t i;
+	int c;
+	kf_json_key(w, key);
+	kf_json_array_begin(w);
+	for (i = 0; i < t->n; i++) {
+		kf_json_object_begin(w);
+		for (c = 0; c < n; c++) {
+			kf_json_key(w, cols[c]);
+			kf_json_string(w, t->rows[i][c]);
+		}
+		kf_json_object_end(w);
+	}
+	kf_json_array_end(w);
+}
+
+/* The years whose annual report is overdue: from the licence's issue year to
+ * the last year whose Q1 filing window (to 31 March of the next year) has
+ * closed today, without a report filed, late or corrected (registry-notes
+ * §1.1 "Annual report" [M8, M2]; the window's end INFERRED from the 2025
+ * example, 10 Jan-31 Mar). -1 terminates *years. */
+static int overdue_years(const shown *s, int *years, int max)
+{
+	const char *const *a = (const char *const *)s->app.rows[0];
+	char today[11];
+	int from, y, n = 0;
+	size_t i;
+	if (!given(a[A_ISSUED]) || !given(a[A_STATE]) || strncmp(a[A_STATE], "licence-", 8) ||
+	    !strcmp(a[A_STATE], "licence-expired") || !strcmp(a[A_STATE], "licence-revoked"))
+		return 0;
+	kf_date_format(kf_date_today_china(), today, sizeof today);
+	from = atoi(a[A_ISSUED]);
+	for (y = from; n < max; y++) {
+		char close[24];
+		int done = 0;
+		snprintf(close, sizeof close, "%04d-03-31", y + 1);
+		if (strcmp(today, close) <= 0)
+			break;
+		for (i = 0; i < s->reports.n; i++)
+			if (atoi(s->reports.rows[i][0] ? s->reports.rows[i][0] : "0") == y &&
+			    s->reports.rows[i][1] && strcmp(s->reports.rows[i][1], "not-filed"))
+				done = 1;
+		if (!done)
+			years[n++] = y;
+	}
+	return n;
+}
+
+static void overdue_json(kf_json *w, const shown *s)
+{
+	int years[64], n = overdue_years(s, years, 64), i;
+	kf_json_key(w, "annual_reports_overdue");
+	kf_json_array_begin(w);
+	for (i = 0; i < n; i++)
+		kf_json_int(w, years[i]);
+	kf_json_array_end(w);
+}
+
 static char *show_json(kf_registry *r, const shown *s)
 {
 	kf_json *w = kf_json_new();
@@ -411,6 +499,10 @@ static char *show_json(kf_registry *r, const shown *s)
 		kf_json_object_end(w);
 	}
 	kf_json_array_end(w);
+	rows_json(w, "annual_reports", &s->reports, report_cols, 5);
+	overdue_json(w, s);
+	rows_json(w, "authorisations", &s->auths, auth_cols, 8);
+	rows_json(w, "listings", &s->listings, listing_cols, 6);
 	kf_json_key(w, "events");
 	kf_json_array_begin(w);
 	for (i = 0; i < s->events.n; i++)
@@ -447,13 +539,19 @@ static void deadline_text(kf_buf *t, kf_registry *r, const char *id, const char 
 	rd = json_object_get(d, "readings");
 	for (i = 0; i < json_array_size(rd); i++) {
 		json_t *e = json_array_get(rd, i), *b = json_object_get(e, "basis");
-		kf__buf_printf(t, "    %s%s%s: %s\n",
-			       b ? json_string_value(json_object_get(b, "kind")) : "",
-			       b ? " days" : "", b ? "" : "",
+		const char *cit = b ? json_string_value(json_object_get(b, "citation")) : NULL;
+		if (!b) { /* not started: one line says it for every reading */
+			if (i == 0)
+				kf__buf_printf(t, "    not started: %s\n",
+					       json_string_value(json_object_get(e, "message")));
+			continue;
+		}
+		kf__buf_printf(t, "    %lld %s days: %s\n",
+			       json_integer_value(json_object_get(b, "days")),
+			       json_string_value(json_object_get(b, "kind")),
 			       json_string_value(json_object_get(e, "message")));
-		if (b && json_string_value(json_object_get(b, "citation")))
-			kf__buf_printf(t, "      basis: %s\n",
-				       json_string_value(json_object_get(b, "citation")));
+		if (cit)
+			kf__buf_printf(t, "      basis: %s\n", cit);
 	}
 	json_decref(d);
 }
@@ -493,6 +591,26 @@ static char *show_text(kf_registry *r, const shown *s)
 		kf__buf_printf(&t, "  licence %s (%s), %s to %s, %s\n", s->lic.rows[i][0],
 			       or_dash(s->lic.rows[i][2]), or_dash(s->lic.rows[i][5]),
 			       or_dash(s->lic.rows[i][6]), or_dash(s->lic.rows[i][7]));
+	for (i = 0; i < s->reports.n; i++)
+		kf__buf_printf(&t, "  annual report %s: %s on %s\n", or_dash(s->reports.rows[i][0]),
+			       or_dash(s->reports.rows[i][1]), or_dash(s->reports.rows[i][2]));
+	{
+		int years[64], n = overdue_years(s, years, 64), k;
+		for (k = 0; k < n; k++)
+			kf__buf_printf(&t,
+				       "  annual report %d: OVERDUE (its Q1 window closed on "
+				       "%d-03-31)\n",
+				       years[k], years[k] + 1);
+	}
+	for (i = 0; i < s->auths.n; i++)
+		kf__buf_printf(&t, "  authorised: %s (%s) for %s in %s from %s\n",
+			       or_dash(s->auths.rows[i][0]), or_dash(s->auths.rows[i][1]),
+			       or_dash(s->auths.rows[i][4]), or_dash(s->auths.rows[i][5]),
+			       or_dash(s->auths.rows[i][6]));
+	for (i = 0; i < s->listings.n; i++)
+		kf__buf_printf(&t, "  %s list since %s: %s (%s)\n", or_dash(s->listings.rows[i][0]),
+			       or_dash(s->listings.rows[i][1]), or_dash(s->listings.rows[i][2]),
+			       or_dash(s->listings.rows[i][3]));
 	if (given(a[A_SOURCE]))
 		kf__buf_printf(&t, "  source: %s (seen %s)\n", a[A_SOURCE], or_dash(a[A_SEEN]));
 	if (given(a[A_NOTE]))
