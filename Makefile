@@ -156,6 +156,14 @@ bench-registry: $(B)/bench_registry
 $(B)/bench_registry: bench/registry/bench_registry.c $(B)/libkaifang.a
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
+# The registry log's Merkle work per event against a SHA-256 floor, in one run
+# (bench/bench_merkle.c; docs/performance.md "Registry log").
+bench-merkle: $(B)/bench_merkle
+	@$(B)/bench_merkle 1000000
+
+$(B)/bench_merkle: bench/bench_merkle.c $(B)/libkaifang.a
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
+
 clean:
 	rm -rf build
 

@@ -25,12 +25,20 @@ static const uint8_t empty_root[KF_HASH_SIZE] = {
 kf_status kf_merkle_leaf_hash(const void *entry, size_t len, uint8_t out[KF_HASH_SIZE])
 {
 	static const uint8_t prefix = 0x00;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx;
 	unsigned int n = 0;
-	int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
-		 EVP_DigestUpdate(ctx, &prefix, 1) &&
-		 (len == 0 || EVP_DigestUpdate(ctx, entry, len)) &&
-		 EVP_DigestFinal_ex(ctx, out, &n) && n == KF_HASH_SIZE;
+	int ok;
+	if (len <= 1023) { /* the usual event: one one-shot digest, no context to allocate */
+		uint8_t buf[1024];
+		buf[0] = prefix;
+		if (len)
+			memcpy(buf + 1, entry, len);
+		return SHA256(buf, len + 1, out) ? KF_OK : KF_ERR_INTERNAL;
+	}
+	ctx = EVP_MD_CTX_new();
+	ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+	     EVP_DigestUpdate(ctx, &prefix, 1) && EVP_DigestUpdate(ctx, entry, len) &&
+	     EVP_DigestFinal_ex(ctx, out, &n) && n == KF_HASH_SIZE;
 	EVP_MD_CTX_free(ctx);
 	return ok ? KF_OK : KF_ERR_INTERNAL;
 }

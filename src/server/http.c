@@ -686,7 +686,9 @@ int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *const *rbs, int n)
 	(void)sl;
 	s.api = kf__srv_sectors_new(rbs, n, o);
 	if (!s.api) {
-		fprintf(stderr, "kaifang: serve: out of memory preparing the API\n");
+		/* a registry that cannot be opened has said so already */
+		if (!o->registry && !o->registry_pg)
+			fprintf(stderr, "kaifang: serve: out of memory preparing the API\n");
 		return -1;
 	}
 	/* Block the stop signals before MHD starts its threads, so that they

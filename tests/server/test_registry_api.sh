@@ -21,6 +21,14 @@ ADMIN=$(grep -o 'kft_[0-9a-f]\{16\}_[A-Za-z0-9_-]\{43\}' "$TMP/admin" | head -1)
 	exit 1
 }
 
+# a registry that is not there stops the server at start, with the library's message
+"$KAIFANG" serve --listen 127.0.0.1:0 --registry "$TMP/none.sqlite" --quiet 2>"$TMP/none.err" </dev/null
+RC=$?
+[ "$RC" -eq 70 ] && ok || bad "serve with a missing registry: exit $RC, expected 70"
+grep -q "registry: sqlite: opening '.*none.sqlite'" "$TMP/none.err" && ok || bad "the message names the store: $(cat "$TMP/none.err")"
+grep -q "out of memory" "$TMP/none.err" && bad "no out-of-memory message for a missing store" || ok
+[ ! -e "$TMP/none.sqlite" ] && ok || bad "serve does not create a registry"
+
 # a server without a registry answers 404 under /v1/registry
 start_server plain --quiet
 req GET /v1/registry/stats
@@ -138,5 +146,14 @@ req GET /v1/registry/verify
 expect_jq "verify after the writes" ".ok == true and .size > $SIZE"
 req GET /v1/registry/nothing-here
 expect_error "unknown registry route" 404 not_found
+
+# each worker's registry handle is closed when the server stops: no leak, no report
+stop_server "$PID"
+[ "$STOP_RC" -eq 0 ] && ok || bad "server exit $STOP_RC"
+if grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP"/*.log; then
+	bad "sanitizer report in a server log: $(grep -h -A5 'ERROR:\|runtime error' "$TMP"/*.log | head -20)"
+else
+	ok
+fi
 
 finish
