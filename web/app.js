@@ -29,6 +29,14 @@ const urlMarks = (url, official, mirror) => [
   mirror ? [' ', ext(mirror, 'mirror-link', 'mirror copy')] : null,
 ];
 
+// An SVG element with attributes and children (text or nodes), for the charts
+// of timeline.js, registry.js and ownership.js: one helper for the page.
+const svgEl = (tag, attrs = {}, ...kids) => {
+  const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) e.setAttribute(k, v);
+  for (const kid of kids.flat(Infinity)) if (kid !== null && kid !== undefined) e.append(kid.nodeType ? kid : document.createTextNode(String(kid)));
+  return e;
+};
 async function api(path, body) {
   const opts = body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
   const res = await fetch(withSector(path), opts);

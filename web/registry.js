@@ -24,12 +24,6 @@ const monthEnd = (ym, asOf) => { // last day of the month, or as_of in its own m
   const d = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
   return asOf < d ? asOf : d;
 };
-const svgEl = (tag, attrs = {}, ...kids) => {
-  const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) e.setAttribute(k, v);
-  for (const kid of kids.flat()) if (kid !== null && kid !== undefined) e.append(kid.nodeType ? kid : document.createTextNode(String(kid)));
-  return e;
-};
 // the series colours; the legend's swatches are the same colours as classes
 // .s0-.s7 in app.css (the page's CSP allows no inline styles)
 const PALETTE = ['#0b5cad', '#b35900', '#1f8a4c', '#8e44ad', '#c0392b', '#00838f', '#6d4c41', '#5b6470'];

@@ -118,12 +118,6 @@ const fromDay = (d) => new Date(d * DAY).toISOString().slice(0, 10);
 // on a zone inside the place or the date is not covered
 const DEPENDS = 118;
 const yOf = (p) => (p.outcome === 'indeterminate' || p.outcome === 'not_covered' ? DEPENDS : p.max_foreign_share === null ? 100 : p.max_foreign_share);
-const svgEl = (tag, attrs = {}, ...kids) => {
-  const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) e.setAttribute(k, v);
-  for (const kid of kids.flat(Infinity)) if (kid !== null && kid !== undefined) e.append(kid.nodeType ? kid : String(kid));
-  return e;
-};
 function marker(shape, x, y, color) {
   const s = 6;
   switch (shape) {
