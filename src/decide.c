@@ -293,7 +293,7 @@ static kf_status certainty(const kf_rulebook *rb, kf_eval *e)
  * deep nor a wide rulebook costs more than nreg steps or any C stack.
  */
 static int walk_up(const kf_rulebook *rb, int start, const int *tg, int ntg, const uint64_t *within,
-		   kf_date d, int skip_unc)
+		   int inside, kf_date d, int skip_unc)
 {
 	size_t rw = (size_t)rb->rw;
 	int stk0[256], *stk = stk0, sp = 0, found = 0, i;
@@ -317,8 +317,9 @@ static int walk_up(const kf_rulebook *rb, int start, const int *tg, int ntg, con
 		for (i = 0; i < rb->reg[r].n_parents && !found; i++) {
 			int p = rb->reg[r].parents[i];
 			const kf_region_info *pi = &rb->reg[p];
-			if (kf__bit(vis, p) || !kf__bit(within, p) || !kf__region_exists(pi, d) ||
-			    (skip_unc && pi->uncertain))
+			if (kf__bit(vis, p) ||
+			    !(within ? kf__bit(within, p) : kf__within(rb, p, inside)) ||
+			    !kf__region_exists(pi, d) || (skip_unc && pi->uncertain))
 				continue;
 			vis[p >> 6] |= (uint64_t)1 << (p & 63);
 			stk[sp++] = p;
@@ -343,9 +344,9 @@ int kf__covers(const kf_rulebook *rb, int m, int place, kf_date d, int *sure)
 		*sure = !rb->mea_cover_sure || kf__bit(rb->mea_cover_sure + (size_t)m * rw, place);
 		return 1;
 	}
-	in = walk_up(rb, place, mi->regions, mi->n_regions, cov, d, 0);
+	in = walk_up(rb, place, mi->regions, mi->n_regions, cov, -1, d, 0);
 	if (in > 0 && rb->mea_cover_sure)
-		s = walk_up(rb, place, mi->regions, mi->n_regions, cov, d, 1);
+		s = walk_up(rb, place, mi->regions, mi->n_regions, cov, -1, d, 1);
 	if (in <= 0 || s < 0)
 		return in < 0 || s < 0 ? -1 : 0;
 	*sure = s;
@@ -354,23 +355,18 @@ int kf__covers(const kf_rulebook *rb, int m, int place, kf_date d, int *sure)
 
 int kf__inside(const kf_rulebook *rb, int r, int place, kf_date d)
 {
-	size_t rw = (size_t)rb->rw, w;
-	const uint64_t *anc = rb->reg_anc + (size_t)r * rw;
-	const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
-	int between = 0;
+	int i, between = 0;
 	if (r == place)
 		return 1;
-	if (!kf__bit(anc, place))
+	if (!kf__within(rb, r, place))
 		return 0;
-	for (w = 0; w < rw && rb->mea_cover_dated; w++) {
-		uint64_t x = anc[w] & desc[w] & rb->reg_dated[w];
-		if (w == (size_t)(place >> 6))
-			x &= ~((uint64_t)1 << (place & 63));
-		if (w == (size_t)(r >> 6))
-			x &= ~((uint64_t)1 << (r & 63));
-		between |= x != 0;
+	/* a dated region between r and place: walk the paths on the date */
+	for (i = rb->anc_off[r]; i < rb->anc_off[r + 1] && rb->mea_cover_dated && !between; i++) {
+		int a = rb->anc[i];
+		between =
+		    a != r && a != place && kf__bit(rb->reg_dated, a) && kf__within(rb, a, place);
 	}
-	return between ? walk_up(rb, r, &place, 1, desc, d, 0) : 1;
+	return between ? walk_up(rb, r, &place, 1, NULL, place, d, 0) : 1;
 }
 
 /* [S-1]..[S-4], [S-6] at one place */
@@ -435,14 +431,10 @@ int kf__region_exists(const kf_region_info *r, kf_date d) { return d >= r->from 
  * itself excluded), is marked uncertain: the zone's answer is then doubtful */
 int kf__is_doubtful_zone(const kf_rulebook *rb, int place, int zone)
 {
-	size_t rw = (size_t)rb->rw, w;
-	const uint64_t *anc = rb->reg_anc + (size_t)zone * rw;
-	const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
-	for (w = 0; w < rw; w++) {
-		uint64_t x = anc[w] & desc[w] & rb->reg_unc[w];
-		if (w == (size_t)(place >> 6))
-			x &= ~((uint64_t)1 << (place & 63));
-		if (x)
+	int i;
+	for (i = rb->anc_off[zone]; i < rb->anc_off[zone + 1]; i++) {
+		int a = rb->anc[i];
+		if (a != place && rb->reg[a].uncertain && kf__within(rb, a, place))
 			return 1;
 	}
 	return 0;
@@ -513,17 +505,18 @@ static kf_status candidate_zones(const kf_rulebook *rb, const kf_question *q, zo
 	int inv = kf__investor_of(rb, q);
 	uint32_t invbit = inv >= 0 && !kf__no_foreign_share(q) ? (uint32_t)1 << inv : 0;
 	size_t rw = (size_t)rb->rw, w;
-	const uint64_t *desc = rb->reg_desc + (size_t)q->region * rw;
 	int i;
 	kf_status st = KF_OK;
-	uint64_t inter[2 * 64];
+	uint64_t inter[3 * 64];
 	uint64_t *big = NULL;
-	uint64_t *x = rw <= 64 ? inter : (big = kf__calloc(2 * rw, sizeof(uint64_t)));
-	uint64_t *seen;
+	uint64_t *x = rw <= 64 ? inter : (big = kf__calloc(3 * rw, sizeof(uint64_t)));
+	uint64_t *seen, *desc;
 	if (!x)
 		return KF_ERR_NOMEM;
 	seen = x + rw;
+	desc = x + 2 * rw;
 	memset(seen, 0, rw * sizeof(uint64_t));
+	kf__desc_bits(rb, q->region, desc);
 	for (i = 0; i < nc && st == KF_OK; i++) {
 		int m = cand[i], any = 0;
 		const kf_measure_info *mi = &rb->mea[m];

@@ -217,7 +217,7 @@ static void doubt_reasons(kf_decision *d, const kf_eval *e, int place)
 		if (e->dbt[i] & KF_DOUBT_REGION)
 			for (r = 0; r < rb->nreg; r++)
 				if (r != place && rb->reg[r].uncertain &&
-				    kf__bit(rb->reg_anc + (size_t)place * rw, r) &&
+				    kf__within(rb, place, r) &&
 				    kf__bit(rb->mea_cover + (size_t)m * rw, r))
 					kf__add_reason(
 					    d, kf__fmt(d,
@@ -251,12 +251,10 @@ static void doubt_reasons(kf_decision *d, const kf_eval *e, int place)
 static void zone_reasons(kf_decision *d, int zone)
 {
 	const kf_rulebook *rb = d->rb;
-	size_t rw = (size_t)rb->rw;
 	int r;
 	for (r = 0; r < rb->nreg; r++)
 		if (r != rb->reg_core[d->q.region] && rb->reg[r].uncertain &&
-		    kf__bit(rb->reg_anc + (size_t)zone * rw, r) &&
-		    kf__bit(rb->reg_desc + (size_t)rb->reg_core[d->q.region] * rw, r))
+		    kf__within(rb, zone, r) && kf__within(rb, r, rb->reg_core[d->q.region]))
 			kf__add_reason(
 			    d, kf__fmt(d, "the zone %s (%s) is uncertain: %s", rb->reg[r].name.en,
 				       rb->reg[r].id,

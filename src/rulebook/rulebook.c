@@ -213,7 +213,10 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 		if (!rb->edition)
 			rb->edition = (char *)"";
 		rb->warnings = kf__arena_strdup(&rb->arena, L.warnings.data ? L.warnings.data : "");
-		st = kf__rulebook_compile(rb);
+		char msg[sizeof L.first.message];
+		st = kf__rulebook_compile(rb, msg, sizeof msg);
+		if (st == KF_ERR_INVALID)
+			kf__add_error(&L, NULL, 0, 0, "regions", "%s", msg);
 		if (st == KF_OK)
 			st = kf__suggest_build(rb);
 	}
@@ -276,8 +279,10 @@ void kf_rulebook_free(kf_rulebook *rb)
 	kf__strmap_free(&rb->mea_ids);
 	kf__strmap_free(&rb->doc_ids);
 	kf__strmap_free(&rb->src_ids);
-	kf__xfree(rb->reg_anc);
-	kf__xfree(rb->reg_desc);
+	kf__xfree(rb->anc_off);
+	kf__xfree(rb->anc);
+	kf__xfree(rb->desc_off);
+	kf__xfree(rb->desc);
 	kf__xfree(rb->mea_cover);
 	kf__xfree(rb->mea_inv);
 	kf__xfree(rb->mea_inv_sure);
