@@ -113,6 +113,7 @@ void kf__eval_init(kf_eval *e)
 	e->by = e->by0;
 	e->b = e->b0;
 	e->dbt = e->dbt0;
+	e->no_outside = 0;
 	memset(&e->v, 0, sizeof e->v);
 }
 
@@ -563,13 +564,50 @@ static kf_status candidate_zones(const kf_rulebook *rb, const kf_question *q, zo
 	return st;
 }
 
+/* 1 when region r lies inside one of the zones of zl */
+static int in_some_zone(const kf_rulebook *rb, int r, const zone_list *zl)
+{
+	int i;
+	for (i = 0; i < zl->n; i++)
+		if (kf__within(rb, r, zl->z[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * [S-5] 1 when place r has a part outside every zone of zl on date d. A zone
+ * or an administrative area has one (its territory outside its sub-zones); a
+ * group (docs/rulebook.md: a set of places named together) is exactly its
+ * members, so it has one only through a member existing on d that lies in no
+ * zone and has such a part itself. A group with no member on d keeps it (it
+ * is then decided as itself).
+ */
+static int has_outside(const kf_rulebook *rb, int r, const zone_list *zl, kf_date d, int depth)
+{
+	int i, j, members = 0;
+	if (strcmp(rb->reg[r].kind, "group") || depth > rb->nreg)
+		return 1;
+	for (i = rb->desc_off[r]; i < rb->desc_off[r + 1]; i++) {
+		int c = rb->desc[i], child = 0;
+		const kf_region_info *ci = &rb->reg[c];
+		for (j = 0; j < ci->n_parents && !child; j++)
+			child = ci->parents[j] == r;
+		if (!child || !kf__region_exists(ci, d))
+			continue;
+		members++;
+		if (!in_some_zone(rb, c, zl) && has_outside(rb, c, zl, d, depth + 1))
+			return 1;
+	}
+	return members == 0;
+}
+
 /* The verdict with [S-5] and [S-8]; fn (when not NULL) sees every zone's
  * evaluation. e holds the evaluation outside every zone. */
 kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval *e,
 			       kf_zone_fn fn, void *ctx, kf_verdict *out)
 {
 	zone_list zl;
-	int i, differ = 0, uncertain;
+	int i, differ = 0, uncertain, any_unc;
 	kf_status st;
 	kf_eval zev, *ze;
 
@@ -600,23 +638,34 @@ kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_e
 	zl.z = zl.z0;
 	if ((st = candidate_zones(rb, q, &zl)) != KF_OK || !zl.n)
 		goto done;
+	if (!has_outside(rb, q->region, &zl, q->date, 0)) {
+		/* [S-5] a group its zones exhaust has no part outside them: its
+		 * answer is theirs, compared with the first zone's */
+		if ((st = kf__eval_at(rb, q, zl.z[0], e)) != KF_OK)
+			goto done;
+		e->no_outside = 1;
+		*out = e->v;
+	}
 	ze = &zev;
 	kf__eval_init(ze);
 	uncertain = e->v.uncertain;
+	any_unc = e->v.uncertain;
 	out->n_missing = 0;
 	for (i = 0; i < zl.n && st == KF_OK; i++) {
 		int doubtful;
 		if ((st = kf__eval_at(rb, q, zl.z[i], ze)) != KF_OK)
 			break;
+		any_unc |= ze->v.uncertain;
 		/* [S-6] a zone marked uncertain: its answer is doubtful */
 		doubtful = kf__is_doubtful_zone(rb, q->region, zl.z[i]);
 		if (doubtful)
 			ze->v.uncertain = 1;
 		if (fn && (st = fn(ctx, zl.z[i], doubtful, ze)) != KF_OK)
 			break;
+		if (e->no_outside || !kf__same_answer(&ze->v, &e->v))
+			uncertain |= ze->v.uncertain;
 		if (!kf__same_answer(&ze->v, &e->v)) {
 			differ = 1;
-			uncertain |= ze->v.uncertain;
 			if (out->n_missing < KF_VERDICT_MAX)
 				out->missing[out->n_missing++] = zl.z[i];
 			else
@@ -629,7 +678,22 @@ kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_e
 		out->has_cap = 0;
 		out->cap = 0;
 		out->uncertain = uncertain;
-	}
+		if (e->no_outside) {
+			/* no answer outside them: every zone is a scenario, and no
+			 * measure binds the place as a whole */
+			out->n_missing = 0;
+			out->truncated = 0;
+			for (i = 0; i < zl.n; i++)
+				if (out->n_missing < KF_VERDICT_MAX)
+					out->missing[out->n_missing++] = zl.z[i];
+				else
+					out->truncated = 1;
+			out->n_binding = 0;
+		}
+	} else if (st == KF_OK && e->no_outside)
+		/* one answer in every zone: doubtful where a zone's measures are
+		 * (a zone's uncertain extent decides nothing when all agree) */
+		out->uncertain = any_unc;
 done:
 	if (zl.z != zl.z0)
 		kf__xfree(zl.z);

@@ -321,7 +321,7 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 		goto nomem;
 	if (d->v.outcome == KF_INDETERMINATE)
 		for (i = 1; i < d->nsc; i++)
-			if (!kf__same_answer(&d->sc[i].v, &d->sc[0].v))
+			if (d->outside->no_outside || !kf__same_answer(&d->sc[i].v, &d->sc[0].v))
 				d->missing[d->nmissing++] = d->sc[i].zone;
 	/* conditions and citations of the answer outside every zone, and of every
 	 * zone scenario that differs (their measures decide the answer there) */
@@ -336,7 +336,7 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 		kf__eval_init(ze);
 		for (i = 1; i < d->nsc; i++) {
 			int j;
-			if (kf__same_answer(&d->sc[i].v, &d->sc[0].v))
+			if (!d->outside->no_outside && kf__same_answer(&d->sc[i].v, &d->sc[0].v))
 				continue;
 			if (kf__eval_at(rb, q, d->sc[i].zone, ze) != KF_OK) {
 				kf__eval_done(ze);
@@ -355,6 +355,13 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 		}
 		kf__eval_done(ze);
 		kf__xfree(ze);
+	}
+	if (d->outside->no_outside && d->v.outcome == KF_INDETERMINATE) {
+		/* [S-5] a group its zones exhaust: no scenario "outside every
+		 * sub-zone", and no measure binds the group as a whole */
+		d->sc++;
+		d->nsc--;
+		d->scap--;
 	}
 	if (!d->v.uncertain)
 		d->nreasons = 0; /* doubtful inputs that decide nothing ([S-6]) */
