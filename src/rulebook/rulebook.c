@@ -284,6 +284,9 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 				 " (and %d more error%s)", L.nerr - 1, L.nerr > 2 ? "s" : "");
 		}
 	}
+	if (L.unlisted)
+		kf__buf_printf(&L.errors, "... and %d more error%s, not listed\n", L.unlisted,
+			       L.unlisted > 1 ? "s" : "");
 	if (all_errors && L.errors.len && !L.errors.failed)
 		*all_errors = kf__buf_steal(&L.errors);
 	kf__buf_free(&L.errors);

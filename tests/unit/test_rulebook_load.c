@@ -215,6 +215,36 @@ static void test_many_zones(void **state)
 	kf_rulebook_free(rb);
 }
 
+/* Thousands of errors are errors, not "out of memory": the list keeps its
+ * first megabyte and counts the rest; an entry without a name is one error */
+static void test_many_errors(void **state)
+{
+	char top[64], dir[256], p[600];
+	kf_rulebook *rb = NULL;
+	kf_error e;
+	char *all = NULL;
+	FILE *f;
+	int i;
+	(void)state;
+	make_tree(top, "  include: [../common/shared.yaml]\n", dir, sizeof dir);
+	snprintf(p, sizeof p, "%s/own.yaml", dir);
+	f = fopen(p, "a");
+	assert_non_null(f);
+	fputs("regions:\n", f);
+	for (i = 0; i < 20000; i++)
+		fprintf(f, "  - {id: z%d, kind: zone, parents: [P]}\n", i);
+	fclose(f);
+	assert_int_equal(kf_rulebook_load(dir, &rb, &e, &all), KF_ERR_INVALID);
+	assert_null(rb);
+	assert_non_null(
+	    strstr(e.message, "region without 'name'; expected name: {en: ..., zh: ...}"));
+	assert_non_null(strstr(e.message, "(and 19999 more errors)"));
+	assert_non_null(all);
+	assert_non_null(strstr(all, "more errors, not listed\n"));
+	assert_null(strstr(all, "unknown key 'id' in 'name'"));
+	kf_free(all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +253,7 @@ int main(void)
 	    cmocka_unit_test(test_missing_listed_file_at_entry),
 	    cmocka_unit_test(test_include_spelling),
 	    cmocka_unit_test(test_many_zones),
+	    cmocka_unit_test(test_many_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
