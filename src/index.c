@@ -1,8 +1,9 @@
 /*
  * index.c — compiles a checked rulebook into the index the engine reads.
  *
- * For every region: the set of its ancestors and of its descendants (bitsets
- * over regions; the region DAG of DESIGN.md "Regions"). For every measure: the
+ * For every region: the list of its ancestors and of its descendants (sorted
+ * lists in CSR form, linear in the (region, ancestor) pairs; the region DAG of
+ * DESIGN.md "Regions"; kf__within tests one pair). For every measure: the
  * set of regions its regions contain ("cover"), so "the measure's region
  * contains the asked place" is one bit test and "a measure's region lies
  * partly inside the asked place" is one bitset intersection; the investor
@@ -121,13 +122,14 @@ static kf_status closure(const kf_rulebook *rb, const int *order, int skip, csr 
 	if (!at || !cnt || !stamp || !buf)
 		goto out;
 	for (k = 0; k < rb->nreg; k++) {
-		int r = order[k];
+		int r = order[k], used = 0;
 		size_t start = len;
 		for (i = -1; i < rb->reg[r].n_parents; i++) {
 			int p = i < 0 ? r : rb->reg[r].parents[i];
 			int from = i < 0 ? 0 : at[p], n = i < 0 ? 1 : cnt[p];
 			if (i >= 0 && skipped(&rb->reg[p], skip))
 				continue;
+			used += i >= 0;
 			for (j = 0; j < n; j++) {
 				int a = i < 0 ? r : buf[from + j];
 				if (stamp[a] == r + 1)
@@ -158,7 +160,15 @@ static kf_status closure(const kf_rulebook *rb, const int *order, int skip, csr 
 		}
 		at[r] = (int)start;
 		cnt[r] = (int)(len - start);
-		if (cnt[r] > 1)
+		if (used <= 1) {
+			/* r, then one parent's sorted list: move r into place */
+			size_t q = start;
+			while (q + 1 < len && buf[q + 1] < r) {
+				buf[q] = buf[q + 1];
+				q++;
+			}
+			buf[q] = r;
+		} else
 			qsort(buf + start, (size_t)cnt[r], sizeof(int), cmp_int);
 	}
 	anc->off = kf__calloc(nr + 1, sizeof(int));

@@ -245,6 +245,49 @@ static void test_many_errors(void **state)
 	kf_free(all);
 }
 
+/* docs/rulebook.md "Limits": regions nested beyond 2^24 (region, ancestor)
+ * pairs are refused with an error naming the region, not minutes of load: a
+ * chain of 5,800 regions has 5,800 * 5,801 / 2 + ... > 16,777,216 pairs;
+ * 5,000 (12.5 million pairs) load */
+static int load_chain(int n, kf_error *e)
+{
+	char top[64], dir[256], p[600];
+	kf_rulebook *rb = NULL;
+	FILE *f;
+	int i, st;
+	make_tree(top, "  include: [../common/shared.yaml]\n", dir, sizeof dir);
+	snprintf(p, sizeof p, "%s/own.yaml", dir);
+	f = fopen(p, "a");
+	assert_non_null(f);
+	fputs("regions:\n  - {id: c0, kind: zone, parents: [P], name: {en: C}}\n", f);
+	for (i = 1; i < n; i++)
+		fprintf(f, "  - {id: c%d, kind: zone, parents: [c%d], name: {en: C}}\n", i, i - 1);
+	fclose(f);
+	st = kf_rulebook_load(dir, &rb, e, NULL);
+	if (st == KF_OK) {
+		assert_true(
+		    kf_rulebook_region_within(rb, kf_rulebook_find_region(rb, "c4999", NULL, NULL),
+					      kf_rulebook_find_region(rb, "c0", NULL, NULL)));
+		assert_false(
+		    kf_rulebook_region_within(rb, kf_rulebook_find_region(rb, "c0", NULL, NULL),
+					      kf_rulebook_find_region(rb, "c4999", NULL, NULL)));
+	}
+	kf_rulebook_free(rb);
+	return st;
+}
+
+static void test_nesting_limit(void **state)
+{
+	kf_error e;
+	(void)state;
+	assert_int_equal(load_chain(5000, &e), KF_OK);
+	assert_int_equal(load_chain(5800, &e), KF_ERR_INVALID);
+	assert_string_equal(e.field, "regions");
+	assert_non_null(strstr(e.message, "the regions nest too deeply: more than 16777216 "
+					  "(region, ancestor) pairs by region 'c57"));
+	assert_non_null(strstr(e.message, "docs/rulebook.md \"Limits\""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +297,7 @@ int main(void)
 	    cmocka_unit_test(test_include_spelling),
 	    cmocka_unit_test(test_many_zones),
 	    cmocka_unit_test(test_many_errors),
+	    cmocka_unit_test(test_nesting_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
