@@ -288,7 +288,8 @@ static kf_status certainty(const kf_rulebook *rb, kf_eval *e)
 /*
  * [S-9] Walks up the parent DAG from `start` (itself not checked: the
  * question or the zone list did) through regions that exist on d, lie in
- * `within` and, with skip_unc, are not marked uncertain. Returns 1 when it
+ * `within` (a region bitset; when NULL, inside region `inside`) and, with
+ * skip_unc, are not marked uncertain. Returns 1 when it
  * reaches one of tg[0..ntg), 0 when not, -1 on no memory. Iterative with an
  * explicit stack and visited bits (each region pushed once), so neither a
  * deep nor a wide rulebook costs more than nreg steps or any C stack.
