@@ -139,6 +139,13 @@ $(B)/bench_names: bench/bench_names.c $(B)/libkaifang.a
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
 # One timeline: decisions and microseconds, against deciding every day (issue 12).
+# Load time by region count: cn-services with 10k, 40k and 100k extra zones
+# (bench/gen_zones.py; figures in docs/performance.md "Load time by region count").
+.PHONY: bench-zones
+bench-zones: $(B)/bench_decide
+	@python3 bench/gen_zones.py --out bench/out --sizes 10000,40000,100000 >/dev/null
+	@for n in 10000 40000 100000; do $(B)/bench_decide bench/out/zones-$$n/cn-services --loads 3 | head -2; done
+
 bench-timeline: $(B)/bench_timeline
 	@$(B)/bench_timeline rulebooks/cn-telecom
 

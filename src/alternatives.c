@@ -37,9 +37,8 @@ static int province_of(const kf_rulebook *rb, int r)
 	int i;
 	for (i = 0; i < rb->nreg; i++) {
 		const char *k = rb->reg[i].kind;
-		if (kf__bit(rb->reg_anc + (size_t)r * (size_t)rb->rw, i) &&
-		    (!strcmp(k, "province") || !strcmp(k, "municipality") ||
-		     !strcmp(k, "autonomous-region") || !strcmp(k, "sar")))
+		if (kf__within(rb, r, i) && (!strcmp(k, "province") || !strcmp(k, "municipality") ||
+					     !strcmp(k, "autonomous-region") || !strcmp(k, "sar")))
 			return i;
 	}
 	return -1;
@@ -138,13 +137,12 @@ void kf__find_alternatives(kf_decision *d)
 		int prov = province_of(rb, d->q.region), nc = 0, tier;
 		int *cand = kf__arena_alloc(&d->arena, sizeof(int) * (size_t)(rb->nreg + 1));
 		unsigned char *rank = kf__arena_alloc(&d->arena, (size_t)rb->nreg + 1);
-		size_t rw = (size_t)rb->rw;
 		if (!cand || !rank)
 			return;
 		for (i = 0; i < rb->nreg; i++) {
 			const kf_region_info *r = &rb->reg[i];
-			int inside = kf__bit(rb->reg_anc + (size_t)i * rw, d->q.region);
-			int same = prov >= 0 && kf__bit(rb->reg_anc + (size_t)i * rw, prov);
+			int inside = kf__within(rb, i, d->q.region);
+			int same = prov >= 0 && kf__within(rb, i, prov);
 			if (i == d->q.region || !strcmp(r->kind, "group") ||
 			    !strcmp(r->kind, "country") || *r->out_of_scope ||
 			    !kf__region_exists(r, d->q.date))
@@ -169,8 +167,7 @@ void kf__find_alternatives(kf_decision *d)
 				if ((rank[r] & 7) != tier)
 					continue;
 				for (j = 0; j < nc && !covered; j++)
-					covered = cand[j] != r &&
-						  kf__bit(rb->reg_anc + (size_t)r * rw, cand[j]);
+					covered = cand[j] != r && kf__within(rb, r, cand[j]);
 				if (covered)
 					continue;
 				add_alt(d, "region", rb->reg[r].id,

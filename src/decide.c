@@ -114,6 +114,7 @@ void kf__eval_init(kf_eval *e)
 	e->by = e->by0;
 	e->b = e->b0;
 	e->dbt = e->dbt0;
+	e->no_outside = 0;
 	memset(&e->v, 0, sizeof e->v);
 }
 
@@ -288,13 +289,14 @@ static kf_status certainty(const kf_rulebook *rb, kf_eval *e)
 /*
  * [S-9] Walks up the parent DAG from `start` (itself not checked: the
  * question or the zone list did) through regions that exist on d, lie in
- * `within` and, with skip_unc, are not marked uncertain. Returns 1 when it
+ * `within` (a region bitset; when NULL, inside region `inside`) and, with
+ * skip_unc, are not marked uncertain. Returns 1 when it
  * reaches one of tg[0..ntg), 0 when not, -1 on no memory. Iterative with an
  * explicit stack and visited bits (each region pushed once), so neither a
  * deep nor a wide rulebook costs more than nreg steps or any C stack.
  */
 static int walk_up(const kf_rulebook *rb, int start, const int *tg, int ntg, const uint64_t *within,
-		   kf_date d, int skip_unc)
+		   int inside, kf_date d, int skip_unc)
 {
 	size_t rw = (size_t)rb->rw;
 	int stk0[256], *stk = stk0, sp = 0, found = 0, i;
@@ -318,8 +320,9 @@ static int walk_up(const kf_rulebook *rb, int start, const int *tg, int ntg, con
 		for (i = 0; i < rb->reg[r].n_parents && !found; i++) {
 			int p = rb->reg[r].parents[i];
 			const kf_region_info *pi = &rb->reg[p];
-			if (kf__bit(vis, p) || !kf__bit(within, p) || !kf__region_exists(pi, d) ||
-			    (skip_unc && pi->uncertain))
+			if (kf__bit(vis, p) ||
+			    !(within ? kf__bit(within, p) : kf__within(rb, p, inside)) ||
+			    !kf__region_exists(pi, d) || (skip_unc && pi->uncertain))
 				continue;
 			vis[p >> 6] |= (uint64_t)1 << (p & 63);
 			stk[sp++] = p;
@@ -344,9 +347,9 @@ int kf__covers(const kf_rulebook *rb, int m, int place, kf_date d, int *sure)
 		*sure = !rb->mea_cover_sure || kf__bit(rb->mea_cover_sure + (size_t)m * rw, place);
 		return 1;
 	}
-	in = walk_up(rb, place, mi->regions, mi->n_regions, cov, d, 0);
+	in = walk_up(rb, place, mi->regions, mi->n_regions, cov, -1, d, 0);
 	if (in > 0 && rb->mea_cover_sure)
-		s = walk_up(rb, place, mi->regions, mi->n_regions, cov, d, 1);
+		s = walk_up(rb, place, mi->regions, mi->n_regions, cov, -1, d, 1);
 	if (in <= 0 || s < 0)
 		return in < 0 || s < 0 ? -1 : 0;
 	*sure = s;
@@ -355,23 +358,18 @@ int kf__covers(const kf_rulebook *rb, int m, int place, kf_date d, int *sure)
 
 int kf__inside(const kf_rulebook *rb, int r, int place, kf_date d)
 {
-	size_t rw = (size_t)rb->rw, w;
-	const uint64_t *anc = rb->reg_anc + (size_t)r * rw;
-	const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
-	int between = 0;
+	int i, between = 0;
 	if (r == place)
 		return 1;
-	if (!kf__bit(anc, place))
+	if (!kf__within(rb, r, place))
 		return 0;
-	for (w = 0; w < rw && rb->mea_cover_dated; w++) {
-		uint64_t x = anc[w] & desc[w] & rb->reg_dated[w];
-		if (w == (size_t)(place >> 6))
-			x &= ~((uint64_t)1 << (place & 63));
-		if (w == (size_t)(r >> 6))
-			x &= ~((uint64_t)1 << (r & 63));
-		between |= x != 0;
+	/* a dated region between r and place: walk the paths on the date */
+	for (i = rb->anc_off[r]; i < rb->anc_off[r + 1] && rb->mea_cover_dated && !between; i++) {
+		int a = rb->anc[i];
+		between =
+		    a != r && a != place && kf__bit(rb->reg_dated, a) && kf__within(rb, a, place);
 	}
-	return between ? walk_up(rb, r, &place, 1, desc, d, 0) : 1;
+	return between ? walk_up(rb, r, &place, 1, NULL, place, d, 0) : 1;
 }
 
 /* [S-1]..[S-4], [S-6] at one place */
@@ -436,14 +434,10 @@ int kf__region_exists(const kf_region_info *r, kf_date d) { return d >= r->from 
  * itself excluded), is marked uncertain: the zone's answer is then doubtful */
 int kf__is_doubtful_zone(const kf_rulebook *rb, int place, int zone)
 {
-	size_t rw = (size_t)rb->rw, w;
-	const uint64_t *anc = rb->reg_anc + (size_t)zone * rw;
-	const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
-	for (w = 0; w < rw; w++) {
-		uint64_t x = anc[w] & desc[w] & rb->reg_unc[w];
-		if (w == (size_t)(place >> 6))
-			x &= ~((uint64_t)1 << (place & 63));
-		if (x)
+	int i;
+	for (i = rb->anc_off[zone]; i < rb->anc_off[zone + 1]; i++) {
+		int a = rb->anc[i];
+		if (a != place && rb->reg[a].uncertain && kf__within(rb, a, place))
 			return 1;
 	}
 	return 0;
@@ -514,17 +508,18 @@ static kf_status candidate_zones(const kf_rulebook *rb, const kf_question *q, zo
 	int inv = kf__investor_of(rb, q);
 	uint32_t invbit = inv >= 0 && !kf__no_foreign_share(q) ? (uint32_t)1 << inv : 0;
 	size_t rw = (size_t)rb->rw, w;
-	const uint64_t *desc = rb->reg_desc + (size_t)q->region * rw;
 	int i;
 	kf_status st = KF_OK;
-	uint64_t inter[2 * 64];
+	uint64_t inter[3 * 64];
 	uint64_t *big = NULL;
-	uint64_t *x = rw <= 64 ? inter : (big = kf__calloc(2 * rw, sizeof(uint64_t)));
-	uint64_t *seen;
+	uint64_t *x = rw <= 64 ? inter : (big = kf__calloc(3 * rw, sizeof(uint64_t)));
+	uint64_t *seen, *desc;
 	if (!x)
 		return KF_ERR_NOMEM;
 	seen = x + rw;
+	desc = x + 2 * rw;
 	memset(seen, 0, rw * sizeof(uint64_t));
+	kf__desc_bits(rb, q->region, desc);
 	for (i = 0; i < nc && st == KF_OK; i++) {
 		int m = cand[i], any = 0;
 		const kf_measure_info *mi = &rb->mea[m];
@@ -571,13 +566,50 @@ static kf_status candidate_zones(const kf_rulebook *rb, const kf_question *q, zo
 	return st;
 }
 
+/* 1 when region r lies inside one of the zones of zl */
+static int in_some_zone(const kf_rulebook *rb, int r, const zone_list *zl)
+{
+	int i;
+	for (i = 0; i < zl->n; i++)
+		if (kf__within(rb, r, zl->z[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * [S-5] 1 when place r has a part outside every zone of zl on date d. A zone
+ * or an administrative area has one (its territory outside its sub-zones); a
+ * group (docs/rulebook.md: a set of places named together) is exactly its
+ * members, so it has one only through a member existing on d that lies in no
+ * zone and has such a part itself. A group with no member on d keeps it (it
+ * is then decided as itself).
+ */
+static int has_outside(const kf_rulebook *rb, int r, const zone_list *zl, kf_date d, int depth)
+{
+	int i, j, members = 0;
+	if (strcmp(rb->reg[r].kind, "group") || depth > rb->nreg)
+		return 1;
+	for (i = rb->desc_off[r]; i < rb->desc_off[r + 1]; i++) {
+		int c = rb->desc[i], child = 0;
+		const kf_region_info *ci = &rb->reg[c];
+		for (j = 0; j < ci->n_parents && !child; j++)
+			child = ci->parents[j] == r;
+		if (!child || !kf__region_exists(ci, d))
+			continue;
+		members++;
+		if (!in_some_zone(rb, c, zl) && has_outside(rb, c, zl, d, depth + 1))
+			return 1;
+	}
+	return members == 0;
+}
+
 /* The verdict with [S-5] and [S-8]; fn (when not NULL) sees every zone's
  * evaluation. e holds the evaluation outside every zone. */
 kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval *e,
 			       kf_zone_fn fn, void *ctx, kf_verdict *out)
 {
 	zone_list zl;
-	int i, differ = 0, uncertain;
+	int i, differ = 0, uncertain, any_unc;
 	kf_status st;
 	kf_eval zev, *ze;
 
@@ -608,23 +640,34 @@ kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_e
 	zl.z = zl.z0;
 	if ((st = candidate_zones(rb, q, &zl)) != KF_OK || !zl.n)
 		goto done;
+	if (!has_outside(rb, q->region, &zl, q->date, 0)) {
+		/* [S-5] a group its zones exhaust has no part outside them: its
+		 * answer is theirs, compared with the first zone's */
+		if ((st = kf__eval_at(rb, q, zl.z[0], e)) != KF_OK)
+			goto done;
+		e->no_outside = 1;
+		*out = e->v;
+	}
 	ze = &zev;
 	kf__eval_init(ze);
 	uncertain = e->v.uncertain;
+	any_unc = e->v.uncertain;
 	out->n_missing = 0;
 	for (i = 0; i < zl.n && st == KF_OK; i++) {
 		int doubtful;
 		if ((st = kf__eval_at(rb, q, zl.z[i], ze)) != KF_OK)
 			break;
+		any_unc |= ze->v.uncertain;
 		/* [S-6] a zone marked uncertain: its answer is doubtful */
 		doubtful = kf__is_doubtful_zone(rb, q->region, zl.z[i]);
 		if (doubtful)
 			ze->v.uncertain = 1;
 		if (fn && (st = fn(ctx, zl.z[i], doubtful, ze)) != KF_OK)
 			break;
+		if (e->no_outside || !kf__same_answer(&ze->v, &e->v))
+			uncertain |= ze->v.uncertain;
 		if (!kf__same_answer(&ze->v, &e->v)) {
 			differ = 1;
-			uncertain |= ze->v.uncertain;
 			if (out->n_missing < KF_VERDICT_MAX)
 				out->missing[out->n_missing++] = zl.z[i];
 			else
@@ -637,7 +680,22 @@ kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_e
 		out->has_cap = 0;
 		out->cap = 0;
 		out->uncertain = uncertain;
-	}
+		if (e->no_outside) {
+			/* no answer outside them: every zone is a scenario, and no
+			 * measure binds the place as a whole */
+			out->n_missing = 0;
+			out->truncated = 0;
+			for (i = 0; i < zl.n; i++)
+				if (out->n_missing < KF_VERDICT_MAX)
+					out->missing[out->n_missing++] = zl.z[i];
+				else
+					out->truncated = 1;
+			out->n_binding = 0;
+		}
+	} else if (st == KF_OK && e->no_outside)
+		/* one answer in every zone: doubtful where a zone's measures are
+		 * (a zone's uncertain extent decides nothing when all agree) */
+		out->uncertain = any_unc;
 done:
 	if (zl.z != zl.z0)
 		kf__xfree(zl.z);

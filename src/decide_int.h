@@ -32,6 +32,9 @@ typedef struct kf_eval {
 	int *b;             /* binding measure indexes, rulebook order */
 	unsigned char *dbt; /* KF_DOUBT_* bits of m[i] */
 	kf_verdict v;       /* outcome, cap, certainty, binding */
+	int no_outside;     /* set by kf__decide_scenarios: the place is a group its zones
+			       exhaust ([S-5]), so there is no answer "outside every
+			       sub-zone" and this is the evaluation in its first zone */
 	int m0[KF_EVAL_INLINE], by0[KF_EVAL_INLINE], b0[KF_EVAL_INLINE];
 	unsigned char dbt0[KF_EVAL_INLINE];
 } kf_eval;

@@ -222,7 +222,7 @@ static void doubt_reasons(kf_decision *d, const kf_eval *e, int place)
 		if (e->dbt[i] & KF_DOUBT_REGION)
 			for (r = 0; r < rb->nreg; r++)
 				if (r != place && rb->reg[r].uncertain &&
-				    kf__bit(rb->reg_anc + (size_t)place * rw, r) &&
+				    kf__within(rb, place, r) &&
 				    kf__bit(rb->mea_cover + (size_t)m * rw, r))
 					kf__add_reason(
 					    d, kf__fmt(d,
@@ -256,12 +256,10 @@ static void doubt_reasons(kf_decision *d, const kf_eval *e, int place)
 static void zone_reasons(kf_decision *d, int zone)
 {
 	const kf_rulebook *rb = d->rb;
-	size_t rw = (size_t)rb->rw;
 	int r;
 	for (r = 0; r < rb->nreg; r++)
 		if (r != rb->reg_core[d->q.region] && rb->reg[r].uncertain &&
-		    kf__bit(rb->reg_anc + (size_t)zone * rw, r) &&
-		    kf__bit(rb->reg_desc + (size_t)rb->reg_core[d->q.region] * rw, r))
+		    kf__within(rb, zone, r) && kf__within(rb, r, rb->reg_core[d->q.region]))
 			kf__add_reason(
 			    d, kf__fmt(d, "the zone %s (%s) is uncertain: %s", rb->reg[r].name.en,
 				       rb->reg[r].id,
@@ -328,7 +326,7 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 		goto nomem;
 	if (d->v.outcome == KF_INDETERMINATE)
 		for (i = 1; i < d->nsc; i++)
-			if (!kf__same_answer(&d->sc[i].v, &d->sc[0].v))
+			if (d->outside->no_outside || !kf__same_answer(&d->sc[i].v, &d->sc[0].v))
 				d->missing[d->nmissing++] = d->sc[i].zone;
 	/* conditions and citations of the answer outside every zone, and of every
 	 * zone scenario that differs (their measures decide the answer there) */
@@ -343,7 +341,7 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 		kf__eval_init(ze);
 		for (i = 1; i < d->nsc; i++) {
 			int j;
-			if (kf__same_answer(&d->sc[i].v, &d->sc[0].v))
+			if (!d->outside->no_outside && kf__same_answer(&d->sc[i].v, &d->sc[0].v))
 				continue;
 			if (kf__eval_at(rb, q, d->sc[i].zone, ze) != KF_OK) {
 				kf__eval_done(ze);
@@ -362,6 +360,13 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 		}
 		kf__eval_done(ze);
 		kf__xfree(ze);
+	}
+	if (d->outside->no_outside && d->v.outcome == KF_INDETERMINATE) {
+		/* [S-5] a group its zones exhaust: no scenario "outside every
+		 * sub-zone", and no measure binds the group as a whole */
+		d->sc++;
+		d->nsc--;
+		d->scap--;
 	}
 	if (!d->v.uncertain)
 		d->nreasons = 0; /* doubtful inputs that decide nothing ([S-6]) */

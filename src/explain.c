@@ -120,10 +120,9 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 			why(d, t, KF_PH_T_INVESTOR, inv >= 0 ? rb->inv[inv].id : "?", NULL);
 		else if (!kf__bit(rb->mea_cover + (size_t)i * rw, place)) {
 			int k, partly = 0;
-			const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
 			const uint64_t *cov = rb->mea_cover + (size_t)i * rw;
-			for (k = 0; k < (int)rw; k++)
-				partly |= (desc[k] & cov[k]) != 0;
+			for (k = rb->desc_off[place]; k < rb->desc_off[place + 1] && !partly; k++)
+				partly = kf__bit(cov, rb->desc[k]);
 			if (partly && !q->outside_zones) {
 				t->matched = 2;
 				why(d, t, KF_PH_T_IN_ZONE, rb->reg[place].id, NULL);

@@ -1,8 +1,9 @@
 /*
  * index.c — compiles a checked rulebook into the index the engine reads.
  *
- * For every region: the set of its ancestors and of its descendants (bitsets
- * over regions; the region DAG of DESIGN.md "Regions"). For every measure: the
+ * For every region: the list of its ancestors and of its descendants (sorted
+ * lists in CSR form, linear in the (region, ancestor) pairs; the region DAG of
+ * DESIGN.md "Regions"; kf__within tests one pair). For every measure: the
  * set of regions its regions contain ("cover"), so "the measure's region
  * contains the asked place" is one bit test and "a measure's region lies
  * partly inside the asked place" is one bitset intersection; the investor
@@ -14,6 +15,7 @@
  * covers that depend on one), sorted:
  * the date segments of the verdict cache and the "permitted from" search.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,73 +83,166 @@ static int skipped(const kf_region_info *r, int skip)
 	return ((skip & SKIP_UNCERTAIN) && r->uncertain) || ((skip & SKIP_DATED) && dated(r));
 }
 
-/* anc (nreg*rw, zeroed): each region r itself and the ancestors reached
- * through parents none of which is `skip`ped ([S-6] uncertain, [S-9] dated);
- * filled in parents-first order, so each parent's row is final when read */
-static void closure(const kf_rulebook *rb, const int *order, int skip, uint64_t *anc)
+static int cmp_int(const void *a, const void *b)
 {
-	size_t rw = (size_t)rb->rw, w;
-	int k, i;
-	for (k = 0; k < rb->nreg; k++) {
-		int r = order[k];
-		uint64_t *row = anc + (size_t)r * rw;
-		row[r >> 6] |= (uint64_t)1 << (r & 63);
-		for (i = 0; i < rb->reg[r].n_parents; i++) {
-			int p = rb->reg[r].parents[i];
-			const uint64_t *prow = anc + (size_t)p * rw;
-			if (skipped(&rb->reg[p], skip))
-				continue;
-			for (w = 0; w < rw; w++)
-				row[w] |= prow[w];
-		}
-	}
+	int x = *(const int *)a, y = *(const int *)b;
+	return x < y ? -1 : x > y;
 }
 
-/* desc (nreg*rw, zeroed): the transpose of anc */
-static void transpose(const kf_rulebook *rb, const uint64_t *anc, uint64_t *desc)
+/* Region lists in CSR form: off[nreg+1], v[off[nreg]]. */
+typedef struct csr {
+	int *off, *v;
+} csr;
+
+static void csr_free(csr *c)
 {
-	size_t rw = (size_t)rb->rw;
-	int k;
+	kf__xfree(c->off);
+	kf__xfree(c->v);
+	c->off = c->v = NULL;
+}
+
+/*
+ * anc: each region r itself and the ancestors reached through parents none
+ * of which is `skip`ped ([S-6] uncertain, [S-9] dated), each list ascending.
+ * Built in parents-first order, so each parent's list is final when read: the
+ * union of r and its parents' lists (a stamp per region drops repeats), then
+ * sorted. Time and memory are linear in the pairs (plus a sort of each list).
+ * KF_OK, KF_ERR_NOMEM, or KF_ERR_INVALID with msg when the pairs exceed
+ * KF__MAX_REGION_PAIRS.
+ */
+static kf_status closure(const kf_rulebook *rb, const int *order, int skip, csr *anc, char *msg,
+			 size_t size)
+{
+	size_t nr = (size_t)rb->nreg, cap = nr + 16, len = 0;
+	int *at = kf__calloc(nr + 1, sizeof(int)), *cnt = kf__calloc(nr + 1, sizeof(int));
+	int *stamp = kf__calloc(nr + 1, sizeof(int)), *buf = kf__malloc(cap * sizeof(int));
+	int k, i, j;
+	kf_status st = KF_ERR_NOMEM;
+	anc->off = anc->v = NULL;
+	if (!at || !cnt || !stamp || !buf)
+		goto out;
 	for (k = 0; k < rb->nreg; k++) {
-		const uint64_t *row = anc + (size_t)k * rw;
-		for (size_t w = 0; w < rw; w++) {
-			uint64_t bits = row[w];
-			while (bits) {
-				int a = (int)(w * 64) + __builtin_ctzll(bits);
-				bits &= bits - 1;
-				desc[(size_t)a * rw + (size_t)(k >> 6)] |= (uint64_t)1 << (k & 63);
+		int r = order[k], used = 0;
+		size_t start = len;
+		for (i = -1; i < rb->reg[r].n_parents; i++) {
+			int p = i < 0 ? r : rb->reg[r].parents[i];
+			int from = i < 0 ? 0 : at[p], n = i < 0 ? 1 : cnt[p];
+			if (i >= 0 && skipped(&rb->reg[p], skip))
+				continue;
+			used += i >= 0;
+			for (j = 0; j < n; j++) {
+				int a = i < 0 ? r : buf[from + j];
+				if (stamp[a] == r + 1)
+					continue;
+				stamp[a] = r + 1;
+				if (len == cap) {
+					int *nb;
+					if (cap >= (size_t)KF__MAX_REGION_PAIRS) {
+						snprintf(msg, size,
+							 "the regions nest too deeply: more than "
+							 "%d (region, ancestor) pairs by region "
+							 "'%s'; the limit keeps loading fast "
+							 "(docs/rulebook.md \"Limits\")",
+							 KF__MAX_REGION_PAIRS, rb->reg[r].id);
+						st = KF_ERR_INVALID;
+						goto out;
+					}
+					cap *= 2;
+					if (cap > (size_t)KF__MAX_REGION_PAIRS)
+						cap = (size_t)KF__MAX_REGION_PAIRS;
+					nb = kf__realloc(buf, cap * sizeof(int));
+					if (!nb)
+						goto out;
+					buf = nb;
+				}
+				buf[len++] = a;
 			}
 		}
+		at[r] = (int)start;
+		cnt[r] = (int)(len - start);
+		if (used <= 1) {
+			/* r, then one parent's sorted list: move r into place */
+			size_t q = start;
+			while (q + 1 < len && buf[q + 1] < r) {
+				buf[q] = buf[q + 1];
+				q++;
+			}
+			buf[q] = r;
+		} else
+			qsort(buf + start, (size_t)cnt[r], sizeof(int), cmp_int);
 	}
+	anc->off = kf__calloc(nr + 1, sizeof(int));
+	anc->v = kf__malloc((len + 1) * sizeof(int));
+	if (!anc->off || !anc->v)
+		goto out;
+	for (k = 0; k < rb->nreg; k++) {
+		anc->off[k + 1] = anc->off[k] + cnt[k];
+		memcpy(anc->v + anc->off[k], buf + at[k], sizeof(int) * (size_t)cnt[k]);
+	}
+	st = KF_OK;
+out:
+	if (st != KF_OK)
+		csr_free(anc);
+	kf__xfree(at);
+	kf__xfree(cnt);
+	kf__xfree(stamp);
+	kf__xfree(buf);
+	return st;
+}
+
+/* desc: the transpose of anc; each list ascending (filled in region order) */
+static kf_status transpose(const kf_rulebook *rb, const csr *anc, csr *desc)
+{
+	size_t nr = (size_t)rb->nreg;
+	int *cnt = kf__calloc(nr + 1, sizeof(int)), r, i;
+	desc->off = kf__calloc(nr + 1, sizeof(int));
+	desc->v = kf__malloc(((size_t)anc->off[nr] + 1) * sizeof(int));
+	if (!cnt || !desc->off || !desc->v) {
+		kf__xfree(cnt);
+		csr_free(desc);
+		return KF_ERR_NOMEM;
+	}
+	for (i = 0; i < anc->off[nr]; i++)
+		desc->off[anc->v[i] + 1]++;
+	for (r = 0; r < rb->nreg; r++)
+		desc->off[r + 1] += desc->off[r];
+	for (r = 0; r < rb->nreg; r++)
+		for (i = anc->off[r]; i < anc->off[r + 1]; i++) {
+			int a = anc->v[i];
+			desc->v[desc->off[a] + cnt[a]++] = r;
+		}
+	kf__xfree(cnt);
+	return KF_OK;
 }
 
 /* cov (nmea*rw, zeroed): for each measure, the union of desc over its regions */
-static void covers(const kf_rulebook *rb, const uint64_t *desc, uint64_t *cov)
+static void covers(const kf_rulebook *rb, const csr *desc, uint64_t *cov)
 {
-	size_t rw = (size_t)rb->rw, w;
-	int i, j;
+	size_t rw = (size_t)rb->rw;
+	int i, j, k;
 	for (i = 0; i < rb->nmea; i++) {
 		const kf_measure_info *m = &rb->mea[i];
 		uint64_t *c = cov + (size_t)i * rw;
-		for (j = 0; j < m->n_regions; j++) {
-			const uint64_t *d = desc + (size_t)m->regions[j] * rw;
-			for (w = 0; w < rw; w++)
-				c[w] |= d[w];
-		}
+		for (j = 0; j < m->n_regions; j++)
+			for (k = desc->off[m->regions[j]]; k < desc->off[m->regions[j] + 1]; k++)
+				c[desc->v[k] >> 6] |= (uint64_t)1 << (desc->v[k] & 63);
 	}
 }
 
 /* The covers of every measure through regions not `skip`ped, into cov
- * (nmea*rw, zeroed). anc and desc are scratch of nreg*rw words. */
-static void cover_through(const kf_rulebook *rb, const int *order, int skip, uint64_t *anc,
-			  uint64_t *desc, uint64_t *cov)
+ * (nmea*rw, zeroed). */
+static kf_status cover_through(const kf_rulebook *rb, const int *order, int skip, uint64_t *cov)
 {
-	size_t n = (size_t)rb->nreg * (size_t)rb->rw;
-	memset(anc, 0, n * sizeof(uint64_t));
-	memset(desc, 0, n * sizeof(uint64_t));
-	closure(rb, order, skip, anc);
-	transpose(rb, anc, desc);
-	covers(rb, desc, cov);
+	csr anc, desc = {NULL, NULL};
+	char msg[8];
+	kf_status st = closure(rb, order, skip, &anc, msg, sizeof msg);
+	if (st == KF_OK)
+		st = transpose(rb, &anc, &desc);
+	if (st == KF_OK)
+		covers(rb, &desc, cov);
+	csr_free(&anc);
+	csr_free(&desc);
+	return st == KF_OK ? KF_OK : KF_ERR_NOMEM; /* subsets of the pairs checked already */
 }
 
 /*
@@ -161,8 +256,8 @@ static void cover_through(const kf_rulebook *rb, const int *order, int skip, uin
  */
 static kf_status path_covers(kf_rulebook *rb, const int *order)
 {
-	size_t rw = (size_t)rb->rw, nr = (size_t)rb->nreg, nm = (size_t)rb->nmea, w;
-	uint64_t *anc = NULL, *desc = NULL, *und = NULL, *und_sure = NULL;
+	size_t rw = (size_t)rb->rw, nm = (size_t)rb->nmea, w;
+	uint64_t *und = NULL, *und_sure = NULL;
 	int r, any_unc = 0, any_dated = 0;
 	kf_status st = KF_ERR_NOMEM;
 	rb->reg_unc = kf__calloc(rw + 1, sizeof(uint64_t));
@@ -181,15 +276,11 @@ static kf_status path_covers(kf_rulebook *rb, const int *order)
 	}
 	if (!any_unc && !any_dated)
 		return KF_OK;
-	anc = kf__calloc(nr * rw + 1, sizeof(uint64_t));
-	desc = kf__calloc(nr * rw + 1, sizeof(uint64_t));
-	if (!anc || !desc)
-		goto out;
 	if (any_unc) {
 		rb->mea_cover_sure = kf__calloc(nm * rw + 1, sizeof(uint64_t));
-		if (!rb->mea_cover_sure)
+		if (!rb->mea_cover_sure ||
+		    cover_through(rb, order, SKIP_UNCERTAIN, rb->mea_cover_sure) != KF_OK)
 			goto out;
-		cover_through(rb, order, SKIP_UNCERTAIN, anc, desc, rb->mea_cover_sure);
 	}
 	if (any_dated) {
 		rb->mea_cover_dated = kf__calloc(nm * rw + 1, sizeof(uint64_t));
@@ -197,9 +288,10 @@ static kf_status path_covers(kf_rulebook *rb, const int *order)
 		und_sure = kf__calloc(nm * rw + 1, sizeof(uint64_t));
 		if (!rb->mea_cover_dated || !und || !und_sure)
 			goto out;
-		cover_through(rb, order, SKIP_DATED, anc, desc, und);
-		if (any_unc)
-			cover_through(rb, order, SKIP_DATED | SKIP_UNCERTAIN, anc, desc, und_sure);
+		if (cover_through(rb, order, SKIP_DATED, und) != KF_OK ||
+		    (any_unc &&
+		     cover_through(rb, order, SKIP_DATED | SKIP_UNCERTAIN, und_sure) != KF_OK))
+			goto out;
 		for (w = 0; w < nm * rw; w++) {
 			uint64_t x = rb->mea_cover[w] & ~und[w];
 			if (any_unc)
@@ -209,8 +301,6 @@ static kf_status path_covers(kf_rulebook *rb, const int *order)
 	}
 	st = KF_OK;
 out:
-	kf__xfree(anc);
-	kf__xfree(desc);
 	kf__xfree(und);
 	kf__xfree(und_sure);
 	return st;
@@ -219,13 +309,13 @@ out:
 /* 1 when every in-scope region (groups aside) inside r, r excluded, lies in z */
 static int holds_rest(const kf_rulebook *rb, int r, int z)
 {
-	size_t rw = (size_t)rb->rw;
-	int k;
-	for (k = 0; k < rb->nreg; k++)
-		if (k != r && kf__bit(rb->reg_desc + (size_t)r * rw, k) &&
-		    !*rb->reg[k].out_of_scope && strcmp(rb->reg[k].kind, "group") &&
-		    !kf__bit(rb->reg_desc + (size_t)z * rw, k))
+	int i;
+	for (i = rb->desc_off[r]; i < rb->desc_off[r + 1]; i++) {
+		int k = rb->desc[i];
+		if (k != r && !*rb->reg[k].out_of_scope && strcmp(rb->reg[k].kind, "group") &&
+		    !kf__within(rb, k, z))
 			return 0;
+	}
 	return 1;
 }
 
@@ -235,8 +325,7 @@ static int holds_rest(const kf_rulebook *rb, int r, int z)
  * answer "outside every sub-zone" */
 static kf_status core_places(kf_rulebook *rb)
 {
-	size_t rw = (size_t)rb->rw;
-	int r, z, k;
+	int r, i;
 	rb->reg_core = kf__calloc((size_t)rb->nreg + 1, sizeof(int));
 	if (!rb->reg_core)
 		return KF_ERR_NOMEM;
@@ -245,15 +334,15 @@ static kf_status core_places(kf_rulebook *rb)
 		rb->reg_core[r] = r;
 		if (*rb->reg[r].out_of_scope)
 			continue;
-		for (k = 0; k < rb->nreg && !oos; k++)
-			oos = k != r && kf__bit(rb->reg_desc + (size_t)r * rw, k) &&
-			      *rb->reg[k].out_of_scope;
-		for (z = 0; oos && z < rb->nreg; z++)
-			if (z != r && kf__bit(rb->reg_desc + (size_t)r * rw, z) &&
-			    !*rb->reg[z].out_of_scope && holds_rest(rb, r, z)) {
+		for (i = rb->desc_off[r]; i < rb->desc_off[r + 1] && !oos; i++)
+			oos = rb->desc[i] != r && *rb->reg[rb->desc[i]].out_of_scope;
+		for (i = rb->desc_off[r]; oos && i < rb->desc_off[r + 1]; i++) {
+			int z = rb->desc[i];
+			if (z != r && !*rb->reg[z].out_of_scope && holds_rest(rb, r, z)) {
 				rb->reg_core[r] = z;
 				break;
 			}
+		}
 	}
 	return KF_OK;
 }
@@ -264,36 +353,46 @@ static int cmp_date(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-kf_status kf__rulebook_compile(kf_rulebook *rb)
+kf_status kf__rulebook_compile(kf_rulebook *rb, char *msg, size_t size)
 {
 	static _Atomic uint64_t generations;
-	size_t rw, nr = (size_t)rb->nreg;
+	size_t rw;
 	unsigned char *mark = NULL;
 	int *child_off = NULL, *child = NULL, *cnt = NULL, *stack = NULL, *order = NULL;
 	int i, j, k, r;
 	size_t total = 0;
+	csr anc = {NULL, NULL}, desc = {NULL, NULL};
+	kf_status st;
 
 	rb->generation = ++generations;
 	rb->rw = (rb->nreg + 63) / 64;
 	rw = (size_t)rb->rw;
-	rb->reg_anc = kf__calloc(nr * rw, sizeof(uint64_t));
-	rb->reg_desc = kf__calloc(nr * rw, sizeof(uint64_t));
 	rb->mea_cover = kf__calloc((size_t)rb->nmea * rw + 1, sizeof(uint64_t));
 	rb->mea_inv = kf__calloc((size_t)rb->nmea + 1, sizeof(uint32_t));
 	rb->mea_inv_sure = kf__calloc((size_t)rb->nmea + 1, sizeof(uint32_t));
-	order = kf__calloc(nr + 1, sizeof(int));
-	if (!rb->reg_anc || !rb->reg_desc || !rb->mea_cover || !rb->mea_inv || !rb->mea_inv_sure ||
-	    !order || topo_order(rb, order) != KF_OK)
+	order = kf__calloc((size_t)rb->nreg + 1, sizeof(int));
+	if (!rb->mea_cover || !rb->mea_inv || !rb->mea_inv_sure || !order ||
+	    topo_order(rb, order) != KF_OK)
 		goto nomem;
-	closure(rb, order, 0, rb->reg_anc);
-	/* a place inside an out-of-scope place is out of scope too */
+	if ((st = closure(rb, order, 0, &anc, msg, size)) != KF_OK) {
+		kf__xfree(order);
+		return st;
+	}
+	rb->anc_off = anc.off;
+	rb->anc = anc.v;
+	/* a place inside an out-of-scope place is out of scope too (the first
+	 * such ancestor, in region order, names why) */
 	for (r = 0; r < rb->nreg; r++)
-		for (k = 0; k < rb->nreg && !*rb->reg[r].out_of_scope; k++)
-			if (k != r && *rb->reg[k].out_of_scope &&
-			    kf__bit(rb->reg_anc + (size_t)r * rw, k))
+		for (i = rb->anc_off[r]; i < rb->anc_off[r + 1] && !*rb->reg[r].out_of_scope; i++) {
+			k = rb->anc[i];
+			if (k != r && *rb->reg[k].out_of_scope)
 				rb->reg[r].out_of_scope = rb->reg[k].out_of_scope;
-	transpose(rb, rb->reg_anc, rb->reg_desc);
-	covers(rb, rb->reg_desc, rb->mea_cover);
+		}
+	if (transpose(rb, &anc, &desc) != KF_OK)
+		goto nomem;
+	rb->desc_off = desc.off;
+	rb->desc = desc.v;
+	covers(rb, &desc, rb->mea_cover);
 
 	for (i = 0; i < rb->nmea; i++) {
 		const kf_measure_info *m = &rb->mea[i];

@@ -59,7 +59,6 @@ static void name_into(const kf_rulebook *rb, int r, char *out, size_t n)
  * none is found or memory runs out (the refusal stands without it). */
 static const char *instead(const kf_rulebook *rb, int r, kf_date d, char *out, size_t n)
 {
-	size_t rw = (size_t)rb->rw;
 	int k, j, i, sp = 0, nc = 0;
 	int *stk, *cand;
 	unsigned char *seen;
@@ -94,7 +93,7 @@ static const char *instead(const kf_rulebook *rb, int r, kf_date d, char *out, s
 	for (i = 0; i < nc; i++) { /* the nearest: no other candidate lies inside it */
 		int near = 1;
 		for (k = 0; k < nc && near; k++)
-			near = k == i || !kf__bit(rb->reg_anc + (size_t)cand[k] * rw, cand[i]);
+			near = k == i || !kf__within(rb, cand[k], cand[i]);
 		if (near)
 			name_into(rb, cand[i], out, n);
 	}

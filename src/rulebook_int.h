@@ -63,15 +63,17 @@ struct kf_rulebook {
 	int sugg_built;     /* 1 once the indexes are built (end of load) */
 
 	/* the index (index.c) */
-	int rw;              /* 64-bit words in a region bitset */
-	uint64_t *reg_anc;   /* nreg*rw: ancestors of each region, itself included */
-	uint64_t *reg_desc;  /* nreg*rw: descendants of each region, itself included */
-	uint64_t *mea_cover; /* nmea*rw: every region a measure's regions contain */
-	uint32_t *mea_inv;   /* nmea: investor classes a measure covers (descendants expanded) */
-	int *svc_moff;       /* nsvc+1: offsets into svc_mlist */
-	int *svc_mlist;      /* measures whose service scope covers each service, rulebook order */
-	int foreign;         /* index of investor class "foreign" (-1 if absent) */
-	kf_date *dates;      /* every distinct effective_from/until, sorted */
+	int rw;               /* 64-bit words in a region bitset */
+	int *anc_off, *anc;   /* CSR (nreg+1 offsets): the ancestors of each region, itself
+				 included, ascending; at most KF__MAX_REGION_PAIRS in all */
+	int *desc_off, *desc; /* CSR: the descendants of each region, itself included,
+				 ascending (the transpose of anc) */
+	uint64_t *mea_cover;  /* nmea*rw: every region a measure's regions contain */
+	uint32_t *mea_inv;    /* nmea: investor classes a measure covers (descendants expanded) */
+	int *svc_moff;        /* nsvc+1: offsets into svc_mlist */
+	int *svc_mlist;       /* measures whose service scope covers each service, rulebook order */
+	int foreign;          /* index of investor class "foreign" (-1 if absent) */
+	kf_date *dates;       /* every distinct effective_from/until, sorted */
 	int ndates;
 	kf_date complete_from; /* answers before it are not_covered (KF_DATE_NONE: none) */
 	kf_date edition_date;  /* `edition` as a date: later answers carry a notice (or NONE) */
@@ -100,12 +102,44 @@ char *kf__norm_name(const char *s, char *out);
 /* Builds the nearest-name indexes (rulebook/suggest.c). KF_OK or KF_ERR_NOMEM. */
 kf_status kf__suggest_build(kf_rulebook *rb);
 
-/* Compiles the index of a loaded, checked rulebook. Returns KF_OK or KF_ERR_NOMEM. */
-kf_status kf__rulebook_compile(kf_rulebook *rb);
+/* Compiles the index of a loaded, checked rulebook. Returns KF_OK, KF_ERR_NOMEM, or
+ * KF_ERR_INVALID with a message in msg (size bytes) when the regions nest
+ * beyond KF__MAX_REGION_PAIRS. */
+kf_status kf__rulebook_compile(kf_rulebook *rb, char *msg, size_t size);
 
 static inline int kf__bit(const uint64_t *set, int i)
 {
 	return (int)((set[i >> 6] >> (i & 63)) & 1u);
+}
+
+/* The most (region, ancestor) pairs a rulebook may have, its regions
+ * included (docs/rulebook.md "Limits"): the ancestor and descendant lists are
+ * this size, so loading stays linear in it; a deeper nesting is refused. */
+#define KF__MAX_REGION_PAIRS (1 << 24)
+
+/* 1 when region a is r or one of its ancestors (r lies inside a): a binary
+ * search of r's ancestor list, O(log ancestors). */
+static inline int kf__within(const kf_rulebook *rb, int r, int a)
+{
+	int lo = rb->anc_off[r], hi = rb->anc_off[r + 1];
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (rb->anc[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rb->anc_off[r + 1] && rb->anc[lo] == a;
+}
+
+/* Sets out (rw words) to the descendants of region r, r included. */
+static inline void kf__desc_bits(const kf_rulebook *rb, int r, uint64_t *out)
+{
+	int i;
+	for (i = 0; i < rb->rw; i++)
+		out[i] = 0;
+	for (i = rb->desc_off[r]; i < rb->desc_off[r + 1]; i++)
+		out[rb->desc[i] >> 6] |= (uint64_t)1 << (rb->desc[i] & 63);
 }
 
 #endif

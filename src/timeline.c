@@ -42,23 +42,18 @@ int kf__same_verdict(const kf_verdict *a, const kf_verdict *b)
  * existing on d, and is reached by m on d ([S-5], [S-9]); -1 on no memory */
 static int reaches_zone(const kf_rulebook *rb, int m, int place, kf_date d)
 {
-	size_t rw = (size_t)rb->rw, w;
-	const uint64_t *cov = rb->mea_cover + (size_t)m * rw;
-	const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
-	for (w = 0; w < rw; w++) {
-		uint64_t bits = cov[w] & desc[w];
-		while (bits) {
-			int r = (int)(w * 64) + __builtin_ctzll(bits), in, c, sure;
-			bits &= bits - 1;
-			if (r == place || !kf__region_exists(&rb->reg[r], d))
-				continue;
-			if ((in = kf__inside(rb, r, place, d)) < 0)
-				return -1;
-			if (!in)
-				continue;
-			if ((c = kf__covers(rb, m, r, d, &sure)) != 0)
-				return c;
-		}
+	const uint64_t *cov = rb->mea_cover + (size_t)m * (size_t)rb->rw;
+	int i;
+	for (i = rb->desc_off[place]; i < rb->desc_off[place + 1]; i++) {
+		int r = rb->desc[i], in, c, sure;
+		if (!kf__bit(cov, r) || r == place || !kf__region_exists(&rb->reg[r], d))
+			continue;
+		if ((in = kf__inside(rb, r, place, d)) < 0)
+			return -1;
+		if (!in)
+			continue;
+		if ((c = kf__covers(rb, m, r, d, &sure)) != 0)
+			return c;
 	}
 	return 0;
 }
@@ -121,12 +116,12 @@ int kf__tl_unique(kf_date *dates, int n)
 	return j;
 }
 
-/* 1 when the two region sets (rw words each) meet */
-static int meets(const uint64_t *a, const uint64_t *b, size_t rw)
+/* 1 when the region set a (rw words) holds a region inside place */
+static int meets(const kf_rulebook *rb, const uint64_t *a, int place)
 {
-	size_t w;
-	for (w = 0; w < rw; w++)
-		if (a[w] & b[w])
+	int i;
+	for (i = rb->desc_off[place]; i < rb->desc_off[place + 1]; i++)
+		if (kf__bit(a, rb->desc[i]))
 			return 1;
 	return 0;
 }
@@ -134,12 +129,11 @@ static int meets(const uint64_t *a, const uint64_t *b, size_t rw)
 kf_status kf__tl_dates(const kf_rulebook *rb, const kf_question *q, int place, kf_date from,
 		       kf_date to, kf_date **dates, int *n, int *cap)
 {
-	size_t rw = (size_t)rb->rw, w;
+	size_t rw = (size_t)rb->rw;
 	const int *cand = rb->svc_mlist + rb->svc_moff[q->service];
 	int nc = rb->svc_moff[q->service + 1] - rb->svc_moff[q->service];
 	int inv = kf__investor_of(rb, q), i, r, n0 = *n, bad = 0;
 	uint32_t invbit = inv >= 0 ? (uint32_t)1 << inv : 0;
-	const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
 	uint64_t *chain = kf__calloc(rw + 1, sizeof *chain);
 #define ADD(d)                                                                                     \
 	do {                                                                                       \
@@ -153,7 +147,7 @@ kf_status kf__tl_dates(const kf_rulebook *rb, const kf_question *q, int place, k
 	 * static cover holds the place or a region inside it */
 	for (i = 0; i < nc; i++) {
 		int m = cand[i];
-		if (!(rb->mea_inv[m] & invbit) || !meets(rb->mea_cover + (size_t)m * rw, desc, rw))
+		if (!(rb->mea_inv[m] & invbit) || !meets(rb, rb->mea_cover + (size_t)m * rw, place))
 			continue;
 		ADD(rb->mea[m].effective_from);
 		if (rb->mea[m].effective_until != KF_DATE_MAX)
@@ -163,10 +157,9 @@ kf_status kf__tl_dates(const kf_rulebook *rb, const kf_question *q, int place, k
 		ADD(rb->complete_from);
 	/* the regions on a chain from the place or a zone inside it upwards:
 	 * the ancestors of every region inside the place */
-	for (r = 0; r < rb->nreg; r++)
-		if (kf__bit(desc, r))
-			for (w = 0; w < rw; w++)
-				chain[w] |= rb->reg_anc[(size_t)r * rw + w];
+	for (i = rb->desc_off[place]; i < rb->desc_off[place + 1]; i++)
+		for (r = rb->anc_off[rb->desc[i]]; r < rb->anc_off[rb->desc[i] + 1]; r++)
+			chain[rb->anc[r] >> 6] |= (uint64_t)1 << (rb->anc[r] & 63);
 	for (r = 0; r < rb->nreg; r++) {
 		if (!kf__bit(chain, r) || !kf__bit(rb->reg_dated, r))
 			continue;

@@ -63,6 +63,7 @@ typedef struct loader {
 	kf_buf warnings;
 	kf_error first; /* the first error */
 	int nerr;
+	int unlisted; /* errors counted but not listed: the list reached its size limit */
 	int nomem;
 	int parse_failed; /* a file was not well-formed YAML */
 	struct fy_diag *diag;

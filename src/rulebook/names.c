@@ -238,5 +238,5 @@ int kf_rulebook_region_within(const kf_rulebook *rb, int r, int ancestor)
 {
 	if (r < 0 || ancestor < 0 || r >= rb->nreg || ancestor >= rb->nreg)
 		return 0;
-	return kf__bit(rb->reg_anc + (size_t)r * (size_t)rb->rw, ancestor);
+	return kf__within(rb, r, ancestor);
 }

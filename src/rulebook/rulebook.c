@@ -33,7 +33,41 @@
 
 /* --- entry point ------------------------------------------------------- */
 
-static void load_entry(loader *L, char ***files, int *nfiles, char ***incl, int *nincl)
+/* 1 when an include is spelt as docs/rulebook.md "Shared files" says:
+ * ../FOLDER/FILE.yaml, FOLDER and FILE each one path component that does not
+ * start with '.' (so no '.', '..' or hidden name), FILE ending in .yaml */
+static int include_spelling_ok(const char *f)
+{
+	const char *folder = f + 3, *slash, *file;
+	size_t n;
+	if (strncmp(f, "../", 3) || !(slash = strchr(folder, '/')))
+		return 0;
+	file = slash + 1;
+	n = strlen(file);
+	return slash > folder && folder[0] != '.' && file[0] != '.' && !strchr(file, '/') &&
+	       n > 5 && !strcmp(file + n - 5, ".yaml");
+}
+
+/* Reports a listed file that does not exist (or cannot be reached) at its
+ * entry in rulebook.yaml; 1 when it is there to read. */
+static int listed_file_there(loader *L, const ref *r, const char *what)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/%s", L->dir, r->name);
+	if (stat(path, &st) == 0)
+		return 1;
+	kf__add_error(L, r->file, r->line, r->col, what,
+		      "%s '%s' cannot be opened (%s: %s); expected %s",
+		      !strcmp(what, "include") ? "included file" : "listed file", r->name, path,
+		      strerror(errno),
+		      !strcmp(what, "include") ? "a file of a folder beside the rulebook folder "
+						 "(../common/regions.yaml)"
+					       : "a file inside the rulebook folder");
+	return 0;
+}
+
+static void load_entry(loader *L, ref **files, int *nfiles, ref **incl, int *nincl)
 {
 	char *text;
 	struct fy_document *fyd = kf__read_yaml(L, "rulebook.yaml", &text);
@@ -100,7 +134,7 @@ static void load_entry(loader *L, char ***files, int *nfiles, char ***incl, int 
 			refs fl = kf__ref_list(L, vn, k);
 			int i;
 			has_files = 1;
-			*files = kf__arena_alloc(&rb->arena, sizeof(char *) * (size_t)(fl.n + 1));
+			*files = kf__arena_alloc(&rb->arena, sizeof(ref) * (size_t)(fl.n + 1));
 			for (i = 0; *files && i < fl.n; i++) {
 				if (strstr(fl.v[i].name, "..") || fl.v[i].name[0] == '/') {
 					kf__add_error(
@@ -110,27 +144,43 @@ static void load_entry(loader *L, char ***files, int *nfiles, char ***incl, int 
 					    fl.v[i].name);
 					continue;
 				}
-				(*files)[(*nfiles)++] = (char *)fl.v[i].name;
+				(*files)[(*nfiles)++] = fl.v[i];
 			}
 		} else if (!strcmp(k, "include")) {
 			/* docs/rulebook.md "Shared files": files of a sibling folder
-			 * (../common/regions.yaml), loaded before `files` */
-			refs fl = kf__ref_list(L, vn, k);
-			int i;
-			*incl = kf__arena_alloc(&rb->arena, sizeof(char *) * (size_t)(fl.n + 1));
+			 * (../common/regions.yaml), loaded before `files`; a list,
+			 * each entry spelt one way only (the content hash covers
+			 * rulebook.yaml and each path as written) */
+			refs fl = {NULL, 0};
+			int i, j;
+			if (vn && fy_node_get_type(vn) != FYNT_SEQUENCE)
+				kf__node_error(L, vn, k,
+					       "'include' must be a list of files, written "
+					       "include: [../common/regions.yaml]");
+			else
+				fl = kf__ref_list(L, vn, k);
+			*incl = kf__arena_alloc(&rb->arena, sizeof(ref) * (size_t)(fl.n + 1));
 			for (i = 0; *incl && i < fl.n; i++) {
-				const char *f = fl.v[i].name, *rest = f + 3;
-				if (strncmp(f, "../", 3) || !strchr(rest, '/') ||
-				    strstr(rest, "..") || rest[0] == '/' || rest[0] == '.') {
+				if (!include_spelling_ok(fl.v[i].name)) {
 					kf__add_error(
 					    L, fl.v[i].file, fl.v[i].line, fl.v[i].col, "include",
 					    "included file '%s' must be written "
-					    "'../FOLDER/FILE.yaml': a file of a folder beside "
-					    "the rulebook folder",
-					    f);
+					    "'../FOLDER/FILE.yaml': a .yaml file directly in a "
+					    "folder beside the rulebook folder, with no '.', '..' "
+					    "or further folder in the path",
+					    fl.v[i].name);
 					continue;
 				}
-				(*incl)[(*nincl)++] = (char *)f;
+				for (j = 0; j < *nincl && strcmp((*incl)[j].name, fl.v[i].name);
+				     j++)
+					;
+				if (j < *nincl) {
+					kf__add_error(
+					    L, fl.v[i].file, fl.v[i].line, fl.v[i].col, "include",
+					    "included file '%s' is listed twice", fl.v[i].name);
+					continue;
+				}
+				(*incl)[(*nincl)++] = fl.v[i];
 			}
 		} else {
 			static const char *const keys[] = {"id",     "title",         "edition",
@@ -151,7 +201,7 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 {
 	loader L;
 	kf_rulebook *rb;
-	char **files = NULL, **incl = NULL;
+	ref *files = NULL, *incl = NULL;
 	int nfiles = 0, nincl = 0, i;
 	unsigned char md[32];
 	unsigned int mdlen = 0;
@@ -215,10 +265,12 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 	 * folder that holds the rulebook folder */
 	L.including = 1;
 	for (i = 0; i < nincl && !L.nomem; i++)
-		kf__load_content_file(&L, incl[i]);
+		if (listed_file_there(&L, &incl[i], "include"))
+			kf__load_content_file(&L, incl[i].name);
 	L.including = 0;
 	for (i = 0; i < nfiles && !L.nomem; i++)
-		kf__load_content_file(&L, files[i]);
+		if (listed_file_there(&L, &files[i], "files"))
+			kf__load_content_file(&L, files[i].name);
 	if (!L.nomem && L.nerr == 0)
 		kf__resolve_all(&L);
 	if (!L.nomem && L.nerr == 0 && L.key_services.n) {
@@ -245,7 +297,10 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 		if (!rb->edition)
 			rb->edition = (char *)"";
 		rb->warnings = kf__arena_strdup(&rb->arena, L.warnings.data ? L.warnings.data : "");
-		st = kf__rulebook_compile(rb);
+		char msg[sizeof L.first.message];
+		st = kf__rulebook_compile(rb, msg, sizeof msg);
+		if (st == KF_ERR_INVALID)
+			kf__add_error(&L, NULL, 0, 0, "regions", "%s", msg);
 		if (st == KF_OK)
 			st = kf__suggest_build(rb);
 	}
@@ -261,6 +316,9 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 				 " (and %d more error%s)", L.nerr - 1, L.nerr > 2 ? "s" : "");
 		}
 	}
+	if (L.unlisted)
+		kf__buf_printf(&L.errors, "... and %d more error%s, not listed\n", L.unlisted,
+			       L.unlisted > 1 ? "s" : "");
 	if (all_errors && L.errors.len && !L.errors.failed)
 		*all_errors = kf__buf_steal(&L.errors);
 	kf__buf_free(&L.errors);
@@ -308,8 +366,10 @@ void kf_rulebook_free(kf_rulebook *rb)
 	kf__strmap_free(&rb->mea_ids);
 	kf__strmap_free(&rb->doc_ids);
 	kf__strmap_free(&rb->src_ids);
-	kf__xfree(rb->reg_anc);
-	kf__xfree(rb->reg_desc);
+	kf__xfree(rb->anc_off);
+	kf__xfree(rb->anc);
+	kf__xfree(rb->desc_off);
+	kf__xfree(rb->desc);
 	kf__xfree(rb->mea_cover);
 	kf__xfree(rb->mea_inv);
 	kf__xfree(rb->mea_inv_sure);

@@ -51,6 +51,13 @@ void kf__add_error(loader *L, const char *file, int line, int col, const char *f
 	if (L->nerr == 0)
 		kf__error_set(&L->first, KF_ERR_INVALID, file, line, col, field, "%s", msg);
 	L->nerr++;
+	/* a rulebook with thousands of errors lists the first megabyte of them
+	 * and counts the rest (a full list once read as "out of memory") */
+	if (L->unlisted ||
+	    L->errors.len + strlen(msg) + (file ? strlen(file) : 0) + 256 > L->errors.max) {
+		L->unlisted++;
+		return;
+	}
 	if (file && line)
 		kf__buf_printf(&L->errors, "%s:%d:%d: %s\n", file, line, col, msg);
 	else if (file)
@@ -327,6 +334,14 @@ static const char *entry_id(loader *L, struct fy_node *entry, struct fy_node *id
 static const char *const service_keys[] = {"id",        "parent", "name", "aliases",
 					   "certainty", "note",   NULL};
 
+/* An entry without 'name': one error at the entry, the name left empty. */
+static void missing_name(loader *L, struct fy_node *e, const char *what, kf_text2 *out)
+{
+	out->en = "";
+	out->zh = "";
+	kf__node_error(L, e, "name", "%s without 'name'; expected name: {en: ..., zh: ...}", what);
+}
+
 void kf__load_service(loader *L, struct fy_node *e)
 {
 	struct fy_node_pair *p;
@@ -374,7 +389,10 @@ void kf__load_service(loader *L, struct fy_node *e)
 	s->id = entry_id(L, e, idn, "service");
 	if (!s->id)
 		s->id = "";
-	kf__parse_text2(L, namen ? namen : e, "name", &s->name);
+	if (namen)
+		kf__parse_text2(L, namen, "name", &s->name);
+	else /* not the entry's own keys read as the name's (they are no 'en' or 'zh') */
+		missing_name(L, e, "service", &s->name);
 }
 
 static const char *const region_keys[] = {"id",      "kind",         "name",  "aliases",
@@ -460,7 +478,10 @@ void kf__load_region(loader *L, struct fy_node *e)
 			    v);
 		g->kind = v && *kp ? *kp : "";
 	}
-	kf__parse_text2(L, namen ? namen : e, "name", &g->name);
+	if (namen)
+		kf__parse_text2(L, namen, "name", &g->name);
+	else /* not the entry's own keys read as the name's (they are no 'en' or 'zh') */
+		missing_name(L, e, "region", &g->name);
 	if (g->from != KF_DATE_NONE && g->until != KF_DATE_MAX && g->until <= g->from)
 		kf__node_error(L, e, "until", "region '%s': 'until' must be after 'from'", g->id);
 }
@@ -525,7 +546,10 @@ void kf__load_investor(loader *L, struct fy_node *e)
 	if (!has_foreign)
 		kf__node_error(L, e, "foreign", "investor class '%s' without 'foreign: true|false'",
 			       v->id);
-	kf__parse_text2(L, namen ? namen : e, "name", &v->name);
+	if (namen)
+		kf__parse_text2(L, namen, "name", &v->name);
+	else /* not the entry's own keys read as the name's (they are no 'en' or 'zh') */
+		missing_name(L, e, "investor class", &v->name);
 }
 
 static const char *const document_keys[] = {
@@ -1334,5 +1358,8 @@ void kf__load_crosswalk(loader *L, struct fy_node *e)
 		kf__node_error(L, e, "crosswalk",
 			       "a crosswalk entry needs 'edition', 'code' and 'to' (the services "
 			       "the old code is now)");
-	kf__parse_text2(L, namen ? namen : e, "name", &x->name);
+	if (namen)
+		kf__parse_text2(L, namen, "name", &x->name);
+	else /* not the entry's own keys read as the name's (they are no 'en' or 'zh') */
+		missing_name(L, e, "crosswalk entry", &x->name);
 }

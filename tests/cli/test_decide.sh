@@ -262,4 +262,28 @@ run $K decid -s idc
 expect_rc "unknown command" 2
 expect_err "a near command is named" "did you mean 'decide'"
 
+# [S-5] a group is exactly its members: no "outside every sub-zone" part
+run $K --sector services decide -s social-survey -r shanghai-ftz -d 2023-01-01 --json
+expect_rc "social-survey in the Shanghai FTZ (a group)" 0
+expect_out "the group's answer is its areas' answer" '"outcome":"permitted"'
+expect_out "the FTZ floor caps the group" '"max_foreign_share":33'
+grep -qF 'outside every sub-zone' "$TMP/out" && bad "a group has no outside scenario" || ok
+run $K decide -s idc -r shanghai-ftz -d 2025-06-01 --json
+expect_out "idc in the Shanghai FTZ (a group): open in every area" '"outcome":"permitted"'
+run $K decide -s idc -r 310000 -d 2025-06-01 --json
+expect_out "Shanghai (an admin area) keeps its outside part" 'outside every sub-zone'
+
+# a missing include is reported at its entry in rulebook.yaml (exit 3)
+rm -rf "$TMP/rbs"
+mkdir -p "$TMP/rbs"
+cp -r rulebooks/cn-services rulebooks/common "$TMP/rbs/"
+sed -i 's|    - ../common/investors.yaml|    - ../common/nope.yaml|' "$TMP/rbs/cn-services/rulebook.yaml"
+run $K check --no-golden "$TMP/rbs/cn-services"
+expect_rc "a missing include" 3
+expect_err "named at file:line:col" "$TMP/rbs/cn-services/rulebook.yaml:18:7: included file '../common/nope.yaml' cannot be opened"
+sed -i 's|    - ../common/nope.yaml|    - ../common/./investors.yaml|' "$TMP/rbs/cn-services/rulebook.yaml"
+run $K check --no-golden "$TMP/rbs/cn-services"
+expect_rc "an include spelt with ./" 3
+expect_err "the spelling named" "rulebook.yaml:18:7: included file '../common/./investors.yaml' must be written '../FOLDER/FILE.yaml'"
+
 finish

@@ -621,6 +621,110 @@ static void test_no_fixed_limits(void **state)
 	kf_rulebook_free(r2);
 }
 
+/* [S-5] groups and zones: group F is exactly its zones fa (in province A)
+ * and fb (in province B); group H holds F and province B. S is closed on CN,
+ * open in fa, capped at 50 in fb; S2 is closed on CN and open in fa and fb. */
+static kf_rulebook *load_groups(void)
+{
+	char dir[] = "/tmp/kf-groups-XXXXXX";
+	kf_rulebook *r2 = NULL;
+	kf_error e;
+	char *all = NULL;
+#define GM(id, svc, reg, rest)                                                                     \
+	SYN_HEAD(id)                                                                               \
+	"    effective_from: 2018-01-01\n    status: in-force\n    certainty: confirmed\n"         \
+	"    services: [" svc "]\n    regions: [" reg "]\n" rest
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "rulebook.yaml",
+		   "rulebook:\n  id: groups\n  title: {en: Groups, zh: 组}\n"
+		   "  edition: \"2026-01-01\"\n  files: [all.yaml]\n");
+	write_file(dir, "all.yaml",
+		   "services:\n  - {id: S, name: {en: S, zh: 甲}}\n"
+		   "  - {id: S2, name: {en: S2, zh: 乙}}\n"
+		   "investors:\n  - {id: foreign, name: {en: F, zh: 外}, foreign: true}\n"
+		   "documents:\n  - {id: d, title: {en: D, zh: 文}, issuer: X, url: "
+		   "https://example.org/d, url_official: false}\n"
+		   "regions:\n  - {id: CN, kind: country, name: {en: China, zh: 中国}}\n"
+		   "  - {id: A, kind: province, parents: [CN], name: {en: Ay, zh: 甲省}}\n"
+		   "  - {id: B, kind: province, parents: [CN, H], name: {en: Bee, zh: 乙省}}\n"
+		   "  - {id: H, kind: group, parents: [CN], name: {en: Aitch, zh: 大组}}\n"
+		   "  - {id: F, kind: group, parents: [CN, H], name: {en: Eff, zh: 组}}\n"
+		   "  - {id: fa, kind: zone, parents: [F, A], name: {en: Fa, zh: 甲区}}\n"
+		   "  - {id: fb, kind: zone, parents: [F, B], name: {en: Fb, zh: 乙区}}\n"
+		   "measures:\n" GM("cn-closed", "S", "CN", "    effect: closed\n")
+		       GM("fa-open", "S", "fa", "    effect: open\n    overrides: [cn-closed]\n")
+			   GM("fb-cap", "S", "fb",
+			      "    effect: cap\n    cap: {op: \"<=\", value: \"50\"}\n"
+			      "    overrides: [cn-closed]\n")
+			       GM("cn-closed2", "S2", "CN", "    effect: closed\n")
+				   GM("fa-open2", "S2", "fa",
+				      "    effect: open\n    overrides: [cn-closed2]\n")
+				       GM("fb-open2", "S2", "fb",
+					  "    effect: open\n    overrides: [cn-closed2]\n"));
+#undef GM
+	if (kf_rulebook_load(dir, &r2, &e, &all) != KF_OK)
+		fprintf(stderr, "groups: %s\n%s\n", e.message, all ? all : "");
+	kf_free(all);
+	assert_non_null(r2);
+	return r2;
+}
+
+/* [S-5] a group has no part outside its members; an admin area does */
+static void test_group_scenarios(void **state)
+{
+	kf_rulebook *r2 = load_groups();
+	kf_verdict v;
+	kf_decision *d;
+	char *js;
+	int fa = kf_rulebook_find_region(r2, "fa", NULL, NULL);
+	int fb = kf_rulebook_find_region(r2, "fb", NULL, NULL);
+	(void)state;
+	/* F is exactly fa and fb, both open: permitted, no "outside" scenario */
+	d = syn_decide(r2, "S2", "F", "2025-01-01", NULL, NULL, 0, 0, &v);
+	assert_int_equal(v.outcome, KF_PERMITTED);
+	assert_int_equal(v.has_cap, 0);
+	assert_int_equal(v.n_missing, 0);
+	assert_int_equal(kf_decision_verdict(d)->outcome, KF_PERMITTED);
+	js = kf_decision_json(d);
+	assert_null(strstr(js, "outside every sub-zone"));
+	assert_non_null(strstr(js, "\"binding\":[],")); /* cn-closed2 set aside in both */
+	kf_free(js);
+	kf_decision_free(d);
+	/* fa open, fb capped: indeterminate on both zones, and only on them */
+	d = syn_decide(r2, "S", "F", "2025-01-01", NULL, NULL, 0, 0, &v);
+	assert_int_equal(v.outcome, KF_INDETERMINATE);
+	assert_int_equal(v.n_missing, 2);
+	assert_int_equal(v.missing[0], fa);
+	assert_int_equal(v.missing[1], fb);
+	assert_int_equal(v.n_binding, 0);
+	js = kf_decision_json(d);
+	assert_int_equal(count(js, "\"where\":"), 2);
+	assert_null(strstr(js, "outside every sub-zone"));
+	assert_non_null(strstr(js, "\"binding\":[],"));
+	kf_free(js);
+	kf_decision_free(d);
+	/* province A has a part outside fa (closed there): indeterminate on fa */
+	d = syn_decide(r2, "S2", "A", "2025-01-01", NULL, NULL, 0, 0, &v);
+	assert_int_equal(v.outcome, KF_INDETERMINATE);
+	assert_int_equal(v.n_missing, 1);
+	assert_int_equal(v.missing[0], fa);
+	js = kf_decision_json(d);
+	assert_int_equal(count(js, "\"where\":"), 2);
+	assert_non_null(strstr(js, "outside every sub-zone"));
+	kf_free(js);
+	kf_decision_free(d);
+	/* group H holds province B, whose part outside fb is closed */
+	d = syn_decide(r2, "S2", "H", "2025-01-01", NULL, NULL, 0, 0, &v);
+	assert_int_equal(v.outcome, KF_INDETERMINATE);
+	assert_int_equal(v.n_missing, 2);
+	js = kf_decision_json(d);
+	assert_int_equal(count(js, "\"where\":"), 3);
+	assert_non_null(strstr(js, "outside every sub-zone"));
+	kf_free(js);
+	kf_decision_free(d);
+	kf_rulebook_free(r2);
+}
+
 /* [S-9] a small dated rulebook: zone W covers province P whole from 2020
  * (P's parent, the member of group G), zone Z lies in P and G from 2019 to
  * 2023; S is closed on CN and open on G */
@@ -859,6 +963,7 @@ int main(void)
 	    cmocka_unit_test(test_no_fixed_limits),
 	    cmocka_unit_test(test_coverage),
 	    cmocka_unit_test(test_dated_places),
+	    cmocka_unit_test(test_group_scenarios),
 	    cmocka_unit_test(test_doubtful_inputs),
 	    cmocka_unit_test(test_cache_stats),
 	    cmocka_unit_test(test_trace_filter),
