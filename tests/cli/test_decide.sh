@@ -278,12 +278,14 @@ rm -rf "$TMP/rbs"
 mkdir -p "$TMP/rbs"
 cp -r rulebooks/cn-services rulebooks/common "$TMP/rbs/"
 sed -i 's|    - ../common/investors.yaml|    - ../common/nope.yaml|' "$TMP/rbs/cn-services/rulebook.yaml"
+# the entry's line in the copy (column 7: after "    - ")
+INC_LINE=$(grep -n -- '- ../common/nope.yaml' "$TMP/rbs/cn-services/rulebook.yaml" | cut -d: -f1)
 run $K check --no-golden "$TMP/rbs/cn-services"
 expect_rc "a missing include" 3
-expect_err "named at file:line:col" "$TMP/rbs/cn-services/rulebook.yaml:18:7: included file '../common/nope.yaml' cannot be opened"
+expect_err "named at file:line:col" "$TMP/rbs/cn-services/rulebook.yaml:$INC_LINE:7: included file '../common/nope.yaml' cannot be opened"
 sed -i 's|    - ../common/nope.yaml|    - ../common/./investors.yaml|' "$TMP/rbs/cn-services/rulebook.yaml"
 run $K check --no-golden "$TMP/rbs/cn-services"
 expect_rc "an include spelt with ./" 3
-expect_err "the spelling named" "rulebook.yaml:18:7: included file '../common/./investors.yaml' must be written '../FOLDER/FILE.yaml'"
+expect_err "the spelling named" "rulebook.yaml:$INC_LINE:7: included file '../common/./investors.yaml' must be written '../FOLDER/FILE.yaml'"
 
 finish
