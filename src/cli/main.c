@@ -173,7 +173,8 @@ static void usage(FILE *f)
 	fprintf(
 	    f, "usage: kaifang COMMAND [OPTIONS]\n"
 	       "\n"
-	       "Market-access rules for foreign investment in China's telecommunications.\n"
+	       "Market-access rules for foreign investment in China: telecommunications (the\n"
+	       "default) and, with --sector services, the other sectors the Work Plan opens.\n"
 	       "\n"
 	       "commands:\n"
 	       "  decide    decide one question (service, place, date, investor, share)\n"
