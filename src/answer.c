@@ -122,6 +122,11 @@ static void json_question(kf_buf *b, const kf_decision *d)
 		kf__json_share(b, q->share);
 		kf__buf_puts(b, ",\"max\":");
 		kf__json_share(b, q->share_max);
+		/* open ends of a look-through range, named only when open */
+		if (q->share_above)
+			kf__buf_puts(b, ",\"min_open\":true");
+		if (q->share_max_open)
+			kf__buf_puts(b, ",\"max_open\":true");
 		kf__buf_puts(b, "}");
 	} else if (q->has_share)
 		kf__json_share(b, q->share);
@@ -475,9 +480,11 @@ char *kf_decision_text(const kf_decision *d)
 		       inv >= 0 ? rb->inv[inv].id : "?");
 	if (q->has_share && q->share_max > q->share) {
 		char s2[40];
-		kf__buf_printf(&b, ", foreign share between %s%% and %s%%",
+		kf__buf_printf(&b, ", foreign share between %s%% and %s%%%s%s",
 			       kf_share_format(q->share, s, sizeof s),
-			       kf_share_format(q->share_max, s2, sizeof s2));
+			       kf_share_format(q->share_max, s2, sizeof s2),
+			       q->share_above ? " (the lower end excluded)" : "",
+			       q->share_max_open ? " (the upper end excluded)" : "");
 	} else if (q->has_share)
 		kf__buf_printf(&b, ", foreign share %s%s%%", q->share_above ? "just above " : "",
 			       kf_share_format(q->share, s, sizeof s));

@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "kaifang/common.h"
+#include "kaifang/decide.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -57,10 +58,15 @@ typedef enum kf_entity_kind {
 	KF_KIND_UNKNOWN = 3 /* a placeholder for an unspecified holder */
 } kf_entity_kind;
 
-/* A closed range of shares, percent as kf_share. min <= max. */
+/* A range of shares, percent as kf_share, min <= max. Each end is closed
+ * (the value may equal it) unless its _open flag is 1: a UK PSC band "more
+ * than 50% up to 75%" is {50, 75, 1, 0}, BODS exclusiveMinimum/Maximum
+ * (ownership-notes §4.6). A range built with two members is closed. */
 typedef struct kf_share_range {
 	kf_share min;
 	kf_share max;
+	unsigned char min_open; /* 1: the share is strictly above min */
+	unsigned char max_open; /* 1: the share is strictly below max */
 } kf_share_range;
 
 /*
@@ -80,6 +86,41 @@ typedef struct kf_share_range {
  * (kf_graph_warning), never dropped silently.
  */
 kf_status kf_graph_load(const char *path, kf_date date, kf_graph **out, kf_error *err);
+
+/* The formats of an ownership source held in memory. */
+typedef enum kf_graph_format {
+	KF_GRAPH_AUTO = 0, /* a JSON document, BODS or GLEIF told apart by its content */
+	KF_GRAPH_CSV = 1,  /* the CSV pair: `entities` and `holdings` texts */
+	KF_GRAPH_BODS = 2, /* a BODS 0.2/0.3/0.4 JSON array */
+	KF_GRAPH_GLEIF = 3 /* a GLEIF Level 2 relationship-record JSON array */
+} kf_graph_format;
+
+/* An ownership source held in memory (a request body, an upload). Every
+ * pointer is borrowed for the call; the texts need no NUL terminator. */
+typedef struct kf_graph_source {
+	kf_graph_format format;
+	const char *name;     /* names the source in messages and in the holdings'
+				 sources ("request" gives "request/holdings.csv:3",
+				 "request: record 'r1'"); NULL or "": "(memory)" */
+	const char *data;     /* AUTO, BODS, GLEIF: the JSON document */
+	size_t len;           /* its length in bytes */
+	const char *entities; /* CSV: the text of entities.csv (header row first) */
+	size_t entities_len;
+	const char *holdings; /* CSV: the text of holdings.csv */
+	size_t holdings_len;
+} kf_graph_source;
+
+/*
+ * Loads an ownership source from memory: the same readers, checks, warnings
+ * and errors as kf_graph_load (the file names in messages are src->name, and
+ * name/entities.csv, name/holdings.csv for the CSV pair), nothing written to
+ * disk. `date` as kf_graph_load. On KF_OK *out is a new graph; on error *out
+ * is NULL. Errors: as kf_graph_load, and KF_ERR_PARSE (field "format") for a
+ * document that is not of the format asked for, KF_ERR_INVALID for an unknown
+ * format value.
+ */
+kf_status kf_graph_load_mem(const kf_graph_source *src, kf_date date, kf_graph **out,
+			    kf_error *err);
 
 /* Releases a graph and everything borrowed from it. NULL is ignored. */
 void kf_graph_free(kf_graph *g);
@@ -198,8 +239,10 @@ typedef enum kf_cap_verdict {
 	KF_CAP_INDETERMINATE = 2 /* the range straddles the cap */
 } kf_cap_verdict;
 
-/* Compares a range with a cap: `strict` 0 for "<= cap", 1 for "< cap". When
- * `exact` is 0 a bound within one unit of the cap counts as at the cap. */
+/* Compares a range with a cap: `strict` 0 for "<= cap", 1 for "< cap", with
+ * the range's open ends: (50, 75] exceeds "<= 50", (25, 50] is within it,
+ * [25, 50) is within "< 50". When `exact` is 0 a bound within one unit of the
+ * cap counts as at the cap (its open flag kept). */
 kf_cap_verdict kf_ownership_vs_cap(kf_share_range r, int exact, kf_share cap, int strict);
 
 /* The result as one JSON object (keys sorted, shares as exact decimal
@@ -234,6 +277,47 @@ void kf_ownership_table_stats(const kf_ownership_table *t, size_t *cyclic_compon
 			      size_t *cyclic_entities);
 
 void kf_ownership_table_free(kf_ownership_table *t);
+
+/* ---- deciding from an ownership graph (decide --ownership, POST /v1/decisions) */
+
+/* The look-through that gave a question its share. Opaque; borrows ids from
+ * its graph: release with kf_ownership_share_free before kf_graph_free. */
+typedef struct kf_ownership_share kf_ownership_share;
+
+/*
+ * Computes the foreign share of `applicant` in g by look-through and puts it
+ * into q (already read by kf_question_read, so its date is known: load g on
+ * q->date): q->share..q->share_max, with the open ends in q->share_above and
+ * q->share_max_open; a bound within one unit of the cap counts as at the cap
+ * when the result was rounded once. `legal_form` 0 is the substance test
+ * (look through foreign-registered companies to persons and states, as MIIT's
+ * layer-by-layer review does, telecom-facts §7.2.1), 1 the legal-form test
+ * (ownership-notes §0.5); the other test is computed too, and when it gives
+ * another outcome the answer says so. `source` names the ownership source in
+ * the answer (a path, "request"); copied. On KF_OK *out is new. Errors: as
+ * kf_ownership_compute (KF_ERR_NOTFOUND for an unknown applicant, err->field
+ * "applicant"), KF_ERR_NOMEM.
+ */
+kf_status kf_ownership_share_into(const kf_rulebook *rb, const kf_graph *g, const char *applicant,
+				  int legal_form, const char *source, kf_question *q,
+				  kf_ownership_share **out, kf_error *err);
+
+/* The look-through of the test used; borrowed from s. */
+const kf_ownership_result *kf_ownership_share_result(const kf_ownership_share *s);
+
+/* The decision as kf_decision_json, with the member "ownership": {source,
+ * applicant, test ("look-through" or "legal-form"), look_through (the object
+ * of kf_ownership_result_json), other_test {test, foreign_share, outcome} when
+ * the other test's outcome differs} (docs/cli.md "decide"). s NULL gives
+ * kf_decision_json. Text to kf_free; NULL on out of memory. */
+char *kf_decision_json_ownership(const kf_decision *d, const kf_ownership_share *s);
+
+/* The decision as kf_decision_text followed by the look-through: the share,
+ * the chains, the holdings that decide it and the other test's answer when it
+ * differs. Text to kf_free; NULL on out of memory. */
+char *kf_decision_text_ownership(const kf_decision *d, const kf_ownership_share *s);
+
+void kf_ownership_share_free(kf_ownership_share *s);
 
 #ifdef __cplusplus
 }

@@ -261,9 +261,9 @@ static void do_holding(rowctx *c)
 	char t1[16], t2[16];
 
 	a = kf__g_find(c->g, ow, strlen(ow));
-	if (!*ow || a == KF__NONE) {
+	if (!*ow) {
 		fail(c, KF_ERR_INVALID, p1, "owner",
-		     "unknown owner '%s'%s; expected an id from entities.csv", ow, NULL);
+		     "empty owner%s%s; expected an id from entities.csv", NULL, NULL);
 		return;
 	}
 	b = kf__g_find(c->g, od, strlen(od));
@@ -272,6 +272,14 @@ static void do_holding(rowctx *c)
 		     "unknown owned company '%s'%s; expected an id from entities.csv", od, NULL);
 		return;
 	}
+	/* an owner without a row in entities.csv: a holder of unknown origin */
+	if (a == KF__NONE &&
+	    (a = kf__own_missing_holder(c->g, ow, b,
+					"%s:%d: owner '%s' of '%s' has no row in entities.csv; "
+					"counted as a holder of unknown origin (its share is "
+					"unattributed)",
+					c->file, c->line, ow, od)) == KF__NONE)
+		goto nomem;
 	fld(c, H_SHARE, &ps);
 	fld(c, H_MIN, &pmin);
 	fld(c, H_MAX, &pmax);
@@ -344,8 +352,10 @@ static void on_row(int term, void *data)
 	c->col = 1;
 }
 
+/* Reads dir/fname, or, when mem is not NULL, the mlen bytes at mem (named
+ * dir/fname in messages). */
 static kf_status read_one(kf_graph *g, const char *dir, const char *fname, int is_hold,
-			  kf_date date, kf_error *err)
+			  kf_date date, kf_error *err, const char *mem, size_t mlen)
 {
 	char path[1024];
 	FILE *f;
@@ -355,7 +365,9 @@ static kf_status read_one(kf_graph *g, const char *dir, const char *fname, int i
 	size_t n;
 
 	snprintf(path, sizeof path, "%s/%s", dir, fname);
-	f = fopen(path, "rb");
+	f = mem ? fmemopen((void *)(mlen ? mem : " "), mlen ? mlen : 1, "rb") : fopen(path, "rb");
+	if (f && mem && !mlen)
+		fgetc(f); /* fmemopen takes no empty buffer: an empty one read to its end */
 	chunk = f ? kf__malloc(1 << 16) : NULL;
 	if (f && !chunk) {
 		fclose(f);
@@ -421,8 +433,17 @@ static kf_status read_one(kf_graph *g, const char *dir, const char *fname, int i
 
 kf_status kf__own_read_csv(kf_graph *g, const char *dir, kf_date date, kf_error *err)
 {
-	kf_status s = read_one(g, dir, "entities.csv", 0, date, err);
+	kf_status s = read_one(g, dir, "entities.csv", 0, date, err, NULL, 0);
 	if (s == KF_OK)
-		s = read_one(g, dir, "holdings.csv", 1, date, err);
+		s = read_one(g, dir, "holdings.csv", 1, date, err, NULL, 0);
+	return s;
+}
+
+kf_status kf__own_read_csv_mem(kf_graph *g, const char *name, const char *ent, size_t elen,
+			       const char *hold, size_t hlen, kf_date date, kf_error *err)
+{
+	kf_status s = read_one(g, name, "entities.csv", 0, date, err, ent ? ent : "", elen);
+	if (s == KF_OK)
+		s = read_one(g, name, "holdings.csv", 1, date, err, hold ? hold : "", hlen);
 	return s;
 }

@@ -20,14 +20,24 @@ static const char *origin_name(kf_origin o)
 	return "unknown";
 }
 
+/* {max, [max_open: true,] min[, min_open: true]}: an open end is named only
+ * when it is open, so a closed range reads {max, min} */
 static void range(kf_buf *b, kf_share_range r)
 {
 	int first = 1;
 	kf__buf_puts(b, "{");
 	kf__json_key(b, &first, "max");
 	kf__json_share(b, r.max);
+	if (r.max_open) {
+		kf__json_key(b, &first, "max_open");
+		kf__buf_puts(b, "true");
+	}
 	kf__json_key(b, &first, "min");
 	kf__json_share(b, r.min);
+	if (r.min_open) {
+		kf__json_key(b, &first, "min_open");
+		kf__buf_puts(b, "true");
+	}
 	kf__buf_puts(b, "}");
 }
 

@@ -8,12 +8,19 @@
 
 #include "ownership/ownership_int.h"
 
+/* open ends of a company's figures (solve.c) */
+#define OP_FLO 0x01 /* foreign share strictly above F */
+#define OP_FHI 0x02 /* foreign share strictly below F + U */
+#define OP_HLO 0x04 /* HK/MO/TW part strictly above H */
+#define OP_HHI 0x08 /* HK/MO/TW part strictly below H + U */
+
 typedef struct kf__expl_in {
 	const kf_graph *g;
 	uint32_t root;                 /* the entity */
 	const kf_ownership_opts *opts; /* may be NULL */
 	const kf_share *F, *H, *U;     /* solved values (valid on the ancestors) */
 	const int32_t *uc;             /* ultimate controllers */
+	uint8_t op_root;               /* open ends of the root's figures (solve.c OP_*) */
 	const uint32_t *order;         /* ancestors in component order, owners first */
 	uint32_t norder;
 	const uint8_t *cstart; /* per node: 1 when it starts a component */

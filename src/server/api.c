@@ -609,7 +609,8 @@ static void text_member(kf_json *w, void *ctx)
 /* Decides q into JSON text (malloc'ed). With `text`, the decision object
  * carries the answer for people as "text" (kf_decision_json_ex). NULL on no
  * memory. */
-static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned flags, int text)
+static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned flags, int text,
+			 const kf_ownership_share *own)
 {
 	kf_decision *d = NULL;
 	kf_error e;
@@ -623,7 +624,10 @@ static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned fl
 		kf_decision_free(d);
 		return NULL;
 	}
-	j = kf_decision_json_ex(d, text ? text_member : NULL, t);
+	/* a share from an ownership structure: the decision with its "ownership"
+	 * member, as `decide --json --ownership` prints it */
+	j = own ? kf_decision_json_ownership(d, own)
+		: kf_decision_json_ex(d, text ? text_member : NULL, t);
 	kf_free(t);
 	kf_decision_free(d);
 	return lib_take(j);
@@ -637,6 +641,7 @@ static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned fl
 static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out, int explain)
 {
 	kf_question *qs = NULL;
+	kf_question_ownership *owns = NULL;
 	kf_error *errs = NULL, e;
 	size_t i, n = 0;
 	int array = 0;
@@ -654,8 +659,8 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 	}
 	if (body_ok(a, rq, out) < 0)
 		return;
-	if (kf_questions_from_json(a->rb, rq->body, rq->len, a->opts.max_items, &qs, &errs, &n,
-				   &array, &e) != KF_OK) {
+	if (kf_questions_from_json_own(a->rb, rq->body, rq->len, a->opts.max_items, &qs, &errs,
+				       &owns, &n, &array, &e) != KF_OK) {
 		reply_kf_error(out, &e, 0);
 		return;
 	}
@@ -679,7 +684,7 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 					free(er.body);
 				continue;
 			}
-			s = decide_json(a, &qs[i], KF_DECIDE_ALTERNATIVES, 0);
+			s = decide_json(a, &qs[i], KF_DECIDE_ALTERNATIVES, 0, owns[i].share);
 			if (!s) {
 				b.failed = 1;
 				break;
@@ -696,10 +701,11 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 			reply_take(out, 200, JSON_CT, b.p, b.len);
 	} else if (errs[0].status != KF_OK)
 		reply_kf_error(out, &errs[0], 0);
-	else if (!(s = decide_json(a, &qs[0], fl, explain)))
+	else if (!(s = decide_json(a, &qs[0], fl, explain, explain ? NULL : owns[0].share)))
 		kf__srv_error(out, 500, "internal", NULL, "out of memory while deciding");
 	else
 		reply_take(out, 200, JSON_CT, s, strlen(s));
+	kf_question_ownership_free(owns, n);
 	kf_free(qs);
 	kf_free(errs);
 }
@@ -757,8 +763,8 @@ static void h_one(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out,
 }
 
 /* POST /v1/ownership/look-through?entity=ID[&date=YYYY-MM-DD]: the body is a
- * BODS or GLEIF Level 2 JSON document; kf_graph_load reads files, so the body
- * goes to a private temporary file first. */
+ * BODS or GLEIF Level 2 JSON document, read from memory by kf_graph_load_mem
+ * (nothing written to disk). */
 static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
 {
 	const char *entity = rq->query(rq->query_ctx, "entity");
@@ -767,9 +773,7 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 	json_t *body;
 	kf_date date = KF_DATE_NONE;
 	kf_error e;
-	char path[] = "/tmp/kaifang-ownership-XXXXXX";
-	int fd;
-	size_t off = 0;
+	kf_graph_source src;
 	kf_graph *g = NULL;
 	kf_ownership_result *r = NULL;
 	kf_ownership_opts opts;
@@ -788,25 +792,12 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 		kf__srv_error(out, 400, "bad_parameter", "date", "%s", e.message);
 		return;
 	}
-	fd = mkstemp(path);
-	if (fd < 0) {
-		kf__srv_error(out, 500, "internal", NULL, "cannot create a temporary file");
-		return;
-	}
-	while (off < rq->len) {
-		ssize_t w = write(fd, rq->body + off, rq->len - off);
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	close(fd);
-	if (off < rq->len) {
-		unlink(path);
-		kf__srv_error(out, 500, "internal", NULL, "cannot write a temporary file");
-		return;
-	}
-	st = kf_graph_load(path, date, &g, &e);
-	unlink(path);
+	memset(&src, 0, sizeof src);
+	src.format = KF_GRAPH_AUTO;
+	src.name = "request";
+	src.data = rq->body;
+	src.len = rq->len;
+	st = kf_graph_load_mem(&src, date, &g, &e);
 	if (st != KF_OK) {
 		if (st == KF_ERR_NOMEM)
 			reply_nomem(out);
