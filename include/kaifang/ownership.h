@@ -89,7 +89,11 @@ kf_status kf_graph_load(const char *path, kf_date date, kf_graph **out, kf_error
 
 /* The formats of an ownership source held in memory. */
 typedef enum kf_graph_format {
-	KF_GRAPH_AUTO = 0, /* a JSON document, BODS or GLEIF told apart by its content */
+	KF_GRAPH_AUTO = 0, /* a JSON document: a BODS or GLEIF array (told apart by its
+			      content), or an ownership structure object as POST
+			      /v1/decisions takes it: {"format": "csv", "entities":
+			      TEXT, "holdings": TEXT} or {"format": "bods"|"gleif"|
+			      "auto", "data": [...]} (docs/ownership.md) */
 	KF_GRAPH_CSV = 1,  /* the CSV pair: `entities` and `holdings` texts */
 	KF_GRAPH_BODS = 2, /* a BODS 0.2/0.3/0.4 JSON array */
 	KF_GRAPH_GLEIF = 3 /* a GLEIF Level 2 relationship-record JSON array */
@@ -139,6 +143,13 @@ const char *kf_graph_entity_name(const kf_graph *g, size_t i);
  * naming the id (err may be NULL). */
 kf_status kf_graph_find(const kf_graph *g, const char *id, size_t *index, kf_error *err);
 
+/* The graph for people picking an entity (the web page): {entities: [{id,
+ * name, kind, origin, holders}] (the first max_entities in source order;
+ * holders = holdings of it), entity_count, holding_count, truncated (more
+ * entities than listed), warnings (every load note)}, keys sorted. Text to
+ * kf_free; NULL on out of memory. */
+char *kf_graph_json(const kf_graph *g, size_t max_entities);
+
 /* Load-time notes: every record skipped or adjusted, and declared indirect
  * totals that were not counted as holdings. Borrowed strings, in source order. */
 size_t kf_graph_warning_count(const kf_graph *g);
@@ -152,6 +163,10 @@ typedef struct kf_ownership_opts {
 				       and states */
 	size_t max_chains;          /* chains kept per result; 0 means 5 */
 	size_t max_owners;          /* ultimate owners kept per result; 0 means 10 */
+	size_t graph_nodes;         /* 0 (default): no graph; else the result carries
+				       the entity's ancestor graph, nearest first, at
+				       most this many nodes (`graph_truncated` says when
+				       more exist) for drawing it (the web page) */
 } kf_ownership_opts;
 
 /* A chain from an ultimate holder down to the entity. */
@@ -185,6 +200,25 @@ typedef struct kf_ownership_owner {
 	kf_origin origin;
 } kf_ownership_owner;
 
+/* A node of the ancestor graph: the entity (depth 0) and those holding or
+ * controlling it, directly (depth 1) or through others. */
+typedef struct kf_ownership_gnode {
+	const char *id, *name; /* borrowed */
+	kf_entity_kind kind;
+	kf_origin origin;
+	unsigned depth; /* fewest holdings up from the entity */
+	int terminal;   /* an ultimate holder (no capital holders, or the legal-form test) */
+} kf_ownership_gnode;
+
+/* A holding or control link between two nodes of the ancestor graph. */
+typedef struct kf_ownership_gedge {
+	size_t owner, owned;  /* indexes into graph_nodes */
+	kf_share_range share; /* as given (unknown: 0..100) */
+	int unknown;          /* no share given */
+	int control;          /* a control link without capital */
+	const char *source;   /* "holdings.csv:12" or "record 'r1'" (owned by the result) */
+} kf_ownership_gedge;
+
 /* The look-through of one entity. All pointers inside are owned by the result
  * (strings by the graph); release with kf_ownership_result_free. */
 typedef struct kf_ownership_result {
@@ -206,7 +240,11 @@ typedef struct kf_ownership_result {
 	size_t ndeciding;
 	kf_ownership_deciding *deciding; /* largest effect first */
 	size_t nwarnings;
-	char **warnings; /* owned by the result */
+	char **warnings;                   /* owned by the result */
+	size_t ngraph_nodes, ngraph_edges; /* the ancestor graph, with opts.graph_nodes */
+	kf_ownership_gnode *graph_nodes;   /* [0] is the entity */
+	kf_ownership_gedge *graph_edges;
+	int graph_truncated; /* more ancestors exist than opts.graph_nodes */
 } kf_ownership_result;
 
 /*

@@ -523,6 +523,10 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 	r->ndeciding = ndec;
 	dec = NULL;
 
+	if (in->opts && in->opts->graph_nodes &&
+	    kf__own_ancestor_graph(g, root, stop_foreign, in->opts->graph_nodes, r))
+		goto nomem;
+
 	/* warnings: load notes about the ancestors, then what the solve did */
 	for (q = 0; q < in->norder; q++)
 		mark[in->order[q]] = 1;
@@ -601,5 +605,9 @@ void kf_ownership_result_free(kf_ownership_result *r)
 	for (i = 0; i < r->nwarnings; i++)
 		kf__xfree(r->warnings[i]);
 	kf__xfree(r->warnings);
+	for (i = 0; i < r->ngraph_edges; i++)
+		kf__xfree((char *)r->graph_edges[i].source);
+	kf__xfree(r->graph_edges);
+	kf__xfree(r->graph_nodes);
 	kf__xfree(r);
 }

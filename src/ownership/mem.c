@@ -19,7 +19,7 @@ static kf_status nomem(kf_error *err)
 	return KF_ERR_NOMEM;
 }
 
-/* A new graph filled by `fill`: the CSV pair (ent/hold) or a JSON root. */
+/* A new graph from the CSV pair (ent/hold) or a JSON root, checked. */
 static kf_status load(const char *name, int format, const char *ent, size_t elen, const char *hold,
 		      size_t hlen, json_t *root, kf_date date, kf_graph **out, kf_error *err)
 {
@@ -66,7 +66,10 @@ kf_status kf_graph_load_mem(const kf_graph_source *src, kf_date date, kf_graph *
 			      "malformed JSON: %s", je.text);
 		return KF_ERR_PARSE;
 	}
-	s = load(name, src->format, NULL, 0, NULL, 0, root, date, out, err);
+	if (src->format == KF_GRAPH_AUTO)
+		s = kf__graph_from_json(root, name, date, out, err);
+	else
+		s = load(name, src->format, NULL, 0, NULL, 0, root, date, out, err);
 	json_decref(root);
 	return s;
 }
@@ -82,9 +85,9 @@ kf_status kf__graph_from_json(json_t *v, const char *name, kf_date date, kf_grap
 	if (json_is_array(v))
 		return load(name, KF_GRAPH_AUTO, NULL, 0, NULL, 0, v, date, out, err);
 	if (!json_is_object(v)) {
-		kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, "ownership",
-			      "'ownership' must be a BODS or GLEIF array or an object {format, "
-			      "entities, holdings} or {format, data}");
+		kf__error_set(err, KF_ERR_PARSE, name, 0, 0, "ownership",
+			      "an ownership structure is a BODS or GLEIF array or an object "
+			      "{format, entities, holdings} or {format, data}");
 		return KF_ERR_PARSE;
 	}
 	json_object_foreach(v, key, m)

@@ -32,6 +32,11 @@ typedef struct kf__expl_in {
  * a foreign-registered entity. */
 int kf__own_terminal(const kf_graph *g, uint32_t j, int stop_foreign);
 
+/* Fills r's ancestor graph (ownership/agraph.c), at most maxn nodes.
+ * Returns 0, or -1 on out of memory (r keeps what it has, freed with it). */
+int kf__own_ancestor_graph(const kf_graph *g, uint32_t root, int stop_foreign, size_t maxn,
+			   kf_ownership_result *r);
+
 kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_error *err);
 
 #endif

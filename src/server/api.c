@@ -114,6 +114,7 @@ static const char *const route_labels[KF_R_COUNT] = {"page",
 						     "/v1/matrix",
 						     "/v1/rulebook",
 						     "/v1/ownership/look-through",
+						     "/v1/ownership/entities",
 						     "/v1/batch",
 						     "/healthz",
 						     "/metrics",
@@ -144,6 +145,8 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/v1/matrix", KF_R_MATRIX},
 		     {"/v1/rulebook", KF_R_RULEBOOK},
 		     {"/v1/ownership/look-through", KF_R_OWNERSHIP},
+		     {"/v1/ownership/entities", KF_R_OWNERSHIP_ENTITIES},
+		     {"/ownership.js", KF_R_PAGE},
 		     {"/v1/batch", KF_R_BATCH},
 		     {"/healthz", KF_R_HEALTHZ},
 		     {"/metrics", KF_R_METRICS}};
@@ -176,7 +179,7 @@ struct kf__srv_api {
 	char **one[KF_LIST_COUNT]; /* one JSON object per measure and per source (kf_list_json);
 				      NULL for the lists without a per-id route */
 	int n_one[KF_LIST_COUNT];
-	webfile web[4];
+	webfile web[5];
 	int have_web;
 	int fault_decide; /* KAIFANG_SERVER_FAULT=decide: act as if kf_decide ran out of memory */
 };
@@ -398,16 +401,17 @@ static char *read_file(const char *path, size_t *len)
 
 static void load_web(kf__srv_api *a, const char *dir)
 {
-	static const webfile files[4] = {
+	static const webfile files[5] = {
 	    {"/", "index.html", "text/html; charset=utf-8", NULL, 0},
 	    {"/index.html", "index.html", "text/html; charset=utf-8", NULL, 0},
 	    {"/app.css", "app.css", "text/css; charset=utf-8", NULL, 0},
-	    {"/app.js", "app.js", "text/javascript; charset=utf-8", NULL, 0}};
+	    {"/app.js", "app.js", "text/javascript; charset=utf-8", NULL, 0},
+	    {"/ownership.js", "ownership.js", "text/javascript; charset=utf-8", NULL, 0}};
 	int i;
 	memcpy(a->web, files, sizeof files);
 	if (!dir)
 		return;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		char path[PATH_MAX];
 		if (i == 1) { /* "/index.html" shares the file of "/" */
 			if (a->web[0].data && (a->web[1].data = malloc(a->web[0].len + 1)))
@@ -770,6 +774,7 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 	const char *entity = rq->query(rq->query_ctx, "entity");
 	const char *date_s = rq->query(rq->query_ctx, "date");
 	const char *stop = rq->query(rq->query_ctx, "stop_at_foreign_entity");
+	const char *graph = rq->query(rq->query_ctx, "graph");
 	json_t *body;
 	kf_date date = KF_DATE_NONE;
 	kf_error e;
@@ -808,6 +813,19 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 	}
 	memset(&opts, 0, sizeof opts);
 	opts.stop_at_foreign_entity = stop && (!strcmp(stop, "true") || !strcmp(stop, "1"));
+	if (graph && *graph) { /* ?graph=N: the ancestor graph, at most N nodes */
+		char *end;
+		unsigned long gn = strtoul(graph, &end, 10);
+		if (*end || gn == 0 || gn > 100000 || *graph == '-') {
+			kf_graph_free(g);
+			kf__srv_error(out, 400, "bad_parameter", "graph",
+				      "'graph' is '%s'; expected the most nodes to draw, 1 to "
+				      "100000",
+				      graph);
+			return;
+		}
+		opts.graph_nodes = gn;
+	}
 	st = kf_ownership_compute(g, entity, &opts, &r, &e);
 	if (st != KF_OK) {
 		kf_graph_free(g);
@@ -827,6 +845,47 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 		return;
 	}
 	j = lib_take(j);
+	if (!j) {
+		reply_nomem(out);
+		return;
+	}
+	reply_take(out, 200, JSON_CT, j, strlen(j));
+}
+
+/* POST /v1/ownership/entities[?date=YYYY-MM-DD]: the body is an ownership
+ * source as /v1/ownership/look-through takes it; the answer lists its entities
+ * (the first 5000) and every load note (kf_graph_json), for picking an
+ * applicant. */
+static void h_ownership_entities(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
+{
+	const char *date_s = rq->query(rq->query_ctx, "date");
+	kf_date date = KF_DATE_NONE;
+	kf_graph_source src;
+	kf_graph *g = NULL;
+	kf_error e;
+	kf_status st;
+	char *j;
+	if (body_ok(a, rq, out) < 0)
+		return;
+	if (date_s && *date_s && kf_date_parse(date_s, &date, &e) != KF_OK) {
+		kf__srv_error(out, 400, "bad_parameter", "date", "%s", e.message);
+		return;
+	}
+	memset(&src, 0, sizeof src);
+	src.name = "request";
+	src.data = rq->body;
+	src.len = rq->len;
+	st = kf_graph_load_mem(&src, date, &g, &e);
+	if (st != KF_OK) {
+		if (st == KF_ERR_NOMEM)
+			reply_nomem(out);
+		else
+			kf__srv_error(out, 422, "bad_ownership", *e.field ? e.field : NULL, "%s",
+				      e.message);
+		return;
+	}
+	j = lib_take(kf_graph_json(g, 5000));
+	kf_graph_free(g);
 	if (!j) {
 		reply_nomem(out);
 		return;
@@ -924,7 +983,7 @@ static void h_batch(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *ou
 static void h_page(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
 {
 	int i;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (!strcmp(rq->path, a->web[i].path) && a->web[i].data) {
 			reply_static(out, a->web[i].ctype, a->web[i].data, a->web[i].len);
 			return;
@@ -944,7 +1003,8 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 			kf__srv_reply *out)
 {
 	int post = route == KF_R_DECISIONS || route == KF_R_EXPLANATIONS ||
-		   route == KF_R_OWNERSHIP || route == KF_R_BATCH;
+		   route == KF_R_OWNERSHIP || route == KF_R_OWNERSHIP_ENTITIES ||
+		   route == KF_R_BATCH;
 	memset(out, 0, sizeof *out);
 	if (route == KF_R_UNMATCHED) {
 		kf__srv_error(out, 404, "not_found", NULL,
@@ -975,6 +1035,7 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 	case KF_R_MATRIX: h_matrix(a, rq, out); break;
 	case KF_R_RULEBOOK: reply_static(out, JSON_CT, a->rulebook, strlen(a->rulebook)); break;
 	case KF_R_OWNERSHIP: h_ownership(a, rq, out); break;
+	case KF_R_OWNERSHIP_ENTITIES: h_ownership_entities(a, rq, out); break;
 	case KF_R_BATCH: h_batch(a, rq, out); break;
 	case KF_R_HEALTHZ: reply_static(out, JSON_CT, a->healthz, strlen(a->healthz)); break;
 	case KF_R_METRICS: {
