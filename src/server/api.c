@@ -485,7 +485,7 @@ void kf__srv_api_free(kf__srv_api *a)
 	}
 	free(a->rulebook);
 	free(a->healthz);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < (int)(sizeof a->web / sizeof a->web[0]); i++)
 		free(a->web[i].data);
 	free(a);
 }
