@@ -60,8 +60,10 @@ async function ownRead() {
     own.notes = g.warnings;
     // companies with holders first: those are the applicants worth asking about
     const opts = [...g.entities].sort((a, b) => (b.holders > 0) - (a.holders > 0));
-    $('#own-applicant').replaceChildren(...opts.map((x) => el('option', { value: x.id },
-      `${x.id}${x.name ? ' — ' + x.name : ''}${x.holders ? '' : ' (no holders)'}`)));
+    // a list to pick from (the library lists the first 5000; any id can be typed)
+    $('#own-applicant-list').replaceChildren(...opts.map((x) => el('option', { value: x.id,
+      label: `${x.id}${x.name ? ' — ' + x.name : ''}${x.holders ? '' : ' (no holders)'}` })));
+    $('#own-applicant').value = opts.length ? opts[0].id : '';
     $('#own-summary').textContent = `${g.entity_count} entities, ${g.holding_count} holdings` +
       (g.truncated ? `; the first ${g.entities.length} listed` : '') +
       (g.warnings.length ? `; ${g.warnings.length} load note${g.warnings.length > 1 ? 's' : ''}` : '');
@@ -76,7 +78,8 @@ async function ownCompute() {
   showError($('#own-error'), null);
   $('#own-decision').hidden = true;
   try {
-    const id = $('#own-applicant').value, d = $('#own-date').value;
+    const id = $('#own-applicant').value.trim(), d = $('#own-date').value;
+    if (!id) throw new Error('name the applicant: an entity id of the source');
     const qs = new URLSearchParams({ entity: id, graph: String(OWN_GRAPH_NODES) });
     if (d) qs.set('date', d);
     if ($('#own-legal').checked) qs.set('stop_at_foreign_entity', 'true');

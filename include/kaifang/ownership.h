@@ -79,11 +79,14 @@ typedef struct kf_share_range {
  * NULL and err (may be NULL) names file:line:col or the record id. Errors:
  * KF_ERR_IO (cannot read), KF_ERR_PARSE (malformed JSON/CSV, non-numeric
  * share or date), KF_ERR_RANGE (negative share, over 100, too many decimals),
- * KF_ERR_INVALID (unknown id, shares of one company summing over 100%,
- * shares that look like fractions where percent is declared, dates out of
- * order, duplicate holding), KF_ERR_NOMEM.
+ * KF_ERR_INVALID (an unknown owned company or subject, shares of one company
+ * summing over 100%, dates out of order, duplicate holding in a CSV),
+ * KF_ERR_NOMEM.
  * Records skipped or adjusted while loading are listed as warnings
- * (kf_graph_warning), never dropped silently.
+ * (kf_graph_warning), never dropped silently: a statement given twice
+ * (counted once) or replaced, a holder without a record (an unknown-origin
+ * holder), shares of a company summing to 1 (each x read as [x, 100x]),
+ * docs/ownership.md "Faithful to the data".
  */
 kf_status kf_graph_load(const char *path, kf_date date, kf_graph **out, kf_error *err);
 

@@ -146,6 +146,8 @@ kf_status kf_questions_from_json_own(const kf_rulebook *rb, const char *json, si
 				     kf_question_ownership **owns, size_t *n, int *is_array,
 				     kf_error *err);
 
+/* Releases the n entries of owns (graphs and shares) and the array. NULL is
+ * ignored. */
 void kf_question_ownership_free(kf_question_ownership *owns, size_t n);
 
 /* Today's date in China (Asia/Shanghai, UTC+8 all year since 1991): the legal

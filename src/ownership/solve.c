@@ -274,6 +274,15 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 	uint32_t *lh = NULL;                 /* holding of each edge in le */
 	uint8_t *outside = kf__calloc(m, 1); /* open ends from outside owners */
 	const long double full = (long double)KF_SHARE_FULL;
+	if (m == 1 && is_terminal(s, mem[0])) {
+		/* an ultimate holder that holds part of itself (a foreign-registered
+		 * company under the legal-form test): its holders were never visited
+		 * and do not count; it is foreign, mainland or unknown by itself */
+		kf__xfree(b);
+		kf__xfree(outside);
+		node_exact(s, mem[0]);
+		return;
+	}
 	if (!b || !outside) {
 		kf__xfree(b);
 		kf__xfree(outside);

@@ -84,6 +84,10 @@ check strict-warns 1 "kaifang: ownership: --strict: 0 load notes and 2 warnings 
 check strict-notes 1 "--strict: 1 load note" -- $F/bods02-repeated.json --entity x --date any --strict
 check strict-clean 0 "foreign share        50%" -- $D/diamond --entity X --strict
 check strict-help 0 "--strict" -- --help
+# a foreign-registered company holding part of itself is, under the legal-form test, an
+# ultimate holder: foreign by itself, its own holders not counted (found by the fuzz replay)
+check self-foreign-legal 0 '"foreign_share":{"max":100,"min":60}' -- $F/self-foreign --entity X --legal-form --date any --json
+check self-foreign-substance 0 '"foreign_share":{"max":40,"min":0}' -- $F/self-foreign --entity X --date any --json
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

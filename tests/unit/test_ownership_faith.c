@@ -288,6 +288,21 @@ static void test_mem_oom(void **state)
 	free(bods);
 }
 
+/* text with its newlines written \n, for a JSON string (out: size bytes) */
+static void json_lines(const char *in, char *out, size_t size)
+{
+	size_t k = 0;
+	for (; *in && k + 3 < size; in++) {
+		if (*in == '\n') {
+			out[k++] = '\\';
+			out[k++] = 'n';
+		} else
+			out[k++] = *in;
+	}
+	assert_int_equal(*in, '\0'); /* all of it fitted */
+	out[k] = '\0';
+}
+
 /* A posted question with its ownership (inline CSV, then a $ref to it) decides
  * as decide --ownership: the share range, its open ends, the other test. */
 static void test_question_with_ownership(void **state)
@@ -314,14 +329,9 @@ static void test_question_with_ownership(void **state)
 			assert_true(*p != '"' && *p != '\\');
 	}
 	{
-		char ej[2048], hj[2048], *o;
-		const char *p;
-		for (o = ej, p = ent; *p; p++)
-			*p == '\n' ? (*o++ = '\\', *o++ = 'n') : (*o++ = *p);
-		*o = '\0';
-		for (o = hj, p = hold; *p; p++)
-			*p == '\n' ? (*o++ = '\\', *o++ = 'n') : (*o++ = *p);
-		*o = '\0';
+		char ej[2048] = {0}, hj[2048] = {0};
+		json_lines(ent, ej, sizeof ej);
+		json_lines(hold, hj, sizeof hj);
 		snprintf(
 		    body, sizeof body,
 		    "[{\"service\":\"ip-vpn\",\"region\":\"Hangzhou\",\"date\":\"2025-06-01\","
