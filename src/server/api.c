@@ -145,7 +145,7 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/v1/matrix", KF_R_MATRIX},
 		     {"/v1/rulebook", KF_R_RULEBOOK},
 		     {"/v1/ownership/look-through", KF_R_OWNERSHIP},
-		     {"/v1/ownership/entities", KF_R_OWNERSHIP_ENTITIES},
+		     {"/v1/ownership/entities", KF_R_OWN_LIST},
 		     {"/ownership.js", KF_R_PAGE},
 		     {"/v1/batch", KF_R_BATCH},
 		     {"/healthz", KF_R_HEALTHZ},
@@ -1003,8 +1003,7 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 			kf__srv_reply *out)
 {
 	int post = route == KF_R_DECISIONS || route == KF_R_EXPLANATIONS ||
-		   route == KF_R_OWNERSHIP || route == KF_R_OWNERSHIP_ENTITIES ||
-		   route == KF_R_BATCH;
+		   route == KF_R_OWNERSHIP || route == KF_R_OWN_LIST || route == KF_R_BATCH;
 	memset(out, 0, sizeof *out);
 	if (route == KF_R_UNMATCHED) {
 		kf__srv_error(out, 404, "not_found", NULL,
@@ -1035,7 +1034,7 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 	case KF_R_MATRIX: h_matrix(a, rq, out); break;
 	case KF_R_RULEBOOK: reply_static(out, JSON_CT, a->rulebook, strlen(a->rulebook)); break;
 	case KF_R_OWNERSHIP: h_ownership(a, rq, out); break;
-	case KF_R_OWNERSHIP_ENTITIES: h_ownership_entities(a, rq, out); break;
+	case KF_R_OWN_LIST: h_ownership_entities(a, rq, out); break;
 	case KF_R_BATCH: h_batch(a, rq, out); break;
 	case KF_R_HEALTHZ: reply_static(out, JSON_CT, a->healthz, strlen(a->healthz)); break;
 	case KF_R_METRICS: {

@@ -50,25 +50,25 @@ int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *rb);
 
 /* Routes, as the `route` label of the metrics. */
 typedef enum kf__srv_route {
-	KF_R_PAGE = 0,           /* "/", "/app.css", "/app.js" */
-	KF_R_DECISIONS,          /* POST /v1/decisions */
-	KF_R_EXPLANATIONS,       /* POST /v1/explanations */
-	KF_R_SERVICES,           /* GET /v1/services */
-	KF_R_REGIONS,            /* GET /v1/regions */
-	KF_R_INVESTORS,          /* GET /v1/investors */
-	KF_R_DOCUMENTS,          /* GET /v1/documents */
-	KF_R_MEASURES,           /* GET /v1/measures */
-	KF_R_MEASURE,            /* GET /v1/measures/{id} */
-	KF_R_SOURCES,            /* GET /v1/sources */
-	KF_R_SOURCE,             /* GET /v1/sources/{id} */
-	KF_R_MATRIX,             /* GET /v1/matrix */
-	KF_R_RULEBOOK,           /* GET /v1/rulebook */
-	KF_R_OWNERSHIP,          /* POST /v1/ownership/look-through */
-	KF_R_OWNERSHIP_ENTITIES, /* POST /v1/ownership/entities */
-	KF_R_BATCH,              /* POST /v1/batch */
-	KF_R_HEALTHZ,            /* GET /healthz */
-	KF_R_METRICS,            /* GET /metrics */
-	KF_R_UNMATCHED,          /* anything else (404) */
+	KF_R_PAGE = 0,     /* "/", "/app.css", "/app.js" */
+	KF_R_DECISIONS,    /* POST /v1/decisions */
+	KF_R_EXPLANATIONS, /* POST /v1/explanations */
+	KF_R_SERVICES,     /* GET /v1/services */
+	KF_R_REGIONS,      /* GET /v1/regions */
+	KF_R_INVESTORS,    /* GET /v1/investors */
+	KF_R_DOCUMENTS,    /* GET /v1/documents */
+	KF_R_MEASURES,     /* GET /v1/measures */
+	KF_R_MEASURE,      /* GET /v1/measures/{id} */
+	KF_R_SOURCES,      /* GET /v1/sources */
+	KF_R_SOURCE,       /* GET /v1/sources/{id} */
+	KF_R_MATRIX,       /* GET /v1/matrix */
+	KF_R_RULEBOOK,     /* GET /v1/rulebook */
+	KF_R_OWNERSHIP,    /* POST /v1/ownership/look-through */
+	KF_R_OWN_LIST,     /* POST /v1/ownership/entities */
+	KF_R_BATCH,        /* POST /v1/batch */
+	KF_R_HEALTHZ,      /* GET /healthz */
+	KF_R_METRICS,      /* GET /metrics */
+	KF_R_UNMATCHED,    /* anything else (404) */
 	KF_R_COUNT
 } kf__srv_route;
 
