@@ -22,7 +22,8 @@ function ownStructure() {
     return JSON.stringify({ format: 'csv', entities: e, holdings: h });
   }
   const t = $('#own-json').value.trim();
-  if (!t) throw new Error('paste or upload a ' + (fmt === 'bods' ? 'BODS' : 'GLEIF') + ' JSON file');
+  if (!t) throw new Error('paste or upload a ' + ({ bods: 'BODS', gleif: 'GLEIF', kaifang: 'kaifang' }[fmt]) + ' JSON file');
+  if (fmt === 'kaifang') return t; // the object {"format": "kaifang", entities, holdings} itself
   return `{"format":${JSON.stringify(fmt)},"data":${t}}`;
 }
 

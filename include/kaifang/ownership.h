@@ -92,14 +92,20 @@ kf_status kf_graph_load(const char *path, kf_date date, kf_graph **out, kf_error
 
 /* The formats of an ownership source held in memory. */
 typedef enum kf_graph_format {
-	KF_GRAPH_AUTO = 0, /* a JSON document: a BODS or GLEIF array (told apart by its
-			      content), or an ownership structure object as POST
-			      /v1/decisions takes it: {"format": "csv", "entities":
-			      TEXT, "holdings": TEXT} or {"format": "bods"|"gleif"|
-			      "auto", "data": [...]} (docs/ownership.md) */
-	KF_GRAPH_CSV = 1,  /* the CSV pair: `entities` and `holdings` texts */
-	KF_GRAPH_BODS = 2, /* a BODS 0.2/0.3/0.4 JSON array */
-	KF_GRAPH_GLEIF = 3 /* a GLEIF Level 2 relationship-record JSON array */
+	KF_GRAPH_AUTO = 0,   /* a JSON document: a BODS or GLEIF array (told apart by its
+				content), or an ownership structure object as POST
+				/v1/decisions takes it: {"format": "csv", "entities":
+				TEXT, "holdings": TEXT}, {"format": "bods"|"gleif"|
+				"auto", "data": [...]} or the kaifang object
+				(docs/ownership.md) */
+	KF_GRAPH_CSV = 1,    /* the CSV pair: `entities` and `holdings` texts */
+	KF_GRAPH_BODS = 2,   /* a BODS 0.2/0.3/0.4 JSON array */
+	KF_GRAPH_GLEIF = 3,  /* a GLEIF Level 2 relationship-record JSON array */
+	KF_GRAPH_KAIFANG = 4 /* the kaifang JSON object {"format": "kaifang", "entities":
+				[{id, name, kind, jurisdiction, listed}], "holdings": [{owner,
+				owned, share | share_min, share_max, share_min_open,
+				share_max_open, valid_from, valid_to}]}: the CSV pair's rows
+				as objects, with open ends (docs/ownership.md) */
 } kf_graph_format;
 
 /* An ownership source held in memory (a request body, an upload). Every
@@ -109,7 +115,7 @@ typedef struct kf_graph_source {
 	const char *name;     /* names the source in messages and in the holdings'
 				 sources ("request" gives "request/holdings.csv:3",
 				 "request: record 'r1'"); NULL or "": "(memory)" */
-	const char *data;     /* AUTO, BODS, GLEIF: the JSON document */
+	const char *data;     /* AUTO, BODS, GLEIF, KAIFANG: the JSON document */
 	size_t len;           /* its length in bytes */
 	const char *entities; /* CSV: the text of entities.csv (header row first) */
 	size_t entities_len;

@@ -324,7 +324,10 @@ static int fraction_or_percent(kf_graph *g, uint32_t j)
 		kf__hold *h = &g->h[g->in_idx[e]];
 		if ((h->flags & (KF__H_NOCAP | KF__H_UNKNOWN)))
 			continue;
-		kf__buf_printf(&b, "%s%u", k++ ? ", " : "", (unsigned)h->src);
+		if (h->flags & KF__H_SRCSTR)
+			kf__buf_printf(&b, "%s%s", k++ ? ", " : "", g->pool + h->src);
+		else
+			kf__buf_printf(&b, "%s%u", k++ ? ", " : "", (unsigned)h->src);
 		h->hi = h->hi * 100 > KF_SHARE_FULL ? KF_SHARE_FULL : h->hi * 100;
 		h->flags |= KF__H_AMBIG;
 	}
@@ -389,8 +392,9 @@ kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err)
 					kf__g_hold_src(g, hy, sy, sizeof sy);
 					if (csv) {
 						kf__error_set(
-						    err, KF_ERR_INVALID, g->hfile, (int)hy->src, 1,
-						    "owner",
+						    err, KF_ERR_INVALID, g->hfile,
+						    (hy->flags & KF__H_SRCSTR) ? 0 : (int)hy->src,
+						    1, "owner",
 						    "duplicate holding of '%s' in '%s' (also at "
 						    "%s); expected one row per owner and "
 						    "company on a date",

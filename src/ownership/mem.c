@@ -31,10 +31,19 @@ static kf_status load(const char *name, int format, const char *ent, size_t elen
 	g->date = date;
 	if (format == KF_GRAPH_CSV)
 		s = kf__own_read_csv_mem(g, name, ent, elen, hold, hlen, date, err);
-	else
+	else if (format == KF_GRAPH_KAIFANG) {
+		snprintf(g->hfile, sizeof g->hfile, "%s", name);
+		s = json_is_object(root) ? kf__own_read_kjson(g, name, root, date, err)
+					 : (kf__error_set(err, KF_ERR_PARSE, name, 0, 0, "format",
+							  "the kaifang format is a JSON object "
+							  "{format, entities, holdings}"),
+					    KF_ERR_PARSE);
+	} else
 		s = kf__own_read_json_root(g, name, root, format, date, err);
+	/* percent is declared by the CSV pair and the kaifang format: the
+	 * fraction check and duplicate holdings as errors apply */
 	if (s == KF_OK)
-		s = kf__g_finish(g, format == KF_GRAPH_CSV, err);
+		s = kf__g_finish(g, format == KF_GRAPH_CSV || format == KF_GRAPH_KAIFANG, err);
 	if (s != KF_OK) {
 		kf_graph_free(g);
 		return s;
@@ -50,9 +59,10 @@ kf_status kf_graph_load_mem(const kf_graph_source *src, kf_date date, kf_graph *
 	json_t *root;
 	kf_status s;
 	*out = NULL;
-	if (!src || (unsigned)src->format > KF_GRAPH_GLEIF) {
+	if (!src || (unsigned)src->format > KF_GRAPH_KAIFANG) {
 		kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "format",
-			      "unknown ownership format %d; expected auto, csv, bods or gleif",
+			      "unknown ownership format %d; expected auto, csv, bods, gleif or "
+			      "kaifang",
 			      src ? (int)src->format : -1);
 		return KF_ERR_INVALID;
 	}
@@ -90,6 +100,9 @@ kf_status kf__graph_from_json(json_t *v, const char *name, kf_date date, kf_grap
 			      "{format, entities, holdings} or {format, data}");
 		return KF_ERR_PARSE;
 	}
+	fmt = json_string_value(json_object_get(v, "format"));
+	if (fmt && !strcmp(fmt, "kaifang"))
+		return load(name, KF_GRAPH_KAIFANG, NULL, 0, NULL, 0, v, date, out, err);
 	json_object_foreach(v, key, m)
 	{
 		if (strcmp(key, "format") && strcmp(key, "entities") && strcmp(key, "holdings") &&
@@ -101,7 +114,6 @@ kf_status kf__graph_from_json(json_t *v, const char *name, kf_date date, kf_grap
 			return KF_ERR_PARSE;
 		}
 	}
-	fmt = json_string_value(json_object_get(v, "format"));
 	ent = json_object_get(v, "entities");
 	hold = json_object_get(v, "holdings");
 	data = json_object_get(v, "data");
@@ -125,7 +137,8 @@ kf_status kf__graph_from_json(json_t *v, const char *name, kf_date date, kf_grap
 			    NULL, 0, NULL, 0, data, date, out, err);
 	kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, "ownership",
 		      "'ownership.format' is %s%s%s; expected \"csv\" with entities and "
-		      "holdings, or \"bods\", \"gleif\" or \"auto\" with data (an array)",
+		      "holdings (texts), \"kaifang\" with entities and holdings (arrays), or "
+		      "\"bods\", \"gleif\" or \"auto\" with data (an array)",
 		      fmt ? "'" : "", fmt ? fmt : "missing", fmt ? "'" : "");
 	return KF_ERR_PARSE;
 }

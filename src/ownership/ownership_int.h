@@ -107,9 +107,14 @@ kf_status kf__own_read_csv_mem(kf_graph *g, const char *name, const char *ent, s
 struct json_t;
 kf_status kf__own_read_json_root(kf_graph *g, const char *name, struct json_t *root, int format,
 				 kf_date date, kf_error *err);
+/* The kaifang JSON format {"format": "kaifang", "entities": [...],
+ * "holdings": [...]} (ownership/kjson.c), on a parsed object. */
+kf_status kf__own_read_kjson(kf_graph *g, const char *name, struct json_t *root, kf_date date,
+			     kf_error *err);
 /* A new graph from an ownership structure given as JSON (ownership/mem.c):
  * a BODS or GLEIF array, or an object {"format": "csv", "entities": TEXT,
- * "holdings": TEXT} or {"format": "bods"|"gleif", "data": [...]}; checked as
+ * "holdings": TEXT}, {"format": "bods"|"gleif"|"auto", "data": [...]} or
+ * {"format": "kaifang", "entities": [...], "holdings": [...]}; checked as
  * kf_graph_load checks. Errors name `name`. */
 kf_status kf__graph_from_json(struct json_t *v, const char *name, kf_date date, kf_graph **out,
 			      kf_error *err);

@@ -36,6 +36,23 @@ expect_jq "csv pair: file and line" '.error.message | contains("share '"'"'abc'"
 post '/v1/ownership/look-through?entity=X' '{"format":"bods","data":[{"Relationship":{}}]}'
 expect_error "format mismatch" 422 bad_ownership format
 
+# the kaifang JSON format: the CSV rows as objects, with open ends
+req POST '/v1/ownership/look-through?entity=X' -H 'Content-Type: application/json' --data-binary @"$F/kaifang-bands.json"
+expect_jq "kaifang: (25,50] beside 40 domestic and an owner without an entity" '.foreign_share == {"max":60,"min":25,"min_open":true}'
+expect_jq "kaifang: row named as the source" '.deciding_holdings[0].source == "request: record '"'"'holdings[0]'"'"'"'
+expect_jq "kaifang: the missing owner is named" '.warnings[0] | startswith("request: holdings[2]: owner '"'"'GHOST'"'"'")'
+post '/v1/ownership/look-through?entity=X' '{"format":"kaifang","entities":[{"id":"X","colour":"red"}],"holdings":[]}'
+expect_error "kaifang: unknown member" 422 bad_ownership colour
+post '/v1/ownership/look-through?entity=X' '{"format":"kaifang","entities":[{"id":"X"}],"holdings":[{"owner":"X","owned":"X","share":"50","share_max_open":true}]}'
+expect_error "kaifang: an empty range" 422 bad_ownership share_min
+post '/v1/ownership/look-through?entity=X' '{"format":"kaifang","entities":[{"id":"X"}],"holdings":[{"owner":"X","owned":"Y","share":"5"}]}'
+expect_error "kaifang: unknown owned company" 422 bad_ownership owned
+post '/v1/ownership/look-through?entity=X' '{"format":"kaifang","entities":[{"id":"X"},{"id":"A"},{"id":"B"}],"holdings":[{"owner":"A","owned":"X","share":"0.5"},{"owner":"B","owned":"X","share":0.5}]}'
+expect_jq "kaifang: fractions or percent" '.warnings[0] | contains("sum to 1 (lines holdings[0], holdings[1])")'
+kb=$(jq -c --slurpfile s $F/kaifang-bands.json -n '{service:"B21",region:"330100",date:"2025-06-01",applicant:"X",ownership:$s[0]}')
+post /v1/decisions "$kb"
+expect_jq "kaifang: decided, (25,60] straddles 50" '.outcome == "indeterminate" and .ownership.look_through.foreign_share.min_open == true'
+
 # entities: for picking the applicant
 req POST '/v1/ownership/entities' -H 'Content-Type: application/json' --data-binary @"$F/bods02-repeated.json"
 expect_code "entities" 200

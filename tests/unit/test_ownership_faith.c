@@ -256,6 +256,34 @@ static void test_mem_errors(void **state)
 	free(gleif);
 }
 
+/* The kaifang JSON format gives what the CSV pair gives for the same rows,
+ * and carries open ends the CSV cannot write. */
+static void test_mem_kaifang(void **state)
+{
+	static const char kj[] =
+	    "{\"format\":\"kaifang\",\"entities\":[{\"id\":\"X\",\"kind\":\"entity\","
+	    "\"jurisdiction\":\"CN\"},{\"id\":\"F\",\"kind\":\"person\",\"jurisdiction\":"
+	    "\"US\"},{\"id\":\"H\",\"jurisdiction\":\"HK\"},{\"id\":\"P\",\"kind\":"
+	    "\"person\",\"jurisdiction\":\"HK\"}],\"holdings\":[{\"owner\":\"F\",\"owned\":"
+	    "\"X\",\"share\":\"30\"},{\"owner\":\"H\",\"owned\":\"X\",\"share_min\":10,"
+	    "\"share_max\":\"20\",\"share_min_open\":true},{\"owner\":\"P\",\"owned\":\"H\","
+	    "\"share\":100}]}";
+	kf_graph *g = mem_json(kj, KF_GRAPH_KAIFANG), *g2 = mem_json(kj, KF_GRAPH_AUTO);
+	kf_ownership_result *r = one(g, "X"), *r2 = one(g2, "X");
+	(void)state;
+	assert_int_equal(r->foreign.min, S("40"));
+	assert_int_equal(r->foreign.max, S("100"));
+	assert_int_equal(r->foreign.min_open, 1);
+	assert_int_equal(r->hk_mo_tw.min, S("10"));
+	assert_int_equal(r->hk_mo_tw.min_open, 1);
+	assert_int_equal(r2->foreign.min, r->foreign.min);
+	assert_int_equal(r2->foreign.min_open, 1);
+	kf_ownership_result_free(r);
+	kf_ownership_result_free(r2);
+	kf_graph_free(g);
+	kf_graph_free(g2);
+}
+
 /* Out of memory anywhere in a load from memory is reported, never a crash. */
 static void test_mem_oom(void **state)
 {
@@ -386,6 +414,7 @@ int main(void)
 	    cmocka_unit_test(test_mem_csv_same_as_file),
 	    cmocka_unit_test(test_mem_errors),
 	    cmocka_unit_test(test_mem_oom),
+	    cmocka_unit_test(test_mem_kaifang),
 	    cmocka_unit_test(test_question_with_ownership),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
