@@ -6,10 +6,15 @@
 #                   the CLI under valgrind, lint
 #   make bench      load time and decisions per second on the shipped rulebook
 #   make lint       clang-format check and cppcheck
+#   make ext-postgres          the PostgreSQL 15 extension (ext/postgres, docs/sql.md);
+#   make ext-postgres-install  ... installed into Debian's PostgreSQL (as root)
+#   make bench-pg   kf_outcome in SQL against `kaifang batch`, one server and three shards
 
 CC      ?= cc
-PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc
-DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev
+PKGS    := libfyaml jansson libmicrohttpd libcrypto libutf8proc xlsxwriter
+DEBS    := pkg-config libfyaml-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libcsv-dev libssl-dev libutf8proc-dev libxlsxwriter-dev
+# the PostgreSQL extension (ext/postgres, docs/sql.md): server, PGXS, postgres_fdw
+DEBS    += postgresql-15 postgresql-server-dev-15 postgresql-contrib
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc
@@ -31,7 +36,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 HDRS    := $(wildcard include/kaifang/*.h src/*.h src/view/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/cli/*.h src/server/*.h)
 
-.PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-names clean asan fuzz tsan
+.PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-names bench-timeline clean asan fuzz tsan
 all: $(B)/kaifang $(B)/batch_floor
 
 deps: $(B)/.deps
@@ -73,6 +78,9 @@ run: $(B)/kaifang
 	@echo
 	@echo "== kaifang explain --service ip-vpn --region 330100 --date 2024-06-01 --foreign-share 50 =="
 	@$(B)/kaifang explain --service ip-vpn --region 330100 --date 2024-06-01 --foreign-share 50
+	@echo
+	@echo "== Services (rulebooks/cn-services): pilot areas x hospitals, outbound tours, performance brokerage, elderly care, $(TODAY) =="
+	@$(B)/kaifang matrix --sector services --date $(TODAY) --regions pilot-20 --services 841,outbound-tours,9053,non-profit-elderly-care
 
 # The test suite runs on a build with AddressSanitizer and UndefinedBehaviorSanitizer.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -130,14 +138,23 @@ bench-names: $(B)/bench_names
 $(B)/bench_names: bench/bench_names.c $(B)/libkaifang.a
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
+# One timeline: decisions and microseconds, against deciding every day (issue 12).
+bench-timeline: $(B)/bench_timeline
+	@$(B)/bench_timeline rulebooks/cn-telecom
+
+$(B)/bench_timeline: bench/bench_timeline.c $(B)/libkaifang.a
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
+
 $(B)/bench_decide: bench/bench_decide.c $(B)/libkaifang.a
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libkaifang.a $(PKG_LIBS)
 
 clean:
 	rm -rf build
 
-# Look-through ownership at national scale (bench/ownership/run.sh): 10M entities,
-# 20M holdings, time and peak memory, and the Python networkx/scipy peer.
+# Look-through ownership at national scale (bench/ownership/run.sh): 1M, 2M and 10M
+# entities against DuckDB read_csv (npm peer pinned in bench/ownership/package.json,
+# installed here, not by make test), the cycle step against scipy, networkx/scipy on
+# 200k, BODS/GLEIF against jansson; answers checked equal; figures in docs/performance.md.
 bench-ownership: $(B)/libkaifang.a
 	$(CC) -O2 -o $(B)/bench_ownership_gen bench/ownership/gen.c
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $(B)/bench_ownership bench/ownership/bench.c $(B)/libkaifang.a $(PKG_LIBS) -ljansson -lcsv -lm
@@ -147,3 +164,21 @@ bench-ownership: $(B)/libkaifang.a
 # 1M-row batch (bench/run_peers.sh; writes the table into docs/performance.md).
 bench-peers: $(B)/kaifang $(B)/bench_decide
 	@B=$(B) ./bench/run_peers.sh
+
+# The PostgreSQL extension (ext/postgres, docs/sql.md): PGXS links the library
+# built position-independent in build/pic. Installing writes into PostgreSQL's
+# directories, so it runs as root (or through sudo).
+ext-postgres: deps
+	@$(MAKE) --no-print-directory B=build/pic CFLAGS="-O2 -g -fPIC" build/pic/libkaifang.a
+	@$(MAKE) --no-print-directory -C ext/postgres
+
+ext-postgres-install: ext-postgres
+	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) --no-print-directory -s -C ext/postgres install; \
+	else sudo $(MAKE) --no-print-directory -s -C ext/postgres install; fi
+
+# kf_outcome over 1M rows on one server and on three shards, against `kaifang
+# batch` over the same rows (bench/pg/run.sh; figures in docs/performance.md).
+bench-pg: ext-postgres-install $(B)/kaifang
+	@./bench/pg/run.sh $(B)/kaifang
+
+.PHONY: ext-postgres ext-postgres-install bench-pg

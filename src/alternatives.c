@@ -58,7 +58,7 @@ static int named_by_opening(const kf_rulebook *rb, const kf_question *q, int r)
 	uint32_t invbit = inv >= 0 ? (uint32_t)1 << inv : 0;
 	for (i = 0; i < nc; i++) {
 		const kf_measure_info *mi = &rb->mea[cand[i]];
-		if ((mi->effect != KF_EFFECT_OPEN && mi->effect != KF_EFFECT_CAP) ||
+		if ((mi->effect != KF_EFFECT_OPEN && !mi->imposes_cap) ||
 		    !kf__in_force(mi, q->date) || !(rb->mea_inv[cand[i]] & invbit))
 			continue;
 		for (j = 0; j < mi->n_regions; j++) {
@@ -87,9 +87,16 @@ void kf__find_alternatives(kf_decision *d)
 	/* a lower share */
 	if (v->outcome == KF_EXCEEDS_CAP) {
 		const char *val = kf__arena_strdup(&d->arena, kf_share_format(v->cap, s, sizeof s));
+		const char *phrase = NULL;
+		/* [S-10] a floor, control or a form binds: say the change in its
+		 * own terms ("permitted as a joint venture (a foreign share below
+		 * 100%)", "permitted with a Chinese share of at least 30% ...") */
+		for (i = 0; i < d->outside->nb && !phrase; i++)
+			phrase = kf__bound_phrase(d, &rb->mea[d->outside->b[i]]);
 		add_alt(d, "foreign_share", val,
-			kf__fmt(d, "permitted at a foreign share %s %s%%",
-				v->cap_op == KF_CAP_LT ? "below" : "of at most", val),
+			phrase ? kf__fmt(d, "permitted %s", phrase)
+			       : kf__fmt(d, "permitted at a foreign share %s %s%%",
+					 v->cap_op == KF_CAP_LT ? "below" : "of at most", val),
 			v->uncertain);
 	}
 	/* a later date */

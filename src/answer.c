@@ -1,6 +1,6 @@
 /*
  * answer.c — writes a decision as JSON (for machines: the CLI's --json and the
- * API) or as text (for people: the answer first, then why, with citations).
+ * API); the text for people is view/text.c.
  * Output is deterministic: fixed key order, no timestamps, shares as exact
  * decimals (never through a double).
  */
@@ -52,7 +52,7 @@ static void json_links(kf_buf *b, const kf_rulebook *rb, const kf_document_info 
 
 /* A restriction that matches and is not set aside, but does not decide the
  * answer: a looser cap, or any cap once a prohibition or closure binds. */
-static int also_applies(const kf_decision *d, int m)
+int kf__also_applies(const kf_decision *d, int m)
 {
 	const kf_measure_info *mi = &d->rb->mea[m];
 	const kf_eval *e = d->outside;
@@ -91,7 +91,7 @@ static void json_cap(kf_buf *b, const kf_verdict *v)
 
 /* a trace line is shown when the measure matched or nearly matched, or with
  * KF_DECIDE_TRACE_ALL */
-static int shown(const kf_decision *d, const kf_trace *t)
+int kf__trace_shown(const kf_decision *d, const kf_trace *t)
 {
 	return (d->flags & KF_DECIDE_TRACE_ALL) || t->matched || t->near;
 }
@@ -142,6 +142,146 @@ static void json_question(kf_buf *b, const kf_decision *d)
 	kf__buf_puts(b, "}");
 }
 
+/* [S-10], [S-11] requirements, count limits and lapsed measures: members
+ * written only when the answer has them (docs/cli.md "The decision") */
+static void json_requirements(kf_buf *b, const kf_decision *d, int *first)
+{
+	const kf_rulebook *rb = d->rb;
+	char ds[16];
+	int i, n;
+	if (d->nreq) {
+		kf__json_key(b, first, "requirements");
+		kf__buf_puts(b, "[");
+		for (i = 0; i < d->nreq; i++) {
+			int f2 = 1;
+			kf__buf_puts(b, i ? ",{" : "{");
+			kf__json_key(b, &f2, "measure");
+			kf__json_str(b, measure_id(rb, d->req[i].measure));
+			kf__json_key(b, &f2, "kind");
+			kf__json_str(b, d->req[i].kind);
+			kf__json_key(b, &f2, "token");
+			kf__json_str(b, d->req[i].token);
+			kf__json_key(b, &f2, "text");
+			kf__json_str(b, d->req[i].text);
+			if (*d->req[i].fact) {
+				kf__json_key(b, &f2, "fact");
+				kf__json_str(b, d->req[i].fact);
+				kf__json_key(b, &f2, "decides");
+				kf__buf_puts(b, d->req[i].decides ? "true" : "false");
+			}
+			kf__buf_puts(b, "}");
+		}
+		kf__buf_puts(b, "]");
+	}
+	for (i = 0, n = 0; i < d->nreq; i++) {
+		const kf_measure_info *m = &rb->mea[d->req[i].measure];
+		int f2 = 1;
+		if (strcmp(d->req[i].kind, "quota"))
+			continue;
+		if (!n++) {
+			kf__json_key(b, first, "quotas");
+			kf__buf_puts(b, "[");
+		} else
+			kf__buf_puts(b, ",");
+		kf__buf_puts(b, "{");
+		kf__json_key(b, &f2, "measure");
+		kf__json_str(b, m->id);
+		kf__json_key(b, &f2, "max");
+		kf__buf_printf(b, "%d", m->quota_max);
+		kf__json_key(b, &f2, "per");
+		kf__json_str(b, m->quota_per);
+		/* the hook for the registry: how many are recorded; null until a
+		 * registry answers (docs/semantics.md [S-10]) */
+		kf__json_key(b, &f2, "recorded");
+		kf__buf_puts(b, "null");
+		kf__buf_puts(b, "}");
+	}
+	if (n)
+		kf__buf_puts(b, "]");
+	if (d->nlapsed) {
+		kf__json_key(b, first, "lapsed");
+		kf__buf_puts(b, "[");
+		for (i = 0; i < d->nlapsed; i++) {
+			const kf_measure_info *m = &rb->mea[d->lapsed[i]];
+			int f2 = 1;
+			kf__buf_puts(b, i ? ",{" : "{");
+			kf__json_key(b, &f2, "measure");
+			kf__json_str(b, m->id);
+			kf__json_key(b, &f2, "until");
+			kf__json_str(b, kf_date_format(m->effective_until, ds, sizeof ds));
+			kf__json_key(b, &f2, "until_basis");
+			if (*m->until_basis)
+				kf__json_str(b, m->until_basis);
+			else
+				kf__buf_puts(b, "null");
+			kf__json_key(b, &f2, "summary");
+			kf__json_str(b, m->summary);
+			kf__buf_puts(b, "}");
+		}
+		kf__buf_puts(b, "]");
+	}
+}
+
+/* The missing_facts array of a decision: a share range that straddles the
+ * cap, a per-investor-group cap, investor conditions the answer holds only
+ * with ([S-10]), and the zones it depends on */
+static void json_missing(kf_buf *b, const kf_decision *d)
+{
+	const kf_rulebook *rb = d->rb;
+	int i, n;
+	kf__buf_puts(b, "[");
+	if (d->v.share_undecided) {
+		kf__buf_puts(b, "{\"fact\":\"foreign_share\",\"min\":");
+		kf__json_share(b, d->q.share);
+		kf__buf_puts(b, ",\"max\":");
+		kf__json_share(b, d->q.share_max);
+		kf__buf_puts(b, ",\"cap\":");
+		json_cap(b, &d->v);
+		kf__buf_puts(b, "}");
+	}
+	n = d->v.share_undecided;
+	if (d->v.group_undecided) {
+		/* [S-10] the aggregate is above a per-investor-group cap */
+		kf__buf_puts(b, n++ ? "," : "");
+		kf__buf_puts(b, "{\"fact\":\"investor_group_share\",\"cap\":{\"op\":");
+		kf__json_str(b, kf_capop_name(d->v.group_op));
+		kf__buf_puts(b, ",\"value\":");
+		kf__json_share(b, d->v.group_cap);
+		kf__buf_puts(b, "}}");
+	}
+	for (i = 0; i < d->nreq && kf__is_refusal(d->v.outcome) == 0; i++) {
+		/* [S-10] an investor fact the answer holds only with */
+		int f2 = 1;
+		if (!d->req[i].decides)
+			continue;
+		kf__buf_puts(b, n++ ? ",{" : "{");
+		kf__json_key(b, &f2, "fact");
+		kf__json_str(b, "investor_condition");
+		kf__json_key(b, &f2, "id");
+		kf__json_str(b, d->req[i].fact);
+		kf__json_key(b, &f2, "measure");
+		kf__json_str(b, measure_id(rb, d->req[i].measure));
+		kf__json_key(b, &f2, "text");
+		kf__json_str(b, d->req[i].text);
+		kf__buf_puts(b, "}");
+	}
+	for (i = 0; i < d->nmissing; i++) {
+		const kf_region_info *z = &rb->reg[d->missing[i]];
+		int f2 = 1;
+		kf__buf_puts(b, n++ ? ",{" : "{");
+		kf__json_key(b, &f2, "fact");
+		kf__json_str(b, "inside_zone");
+		kf__json_key(b, &f2, "zone");
+		kf__json_str(b, z->id);
+		kf__json_key(b, &f2, "name");
+		kf__json_str(b, z->name.en);
+		kf__json_key(b, &f2, "name_zh");
+		kf__json_str(b, z->name.zh);
+		kf__buf_puts(b, "}");
+	}
+	kf__buf_puts(b, "]");
+}
+
 /* The members of the decision object, without its braces, in the order of
  * docs/cli.md. */
 static void json_members(kf_buf *b, const kf_decision *d)
@@ -159,12 +299,17 @@ static void json_members(kf_buf *b, const kf_decision *d)
 	json_max(b, &d->v);
 	kf__json_key(b, &first, "cap");
 	json_cap(b, &d->v);
+	if (d->in_words) {
+		/* [S-10] only for answers with requirements beyond the cap */
+		kf__json_key(b, &first, "in_words");
+		kf__json_str(b, d->in_words);
+	}
 	kf__json_key(b, &first, "binding");
 	json_ids(b, rb, d->outside->b, d->outside->nb);
 	kf__json_key(b, &first, "also_applies");
 	kf__buf_puts(b, "[");
 	for (i = 0, n = 0; i < e->n; i++) {
-		if (e->by[i] >= 0 || !also_applies(d, e->m[i]))
+		if (e->by[i] >= 0 || !kf__also_applies(d, e->m[i]))
 			continue;
 		if (n++)
 			kf__buf_puts(b, ",");
@@ -195,6 +340,7 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		kf__buf_puts(b, "}");
 	}
 	kf__buf_puts(b, "]");
+	json_requirements(b, d, &first);
 	kf__json_key(b, &first, "citations");
 	kf__buf_puts(b, "[");
 	for (i = 0; i < d->ncite; i++) {
@@ -215,35 +361,16 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		kf__json_key(b, &f2, "article");
 		kf__json_str(b, m->article);
 		json_links(b, rb, doc, &f2);
+		if (m->n_implements) {
+			/* the announced measures this one implements */
+			kf__json_key(b, &f2, "implements");
+			json_ids(b, rb, m->implements, m->n_implements);
+		}
 		kf__buf_puts(b, "}");
 	}
 	kf__buf_puts(b, "]");
 	kf__json_key(b, &first, "missing_facts");
-	kf__buf_puts(b, "[");
-	if (d->v.share_undecided) {
-		kf__buf_puts(b, "{\"fact\":\"foreign_share\",\"min\":");
-		kf__json_share(b, d->q.share);
-		kf__buf_puts(b, ",\"max\":");
-		kf__json_share(b, d->q.share_max);
-		kf__buf_puts(b, ",\"cap\":");
-		json_cap(b, &d->v);
-		kf__buf_puts(b, "}");
-	}
-	for (i = 0; i < d->nmissing; i++) {
-		const kf_region_info *z = &rb->reg[d->missing[i]];
-		int f2 = 1;
-		kf__buf_puts(b, i || d->v.share_undecided ? ",{" : "{");
-		kf__json_key(b, &f2, "fact");
-		kf__json_str(b, "inside_zone");
-		kf__json_key(b, &f2, "zone");
-		kf__json_str(b, z->id);
-		kf__json_key(b, &f2, "name");
-		kf__json_str(b, z->name.en);
-		kf__json_key(b, &f2, "name_zh");
-		kf__json_str(b, z->name.zh);
-		kf__buf_puts(b, "}");
-	}
-	kf__buf_puts(b, "]");
+	json_missing(b, d);
 	kf__json_key(b, &first, "scenarios");
 	kf__buf_puts(b, "[");
 	for (i = 0; d->v.outcome == KF_INDETERMINATE && i < d->nsc; i++) {
@@ -315,7 +442,7 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		for (i = 0, n = 0; i < d->ntrace; i++) {
 			const kf_measure_info *m = &rb->mea[d->trace[i].measure];
 			int f2 = 1;
-			if (!shown(d, &d->trace[i]))
+			if (!kf__trace_shown(d, &d->trace[i]))
 				continue;
 			kf__buf_puts(b, n++ ? ",{" : "{");
 			kf__json_key(b, &f2, "measure");
@@ -340,6 +467,21 @@ static void json_members(kf_buf *b, const kf_decision *d)
 		kf__json_key(b, &first, "trace_hidden");
 		kf__buf_printf(b, "%d", d->ntrace - n);
 	}
+}
+
+char *kf__answer_facts(const kf_decision *d)
+{
+	kf_buf b;
+	int first = 0;
+	kf__buf_init(&b, 0);
+	kf__buf_puts(&b, "\"missing_facts\":");
+	json_missing(&b, d);
+	json_requirements(&b, d, &first);
+	if (d->in_words) {
+		kf__json_key(&b, &first, "in_words");
+		kf__json_str(&b, d->in_words);
+	}
+	return kf__buf_steal(&b);
 }
 
 void kf_decision_write_json(kf_json *w, const kf_decision *d, kf_json_members_fn members, void *ctx)
@@ -425,194 +567,4 @@ const kf_verdict *kf_decision_scenario(const kf_decision *d, int i, int *zone)
 	if (zone)
 		*zone = ok ? d->sc[i].zone : -1;
 	return ok ? &d->sc[i].v : NULL;
-}
-
-static const char *outcome_label(kf_outcome o)
-{
-	switch (o) {
-	case KF_PERMITTED: return "PERMITTED";
-	case KF_EXCEEDS_CAP: return "EXCEEDS CAP";
-	case KF_PROHIBITED: return "PROHIBITED";
-	case KF_CLOSED: return "CLOSED to foreign investment";
-	case KF_INDETERMINATE: return "INDETERMINATE (it depends on where the address is)";
-	case KF_NOT_COVERED: return "NOT COVERED (the date is before the rulebook's coverage)";
-	}
-	return "?";
-}
-
-static void text_cap(kf_buf *b, const kf_verdict *v)
-{
-	char s[40];
-	kf_share cap;
-	switch (kf_verdict_max_share(v, &cap)) {
-	case KF_MAX_ZERO: kf__buf_puts(b, "0% (no foreign share allowed)"); break;
-	case KF_MAX_CAP:
-		kf__buf_printf(b, "%s %s%%", v->cap_op == KF_CAP_LT ? "below" : "at most",
-			       kf_share_format(cap, s, sizeof s));
-		break;
-	case KF_MAX_NONE:
-		kf__buf_puts(b, v->outcome == KF_INDETERMINATE ? "depends on the zone (see below)"
-				: v->outcome == KF_NOT_COVERED ? "no answer (not covered)"
-							       : "no cap");
-		break;
-	}
-}
-
-char *kf_decision_text(const kf_decision *d)
-{
-	const kf_rulebook *rb = d->rb;
-	const kf_question *q = &d->q;
-	const kf_eval *e = d->outside;
-	const kf_service_info *sv = &rb->svc[q->service];
-	const kf_region_info *rg = &rb->reg[q->region];
-	int inv = q->investor >= 0 ? q->investor : rb->foreign;
-	kf_buf b;
-	char ds[16], s[40];
-	int i, n;
-
-	kf__buf_init(&b, 0);
-	kf__buf_printf(&b, "%s\n",
-		       d->v.share_undecided && !d->nmissing
-			   ? "INDETERMINATE (it depends on the exact foreign share)"
-			   : outcome_label(d->v.outcome));
-	kf__buf_printf(&b, "  %s %s in %s %s (%s) on %s, investor %s", sv->id, sv->name.en,
-		       rg->name.en, rg->name.zh, rg->id, kf_date_format(q->date, ds, sizeof ds),
-		       inv >= 0 ? rb->inv[inv].id : "?");
-	if (q->has_share && q->share_max > q->share) {
-		char s2[40];
-		kf__buf_printf(&b, ", foreign share between %s%% and %s%%%s%s",
-			       kf_share_format(q->share, s, sizeof s),
-			       kf_share_format(q->share_max, s2, sizeof s2),
-			       q->share_above ? " (the lower end excluded)" : "",
-			       q->share_max_open ? " (the upper end excluded)" : "");
-	} else if (q->has_share)
-		kf__buf_printf(&b, ", foreign share %s%s%%", q->share_above ? "just above " : "",
-			       kf_share_format(q->share, s, sizeof s));
-	if (q->outside_zones)
-		kf__buf_puts(&b, ", outside every sub-zone");
-	kf__buf_puts(&b, "\n");
-	kf__buf_puts(&b, "Maximum foreign share: ");
-	text_cap(&b, &d->v);
-	kf__buf_printf(&b, "\nCertainty: %s\n", kf_certainty_name(d->v.uncertain));
-	for (i = 0; i < d->nreasons; i++)
-		kf__buf_printf(&b, "  - %s\n", d->reasons[i]);
-	if (d->v.outcome == KF_NOT_COVERED)
-		kf__buf_printf(&b, "First covered date: %s\n",
-			       kf_date_format(rb->complete_from, ds, sizeof ds));
-	for (i = 0; i < d->nnotices; i++)
-		kf__buf_printf(&b, "Notice: %s\n", d->notices[i]);
-
-	if (d->v.share_undecided)
-		kf__buf_puts(
-		    &b,
-		    "\nThe answer depends on the exact foreign share: the range given straddles "
-		    "the cap.\n");
-	if (d->v.outcome == KF_INDETERMINATE && d->nmissing) {
-		kf__buf_puts(&b, "\nThe answer depends on whether the address is inside:\n");
-		for (i = 0; i < d->nmissing; i++) {
-			const kf_region_info *z = &rb->reg[d->missing[i]];
-			kf__buf_printf(&b, "  - %s %s (%s)\n", z->name.en, z->name.zh, z->id);
-		}
-		kf__buf_puts(&b, "Answers by place:\n");
-		for (i = 0; i < d->nsc; i++) {
-			const kf_verdict *v = &d->sc[i].v;
-			kf__buf_printf(&b, "  %-32s %s, max ",
-				       d->sc[i].zone < 0 ? "outside every sub-zone:"
-							 : rb->reg[d->sc[i].zone].id,
-				       kf_outcome_name(v->outcome));
-			text_cap(&b, v);
-			if (d->sc[i].n_binding) {
-				int j;
-				kf__buf_puts(&b, " [");
-				for (j = 0; j < d->sc[i].n_binding; j++)
-					kf__buf_printf(&b, "%s%s", j ? ", " : "",
-						       rb->mea[d->sc[i].binding[j]].id);
-				kf__buf_puts(&b, "]");
-			}
-			kf__buf_puts(&b, "\n");
-		}
-	}
-
-	kf__buf_puts(&b, "\nWhy");
-	if (d->v.outcome == KF_INDETERMINATE && d->nmissing)
-		kf__buf_puts(&b, " (outside every sub-zone)");
-	kf__buf_puts(&b, ":\n");
-	if (d->v.outcome == KF_NOT_COVERED)
-		kf__buf_puts(&b, "  the rulebook does not model the rules in force on this date\n");
-	else if (!e->nb)
-		kf__buf_puts(&b, "  no restriction binds\n");
-	for (i = 0; i < e->nb; i++) {
-		const kf_measure_info *m = &rb->mea[e->b[i]];
-		kf__buf_printf(&b, "  binds:      %s — %s\n", m->id, m->summary);
-	}
-	for (i = 0; i < e->n; i++)
-		if (e->by[i] < 0 && also_applies(d, e->m[i]))
-			kf__buf_printf(&b, "  also applies (does not decide): %s — %s\n",
-				       rb->mea[e->m[i]].id, rb->mea[e->m[i]].summary);
-	for (i = 0, n = 0; i < e->n; i++) {
-		if (e->by[i] < 0)
-			continue;
-		kf__buf_printf(&b, "  set aside:  %s (by %s)\n", rb->mea[e->m[i]].id,
-			       rb->mea[e->by[i]].id);
-		n++;
-	}
-	if (d->ncond) {
-		kf__buf_puts(&b, "\nConditions:\n");
-		for (i = 0; i < d->ncond; i++)
-			kf__buf_printf(&b, "  - [%s] %s (%s)\n", d->cond[i].type, d->cond[i].text,
-				       rb->mea[d->cond[i].measure].id);
-	}
-	if (d->ncite) {
-		kf__buf_puts(&b, "\nCitations:\n");
-		for (i = 0; i < d->ncite; i++) {
-			const kf_measure_info *m = &rb->mea[d->cite[i]];
-			const kf_document_info *doc = &rb->doc[m->document];
-			kf__buf_printf(&b, "  - %s: %s", m->id, doc->title.en);
-			if (*doc->number)
-				kf__buf_printf(&b, " (%s)", doc->number);
-			kf__buf_printf(&b, ", %s", m->article);
-			kf__buf_printf(&b, "\n    %s: %s", kf_url_label(doc->url_official),
-				       doc->url);
-			if (*doc->mirror_url)
-				kf__buf_printf(&b, "\n    mirror: %s", doc->mirror_url);
-			if (doc->n_sources) {
-				kf__buf_puts(&b, "\n    sources:");
-				for (int j = 0; j < doc->n_sources; j++)
-					kf__buf_printf(&b, " %s", rb->src[doc->sources[j]].id);
-			}
-			kf__buf_puts(&b, "\n");
-		}
-	}
-	if (d->nalt) {
-		kf__buf_puts(&b, "\nWhat would change the answer:\n");
-		for (i = 0; i < d->nalt; i++)
-			kf__buf_printf(&b, "  - %s\n", d->alt[i].text);
-	}
-	if (d->flags & KF_DECIDE_TRACE) {
-		int hidden = 0;
-		kf__buf_puts(&b, d->flags & KF_DECIDE_TRACE_ALL
-				     ? "\nEvery measure considered:\n"
-				     : "\nMeasures that matched or nearly matched:\n");
-		for (i = 0; i < d->ntrace; i++)
-			hidden += !shown(d, &d->trace[i]);
-		for (int pass = 0; pass < 2; pass++)
-			for (i = 0; i < d->ntrace; i++) {
-				const kf_trace *t = &d->trace[i];
-				if ((pass == 0) != (t->matched != 0) || !shown(d, t))
-					continue;
-				kf__buf_printf(&b, "  %s %-34s %s\n",
-					       t->matched == 1 ? "+"
-					       : t->matched    ? "~"
-							       : "-",
-					       rb->mea[t->measure].id, t->why);
-			}
-		if (hidden)
-			kf__buf_printf(&b,
-				       "  (%d other measures do not bear on this service; "
-				       "explain --all lists them)\n",
-				       hidden);
-	}
-	kf__buf_printf(&b, "\nRulebook: %s, edition %s, sha256 %s\n", rb->id, rb->edition,
-		       rb->sha256);
-	return kf__buf_steal(&b);
 }

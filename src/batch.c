@@ -29,6 +29,7 @@
 #include <csv.h>
 #include <jansson.h>
 
+#include "batch_int.h"
 #include "decide_int.h"
 #include "json_exact.h"
 #include "kaifang/batch.h"
@@ -45,10 +46,6 @@
 #define QC_WAYS            4                   /* entries per set, most recent first */
 #define QC_KEYMAX          112                 /* longer question text is not cached */
 #define MAX_JOBS           64
-
-static const char *const answer_cols[] = {"outcome",   "max_foreign_share", "cap",     "binding",
-					  "certainty", "missing_facts",     "notices", "error"};
-#define NANSWER ((int)(sizeof answer_cols / sizeof answer_cols[0]))
 
 /* ---- structures ------------------------------------------------------------- */
 
@@ -91,6 +88,9 @@ typedef struct worker {
 	size_t coff[KF_QUESTION_NFIELDS];
 	int cset[KF_QUESTION_NFIELDS]; /* which question column (header order) has a cell */
 	qc_entry *qc;
+	kf__arow row; /* the answer being rendered */
+	kf_buf allf;  /* XLSX: every field of the record, NUL-terminated */
+	int nallf;
 	pthread_t th;
 } worker;
 
@@ -126,6 +126,12 @@ struct kf_batch {
 	kf_buf pending;
 	size_t pending_off;
 	kf_status pull_st; /* the run's end: KF_OK or its error */
+	/* the answer columns (batch_row.c) and the XLSX output */
+	const char *const *acols;
+	int nacols;
+	kf__xlsx *xlsx;  /* NULL unless opts.output is XLSX */
+	int delim_given; /* the caller named a delimiter */
+	int sep_seen;    /* a "sep=X" first line was read */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -167,29 +173,6 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	return h ? h : 1;
 }
 
-/* Appends s as one CSV field: quoted (RFC 4180) when it holds the delimiter,
- * a quote, CR or LF. */
-static void csv_cell(kf_buf *o, const char *s, char delim)
-{
-	const char *p;
-	if (!strpbrk(s, "\"\r\n") && !strchr(s, delim)) {
-		kf__buf_puts(o, s);
-		return;
-	}
-	kf__buf_add(o, "\"", 1);
-	for (p = s; *p; p++) {
-		const char *q = strchr(p, '"');
-		if (!q) {
-			kf__buf_puts(o, p);
-			break;
-		}
-		kf__buf_add(o, p, (size_t)(q - p) + 1);
-		kf__buf_add(o, "\"", 1);
-		p = q;
-	}
-	kf__buf_add(o, "\"", 1);
-}
-
 /* "field: message", the form of the error column. */
 static void error_text(const kf_error *e, char *buf, size_t size)
 {
@@ -198,121 +181,25 @@ static void error_text(const kf_error *e, char *buf, size_t size)
 
 /* ---- answers -------------------------------------------------------------- */
 
-static void ids(kf_buf *o, const kf_rulebook *rb, const int *v, int n, int measures, int json)
+/* The row r in the batch's output format. */
+static void encode(const worker *w, kf_buf *o)
 {
-	int i;
-	for (i = 0; i < n; i++) {
-		const char *id =
-		    measures ? kf_rulebook_measure(rb, v[i])->id : kf_rulebook_region(rb, v[i])->id;
-		if (json) {
-			if (i)
-				kf__buf_add(o, ",", 1);
-			kf__json_str(o, id);
-		} else {
-			if (i)
-				kf__buf_add(o, ";", 1);
-			kf__buf_puts(o, id);
-		}
-	}
-}
-
-/* The appended CSV cells of a verdict, each after a delimiter. */
-static void csv_answer(kf_buf *o, const kf_rulebook *rb, const kf_question *q, const kf_verdict *v,
-		       char delim)
-{
-	char nb[KF__NOTICES_MAX][KF__NOTICE_LEN];
-	int k, nn = kf__answer_notices(rb, q->date, v->outcome, nb);
-	char s[48], d[2] = {delim, 0};
-	kf_share ms;
-	kf_max_share mk;
-	kf_buf list;
-	kf__buf_add(o, d, 1);
-	kf__buf_puts(o, kf_outcome_name(v->outcome));
-	kf__buf_add(o, d, 1);
-	mk = kf_verdict_max_share(v, &ms); /* the one rule (kaifang/view.h) */
-	if (mk != KF_MAX_NONE)
-		kf__buf_puts(o, kf_share_format(ms, s, sizeof s));
-	kf__buf_add(o, d, 1);
-	if (mk == KF_MAX_CAP) {
-		kf__buf_puts(o, kf_capop_name(v->cap_op));
-		kf__buf_puts(o, kf_share_format(ms, s, sizeof s));
-	}
-	kf__buf_init(&list, 0);
-	kf__buf_add(o, d, 1);
-	ids(&list, rb, v->binding, v->n_binding, 1, 0);
-	csv_cell(o, list.len ? list.data : "", delim);
-	kf__buf_add(o, d, 1);
-	kf__buf_puts(o, kf_certainty_name(v->uncertain));
-	kf__buf_add(o, d, 1);
-	kf__buf_reset(&list);
-	ids(&list, rb, v->missing, v->n_missing, 0, 0);
-	csv_cell(o, list.len ? list.data : "", delim);
-	kf__buf_add(o, d, 1);
-	/* [S-8] notices, joined by " | " */
-	kf__buf_reset(&list);
-	for (k = 0; k < nn; k++) {
-		if (k)
-			kf__buf_puts(&list, " | ");
-		kf__buf_puts(&list, nb[k]);
-	}
-	csv_cell(o, list.len ? list.data : "", delim);
-	if (list.failed)
-		o->failed = 1;
-	kf__buf_free(&list);
-	kf__buf_add(o, d, 1);
-}
-
-static void csv_error_cells(kf_buf *o, const char *msg, char delim)
-{
-	int i;
-	for (i = 0; i < NANSWER; i++)
-		kf__buf_add(o, &delim, 1);
-	csv_cell(o, msg, delim);
-}
-
-/* The appended JSON members of a verdict (no leading comma). */
-static void json_answer(kf_buf *o, const kf_rulebook *rb, const kf_question *q, const kf_verdict *v)
-{
-	char nb[KF__NOTICES_MAX][KF__NOTICE_LEN];
-	int k, nn = kf__answer_notices(rb, q->date, v->outcome, nb);
-	kf_share ms;
-	kf_max_share mk = kf_verdict_max_share(v, &ms); /* the one rule (kaifang/view.h) */
-	kf__buf_puts(o, "\"outcome\":");
-	kf__json_str(o, kf_outcome_name(v->outcome));
-	kf__buf_puts(o, ",\"max_foreign_share\":");
-	if (mk != KF_MAX_NONE)
-		kf__json_share(o, ms);
+	const kf_batch *b = w->b;
+	if (b->xlsx)
+		kf__arow_xcells(o, &w->row);
+	else if (b->o.format == KF_BATCH_CSV)
+		kf__arow_csv(o, &w->row, b->o.delimiter);
 	else
-		kf__buf_puts(o, "null");
-	kf__buf_puts(o, ",\"cap\":");
-	if (mk == KF_MAX_CAP) {
-		kf__buf_puts(o, "{\"op\":");
-		kf__json_str(o, kf_capop_name(v->cap_op));
-		kf__buf_puts(o, ",\"value\":");
-		kf__json_share(o, ms);
-		kf__buf_puts(o, "}");
-	} else
-		kf__buf_puts(o, "null");
-	kf__buf_puts(o, ",\"binding\":[");
-	ids(o, rb, v->binding, v->n_binding, 1, 1);
-	kf__buf_puts(o, "],\"certainty\":");
-	kf__json_str(o, kf_certainty_name(v->uncertain));
-	kf__buf_puts(o, ",\"missing_facts\":[");
-	ids(o, rb, v->missing, v->n_missing, 0, 1);
-	kf__buf_puts(o, "],\"notices\":[");
-	for (k = 0; k < nn; k++) {
-		if (k)
-			kf__buf_puts(o, ",");
-		kf__json_str(o, nb[k]);
-	}
-	kf__buf_puts(o, "],\"error\":null");
+		kf__arow_json(o, &w->row);
+	if (w->row.s.failed)
+		o->failed = 1;
 }
 
-static void json_error_members(kf_buf *o, const char *msg)
+/* The answer of a record that is not decided. */
+static void error_answer(worker *w, const char *msg, kf_buf *o)
 {
-	kf__buf_puts(o, "\"outcome\":null,\"max_foreign_share\":null,\"cap\":null,\"binding\":[],"
-			"\"certainty\":null,\"missing_facts\":[],\"notices\":[],\"error\":");
-	kf__json_str(o, msg);
+	kf__arow_error(&w->row, w->b->o.columns == KF_BATCH_COLUMNS_FULL, msg);
+	encode(w, o);
 }
 
 /* Decides q (read with status st, e) and renders the answer into o. Returns
@@ -320,24 +207,19 @@ static void json_error_members(kf_buf *o, const char *msg)
 static int answer(worker *w, kf_status st, const kf_question *q, kf_error *e, kf_buf *o)
 {
 	const kf_batch *b = w->b;
-	kf_verdict v;
 	char msg[sizeof e->message + sizeof e->field + 8];
 	if (st == KF_ERR_NOMEM)
 		return -1;
-	if (st == KF_OK && (st = kf_decide_verdict(b->rb, q, &v, e)) == KF_ERR_NOMEM)
+	if (st == KF_OK &&
+	    (st = kf__arow_answer(&w->row, b->rb, q, b->o.columns == KF_BATCH_COLUMNS_FULL, e)) ==
+		KF_ERR_NOMEM)
 		return -1;
 	if (st != KF_OK) {
 		error_text(e, msg, sizeof msg);
-		if (b->o.format == KF_BATCH_CSV)
-			csv_error_cells(o, msg, b->o.delimiter);
-		else
-			json_error_members(o, msg);
+		error_answer(w, msg, o);
 		return 1;
 	}
-	if (b->o.format == KF_BATCH_CSV)
-		csv_answer(o, b->rb, q, &v, b->o.delimiter);
-	else
-		json_answer(o, b->rb, q, &v);
+	encode(w, o);
 	return 0;
 }
 
@@ -389,6 +271,10 @@ static void on_field(void *s, size_t len, void *data)
 		kf__buf_add(&w->cells, s, len);
 		kf__buf_add(&w->cells, "", 1);
 		return;
+	}
+	if (b->xlsx) { /* every field, for the sheet */
+		kf__buf_add(&w->allf, s, len + 1);
+		w->nallf++;
 	}
 	if (c >= b->ncols || (k = b->qcol[c]) < 0)
 		return;
@@ -458,11 +344,11 @@ static int blank_line(const char *s, size_t n)
 /* Is s[0..n) the name of an answer column? A record's own column or member
  * of that name would stand beside the answer's (a CSV header naming
  * 'outcome' twice, a JSON line with a duplicate key), so it is refused. */
-static int answer_name(const char *s, size_t n)
+static int answer_name(const kf_batch *b, const char *s, size_t n)
 {
 	int i;
-	for (i = 0; i < NANSWER; i++)
-		if (strlen(answer_cols[i]) == n && !memcmp(answer_cols[i], s, n))
+	for (i = 0; i < b->nacols; i++)
+		if (strlen(b->acols[i]) == n && !memcmp(b->acols[i], s, n))
 			return 1;
 	return 0;
 }
@@ -492,7 +378,7 @@ static kf_status csv_header_names(kf_batch *b, worker *w, long line, kf_error *e
 			continue;
 		for (j = 0; j <= n; j++) /* names match case-insensitively */
 			name[j] = (char)(p[j] >= 'A' && p[j] <= 'Z' ? p[j] + 32 : p[j]);
-		if (answer_name(name, n)) {
+		if (answer_name(b, name, n)) {
 			kf__error_set(err, KF_ERR_INVALID, NULL, (int)line, 0, name,
 				      "the header has a column '%s', the name of an answer column "
 				      "the output appends; rename it (say 'input_%s') so the "
@@ -617,6 +503,28 @@ static void shape_error(const kf_batch *b, int nf, long line, kf_error *e)
 			      nf - b->ncols);
 }
 
+/* XLSX: a row of the record's fields, as libcsv split them (a malformed
+ * record: its bytes split at each delimiter). */
+static void record_cells(worker *w, kf_buf *o, const char *rec, size_t n, int malformed)
+{
+	const char *p = w->allf.data ? w->allf.data : "";
+	int i;
+	kf__xrow(o);
+	if (malformed) {
+		const char *q = rec, *end = rec + n, *c;
+		for (;;) {
+			c = memchr(q, w->b->o.delimiter, (size_t)(end - q));
+			kf__xcell(o, 0, q, (size_t)((c ? c : end) - q));
+			if (!c)
+				break;
+			q = c + 1;
+		}
+		return;
+	}
+	for (i = 0; i < w->nallf; i++, p += strlen(p) + 1)
+		kf__xcell(o, 0, p, strlen(p));
+}
+
 /* Decides one CSV record rec[0..n) (its line terminator cut off into term)
  * into blk->out. Returns 0, 1 for a bad row, -1 on no memory. */
 static int csv_row(worker *w, block *blk, const char *rec, size_t n, const char *term,
@@ -626,7 +534,10 @@ static int csv_row(worker *w, block *blk, const char *rec, size_t n, const char 
 	kf_buf *o = &blk->out;
 	char d = b->o.delimiter, msg[sizeof e->message + sizeof e->field + 8];
 	int r = 1, k, nf = w->nf;
-	kf__buf_add(o, rec, n);
+	if (b->xlsx)
+		record_cells(w, o, rec, n, malformed);
+	else
+		kf__buf_add(o, rec, n);
 	if (malformed) {
 		size_t j;
 		for (nf = 1, j = 0; j < n; j++) /* line the answer up by delimiters */
@@ -646,20 +557,25 @@ static int csv_row(worker *w, block *blk, const char *rec, size_t n, const char 
 	else
 		r = -2;
 	for (k = nf; k < b->ncols; k++) /* a short row's answer still lines up */
-		kf__buf_add(o, &d, 1);
+		if (b->xlsx)
+			kf__xcell(o, 0, "", 0);
+		else
+			kf__buf_add(o, &d, 1);
 	if (r == 1) {
 		error_text(e, msg, sizeof msg);
-		csv_error_cells(o, msg, d);
+		error_answer(w, msg, o);
 	} else if ((r = csv_question(w, o, e)) < 0)
 		return -1;
-	kf__buf_puts(o, term);
+	if (!b->xlsx)
+		kf__buf_puts(o, term);
 	return r;
 }
 
 static void fields_reset(worker *w)
 {
-	w->nf = w->rows = w->nul = 0;
+	w->nf = w->rows = w->nul = w->nallf = 0;
 	kf__buf_reset(&w->cells);
+	kf__buf_reset(&w->allf);
 	memset(w->cset, 0, sizeof w->cset);
 }
 
@@ -792,13 +708,13 @@ static int has_bytes(const char *s, size_t n, const char *w, size_t wn)
 	return 0;
 }
 
-static int may_name_answer(const char *s, size_t n)
+static int may_name_answer(const kf_batch *b, const char *s, size_t n)
 {
 	int i;
 	if (memchr(s, '\\', n))
 		return 1;
-	for (i = 0; i < NANSWER; i++)
-		if (has_bytes(s, n, answer_cols[i], strlen(answer_cols[i])))
+	for (i = 0; i < b->nacols; i++)
+		if (has_bytes(s, n, b->acols[i], strlen(b->acols[i])))
 			return 1;
 	return 0;
 }
@@ -808,7 +724,8 @@ static int may_name_answer(const char *s, size_t n)
  * object (so that it can be echoed as it is), else 0 with the reason in e.
  * *answer_key is set to 1 (and e says so) when the object has a member named
  * like an answer column. Returns -1 on no memory. */
-static int json_object_text(const char *s, size_t n, int line, int *answer_key, kf_error *e)
+static int json_object_text(const kf_batch *b, const char *s, size_t n, int line, int *answer_key,
+			    kf_error *e)
 {
 	kf__jexact j;
 	kf_status st = kf__json_exact_load(s, n, &j, e);
@@ -829,7 +746,7 @@ static int json_object_text(const char *s, size_t n, int line, int *answer_key, 
 	else
 		json_object_foreach(j.root, key, v)
 		{
-			if (!answer_name(key, strlen(key)))
+			if (!answer_name(b, key, strlen(key)))
 				continue;
 			kf__error_set(e, KF_ERR_INVALID, NULL, line, 0, key,
 				      "the record has a member '%s', the name of an answer member "
@@ -865,15 +782,15 @@ static int jsonl_row(worker *w, block *blk, const char *s, size_t n, long line, 
 		kf__buf_puts(o, "\",");
 		char msg[sizeof e->message + sizeof e->field + 8];
 		error_text(e, msg, sizeof msg);
-		json_error_members(o, msg);
+		error_answer(w, msg, o);
 		kf__buf_puts(o, "}\n");
 		return 1;
 	}
 	while (lead < n && (s[lead] == ' ' || s[lead] == '\t'))
 		lead++;
 	kf_error_clear(e);
-	if (may_name_answer(s, n)) { /* an answer's name: not decided (docs/batch.md) */
-		if ((r = json_object_text(s + lead, n - lead, (int)line, &ak, &je)) < 0)
+	if (may_name_answer(w->b, s, n)) { /* an answer's name: not decided (docs/batch.md) */
+		if ((r = json_object_text(w->b, s + lead, n - lead, (int)line, &ak, &je)) < 0)
 			return -1;
 		if (ak) {
 			*e = je;
@@ -884,8 +801,8 @@ static int jsonl_row(worker *w, block *blk, const char *s, size_t n, long line, 
 		st = kf_question_from_json(w->b->rb, s, n, 1, &q, e);
 	if (st == KF_ERR_NOMEM)
 		return -1;
-	if (!ak &&
-	    (st == KF_OK || (r = json_object_text(s + lead, n - lead, (int)line, &ak, &je)) > 0)) {
+	if (!ak && (st == KF_OK ||
+		    (r = json_object_text(w->b, s + lead, n - lead, (int)line, &ak, &je)) > 0)) {
 		size_t close = n - 1, j = close; /* the object's closing brace */
 		kf__buf_add(o, s, close);
 		while (j > lead && (s[j - 1] == ' ' || s[j - 1] == '\t' || s[j - 1] == '\n' ||
@@ -1071,6 +988,8 @@ static int worker_init(kf_batch *b, worker *w)
 	memset(w, 0, sizeof *w);
 	w->b = b;
 	kf__buf_init(&w->cells, 0);
+	kf__buf_init(&w->allf, 0);
+	kf__arow_init(&w->row);
 	if (csv_setup(&w->csv, b->o.delimiter))
 		return -1;
 	w->csv_init = 1;
@@ -1086,6 +1005,8 @@ static void worker_free(worker *w)
 	if (w->csv_init)
 		csv_free(&w->csv);
 	kf__buf_free(&w->cells);
+	kf__buf_free(&w->allf);
+	kf__arow_free(&w->row);
 	for (i = 0; w->qc && i < (size_t)QC_SETS * QC_WAYS; i++)
 		kf__xfree(w->qc[i].answer);
 	kf__xfree(w->qc);
@@ -1099,6 +1020,8 @@ static void block_free(block *blk)
 
 static kf_status write_out(kf_batch *b, const char *p, size_t n, kf_error *err)
 {
+	if (b->xlsx) /* rows into the sheet; the workbook's bytes at the end */
+		return kf__xlsx_add(b->xlsx, p, n, err);
 	if (!b->wr) { /* pull mode: kept for kf_batch_pull */
 		if (kf__buf_add(&b->pending, p, n)) {
 			kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, "", "out of memory");
@@ -1115,6 +1038,26 @@ static kf_status write_out(kf_batch *b, const char *p, size_t n, kf_error *err)
 	return KF_OK;
 }
 
+static kf_status finish(kf_batch *b, kf_error *err);
+
+/* Is s[0..n) a line "sep=X" (Excel's delimiter line), with its end of line? */
+static int sep_line(const char *s, size_t n)
+{
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	return n == 5 && !memcmp(s, "sep=", 4) && s[4] != '"';
+}
+
+/* Every parser of the batch on delimiter d. */
+static void set_delimiter(kf_batch *b, char d)
+{
+	unsigned i;
+	b->o.delimiter = d;
+	csv_reset(&b->rcsv, d);
+	for (i = 0; i < b->nw; i++)
+		csv_reset(&b->w[i].csv, d);
+}
+
 /* The CSV header: read, checked, written with the answer columns. */
 static kf_status csv_open(kf_batch *b, kf_error *err)
 {
@@ -1125,6 +1068,7 @@ static kf_status csv_open(kf_batch *b, kf_error *err)
 	size_t n;
 	kf_buf h;
 	kf_status st;
+again:
 	do { /* blank lines before the header are skipped */
 		st = fill(b, blk, 0, 1);
 		b->st.bytes_in += blk->bytes_in;
@@ -1142,6 +1086,22 @@ static kf_status csv_open(kf_batch *b, kf_error *err)
 			      "service, region, date");
 		return KF_ERR_PARSE;
 	}
+	if (!b->sep_seen && sep_line(blk->in, (size_t)(p - blk->in))) {
+		/* Excel's "sep=;" first line: the file's delimiter (docs/batch.md
+		 * "From Excel"); echoed, so the output opens in Excel alike */
+		char d = blk->in[4];
+		b->sep_seen = 1;
+		if (b->delim_given && d != b->o.delimiter) {
+			kf__error_set(err, KF_ERR_INVALID, NULL, (int)blk->line0, 0, "",
+				      "line %ld: the file says 'sep=%c' but --delimiter gives '%c'",
+				      blk->line0, d, b->o.delimiter);
+			return KF_ERR_INVALID;
+		}
+		set_delimiter(b, d);
+		if (!b->xlsx && (st = write_out(b, blk->in, (size_t)(p - blk->in), err)) != KF_OK)
+			return st;
+		goto again;
+	}
 	if (malformed || w->rows > 1) {
 		kf__error_set(err, KF_ERR_PARSE, NULL, (int)blk->line0, 0, "",
 			      "line %ld: the header row is not valid CSV", blk->line0);
@@ -1155,21 +1115,32 @@ static kf_status csv_open(kf_batch *b, kf_error *err)
 	n = (size_t)(p - blk->in);
 	term = cut_term(blk->in, &n);
 	kf__buf_init(&h, 0);
-	kf__buf_add(&h, blk->in, n);
-	for (i = 0; i < NANSWER; i++) {
-		if (n || i)
-			kf__buf_add(&h, &b->o.delimiter, 1);
-		kf__buf_puts(&h, answer_cols[i]);
+	if (b->xlsx) { /* the header row: the names as libcsv split them */
+		kf__xrow(&h);
+		for (i = 0; i < b->ncols; i++)
+			kf__xcell(&h, 0, b->colname[i], strlen(b->colname[i]));
+		for (i = 0; i < b->nacols; i++)
+			kf__xcell(&h, 0, b->acols[i], strlen(b->acols[i]));
+	} else {
+		kf__buf_add(&h, blk->in, n);
+		for (i = 0; i < b->nacols; i++) {
+			if (n || i)
+				kf__buf_add(&h, &b->o.delimiter, 1);
+			kf__buf_puts(&h, b->acols[i]);
+		}
+		kf__buf_puts(&h, term);
 	}
-	kf__buf_puts(&h, term);
 	if (h.failed)
 		st = KF_ERR_NOMEM, kf__error_set(err, st, NULL, 0, 0, "", "out of memory");
 	else
 		st = write_out(b, h.data, h.len, err);
 	kf__buf_free(&h);
 	(void)end; /* fill(one) gave the header alone: p == end */
-	if (blk->last && b->carry_len == 0)
+	if (blk->last && b->carry_len == 0) {
 		b->done = 1;
+		if (st == KF_OK)
+			st = finish(b, err);
+	}
 	return st;
 }
 
@@ -1192,6 +1163,7 @@ kf_status kf_batch_open(const kf_rulebook *rb, const kf_batch_opts *opts, kf_bat
 		       KF_ERR_NOMEM;
 	b->rb = rb;
 	b->o = *opts;
+	b->delim_given = opts->delimiter != 0;
 	if (!b->o.delimiter)
 		b->o.delimiter = ',';
 	if (!b->o.block)
@@ -1206,6 +1178,23 @@ kf_status kf_batch_open(const kf_rulebook *rb, const kf_batch_opts *opts, kf_bat
 	b->wctx = wctx;
 	b->line = 1;
 	b->nw = b->o.jobs > 1 ? b->o.jobs : 1;
+	b->nacols = kf__answer_columns(b->o.columns == KF_BATCH_COLUMNS_FULL, &b->acols);
+	if (b->o.output == KF_BATCH_OUT_XLSX) {
+		if (b->o.format != KF_BATCH_CSV || !wr) {
+			kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "output_format",
+				      b->o.format != KF_BATCH_CSV
+					  ? "XLSX output is written from CSV input; convert the "
+					    "JSON Lines to CSV first, or write JSON Lines"
+					  : "XLSX output needs a write callback (no pull mode)");
+			kf_batch_free(b);
+			return KF_ERR_INVALID;
+		}
+		if (!(b->xlsx = kf__xlsx_open(rb, b->o.columns == KF_BATCH_COLUMNS_FULL, err))) {
+			st = err->status;
+			kf_batch_free(b);
+			return st;
+		}
+	}
 	kf__buf_init(&b->one.out, 0);
 	kf__buf_init(&b->pending, 0);
 	if (!(b->w = kf__calloc(b->nw, sizeof *b->w)) || csv_setup(&b->rcsv, b->o.delimiter)) {
@@ -1247,6 +1236,18 @@ static kf_status write_block(kf_batch *b, block *blk, kf_error *err)
 	return KF_OK;
 }
 
+/* The end of a run: an XLSX workbook is closed and written out. */
+static kf_status finish(kf_batch *b, kf_error *err)
+{
+	kf_status st;
+	if (!b->xlsx)
+		return KF_OK;
+	st = kf__xlsx_finish(b->xlsx, b->wr, b->wctx, &b->st.bytes_out, err);
+	kf__xlsx_free(b->xlsx);
+	b->xlsx = NULL;
+	return st;
+}
+
 kf_status kf_batch_step(kf_batch *b, int *done, kf_error *err)
 {
 	kf_status st;
@@ -1259,6 +1260,8 @@ kf_status kf_batch_step(kf_batch *b, int *done, kf_error *err)
 	fill(b, &b->one, b->o.block, 0);
 	decide_block(&b->w[0], &b->one);
 	st = write_block(b, &b->one, err);
+	if (st == KF_OK && b->one.last)
+		st = finish(b, err);
 	if (st != KF_OK || b->one.last)
 		*done = b->done = 1;
 	return st;
@@ -1411,8 +1414,11 @@ static kf_status run_threads(kf_batch *b, kf_batch_progress_fn progress, void *p
 			pl.stop = 1;
 		pthread_cond_broadcast(&pl.cv);
 		pthread_mutex_unlock(&pl.mu);
-		if (last)
+		if (last) {
+			if (st == KF_OK)
+				st = finish(b, err);
 			break;
+		}
 	}
 	pthread_mutex_lock(&pl.mu);
 	pl.stop = 1;
@@ -1487,6 +1493,7 @@ void kf_batch_free(kf_batch *b)
 		csv_free(&b->rcsv);
 	block_free(&b->one);
 	kf__buf_free(&b->pending);
+	kf__xlsx_free(b->xlsx);
 	kf__xfree(b->carry);
 	for (i = 0; b->colname && i < b->ncols; i++)
 		kf__xfree(b->colname[i]);

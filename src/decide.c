@@ -91,14 +91,26 @@ static int some_exceed(const kf_verdict *v, kf_share hi, int open)
 static void apply_share(const kf_question *q, kf_verdict *v)
 {
 	kf_share hi;
-	if (v->outcome != KF_PERMITTED || !q->has_share || !v->has_cap)
+	v->group_undecided = 0; /* set below only; v may hold an earlier answer */
+	if (v->outcome != KF_PERMITTED || !q->has_share)
 		return;
 	hi = q->share_max > q->share ? q->share_max : q->share;
-	if (exceeds(v, q->share, q->share_above))
+	if (v->has_cap && exceeds(v, q->share, q->share_above))
 		v->outcome = KF_EXCEEDS_CAP;
-	else if (some_exceed(v, hi, q->share_max_open && q->share_max > q->share)) {
+	else if (v->has_cap && some_exceed(v, hi, q->share_max_open && q->share_max > q->share)) {
 		v->outcome = KF_INDETERMINATE;
 		v->share_undecided = 1;
+	} else if (v->has_group_cap) {
+		/* [S-10] an aggregate within the group cap meets it whoever holds
+		 * it; above it, the largest group's holding (not asked) decides */
+		kf_verdict g = *v;
+		g.cap = v->group_cap;
+		g.cap_op = v->group_op;
+		if (q->share_max > q->share ? some_exceed(&g, hi, q->share_max_open)
+					    : exceeds(&g, hi, q->share_above)) {
+			v->outcome = KF_INDETERMINATE;
+			v->group_undecided = 1;
+		}
 	}
 }
 
@@ -183,23 +195,37 @@ static int bind(const kf_rulebook *rb, const int *m, int n, int *by, int *b, kf_
 			prohibited++;
 		else if (mi->effect == KF_EFFECT_CLOSED)
 			closed++;
-		else if (mi->effect == KF_EFFECT_CAP &&
-			 (!v->has_cap || mi->cap < v->cap ||
-			  (mi->cap == v->cap && mi->cap_op == KF_CAP_LT))) {
+		else if (mi->imposes_cap && (!v->has_cap || mi->cap < v->cap ||
+					     (mi->cap == v->cap && mi->cap_op == KF_CAP_LT))) {
 			v->cap = mi->cap;
 			v->cap_op = mi->cap_op;
 			v->has_cap = 1;
 		}
 	}
 	v->outcome = prohibited ? KF_PROHIBITED : closed ? KF_CLOSED : KF_PERMITTED;
+	/* [S-10] the tightest per-investor-group cap of the restrictions that
+	 * remain */
+	v->has_group_cap = 0;
+	v->group_cap = 0;
+	v->group_op = KF_CAP_LE;
+	for (i = 0; i < n && !prohibited && !closed; i++) {
+		const kf_measure_info *mi = &rb->mea[m[i]];
+		if (by[i] < 0 && mi->has_group_cap &&
+		    (!v->has_group_cap || mi->group_cap < v->group_cap ||
+		     (mi->group_cap == v->group_cap && mi->group_op == KF_CAP_LT))) {
+			v->group_cap = mi->group_cap;
+			v->group_op = mi->group_op;
+			v->has_group_cap = 1;
+		}
+	}
 	for (i = 0; b && i < n; i++) {
 		const kf_measure_info *mi = &rb->mea[m[i]];
 		/* a cap binds when it is the tightest: looser caps also apply
 		 * but decide nothing */
-		if (by[i] < 0 && (prohibited ? mi->effect == KF_EFFECT_PROHIBITED
-				  : closed   ? mi->effect == KF_EFFECT_CLOSED
-					     : mi->effect == KF_EFFECT_CAP && mi->cap == v->cap &&
-						 mi->cap_op == v->cap_op))
+		if (by[i] < 0 &&
+		    (prohibited ? mi->effect == KF_EFFECT_PROHIBITED
+		     : closed   ? mi->effect == KF_EFFECT_CLOSED
+				: mi->imposes_cap && mi->cap == v->cap && mi->cap_op == v->cap_op))
 			b[nb++] = m[i];
 	}
 	if (prohibited || closed) {

@@ -64,17 +64,38 @@ typedef struct kf_alt {
 /* Trace line of one measure (explain). */
 typedef struct kf_trace {
 	int measure;
-	int matched;     /* 1 matched at the asked place, 2 matched only inside a zone */
-	int near;        /* 1: same service subtree, missed only on place, date or
-			    investor (shown without KF_DECIDE_TRACE_ALL) */
-	const char *why; /* for people */
+	int matched;       /* 1 matched at the asked place, 2 matched only inside a zone */
+	int near;          /* 1: same service subtree, missed only on place, date or
+			      investor (shown without KF_DECIDE_TRACE_ALL) */
+	const char *why;   /* for people, in English (the JSON's "why") */
+	int code;          /* the sentence of why (view/lang.h KF_PH_T_*), for every language */
+	int effect;        /* the measure's effect, for the sentences that name it */
+	const char *a, *b; /* the sentence's other arguments (ids, dates); b NULL: none */
 } kf_trace;
+
+/* Appends the sentence of why t did or did not apply, in lang (0 English, 1
+ * Chinese: kaifang/text.h kf_lang). explain.c renders t->why with it. */
+struct kf_buf;
+void kf__trace_say(struct kf_buf *b, int lang, const kf_trace *t);
 
 typedef struct kf_cond_out {
 	int measure;
 	const char *type;
 	const char *text;
 } kf_cond_out;
+
+/* One requirement of an answer beyond its share cap (docs/semantics.md
+ * [S-10]): a floor, control, a legal form, a per-investor-group cap, a count
+ * limit, or a management, investor or scope condition. */
+typedef struct kf_req {
+	int measure;
+	const char *kind;  /* floor, control, form, cap_per_investor, quota, management,
+			      investor, scope */
+	const char *token; /* compact form golden cases name: floor:30, form:joint-venture */
+	const char *text;  /* for people */
+	const char *fact;  /* with investor: the fact; "" otherwise */
+	int decides;       /* with investor: the answer holds only if the fact holds */
+} kf_req;
 
 struct kf_decision {
 	const kf_rulebook *rb;
@@ -99,6 +120,12 @@ struct kf_decision {
 	const char **notices;
 	int nnotices;      /* about the answer as a whole: coverage, the edition ([S-8]) */
 	int ntrace_hidden; /* trace lines left out without KF_DECIDE_TRACE_ALL */
+	kf_req *req;       /* requirements beyond the cap ([S-10]); none in telecom */
+	int nreq, reqcap;
+	int *lapsed; /* lapsed measures on the service that reached the place ([S-11]) */
+	int nlapsed;
+	const char *in_words; /* the answer in one sentence, with requirements; NULL
+				 when the answer has none (the telecom answers) */
 	kf_arena arena;
 };
 
@@ -131,6 +158,18 @@ int kf__inside(const kf_rulebook *rb, int r, int place, kf_date d);
 kf_status kf__decide_scenarios(const kf_rulebook *rb, const kf_question *q, kf_eval *e,
 			       kf_zone_fn fn, void *ctx, kf_verdict *out);
 
+/* answer.c: what an answer states beside its verdict, as kf_decision_json
+ * writes it: the members "missing_facts":[...] and, when the decision has
+ * them, "requirements", "quotas" and "in_words" ([S-10]), comma separated,
+ * without braces. For the timeline's periods and the diff's answers, so they
+ * say what `decide` says. Released with kf__xfree; NULL on no memory. */
+char *kf__answer_facts(const kf_decision *d);
+
+/* question.c: the one date reader of every door: NFKC (full-width digits and
+ * dashes read as ASCII), then kf_date_parse. Errors name `field`, code
+ * bad_date (bad_utf8 for invalid UTF-8). text is not NULL. */
+kf_status kf__read_date(const char *text, const char *field, kf_date *out, kf_error *err);
+
 /* question.c: the checks every door shares; *st is KF_OK or the error set in err. */
 void kf__check_question(const kf_rulebook *rb, const kf_question *q, kf_error *err, kf_status *st);
 
@@ -148,6 +187,16 @@ void kf__vcache_put(const kf_rulebook *rb, uint64_t key, const kf_verdict *v);
 #define KF__NOTICE_LEN  240
 int kf__answer_notices(const kf_rulebook *rb, kf_date date, kf_outcome o,
 		       char buf[KF__NOTICES_MAX][KF__NOTICE_LEN]);
+/* The same notices in lang (kaifang/text.h kf_lang; 0 is English, the texts
+ * above). */
+int kf__answer_notices_lang(const kf_rulebook *rb, kf_date date, kf_outcome o, int lang,
+			    char buf[KF__NOTICES_MAX][KF__NOTICE_LEN]);
+
+/* answer.c, for the text views: is measure m a restriction that matches and
+ * is not set aside but does not decide the answer (a looser cap)? Is trace
+ * line t shown (matched, nearly matched, or KF_DECIDE_TRACE_ALL)? */
+int kf__also_applies(const kf_decision *d, int m);
+int kf__trace_shown(const kf_decision *d, const kf_trace *t);
 
 /* decision.c */
 const char *kf__fmt(kf_decision *d, const char *f, ...) __attribute__((format(printf, 2, 3)));
@@ -156,6 +205,13 @@ const char *kf__fmt(kf_decision *d, const char *f, ...) __attribute__((format(pr
 void kf__add_reason(kf_decision *d, const char *text);
 void kf__cite(kf_decision *d, int m);
 void kf__build_trace(kf_decision *d, const kf_eval *e);
+
+/* requirements.c: [S-10] requirements, [S-11] lapsed measures, the answer in
+ * words; called by kf_decide after the conditions */
+void kf__collect_requirements(kf_decision *d);
+/* the phrase of a requirement-bearing restriction that binds (the foreign
+ * share alternative's text), or NULL for a plain cap */
+const char *kf__bound_phrase(kf_decision *d, const kf_measure_info *mi);
 
 /* alternatives.c */
 int kf__is_refusal(kf_outcome o);

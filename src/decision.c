@@ -11,6 +11,7 @@
 #include "decide_int.h"
 #include "util/alloc.h"
 #include "util/errors.h"
+#include "view/lang.h"
 
 /* grows an arena array of `size`-byte items holding n to room for n + 1 */
 static void *arena_grow(kf_decision *d, void *a, int n, int *cap, size_t size)
@@ -43,23 +44,27 @@ static void add_cond(kf_decision *d, int m, const char *type, const char *text)
 	d->cond[d->ncond++].text = text;
 }
 
-int kf__answer_notices(const kf_rulebook *rb, kf_date date, kf_outcome o,
-		       char buf[KF__NOTICES_MAX][KF__NOTICE_LEN])
+int kf__answer_notices_lang(const kf_rulebook *rb, kf_date date, kf_outcome o, int lang,
+			    char buf[KF__NOTICES_MAX][KF__NOTICE_LEN])
 {
 	char ds[16];
 	int n = 0;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	if (o == KF_NOT_COVERED)
-		snprintf(buf[n++], KF__NOTICE_LEN,
-			 "not covered: the rulebook models the rules in force from %s; for an "
-			 "earlier date it gives no answer, since measures then in force may be "
-			 "missing",
+		snprintf(buf[n++], KF__NOTICE_LEN, kf__say((kf_lang)lang, KF_PH_NOTICE_NOT_COVERED),
 			 kf_date_format(rb->complete_from, ds, sizeof ds));
 	if (rb->edition_date != KF_DATE_NONE && date > rb->edition_date)
-		snprintf(buf[n++], KF__NOTICE_LEN,
-			 "the rulebook's facts were gathered up to %s (its edition); changes "
-			 "after that day are not modelled",
+		snprintf(buf[n++], KF__NOTICE_LEN, kf__say((kf_lang)lang, KF_PH_NOTICE_EDITION),
 			 kf_date_format(rb->edition_date, ds, sizeof ds));
+#pragma GCC diagnostic pop
 	return n;
+}
+
+int kf__answer_notices(const kf_rulebook *rb, kf_date date, kf_outcome o,
+		       char buf[KF__NOTICES_MAX][KF__NOTICE_LEN])
+{
+	return kf__answer_notices_lang(rb, date, o, KF_LANG_EN, buf);
 }
 
 static void add_notice(kf_decision *d, const char *text)
@@ -374,6 +379,7 @@ kf_status kf_decide(const kf_rulebook *rb, const kf_question *q, unsigned flags,
 		for (k = 0; k < nn; k++)
 			add_notice(d, kf__fmt(d, "%s", nb[k]));
 	}
+	kf__collect_requirements(d); /* [S-10], [S-11] */
 	if (flags & KF_DECIDE_ALTERNATIVES)
 		kf__find_alternatives(d);
 	if (flags & KF_DECIDE_TRACE)

@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "decide_int.h"
+#include "kaifang/view.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/errors.h"
+#include "view/lang.h"
 
 void kf__add_reason(kf_decision *d, const char *text)
 {
@@ -35,10 +38,40 @@ void kf__cite(kf_decision *d, int m)
 	d->cite[d->ncite++] = m;
 }
 
-static const char *effect_name(kf_effect e)
+/* Sets why t did or did not apply: the sentence `code` (view/lang.h) with its
+ * arguments, and its English text for the JSON's "why". */
+static void why(kf_decision *d, kf_trace *t, int code, const char *a, const char *b)
 {
-	static const char *const n[] = {"prohibited", "closed", "cap", "open", "condition"};
-	return n[e];
+	kf_buf buf;
+	t->code = code;
+	t->a = a;
+	t->b = b;
+	kf__buf_init(&buf, 0);
+	kf__trace_say(&buf, KF_LANG_EN, t);
+	t->why = buf.failed ? NULL : kf__fmt(d, "%s", buf.len ? buf.data : "");
+	if (!t->why)
+		d->arena.failed = 1;
+	kf__buf_free(&buf);
+}
+
+/* A date as text in the decision's arena. */
+static const char *date_text(kf_decision *d, kf_date x)
+{
+	char s[16];
+	return kf__fmt(d, "%s", kf_date_format(x, s, sizeof s));
+}
+
+void kf__trace_say(kf_buf *b, int lang, const kf_trace *t)
+{
+	const char *x = t->a ? t->a : "", *y = t->b;
+	if (t->code == KF_PH_T_IN_ZONE || t->code == KF_PH_T_BINDS ||
+	    t->code == KF_PH_T_STRONGER) { /* the effect first */
+		y = x;
+		x = kf__effect_label((kf_lang)lang, (kf_effect)t->effect);
+	}
+	if (t->code == KF_PH_T_NOT_IN_FORCE && !y)
+		y = kf__say((kf_lang)lang, KF_PH_T_OPEN_END);
+	kf__buf_say(b, (kf_lang)lang, (kf__ph)t->code, x, y ? y : "");
 }
 
 void kf__build_trace(kf_decision *d, const kf_eval *e)
@@ -49,7 +82,6 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 	int place = rb->reg_core[q->region]; /* CN is decided as cn-mainland */
 	size_t rw = (size_t)rb->rw;
 	int i, j;
-	char a[16], b[16];
 	d->trace = kf__arena_alloc(&d->arena, sizeof(kf_trace) * (size_t)(rb->nmea + 1));
 	if (!d->trace)
 		return;
@@ -58,6 +90,7 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 		kf_trace *t = &d->trace[d->ntrace++];
 		int in_scope = 0, excluded = -1, matched_at = -1;
 		t->measure = i;
+		t->effect = (int)mi->effect;
 		for (j = 0; j < mi->n_services; j++)
 			if (kf_rulebook_service_within(rb, q->service, mi->services[j]))
 				in_scope = 1;
@@ -72,26 +105,19 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 		 * the rest only with KF_DECIDE_TRACE_ALL */
 		t->near = in_scope;
 		if (!in_scope)
-			t->why = "service not within its services";
+			why(d, t, KF_PH_T_SERVICE, NULL, NULL);
 		else if (d->v.outcome == KF_NOT_COVERED)
-			t->why = kf__fmt(d,
-					 "not considered: the date is before the rulebook's "
-					 "coverage (complete from %s)",
-					 kf_date_format(rb->complete_from, a, sizeof a));
+			why(d, t, KF_PH_T_NOT_COVERED, date_text(d, rb->complete_from), NULL);
 		else if (excluded >= 0)
-			t->why = kf__fmt(d, "service excluded (exclude_services: %s)",
-					 rb->svc[excluded].id);
+			why(d, t, KF_PH_T_EXCLUDED, rb->svc[excluded].id, NULL);
 		else if (!kf__in_force(mi, q->date))
-			t->why = kf__fmt(d, "not in force on the date (valid %s to %s)",
-					 kf_date_format(mi->effective_from, a, sizeof a),
-					 mi->effective_until == KF_DATE_MAX
-					     ? "open"
-					     : kf_date_format(mi->effective_until, b, sizeof b));
+			why(d, t, KF_PH_T_NOT_IN_FORCE, date_text(d, mi->effective_from),
+			    mi->effective_until == KF_DATE_MAX ? NULL
+							       : date_text(d, mi->effective_until));
 		else if (kf__no_foreign_share(q))
-			t->why = "a foreign share of 0 is no foreign investment";
+			why(d, t, KF_PH_T_ZERO_SHARE, NULL, NULL);
 		else if (!(rb->mea_inv[i] & (inv >= 0 ? (uint32_t)1 << inv : 0)))
-			t->why = kf__fmt(d, "investor class %s not covered",
-					 inv >= 0 ? rb->inv[inv].id : "?");
+			why(d, t, KF_PH_T_INVESTOR, inv >= 0 ? rb->inv[inv].id : "?", NULL);
 		else if (!kf__bit(rb->mea_cover + (size_t)i * rw, place)) {
 			int k, partly = 0;
 			const uint64_t *desc = rb->reg_desc + (size_t)place * rw;
@@ -100,47 +126,33 @@ void kf__build_trace(kf_decision *d, const kf_eval *e)
 				partly |= (desc[k] & cov[k]) != 0;
 			if (partly && !q->outside_zones) {
 				t->matched = 2;
-				t->why = kf__fmt(d,
-						 "%s; its regions lie partly inside %s, so it may "
-						 "apply in a zone",
-						 effect_name(mi->effect), rb->reg[place].id);
+				why(d, t, KF_PH_T_IN_ZONE, rb->reg[place].id, NULL);
 			} else if (partly)
-				t->why =
-				    kf__fmt(d,
-					    "its regions lie inside %s only in sub-zones, and the "
-					    "address is "
-					    "outside every sub-zone",
-					    rb->reg[place].id);
+				why(d, t, KF_PH_T_ONLY_SUBZONES, rb->reg[place].id, NULL);
 			else
-				t->why =
-				    kf__fmt(d, "its regions do not contain %s", rb->reg[place].id);
+				why(d, t, KF_PH_T_NOT_CONTAIN, rb->reg[place].id, NULL);
 		} else if (matched_at < 0) {
-			t->why = "not evaluated"; /* not reached: every match is in e */
+			why(d, t, KF_PH_T_NOT_EVALUATED, NULL, NULL); /* not reached: every
+									 match is in e */
 		} else {
 			t->matched = 1;
 			if (e->by[matched_at] >= 0)
-				t->why = kf__fmt(d, "matched; set aside by %s",
-						 rb->mea[e->by[matched_at]].id);
+				why(d, t, KF_PH_T_SET_ASIDE, rb->mea[e->by[matched_at]].id, NULL);
 			else if (mi->effect == KF_EFFECT_OPEN) {
 				int any = 0;
 				for (j = 0; j < e->n; j++)
 					if (e->by[j] == i)
 						any = 1;
-				t->why = any ? "matched; opening that sets restrictions aside"
-					     : "matched; opening with nothing to set aside here";
+				why(d, t, any ? KF_PH_T_OPEN_ACTS : KF_PH_T_OPEN_NOTHING, NULL,
+				    NULL);
 			} else if (mi->effect == KF_EFFECT_CONDITION)
-				t->why = "matched; adds conditions";
+				why(d, t, KF_PH_T_ADDS_CONDITIONS, NULL, NULL);
 			else {
 				int binds = 0;
 				for (j = 0; j < e->nb; j++)
 					if (e->b[j] == i)
 						binds = 1;
-				t->why =
-				    binds
-					? kf__fmt(d, "matched; binds (%s)", effect_name(mi->effect))
-					: kf__fmt(d,
-						  "matched; %s, but a stronger restriction decides",
-						  effect_name(mi->effect));
+				why(d, t, binds ? KF_PH_T_BINDS : KF_PH_T_STRONGER, NULL, NULL);
 			}
 		}
 	}

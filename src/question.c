@@ -19,6 +19,7 @@
 #include "json_exact.h"
 #include "kaifang/ownership.h"
 #include "kaifang/question.h"
+#include "kaifang/text.h"
 #include "ownership/ownership_int.h"
 #include "util/alloc.h"
 #include "util/errors.h"
@@ -183,6 +184,12 @@ static _Atomic int64_t clock_now; /* 0: the system clock (kf_clock_set) */
 
 void kf_clock_set(int64_t unix_seconds) { atomic_store(&clock_now, unix_seconds); }
 
+int64_t kf_clock_now(void)
+{
+	int64_t t = atomic_load(&clock_now);
+	return t ? t : (int64_t)time(NULL);
+}
+
 kf_date kf_date_today_china(void)
 {
 	/* China Standard Time is UTC+8 with no daylight saving since 1991. */
@@ -281,24 +288,32 @@ static const char *compat(const char *s, const char *field, char *buf, size_t si
 	return t;
 }
 
-static kf_status read_date(const char *text, kf_question *q, kf_error *err)
+kf_status kf__read_date(const char *text, const char *field, kf_date *out, kf_error *err)
 {
 	char buf[KF__NORM_MAX];
 	const char *t;
-	if (!given(text)) {
-		q->date = kf_date_today_china();
-		return KF_OK;
-	}
-	if (!(t = compat(text, "date", buf, sizeof buf, err)))
+	if (!(t = compat(text, "date", buf, sizeof buf, err))) {
+		if (err)
+			snprintf(err->field, sizeof err->field, "%s", field);
 		return KF_ERR_PARSE;
-	if (kf_date_parse(t, &q->date, err) != KF_OK) {
+	}
+	if (kf_date_parse(t, out, err) != KF_OK) {
 		if (err) {
-			snprintf(err->field, sizeof err->field, "date");
+			snprintf(err->field, sizeof err->field, "%s", field);
 			kf__error_code(err, "bad_date");
 		}
 		return KF_ERR_PARSE;
 	}
 	return KF_OK;
+}
+
+static kf_status read_date(const char *text, kf_question *q, kf_error *err)
+{
+	if (!given(text)) {
+		q->date = kf_date_today_china();
+		return KF_OK;
+	}
+	return kf__read_date(text, "date", &q->date, err);
 }
 
 static kf_status read_share(const char *text, kf_question *q, kf_error *err)
@@ -607,12 +622,31 @@ static kf_status question_of(const kf_rulebook *rb, const kf__jexact *j, const j
 		int i;
 		if (!slot && own && own_member(key))
 			continue;
+		if (!strcmp(key, "sector")) {
+			/* a question may say which rulebook it is for (docs/api.md
+			 * "Sectors"); it must be the one reading it: the sector is
+			 * chosen per request (?sector=, --sector), never guessed */
+			const char *mine = kf_rulebook_sector(rb);
+			if (json_is_null(v)) /* null is not given, as for every field */
+				continue;
+			if (!json_is_string(v))
+				return fail(err, KF_ERR_PARSE, "invalid_type", "sector",
+					    "'sector' must be a string, not %s", json_type_name(v));
+			if (strcmp(json_string_value(v), mine))
+				return fail(err, KF_ERR_INVALID, "wrong_sector", "sector",
+					    "the question is for sector '%.60s' but is read with "
+					    "the rulebook of sector '%s' (%s); ask it with "
+					    "?sector=%.60s (the API) or --sector %.60s (the CLI)",
+					    json_string_value(v), mine, kf_rulebook_id(rb),
+					    json_string_value(v), json_string_value(v));
+			continue;
+		}
 		if (!slot) {
 			if (allow_other)
 				continue;
 			return fail(err, KF_ERR_PARSE, "unknown_field", key,
 				    "unknown field '%.100s'; a question has service, region, "
-				    "date, investor, foreign_share and outside_zones",
+				    "date, investor, foreign_share, outside_zones and sector",
 				    key);
 		}
 		for (i = 0; strcmp(kf_question_fields[i], key); i++)

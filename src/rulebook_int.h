@@ -35,6 +35,9 @@ typedef struct kf__sugidx {
 struct kf_rulebook {
 	kf_arena arena; /* every string and array below lives here */
 	char *id, *edition;
+	char *sector; /* rulebook.yaml `sector` (docs/rulebook.md); NULL: the id */
+	int *key_svc; /* rulebook.yaml `key_services`: a matrix's default columns */
+	int nkey_svc;
 	kf_text2 title;
 	char sha256[65];
 	char *warnings; /* lint lines, "" when none */
@@ -51,6 +54,8 @@ struct kf_rulebook {
 	int nmea;
 	kf_source_info *src; /* the source register (sources.yaml) */
 	int nsrc;
+	kf_crosswalk_info *xw; /* old classification codes (crosswalk) */
+	int nxw;
 
 	/* lookup by normalised id, alias or name (kf__norm_name) */
 	kf_strmap svc_names, reg_names, inv_names, mea_ids, doc_ids, src_ids;

@@ -35,16 +35,17 @@
 #define WAYS      4
 #define MIN_SETS  64
 #define MAX_SETS  8192 /* 32768 entries: 2 MiB of entries, 256 KiB of keys */
-#define ENTRY_IDS 12   /* binding + missing ids held inline */
+#define ENTRY_IDS 10   /* binding + missing ids held inline */
 #define BIG_SLOTS 256  /* side table for verdicts with longer lists */
 
 typedef struct entry {
-	uint32_t gen;      /* low bits of the rulebook generation */
-	uint8_t outcome;   /* kf_outcome */
-	uint8_t flags;     /* F_* */
-	uint8_t n_binding; /* ids[0 .. n_binding) */
-	uint8_t n_missing; /* ids[n_binding .. n_binding + n_missing) */
-	kf_share cap;      /* with F_CAP */
+	uint32_t gen;       /* low bits of the rulebook generation */
+	uint8_t outcome;    /* kf_outcome */
+	uint8_t flags;      /* F_* */
+	uint8_t n_binding;  /* ids[0 .. n_binding) */
+	uint8_t n_missing;  /* ids[n_binding .. n_binding + n_missing) */
+	kf_share cap;       /* with F_CAP */
+	kf_share group_cap; /* with F_GROUP: the per-investor-group cap ([S-10]) */
 	int32_t ids[ENTRY_IDS];
 } entry; /* 64 bytes */
 
@@ -53,7 +54,9 @@ typedef struct entry {
 #define F_UNCERTAIN 4u
 #define F_TRUNC     8u
 #define F_SHARE     16u
-#define F_BIG       32u /* the verdict is in the side table */
+#define F_BIG       32u  /* the verdict is in the side table */
+#define F_GROUP     64u  /* has_group_cap: a share above group_cap is indeterminate */
+#define F_GLT       128u /* the group cap is "<" */
 
 typedef struct big_slot {
 	uint64_t key, gen;
@@ -201,6 +204,13 @@ int kf__vcache_get(const kf_rulebook *rb, uint64_t key, kf_verdict *v)
 		v->uncertain = (e->flags & F_UNCERTAIN) != 0;
 		v->truncated = (e->flags & F_TRUNC) != 0;
 		v->share_undecided = (e->flags & F_SHARE) != 0;
+		/* the group cap is share-free too; apply_share checks the share
+		 * against it (a verdict without it once made a 40% airline
+		 * question read after a 20% one "permitted": tests/doors) */
+		v->has_group_cap = (e->flags & F_GROUP) != 0;
+		v->group_op = e->flags & F_GLT ? KF_CAP_LT : KF_CAP_LE;
+		v->group_cap = e->group_cap;
+		v->group_undecided = 0;
 		v->n_binding = nb;
 		v->n_missing = nm;
 		for (i = 0; i < nb; i++)
@@ -255,8 +265,10 @@ void kf__vcache_put(const kf_rulebook *rb, uint64_t key, const kf_verdict *v)
 	e->outcome = (uint8_t)v->outcome;
 	e->flags = (uint8_t)((v->has_cap ? F_CAP : 0) | (v->cap_op == KF_CAP_LT ? F_LT : 0) |
 			     (v->uncertain ? F_UNCERTAIN : 0) | (v->truncated ? F_TRUNC : 0) |
-			     (v->share_undecided ? F_SHARE : 0));
+			     (v->share_undecided ? F_SHARE : 0) | (v->has_group_cap ? F_GROUP : 0) |
+			     (v->has_group_cap && v->group_op == KF_CAP_LT ? F_GLT : 0));
 	e->cap = v->cap;
+	e->group_cap = v->has_group_cap ? v->group_cap : 0;
 	if (v->n_binding + v->n_missing > ENTRY_IDS) {
 		big_slot *b;
 		if (!c->big)

@@ -34,6 +34,8 @@ for t in "$B"/tests/test_*; do
 done
 suite "golden cn-telecom" "$KAIFANG" check rulebooks/cn-telecom
 suite "golden mini" "$KAIFANG" check tests/data/rulebooks/mini
+suite "golden cn-services" "$KAIFANG" check rulebooks/cn-services
+suite "golden beyond" "$KAIFANG" check tests/data/rulebooks/beyond
 for s in tests/cli/*.sh tests/server/*.sh; do
 	[ -f "$s" ] || continue
 	suite "$(basename "$(dirname "$s")")/$(basename "$s")" bash "$s"

@@ -39,6 +39,9 @@ t "$K" list measures --json
 t2 "$K" matrix --regions Beijing --services , # issue 8 item 10: read uninitialised memory
 t2 "$K" matrix --regions Beijing,"Hong Kong" --services idc
 t "$K" batch /tmp/kf-vg.csv
+# issue 12: the memo in Chinese, the full columns into an XLSX workbook
+t "$K" explain -s ip-vpn -r Hangzhou -d 2025-06-01 -f 49 --format html --lang zh
+t "$K" batch --columns full /tmp/kf-vg.csv -o /tmp/kf-vg.xlsx
 t "$K" ownership tests/data/ownership/cycle-2-2 --all --json
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

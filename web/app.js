@@ -2,7 +2,7 @@
 // Talks to the JSON API of `kaifang serve` (docs/api.md) on the same origin.
 'use strict';
 
-const state = { services: [], regions: [], investors: [], measures: null, rulebook: null, groupRegion: null };
+const state = { services: [], regions: [], investors: [], measures: null, rulebook: null, groupRegion: null, lang: 'en' };
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...kids) => {
@@ -31,7 +31,7 @@ const urlMarks = (url, official, mirror) => [
 
 async function api(path, body) {
   const opts = body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
-  const res = await fetch(path, opts);
+  const res = await fetch(withSector(path), opts);
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const err = (data && data.error) || { code: 'http_' + res.status, message: res.statusText, field: null };
@@ -47,28 +47,34 @@ function showError(box, err) {
 
 // ---- tabs ------------------------------------------------------------------
 
-const tabs = ['ask', 'compare', 'rules', 'ownership']; // the Ownership tab: web/ownership.js
+const tabs = ['ask', 'compare', 'timeline', 'diff', 'rules', 'ownership']; // Ownership: web/ownership.js
+// the measure page (timeline.js) is a panel without a tab
 function selectTab(name, focus) {
-  for (const t of tabs) {
+  for (const t of tabs.concat('measure')) {
     const b = $('#tab-' + t), p = $('#panel-' + t), on = t === name;
-    b.setAttribute('aria-selected', on ? 'true' : 'false');
-    b.tabIndex = on ? 0 : -1;
+    if (b) {
+      b.setAttribute('aria-selected', on ? 'true' : 'false');
+      b.tabIndex = on || (name === 'measure' && t === 'rules') ? 0 : -1;
+    }
     p.hidden = !on;
-    if (on && focus) b.focus();
+    if (on && focus && b) b.focus();
   }
   if (name === 'compare' && !$('#matrix-wrap').firstChild) loadMatrix();
   if (name === 'rules' && !state.measures) loadRules();
-  if (location.hash !== '#' + name) history.replaceState(null, '', '#' + name);
 }
 function initTabs() {
   tabs.forEach((t, i) => {
     const b = $('#tab-' + t);
-    b.addEventListener('click', () => selectTab(t));
+    b.addEventListener('click', () => { selectTab(t); urlWrite(t, urlMemo[t] || {}); });
     b.addEventListener('keydown', (ev) => {
       const d = ev.key === 'ArrowRight' ? 1 : ev.key === 'ArrowLeft' ? -1 : 0;
       if (ev.key === 'Home') selectTab(tabs[0], true);
       else if (ev.key === 'End') selectTab(tabs[tabs.length - 1], true);
-      else if (d) selectTab(tabs[(i + d + tabs.length) % tabs.length], true);
+      else if (d) {
+        const n = tabs[(i + d + tabs.length) % tabs.length];
+        selectTab(n, true);
+        urlWrite(n, urlMemo[n] || {}, true);
+      }
     });
   });
 }
@@ -77,6 +83,8 @@ function initTabs() {
 
 function fillPickers() {
   const sl = $('#service-list');
+  // refilled when the sector changes (sectors below)
+  for (const x of [sl, $('#region-list'), $('#ask-investor'), $('#cmp-investor')]) x.replaceChildren();
   for (const s of state.services) {
     const alias = s.aliases.length ? ' (' + s.aliases.join(', ') + ')' : '';
     sl.append(el('option', { value: s.aliases[0] || s.id, label: `${s.id}${alias} — ${s.name} ${s.name_zh}` }));
@@ -91,6 +99,8 @@ function fillPickers() {
       sel.append(el('option', { value: v.id, selected: v.id === 'foreign' }, `${v.name} ${v.name_zh || ''}`.trim()));
     }
   }
+  if (state.hinted) return;
+  state.hinted = true;
   const hint = (input, out, find) => input.addEventListener('input', () => {
     const x = find(input.value.trim());
     out.textContent = x ? `${x.name} ${x.name_zh || ''} (${x.id})` : '';
@@ -125,9 +135,8 @@ function capText(d) {
   return 'no cap (up to 100%)';
 }
 
-function measureLink(id) {
-  return el('a', { href: '/v1/measures/' + encodeURIComponent(id), class: 'mid' }, id);
-}
+// a measure opens the measure page of the app (timeline.js), not raw JSON
+const measureLink = (id) => appMeasureLink(id);
 
 // A share as the question echoes it: a number, or a look-through range
 // {min, max, min_open?, max_open?} (ownership)
@@ -147,21 +156,25 @@ function renderDecision(d, box) {
   );
   if (d.uncertain_reasons.length) box.append(el('h3', {}, 'Why uncertain'), el('ul', {}, d.uncertain_reasons.map((r) => el('li', {}, r))));
   if (d.notices && d.notices.length) box.append(el('h3', {}, 'Notices'), el('ul', {}, d.notices.map((r) => el('li', {}, r))));
-  if (d.missing_facts.length) {
+  if (d.in_words) box.append(el('p', { class: 'in-words' }, el('strong', {}, 'In words: '), d.in_words));
+  const zones = d.missing_facts.filter((f) => f.fact === 'inside_zone'), facts = d.missing_facts.filter((f) => f.fact !== 'inside_zone');
+  if (zones.length) {
     box.append(el('h3', {}, 'It depends on whether the address is inside'),
-      el('ul', {}, d.missing_facts.map((f) => el('li', {}, `${f.name} `, zh(f.name_zh), ` (${f.zone})`))));
+      el('ul', {}, zones.map((f) => el('li', {}, `${f.name} `, zh(f.name_zh), ` (${f.zone})`))));
   }
+  if (facts.length) box.append(el('h3', {}, 'It depends on facts not asked'), el('ul', {}, facts.map((f) => el('li', {}, missingFactText(f)))));
   if (d.scenarios.length) {
     box.append(el('h3', {}, 'Answers by place'), el('ul', {}, d.scenarios.map((s) => el('li', {},
-      el('strong', {}, s.where + ': '), `${outcomeText[s.outcome] || s.outcome}`,
+      el('strong', {}, s.where === 'outside every sub-zone' ? s.where : [regionName(s.where), zh(regionZh(s.where)), ` (${s.where})`], ': '), `${outcomeText[s.outcome] || s.outcome}`,
       s.max_foreign_share === null ? ', no cap' : `, max ${s.max_foreign_share}%`,
-      s.binding.length ? ' — ' : '', s.binding.map((b, i) => [i ? ', ' : '', measureLink(b)])))));
+      s.binding.length ? ' — ' : '', ...s.binding.flatMap((b, i) => (i ? [', ', measureLink(b)] : [measureLink(b)]))))));
   }
   const why = [];
   for (const b of d.binding) why.push(el('li', {}, 'binds: ', measureLink(b)));
   for (const o of d.overridden) why.push(el('li', {}, 'set aside: ', measureLink(o.id), ' — overridden by ', measureLink(o.by)));
   if (why.length) box.append(el('h3', {}, 'Why ', zh('依据')), el('ul', {}, why));
-  if (d.conditions.length) box.append(el('h3', {}, 'Conditions ', zh('条件')), el('ul', {}, d.conditions.map((c) => el('li', {}, el('span', { class: 'tag' }, c.type), ' ', c.text, ' (', measureLink(c.measure), ')'))));
+  const conds = conditionList(d);
+  if (conds.length) box.append(el('h3', {}, 'Conditions ', zh('条件')), el('ul', { class: 'conditions' }, conds.map((c) => el('li', {}, c.required ? [el('span', { class: 'tag required' }, 'required'), ' '] : null, el('span', { class: 'tag' }, c.type), ' ', c.text, ' (', measureLink(c.measure), ')', c.decides ? ' — the answer holds only if the investor meets it' : ''))));
   if (d.alternatives.length) box.append(el('h3', {}, 'What would change the answer'), el('ul', { class: 'alts' }, d.alternatives.map((a) => el('li', {}, a.text, a.certainty === 'uncertain' ? ' (uncertain)' : ''))));
   if (d.citations.length) {
     box.append(el('h3', {}, 'Citations ', zh('出处')), el('ul', { class: 'citations' }, d.citations.map((c) => el('li', {},
@@ -171,36 +184,50 @@ function renderDecision(d, box) {
   }
   if (d.text) box.append(el('h3', {}, 'Every measure considered'), el('pre', {}, d.text));
   box.append(el('p', { class: 'muted' }, `Rulebook ${d.rulebook.id} ${d.rulebook.edition || ''}, sha256 ${d.rulebook.sha256.slice(0, 16)}…`));
+  // the question as asked (the share as typed, exact), for the memo's address
+  const mq = box.id === 'answer' && state.lastQuestion ? state.lastQuestion : d.question;
+  box.append(memoActions(mq));
   box.hidden = false;
+  if (state.lang !== 'en') showMemo(mq, box); // the library's sentences in the language asked
 }
 
 function initAsk() {
   $('#ask-date').value = today();
-  $('#ask-form').addEventListener('submit', async (ev) => {
+  $('#ask-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const svcText = $('#ask-service').value.trim(), regText = $('#ask-region').value.trim();
-    const s = findService(svcText), r = findRegion(regText);
-    const q = {
-      service: s ? s.id : svcText,
-      region: r ? r.id : regText,
-      date: $('#ask-date').value || today(),
-      investor: $('#ask-investor').value || 'foreign',
-      outside_zones: $('#ask-outside').checked,
-    };
-    const share = $('#ask-share').value.trim();
-    if (share) q.foreign_share = share; // as a string: exact decimal
-    const errBox = $('#ask-error');
-    try {
-      const d = await api('/v1/decisions', q);
-      showError(errBox, null);
-      renderDecision(d, $('#answer'));
-    } catch (e) {
-      showError(errBox, e);
-      $('#answer').hidden = true;
-      const f = { service: '#ask-service', region: '#ask-region', date: '#ask-date', investor: '#ask-investor', foreign_share: '#ask-share' }[e.field];
-      if (f) $(f).focus();
-    }
+    ask(true);
   });
+}
+async function ask(push) {
+  const svcText = $('#ask-service').value.trim(), regText = $('#ask-region').value.trim();
+  const s = findService(svcText), r = findRegion(regText);
+  const q = {
+    service: s ? s.id : svcText,
+    region: r ? r.id : regText,
+    date: $('#ask-date').value || today(),
+    investor: $('#ask-investor').value || 'foreign',
+    outside_zones: $('#ask-outside').checked,
+  };
+  const share = $('#ask-share').value.trim();
+  if (share) q.foreign_share = share; // as a string: exact decimal
+  const errBox = $('#ask-error');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(q.date)) {
+    showError(errBox, { field: 'date', message: `'${q.date}' is not a date; type it as YYYY-MM-DD` });
+    $('#ask-date').focus();
+    return;
+  }
+  if (push) urlWrite('ask', { service: q.service, region: q.region, date: q.date, share, investor: q.investor === 'foreign' ? '' : q.investor, outside: q.outside_zones });
+  try {
+    const d = await api('/v1/decisions', q);
+    state.lastQuestion = Object.assign({}, d.question, { foreign_share: share || null });
+    showError(errBox, null);
+    renderDecision(d, $('#answer'));
+  } catch (e) {
+    showError(errBox, e);
+    $('#answer').hidden = true;
+    const f = { service: '#ask-service', region: '#ask-region', date: '#ask-date', investor: '#ask-investor', foreign_share: '#ask-share' }[e.field];
+    if (f) $(f).focus();
+  }
 }
 
 // ---- compare -----------------------------------------------------------------
@@ -219,8 +246,10 @@ function cellText(c) {
   return c.label + (c.certainty === 'uncertain' ? '*' : '');
 }
 
-async function loadMatrix() {
+async function loadMatrix(push) {
   const date = $('#cmp-date').value || today();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return showError($('#cmp-error'), { field: 'date', message: `'${date}' is not a date; type it as YYYY-MM-DD` });
+  if (push) urlWrite('compare', { date, investor: $('#cmp-investor').value === 'foreign' ? '' : $('#cmp-investor').value });
   const params = new URLSearchParams({ date, investor: $('#cmp-investor').value || 'foreign' });
   if (state.groupRegion) params.set('regions', state.groupRegion);
   for (const b of document.querySelectorAll('.presets button')) {
@@ -265,13 +294,13 @@ async function explainCell(r, s, date) {
 
 function initCompare() {
   $('#cmp-date').value = today();
-  $('#cmp-date').addEventListener('change', loadMatrix);
-  $('#cmp-investor').addEventListener('change', loadMatrix);
+  $('#cmp-date').addEventListener('change', () => loadMatrix(true));
+  $('#cmp-investor').addEventListener('change', () => loadMatrix(true));
   for (const b of document.querySelectorAll('.presets button')) {
     b.setAttribute('aria-pressed', 'false');
     b.addEventListener('click', () => {
       $('#cmp-date').value = b.dataset.date === 'today' ? today() : b.dataset.date;
-      loadMatrix();
+      loadMatrix(true);
     });
   }
   $('#explain-close').addEventListener('click', () => $('#explain').close());
@@ -297,7 +326,7 @@ function renderRules() {
     if (q && !norm([m.id, m.document, m.document_title, m.document_title_zh, m.article, m.summary, ...m.services, ...m.regions].join(' ')).includes(q)) continue;
     rows.push(el('tr', {},
       el('td', {}, m.id),
-      el('td', {}, m.effect, m.cap ? ` ${m.cap.op} ${m.cap.value}%` : ''),
+      el('td', {}, m.effect, m.cap ? ` ${m.cap.op} ${m.cap.value}%` : '', effectMore(m)),
       el('td', {}, m.effective_from, ' – ', m.effective_until || ''),
       el('td', {}, el('span', { class: 'tag ' + m.status }, m.status), el('span', { class: 'tag ' + m.certainty }, m.certainty)),
       el('td', {}, docLink(m.document_title, m.url), zh(m.document_title_zh),
@@ -313,13 +342,71 @@ function initRules() {
   for (const id of ['#rules-q', '#rules-effect', '#rules-status', '#rules-certainty']) $(id).addEventListener('input', () => state.measures && renderRules());
 }
 
+// ---- sectors (docs/api.md "Sectors") ----------------------------------------------
+// The server may hold several rulebooks, one per sector; every /v1/ request
+// carries ?sector= for the one chosen (none: the server's default). The
+// choice is in the address (?sector=services) so it can be linked.
+
+let sector = new URLSearchParams(location.search).get('sector');
+function withSector(path) {
+  if (!sector || !path.startsWith('/v1/') || path.startsWith('/v1/sectors')) return path;
+  return path + (path.includes('?') ? '&' : '?') + 'sector=' + encodeURIComponent(sector);
+}
+async function initSectors() {
+  const sel = $('#sector');
+  let list = [];
+  try { list = await api('/v1/sectors'); } catch (e) { list = []; }
+  if (!list.some((x) => x.sector === sector)) sector = null;
+  sel.replaceChildren(...list.map((x) => el('option', { value: x.sector, selected: sector ? x.sector === sector : x.default }, `${x.sector} — ${x.title} ${x.title_zh}`)));
+  $('#sector-pick').hidden = list.length < 2;
+  sel.addEventListener('change', async () => {
+    sector = sel.value;
+    const u = new URL(location.href);
+    u.searchParams.set('sector', sector);
+    history.replaceState(null, '', u);
+    // what was shown belongs to the other rulebook
+    $('#answer').hidden = true;
+    showError($('#ask-error'), null);
+    $('#ask-service').value = '';
+    $('#ask-service-hint').textContent = '';
+    state.measures = null;
+    $('#matrix-wrap').replaceChildren();
+    document.body.dataset.ready = 'false';
+    await loadRulebook();
+    const h = location.hash.slice(1);
+    selectTab(tabs.includes(h) ? h : 'ask');
+    document.body.dataset.ready = 'true';
+  });
+}
+
+// A requirement is a condition the answer depends on ([S-10]): one list,
+// each shown once, requirements first and marked.
+function conditionList(d) {
+  const req = (d.requirements || []).map((r) => ({ required: true, type: r.kind, text: r.text, measure: r.measure, decides: r.decides }));
+  const rest = d.conditions.filter((c) => !req.some((r) => r.measure === c.measure && r.text === c.text));
+  return req.concat(rest);
+}
+// A measure's effect beyond a share cap, as GET /v1/measures lists it.
+function effectMore(m) {
+  const t = [];
+  if (m.floor) t.push(`Chinese share ${m.floor.op} ${m.floor.value}%`);
+  if (m.control) t.push(`${m.control} Chinese control`);
+  if (m.form) t.push(m.form);
+  if (m.cap_per_investor) t.push(`each investor group ${m.cap_per_investor.op} ${m.cap_per_investor.value}%`);
+  if (m.quota) t.push(`at most ${m.quota.max} per ${m.quota.per}`);
+  if (m.implements) t.push('implements ' + m.implements.join(', '));
+  return t.length ? [el('br'), el('span', { class: 'muted' }, t.join('; '))] : null;
+}
+function missingFactText(f) {
+  if (f.fact === 'investor_condition') return `the investor meets ${f.id} (a requirement of ${f.measure}, under Conditions)`;
+  if (f.fact === 'investor_group_share') return `the largest foreign investor group's share (each group with its affiliates: ${f.cap.op} ${f.cap.value}%)`;
+  if (f.fact === 'foreign_share') return `the exact foreign share (between ${f.min}% and ${f.max}%)`;
+  return f.fact;
+}
+
 // ---- start -----------------------------------------------------------------------
 
-async function start() {
-  initTabs();
-  initAsk();
-  initCompare();
-  initRules();
+async function loadRulebook() {
   try {
     const [rb, services, regions, investors] = await Promise.all([api('/v1/rulebook'), api('/v1/services'), api('/v1/regions'), api('/v1/investors')]);
     Object.assign(state, { rulebook: rb, services, regions, investors });
@@ -327,11 +414,116 @@ async function start() {
     state.groupRegion = pilot ? pilot.id : null;
     $('#rulebook-line').textContent = `Rulebook ${rb.id} ${rb.edition} — ${rb.title} ${rb.title_zh} · ${rb.counts.measures} measures · sha256 ${rb.sha256.slice(0, 12)}…`;
     fillPickers();
+    initTimelineViews();
   } catch (e) {
     $('#rulebook-line').textContent = 'Could not reach the API: ' + e.message;
   }
-  const h = location.hash.slice(1);
-  selectTab(tabs.includes(h) ? h : 'ask');
+}
+
+async function start() {
+  initLang();
+  initTabs();
+  initAsk();
+  initCompare();
+  initRules();
+  await initSectors();
+  await loadRulebook();
+  route(urlRead());
+  window.addEventListener('popstate', () => route(urlRead()));
   document.body.dataset.ready = 'true';
 }
+// Shows what the address bar asks (timeline.js urlRead): the view and its question.
+function route(o) {
+  if (routeTimelineViews(o)) return;
+  if (o.view === 'compare') {
+    if (o.date) $('#cmp-date').value = o.date;
+    $('#cmp-investor').value = o.investor || 'foreign';
+    const loaded = !!$('#matrix-wrap').firstChild;
+    selectTab('compare');
+    if (loaded) loadMatrix(false);
+    return;
+  }
+  if (o.view === 'ask' || (!o.view && o.service)) {
+    const set = (id, v) => { if (v !== undefined) $(id).value = v; };
+    set('#ask-service', o.service); set('#ask-region', o.region); set('#ask-date', o.date); set('#ask-share', o.share || '');
+    $('#ask-investor').value = o.investor || 'foreign';
+    $('#ask-outside').checked = o.outside === 'true';
+    selectTab('ask');
+    if (o.service && o.region) ask(false);
+    return;
+  }
+  selectTab(tabs.includes(o.view) ? o.view : 'ask');
+}
 start();
+
+// ---- language and the memo (issue 12) -------------------------------------------
+// The answer's sentences are the library's (GET /v1/memo renders the memo of
+// an answer in English or Chinese, docs/api.md "Memo"): the page asks for
+// them and shows them; it writes no sentences of its own in Chinese.
+
+function memoUrl(q, format, lang) {
+  const p = new URLSearchParams({ service: q.service, region: q.region, date: q.date, investor: q.investor, format, lang });
+  if (q.foreign_share !== null && q.foreign_share !== undefined) p.set('foreign_share', typeof q.foreign_share === 'object' ? q.foreign_share.min : String(q.foreign_share));
+  if (q.outside_zones) p.set('outside_zones', 'true');
+  return '/v1/memo?' + p;
+}
+
+async function fetchMemo(q, lang) {
+  const res = await fetch(memoUrl(q, 'html', lang));
+  if (!res.ok) throw new Error('memo: HTTP ' + res.status);
+  // the memo's own stylesheet stays out of the page (its CSP; app.css styles .memo)
+  const text = (await res.text()).replace(/<style>[\s\S]*?<\/style>/, '');
+  const doc = new DOMParser().parseFromString(text, 'text/html');
+  const art = doc.querySelector('article.memo');
+  if (!art) throw new Error('memo: no article');
+  return document.importNode(art, true);
+}
+
+// The answer box in another language: the library's memo in place of the
+// English rendering, with the same actions.
+async function showMemo(q, box) {
+  try {
+    const art = await fetchMemo(q, state.lang);
+    art.classList.add('answer-memo');
+    box.replaceChildren(art, memoActions(q));
+  } catch (e) {
+    box.append(el('p', { class: 'error', role: 'alert' }, e.message));
+  }
+}
+
+function memoActions(q) {
+  return el('div', { class: 'memo-actions' },
+    el('button', { type: 'button', class: 'print-memo', onclick: () => printMemo(q) }, 'Print / PDF ', zh('打印')),
+    el('a', { href: memoUrl(q, 'html', state.lang), class: 'memo-link', download: 'kaifang-memo.html' }, 'Memo (HTML)'),
+    ' ',
+    el('a', { href: memoUrl(q, 'md', state.lang), class: 'memo-link', download: 'kaifang-memo.md' }, 'Markdown'));
+}
+
+// Print / PDF: the library's memo (question, date asked, answer, conditions,
+// citations with full URLs, rulebook hash, replay command) in the print layout.
+async function printMemo(q) {
+  const holder = $('#print-memo');
+  try {
+    holder.replaceChildren(await fetchMemo(q, state.lang));
+    document.body.classList.add('has-print-memo');
+  } catch (e) {
+    holder.replaceChildren();
+    document.body.classList.remove('has-print-memo');
+  }
+  window.print();
+}
+
+function setLang(lang) {
+  state.lang = lang;
+  document.documentElement.lang = lang === 'zh' ? 'zh-Hans' : 'en';
+  for (const b of document.querySelectorAll('.langs button')) b.setAttribute('aria-pressed', b.dataset.lang === lang ? 'true' : 'false');
+  const box = $('#answer');
+  if (!box.hidden && state.lastQuestion) {
+    if (lang === 'en') $('#ask-form').requestSubmit();
+    else showMemo(state.lastQuestion, box);
+  }
+}
+
+function initLang() {
+  for (const b of document.querySelectorAll('.langs button')) b.addEventListener('click', () => setLang(b.dataset.lang));
+}

@@ -44,6 +44,18 @@ typedef enum kf_batch_format {
 	KF_BATCH_JSONL = 1 /* one JSON object a line */
 } kf_batch_format;
 
+/* Which answer columns (docs/batch.md "Columns"): the basic ones, or the full
+ * answer (certainty's reasons, citations with URLs, conditions, what would
+ * change a refusal), decided by kf_decide rather than the verdict alone. */
+typedef enum kf_batch_columns {
+	KF_BATCH_COLUMNS_BASIC = 0,
+	KF_BATCH_COLUMNS_FULL = 1
+} kf_batch_columns;
+
+/* The output's format: the input's, or an XLSX workbook (CSV input only;
+ * needs a write callback, not pull mode). */
+typedef enum kf_batch_output { KF_BATCH_OUT_SAME = 0, KF_BATCH_OUT_XLSX = 1 } kf_batch_output;
+
 typedef struct kf_batch_opts {
 	kf_batch_format format;
 	char delimiter;    /* CSV field separator (',', ';', '\t', ...); 0 means ',' */
@@ -51,6 +63,8 @@ typedef struct kf_batch_opts {
 	unsigned jobs;     /* decision threads for kf_batch_run; 0 or 1: the calling thread */
 	size_t block;      /* bytes of input per block; 0 means 256 KiB */
 	size_t max_record; /* longest record in bytes; 0 means 16 MiB */
+	kf_batch_columns columns; /* 0: the basic columns */
+	kf_batch_output output;   /* 0: the input's format */
 } kf_batch_opts;
 
 /* Counts so far. */

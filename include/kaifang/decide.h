@@ -86,6 +86,13 @@ typedef struct kf_verdict {
 	int missing[KF_VERDICT_MAX]; /* region indexes of the zones an indeterminate answer names */
 	int truncated;               /* 1: binding or missing holds only the first KF_VERDICT_MAX */
 	int share_undecided; /* 1: indeterminate because the share range straddles the cap */
+	/* a per-investor-group cap (docs/semantics.md [S-10]): each foreign
+	 * investor with its affiliates bounded; the tightest one that binds */
+	int has_group_cap;
+	kf_capop group_op;
+	kf_share group_cap;  /* 10^-9 percent */
+	int group_undecided; /* 1: indeterminate because the aggregate foreign share is
+				above the group cap, so the largest group's holding decides */
 } kf_verdict;
 
 /* Decides q into *v. Allocates only when a question meets more measures or

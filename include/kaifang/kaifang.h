@@ -17,6 +17,8 @@
 #include "kaifang/json.h"
 #include "kaifang/view.h"
 #include "kaifang/batch.h"
+#include "kaifang/text.h"
+#include "kaifang/timeline.h"
 
 #define KAIFANG_VERSION "0.1.0"
 

@@ -36,6 +36,7 @@
 
 #include "kaifang/common.h"
 #include "kaifang/decide.h"
+#include "kaifang/text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -363,6 +364,10 @@ char *kf_decision_json_ownership(const kf_decision *d, const kf_ownership_share 
  * the chains, the holdings that decide it and the other test's answer when it
  * differs. Text to kf_free; NULL on out of memory. */
 char *kf_decision_text_ownership(const kf_decision *d, const kf_ownership_share *s);
+/* The same in lang (KF_LANG_EN or KF_LANG_ZH, kaifang/text.h): the decision as
+ * kf_decision_text_lang, the look-through in the sentences of view/lang.c. */
+char *kf_decision_text_ownership_lang(const kf_decision *d, const kf_ownership_share *s,
+				      kf_lang lang);
 
 void kf_ownership_share_free(kf_ownership_share *s);
 

@@ -36,6 +36,12 @@ typedef struct kf_question_text {
 #define KF_QUESTION_NFIELDS 6
 extern const char *const kf_question_fields[KF_QUESTION_NFIELDS];
 
+/* The name of the NULL-terminated list `known` nearest to `name` (the
+ * rulebook loader's "did you mean": Levenshtein distance over code points,
+ * at most 3), or NULL when none is that near. Borrowed from `known`. For a
+ * door refusing an unknown parameter or field. */
+const char *kf_nearest_name(const char *name, const char *const *known);
+
 /* The member of *t named `name` (one of kf_question_fields, as a CSV header
  * or query parameter names it), or NULL when `name` is not a question field. */
 const char **kf_question_text_slot(kf_question_text *t, const char *name);

@@ -26,10 +26,40 @@ typedef enum kf_effect {
 	KF_EFFECT_CLOSED = 1,
 	KF_EFFECT_CAP = 2,
 	KF_EFFECT_OPEN = 3,
-	KF_EFFECT_CONDITION = 4
+	KF_EFFECT_CONDITION = 4,
+	/* effects beyond a share cap (docs/rulebook.md "Effects beyond a share
+	 * cap"); each also bounds the foreign share through kf_measure_info.cap
+	 * when imposes_cap is 1 */
+	KF_EFFECT_FLOOR = 5,   /* a Chinese-share floor (>= x): foreign share <= 100 - x */
+	KF_EFFECT_CONTROL = 6, /* the Chinese side must control */
+	KF_EFFECT_FORM = 7     /* a legal form is required (kf_form) */
 } kf_effect;
 
-typedef enum kf_mstatus { KF_IN_FORCE = 0, KF_ANNOUNCED = 1, KF_REPEALED = 2 } kf_mstatus;
+/* A measure's status; `lapsed`: a temporary adjustment whose end date has
+ * passed (like repealed, it applies only before effective_until). */
+typedef enum kf_mstatus {
+	KF_IN_FORCE = 0,
+	KF_ANNOUNCED = 1,
+	KF_REPEALED = 2,
+	KF_LAPSED = 3
+} kf_mstatus;
+
+/* The legal form a KF_EFFECT_FORM measure requires. */
+typedef enum kf_form {
+	KF_FORM_NONE = 0,
+	KF_FORM_JOINT_VENTURE = 1,        /* equity or contractual JV: foreign share < 100% */
+	KF_FORM_COOPERATIVE = 2,          /* Sino-foreign cooperative (schooling): < 100% */
+	KF_FORM_DONATION_NONPROFIT = 3,   /* a non-profit funded by donation; no equity */
+	KF_FORM_REPRESENTATIVE_OFFICE = 4 /* a representative office only; no enterprise */
+} kf_form;
+
+/* The kind of Chinese control a KF_EFFECT_CONTROL measure requires. */
+typedef enum kf_control {
+	KF_CONTROL_NONE = 0,
+	KF_CONTROL_MAJORITY = 1, /* 控股: Chinese side over half, so foreign share < 50% */
+	KF_CONTROL_RELATIVE = 2  /* 相对控股: Chinese side the largest holder; foreign
+				    share < 100%, the rest a condition */
+} kf_control;
 
 /* Cap operator: "<=" (not exceeding) or "<" (below). */
 typedef enum kf_capop { KF_CAP_LE = 0, KF_CAP_LT = 1 } kf_capop;
@@ -103,9 +133,12 @@ typedef struct kf_document_info {
 } kf_document_info;
 
 typedef struct kf_condition_info {
-	const char
-	    *type; /* territory, licensing, registered-capital, time-limit, procedure, note */
+	const char *type; /* territory, licensing, registered-capital, time-limit, procedure,
+			     note, management, investor, scope, quota */
 	const char *text;
+	const char *fact; /* with type investor: the investor fact it tests
+			     (sector-experience); "" when none */
+	int decides;      /* 1: the answer holds only if the fact holds (a missing fact) */
 } kf_condition_info;
 
 typedef struct kf_measure_info {
@@ -139,7 +172,40 @@ typedef struct kf_measure_info {
 	int n_conditions;
 	const char *file; /* rulebook file the measure is in */
 	int line;         /* its line there */
+	/* effects beyond a share cap (docs/rulebook.md); all zero for the
+	 * effects above */
+	int imposes_cap;    /* 1 when cap/cap_op bound the share: effect cap, floor,
+			       control, or form joint-venture / cooperative */
+	kf_capop floor_op;  /* with KF_EFFECT_FLOOR: KF_CAP_LE ">=", KF_CAP_LT ">" */
+	kf_share floor;     /* with KF_EFFECT_FLOOR: the Chinese share, 10^-9 percent */
+	kf_control control; /* with KF_EFFECT_CONTROL */
+	kf_form form;       /* with KF_EFFECT_FORM */
+	int has_group_cap;  /* 1: each foreign investor with its affiliates is bounded */
+	kf_capop group_op;
+	kf_share group_cap;      /* 10^-9 percent */
+	int quota_max;           /* > 0: at most this many per `quota_per` (a count limit) */
+	const char *quota_per;   /* "" when no quota */
+	const char *until_basis; /* how effective_until was set ("three years from the
+				    approval"); "" when written as a plain date */
+	const int *implements;   /* announced measures this one implements (set aside) */
+	int n_implements;
 } kf_measure_info;
+
+/* An old classification code and what it means in the catalogue's edition
+ * (docs/rulebook.md "crosswalk"): GB/T 4754-2011 7271 travel agencies is
+ * 2017 7291. */
+typedef struct kf_crosswalk_info {
+	const char *edition; /* the old edition: "GB/T 4754-2011" */
+	const char *code;    /* the code in that edition */
+	kf_text2 name;       /* its name there */
+	const int *to;       /* service indexes it corresponds to now */
+	int n_to;
+	const char *note; /* "" when none */
+} kf_crosswalk_info;
+
+/* Crosswalk entries, 0 <= i < kf_rulebook_n_crosswalk; borrowed. */
+int kf_rulebook_n_crosswalk(const kf_rulebook *rb);
+const kf_crosswalk_info *kf_rulebook_crosswalk(const kf_rulebook *rb, int i);
 
 /*
  * Loads the rulebook folder `dir` (containing rulebook.yaml), checks every
@@ -166,6 +232,10 @@ kf_date kf_rulebook_edition_date(const kf_rulebook *rb);
 const char *kf_rulebook_id(const kf_rulebook *rb);
 const char *kf_rulebook_edition(const kf_rulebook *rb);
 kf_text2 kf_rulebook_title(const kf_rulebook *rb);
+/* The sector the rulebook answers for (rulebook.yaml `sector`, e.g. "telecom",
+ * "services"; the id when not given): the name `--sector` and the API's
+ * `sector` parameter use (docs/rulebook.md "Sector"). Borrowed. */
+const char *kf_rulebook_sector(const kf_rulebook *rb);
 /* SHA-256 of the rulebook content as 64 lower-case hex digits; borrowed. */
 const char *kf_rulebook_sha256(const kf_rulebook *rb);
 /* Lint warnings found while loading (one per line), "" when none; borrowed. */

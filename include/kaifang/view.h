@@ -24,10 +24,16 @@ extern "C" {
 
 /* ---- names ---------------------------------------------------------------- */
 
-/* "prohibited", "closed", "cap", "open", "condition"; "unknown" out of range. */
+/* "prohibited", "closed", "cap", "open", "condition", "floor", "control", "form";
+ * "unknown" out of range. */
 const char *kf_effect_name(kf_effect e);
-/* "in-force", "announced", "repealed"; "unknown" out of range. */
+/* "in-force", "announced", "repealed", "lapsed"; "unknown" out of range. */
 const char *kf_mstatus_name(kf_mstatus s);
+/* "joint-venture", "cooperative", "donation-non-profit", "representative-office";
+ * "" for KF_FORM_NONE. */
+const char *kf_form_name(kf_form f);
+/* "majority", "relative"; "" for KF_CONTROL_NONE. */
+const char *kf_control_name(kf_control c);
 /* "uncertain" when uncertain is non-zero, else "confirmed". */
 const char *kf_certainty_name(int uncertain);
 /* "<=" or "<". */
@@ -75,6 +81,26 @@ int kf_decision_citation(const kf_decision *d, int i);
  * verdict, and in *zone the zone's region index (-1: outside every sub-zone). */
 int kf_decision_n_scenarios(const kf_decision *d);
 const kf_verdict *kf_decision_scenario(const kf_decision *d, int i, int *zone);
+
+/* Requirements beyond the share cap (docs/semantics.md [S-10]): the measure's
+ * index, and in *kind (floor, control, form, cap_per_investor, quota,
+ * management, investor, scope), *token (floor:30, form:joint-venture,
+ * investor:sector-experience, quota:2) and *text the requirement. None for an
+ * answer whose measures carry none (every cn-telecom answer). */
+int kf_decision_n_requirements(const kf_decision *d);
+int kf_decision_requirement(const kf_decision *d, int i, const char **kind, const char **token,
+			    const char **text);
+/* 1 when requirement i is an investor fact the answer holds only with (a
+ * missing fact of the answer: missing_facts "investor_condition"). */
+int kf_decision_requirement_decides(const kf_decision *d, int i);
+/* The answer in one sentence with its requirements ("permitted as a joint
+ * venture (a foreign share below 100%)"); NULL when the answer has no
+ * requirement (then the outcome and cap say it all). */
+const char *kf_decision_in_words(const kf_decision *d);
+/* Lapsed measures on the asked service that reached the place and ended on or
+ * before the date ([S-11]): measure indexes, i in [0, kf_decision_n_lapsed). */
+int kf_decision_n_lapsed(const kf_decision *d);
+int kf_decision_lapsed(const kf_decision *d, int i);
 
 /* ---- decision JSON with members of the caller's ------------------------------ */
 
@@ -154,9 +180,10 @@ typedef struct kf_matrix_query {
 				      expands to its members); default: the group pilot-20,
 				      else the rulebook's first group, else its first place */
 	const char *services;      /* comma list of services (id, alias or name); default: the
-				      key pilot services the rulebook knows (app-store,
-				      isp-end-user, ip-vpn, idc, cdn, online-data-processing),
-				      else its root services */
+				      rulebook's key_services (rulebook.yaml), else the key
+				      pilot services it knows (app-store, isp-end-user,
+				      ip-vpn, idc, cdn, online-data-processing), else its
+				      root services */
 	const char *date;          /* YYYY-MM-DD; default today in Asia/Shanghai */
 	const char *investor;      /* investor class; default foreign */
 	const char *outside_zones; /* "true"/"false" as kf_question_text; default false */

@@ -97,7 +97,8 @@ static void batch_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: kaifang batch IN [-o OUT] [--format csv|jsonl] [--delimiter C] [--strict]\n"
-		"                        [--jobs N] [--rulebook DIR]\n"
+		"                        [--jobs N] [--rulebook DIR] [--columns basic|full]\n"
+		"                        [--output-format csv|jsonl|xlsx]\n"
 		"\n"
 		"Decides every row of IN (CSV with a header row, or JSON Lines) and writes the\n"
 		"same rows with the columns outcome, max_foreign_share, cap, binding, certainty,\n"
@@ -115,6 +116,11 @@ static void batch_usage(FILE *f)
 		"                         its error in the error column\n"
 		"  -j, --jobs N           decision threads (default: the online CPUs, at most 8)\n"
 		"  -R, --rulebook DIR     rulebook folder (default: the shipped cn-telecom)\n"
+		"  -c, --columns WHICH    basic (default) or full: also the reasons of an\n"
+		"                         uncertain answer, citations with URLs, conditions\n"
+		"                         and what would change a refusal\n"
+		"  -X, --output-format F  the input's format (default), or xlsx (from CSV\n"
+		"                         input; the default when OUT ends in .xlsx)\n"
 		"\n"
 		"Input columns (by header name): service, region, date (required); investor,\n"
 		"foreign_share, outside_zones (optional); other columns pass through unchanged.\n"
@@ -376,9 +382,11 @@ int kf_cli_batch(int argc, char **argv)
 					     {"rulebook", required_argument, NULL, 'R'},
 					     {"delimiter", required_argument, NULL, 'd'},
 					     {"jobs", required_argument, NULL, 'j'},
+					     {"columns", required_argument, NULL, 'c'},
+					     {"output-format", required_argument, NULL, 'X'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *in_path, *dir = NULL, *fmt = NULL, *out_path = NULL;
+	const char *in_path, *dir = NULL, *fmt = NULL, *out_path = NULL, *ofmt = NULL;
 	kf_batch_opts o;
 	progress pg;
 	FILE *in, *out = NULL;
@@ -393,11 +401,20 @@ int kf_cli_batch(int argc, char **argv)
 	o.jobs = default_jobs();
 	pg.size = -1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:F:Sd:j:R:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:F:Sd:j:R:c:X:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out_path = strcmp(optarg, "-") ? optarg : NULL; break;
 		case 'F': fmt = optarg; break;
 		case 'S': o.strict = 1; break;
+		case 'c':
+			if (strcmp(optarg, "basic") && strcmp(optarg, "full")) {
+				kf_cli_err("batch: --columns '%s': expected basic or full", optarg);
+				return EXIT_USAGE;
+			}
+			o.columns =
+			    strcmp(optarg, "full") ? KF_BATCH_COLUMNS_BASIC : KF_BATCH_COLUMNS_FULL;
+			break;
+		case 'X': ofmt = optarg; break;
 		case 'R': dir = optarg; break;
 		case 'd':
 			if (parse_delimiter(optarg, &o.delimiter)) {
@@ -453,6 +470,24 @@ int kf_cli_batch(int argc, char **argv)
 		pg.size = (long long)st.st_size;
 	o.format =
 	    fmt ? (!strcmp(fmt, "jsonl") ? KF_BATCH_JSONL : KF_BATCH_CSV) : sniff(in_path, in);
+	if (!ofmt && out_path && has_suffix(out_path, ".xlsx"))
+		ofmt = "xlsx";
+	if (ofmt && !strcmp(ofmt, "xlsx"))
+		o.output = KF_BATCH_OUT_XLSX;
+	else if (ofmt && strcmp(ofmt, o.format == KF_BATCH_CSV ? "csv" : "jsonl")) {
+		kf_cli_err("batch: --output-format '%s': expected xlsx or the input's format (%s)",
+			   ofmt, o.format == KF_BATCH_CSV ? "csv" : "jsonl");
+		if (in != stdin)
+			fclose(in);
+		return EXIT_USAGE;
+	}
+	if (o.output == KF_BATCH_OUT_XLSX && !out_path && isatty(STDOUT_FILENO)) {
+		kf_cli_err("batch: an XLSX workbook is binary; give -o FILE.xlsx or redirect "
+			   "standard output");
+		if (in != stdin)
+			fclose(in);
+		return EXIT_USAGE;
+	}
 	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &rc);
 	if (!rb) {
 		if (in != stdin)

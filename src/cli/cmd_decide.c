@@ -71,6 +71,12 @@ static void decide_usage(FILE *f, const char *cmd)
 	    "  -o, --outside-zones      the address is outside every sub-zone of PLACE\n"
 	    "  -R, --rulebook DIR       rulebook folder (default: the shipped cn-telecom)\n"
 	    "  -j, --json               one JSON object instead of text\n"
+	    "  -F, --format FMT         text (default), json, md or html: md and html write\n"
+	    "                           the memo of the answer (question, date asked,\n"
+	    "                           answer, conditions, citations with their URLs,\n"
+	    "                           rulebook hash, the replay command)\n"
+	    "  -w, --output FILE        write the answer or memo to FILE instead of stdout\n"
+	    "  -l, --lang en|zh         the language of text and memo (default en)\n"
 	    "  -A, --all                explain: list every measure, not only those that\n"
 	    "                           matched or nearly matched\n"
 	    "\n"
@@ -93,11 +99,15 @@ int kf_cli_decide(int argc, char **argv, int explain)
 					     {"rulebook", required_argument, NULL, 'R'},
 					     {"json", no_argument, NULL, 'j'},
 					     {"all", no_argument, NULL, 'A'},
+					     {"format", required_argument, NULL, 'F'},
+					     {"output", required_argument, NULL, 'w'},
+					     {"lang", required_argument, NULL, 'l'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *service = NULL, *region = NULL, *date = NULL, *investor = NULL, *share = NULL;
-	const char *dir = NULL, *own_src = NULL, *applicant = NULL;
-	int legal_form = 0, all = 0;
+	const char *dir = NULL, *own_src = NULL, *applicant = NULL, *out_path = NULL;
+	int legal_form = 0, all = 0, memo = -1; /* memo: a kf_memo_format, or -1 */
+	kf_lang lang = KF_LANG_EN;
 	kf_ownership_share *own = NULL;
 	kf_graph *graph = NULL;
 	int outside = 0, json = 0, c, code = EXIT_DECIDED;
@@ -110,7 +120,7 @@ int kf_cli_decide(int argc, char **argv, int explain)
 	const char *cmd = explain ? "explain" : "decide";
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:r:d:i:f:oO:a:LR:jAh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:r:d:i:f:oO:a:LR:jAF:w:l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'O': own_src = optarg; break;
 		case 'a': applicant = optarg; break;
@@ -124,6 +134,20 @@ int kf_cli_decide(int argc, char **argv, int explain)
 		case 'R': dir = optarg; break;
 		case 'A': all = 1; break;
 		case 'j': json = 1; break;
+		case 'F':
+			if (!strcmp(optarg, "json"))
+				json = 1;
+			else if ((memo = kf_memo_format_from_name(optarg)) < 0) {
+				kf_cli_err("%s: --format '%s': expected text, json, md or html",
+					   cmd, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'w': out_path = optarg; break;
+		case 'l':
+			if (kf_cli_lang(cmd, optarg, &lang))
+				return EXIT_USAGE;
+			break;
 		case 'h': decide_usage(stdout, cmd); return 0;
 		default: decide_usage(stderr, cmd); return EXIT_USAGE;
 		}
@@ -191,9 +215,21 @@ int kf_cli_decide(int argc, char **argv, int explain)
 		kf_rulebook_free(rb);
 		return e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 	}
-	/* with --ownership, the look-through that gave the share travels with it */
-	out = json ? kf_decision_json_ownership(d, own) : kf_decision_text_ownership(d, own);
-	if (!out) {
+	if (json && memo > KF_MEMO_TEXT) {
+		kf_cli_err("%s: give --json or --format %s, not both", cmd,
+			   kf_memo_format_name((kf_memo_format)memo));
+		code = EXIT_USAGE;
+		out = NULL;
+	} else if (memo > KF_MEMO_TEXT) /* the memo: asked now, by the library's clock */
+		out = kf_decision_memo(d, (kf_memo_format)memo, lang, 0);
+	else /* with --ownership, the look-through that gave the share travels with it */
+		out = json ? kf_decision_json_ownership(d, own)
+			   : kf_decision_text_ownership_lang(d, own, lang);
+	if (code == EXIT_USAGE)
+		;
+	else if (out_path || memo > KF_MEMO_TEXT)
+		code = kf_cli_write_out(cmd, out_path, out, json);
+	else if (!out) {
 		kf_cli_err("out of memory writing the answer");
 		code = EXIT_INTERNAL;
 	} else {

@@ -26,7 +26,9 @@ static void serve_usage(FILE *f)
 		   "\n"
 		   "  -l, --listen HOST:PORT  address to listen on (default 127.0.0.1:8080;\n"
 		   "                          port 0 picks a free port, printed on stderr)\n"
-		   "  -R, --rulebook DIR      rulebook folder (default: the shipped cn-telecom)\n"
+		   "  -R, --rulebook DIR      a rulebook folder; repeat for several sectors,\n"
+		   "                          the first the default (default: every shipped\n"
+		   "                          one, telecom first; or --sector NAME,...)\n"
 		   "  -w, --web DIR           folder of index.html, app.css, app.js (default:\n"
 		   "                          web/ beside the program, as for the rulebook)\n"
 		   "  -t, --threads N         worker threads (default 2)\n"
@@ -161,10 +163,12 @@ int kf_cli_serve(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	kf__srv_opts o;
-	const char *dir = NULL, *web = NULL, *wd;
+	/* static: reachable on the usage-error returns below (one serve a run) */
+	static const char **dirs;
+	const char *web = NULL, *wd;
+	int ndirs = 0;
 	unsigned long v;
 	int c, code = 0;
-	kf_rulebook *rb;
 	kf__srv_opts_default(&o);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "l:R:w:t:b:n:T:qh", opts, NULL)) != -1) {
@@ -173,7 +177,14 @@ int kf_cli_serve(int argc, char **argv)
 			if (parse_listen(optarg, &o) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'R': dir = optarg; break;
+		case 'R': {
+			const char **nd = realloc(dirs, sizeof *dirs * (size_t)(ndirs + 1));
+			if (!nd)
+				return EXIT_INTERNAL;
+			dirs = nd;
+			dirs[ndirs++] = optarg;
+			break;
+		}
 		case 'w': web = optarg; break;
 		case 't':
 			if (parse_uint("threads", optarg, 1, 64, &v) < 0)
@@ -228,11 +239,8 @@ int kf_cli_serve(int argc, char **argv)
 	if (!wd)
 		kf_cli_err("serve: no web folder found; serving the API only (use --web DIR)");
 	o.web_dir = wd;
-	rb = kf_cli_load(kf_cli_rulebook_dir(dir), &code);
-	if (!rb)
-		return code;
-	if (kf__srv_run(&o, rb) < 0)
-		code = EXIT_INTERNAL;
-	kf_rulebook_free(rb);
+	code = kf_cli_serve_rulebooks(&o, dirs, ndirs);
+	free(dirs);
+	dirs = NULL;
 	return code;
 }

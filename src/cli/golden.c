@@ -19,7 +19,43 @@ struct run {
 	int verbose;
 	char *seen; /* per measure: exercised by a case */
 	int passes, fails, bad, ncases;
+	FILE *list; /* kf_cli_golden_questions: print each question here, decide none */
 };
+
+/* One case as a JSON line (kf_cli_golden_questions): file, line, name,
+ * measure, the question's fields as written (null when absent) and the
+ * refusal text the case expects (null when it expects an answer). */
+static int print_question(FILE *f, const char *path, const golden_case *c)
+{
+	kf_json *w = kf_json_new();
+	char *s;
+	int i;
+	kf_json_object_begin(w);
+	kf_json_key(w, "file");
+	kf_json_string(w, path);
+	kf_json_key(w, "line");
+	kf_json_int(w, c->line);
+	kf_json_key(w, "name");
+	kf_json_string(w, c->name);
+	kf_json_key(w, "measure");
+	kf_json_string(w, c->measure);
+	kf_json_key(w, "question");
+	kf_json_object_begin(w);
+	for (i = 0; i < KF_QUESTION_NFIELDS; i++) {
+		kf_json_key(w, kf_question_fields[i]);
+		kf_json_string(w, c->question[i]);
+	}
+	kf_json_object_end(w);
+	kf_json_key(w, "error");
+	kf_json_string(w, c->error);
+	kf_json_object_end(w);
+	s = kf_json_finish(w);
+	if (!s)
+		return -1;
+	fprintf(f, "%s\n", s);
+	kf_free(s);
+	return 0;
+}
 
 static void run_case(struct run *r, const char *path, struct fy_node *cs)
 {
@@ -32,6 +68,13 @@ static void run_case(struct run *r, const char *path, struct fy_node *cs)
 		kf_cli_err("%s", why);
 		r->bad = 1;
 		r->fails++;
+		return;
+	}
+	if (r->list) {
+		if (print_question(r->list, path, &c) < 0) {
+			kf_cli_err("out of memory writing the questions");
+			r->bad = 1;
+		}
 		return;
 	}
 	if (!c.measure || (m = kf_rulebook_find_measure(r->rb, c.measure, NULL, &e)) < 0) {
@@ -89,7 +132,7 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 	glob_t g;
 	size_t gi;
 	int nm = kf_rulebook_n_measures(rb), i;
-	struct run r = {rb, out, verbose, NULL, 0, 0, 0, 0};
+	struct run r = {rb, out, verbose, NULL, 0, 0, 0, 0, NULL};
 	*ncases = 0;
 	*unexercised = 0;
 	r.seen = calloc((size_t)nm + 1, 1);
@@ -116,4 +159,19 @@ int kf_cli_golden(const kf_rulebook *rb, const char *dir, FILE *out, int verbose
 	if (out)
 		fprintf(out, "golden: %d passed, %d failed\n", r.passes, r.fails);
 	return r.bad ? -1 : r.fails;
+}
+
+int kf_cli_golden_questions(const char *dir, FILE *out)
+{
+	char pat[4096];
+	glob_t g;
+	size_t gi;
+	struct run r = {NULL, NULL, 0, NULL, 0, 0, 0, 0, out};
+	snprintf(pat, sizeof pat, "%s/golden/*.yaml", dir);
+	if (glob(pat, 0, NULL, &g) != 0)
+		return 0;
+	for (gi = 0; gi < g.gl_pathc; gi++)
+		run_file(&r, g.gl_pathv[gi]);
+	globfree(&g);
+	return r.bad ? -1 : r.ncases;
 }

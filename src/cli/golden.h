@@ -27,6 +27,9 @@ typedef struct golden_case {
 	int has_first_covered;                                /* expect.first_covered given */
 	const char *first_covered;                            /* YYYY-MM-DD; NULL means null */
 	struct fy_node *binding, *overridden, *missing_facts; /* sequences, or NULL */
+	struct fy_node *requirements, *lapsed;                /* sequences, or NULL */
+	int has_in_words;                                     /* expect.in_words given */
+	const char *in_words;                                 /* its text; NULL means null */
 } golden_case;
 
 /* Reads case node `cs` of file `path` into *c. Returns 0, or -1 with a message

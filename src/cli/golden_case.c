@@ -12,9 +12,9 @@
 #define NKEYS(a) ((int)(sizeof a / sizeof a[0]))
 
 static const char *const case_keys[] = {"name", "measure", "question", "expect"};
-static const char *const expect_keys[] = {"outcome",    "max_foreign_share", "binding",
-					  "overridden", "certainty",         "missing_facts",
-					  "error",      "first_covered"};
+static const char *const expect_keys[] = {
+    "outcome", "max_foreign_share", "binding",      "overridden", "certainty", "missing_facts",
+    "error",   "first_covered",     "requirements", "in_words",   "lapsed"};
 
 static void mark_of(struct fy_node *n, int *line, int *col)
 {
@@ -150,8 +150,14 @@ int golden_case_read(const char *path, struct fy_node *cs, golden_case *c, char 
 	}
 	if (sequence_or_null(path, ex, "binding", &c->binding, why, wsz) ||
 	    sequence_or_null(path, ex, "overridden", &c->overridden, why, wsz) ||
-	    sequence_or_null(path, ex, "missing_facts", &c->missing_facts, why, wsz))
+	    sequence_or_null(path, ex, "missing_facts", &c->missing_facts, why, wsz) ||
+	    sequence_or_null(path, ex, "requirements", &c->requirements, why, wsz) ||
+	    sequence_or_null(path, ex, "lapsed", &c->lapsed, why, wsz))
 		return -1;
+	if ((x = get(ex, "in_words"))) {
+		c->has_in_words = 1;
+		c->in_words = scalar(x);
+	}
 	if (get(ex, "error") && !c->error)
 		return fail_at(path, get(ex, "error"), why, wsz,
 			       "expect.error must be the text the refusal contains");

@@ -85,6 +85,105 @@ static int check_overridden(const kf_rulebook *rb, const kf_decision *d, struct 
 	return 0;
 }
 
+/* Item i of a YAML list as text; NULL when it is not a scalar. */
+static const char *item(struct fy_node *list, int i)
+{
+	struct fy_node *it = fy_node_sequence_get_by_index(list, i);
+	return it && fy_node_get_type(it) == FYNT_SCALAR ? fy_node_get_scalar0(it) : NULL;
+}
+
+/* expect.requirements: exactly the tokens of the decision's requirements (as
+ * a set; floor:30, form:joint-venture, investor:sector-experience, quota:2) */
+static int check_requirements(const kf_decision *d, struct fy_node *list, char *why, size_t wsz)
+{
+	int n = kf_decision_n_requirements(d), cnt = fy_node_sequence_item_count(list), i, j;
+	int same = 1;
+	size_t off;
+	for (i = 0; i < cnt && same; i++) {
+		const char *want = item(list, i), *tok;
+		int found = 0;
+		for (j = 0; j < n && want; j++) {
+			kf_decision_requirement(d, j, NULL, &tok, NULL);
+			found |= !strcmp(tok, want);
+		}
+		same = found;
+	}
+	for (j = 0; j < n && same; j++) {
+		const char *tok;
+		int found = 0;
+		kf_decision_requirement(d, j, NULL, &tok, NULL);
+		for (i = 0; i < cnt; i++)
+			found |= item(list, i) && !strcmp(item(list, i), tok);
+		same = found;
+	}
+	if (same)
+		return 1;
+	off = (size_t)snprintf(why, wsz, "requirements: got [");
+	for (j = 0; j < n && off < wsz; j++) {
+		const char *tok;
+		kf_decision_requirement(d, j, NULL, &tok, NULL);
+		off += (size_t)snprintf(why + off, wsz - off, "%s%s", j ? ", " : "", tok);
+	}
+	if (off < wsz)
+		snprintf(why + off, wsz - off, "]");
+	return 0;
+}
+
+/* expect.missing_facts: the zone ids an indeterminate answer names, and the
+ * facts of [S-10]: investor_group_share, and investor:FACT for an investor
+ * condition the answer holds only with */
+static int check_missing(const kf_rulebook *rb, const kf_decision *d, struct fy_node *list,
+			 char *why, size_t wsz)
+{
+	const kf_verdict *v = kf_decision_verdict(d);
+	int cnt = fy_node_sequence_item_count(list), i, j, nz = 0, nf = 0, want_f = 0;
+	char w2[900];
+	for (i = 0; i < cnt; i++) {
+		const char *want = item(list, i);
+		int found = 0;
+		if (!want)
+			return 0;
+		if (!strcmp(want, "investor_group_share"))
+			found = v->group_undecided;
+		else if (!strncmp(want, "investor:", 9)) {
+			for (j = 0; j < kf_decision_n_requirements(d) && !found; j++) {
+				const char *tok;
+				kf_decision_requirement(d, j, NULL, &tok, NULL);
+				found = !strcmp(tok, want) && kf_decision_requirement_decides(d, j);
+			}
+		} else {
+			int k = kf_rulebook_find_region(rb, want, NULL, NULL);
+			for (j = 0; j < v->n_missing; j++)
+				found |= v->missing[j] == k;
+			nz++;
+			if (!found) {
+				got_ids(rb, v->missing, v->n_missing, 1, w2, sizeof w2);
+				snprintf(why, wsz, "missing_facts: %s", w2);
+				return 0;
+			}
+			continue;
+		}
+		want_f++;
+		if (!found) {
+			snprintf(why, wsz,
+				 "missing_facts: '%s' is not a missing fact of the answer", want);
+			return 0;
+		}
+	}
+	/* every fact of the answer is expected */
+	nf = v->group_undecided;
+	for (j = 0; j < kf_decision_n_requirements(d); j++)
+		nf += kf_decision_requirement_decides(d, j) && v->outcome != KF_EXCEEDS_CAP &&
+		      v->outcome != KF_PROHIBITED && v->outcome != KF_CLOSED;
+	if (nz != v->n_missing || want_f != nf) {
+		got_ids(rb, v->missing, v->n_missing, 1, w2, sizeof w2);
+		snprintf(why, wsz, "missing_facts: zones %s and %d other facts (expected %d)", w2,
+			 nf, want_f);
+		return 0;
+	}
+	return 1;
+}
+
 /* Compares a decided case with its expectations; 1 pass, 0 with why. */
 static int compare(const kf_rulebook *rb, const golden_case *c, const kf_decision *d, char *why,
 		   size_t wsz)
@@ -120,10 +219,27 @@ static int compare(const kf_rulebook *rb, const golden_case *c, const kf_decisio
 			return 0;
 		}
 	}
-	if (c->missing_facts && !same_set(rb, c->missing_facts, v->missing, v->n_missing, 1)) {
-		got_ids(rb, v->missing, v->n_missing, 1, w2, sizeof w2);
-		snprintf(why, wsz, "missing_facts: %s", w2);
+	if (c->missing_facts && !check_missing(rb, d, c->missing_facts, why, wsz))
 		return 0;
+	if (c->requirements && !check_requirements(d, c->requirements, why, wsz))
+		return 0;
+	if (c->lapsed) {
+		int n = kf_decision_n_lapsed(d), ids[256], i;
+		for (i = 0; i < n && i < 256; i++)
+			ids[i] = kf_decision_lapsed(d, i);
+		if (n > 256 || !same_set(rb, c->lapsed, ids, n, 0)) {
+			got_ids(rb, ids, n > 256 ? 256 : n, 0, w2, sizeof w2);
+			snprintf(why, wsz, "lapsed: %s", w2);
+			return 0;
+		}
+	}
+	if (c->has_in_words) {
+		const char *got = kf_decision_in_words(d);
+		if (strcmp(c->in_words ? c->in_words : "(null)", got ? got : "(null)")) {
+			snprintf(why, wsz, "in_words: expected \"%s\", got \"%s\"",
+				 c->in_words ? c->in_words : "(null)", got ? got : "(null)");
+			return 0;
+		}
 	}
 	if (c->overridden && !check_overridden(rb, d, c->overridden, why, wsz))
 		return 0;

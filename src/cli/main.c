@@ -68,10 +68,16 @@ const char *kf_cli_rulebook_dir(const char *dir)
 {
 	static char found[PATH_MAX];
 	const char *env = getenv("KAIFANG_RULEBOOK");
+	const char *const *sec;
+	int nsec = kf_cli_sectors_given(&sec);
 	if (dir)
 		return dir;
-	if (env && *env)
+	/* --sector (cli/sectors.c): the first one given; $KAIFANG_RULEBOOK stands
+	 * for the default sector, telecom */
+	if (env && *env && (!nsec || !strcmp(sec[0], "telecom")))
 		return env;
+	if (nsec && kf_cli_sector_dir(sec[0], found, sizeof found))
+		return found;
 	if (kf_cli_find_beside("rulebooks/cn-telecom", found, sizeof found))
 		return found;
 	return "rulebooks/cn-telecom";
@@ -164,22 +170,25 @@ int kf_cli_print_view(char *out, int json, const char *what)
 static void usage(FILE *f)
 {
 	fprintf(
-	    f,
-	    "usage: kaifang COMMAND [OPTIONS]\n"
-	    "\n"
-	    "Market-access rules for foreign investment in China's telecommunications.\n"
-	    "\n"
-	    "commands:\n"
-	    "  decide    decide one question (service, place, date, investor, share)\n"
-	    "  explain   decide, and show the measures that matched or nearly did, and why\n"
-	    "  check     validate and lint a rulebook, run its golden cases\n"
-	    "  list      list services, regions, measures, documents, investors or sources\n"
-	    "  matrix    maximum foreign share for places x services on a date\n"
-	    "  serve     the JSON API and the web page over HTTP (loopback)\n"
-	    "  batch     decide every row of a CSV or JSON Lines file\n"
-	    "  ownership look-through foreign share from BODS, GLEIF or a CSV pair\n"
-	    "\n"
-	    "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n");
+	    f, "usage: kaifang COMMAND [OPTIONS]\n"
+	       "\n"
+	       "Market-access rules for foreign investment in China's telecommunications.\n"
+	       "\n"
+	       "commands:\n"
+	       "  decide    decide one question (service, place, date, investor, share)\n"
+	       "  explain   decide, and show the measures that matched or nearly did, and why\n"
+	       "  check     validate and lint a rulebook, run its golden cases\n"
+	       "  list      list services, regions, measures, documents, investors or sources\n"
+	       "  matrix    maximum foreign share for places x services on a date\n"
+	       "  timeline  the periods over which an answer stays the same, and what changed\n"
+	       "  diff      the answers that differ between two dates or two rulebook editions\n"
+	       "  serve     the JSON API and the web page over HTTP (loopback)\n"
+	       "  batch     decide every row of a CSV or JSON Lines file\n"
+	       "  ownership look-through foreign share from BODS, GLEIF or a CSV pair\n"
+	       "\n"
+	       "Run 'kaifang COMMAND --help' for a command's options; docs/cli.md has the manual.\n"
+	       "--sector NAME (any command) picks the shipped rulebook rulebooks/cn-NAME when\n"
+	       "no --rulebook is given: telecom (default) or services.\n");
 }
 
 static int decide_cmd(int argc, char **argv) { return kf_cli_decide(argc, argv, 0); }
@@ -191,7 +200,8 @@ static const struct {
 } commands[] = {
     {"decide", decide_cmd},  {"explain", explain_cmd},        {"check", kf_cli_check},
     {"list", kf_cli_list},   {"matrix", kf_cli_matrix},       {"batch", kf_cli_batch},
-    {"serve", kf_cli_serve}, {"ownership", kf_cli_ownership},
+    {"serve", kf_cli_serve}, {"ownership", kf_cli_ownership}, {"timeline", kf_cli_timeline},
+    {"diff", kf_cli_diff},
 };
 
 int main(int argc, char **argv)
@@ -210,6 +220,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (kf_cli_clock_from_env() < 0)
+		return EXIT_USAGE;
+	if ((argc = kf_cli_sectors_take(argc, argv)) < 0)
 		return EXIT_USAGE;
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name)) {

@@ -23,6 +23,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/errors.h"
+#include "view/lang.h"
 
 struct kf_ownership_share {
 	kf_ownership_result *r; /* the test used */
@@ -174,86 +175,24 @@ char *kf_decision_json_ownership(const kf_decision *d, const kf_ownership_share 
 	return out;
 }
 
-/* "50%", "(50% excluded)" style: a range for people */
-static void text_range(kf_buf *b, kf_share_range r)
+char *kf_decision_text_ownership_lang(const kf_decision *d, const kf_ownership_share *s,
+				      kf_lang lang)
 {
-	char a[40], c[40];
-	if (r.min == r.max) {
-		kf__buf_printf(b, "%s%%", kf_share_format(r.min, a, sizeof a));
-		return;
-	}
-	kf__buf_printf(b, "between %s%% and %s%%%s%s", kf_share_format(r.min, a, sizeof a),
-		       kf_share_format(r.max, c, sizeof c),
-		       r.min_open ? " (the lower end excluded)" : "",
-		       r.max_open ? " (the upper end excluded)" : "");
-}
-
-static void look_through_text(kf_buf *b, const kf_ownership_share *s)
-{
-	const kf_ownership_result *o = s->r;
-	char a[40], c[40];
-	size_t i, j;
-	kf__buf_printf(b, "\nForeign share by look-through (%s, applicant %s): ", s->source,
-		       o->entity);
-	text_range(b, o->foreign);
-	kf__buf_printf(b, "%s\n",
-		       o->exact ? "" : " (a cycle was solved iteratively; rounded once)");
-	if (o->hk_mo_tw.max)
-		kf__buf_printf(b, "  of which Hong Kong, Macao, Taiwan: %s%% to %s%%\n",
-			       kf_share_format(o->hk_mo_tw.min, a, sizeof a),
-			       kf_share_format(o->hk_mo_tw.max, c, sizeof c));
-	for (i = 0; i < o->nchains; i++) {
-		kf__buf_printf(b,
-			       "  chain %s%%: ", kf_share_format(o->chains[i].share, a, sizeof a));
-		for (j = 0; j < o->chains[i].len; j++)
-			kf__buf_printf(b, "%s%s", j ? " -> " : "", o->chains[i].path[j]);
-		kf__buf_puts(b, "\n");
-	}
-	if (o->ndeciding) {
-		kf__buf_puts(b, "  holdings that decide it:\n");
-		for (i = 0; i < o->ndeciding; i++) {
-			const kf_ownership_deciding *h = &o->deciding[i];
-			kf__buf_printf(b, "    %s in %s (%s%%-%s%%, %s)%s%s\n",
-				       h->owner ? h->owner : "(undisclosed)", h->owned,
-				       kf_share_format(h->share.min, a, sizeof a),
-				       kf_share_format(h->share.max, c, sizeof c), h->reason,
-				       *h->source ? " at " : "", h->source);
-		}
-	}
-	if (s->other_differs) {
-		const char *other = test_name(!s->legal_form);
-		kf__buf_printf(b, "\nThe %s test gives another answer: foreign share ", other);
-		if (s->other.min == s->other.max)
-			kf__buf_printf(b, "%s%%", kf_share_format(s->other.min, a, sizeof a));
-		else
-			kf__buf_printf(b, "%s%% to %s%%",
-				       kf_share_format(s->other.min, a, sizeof a),
-				       kf_share_format(s->other.max, c, sizeof c));
-		kf__buf_printf(
-		    b,
-		    ", %s. Which test the licensing authority applies is not settled\n"
-		    "(ownership-notes 0.5; telecom-facts 7.2.4); %s.\n",
-		    kf_outcome_name(s->other_outcome),
-		    !strcmp(other, "legal-form")
-			? "--legal-form decides with a foreign-registered company counted as "
-			  "foreign"
-			: "without --legal-form the look-through to persons and states decides");
-	}
-}
-
-char *kf_decision_text_ownership(const kf_decision *d, const kf_ownership_share *s)
-{
-	char *t = kf_decision_text(d);
 	kf_buf b;
-	if (!t || !s)
-		return t;
 	kf__buf_init(&b, 0);
-	kf__buf_puts(&b, t);
-	kf_free(t);
-	look_through_text(&b, s);
+	lang = lang == KF_LANG_ZH ? KF_LANG_ZH : KF_LANG_EN;
+	kf__decision_text_into(&b, d, lang);
+	if (s)
+		kf__look_through_say(&b, lang, s->r, s->source, s->legal_form, s->other_differs,
+				     s->other, s->other_outcome);
 	if (b.failed) {
 		kf__buf_free(&b);
 		return NULL;
 	}
 	return kf__buf_steal(&b);
+}
+
+char *kf_decision_text_ownership(const kf_decision *d, const kf_ownership_share *s)
+{
+	return kf_decision_text_ownership_lang(d, s, KF_LANG_EN);
 }

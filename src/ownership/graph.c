@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "util/alloc.h"
@@ -23,9 +24,9 @@ kf_graph *kf__g_new(void)
 	if (!g)
 		return NULL;
 	g->pool = kf__malloc(4096);
-	g->hmask = 1023;
-	g->hash = kf__calloc(1024, sizeof *g->hash);
-	if (!g->pool || !g->hash) {
+	g->hbits = 10;
+	g->idtab = kf__calloc(1024, sizeof *g->idtab);
+	if (!g->pool || !g->idtab) {
 		kf_graph_free(g);
 		return NULL;
 	}
@@ -47,11 +48,213 @@ void kf_graph_free(kf_graph *g)
 	kf__xfree(g->warn_node);
 	kf__xfree(g->pool);
 	kf__xfree(g->nodes);
-	kf__xfree(g->hash);
+	kf__xfree(g->idtab);
 	kf__xfree(g->h);
 	kf__xfree(g->in_off);
 	kf__xfree(g->in_idx);
 	kf__xfree(g);
+}
+
+/* ---- the id table ------------------------------------------------------ */
+
+/* Asks for transparent huge pages on a large block (id table, pool): their
+ * accesses are random, and with 4 KiB pages nearly each one also misses the
+ * TLB. A hint: nothing changes where the kernel does not do it. */
+static void huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t hp = (uintptr_t)2 << 20;
+	uintptr_t a = ((uintptr_t)p + hp - 1) & ~(hp - 1), b = ((uintptr_t)p + len) & ~(hp - 1);
+	if (len >= 4 * hp && b > a)
+		madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+static inline uint64_t rd64(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+static inline uint32_t rd32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+	unsigned __int128 r = (unsigned __int128)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/* A multiply-mix hash over 8-byte words (the wyhash construction): ids of up
+ * to 16 bytes cost two loads and two multiplications. Reads only [s, s+len). */
+uint64_t kf__g_hash(const char *s, size_t len)
+{
+	const uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull,
+		       k2 = 0x8ebc6af09c88c6e3ull;
+	uint64_t a, b, seed = k2 ^ (uint64_t)len;
+	if (len >= 8) {
+		const char *p = s;
+		size_t n = len;
+		while (n > 16) {
+			seed = mix(rd64(p) ^ k1, rd64(p + 8) ^ seed);
+			p += 16;
+			n -= 16;
+		}
+		a = rd64(n > 8 ? p : s + len - 8);
+		b = rd64(s + len - 8);
+	} else if (len >= 4) {
+		a = rd32(s);
+		b = rd32(s + len - 4);
+	} else if (len) {
+		a = ((uint64_t)(unsigned char)s[0] << 16) |
+		    ((uint64_t)(unsigned char)s[len >> 1] << 8) | (unsigned char)s[len - 1];
+		b = 0;
+	} else {
+		a = b = 0;
+	}
+	return mix(mix(a ^ k1, b ^ seed) ^ k0, (uint64_t)len ^ k1);
+}
+
+#define TAG(h)       ((uint32_t)((h) >> 32))
+#define HOME(g, tag) ((tag) >> (32 - (g)->hbits))
+#define SLOTMASK(g)  ((uint32_t)(((uint64_t)1 << (g)->hbits) - 1))
+
+/* Is the pool id at s (NUL-terminated) the len bytes at id? Inline word
+ * compares for short ids (every load stays inside both strings). */
+static inline int id_eq(const char *s, const char *id, size_t len)
+{
+	if (len >= 8 && len <= 16) {
+		if (rd64(s) != rd64(id) || rd64(s + len - 8) != rd64(id + len - 8))
+			return 0;
+	} else if (len >= 4 && len < 8) {
+		if (rd32(s) != rd32(id) || rd32(s + len - 4) != rd32(id + len - 4))
+			return 0;
+	} else if (memcmp(s, id, len) != 0) {
+		return 0;
+	}
+	return s[len] == '\0';
+}
+
+static inline uint32_t node_of_off(const kf_graph *g, uint32_t off)
+{
+	return rd32(g->pool + off - 4);
+}
+
+uint32_t kf__g_find_h(const kf_graph *g, const char *id, size_t len, uint64_t h)
+{
+	uint32_t tag = TAG(h), mask = SLOTMASK(g), i = HOME(g, tag);
+	for (;;) {
+		uint64_t v = g->idtab[i];
+		if (!v)
+			return KF__NONE;
+		if ((uint32_t)(v >> 32) == tag) {
+			if (id_eq(g->pool + (uint32_t)v, id, len))
+				return node_of_off(g, (uint32_t)v);
+		}
+		i = (i + 1) & mask;
+	}
+}
+
+uint32_t kf__g_find(const kf_graph *g, const char *id, size_t len)
+{
+	return kf__g_find_h(g, id, len, kf__g_hash(id, len));
+}
+
+/* Grows the table to 2^bits slots; the tags give every home slot. */
+static int rehash(kf_graph *g, uint32_t bits)
+{
+	uint64_t nslots = (uint64_t)1 << bits, i;
+	uint64_t *nt = kf__calloc((size_t)nslots, sizeof *nt);
+	uint32_t mask = (uint32_t)(nslots - 1);
+	uint64_t oslots = (uint64_t)1 << g->hbits;
+	if (!nt)
+		return -1;
+	huge(nt, (size_t)nslots * sizeof *nt);
+	for (i = 0; i < oslots; i++) {
+		uint64_t v = g->idtab[i];
+		uint32_t j;
+		if (!v)
+			continue;
+		j = (uint32_t)(v >> 32) >> (32 - bits);
+		while (nt[j])
+			j = (j + 1) & mask;
+		nt[j] = v;
+	}
+	kf__xfree(g->idtab);
+	g->idtab = nt;
+	g->hbits = bits;
+	return 0;
+}
+
+/* The smallest table size (log2) that keeps n ids at most 2/3 full. */
+static uint32_t bits_for(uint64_t n)
+{
+	uint32_t bits = 10;
+	while (bits < 32 && n * 3 > ((uint64_t)1 << bits) * 2)
+		bits++;
+	return bits;
+}
+
+int kf__g_reserve(kf_graph *g, size_t nodes, size_t pool_bytes)
+{
+	uint64_t want = (uint64_t)g->n + nodes;
+	uint32_t bits;
+	if (want >= UINT32_MAX)
+		want = UINT32_MAX - 1;
+	if (want > g->ncap) {
+		kf__onode *nn = kf__realloc(g->nodes, (size_t)want * sizeof *nn);
+		if (!nn)
+			return -1;
+		g->nodes = nn;
+		g->ncap = (uint32_t)want;
+	}
+	bits = bits_for(want + 1);
+	if (bits > g->hbits && rehash(g, bits))
+		return -1;
+	if (pool_bytes && g->pool_len + pool_bytes > g->pool_cap) {
+		size_t nc = g->pool_len + pool_bytes;
+		char *np;
+		if (nc > UINT32_MAX)
+			nc = UINT32_MAX;
+		if (nc > g->pool_cap) {
+			np = kf__realloc(g->pool, nc);
+			if (!np)
+				return -1;
+			g->pool = np;
+			g->pool_cap = nc;
+			huge(np, nc);
+		}
+	}
+	return 0;
+}
+
+/* Makes room for len more pool bytes; -1 on OOM or past 4 GiB of text. */
+static int pool_room(kf_graph *g, size_t len)
+{
+	size_t nc;
+	char *np;
+	if (g->pool_len + len <= g->pool_cap)
+		return 0;
+	nc = g->pool_cap * 2;
+	while (nc < g->pool_len + len)
+		nc *= 2;
+	if (nc > UINT32_MAX)
+		nc = UINT32_MAX;
+	if (g->pool_len + len > nc)
+		return -1; /* pool limit of 4 GiB of text */
+	np = kf__realloc(g->pool, nc);
+	if (!np)
+		return -1;
+	g->pool = np;
+	g->pool_cap = nc;
+	huge(np, nc);
+	return 0;
 }
 
 uint32_t kf__g_str(kf_graph *g, const char *s, size_t len)
@@ -59,21 +262,8 @@ uint32_t kf__g_str(kf_graph *g, const char *s, size_t len)
 	uint32_t off;
 	if (len == 0)
 		return 0;
-	if (g->pool_len + len + 1 > g->pool_cap) {
-		size_t nc = g->pool_cap * 2;
-		char *np;
-		while (nc < g->pool_len + len + 1)
-			nc *= 2;
-		if (nc > UINT32_MAX)
-			nc = UINT32_MAX;
-		if (g->pool_len + len + 1 > nc)
-			return KF__NONE; /* pool limit of 4 GiB of text */
-		np = kf__realloc(g->pool, nc);
-		if (!np)
-			return KF__NONE;
-		g->pool = np;
-		g->pool_cap = nc;
-	}
+	if (pool_room(g, len + 1))
+		return KF__NONE;
 	off = (uint32_t)g->pool_len;
 	memcpy(g->pool + off, s, len);
 	g->pool[off + len] = '\0';
@@ -81,83 +271,68 @@ uint32_t kf__g_str(kf_graph *g, const char *s, size_t len)
 	return off;
 }
 
-static uint32_t hash_str(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	size_t i;
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
-uint32_t kf__g_find(const kf_graph *g, const char *id, size_t len)
-{
-	uint32_t i = hash_str(id, len) & g->hmask;
-	for (;;) {
-		uint32_t v = g->hash[i];
-		const char *s;
-		if (!v)
-			return KF__NONE;
-		s = g->pool + g->nodes[v - 1].id;
-		if (strncmp(s, id, len) == 0 && s[len] == '\0')
-			return v - 1;
-		i = (i + 1) & g->hmask;
-	}
-}
-
-static int rehash(kf_graph *g)
-{
-	uint32_t nm = g->hmask * 2 + 1, i;
-	uint32_t *nh = kf__calloc((size_t)nm + 1, sizeof *nh);
-	if (!nh)
-		return -1;
-	for (i = 0; i < g->n; i++) {
-		const char *s = g->pool + g->nodes[i].id;
-		uint32_t j = hash_str(s, strlen(s)) & nm;
-		while (nh[j])
-			j = (j + 1) & nm;
-		nh[j] = i + 1;
-	}
-	kf__xfree(g->hash);
-	g->hash = nh;
-	g->hmask = nm;
-	return 0;
-}
-
-uint32_t kf__g_add_node(kf_graph *g, const char *id, size_t idlen, const char *name, int kind,
-			int origin)
+uint32_t kf__g_add_node_h(kf_graph *g, const char *id, size_t idlen, uint64_t h, const char *name,
+			  size_t namelen, int kind, int origin, int *dup)
 {
 	kf__onode *nd;
-	uint32_t j;
+	uint32_t tag = TAG(h), mask, j, off, ix = g->n;
+	*dup = 0;
+	if (idlen == 0 || g->n >= UINT32_MAX - 1)
+		return KF__NONE;
+	if ((uint64_t)(g->n + 1) * 3 > ((uint64_t)1 << g->hbits) * 2 &&
+	    (g->hbits >= 32 || rehash(g, g->hbits + 1)))
+		return KF__NONE;
+	mask = SLOTMASK(g);
+	for (j = HOME(g, tag);; j = (j + 1) & mask) {
+		uint64_t v = g->idtab[j];
+		if (!v)
+			break;
+		if ((uint32_t)(v >> 32) == tag) {
+			if (id_eq(g->pool + (uint32_t)v, id, idlen)) {
+				*dup = 1;
+				return node_of_off(g, (uint32_t)v);
+			}
+		}
+	}
 	if (g->n == g->ncap) {
-		uint32_t nc = g->ncap ? g->ncap * 2 : 64;
+		uint32_t nc =
+		    g->ncap ? (g->ncap > UINT32_MAX / 2 ? UINT32_MAX - 1 : g->ncap * 2) : 64;
 		kf__onode *nn = kf__realloc(g->nodes, (size_t)nc * sizeof *nn);
 		if (!nn)
 			return KF__NONE;
 		g->nodes = nn;
 		g->ncap = nc;
 	}
-	if ((uint64_t)(g->n + 1) * 3 > (uint64_t)(g->hmask + 1) * 2 && rehash(g))
+	/* the id, with the node index in the 4 bytes before it */
+	if (pool_room(g, idlen + 5))
 		return KF__NONE;
-	nd = &g->nodes[g->n];
-	memset(nd, 0, sizeof *nd);
-	nd->id = kf__g_str(g, id, idlen);
-	if (nd->id == KF__NONE || (idlen == 0))
-		return KF__NONE;
-	if (name && *name) {
-		nd->name = kf__g_str(g, name, strlen(name));
+	memcpy(g->pool + g->pool_len, &ix, 4);
+	off = (uint32_t)g->pool_len + 4;
+	memcpy(g->pool + off, id, idlen);
+	g->pool[off + idlen] = '\0';
+	g->pool_len += idlen + 5;
+	nd = &g->nodes[ix];
+	nd->id = off;
+	nd->name = 0;
+	nd->listed = 0;
+	if (name && namelen) {
+		nd->name = kf__g_str(g, name, namelen);
 		if (nd->name == KF__NONE)
 			return KF__NONE;
 	}
 	nd->kind = (uint8_t)kind;
 	nd->origin = (uint8_t)origin;
-	j = hash_str(id, idlen) & g->hmask;
-	while (g->hash[j])
-		j = (j + 1) & g->hmask;
-	g->hash[j] = g->n + 1;
+	g->idtab[j] = (uint64_t)tag << 32 | off;
 	return g->n++;
+}
+
+uint32_t kf__g_add_node(kf_graph *g, const char *id, size_t idlen, const char *name, int kind,
+			int origin)
+{
+	int dup;
+	uint32_t ix = kf__g_add_node_h(g, id, idlen, kf__g_hash(id, idlen), name,
+				       name ? strlen(name) : 0, kind, origin, &dup);
+	return dup ? KF__NONE : ix;
 }
 
 int kf__g_add_hold(kf_graph *g, uint32_t owner, uint32_t owned, kf_share lo, kf_share hi,

@@ -48,8 +48,15 @@ struct kf_graph {
 	size_t pool_len, pool_cap;
 	kf__onode *nodes;
 	uint32_t n, ncap;
-	uint32_t *hash; /* open addressing: node index + 1, 0 empty */
-	uint32_t hmask;
+	/* the id table (ownership/graph.c): ONE open-addressing table, linear
+	 * probing; a slot is (tag << 32 | pool offset of the id), 0 empty. The
+	 * tag is the top 32 bits of the id's 64-bit hash and its top hbits bits
+	 * are the home slot, so a probe compares tags without touching the
+	 * pool and a rehash never rereads the ids. The node index is stored in
+	 * the pool as 4 bytes just before each id, so a hit costs one more
+	 * memory access (the id itself), not two. */
+	uint64_t *idtab;
+	uint32_t hbits; /* log2 of the slot count */
 	kf__hold *h;
 	uint32_t nh, hcap;
 	uint32_t *in_off;    /* n + 1 offsets into in_idx */
@@ -68,6 +75,42 @@ uint32_t kf__g_find(const kf_graph *g, const char *id, size_t len); /* KF__NONE 
 /* Adds a node (id must be new): returns its index, KF__NONE on OOM. */
 uint32_t kf__g_add_node(kf_graph *g, const char *id, size_t idlen, const char *name, int kind,
 			int origin);
+
+/* The id table's hash of an id (any bytes; the same for the same bytes
+ * wherever they lie). */
+uint64_t kf__g_hash(const char *id, size_t len);
+/* kf__g_find with the hash already computed (h = kf__g_hash(id, len)). */
+uint32_t kf__g_find_h(const kf_graph *g, const char *id, size_t len, uint64_t h);
+/* Adds a node, or finds it: one probe. name has namelen bytes (need not be
+ * NUL-terminated). Returns the node index; *dup = 1 when the id was already
+ * there (nothing added), else 0. KF__NONE on OOM. */
+uint32_t kf__g_add_node_h(kf_graph *g, const char *id, size_t idlen, uint64_t h, const char *name,
+			  size_t namelen, int kind, int origin, int *dup);
+/* Reserves room for nodes more nodes and pool_bytes more pool text, so that a
+ * reader that knows its size up front never rehashes or copies. 0 or -1 on
+ * OOM (nothing changed then). */
+int kf__g_reserve(kf_graph *g, size_t nodes, size_t pool_bytes);
+/* Batched lookups: kf__g_prefetch_slot(g, h) brings the home slot of h into
+ * cache; kf__g_prefetch_id(g, h) (after the slot arrived) brings the id the
+ * slot points at, when its tag matches. Both are hints: they change nothing. */
+static inline void kf__g_prefetch_slot(const kf_graph *g, uint64_t h)
+{
+	__builtin_prefetch(&g->idtab[(uint32_t)(h >> 32) >> (32 - g->hbits)]);
+}
+static inline void kf__g_prefetch_id(const kf_graph *g, uint64_t h)
+{
+	uint32_t tag = (uint32_t)(h >> 32), mask = (uint32_t)(((uint64_t)1 << g->hbits) - 1);
+	uint32_t i = tag >> (32 - g->hbits), k;
+	for (k = 0; k < 4; k++, i = (i + 1) & mask) { /* the first few probes */
+		uint64_t v = g->idtab[i];
+		if (!v)
+			return;
+		if ((uint32_t)(v >> 32) == tag) {
+			__builtin_prefetch(g->pool + (uint32_t)v - 4);
+			return;
+		}
+	}
+}
 /* Adds a holding; returns 0 or -1 on OOM. */
 int kf__g_add_hold(kf_graph *g, uint32_t owner, uint32_t owned, kf_share lo, kf_share hi,
 		   uint32_t flags, uint32_t src);
@@ -95,6 +138,15 @@ kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err);
 
 kf_graph *kf__g_new(void);
 
+/* The cycle step alone (ownership/solve.c): the strongly connected components
+ * of the share pass's graph (capital holdings with a positive lower bound),
+ * the same search kf_ownership_compute_all runs, without solving. *ncomp
+ * components in all, *ncyc of them cycles (two or more members, or one
+ * holding itself) with *ncycnodes members together. For benchmarks and tests.
+ * KF_OK or KF_ERR_NOMEM. */
+kf_status kf__own_scc(const kf_graph *g, size_t *ncomp, size_t *ncyc, size_t *ncycnodes,
+		      kf_error *err);
+
 /* readers: fill g from path; each sets err with file:line:col or record id */
 kf_status kf__own_read_csv(kf_graph *g, const char *dir, kf_date date, kf_error *err);
 kf_status kf__own_read_json(kf_graph *g, const char *path, kf_date date, kf_error *err);
@@ -118,6 +170,23 @@ kf_status kf__own_read_kjson(kf_graph *g, const char *name, struct json_t *root,
  * kf_graph_load checks. Errors name `name`. */
 kf_status kf__graph_from_json(struct json_t *v, const char *name, kf_date date, kf_graph **out,
 			      kf_error *err);
+
+/* The CSV pair from two memory buffers (ownership/csv.c; kf__own_read_csv maps
+ * the two files and reads them the same way). ents/elen is the text of
+ * entities.csv, holds/hlen that of holdings.csv (neither needs a NUL; a UTF-8
+ * byte order mark is skipped; both are borrowed, read only during the call).
+ * ename and hname are the names that messages give as the file (e.g. the
+ * paths, or "entities.csv"); hname is also g->hfile. date as for
+ * kf_graph_load. Fills g (fresh from kf__g_new) like a reader: the caller then
+ * calls kf__g_finish(g, 1, err). Errors as kf_graph_load's for a CSV pair,
+ * each naming ename or hname:line:col. A holdings text of at least
+ * kf__csv_split_min bytes is read by two threads (the entities by one). */
+kf_status kf__csv_load_mem(kf_graph *g, const char *ents, size_t elen, const char *ename,
+			   const char *holds, size_t hlen, const char *hname, kf_date date,
+			   kf_error *err);
+/* Holdings text from this size up is split between two threads (16 MiB; tests
+ * lower it to exercise the split on small files). */
+extern size_t kf__csv_split_min;
 
 /* readers of the JSON forms, on a parsed jansson array (json_t *) */
 struct json_t;

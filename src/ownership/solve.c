@@ -55,8 +55,15 @@ typedef struct solver {
 	int32_t *uc; /* ultimate controller, -1 none */
 	uint8_t *fl;
 	uint8_t *op; /* OP_* per node */
-	uint32_t *index, *low, *stack, *cs_node, *cs_pos, *loc;
-	uint32_t counter, sp;
+	uint32_t *loc;
+	/* the component search (see "components" below) */
+	uint32_t *adj;    /* per in-edge (in_idx order): owner if traversable, else KF__NONE */
+	uint32_t *rindex; /* 0 unvisited, visit index lowered to the lowest reached, NONE done */
+	uint32_t *stack;  /* visited, not yet in a component, in visit order */
+	struct frame *fr; /* the depth-first path */
+	uint32_t counter, sp, spcap, nfr, frcap;
+	int scc_only; /* kf__own_scc: count components, solve nothing */
+	size_t ncomp, ncyc, ncycnodes;
 	uint32_t *order; /* emission order (shares pass) */
 	uint32_t norder;
 	uint32_t *keys; /* scratch for controller groups */
@@ -477,17 +484,39 @@ static void control_comp(solver *s, const uint32_t *mem, uint32_t m, int cyclic)
 		s->loc[mem[i]] = 0;
 }
 
-/* ---- Tarjan ------------------------------------------------------------- */
+/* ---- components ---------------------------------------------------------
+ *
+ * Tarjan's search over in-edges, iterative, in Pearce's one-array form
+ * (rindex holds the visit index, lowered to the lowest index reached, so no
+ * separate low-link array), over a compact copy of the pass's edges built once
+ * per pass: adj[e] is the owner of in-edge e (in in_idx order) when the pass
+ * traverses it, else KF__NONE, so the inner loop reads 4 bytes per edge in
+ * order instead of a 32-byte holding through an index. The path and the
+ * component stack grow as needed (a registry is shallow). The search visits
+ * nodes, and emits components and their members, in exactly the order of the
+ * previous form (same roots, same edge order), so the solve sees the same
+ * sequence. */
+
+struct frame {
+	uint32_t v, pos, idx, sp0; /* node, next edge, its visit index, stack size at visit */
+};
 
 static int has_self_loop(const solver *s, uint32_t j)
 {
 	const kf_graph *g = s->g;
 	uint32_t e;
-	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
-		const kf__hold *hd = &g->h[g->in_idx[e]];
-		if (hd->owner == j && traversable(s, hd))
-			return 1;
+	if (!s->adj || (s->mode == 0 && s->stop_foreign)) {
+		/* a terminal node keeps its self-holding (its edges are not in adj) */
+		for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+			const kf__hold *hd = &g->h[g->in_idx[e]];
+			if (hd->owner == j && traversable(s, hd))
+				return 1;
+		}
+		return 0;
 	}
+	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++)
+		if (s->adj[e] == j)
+			return 1;
 	return 0;
 }
 
@@ -495,6 +524,14 @@ static void component(solver *s, const uint32_t *mem, uint32_t m)
 {
 	int cyclic = m > 1 || has_self_loop(s, mem[0]);
 	uint32_t i;
+	if (s->scc_only) {
+		s->ncomp++;
+		if (cyclic) {
+			s->ncyc++;
+			s->ncycnodes += m;
+		}
+		return;
+	}
 	if (s->mode == 0) {
 		if (s->order) {
 			for (i = 0; i < m; i++) {
@@ -513,57 +550,116 @@ static void component(solver *s, const uint32_t *mem, uint32_t m)
 		control_comp(s, mem, m, cyclic);
 }
 
+/* Builds adj for the current pass; -1 on OOM. */
+static int build_adj(solver *s)
+{
+	const kf_graph *g = s->g;
+	uint32_t v, e;
+	kf__xfree(s->adj);
+	s->adj = kf__malloc(((size_t)g->in_off[g->n] + 1) * sizeof *s->adj);
+	if (!s->adj)
+		return -1;
+	for (v = 0; v < g->n; v++) {
+		uint32_t a = g->in_off[v], b = g->in_off[v + 1];
+		if (s->mode == 0 && s->stop_foreign && is_terminal(s, v)) {
+			for (e = a; e < b; e++)
+				s->adj[e] = KF__NONE;
+			continue;
+		}
+		/* (without the legal-form test a terminal node has no capital
+		 * holdings, so none of its edges is traversed in the share pass) */
+		for (e = a; e < b; e++) {
+			const kf__hold *hd = &g->h[g->in_idx[e]];
+			s->adj[e] = traversable(s, hd) ? hd->owner : KF__NONE;
+		}
+	}
+	return 0;
+}
+
+static int push_node(solver *s, uint32_t v)
+{
+	struct frame *f;
+	if (s->nfr == s->frcap) {
+		uint32_t nc = s->frcap ? s->frcap * 2 : 1024;
+		struct frame *nf = kf__realloc(s->fr, (size_t)nc * sizeof *nf);
+		if (!nf)
+			return -1;
+		s->fr = nf;
+		s->frcap = nc;
+	}
+	if (s->sp == s->spcap) {
+		uint32_t nc = s->spcap ? s->spcap * 2 : 1024;
+		uint32_t *ns = kf__realloc(s->stack, (size_t)nc * sizeof *ns);
+		if (!ns)
+			return -1;
+		s->stack = ns;
+		s->spcap = nc;
+	}
+	f = &s->fr[s->nfr++];
+	f->v = v;
+	f->pos = s->g->in_off[v];
+	if (!s->adj && s->mode == 0 && is_terminal(s, v))
+		f->pos = s->g->in_off[v + 1]; /* (with adj, its edges are NONE) */
+	f->idx = s->rindex[v] = ++s->counter;
+	f->sp0 = s->sp;
+	s->stack[s->sp++] = v;
+	return 0;
+}
+
 static void tarjan(solver *s, uint32_t root)
 {
 	const kf_graph *g = s->g;
-	uint32_t csp = 0;
-	if (s->index[root])
+	const uint32_t *in_off = g->in_off, *adj = s->adj;
+	uint32_t *rindex = s->rindex;
+	if (rindex[root])
 		return;
-	s->cs_node[csp] = root;
-	s->cs_pos[csp++] = KF__NONE;
-	while (csp && s->st == KF_OK) {
-		uint32_t v = s->cs_node[csp - 1], pos = s->cs_pos[csp - 1], end;
+	if (push_node(s, root)) {
+		set_nomem(s);
+		return;
+	}
+	while (s->nfr && s->st == KF_OK) {
+		struct frame *f = &s->fr[s->nfr - 1];
+		uint32_t v = f->v, pos = f->pos, end = in_off[v + 1], rv = rindex[v];
 		int descended = 0;
-		if (pos == KF__NONE) {
-			s->index[v] = s->low[v] = ++s->counter;
-			s->stack[s->sp++] = v;
-			pos = g->in_off[v];
-			if (s->mode == 0 && is_terminal(s, v))
-				pos = g->in_off[v + 1];
-		}
-		end = g->in_off[v + 1];
 		for (; pos < end; pos++) {
-			const kf__hold *hd = &g->h[g->in_idx[pos]];
-			uint32_t w = hd->owner;
-			if (!traversable(s, hd))
+			uint32_t w, rw;
+			if (adj) {
+				w = adj[pos];
+			} else {
+				const kf__hold *hd = &g->h[g->in_idx[pos]];
+				w = traversable(s, hd) ? hd->owner : KF__NONE;
+			}
+			if (w == KF__NONE)
 				continue;
-			if (s->index[w] == 0) {
-				s->cs_pos[csp - 1] = pos + 1;
-				s->cs_node[csp] = w;
-				s->cs_pos[csp++] = KF__NONE;
+			rw = rindex[w];
+			if (rw == 0) {
+				f->pos = pos + 1;
+				rindex[v] = rv;
+				if (push_node(s, w)) {
+					set_nomem(s);
+					return;
+				}
 				descended = 1;
 				break;
 			}
-			if (s->index[w] != KF__NONE && s->index[w] < s->low[v])
-				s->low[v] = s->index[w];
+			if (rw < rv) /* on the stack and lower (done nodes are NONE) */
+				rv = rw;
 		}
 		if (descended)
 			continue;
-		if (s->low[v] == s->index[v]) {
-			uint32_t top = s->sp, m;
-			while (s->stack[top - 1] != v)
-				top--;
-			top--;
-			m = s->sp - top;
-			component(s, s->stack + top, m);
-			while (s->sp > top)
-				s->index[s->stack[--s->sp]] = KF__NONE;
+		rindex[v] = rv;
+		if (rv == f->idx) { /* a root: its component is the stack above it */
+			uint32_t top = f->sp0, i;
+			component(s, s->stack + top, s->sp - top);
+			for (i = top; i < s->sp; i++)
+				rindex[s->stack[i]] = KF__NONE;
+			s->sp = top;
 		}
-		csp--;
-		if (csp) {
-			uint32_t u = s->cs_node[csp - 1];
-			if (s->low[v] < s->low[u])
-				s->low[u] = s->low[v];
+		s->nfr--;
+		if (s->nfr) {
+			uint32_t u = s->fr[s->nfr - 1].v;
+			if (rindex[v] < rindex[u])
+				rindex[u] = rindex[v];
 		}
 	}
 }
@@ -587,11 +683,10 @@ static void solver_free(solver *s)
 	kf__xfree(s->uc);
 	kf__xfree(s->fl);
 	kf__xfree(s->op);
-	kf__xfree(s->index);
-	kf__xfree(s->low);
+	kf__xfree(s->adj);
+	kf__xfree(s->rindex);
 	kf__xfree(s->stack);
-	kf__xfree(s->cs_node);
-	kf__xfree(s->cs_pos);
+	kf__xfree(s->fr);
 	kf__xfree(s->loc);
 	kf__xfree(s->order);
 	kf__xfree(s->keys);
@@ -600,26 +695,24 @@ static void solver_free(solver *s)
 
 static void free_scratch(solver *s)
 {
-	kf__xfree(s->index);
-	kf__xfree(s->low);
+	kf__xfree(s->adj);
+	kf__xfree(s->rindex);
 	kf__xfree(s->stack);
-	kf__xfree(s->cs_node);
-	kf__xfree(s->cs_pos);
-	s->index = s->low = s->stack = s->cs_node = s->cs_pos = NULL;
+	kf__xfree(s->fr);
+	s->adj = s->rindex = s->stack = NULL;
+	s->fr = NULL;
+	s->sp = s->spcap = s->nfr = s->frcap = 0;
 }
 
-static int alloc_scratch(solver *s)
+/* The search's arrays for the current pass (s->mode set). adj only for a
+ * search of the whole graph (full): one entity's search reads the holdings it
+ * reaches and nothing else. */
+static int alloc_scratch(solver *s, int full)
 {
-	size_t n = (size_t)s->g->n + 1;
 	free_scratch(s);
 	s->counter = 0;
-	s->sp = 0;
-	s->index = kf__calloc(n, sizeof *s->index);
-	s->low = kf__malloc(n * sizeof *s->low);
-	s->stack = kf__malloc(n * sizeof *s->stack);
-	s->cs_node = kf__malloc(n * sizeof *s->cs_node);
-	s->cs_pos = kf__malloc(n * sizeof *s->cs_pos);
-	return s->index && s->low && s->stack && s->cs_node && s->cs_pos ? 0 : -1;
+	s->rindex = kf__calloc((size_t)s->g->n + 1, sizeof *s->rindex);
+	return s->rindex && (!full || build_adj(s) == 0) ? 0 : -1;
 }
 
 static int solver_init(solver *s, const kf_graph *g, const kf_ownership_opts *o, int want_order,
@@ -649,7 +742,7 @@ static int solver_init(solver *s, const kf_graph *g, const kf_ownership_opts *o,
 	if (want_order)
 		s->order = kf__malloc(n * sizeof *s->order);
 	if (!s->F || !s->H || !s->U || !s->uc || !s->fl || !s->op || !s->loc || !s->keys ||
-	    !s->vals || (want_order && !s->order) || alloc_scratch(s)) {
+	    !s->vals || (want_order && !s->order)) {
 		solver_free(s);
 		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
 		return -1;
@@ -662,19 +755,50 @@ static kf_status solver_run(solver *s, const uint32_t *roots, uint32_t nroots)
 {
 	uint32_t i, n = roots ? nroots : s->g->n;
 	s->mode = 0;
+	if (alloc_scratch(s, !roots)) {
+		set_nomem(s);
+		free_scratch(s);
+		return s->st;
+	}
 	for (i = 0; i < n && s->st == KF_OK; i++)
 		tarjan(s, roots ? roots[i] : i);
 	if (s->st == KF_OK && !s->with_control) {
-		if (alloc_scratch(s)) {
+		s->mode = 1;
+		if (alloc_scratch(s, !roots)) {
 			set_nomem(s);
+			free_scratch(s);
 			return s->st;
 		}
-		s->mode = 1;
 		for (i = 0; i < n && s->st == KF_OK; i++)
 			tarjan(s, roots ? roots[i] : i);
 	}
 	free_scratch(s);
 	return s->st;
+}
+
+kf_status kf__own_scc(const kf_graph *g, size_t *ncomp, size_t *ncyc, size_t *ncycnodes,
+		      kf_error *err)
+{
+	solver s;
+	uint32_t i;
+	kf_status st;
+	memset(&s, 0, sizeof s);
+	s.g = g;
+	s.err = err;
+	s.scc_only = 1;
+	if (alloc_scratch(&s, 1)) {
+		free_scratch(&s);
+		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
+		return KF_ERR_NOMEM;
+	}
+	for (i = 0; i < g->n && s.st == KF_OK; i++)
+		tarjan(&s, i);
+	free_scratch(&s);
+	st = s.st;
+	*ncomp = s.ncomp;
+	*ncyc = s.ncyc;
+	*ncycnodes = s.ncycnodes;
+	return st;
 }
 
 /* ---- the table of all entities ------------------------------------------ */

@@ -42,7 +42,7 @@ typedef struct raw_document {
 } raw_document;
 typedef struct raw_measure {
 	ref document;
-	refs services, exclude, regions, investors, overrides;
+	refs services, exclude, regions, investors, overrides, implements;
 	int has_cap, has_when;
 	const char *effect_text;
 	int line, col;
@@ -67,8 +67,11 @@ typedef struct loader {
 	int parse_failed; /* a file was not well-formed YAML */
 	struct fy_diag *diag;
 	kf_buf diagtext; /* libfyaml diagnostics of the current parse */
-	vec svc, rsvc, reg, rreg, inv, rinv, doc, rdoc, mea, rmea, src;
+	vec svc, rsvc, reg, rreg, inv, rinv, doc, rdoc, mea, rmea, src, xw, rxw;
 	EVP_MD_CTX *sha;
+	int including;     /* 1 while reading `include` files: confined to the folder holding
+			      the rulebook folder, not the rulebook folder itself */
+	refs key_services; /* rulebook.yaml `key_services`, checked once the catalogue is in */
 } loader;
 
 /* Kinds of names, in the order of the name maps. */
@@ -106,6 +109,13 @@ void kf__load_investor(loader *L, struct fy_node *e);
 void kf__load_document(loader *L, struct fy_node *e);
 void kf__load_measure(loader *L, struct fy_node *e);
 void kf__load_source(loader *L, struct fy_node *e);
+void kf__load_crosswalk(loader *L, struct fy_node *e);
+/* a crosswalk entry's references, kept as text until resolve */
+typedef struct raw_crosswalk {
+	refs to;
+	const char *file;
+	int line;
+} raw_crosswalk;
 
 /* rulebook/resolve.c */
 void kf__resolve_all(loader *L);

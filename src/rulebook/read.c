@@ -213,19 +213,25 @@ char *kf__read_checked(loader *L, const char *rel, const char *path, size_t *len
 	FILE *f;
 	struct stat st;
 	char *buf;
-	char real[PATH_MAX], realdir[PATH_MAX];
+	char real[PATH_MAX], realdir[PATH_MAX], dir[PATH_MAX + 4];
 	size_t dl;
 	long len;
 	if (!realpath(path, real)) {
 		kf__add_error(L, rel, 0, 0, NULL, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
-	if (realpath(L->dir, realdir) && (dl = strlen(realdir)) &&
-	    (strncmp(real, realdir, dl) || real[dl] != '/')) {
+	/* an included file (docs/rulebook.md "Shared files") lies in a folder
+	 * beside the rulebook folder: confined to the folder holding both */
+	snprintf(dir, sizeof dir, "%s%s", L->dir, L->including ? "/.." : "");
+	if (realpath(dir, realdir) && (dl = strlen(realdir)) &&
+	    (strncmp(real, realdir, dl) || (real[dl] != '/' && dl > 1))) {
 		kf__add_error(
 		    L, rel, 0, 0, NULL,
-		    "resolves to '%s', outside the rulebook folder; a rulebook reads only "
-		    "its own files",
+		    L->including
+			? "resolves to '%s', outside the folder that holds the rulebook "
+			  "folder; an included file is a file of a sibling folder"
+			: "resolves to '%s', outside the rulebook folder; a rulebook reads "
+			  "only its own files",
 		    real);
 		return NULL;
 	}
@@ -336,10 +342,12 @@ void kf__load_content_file(loader *L, const char *rel)
 			fn = kf__load_measure;
 		else if (!strcmp(k, "sources"))
 			fn = kf__load_source;
+		else if (!strcmp(k, "crosswalk"))
+			fn = kf__load_crosswalk;
 		else {
 			static const char *const top[] = {"services",  "regions",  "investors",
 							  "documents", "measures", "sources",
-							  NULL};
+							  "crosswalk", NULL};
 			kf__unknown_key(L, kn, k, "a rulebook file", top);
 			continue;
 		}

@@ -212,6 +212,42 @@ static void lint_all_cited_sources(loader *L, const raw_document *rd)
 	}
 }
 
+/* docs/rulebook.md "implements": an implementing measure names the announced
+ * measures it carries out; each must be announced and start before it, and
+ * applies only until the implementing measure's effective_from, wherever it
+ * applied (the announcement's own scope may be wider than the rule that
+ * implements it: the 2024 hospital circular excluded less than the plan). */
+static void add_implements(loader *L, raw_measure *rm, int i)
+{
+	kf_rulebook *rb = L->rb;
+	kf_measure_info *m = &rb->mea[i];
+	int n = 0, k;
+	const int *im = resolve_list(L, &rm[i].implements, 3, "measure", &n);
+	m->implements = im;
+	m->n_implements = n;
+	for (k = 0; k < n; k++) {
+		kf_measure_info *a = &rb->mea[im[k]];
+		if (im[k] == i) {
+			kf__add_error(L, m->file, m->line, 1, "implements",
+				      "measure '%s' implements itself", m->id);
+			continue;
+		}
+		if (a->status != KF_ANNOUNCED)
+			kf__add_error(
+			    L, m->file, m->line, 1, "implements",
+			    "measure '%s' implements '%s', which is not announced (status "
+			    "announced is what an implementing measure carries out)",
+			    m->id, a->id);
+		else if (a->effective_from >= m->effective_from)
+			kf__add_error(
+			    L, m->file, m->line, 1, "implements",
+			    "measure '%s' implements '%s', which does not start before it", m->id,
+			    a->id);
+		else if (a->effective_until > m->effective_from)
+			a->effective_until = m->effective_from;
+	}
+}
+
 void kf__resolve_all(loader *L)
 {
 	kf_rulebook *rb = L->rb;
@@ -234,7 +270,9 @@ void kf__resolve_all(loader *L)
 	rb->nmea = L->mea.n;
 	rb->src = L->src.v;
 	rb->nsrc = L->src.n;
-	L->svc.v = L->reg.v = L->inv.v = L->doc.v = L->mea.v = L->src.v = NULL;
+	rb->xw = L->xw.v;
+	rb->nxw = L->xw.n;
+	L->svc.v = L->reg.v = L->inv.v = L->doc.v = L->mea.v = L->src.v = L->xw.v = NULL;
 
 	/* ids first (strict), then aliases (strict), then display names (lenient) */
 	for (i = 0; i < rb->nsvc; i++)
@@ -388,6 +426,8 @@ void kf__resolve_all(loader *L)
 		}
 		m->overrides = resolve_list(L, &rm[i].overrides, 3, "measure", &n);
 		m->n_overrides = n;
+		if (rm[i].implements.n)
+			add_implements(L, rm, i);
 		for (j = 0; j < m->n_overrides; j++)
 			if (m->overrides[j] == i)
 				kf__add_error(L, m->file, m->line, 1, "overrides",
@@ -422,6 +462,12 @@ void kf__resolve_all(loader *L)
 				break;
 		kf__xfree(color);
 		kf__xfree(path);
+	}
+	/* docs/rulebook.md "crosswalk": each old code names services of the
+	 * catalogue */
+	for (i = 0; i < rb->nxw; i++) {
+		raw_crosswalk *rx = (raw_crosswalk *)L->rxw.v + i;
+		rb->xw[i].to = resolve_list(L, &rx->to, 0, "service", &rb->xw[i].n_to);
 	}
 	lint_all_cited_sources(L, rd);
 	if (!rb->nsvc)

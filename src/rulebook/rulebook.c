@@ -33,7 +33,7 @@
 
 /* --- entry point ------------------------------------------------------- */
 
-static void load_entry(loader *L, char ***files, int *nfiles)
+static void load_entry(loader *L, char ***files, int *nfiles, char ***incl, int *nincl)
 {
 	char *text;
 	struct fy_document *fyd = kf__read_yaml(L, "rulebook.yaml", &text);
@@ -64,6 +64,25 @@ static void load_entry(loader *L, char ***files, int *nfiles)
 			const char *v = kf__scalar(L, vn, k);
 			if (v)
 				rb->id = (char *)v;
+		} else if (!strcmp(k, "sector")) {
+			/* the name `--sector` and the API's ?sector= use (docs/rulebook.md
+			 * "Sector"): lower-case letters, digits and hyphens */
+			const char *v = kf__scalar(L, vn, k);
+			const char *c = v;
+			while (c && ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+				     (*c == '-' && c != v)))
+				c++;
+			if (v && (!*v || *c))
+				kf__node_error(L, vn, k,
+					       "sector '%s': expected a short name of lower-case "
+					       "letters, digits and hyphens such as services",
+					       v);
+			else if (v)
+				rb->sector = (char *)v;
+		} else if (!strcmp(k, "key_services")) {
+			/* the default columns of a matrix (docs/rulebook.md), checked
+			 * against the catalogue after loading */
+			L->key_services = kf__ref_list(L, vn, k);
 		} else if (!strcmp(k, "edition")) {
 			const char *v = kf__scalar(L, vn, k);
 			kf_date d;
@@ -93,9 +112,30 @@ static void load_entry(loader *L, char ***files, int *nfiles)
 				}
 				(*files)[(*nfiles)++] = (char *)fl.v[i].name;
 			}
+		} else if (!strcmp(k, "include")) {
+			/* docs/rulebook.md "Shared files": files of a sibling folder
+			 * (../common/regions.yaml), loaded before `files` */
+			refs fl = kf__ref_list(L, vn, k);
+			int i;
+			*incl = kf__arena_alloc(&rb->arena, sizeof(char *) * (size_t)(fl.n + 1));
+			for (i = 0; *incl && i < fl.n; i++) {
+				const char *f = fl.v[i].name, *rest = f + 3;
+				if (strncmp(f, "../", 3) || !strchr(rest, '/') ||
+				    strstr(rest, "..") || rest[0] == '/' || rest[0] == '.') {
+					kf__add_error(
+					    L, fl.v[i].file, fl.v[i].line, fl.v[i].col, "include",
+					    "included file '%s' must be written "
+					    "'../FOLDER/FILE.yaml': a file of a folder beside "
+					    "the rulebook folder",
+					    f);
+					continue;
+				}
+				(*incl)[(*nincl)++] = (char *)f;
+			}
 		} else {
-			static const char *const keys[] = {"id",    "title",         "edition",
-							   "files", "complete_from", NULL};
+			static const char *const keys[] = {"id",     "title",         "edition",
+							   "files",  "complete_from", "include",
+							   "sector", "key_services",  NULL};
 			kf__unknown_key(L, kn, k, "'rulebook'", keys);
 		}
 	}
@@ -111,8 +151,8 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 {
 	loader L;
 	kf_rulebook *rb;
-	char **files = NULL;
-	int nfiles = 0, i;
+	char **files = NULL, **incl = NULL;
+	int nfiles = 0, nincl = 0, i;
 	unsigned char md[32];
 	unsigned int mdlen = 0;
 	struct fy_diag_cfg dc;
@@ -152,6 +192,8 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 	L.doc.sz = sizeof(kf_document_info);
 	L.rdoc.sz = sizeof(raw_document);
 	L.src.sz = sizeof(kf_source_info);
+	L.xw.sz = sizeof(kf_crosswalk_info);
+	L.rxw.sz = sizeof(raw_crosswalk);
 	L.mea.sz = sizeof(kf_measure_info);
 	L.rmea.sz = sizeof(raw_measure);
 	fy_diag_cfg_default(&dc);
@@ -168,11 +210,29 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 		L.nomem = 1;
 
 	if (!L.nomem)
-		load_entry(&L, &files, &nfiles);
+		load_entry(&L, &files, &nfiles, &incl, &nincl);
+	/* the included files first (hashed in this order too), confined to the
+	 * folder that holds the rulebook folder */
+	L.including = 1;
+	for (i = 0; i < nincl && !L.nomem; i++)
+		kf__load_content_file(&L, incl[i]);
+	L.including = 0;
 	for (i = 0; i < nfiles && !L.nomem; i++)
 		kf__load_content_file(&L, files[i]);
 	if (!L.nomem && L.nerr == 0)
 		kf__resolve_all(&L);
+	if (!L.nomem && L.nerr == 0 && L.key_services.n) {
+		rb->key_svc = kf__arena_alloc(&rb->arena, sizeof(int) * (size_t)L.key_services.n);
+		for (i = 0; rb->key_svc && i < L.key_services.n; i++) {
+			const ref *r = &L.key_services.v[i];
+			int s = kf_rulebook_find_service(rb, r->name, NULL, NULL);
+			if (s < 0)
+				kf__add_error(&L, r->file, r->line, r->col, "key_services",
+					      "key service '%s' is not in the catalogue", r->name);
+			else
+				rb->key_svc[rb->nkey_svc++] = s;
+		}
+	}
 	if (L.nomem || rb->arena.failed || L.errors.failed || rb->svc_names.failed ||
 	    rb->reg_names.failed || rb->mea_ids.failed)
 		st = KF_ERR_NOMEM;
@@ -215,6 +275,8 @@ kf_status kf_rulebook_load(const char *dir, kf_rulebook **out, kf_error *err, ch
 	kf__xfree(L.doc.v);
 	kf__xfree(L.rdoc.v);
 	kf__xfree(L.src.v);
+	kf__xfree(L.xw.v);
+	kf__xfree(L.rxw.v);
 	kf__xfree(L.mea.v);
 	kf__xfree(L.rmea.v);
 	if (L.diag)
@@ -238,6 +300,7 @@ void kf_rulebook_free(kf_rulebook *rb)
 	kf__xfree(rb->inv);
 	kf__xfree(rb->doc);
 	kf__xfree(rb->src);
+	kf__xfree(rb->xw);
 	kf__xfree(rb->mea);
 	kf__strmap_free(&rb->svc_names);
 	kf__strmap_free(&rb->reg_names);
@@ -263,6 +326,7 @@ void kf_rulebook_free(kf_rulebook *rb)
 }
 
 const char *kf_rulebook_id(const kf_rulebook *rb) { return rb->id; }
+const char *kf_rulebook_sector(const kf_rulebook *rb) { return rb->sector ? rb->sector : rb->id; }
 const char *kf_rulebook_edition(const kf_rulebook *rb) { return rb->edition; }
 kf_date kf_rulebook_complete_from(const kf_rulebook *rb) { return rb->complete_from; }
 kf_date kf_rulebook_edition_date(const kf_rulebook *rb) { return rb->edition_date; }
@@ -281,3 +345,5 @@ const kf_investor_info *kf_rulebook_investor(const kf_rulebook *rb, int i) { ret
 const kf_document_info *kf_rulebook_document(const kf_rulebook *rb, int i) { return &rb->doc[i]; }
 const kf_measure_info *kf_rulebook_measure(const kf_rulebook *rb, int i) { return &rb->mea[i]; }
 const kf_source_info *kf_rulebook_source(const kf_rulebook *rb, int i) { return &rb->src[i]; }
+int kf_rulebook_n_crosswalk(const kf_rulebook *rb) { return rb->nxw; }
+const kf_crosswalk_info *kf_rulebook_crosswalk(const kf_rulebook *rb, int i) { return &rb->xw[i]; }

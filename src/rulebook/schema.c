@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kaifang/question.h"
 #include "rulebook_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -267,6 +268,11 @@ static const char *nearest_key(const char *k, const char *const *keys)
 		}
 	}
 	return best;
+}
+
+const char *kf_nearest_name(const char *name, const char *const *known)
+{
+	return name && known ? nearest_key(name, known) : NULL;
 }
 
 void kf__unknown_key(loader *L, struct fy_node *kn, const char *k, const char *what,
@@ -707,19 +713,30 @@ static const char *const measure_keys[] = {"id",         "document",       "arti
 					   "pending",    "services",       "exclude_services",
 					   "regions",    "investors",      "effect",
 					   "cap",        "when_share",     "overrides",
-					   "conditions", "sources",        NULL};
-static const char *const condition_types[] = {
-    "territory", "licensing", "registered-capital", "time-limit", "procedure", "note", NULL};
+					   "conditions", "sources",        "floor",
+					   "control",    "form",           "cap_per_investor",
+					   "quota",      "implements",     NULL};
+static const char *const condition_types[] = {"territory",  "licensing", "registered-capital",
+					      "time-limit", "procedure", "note",
+					      "management", "investor",  "scope",
+					      "quota",      NULL};
+#define CONDITION_TYPES_TEXT                                                                       \
+	"territory, licensing, registered-capital, time-limit, procedure, note, management, "      \
+	"investor, scope, quota"
 
-/* {op, value} for cap and when_share */
-static int parse_bound(loader *L, struct fy_node *n, const char *key, kf_capop *op, kf_share *v)
+/* {op, value} for cap, when_share and cap_per_investor ("<=" or "<"), and for
+ * floor (">=" or ">", read into KF_CAP_LE / KF_CAP_LT) */
+static int parse_bound_ex(loader *L, struct fy_node *n, const char *key, int floor, kf_capop *op,
+			  kf_share *v)
 {
 	struct fy_node_pair *p;
 	void *it = NULL;
 	int has_op = 0, has_v = 0;
+	const char *le = floor ? ">=" : "<=", *lt = floor ? ">" : "<";
 	if (!n || fy_node_get_type(n) != FYNT_MAPPING) {
 		kf__node_error(L, n, key,
-			       "'%s' must be a mapping {op: \"<=\" or \"<\", value: \"50\"}", key);
+			       "'%s' must be a mapping {op: \"%s\" or \"%s\", value: \"%s\"}", key,
+			       le, lt, floor ? "30" : "50");
 		return -1;
 	}
 	while ((p = fy_node_mapping_iterate(n, &it))) {
@@ -732,13 +749,14 @@ static int parse_bound(loader *L, struct fy_node *n, const char *key, kf_capop *
 			continue;
 		if (!strcmp(k, "op")) {
 			has_op = 1;
-			if (!strcmp(s, "<="))
+			if (!strcmp(s, le))
 				*op = KF_CAP_LE;
-			else if (!strcmp(s, "<"))
+			else if (!strcmp(s, lt))
 				*op = KF_CAP_LT;
 			else
 				kf__node_error(L, vn, key,
-					       "'%s.op' is '%s'; expected \"<=\" or \"<\"", key, s);
+					       "'%s.op' is '%s'; expected \"%s\" or \"%s\"", key, s,
+					       le, lt);
 		} else if (!strcmp(k, "value")) {
 			kf_error e;
 			has_v = 1;
@@ -754,6 +772,11 @@ static int parse_bound(loader *L, struct fy_node *n, const char *key, kf_capop *
 		return -1;
 	}
 	return 0;
+}
+
+static int parse_bound(loader *L, struct fy_node *n, const char *key, kf_capop *op, kf_share *v)
+{
+	return parse_bound_ex(L, n, key, 0, op, v);
 }
 
 static void parse_conditions(loader *L, struct fy_node *n, kf_measure_info *m)
@@ -773,7 +796,8 @@ static void parse_conditions(loader *L, struct fy_node *n, kf_measure_info *m)
 		struct fy_node *e = fy_node_sequence_iterate(n, &seqit);
 		struct fy_node_pair *p;
 		void *it = NULL;
-		const char *type = NULL, *text = NULL;
+		const char *type = NULL, *text = NULL, *fact = "";
+		int decides = 0;
 		if (fy_node_get_type(e) != FYNT_MAPPING) {
 			kf__node_error(L, e, "conditions",
 				       "a condition must be a mapping {type, text}");
@@ -791,21 +815,44 @@ static void parse_conditions(loader *L, struct fy_node *n, kf_measure_info *m)
 					if (!strcmp(*tp, type))
 						break;
 				if (type && !*tp) {
-					kf__node_error(
-					    L, vn, "conditions",
-					    "condition type '%s' is not one of territory, "
-					    "licensing, "
-					    "registered-capital, time-limit, procedure, note",
-					    type);
+					kf__node_error(L, vn, "conditions",
+						       "condition type '%s' is not one "
+						       "of " CONDITION_TYPES_TEXT,
+						       type);
 					type = NULL;
 				}
 			} else if (!strcmp(k, "text"))
 				text = kf__scalar(L, vn, k);
-			else
-				kf__node_error(
-				    L, kn, "conditions",
-				    "unknown key '%s' in a condition; expected 'type' or 'text'",
-				    k);
+			else if (!strcmp(k, "fact")) {
+				const char *f = kf__scalar(L, vn, k);
+				if (f && *f && !valid_id(f))
+					kf__node_error(L, vn, "conditions",
+						       "condition fact '%s' must match "
+						       "[A-Za-z0-9][A-Za-z0-9._-]*",
+						       f);
+				else if (f)
+					fact = f;
+			} else if (!strcmp(k, "decides")) {
+				int b = parse_bool(L, vn, k);
+				decides = b > 0;
+			} else
+				kf__node_error(L, kn, "conditions",
+					       "unknown key '%s' in a condition; expected 'type', "
+					       "'text', 'fact' or 'decides'",
+					       k);
+		}
+		if (type && (*fact || decides) && strcmp(type, "investor")) {
+			kf__node_error(
+			    L, e, "conditions",
+			    "'fact' and 'decides' are only for conditions of type investor");
+			continue;
+		}
+		if (type && !strcmp(type, "investor") && !*fact) {
+			kf__node_error(
+			    L, e, "conditions",
+			    "a condition of type investor needs 'fact' (the investor fact "
+			    "it tests, e.g. sector-experience)");
+			continue;
 		}
 		if (!type || !text || !*text) {
 			if (type || text)
@@ -815,16 +862,242 @@ static void parse_conditions(loader *L, struct fy_node *n, kf_measure_info *m)
 		}
 		c[m->n_conditions].type = type;
 		c[m->n_conditions].text = text;
+		c[m->n_conditions].fact = fact;
+		c[m->n_conditions].decides = decides;
 		m->n_conditions++;
 	}
 	m->conditions = c;
+}
+
+/* d + years and months, the day kept (the 29th of February and month ends
+ * fall back to the month's last day): "three years from 2021-04-09" ends
+ * before 2024-04-09. KF_DATE_NONE when out of the calendar range. */
+static kf_date add_period(kf_date d, int years, int months)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	char t[16];
+	int y, mo, dd, ml;
+	kf_date out;
+	kf_date_format(d, t, sizeof t);
+	if (sscanf(t, "%d-%d-%d", &y, &mo, &dd) != 3)
+		return KF_DATE_NONE;
+	mo += months;
+	y += years + (mo - 1) / 12;
+	mo = (mo - 1) % 12 + 1;
+	ml = mdays[mo - 1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	if (dd > ml)
+		dd = ml;
+	snprintf(t, sizeof t, "%04d-%02d-%02d", y, mo, dd);
+	return kf_date_parse(t, &out, NULL) == KF_OK ? out : KF_DATE_NONE;
+}
+
+/* effective_until written as {from, years, months, basis}: the end of a
+ * period counted from a date (docs/rulebook.md "Temporary adjustments") */
+static void parse_until_rule(loader *L, struct fy_node *n, kf_measure_info *m)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	kf_date from = KF_DATE_NONE;
+	int years = 0, months = 0;
+	const char *basis = "";
+	while ((p = fy_node_mapping_iterate(n, &it))) {
+		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
+		const char *k = kf__scalar(L, kn, "effective_until"), *s;
+		if (!k)
+			continue;
+		if (!strcmp(k, "from"))
+			kf__parse_date_node(L, vn, "effective_until.from", &from);
+		else if (!strcmp(k, "years") || !strcmp(k, "months")) {
+			char *end;
+			long v;
+			s = kf__scalar(L, vn, k);
+			if (!s)
+				continue;
+			v = strtol(s, &end, 10);
+			if (!*s || *end || v < 0 || v > 100)
+				kf__node_error(L, vn, "effective_until",
+					       "'effective_until.%s' must be a whole number 0-100, "
+					       "not '%s'",
+					       k, s);
+			else if (k[0] == 'y')
+				years = (int)v;
+			else
+				months = (int)v;
+		} else if (!strcmp(k, "basis")) {
+			s = kf__scalar(L, vn, k);
+			if (s)
+				basis = s;
+		} else
+			kf__node_error(L, kn, "effective_until",
+				       "unknown key '%s' in 'effective_until'; expected 'from', "
+				       "'years', 'months' or 'basis'",
+				       k);
+	}
+	if (from == KF_DATE_NONE || (!years && !months) || !*basis) {
+		kf__node_error(L, n, "effective_until",
+			       "'effective_until' as a period needs 'from' (a date), 'years' or "
+			       "'months', and 'basis' (what the period is counted from, as the "
+			       "source says)");
+		return;
+	}
+	m->effective_until = add_period(from, years, months);
+	if (m->effective_until == KF_DATE_NONE) {
+		kf__node_error(L, n, "effective_until",
+			       "'effective_until' falls outside 1900-2199");
+		m->effective_until = KF_DATE_MAX;
+	}
+	m->until_basis = basis;
+}
+
+static const char *const form_names[] = {
+    "", "joint-venture", "cooperative", "donation-non-profit", "representative-office", NULL};
+
+/* quota: {max: 2, per: "designated area"} */
+static void parse_quota(loader *L, struct fy_node *n, kf_measure_info *m)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	if (!n || fy_node_get_type(n) != FYNT_MAPPING) {
+		kf__node_error(L, n, "quota", "'quota' must be a mapping {max: 2, per: \"...\"}");
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(n, &it))) {
+		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
+		const char *k = kf__scalar(L, kn, "quota"), *s;
+		if (!k)
+			continue;
+		s = kf__scalar(L, vn, k);
+		if (!s)
+			continue;
+		if (!strcmp(k, "max")) {
+			char *end;
+			long v = strtol(s, &end, 10);
+			if (!*s || *end || v < 1 || v > 1000000)
+				kf__node_error(
+				    L, vn, "quota",
+				    "'quota.max' must be a whole number 1-1000000, not '%s'", s);
+			else
+				m->quota_max = (int)v;
+		} else if (!strcmp(k, "per"))
+			m->quota_per = s;
+		else
+			kf__node_error(L, kn, "quota",
+				       "unknown key '%s' in 'quota'; expected 'max' or 'per'", k);
+	}
+	if (!m->quota_max || !*m->quota_per) {
+		kf__node_error(L, n, "quota", "'quota' needs 'max' and 'per'");
+		m->quota_max = 0;
+	}
+}
+
+/* The share bound a measure's effect imposes (docs/rulebook.md "Effects
+ * beyond a share cap"): a floor of x% Chinese is a foreign cap of 100 - x
+ * exactly ("<=" for ">=", "<" for ">"); majority control is "< 50"; relative
+ * control, a joint venture and cooperative schooling need a Chinese party, so
+ * "< 100"; a donation-funded non-profit and a representative office carry no
+ * equity bound. */
+static void effect_bound(kf_measure_info *m)
+{
+	switch (m->effect) {
+	case KF_EFFECT_CAP: m->imposes_cap = 1; break;
+	case KF_EFFECT_FLOOR:
+		m->imposes_cap = 1;
+		m->cap_op = m->floor_op;
+		m->cap = KF_SHARE_FULL - m->floor;
+		break;
+	case KF_EFFECT_CONTROL:
+		m->imposes_cap = 1;
+		m->cap_op = KF_CAP_LT;
+		m->cap = m->control == KF_CONTROL_RELATIVE ? KF_SHARE_FULL : KF_SHARE_FULL / 2;
+		break;
+	case KF_EFFECT_FORM:
+		if (m->form == KF_FORM_JOINT_VENTURE || m->form == KF_FORM_COOPERATIVE) {
+			m->imposes_cap = 1;
+			m->cap_op = KF_CAP_LT;
+			m->cap = KF_SHARE_FULL;
+		}
+		break;
+	default: break;
+	}
+}
+
+/* The keys of the effects beyond a share cap (docs/rulebook.md): each only
+ * with its effect, each effect with what it needs; then the share bound. */
+static void load_beyond_cap(loader *L, struct fy_node *e, raw_measure *r, kf_measure_info *m,
+			    struct fy_node *floorn, struct fy_node *controln, struct fy_node *formn,
+			    struct fy_node *groupn)
+{
+	int restricts = m->effect == KF_EFFECT_CAP || m->effect == KF_EFFECT_FLOOR ||
+			m->effect == KF_EFFECT_CONTROL || m->effect == KF_EFFECT_FORM;
+	if (!r->effect_text)
+		return;
+	if (floorn && m->effect != KF_EFFECT_FLOOR)
+		kf__node_error(L, floorn, "floor", "measure '%s': 'floor' is only for effect floor",
+			       m->id);
+	else if (floorn)
+		parse_bound_ex(L, floorn, "floor", 1, &m->floor_op, &m->floor);
+	else if (m->effect == KF_EFFECT_FLOOR)
+		kf__node_error(L, e, "floor",
+			       "measure '%s' has effect floor but no 'floor: {op: \">=\", value: "
+			       "\"30\"}' (the Chinese share)",
+			       m->id);
+	if (controln && m->effect != KF_EFFECT_CONTROL)
+		kf__node_error(L, controln, "control",
+			       "measure '%s': 'control' is only for effect control", m->id);
+	else if (m->effect == KF_EFFECT_CONTROL) {
+		const char *s = controln ? kf__scalar(L, controln, "control") : "majority";
+		if (s && !strcmp(s, "majority"))
+			m->control = KF_CONTROL_MAJORITY;
+		else if (s && !strcmp(s, "relative"))
+			m->control = KF_CONTROL_RELATIVE;
+		else if (s)
+			kf__node_error(L, controln, "control",
+				       "control '%s' is not 'majority' or 'relative'", s);
+	}
+	if (formn && m->effect != KF_EFFECT_FORM)
+		kf__node_error(L, formn, "form", "measure '%s': 'form' is only for effect form",
+			       m->id);
+	else if (formn) {
+		const char *s = kf__scalar(L, formn, "form");
+		int i;
+		for (i = 1; s && form_names[i]; i++)
+			if (!strcmp(s, form_names[i]))
+				m->form = (kf_form)i;
+		if (s && !m->form)
+			kf__node_error(L, formn, "form",
+				       "form '%s' is not joint-venture, cooperative, "
+				       "donation-non-profit or representative-office",
+				       s);
+	} else if (m->effect == KF_EFFECT_FORM)
+		kf__node_error(L, e, "form",
+			       "measure '%s' has effect form but no 'form' (joint-venture, "
+			       "cooperative, donation-non-profit or representative-office)",
+			       m->id);
+	if (groupn && !restricts)
+		kf__node_error(L, groupn, "cap_per_investor",
+			       "measure '%s': 'cap_per_investor' is only for effects cap, floor, "
+			       "control and form",
+			       m->id);
+	else if (groupn && !parse_bound(L, groupn, "cap_per_investor", &m->group_op, &m->group_cap))
+		m->has_group_cap = 1;
+	if (m->quota_max && (m->effect == KF_EFFECT_PROHIBITED || m->effect == KF_EFFECT_CLOSED))
+		kf__node_error(
+		    L, e, "quota",
+		    "measure '%s': a 'quota' limits how many may be set up, so it is not "
+		    "for effect prohibited or closed",
+		    m->id);
+	if (m->status == KF_LAPSED && m->effective_until == KF_DATE_MAX)
+		kf__node_error(L, e, "effective_until",
+			       "measure '%s' has lapsed but has no effective_until", m->id);
+	effect_bound(m);
 }
 
 void kf__load_measure(loader *L, struct fy_node *e)
 {
 	struct fy_node_pair *p;
 	void *it = NULL;
-	struct fy_node *idn = NULL, *capn = NULL, *whenn = NULL;
+	struct fy_node *idn = NULL, *capn = NULL, *whenn = NULL, *floorn = NULL, *controln = NULL,
+		       *formn = NULL, *groupn = NULL;
 	kf_measure_info *m;
 	raw_measure *r;
 	int has_from = 0, has_status = 0, has_cert = 0, has_effect = 0;
@@ -840,6 +1113,7 @@ void kf__load_measure(loader *L, struct fy_node *e)
 	m->effective_until = KF_DATE_MAX;
 	m->effective_from = KF_DATE_NONE;
 	m->article = m->summary = m->uncertain_reason = m->pending = "";
+	m->quota_per = m->until_basis = "";
 	m->file = L->file;
 	node_mark(e, &r->line, &r->col);
 	m->line = r->line;
@@ -872,6 +1146,10 @@ void kf__load_measure(loader *L, struct fy_node *e)
 			has_from = 1;
 			kf__parse_date_node(L, vn, k, &m->effective_from);
 		} else if (!strcmp(k, "effective_until")) {
+			if (vn && fy_node_get_type(vn) == FYNT_MAPPING) {
+				parse_until_rule(L, vn, m);
+				continue;
+			}
 			s = kf__scalar(L, vn, k);
 			if (s && *s)
 				kf__parse_date_node(L, vn, k, &m->effective_until);
@@ -886,10 +1164,13 @@ void kf__load_measure(loader *L, struct fy_node *e)
 				m->status = KF_ANNOUNCED;
 			else if (!strcmp(s, "repealed"))
 				m->status = KF_REPEALED;
+			else if (!strcmp(s, "lapsed"))
+				m->status = KF_LAPSED;
 			else
-				kf__node_error(L, vn, k,
-					       "status '%s' is not in-force, announced or repealed",
-					       s);
+				kf__node_error(
+				    L, vn, k,
+				    "status '%s' is not in-force, announced, repealed or lapsed",
+				    s);
 		} else if (!strcmp(k, "certainty")) {
 			has_cert = 1;
 			parse_certainty(L, vn, &m->uncertain);
@@ -919,17 +1200,35 @@ void kf__load_measure(loader *L, struct fy_node *e)
 				m->effect = KF_EFFECT_OPEN;
 			else if (!strcmp(s, "condition"))
 				m->effect = KF_EFFECT_CONDITION;
+			else if (!strcmp(s, "floor"))
+				m->effect = KF_EFFECT_FLOOR;
+			else if (!strcmp(s, "control"))
+				m->effect = KF_EFFECT_CONTROL;
+			else if (!strcmp(s, "form"))
+				m->effect = KF_EFFECT_FORM;
 			else {
-				kf__node_error(
-				    L, vn, k,
-				    "effect '%s' is not prohibited, closed, cap, open or condition",
-				    s);
+				kf__node_error(L, vn, k,
+					       "effect '%s' is not prohibited, closed, cap, open, "
+					       "condition, floor, control or form",
+					       s);
 				r->effect_text = NULL;
 			}
 		} else if (!strcmp(k, "cap"))
 			capn = vn;
 		else if (!strcmp(k, "when_share"))
 			whenn = vn;
+		else if (!strcmp(k, "floor"))
+			floorn = vn;
+		else if (!strcmp(k, "control"))
+			controln = vn;
+		else if (!strcmp(k, "form"))
+			formn = vn;
+		else if (!strcmp(k, "cap_per_investor"))
+			groupn = vn;
+		else if (!strcmp(k, "quota"))
+			parse_quota(L, vn, m);
+		else if (!strcmp(k, "implements"))
+			r->implements = kf__ref_list(L, vn, k);
 		else if (!strcmp(k, "conditions"))
 			parse_conditions(L, vn, m);
 		else if (!strcmp(k, "sources"))
@@ -983,4 +1282,57 @@ void kf__load_measure(loader *L, struct fy_node *e)
 		else if (!parse_bound(L, whenn, "when_share", &m->when_op, &m->when_share))
 			m->has_when_share = 1;
 	}
+	load_beyond_cap(L, e, r, m, floorn, controln, formn, groupn);
+}
+
+static const char *const crosswalk_keys[] = {"edition", "code", "name", "to", "note", NULL};
+
+/* docs/rulebook.md "crosswalk": an old code and the services it is now */
+void kf__load_crosswalk(loader *L, struct fy_node *e)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	struct fy_node *namen = NULL;
+	kf_crosswalk_info *x;
+	raw_crosswalk *r;
+	int col;
+	if (fy_node_get_type(e) != FYNT_MAPPING) {
+		kf__node_error(L, e, "crosswalk",
+			       "a crosswalk entry must be a mapping with edition, code, name, to");
+		return;
+	}
+	x = vec_push(L, &L->xw);
+	r = vec_push(L, &L->rxw);
+	if (!x || !r)
+		return;
+	x->edition = x->code = x->note = "";
+	r->file = L->file;
+	node_mark(e, &r->line, &col);
+	while ((p = fy_node_mapping_iterate(e, &it))) {
+		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
+		const char *k = kf__scalar(L, kn, "key"), *v;
+		if (!k)
+			continue;
+		if (!strcmp(k, "name"))
+			namen = vn;
+		else if (!strcmp(k, "to"))
+			r->to = kf__ref_list(L, vn, k);
+		else if (!strcmp(k, "edition") || !strcmp(k, "code") || !strcmp(k, "note")) {
+			v = kf__scalar(L, vn, k);
+			if (!v)
+				continue;
+			if (k[0] == 'e')
+				x->edition = v;
+			else if (k[0] == 'c')
+				x->code = v;
+			else
+				x->note = v;
+		} else
+			kf__unknown_key(L, kn, k, "a crosswalk entry", crosswalk_keys);
+	}
+	if (!*x->edition || !*x->code || !r->to.n)
+		kf__node_error(L, e, "crosswalk",
+			       "a crosswalk entry needs 'edition', 'code' and 'to' (the services "
+			       "the old code is now)");
+	kf__parse_text2(L, namen ? namen : e, "name", &x->name);
 }

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,10 @@ static const char *const route_labels[KF_R_COUNT] = {"page",
 						     "/v1/batch",
 						     "/healthz",
 						     "/metrics",
+						     "/v1/memo",
+						     "/v1/timeline",
+						     "/v1/diff",
+						     "/v1/sectors",
 						     "unmatched"};
 
 const char *kf__srv_route_label(kf__srv_route r)
@@ -149,7 +154,12 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/ownership.js", KF_R_PAGE},
 		     {"/v1/batch", KF_R_BATCH},
 		     {"/healthz", KF_R_HEALTHZ},
-		     {"/metrics", KF_R_METRICS}};
+		     {"/metrics", KF_R_METRICS},
+		     {"/v1/memo", KF_R_MEMO},
+		     {"/v1/timeline", KF_R_TIMELINE},
+		     {"/v1/diff", KF_R_DIFF},
+		     {"/v1/sectors", KF_R_SECTORS},
+		     {"/timeline.js", KF_R_PAGE}};
 	size_t i;
 	for (i = 0; i < sizeof exact / sizeof exact[0]; i++)
 		if (!strcmp(path, exact[i].path))
@@ -162,6 +172,9 @@ kf__srv_route kf__srv_route_of(const char *path)
 }
 
 /* ---- state ---------------------------------------------------------------- */
+
+/* the page's files: /, /index.html, app.css, app.js, timeline.js, ownership.js */
+#define KF__WEB_FILES 6
 
 typedef struct webfile {
 	const char *path;  /* URL path */
@@ -179,9 +192,10 @@ struct kf__srv_api {
 	char **one[KF_LIST_COUNT]; /* one JSON object per measure and per source (kf_list_json);
 				      NULL for the lists without a per-id route */
 	int n_one[KF_LIST_COUNT];
-	webfile web[5];
+	webfile web[KF__WEB_FILES];
 	int have_web;
 	int fault_decide; /* KAIFANG_SERVER_FAULT=decide: act as if kf_decide ran out of memory */
+	atomic_int heavy; /* matrix, timeline and diff requests being decided (heavy_enter) */
 };
 
 static const char JSON_CT[] = "application/json; charset=utf-8";
@@ -300,6 +314,11 @@ static void reply_kf_error(kf__srv_reply *out, const kf_error *e, int in_query)
 		      *e->field ? e->field : NULL, "%s", e->message);
 }
 
+void kf__srv_reply_kf_error(kf__srv_reply *out, const kf_error *e, int in_query)
+{
+	reply_kf_error(out, e, in_query);
+}
+
 /* ---- views ------------------------------------------------------------------ */
 
 /* A library string moved into the free() domain of replies (kf__srv_reply has
@@ -309,6 +328,15 @@ static char *lib_take(char *s)
 	char *c = s ? strdup(s) : NULL;
 	kf_free(s);
 	return c;
+}
+
+void kf__srv_reply_lib(kf__srv_reply *out, const char *ctype, char *s)
+{
+	char *c = lib_take(s);
+	if (!c)
+		reply_nomem(out);
+	else
+		reply_take(out, 200, ctype, c, strlen(c));
 }
 
 /* GET /v1/rulebook: the rulebook in use, its documents as /v1/documents
@@ -332,6 +360,8 @@ static char *rulebook_json(const kf_rulebook *rb)
 	kf_json_object_begin(w);
 	kf_json_key(w, "id");
 	kf_json_string(w, kf_rulebook_id(rb));
+	kf_json_key(w, "sector");
+	kf_json_string(w, kf_rulebook_sector(rb));
 	kf_json_key(w, "edition");
 	kf_json_string(w, kf_rulebook_edition(rb));
 	kf_json_key(w, "title");
@@ -401,17 +431,18 @@ static char *read_file(const char *path, size_t *len)
 
 static void load_web(kf__srv_api *a, const char *dir)
 {
-	static const webfile files[5] = {
+	static const webfile files[KF__WEB_FILES] = {
 	    {"/", "index.html", "text/html; charset=utf-8", NULL, 0},
 	    {"/index.html", "index.html", "text/html; charset=utf-8", NULL, 0},
 	    {"/app.css", "app.css", "text/css; charset=utf-8", NULL, 0},
 	    {"/app.js", "app.js", "text/javascript; charset=utf-8", NULL, 0},
+	    {"/timeline.js", "timeline.js", "text/javascript; charset=utf-8", NULL, 0},
 	    {"/ownership.js", "ownership.js", "text/javascript; charset=utf-8", NULL, 0}};
 	int i;
 	memcpy(a->web, files, sizeof files);
 	if (!dir)
 		return;
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < KF__WEB_FILES; i++) {
 		char path[PATH_MAX];
 		if (i == 1) { /* "/index.html" shares the file of "/" */
 			if (a->web[0].data && (a->web[1].data = malloc(a->web[0].len + 1)))
@@ -485,7 +516,7 @@ void kf__srv_api_free(kf__srv_api *a)
 	}
 	free(a->rulebook);
 	free(a->healthz);
-	for (i = 0; i < (int)(sizeof a->web / sizeof a->web[0]); i++)
+	for (i = 0; i < KF__WEB_FILES; i++)
 		free(a->web[i].data);
 	free(a);
 }
@@ -614,7 +645,7 @@ static void text_member(kf_json *w, void *ctx)
  * carries the answer for people as "text" (kf_decision_json_ex). NULL on no
  * memory. */
 static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned flags, int text,
-			 const kf_ownership_share *own)
+			 kf_lang lang, const kf_ownership_share *own)
 {
 	kf_decision *d = NULL;
 	kf_error e;
@@ -624,7 +655,7 @@ static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned fl
 	if (kf_decide(a->rb, q, flags, &d, &e) != KF_OK)
 		return NULL;
 	kf__srv_metrics_decision(kf_decision_verdict(d)->outcome, 1);
-	if (text && !(t = kf_decision_text(d))) {
+	if (text && !(t = kf_decision_text_lang(d, lang))) {
 		kf_decision_free(d);
 		return NULL;
 	}
@@ -661,6 +692,14 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 			      "'all' must be true or false, not '%s'", all);
 		return;
 	}
+	/* ?lang=zh: an explanation's "text" in Chinese (kaifang/text.h) */
+	const char *lang_s = explain ? rq->query(rq->query_ctx, "lang") : NULL;
+	int lang = kf_lang_from_name(lang_s);
+	if (lang < 0) {
+		kf__srv_error(out, 400, "bad_parameter", "lang",
+			      "'lang' must be en or zh, not '%s'", lang_s);
+		return;
+	}
 	if (body_ok(a, rq, out) < 0)
 		return;
 	if (kf_questions_from_json_own(a->rb, rq->body, rq->len, a->opts.max_items, &qs, &errs,
@@ -688,7 +727,8 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 					free(er.body);
 				continue;
 			}
-			s = decide_json(a, &qs[i], KF_DECIDE_ALTERNATIVES, 0, owns[i].share);
+			s = decide_json(a, &qs[i], KF_DECIDE_ALTERNATIVES, 0, KF_LANG_EN,
+					owns[i].share);
 			if (!s) {
 				b.failed = 1;
 				break;
@@ -705,7 +745,8 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 			reply_take(out, 200, JSON_CT, b.p, b.len);
 	} else if (errs[0].status != KF_OK)
 		reply_kf_error(out, &errs[0], 0);
-	else if (!(s = decide_json(a, &qs[0], fl, explain, explain ? NULL : owns[0].share)))
+	else if (!(s = decide_json(a, &qs[0], fl, explain, (kf_lang)lang,
+				   explain ? NULL : owns[0].share)))
 		kf__srv_error(out, 500, "internal", NULL, "out of memory while deciding");
 	else
 		reply_take(out, 200, JSON_CT, s, strlen(s));
@@ -983,7 +1024,7 @@ static void h_batch(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *ou
 static void h_page(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
 {
 	int i;
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < KF__WEB_FILES; i++)
 		if (!strcmp(rq->path, a->web[i].path) && a->web[i].data) {
 			reply_static(out, a->web[i].ctype, a->web[i].data, a->web[i].len);
 			return;
@@ -998,6 +1039,97 @@ static void reply_list(const kf__srv_api *a, kf_list what, kf__srv_reply *out)
 }
 
 /* ---- dispatch ------------------------------------------------------------------- */
+
+/* The query parameters each route knows (docs/api.md); NULL-terminated. The
+ * page takes its own (the app's address bar), so it is not checked. */
+static const char *const *route_params(kf__srv_route r)
+{
+	static const char *const none[] = {NULL};
+	static const char *const matrix[] = {"regions",  "services",      "date",
+					     "investor", "outside_zones", NULL};
+	static const char *const timeline[] = {
+	    "service",       "region", "regions", "investor", "foreign_share",
+	    "outside_zones", "from",   "to",      NULL};
+	static const char *const diff[] = {"from",          "to", "regions", "services", "investor",
+					   "outside_zones", NULL};
+	static const char *const explanations[] = {"all", "lang", NULL};
+	static const char *const memo[] = {"service",  "region",        "date",
+					   "investor", "foreign_share", "outside_zones",
+					   "format",   "lang",          NULL};
+	static const char *const ownership[] = {"entity", "date", "stop_at_foreign_entity", "graph",
+						NULL};
+	static const char *const own_list[] = {"date", NULL};
+	static const char *const batch[] = {"delimiter", NULL};
+	switch (r) {
+	case KF_R_PAGE:
+	case KF_R_UNMATCHED: return NULL;
+	case KF_R_MATRIX: return matrix;
+	case KF_R_TIMELINE: return timeline;
+	case KF_R_DIFF: return diff;
+	case KF_R_EXPLANATIONS: return explanations;
+	case KF_R_MEMO: return memo;
+	case KF_R_OWNERSHIP: return ownership;
+	case KF_R_OWN_LIST: return own_list;
+	case KF_R_BATCH: return batch;
+	default: return none;
+	}
+}
+
+/* A matrix, timeline or diff decides up to KF_MATRIX_MAX_CELLS cells while
+ * its pool thread serves nothing else, so at most threads - 1 of them (at
+ * least one) are decided at once: a pool thread stays free for /healthz and
+ * the light routes. Over that: 503 server_busy (Retry-After: 1). 1 when the
+ * request may go on; heavy_leave() after it. docs/api.md "Limits". */
+static int heavy_enter(kf__srv_api *a, kf__srv_reply *out)
+{
+	int max = a->opts.threads > 1 ? (int)a->opts.threads - 1 : 1;
+	if (atomic_fetch_add(&a->heavy, 1) < max)
+		return 1;
+	atomic_fetch_sub(&a->heavy, 1);
+	kf__srv_error(out, 503, "server_busy", NULL,
+		      "%d matrix, timeline or diff request%s already being decided (the limit "
+		      "with --threads %u); retry in a second",
+		      max, max == 1 ? " is" : "s are", a->opts.threads);
+	return 0;
+}
+
+static void heavy_leave(kf__srv_api *a) { atomic_fetch_sub(&a->heavy, 1); }
+
+/* 400 bad_parameter for a query parameter the route does not know, naming
+ * it, the nearest known one and the known ones, as a POST body's unknown
+ * field is refused (a misspelt `foreign-share` must not be answered as if
+ * no share were given). 1 when every parameter is known. */
+static int params_known(kf__srv_route route, const kf__srv_request *rq, kf__srv_reply *out)
+{
+	const char *const *known = route_params(route), *const * k, *near;
+	char list[256];
+	size_t off = 0;
+	int i;
+	if (!known)
+		return 1;
+	for (i = 0; i < rq->nparams; i++) {
+		/* every route of a server holding several rulebooks takes `sector`
+		 * (sectors.c picks the rulebook by it; docs/api.md "Sectors") */
+		if (!strcmp(rq->params[i], "sector"))
+			continue;
+		for (k = known; *k && strcmp(*k, rq->params[i]); k++)
+			;
+		if (*k)
+			continue;
+		list[0] = 0;
+		for (k = known; *k && off < sizeof list; k++)
+			off += (size_t)snprintf(list + off, sizeof list - off, "%s%s",
+						k == known ? "" : ", ", *k);
+		near = kf_nearest_name(rq->params[i], known);
+		kf__srv_error(out, 400, "bad_parameter", rq->params[i],
+			      "unknown query parameter '%.80s'%s%s%s; %s%s", rq->params[i],
+			      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "",
+			      *known ? "this route knows " : "this route takes no parameters",
+			      list);
+		return 0;
+	}
+	return 1;
+}
 
 void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_request *rq,
 			kf__srv_reply *out)
@@ -1019,6 +1151,8 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 		out->allow = post ? "POST" : "GET, HEAD";
 		return;
 	}
+	if (!params_known(route, rq, out))
+		return;
 	switch (route) {
 	case KF_R_PAGE: h_page(a, rq, out); break;
 	case KF_R_DECISIONS: h_decisions(a, rq, out, 0); break;
@@ -1031,11 +1165,24 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 	case KF_R_MEASURE: h_one(a, rq, out, KF_LIST_MEASURES); break;
 	case KF_R_SOURCES: reply_list(a, KF_LIST_SOURCES, out); break;
 	case KF_R_SOURCE: h_one(a, rq, out, KF_LIST_SOURCES); break;
-	case KF_R_MATRIX: h_matrix(a, rq, out); break;
+	case KF_R_MATRIX:
+	case KF_R_TIMELINE:
+	case KF_R_DIFF:
+		if (!heavy_enter(a, out))
+			break;
+		if (route == KF_R_MATRIX)
+			h_matrix(a, rq, out);
+		else if (route == KF_R_TIMELINE)
+			kf__srv_h_timeline(a->rb, rq, out);
+		else
+			kf__srv_h_diff(a->rb, rq, out);
+		heavy_leave(a);
+		break;
 	case KF_R_RULEBOOK: reply_static(out, JSON_CT, a->rulebook, strlen(a->rulebook)); break;
 	case KF_R_OWNERSHIP: h_ownership(a, rq, out); break;
 	case KF_R_OWN_LIST: h_ownership_entities(a, rq, out); break;
 	case KF_R_BATCH: h_batch(a, rq, out); break;
+	case KF_R_MEMO: kf__srv_h_memo(a->rb, rq, out); break;
 	case KF_R_HEALTHZ: reply_static(out, JSON_CT, a->healthz, strlen(a->healthz)); break;
 	case KF_R_METRICS: {
 		size_t n = 0;

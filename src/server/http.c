@@ -87,7 +87,7 @@ typedef struct conn {
 
 typedef struct server {
 	kf__srv_opts opts;
-	kf__srv_api *api;
+	kf__srv_sectors *api;   /* one API state per rulebook (sectors.c) */
 	unsigned spare;         /* connections accepted over conn_limit to answer 503 */
 	_Atomic long in_flight; /* requests begun and not yet completed */
 	_Atomic long open;      /* connections open */
@@ -236,8 +236,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, request *r, kf__srv_
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (rep->ctype && !strncmp(rep->ctype, "text/html", 9))
 		MHD_add_response_header(resp, "Content-Security-Policy",
-					"default-src 'self'; img-src 'self' data:; "
-					"frame-ancestors 'none'");
+					rep->csp ? rep->csp
+						 : "default-src 'self'; img-src 'self' data:; "
+						   "frame-ancestors 'none'");
 	if (rep->allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rep->allow);
 	if (close_conn)
@@ -413,8 +414,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		else if (as.many)
 			kf__srv_error(&rep, 400, "bad_parameter", NULL,
 				      "more than 64 query parameters");
-		else
-			kf__srv_api_handle(s->api, r->route, &rq, &rep);
+		else {
+			rq.params = as.keys;
+			rq.nparams = as.n;
+			kf__srv_sectors_handle(s->api, r->route, &rq, &rep);
+		}
 	}
 	return send_reply(c, r, &rep, 0);
 }
@@ -636,13 +640,14 @@ static void drain_and_stop(server *s, struct MHD_Daemon *d)
 
 static void server_free(server *s)
 {
-	kf__srv_api_free(s->api);
+	kf__srv_sectors_free(s->api);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->log_lock);
 }
 
-int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *rb)
+int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *const *rbs, int n)
 {
+	const kf_rulebook *rb = rbs[0];
 	server s;
 	struct MHD_Daemon *d;
 	struct sockaddr_storage ss;
@@ -677,7 +682,7 @@ int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *rb)
 		sl = sizeof *a4;
 	}
 	(void)sl;
-	s.api = kf__srv_api_new(rb, o);
+	s.api = kf__srv_sectors_new(rbs, n, o);
 	if (!s.api) {
 		fprintf(stderr, "kaifang: serve: out of memory preparing the API\n");
 		return -1;
@@ -702,9 +707,16 @@ int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *rb)
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	port = info ? info->port : o->port;
-	fprintf(stderr, "kaifang: serving rulebook '%s' (sha256 %.12s) on http://%s%s%s:%u/\n",
-		kf_rulebook_id(rb), kf_rulebook_sha256(rb), v6 ? "[" : "", o->host, v6 ? "]" : "",
-		port);
+	{
+		int i;
+		fprintf(stderr, "kaifang: serving rulebook '%s' (sha256 %.12s)", kf_rulebook_id(rb),
+			kf_rulebook_sha256(rb));
+		for (i = 1; i < n; i++) /* docs/api.md "Sectors" */
+			fprintf(stderr, "%s'%s' for ?sector=%s", i == 1 ? ", and " : ", ",
+				kf_rulebook_id(rbs[i]), kf_rulebook_sector(rbs[i]));
+		fprintf(stderr, " on http://%s%s%s:%u/\n", v6 ? "[" : "", o->host, v6 ? "]" : "",
+			port);
+	}
 
 	sig = wait_for_stop(&s, &set);
 	fprintf(stderr, "kaifang: serve: %s received; finishing requests in flight\n",

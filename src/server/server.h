@@ -44,7 +44,7 @@ void kf__srv_opts_default(kf__srv_opts *o);
 /* Runs the server until SIGTERM or SIGINT, then shuts down gracefully.
  * rb is borrowed for the whole run. Returns 0, or -1 when the daemon could
  * not start (message printed). */
-int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *rb);
+int kf__srv_run(const kf__srv_opts *o, const kf_rulebook *const *rbs, int n);
 
 /* ---- routes and replies (api.c) ------------------------------------------ */
 
@@ -68,6 +68,10 @@ typedef enum kf__srv_route {
 	KF_R_BATCH,        /* POST /v1/batch */
 	KF_R_HEALTHZ,      /* GET /healthz */
 	KF_R_METRICS,      /* GET /metrics */
+	KF_R_MEMO,         /* GET /v1/memo (api_memo.c) */
+	KF_R_TIMELINE,     /* GET /v1/timeline (api_timeline.c) */
+	KF_R_DIFF,         /* GET /v1/diff (api_timeline.c) */
+	KF_R_SECTORS,      /* GET /v1/sectors (sectors.c) */
 	KF_R_UNMATCHED,    /* anything else (404) */
 	KF_R_COUNT
 } kf__srv_route;
@@ -86,6 +90,7 @@ typedef struct kf__srv_reply {
 	size_t len;
 	int body_static;   /* 1: body points to memory that outlives the reply */
 	const char *allow; /* Allow header for 405, else NULL; static string */
+	const char *csp;   /* Content-Security-Policy of an HTML reply, NULL: the page's */
 	/* A streamed body (body unused): stream() fills buf with up to max
 	 * bytes and returns the count, 0 at the end, -1 on an error (the
 	 * connection is closed); stream_free(stream_ctx) runs once at the end. */
@@ -105,6 +110,8 @@ typedef struct kf__srv_request {
 	int too_large; /* 1: the body went over max_body and was dropped */
 	const char *(*query)(void *ctx, const char *name);
 	void *query_ctx;
+	const char *const *params; /* the names of the query parameters given */
+	int nparams;
 } kf__srv_request;
 
 typedef struct kf__srv_api kf__srv_api; /* precomputed lists, limits, the rulebook */
@@ -122,6 +129,40 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
  * field may be NULL (then null). */
 void kf__srv_error(kf__srv_reply *out, unsigned status, const char *code, const char *field,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* A library error as its HTTP error reply (docs/api.md "Errors"); in_query:
+ * the question came as query parameters. */
+void kf__srv_reply_kf_error(kf__srv_reply *out, const kf_error *e, int in_query);
+/* A view the library rendered (s, released here; NULL: no memory) as a 200
+ * reply of type ctype (a static string). */
+void kf__srv_reply_lib(kf__srv_reply *out, const char *ctype, char *s);
+/* GET /v1/memo (api_memo.c). */
+void kf__srv_h_memo(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out);
+
+/* ---- timeline and diff (api_timeline.c) ---------------------------------- */
+
+/* GET /v1/timeline and GET /v1/diff: the query parameters handed to the
+ * library as text (kf_timeline_new, kf_diff_dates), the answer rendered by it
+ * (kf_timeline_json, kf_diff_json), as `kaifang timeline|diff --json`. */
+void kf__srv_h_timeline(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out);
+void kf__srv_h_diff(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_reply *out);
+/* ---- sectors (sectors.c) ----------------------------------------------- */
+
+/* One API state per rulebook, picked by the query parameter `sector`
+ * (docs/api.md "Sectors"). */
+typedef struct kf__srv_sectors kf__srv_sectors;
+
+/* Builds the states of rbs[0..n) (borrowed; rbs[0] is the default and serves
+ * the page). NULL on no memory. */
+kf__srv_sectors *kf__srv_sectors_new(const kf_rulebook *const *rbs, int n, const kf__srv_opts *o);
+void kf__srv_sectors_free(kf__srv_sectors *s);
+/* Index of the rulebook of sector `name` (kf_rulebook_sector); NULL name: 0
+ * (the default); -1 when unknown. */
+int kf__srv_sectors_find(const kf__srv_sectors *s, const char *name);
+/* Handles a request as kf__srv_api_handle does, with the rulebook its
+ * `sector` parameter names; GET /v1/sectors; 400 unknown_sector. */
+void kf__srv_sectors_handle(kf__srv_sectors *s, kf__srv_route route, const kf__srv_request *rq,
+			    kf__srv_reply *out);
 
 /* ---- text buffer (api.c) ------------------------------------------------- */
 

@@ -143,7 +143,12 @@ static kf_status share_parse(const char *text, kf_share *out, int *above, kf_err
 	if (ndigits == 0 || *p)
 		return share_fail(
 		    err, KF_ERR_PARSE,
-		    "share '%s' is not a decimal number; expected a percent such as 50 or 49.5",
+		    strchr(text, ',')
+			? "share '%s' is not a decimal number; expected a percent such "
+			  "as 50 or 49.5 (a decimal comma is not read: write the decimal "
+			  "point)"
+			: "share '%s' is not a decimal number; expected a percent such "
+			  "as 50 or 49.5",
 		    text);
 	for (; nfrac < KF_SHARE_DECIMALS; nfrac++)
 		frac *= 10;
@@ -263,8 +268,22 @@ kf_status kf_date_parse(const char *text, kf_date *out, kf_error *err)
 	*out = days_from_civil(y, (unsigned)m, (unsigned)d);
 	return KF_OK;
 bad:
+	if (text && strlen(text) == 5 && strspn(text, "0123456789") == 5 && atoi(text) > 60) {
+		/* a spreadsheet's date serial (docs/batch.md "From Excel"): Excel's
+		 * 1900 system counts days from 1899-12-30 for serials above 60 */
+		char ds[16];
+		kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, NULL,
+			      "date '%s' is not in the form YYYY-MM-DD; it looks like a "
+			      "spreadsheet's date serial (in Excel's 1900 system %s): format the "
+			      "column as YYYY-MM-DD text before exporting",
+			      text, kf_date_format((kf_date)(atoi(text) - 25569), ds, sizeof ds));
+		return KF_ERR_PARSE;
+	}
 	kf__error_set(err, KF_ERR_PARSE, NULL, 0, 0, NULL,
-		      "date '%s' is not in the form YYYY-MM-DD", text ? text : "");
+		      "date '%s' is not in the form YYYY-MM-DD%s", text ? text : "",
+		      text && strchr(text, '/') ? " (a date with '/' is read differently by "
+						  "each locale; write 2025-05-01)"
+						: "");
 	return KF_ERR_PARSE;
 }
 

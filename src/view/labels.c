@@ -8,13 +8,27 @@
 
 const char *kf_effect_name(kf_effect e)
 {
-	static const char *const n[] = {"prohibited", "closed", "cap", "open", "condition"};
+	static const char *const n[] = {"prohibited", "closed", "cap",     "open",
+					"condition",  "floor",  "control", "form"};
 	return (unsigned)e < sizeof n / sizeof n[0] ? n[e] : "unknown";
+}
+
+const char *kf_form_name(kf_form f)
+{
+	static const char *const n[] = {"", "joint-venture", "cooperative", "donation-non-profit",
+					"representative-office"};
+	return (unsigned)f < sizeof n / sizeof n[0] ? n[f] : "";
+}
+
+const char *kf_control_name(kf_control c)
+{
+	static const char *const n[] = {"", "majority", "relative"};
+	return (unsigned)c < sizeof n / sizeof n[0] ? n[c] : "";
 }
 
 const char *kf_mstatus_name(kf_mstatus s)
 {
-	static const char *const n[] = {"in-force", "announced", "repealed"};
+	static const char *const n[] = {"in-force", "announced", "repealed", "lapsed"};
 	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "unknown";
 }
 
@@ -40,7 +54,7 @@ kf_max_share kf_verdict_max_share(const kf_verdict *v, kf_share *cap)
 	case KF_INDETERMINATE:
 		/* a zone-dependent answer has no single cap; a share range that
 		 * straddles one does */
-		if (!v->share_undecided)
+		if (!v->share_undecided && !v->group_undecided)
 			return KF_MAX_NONE;
 		/* fall through */
 	case KF_PERMITTED:

@@ -175,6 +175,47 @@ static void document_json(kf_json *w, const kf_rulebook *rb, int i)
 	kf_json_object_end(w);
 }
 
+/* The effects beyond a share cap (docs/rulebook.md "Effects beyond a share
+ * cap"; issue 14), each member only when the measure has it, so a measure
+ * without them (every cn-telecom one) is listed as before: floor {op, value}
+ * (the Chinese share), control, form, cap_per_investor {op, value}, quota
+ * {max, per}, until_basis (how effective_until was counted), implements. */
+static void beyond_json(kf_json *w, const kf_rulebook *rb, const kf_measure_info *m)
+{
+	if (m->effect == KF_EFFECT_FLOOR) {
+		kf_json_key(w, "floor");
+		kf_json_object_begin(w);
+		member_str(w, "op", m->floor_op == KF_CAP_LT ? ">" : ">=");
+		kf_json_key(w, "value");
+		kf_json_share(w, m->floor);
+		kf_json_object_end(w);
+	}
+	if (m->effect == KF_EFFECT_CONTROL)
+		member_str(w, "control", kf_control_name(m->control));
+	if (m->effect == KF_EFFECT_FORM)
+		member_str(w, "form", kf_form_name(m->form));
+	if (m->has_group_cap) {
+		kf_json_key(w, "cap_per_investor");
+		kf_json_object_begin(w);
+		member_str(w, "op", kf_capop_name(m->group_op));
+		kf_json_key(w, "value");
+		kf_json_share(w, m->group_cap);
+		kf_json_object_end(w);
+	}
+	if (m->quota_max > 0) {
+		kf_json_key(w, "quota");
+		kf_json_object_begin(w);
+		kf_json_key(w, "max");
+		kf_json_int(w, m->quota_max);
+		member_str(w, "per", m->quota_per);
+		kf_json_object_end(w);
+	}
+	if (m->until_basis && *m->until_basis)
+		member_str(w, "until_basis", m->until_basis);
+	if (m->n_implements)
+		ids(w, rb, "implements", KF_LIST_MEASURES, m->implements, m->n_implements);
+}
+
 static void measure_json(kf_json *w, const kf_rulebook *rb, int i)
 {
 	const kf_measure_info *m = kf_rulebook_measure(rb, i);
@@ -207,6 +248,7 @@ static void measure_json(kf_json *w, const kf_rulebook *rb, int i)
 		kf_json_object_end(w);
 	} else
 		kf_json_null(w);
+	beyond_json(w, rb, m);
 	ids(w, rb, "services", KF_LIST_SERVICES, m->services, m->n_services);
 	ids(w, rb, "exclude_services", KF_LIST_SERVICES, m->exclude_services, m->n_exclude);
 	ids(w, rb, "regions", KF_LIST_REGIONS, m->regions, m->n_regions);

@@ -14,9 +14,11 @@
 #include "kaifang/question.h"
 #include "kaifang/view.h"
 #include "rulebook_int.h"
+#include "timeline_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/errors.h"
+#include "view/lang.h"
 
 struct kf_matrix {
 	const kf_rulebook *rb;
@@ -25,6 +27,7 @@ struct kf_matrix {
 	int *place;       /* np region indexes */
 	int *svc;         /* ns service indexes */
 	kf_verdict *cell; /* np x ns, row-major */
+	char *notice;     /* NULL, or what kf__dedupe merged (kf__xfree) */
 };
 
 /* The key pilot services of the 2025 Work Plan, the default columns. */
@@ -80,6 +83,11 @@ static kf_status services(const kf_rulebook *rb, const char *list, kf_matrix *m,
 	if (!m->svc) {
 		kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "services", "out of memory");
 		return KF_ERR_NOMEM;
+	}
+	if (!list && rb->nkey_svc) { /* rulebook.yaml `key_services` */
+		for (i = 0; i < (size_t)rb->nkey_svc && !st; i++)
+			st = add_service(m, rb->key_svc[i], e);
+		return st;
 	}
 	if (!list) {
 		for (i = 0; i < sizeof key_order / sizeof key_order[0] && !st; i++)
@@ -149,6 +157,102 @@ static kf_status decide_cells(const kf_rulebook *rb, const kf_matrix_query *mq, 
 	return KF_OK;
 }
 
+/* The ids of entries repeated in ids[0..*n) (kf__dedupe) */
+static const char *entry_id(const kf_rulebook *rb, int services, int i)
+{
+	return services ? rb->svc[i].id : rb->reg[i].id;
+}
+
+int kf__dedupe(const kf_rulebook *rb, int services, int *ids, int *n, kf_buf *notice)
+{
+	int nent = services ? rb->nsvc : rb->nreg, i, j = 0, shown = 0, more = 0;
+	int *count = kf__calloc((size_t)nent + 1, sizeof *count);
+	if (!count)
+		return -1;
+	for (i = 0; i < *n; i++)
+		if (count[ids[i]]++ == 0)
+			ids[j++] = ids[i];
+	if (j < *n) {
+		kf__buf_printf(notice,
+			       "%s given more than once are answered once (by id, in "
+			       "first-seen order):",
+			       services ? "services" : "places");
+		for (i = 0; i < j; i++) {
+			if (count[ids[i]] < 2)
+				continue;
+			if (shown++ < 8)
+				kf__buf_printf(notice, " %s x%d", entry_id(rb, services, ids[i]),
+					       count[ids[i]]);
+			else
+				more++;
+		}
+		if (more)
+			kf__buf_printf(notice, " and %d more", more);
+		kf__buf_printf(notice, "; %d %s asked, %d answered", *n,
+			       services ? "services" : "places", j);
+	}
+	*n = j;
+	kf__xfree(count);
+	return notice->failed ? -1 : 0;
+}
+
+/* The places and services of a query, its defaults and limits; repeated
+ * entries merged (kf__dedupe) with m->notice saying so. */
+static kf_status lists(const kf_rulebook *rb, const kf_matrix_query *mq, kf_matrix *m, kf_error *e)
+{
+	kf_status st;
+	/* NULL is "not given" (the default); a list given empty names nothing:
+	 * an error through every door, never the default (the API once served the
+	 * default for `services=`) */
+	if ((mq->places && !*mq->places) || (mq->services && !*mq->services)) {
+		const char *f = mq->places && !*mq->places ? "regions" : "services";
+		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, f,
+			      "the list of %s is empty; expected ids or names separated by commas",
+			      f);
+		kf__error_code(e, "missing_field");
+		return KF_ERR_RANGE;
+	}
+	st = places(rb, mq->places ? mq->places : default_places(rb), m, e);
+	if (!st)
+		st = services(rb, mq->services, m, e);
+	if (!st) {
+		kf_buf nb;
+		kf__buf_init(&nb, 0);
+		if (kf__dedupe(rb, 0, m->place, &m->np, &nb) ||
+		    (nb.len && kf__buf_puts(&nb, "; ")) || kf__dedupe(rb, 1, m->svc, &m->ns, &nb)) {
+			kf__buf_free(&nb);
+			kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "", "out of memory");
+			return KF_ERR_NOMEM;
+		}
+		if (nb.len >= 2 && !strcmp(nb.data + nb.len - 2, "; "))
+			nb.data[nb.len -= 2] = 0;
+		m->notice = nb.len ? kf__buf_steal(&nb) : NULL;
+		kf__buf_free(&nb);
+	}
+	return st;
+}
+
+kf_status kf__matrix_lists(const kf_rulebook *rb, const kf_matrix_query *mq, int **place, int *np,
+			   int **svc, int *ns, char **notice, kf_error *e)
+{
+	kf_matrix m;
+	kf_status st;
+	memset(&m, 0, sizeof m);
+	st = lists(rb, mq, &m, e);
+	if (st) {
+		kf__xfree(m.place);
+		kf__xfree(m.svc);
+		kf__xfree(m.notice);
+		return st;
+	}
+	*notice = m.notice;
+	*place = m.place;
+	*np = m.np;
+	*svc = m.svc;
+	*ns = m.ns;
+	return KF_OK;
+}
+
 kf_status kf_matrix_new(const kf_rulebook *rb, const kf_matrix_query *mq, kf_matrix **out,
 			kf_error *err)
 {
@@ -167,21 +271,7 @@ kf_status kf_matrix_new(const kf_rulebook *rb, const kf_matrix_query *mq, kf_mat
 		return KF_ERR_NOMEM;
 	}
 	m->rb = rb;
-	/* NULL is "not given" (the default); a list given empty names nothing:
-	 * an error through every door, never the default (the API once served the
-	 * default for `services=`) */
-	if ((mq->places && !*mq->places) || (mq->services && !*mq->services)) {
-		const char *f = mq->places && !*mq->places ? "regions" : "services";
-		kf__error_set(e, KF_ERR_RANGE, NULL, 0, 0, f,
-			      "the list of %s is empty; expected ids or names separated by commas",
-			      f);
-		kf__error_code(e, "missing_field");
-		kf_matrix_free(m);
-		return KF_ERR_RANGE;
-	}
-	st = places(rb, mq->places ? mq->places : default_places(rb), m, e);
-	if (!st)
-		st = services(rb, mq->services, m, e);
+	st = lists(rb, mq, m, e);
 	if (!st)
 		st = decide_cells(rb, mq, m, e);
 	if (st) {
@@ -199,6 +289,7 @@ void kf_matrix_free(kf_matrix *m)
 	kf__xfree(m->place);
 	kf__xfree(m->svc);
 	kf__xfree(m->cell);
+	kf__xfree(m->notice);
 	kf__xfree(m);
 }
 
@@ -219,19 +310,14 @@ static const char *investor_id(const kf_matrix *m)
 	return inv >= 0 ? m->rb->inv[inv].id : "foreign";
 }
 
-static void cell_label(const kf_verdict *v, char *cell, size_t size);
-
 /* ---- JSON --------------------------------------------------------------------- */
 
-static void cell_json(kf_json *w, const kf_matrix *m, int i, int j)
+void kf__verdict_members(kf_json *w, const kf_rulebook *rb, const kf_verdict *v, int lists)
 {
-	const kf_verdict *v = kf_matrix_cell(m, i, j);
 	kf_share cap;
 	kf_max_share k = kf_verdict_max_share(v, &cap);
 	char label[32];
-	kf_json_object_begin(w);
-	kf_json_key(w, "service");
-	kf_json_string(w, m->rb->svc[m->svc[j]].id);
+	int i;
 	kf_json_key(w, "outcome");
 	kf_json_string(w, kf_outcome_name(v->outcome));
 	kf_json_key(w, "max_foreign_share");
@@ -251,9 +337,31 @@ static void cell_json(kf_json *w, const kf_matrix *m, int i, int j)
 		kf_json_null(w);
 	kf_json_key(w, "certainty");
 	kf_json_string(w, kf_certainty_name(v->uncertain));
-	cell_label(v, label, sizeof label);
+	kf__verdict_label(v, label, sizeof label);
 	kf_json_key(w, "label");
 	kf_json_string(w, label);
+	if (!lists)
+		return;
+	kf_json_key(w, "binding");
+	kf_json_array_begin(w);
+	for (i = 0; i < v->n_binding; i++)
+		kf_json_string(w, rb->mea[v->binding[i]].id);
+	kf_json_array_end(w);
+	if (lists == 2)
+		return;
+	kf_json_key(w, "missing_facts");
+	kf_json_array_begin(w);
+	for (i = 0; i < v->n_missing; i++)
+		kf_json_string(w, rb->reg[v->missing[i]].id);
+	kf_json_array_end(w);
+}
+
+static void cell_json(kf_json *w, const kf_matrix *m, int i, int j)
+{
+	kf_json_object_begin(w);
+	kf_json_key(w, "service");
+	kf_json_string(w, m->rb->svc[m->svc[j]].id);
+	kf__verdict_members(w, m->rb, kf_matrix_cell(m, i, j), 0);
 	kf_json_object_end(w);
 }
 
@@ -285,6 +393,11 @@ char *kf_matrix_json(const kf_matrix *m)
 	for (j = 0; j < m->ns; j++)
 		kf_list_write_json(w, rb, KF_LIST_SERVICES, m->svc[j]);
 	kf_json_array_end(w);
+	kf_json_key(w, "notices"); /* what the list reader merged (kf__dedupe) */
+	kf_json_array_begin(w);
+	if (m->notice)
+		kf_json_string(w, m->notice);
+	kf_json_array_end(w);
 	kf_json_key(w, "rows");
 	kf_json_array_begin(w);
 	for (i = 0; i < m->np && !kf_json_failed(w); i++) {
@@ -312,14 +425,16 @@ char *kf_matrix_json(const kf_matrix *m)
 
 /* A cell's label for people (the JSON's "label", the table's cell without its
  * "*"): a cap in percent ("<" when below), 100 (no cap), closed, prohib,
- * depends or n/c (not covered). */
-static void cell_label(const kf_verdict *v, char *cell, size_t size)
+ * depends or n/c (not covered); the words in lang. */
+void kf__verdict_label_lang(const kf_verdict *v, kf_lang lang, char *cell, size_t size)
 {
 	char s[40];
 	kf_share cap;
 	switch (kf_verdict_max_share(v, &cap)) {
 	case KF_MAX_ZERO:
-		snprintf(cell, size, "%s", v->outcome == KF_PROHIBITED ? "prohib" : "closed");
+		snprintf(
+		    cell, size, "%s",
+		    kf__say(lang, v->outcome == KF_PROHIBITED ? KF_PH_M_PROHIB : KF_PH_M_CLOSED));
 		break;
 	case KF_MAX_CAP:
 		snprintf(cell, size, "%s%s", v->cap_op == KF_CAP_LT ? "<" : "",
@@ -327,8 +442,8 @@ static void cell_label(const kf_verdict *v, char *cell, size_t size)
 		break;
 	case KF_MAX_NONE:
 		snprintf(cell, size, "%s",
-			 v->outcome == KF_INDETERMINATE ? "depends"
-			 : v->outcome == KF_NOT_COVERED ? "n/c"
+			 v->outcome == KF_INDETERMINATE ? kf__say(lang, KF_PH_M_DEPENDS)
+			 : v->outcome == KF_NOT_COVERED ? kf__say(lang, KF_PH_M_NC)
 			 : v->outcome == KF_PERMITTED || v->outcome == KF_EXCEEDS_CAP
 			     ? "100"
 			     : kf_outcome_name(v->outcome));
@@ -336,37 +451,43 @@ static void cell_label(const kf_verdict *v, char *cell, size_t size)
 	}
 }
 
-char *kf_matrix_text(const kf_matrix *m)
+void kf__verdict_label(const kf_verdict *v, char *cell, size_t size)
+{
+	kf__verdict_label_lang(v, KF_LANG_EN, cell, size);
+}
+
+char *kf_matrix_text_lang(const kf_matrix *m, kf_lang lang)
 {
 	const kf_rulebook *rb = m->rb;
 	kf_buf b;
 	int i, j;
 	kf__buf_init(&b, 0);
-	kf__buf_printf(&b, "%-22s", "place");
+	kf__buf_pad(&b, kf__say(lang, KF_PH_M_PLACE), 22, 1);
 	for (j = 0; j < m->ns; j++) {
 		const kf_service_info *sv = &rb->svc[m->svc[j]];
-		kf__buf_printf(&b, " %-14.14s", sv->n_aliases ? sv->aliases[0] : sv->id);
+		kf__buf_puts(&b, " ");
+		kf__buf_pad(&b, sv->n_aliases ? sv->aliases[0] : sv->id, 14, 1);
 	}
 	kf__buf_puts(&b, "\n");
 	for (i = 0; i < m->np; i++) {
 		const kf_region_info *r = &rb->reg[m->place[i]];
-		char label[64], cell[32];
-		snprintf(label, sizeof label, "%s %s", r->name.en, r->id);
-		kf__buf_printf(&b, "%-22.22s", label);
+		char label[256], cell[64];
+		snprintf(label, sizeof label, "%s %s", kf__name(lang, r->name), r->id);
+		kf__buf_pad(&b, label, 22, 1);
 		for (j = 0; j < m->ns; j++) {
 			const kf_verdict *v = kf_matrix_cell(m, i, j);
-			cell_label(v, cell, sizeof cell);
+			kf__verdict_label_lang(v, lang, cell, sizeof cell);
 			if (v->uncertain)
 				strncat(cell, "*", sizeof cell - strlen(cell) - 1);
-			kf__buf_printf(&b, " %-14s", cell);
+			kf__buf_puts(&b, " ");
+			kf__buf_pad(&b, cell, 14, 0);
 		}
 		kf__buf_puts(&b, "\n");
 	}
-	kf__buf_printf(&b,
-		       "Cells: maximum foreign share in percent (100 = no cap); closed = not "
-		       "opened; prohib = prohibited;\ndepends = the answer depends on a zone "
-		       "inside the place; n/c = not covered (before the rulebook's coverage); * "
-		       "= uncertain.\nRulebook %s sha256 %.16s…\n",
-		       rb->id, rb->sha256);
+	kf__buf_say(&b, lang, KF_PH_M_LEGEND, rb->id, rb->sha256);
+	if (m->notice)
+		kf__buf_printf(&b, lang == KF_LANG_ZH ? "注：%s。\n" : "Note: %s.\n", m->notice);
 	return kf__buf_steal(&b);
 }
+
+char *kf_matrix_text(const kf_matrix *m) { return kf_matrix_text_lang(m, KF_LANG_EN); }

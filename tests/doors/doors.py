@@ -16,7 +16,17 @@ no overridden or conditions). A question one door refuses, every door refuses:
 the golden cases that expect an error, plus an unknown service, an unknown
 place and a place out of the rulebook's scope.
 
-  doors.py RULEBOOK PORT      (KAIFANG names the binary; prints "N passed, M failed")
+The timeline and diff views (issue 12) go through two doors, `kaifang
+timeline|diff --json` and `GET /v1/timeline|diff`, which must give the same
+bytes; and each period of a timeline must be the answer `decide --json` gives
+on its first day.
+
+With a third argument SECTOR (issue 14), the server's routes are asked with
+?sector=SECTOR (docs/api.md "Sectors") and the rulebook's own requirements,
+in_words, quotas and lapsed members are compared as well; every door that
+prints a decision object must give decide --json's bytes.
+
+  doors.py RULEBOOK PORT [SECTOR]  (KAIFANG names the binary; prints "N passed, M failed")
 """
 import concurrent.futures
 import csv
@@ -27,9 +37,13 @@ import json
 import os
 import subprocess
 import sys
+import urllib.parse
 
 K = os.environ.get("KAIFANG", "build/kaifang")
 RB, PORT = sys.argv[1], int(sys.argv[2])
+SECTOR = sys.argv[3] if len(sys.argv) > 3 else None
+QS = "?sector=" + SECTOR if SECTOR else ""
+RAW = {}  # (door, case name) -> the decision object's bytes as printed
 FIELDS = ["service", "region", "date", "investor", "foreign_share", "outside_zones"]
 passed = failed = 0
 skipped = {}
@@ -71,10 +85,14 @@ def read_cases():
             q = {k: text(c["question"].get(k)) for k in FIELDS}
             cases.append({"name": "%s: %s" % (os.path.basename(path), c.get("name", "?")),
                           "q": q, "expect": c.get("expect", {})})
+    # the place refusals ask a service of this rulebook (idc in cn-telecom)
+    svc = "idc" if not cases else next((c["q"]["service"] for c in cases
+                                       if "error" not in c["expect"]), "idc")
     refusals = [("unknown service", {"service": "no-such-service", "region": "330100"}),
-                ("unknown place", {"service": "idc", "region": "Atlantis"}),
-                ("place out of scope", {"service": "idc", "region": "810000"}),
-                ("place out of scope by name", {"service": "internet-news", "region": "Hong Kong"})]
+                ("unknown place", {"service": svc, "region": "Atlantis"}),
+                ("place out of scope", {"service": svc, "region": "810000"}),
+                ("place out of scope by name", {"service": "internet-news" if not SECTOR else svc,
+                                                "region": "Hong Kong"})]
     for name, q in refusals:
         q = dict({k: None for k in FIELDS}, date="2025-06-01", **q)
         cases.append({"name": "refusal: " + name, "q": q, "expect": {"error": "?"}})
@@ -96,6 +114,9 @@ def view(d, parts):
     if "overridden" in parts:
         v["overridden"] = sorted((o["id"], o["by"]) for o in d["overridden"])
         v["conditions"] = sorted((c["measure"], c["type"], c["text"]) for c in d["conditions"])
+        # issue 14: members only an answer with requirements has ([S-10], [S-11])
+        for k in ("in_words", "requirements", "quotas", "lapsed", "missing_facts"):
+            v[k] = d.get(k)
     return v
 
 
@@ -105,7 +126,9 @@ def batch_view(d):
     cap = d.get("cap")
     return {"outcome": d["outcome"],
             "max_foreign_share": "" if m is None else ("<" if cap and cap["op"] == "<" else "") + m,
-            "binding": sorted(d["binding"]), "certainty": d["certainty"]}
+            "binding": sorted(d["binding"]), "certainty": d["certainty"],
+            "missing_facts": sorted(f.get("zone") or f["fact"] for f in d["missing_facts"]
+                                    if f["fact"] != "investor_condition")}
 
 
 def cli_args(q):
@@ -121,9 +144,11 @@ def cli_args(q):
     return a
 
 
-def run(args):
+def run(args, raw=None):
     p = subprocess.run([K] + args, capture_output=True, text=True)
     if p.returncode == 0:
+        if raw:
+            RAW[raw] = p.stdout.rstrip("\n")
         return loads(p.stdout)
     if p.returncode == 2:
         return "refused"
@@ -147,7 +172,7 @@ def api_question(q):
 
 
 def door_decide(c):
-    return run(["decide"] + cli_args(c["q"]) + ["--json"])
+    return run(["decide"] + cli_args(c["q"]) + ["--json"], raw=("decide --json", c["name"]))
 
 
 def door_explain(c):
@@ -175,10 +200,49 @@ def door_matrix(c):
 
 
 def door_post(c):
-    st, body = request("POST", "/v1/decisions", json.dumps(api_question(c["q"])))
+    st, body = request("POST", "/v1/decisions" + QS, json.dumps(api_question(c["q"])))
     if st == 200:
+        RAW[("POST /v1/decisions", c["name"])] = body
         return loads(body)
     return "refused" if 400 <= st < 500 else "status %d: %s" % (st, body[:300])
+
+
+def memo_door(cases):
+    """The memo (issue 12): `explain --format html|md --lang en|zh` and GET
+    /v1/memo give the same bytes, for the cases every door answers (the
+    server and the CLI share KAIFANG_NOW, test_doors.sh)."""
+    import urllib.parse
+    n = 0
+    for c in [c for c in cases if "error" not in c["expect"]][:12]:
+        q = c["q"]
+        for fmt, lang in (("html", "en"), ("md", "zh"), ("text", "zh")):
+            args = ["explain"] + cli_args(q) + ["--lang", lang]
+            args += ["--format", fmt] if fmt != "text" else []
+            p = subprocess.run([K] + args, capture_output=True)
+            params = {k: v for k, v in q.items() if v is not None}
+            params.update(format=fmt, lang=lang)
+            if SECTOR:
+                params.update(sector=SECTOR)
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            conn.request("GET", "/v1/memo?" + urllib.parse.urlencode(params))
+            r = conn.getresponse()
+            body = r.read()
+            conn.close()
+            want = p.stdout
+            if fmt == "text":  # the memo's text is the asked-at line, explain's text, the replay
+                if r.status == 200 and want in body:
+                    good()
+                else:
+                    bad("%s: GET /v1/memo text %s does not hold explain --lang %s" % (c["name"], r.status, lang))
+                continue
+            if p.returncode == 0 and r.status == 200 and body == want:
+                good()
+            else:
+                bad("%s: memo %s/%s: CLI exit %d, API %d, %s" % (
+                    c["name"], fmt, lang, p.returncode, r.status,
+                    "same bytes" if body == want else "different bytes"))
+            n += 1
+    print("doors: the memo of %d cases through explain --format and GET /v1/memo" % (n // 2))
 
 
 def same(c, door, ref, got, parts):
@@ -221,16 +285,25 @@ def parse_batch(out, fmt):
     rows = []
     if fmt == "csv":
         for r in list(csv.DictReader(io.StringIO(out))):
+            cap = r["cap"]  # "<50" or "<=49": its operator beside max_foreign_share
             rows.append("refused" if r["error"] else {
-                "outcome": r["outcome"], "max_foreign_share": r["max_foreign_share"],
+                "outcome": r["outcome"],
+                "max_foreign_share": ("<" if cap.startswith("<") and not cap.startswith("<=")
+                                      else "") + r["max_foreign_share"],
                 "binding": sorted(b for b in r["binding"].split(";") if b),
-                "certainty": r["certainty"]})
+                "certainty": r["certainty"],
+                "missing_facts": sorted(f for f in r["missing_facts"].split(";") if f)})
     else:
         for line in out.splitlines():
             r = loads(line)
+            cap = r["cap"]
+            m = r["max_foreign_share"]
             rows.append("refused" if r["error"] else {
-                "outcome": r["outcome"], "max_foreign_share": r["max_foreign_share"] or "",
-                "binding": sorted(r["binding"]), "certainty": r["certainty"]})
+                "outcome": r["outcome"],
+                "max_foreign_share": "" if m is None else
+                ("<" if cap and cap["op"] == "<" else "") + m,
+                "binding": sorted(r["binding"]), "certainty": r["certainty"],
+                "missing_facts": sorted(r["missing_facts"])})
     return rows
 
 
@@ -315,8 +388,73 @@ def ownership_doors():
                     name, how, w[:600], a[:600]))
 
 
+TIMELINES = [  # (CLI options, query parameters)
+    (["--service", "idc", "--region", "110000"], {"service": "idc", "region": "110000"}),
+    (["--service", "ip-vpn", "--regions", "pilot-20", "--from", "2024-01-01", "--to", "2026-01-01",
+      "--foreign-share", "50"],
+     {"service": "ip-vpn", "regions": "pilot-20", "from": "2024-01-01", "to": "2026-01-01",
+      "foreign_share": "50"}),
+    (["--service", "isp-end-user", "--region", "310000", "--outside-zones", "--investor", "hk-cepa"],
+     {"service": "isp-end-user", "region": "310000", "outside_zones": "true", "investor": "hk-cepa"}),
+    (["--service", "ipvnp", "--region", "110000"], {"service": "ipvnp", "region": "110000"}),
+]
+DIFFS = [
+    (["--from", "2025-04-10", "--to", "2025-04-11"], {"from": "2025-04-10", "to": "2025-04-11"}),
+    (["--from", "2024-06-01", "--to", "2025-06-01", "--regions", "110000,330100,440300",
+      "--services", "idc,ip-vpn,app-store"],
+     {"from": "2024-06-01", "to": "2025-06-01", "regions": "110000,330100,440300",
+      "services": "idc,ip-vpn,app-store"}),
+    (["--from", "2025-04-10", "--to", "2025-13-01"], {"from": "2025-04-10", "to": "2025-13-01"}),
+]
+
+
+def same_bytes(what, cli, query):
+    """One view through the CLI and the API: the same bytes, or both refused."""
+    p = subprocess.run([K, what, "-R", RB] + cli + ["--json"], capture_output=True, text=True)
+    st, body = request("GET", "/v1/%s?%s" % (what, urllib.parse.urlencode(query)), "")
+    name = "%s %s" % (what, " ".join(cli))
+    if p.returncode == 2 and st == 400:
+        good()
+        return None
+    if p.returncode != 0 or st != 200:
+        bad("%s: CLI exit %d, API status %d" % (name, p.returncode, st))
+        return None
+    if p.stdout != body + "\n":
+        bad("%s: the CLI and GET /v1/%s differ" % (name, what))
+        return None
+    good()
+    return loads(body)
+
+
+def check_views():
+    for cli, query in TIMELINES:
+        t = same_bytes("timeline", cli, query)
+        if not t:
+            continue
+        # each period is decide's answer on its first day
+        for tl in t["timelines"][:3]:
+            for per in tl["periods"]:
+                q = {"service": t["service"], "region": tl["region"], "date": per["from"],
+                     "investor": t["investor"], "outside_zones": t["outside_zones"]}
+                if t["foreign_share"] is not None:
+                    q["foreign_share"] = t["foreign_share"]
+                st, body = request("POST", "/v1/decisions", json.dumps(q))
+                d = loads(body) if st == 200 else None
+                if d and all(d[k] == per[k] for k in ("outcome", "max_foreign_share", "cap",
+                                                         "certainty", "binding")):
+                    good()
+                else:
+                    bad("timeline %s %s from %s: the period says %s, decide says %s" % (
+                        t["service"], tl["region"], per["from"], per["outcome"],
+                        d["outcome"] if d else "status %d" % st))
+    for cli, query in DIFFS:
+        same_bytes("diff", cli, query)
+
+
 def main():
-    ownership_doors()
+    if not SECTOR:  # the timeline, diff and ownership cases are telecom questions
+        check_views()
+        ownership_doors()
     cases = read_cases()
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as ex:
         ref = list(ex.map(door_decide, cases))
@@ -334,7 +472,8 @@ def main():
         else:
             good()
     # one array through POST /v1/decisions: each item a decision or an error object
-    st, body = request("POST", "/v1/decisions", json.dumps([api_question(c["q"]) for c in cases]))
+    st, body = request("POST", "/v1/decisions" + QS,
+                       json.dumps([api_question(c["q"]) for c in cases]))
     if st != 200:
         bad("POST /v1/decisions (array): status %d" % st)
     else:
@@ -357,7 +496,7 @@ def main():
         parts[name] = "batch"
     for fmt, ctype in (("csv", "text/csv"), ("jsonl", "application/x-ndjson")):
         name = "POST /v1/batch " + fmt
-        st, body = request("POST", "/v1/batch", batch_rows(cases, fmt), ctype)
+        st, body = request("POST", "/v1/batch" + QS, batch_rows(cases, fmt), ctype)
         if st == 404 and "no such resource" in body:
             print("doors: %s: no such route on this branch, skipped" % name)
             continue
@@ -372,6 +511,16 @@ def main():
             continue
         for c, r, g in zip(cases, ref, got):
             same(c, door, r, g, parts[door])
+    memo_door(cases)
+    # the same bytes: POST /v1/decisions answers with what decide --json prints
+    for c in cases:
+        a, b = RAW.get(("decide --json", c["name"])), RAW.get(("POST /v1/decisions", c["name"]))
+        if a is None or b is None:
+            continue
+        if a == b:
+            good()
+        else:
+            bad("%s: POST /v1/decisions%s is not the bytes of decide --json" % (c["name"], QS))
     for door, n in sorted(skipped.items()):
         print("doors: %s: %d cases not askable there (a share, or a group of places)" % (door, n))
     print("doors: %d cases through %d doors besides decide --json" % (len(cases), len(doors)))

@@ -1,7 +1,8 @@
 /*
  * fuzz_batch_csv.c — libFuzzer target for the batch CSV reader
  * (kaifang/batch.h) against the mini rulebook. The first input byte picks
- * the options (bit 0 strict, bit 1 ';' as the delimiter); the rest is the
+ * the options (bit 0 strict, bit 1 ';' as the delimiter, bit 2 the full
+ * columns, bit 3 no delimiter given: a "sep=X" line may set it); the rest is the
  * file. It runs twice, with 64-byte blocks and with the default blocks, and
  * the two outputs and statuses must agree: where the reader cuts blocks never
  * changes a record or its answer. Replayed over tests/fuzz/corpus/batch_csv
@@ -66,7 +67,8 @@ static kf_status run(const uint8_t *data, size_t size, size_t block, sink *out)
 	memset(&o, 0, sizeof o);
 	o.format = KF_BATCH_CSV;
 	o.strict = data[0] & 1;
-	o.delimiter = data[0] & 2 ? ';' : ',';
+	o.delimiter = data[0] & 8 ? 0 : data[0] & 2 ? ';' : ',';
+	o.columns = data[0] & 4 ? KF_BATCH_COLUMNS_FULL : KF_BATCH_COLUMNS_BASIC;
 	o.block = block;
 	o.max_record = 1 << 16;
 	st = kf_batch_open(rb, &o, mem_read, &m, sink_write, out, &b, &e);

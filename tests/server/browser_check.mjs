@@ -1,9 +1,12 @@
 // Browser test of the web page: Debian's chromium driven by playwright-core
 // (no browser download). Asks a question through the page and checks the
 // answer, uses the tabs by keyboard, opens a matrix cell's explanation,
-// filters the rules, and saves screenshots. Run by tests/server/test_browser.sh.
+// filters the rules, drives the address bar (links and Back), the measure
+// page, the Timeline chart and the Diff matrix at desktop and 390 px, and saves
+// screenshots. Run by tests/server/test_browser.sh.
 //   node browser_check.mjs BASE_URL SCREENSHOT_DIR
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -185,6 +188,151 @@ try {
     await page.screenshot({ path: join(shots, 'browser-ownership-phone.png'), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Issue 12: the language switch changes the answer's sentences (the
+  // library's memo in Chinese), and the memo prints to PDF with its URLs.
+  await page.click('#tab-ask');
+  await page.fill('#ask-service', 'ip-vpn');
+  await page.fill('#ask-region', 'Hangzhou');
+  await page.fill('#ask-date', '2025-05-01');
+  await page.fill('#ask-share', '49.5');
+  await page.click('#ask-form button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector('#answer .badge')?.textContent === 'Permitted');
+  await page.emulateMedia({ media: 'print' });
+  const after = await page.evaluate(() => getComputedStyle(document.querySelector('#answer .citations a[href]'), '::after').content);
+  expect(after.includes('https://example.org/'), `printed links show their full URL (::after ${after})`);
+  expect(await page.evaluate(() => getComputedStyle(document.querySelector('#ask-form')).display) === 'none', 'the print layout hides the form');
+  await page.emulateMedia({ media: 'screen' });
+  expect(await page.locator('#answer button.print-memo').count() === 1, 'the answer has a Print / PDF button');
+  await page.click('#lang-zh');
+  await page.waitForSelector('#answer article.memo');
+  const zhText = await page.textContent('#answer');
+  expect(zhText.includes('允许') && zhText.includes('杭州市') && zhText.includes('国内互联网虚拟专用网业务'), 'in 中文 the answer is the library\'s Chinese text with the rulebook\'s names');
+  expect(zhText.includes('外资比例上限') && !zhText.includes('Maximum foreign share'), 'the sentences are Chinese, not only the labels');
+  expect(await page.getAttribute('#lang-zh', 'aria-pressed') === 'true', 'the switch says which language is on');
+  await page.screenshot({ path: join(shots, 'browser-zh.png'), fullPage: true });
+  // Print / PDF fetches the memo into the print layout
+  await page.evaluate(() => { window.print = () => { window.__printed = true; }; });
+  await page.click('#answer button.print-memo');
+  await page.waitForFunction(() => window.__printed === true);
+  expect(await page.locator('#print-memo article.memo').count() === 1, 'Print / PDF puts the memo in the print layout');
+  await page.click('#lang-en');
+  await page.waitForFunction(() => document.querySelector('#answer .badge')?.textContent === 'Permitted');
+  expect(true, 'English again: the page renders the answer');
+
+  // The memo itself: well-formed (parsed as XHTML: the memo is polyglot
+  // HTML5), printed to PDF by Chromium, the PDF's text holds the citation
+  // URLs (pdftotext), and its first page turned into an image (pdftoppm).
+  const memoPath = '/v1/memo?service=ip-vpn&region=Hangzhou&date=2025-05-01&foreign_share=50&format=html';
+  const memoHtml = await (await page.request.get(base + memoPath)).text();
+  const xmlErr = await page.evaluate((t) => {
+    const d = new DOMParser().parseFromString(t.replace('<!DOCTYPE html>', '').replace(/<style>[\s\S]*?<\/style>/, ''), 'application/xhtml+xml');
+    const e = d.querySelector('parsererror');
+    return e ? e.textContent : '';
+  }, memoHtml);
+  expect(xmlErr === '', 'the memo HTML is well-formed: ' + xmlErr);
+  const memoPage = await ctx.newPage();
+  const memoErrors = [];
+  memoPage.on('console', (m) => { if (m.type() === 'error') memoErrors.push(m.text()); });
+  await memoPage.goto(base + memoPath);
+  expect(await memoPage.evaluate(() => getComputedStyle(document.querySelector('th')).backgroundColor) !== 'rgba(0, 0, 0, 0)', 'the memo page is styled by its own stylesheet (its CSP allows it)');
+  expect(memoErrors.length === 0, 'the memo page logs no errors: ' + memoErrors.join(' | '));
+  const pdf = join(shots, 'memo.pdf');
+  await memoPage.pdf({ path: pdf, format: 'A4', printBackground: true });
+  await memoPage.close();
+  const pdfText = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+  for (const u of ['https://example.org/b']) expect(pdfText.includes(u), `the printed memo holds the citation URL ${u}`);
+  expect(pdfText.includes('replayed') && /sha256|SHA-256/.test(pdfText), 'the printed memo has the rulebook hash and the replay line');
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdf, join(shots, 'memo')]);
+  const png = ['memo-1.png', 'memo-01.png'].map((f) => join(shots, f)).find((f) => { try { return statSync(f).size > 0; } catch { return false; } });
+  expect(!!png, 'the memo PDF turned into an image (pdftoppm)');
+
+  // ---- issue 12: the address bar, measure pages, Timeline and Diff ----
+  // Dates are typed as YYYY-MM-DD text whatever the locale: no date pickers.
+  for (const id of ['#ask-date', '#cmp-date', '#tl-from', '#tl-to', '#df-from', '#df-to']) {
+    expect((await page.getAttribute(id, 'type')) === 'text' && (await page.getAttribute(id, 'placeholder')).startsWith('YYYY-MM-DD'), `${id} is a YYYY-MM-DD text input`);
+  }
+  // A link reproduces an answer; Back returns to it.
+  await page.goto(base + '/?view=ask&service=ip-vpn&region=330100&date=2025-05-01&share=50');
+  await page.waitForSelector('#answer:not([hidden]) .badge');
+  expect((await page.textContent('#answer .badge')) === 'Exceeds the cap', 'a link with the question reproduces the answer');
+  expect((await page.inputValue('#ask-share')) === '50' && (await page.inputValue('#ask-date')) === '2025-05-01', 'the form shows the linked question');
+  await page.fill('#ask-share', '49.5');
+  await page.click('#ask-form button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector('#answer .badge')?.textContent === 'Permitted');
+  expect(new URL(page.url()).searchParams.get('share') === '49.5', `the address bar holds the new share (${page.url()})`);
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#answer .badge')?.textContent === 'Exceeds the cap');
+  expect((await page.inputValue('#ask-share')) === '50', 'Back restores the previous question and its answer');
+  // A measure link opens a readable page in the app, not raw JSON.
+  await page.click('#answer a.mid:text-is("pilot-ipvpn-cap")');
+  await page.waitForSelector('#panel-measure:not([hidden]) #measure-body dl');
+  const mtext = await page.textContent('#measure-body');
+  expect(mtext.includes('IP-VPN opened at below 50% in pilot areas') && mtext.includes('Pilot notice') && !mtext.includes('{"id"'), 'the measure page is readable');
+  expect(new URL(page.url()).searchParams.get('view') === 'measure', 'the measure page has its address');
+  await page.screenshot({ path: join(shots, 'browser-measure.png'), fullPage: true });
+  await page.goBack();
+  await page.waitForSelector('#panel-ask:not([hidden]) #answer .badge');
+  expect(true, 'Back from the measure page returns to the answer');
+  // Answers by place: zone names and measure links, never raw URLs.
+  await page.goto(base + '/?view=ask&service=isp-end-user&region=310115&date=2021-06-01');
+  await page.waitForSelector('#answer:not([hidden]) .badge');
+  const byPlace = await page.textContent('#answer ul:below(h3:text("Answers by place"))');
+  expect(byPlace.includes('Zone A') && byPlace.includes('甲区') && !byPlace.includes('http') && !byPlace.includes(',b1'), `answers by place name the zone and link the measure (${byPlace.slice(0, 120)})`);
+  expect((await page.locator('#answer li:has-text("outside every sub-zone") a.mid[href="?view=measure&id=b1-closed"]').count()) === 1, 'the scenario measure is an in-app link');
+
+  // Timeline: an SVG step chart, a step per change marked with its document.
+  await page.goto(base + '/?view=timeline&service=ip-vpn&regions=330100,310000&from=2020-01-01');
+  await page.waitForSelector('#tl-out svg.tl-chart .tl-step');
+  const step = page.locator('.tl-step[data-region="330100"][data-date="2025-04-11"]');
+  expect((await step.count()) === 1, 'Hangzhou has a step on 2025-04-11');
+  expect((await step.getAttribute('aria-label')).includes('Pilot notice'), 'the step names the document that caused it');
+  const dashes = await page.$$eval('.tl-series > path', (ps) => ps.map((x) => x.getAttribute('stroke-dasharray') || 'solid'));
+  expect(dashes.length === 2 && dashes[0] !== dashes[1], `each place has its own line pattern (${dashes})`);
+  expect((await page.locator('.tl-series .tl-label').allTextContents()).join(',') === 'Hangzhou,Shanghai', 'each line is labelled with its place');
+  await step.focus(); // by keyboard
+  await page.waitForSelector('#tl-details:not([hidden])');
+  const det = await page.textContent('#tl-details');
+  expect(det.includes('pilot-ipvpn-cap') && det.includes('below 50%') && det.includes('2025-04-11'), `focus shows the step's details (${det.slice(0, 100)})`);
+  expect((await page.locator('.tl-steps tbody tr').count()) === 1, 'the table lists the one step');
+  await page.screenshot({ path: join(shots, 'browser-timeline.png'), fullPage: true });
+  await page.fill('#tl-from', '2020/01/01');
+  await page.click('#tl-form button[type="submit"]');
+  await page.waitForSelector('#tl-error:not([hidden])');
+  expect((await page.textContent('#tl-error')).includes('YYYY-MM-DD'), 'a date not typed YYYY-MM-DD is refused with the format');
+
+  // Diff: a matrix of what changed between two dates.
+  await page.goto(base + '/?view=diff&from=2024-06-01&to=2025-06-01&regions=pilot,310000&services=ip-vpn,isp-end-user');
+  await page.waitForSelector('table.matrix.diff');
+  const dcell = page.locator('table.diff button[data-region="330100"][data-service="B13"]');
+  expect((await dcell.textContent()) === 'closed → <50', `the changed cell reads "closed → <50" (${await dcell.textContent()})`);
+  expect((await page.locator('table.diff td.same').count()) === 3, 'the three other cells are unchanged');
+  await dcell.click();
+  await page.waitForSelector('#df-details:not([hidden])');
+  expect((await page.textContent('#df-details')).includes('pilot-ipvpn-cap'), 'a changed cell says which measure entered');
+  await page.screenshot({ path: join(shots, 'browser-diff.png'), fullPage: true });
+
+  // 390 px: the matrix caption and first column stay visible when it scrolls.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(base + '/?view=diff&from=2024-06-01&to=2025-06-01&regions=pilot,310000,310115,zone-a&services=B,B1,ip-vpn,isp,isp-end-user,B21,e-commerce,B25');
+  await page.waitForSelector('table.matrix.diff');
+  const wrapBox = await page.locator('#df-out .grid-wrap').boundingBox();
+  await page.locator('#df-out .grid-wrap').evaluate((w) => { w.scrollLeft = w.scrollWidth; });
+  const th = await page.locator('table.diff tbody th[scope="row"]').first().boundingBox();
+  const cap = await page.locator('table.diff caption').boundingBox();
+  const scrolled = await page.locator('#df-out .grid-wrap').evaluate((w) => w.scrollLeft);
+  expect(scrolled > 50, `the diff matrix scrolls sideways at 390 px (${scrolled}px)`);
+  expect(Math.abs(th.x - wrapBox.x) < 3, `the first column stays at the left (${th.x} vs ${wrapBox.x})`);
+  expect(cap.x >= wrapBox.x - 1 && cap.x + 40 < 390, `the caption stays in view (${cap.x})`);
+  await page.screenshot({ path: join(shots, 'browser-diff-phone.png'), fullPage: true });
+  await page.goto(base + '/?view=timeline&service=ip-vpn&regions=330100,310000&from=2020-01-01');
+  await page.waitForSelector('#tl-out svg.tl-chart .tl-step');
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(over <= 0, `the timeline fits 390 px (overflow ${over}px)`);
+  await page.screenshot({ path: join(shots, 'browser-timeline-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(base + '/?view=rules');
+  await page.waitForSelector('#rules-table tbody tr');
 
   // Phone width: no horizontal scrolling of the page itself.
   await page.setViewportSize({ width: 375, height: 800 });

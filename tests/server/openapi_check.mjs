@@ -63,7 +63,7 @@ function findPath(path) {
     const re = new RegExp('^' + tpl.replace(/\{[^}]+\}/g, '[^/]+') + '$');
     if (re.test(path)) return tpl;
   }
-  if (['/index.html', '/app.css', '/app.js'].includes(path)) return '/';
+  if (['/index.html', '/app.css', '/app.js', '/timeline.js'].includes(path)) return '/';
   return null;
 }
 
@@ -136,6 +136,16 @@ const cases = [
   { method: 'GET', path: '/v1/matrix?date=2025-02-30', status: 400 },
   { method: 'GET', path: '/v1/matrix?regions=Hangzou', status: 400 },
   { method: 'GET', path: '/v1/matrix?services=,', status: 400 },
+  { method: 'GET', path: '/v1/timeline?service=ip-vpn&region=330100&from=2024-01-01', status: 200 },
+  { method: 'GET', path: '/v1/timeline?service=isp-end-user&regions=zone-a,pilot&foreign_share=50&to=2026-01-01', status: 200 },
+  { method: 'GET', path: '/v1/timeline?service=ipvnp&region=330100', status: 400 },
+  { method: 'GET', path: '/v1/timeline?service=ip-vpn&region=330100&from=2025-01-01&to=2024-01-01', status: 400 },
+  { method: 'GET', path: '/v1/timeline', status: 400 },
+  { method: 'POST', path: '/v1/timeline', body: Q, status: 405 },
+  { method: 'GET', path: '/v1/diff?from=2025-04-10&to=2025-04-11', status: 200 },
+  { method: 'GET', path: '/v1/diff?from=2025-04-10&to=2025-04-11&regions=330100&services=ip-vpn', status: 200 },
+  { method: 'GET', path: '/v1/diff?from=2025-04-10', status: 400 },
+  { method: 'GET', path: '/timeline.js', status: 200 },
   { method: 'POST', path: '/v1/decisions', body: Q, status: 200 },
   { method: 'POST', path: '/v1/decisions', body: { service: 'isp-end-user', region: '310000', date: '2025-05-01' }, status: 200 },
   { method: 'POST', path: '/v1/decisions', body: { service: 'ip-vpn', region: '310000', date: '2025-05-01', investor: 'hk-cepa', foreign_share: 49.5 }, status: 200 },
@@ -169,6 +179,34 @@ const cases = [
   { method: 'POST', path: '/v1/batch', body: 'x', ctype: 'text/plain', status: 415 },
   { method: 'GET', path: '/v1/batch', status: 405 },
   { method: 'GET', path: '/v2/none', status: 404 },
+  { method: 'GET', path: '/v1/memo?service=ip-vpn&region=330100&date=2025-05-01&foreign_share=50', status: 200 },
+  { method: 'GET', path: '/v1/memo?service=ip-vpn&region=330100&date=2025-05-01&format=md&lang=zh', status: 200 },
+  { method: 'GET', path: '/v1/memo?service=ip-vpn&region=330100&date=2025-05-01&format=text', status: 200 },
+  { method: 'GET', path: '/v1/memo?service=ip-vpn&region=Hangzou', status: 400 },
+  { method: 'GET', path: '/v1/memo?service=ip-vpn&region=330100&format=pdf', status: 400 },
+  { method: 'GET', path: '/v1/memo?service=ip-vpn&region=330100&lang=fr', status: 400 },
+  { method: 'POST', path: '/v1/memo', status: 405 },
+  { method: 'POST', path: '/v1/explanations?lang=zh', body: Q, status: 200 },
+  { method: 'POST', path: '/v1/explanations?lang=fr', body: Q, status: 400 },
+  // sectors (docs/api.md "Sectors"): the main server has mini (default) and cn-services
+  { method: 'GET', path: '/v1/sectors', status: 200 },
+  { method: 'POST', path: '/v1/sectors', status: 405 },
+  { method: 'GET', path: '/v1/services?sector=nope', status: 400 },
+  { method: 'GET', path: '/v1/measures/plan2024-wfoe-hospital?sector=nope', status: 400 },
+  { method: 'POST', path: '/v1/decisions?sector=nope', body: Q, status: 400 },
+  { method: 'POST', path: '/v1/batch?sector=nope', body: 'service,region\n', ctype: 'text/csv', status: 400 },
+  { method: 'GET', path: '/v1/services?sector=services', status: 200 },
+  { method: 'GET', path: '/v1/regions?sector=services', status: 200 },
+  { method: 'GET', path: '/v1/measures?sector=services', status: 200 },
+  { method: 'GET', path: '/v1/measures/plan2024-wfoe-hospital?sector=services', status: 200 },
+  { method: 'GET', path: '/v1/documents?sector=services', status: 200 },
+  { method: 'GET', path: '/v1/sources?sector=services', status: 200 },
+  { method: 'GET', path: '/v1/rulebook?sector=services', status: 200 },
+  { method: 'GET', path: '/v1/matrix?sector=services&regions=pilot-20&services=841,outbound-tours,9053', status: 200 },
+  { method: 'POST', path: '/v1/decisions?sector=services', body: { service: '8411', region: 'Suzhou', date: '2025-06-01', foreign_share: 100 }, status: 200 },
+  { method: 'POST', path: '/v1/decisions?sector=services', body: { service: '841', region: 'Suzhou', date: '2024-09-07', foreign_share: '100' }, status: 200 },
+  { method: 'POST', path: '/v1/explanations?sector=services', body: { service: '8411', region: 'Suzhou', date: '2025-06-01', foreign_share: 100 }, status: 200 },
+  { method: 'POST', path: '/v1/decisions?sector=services', body: [{ service: '7291', region: 'Chengdu', date: '2025-06-01' }, { service: 'idc', region: 'Beijing' }], status: 200 },
   { method: 'POST', path: '/v1/decisions', body: Q, status: 500, base: faultBase },
   { method: 'POST', path: '/v1/explanations', body: Q, status: 500, base: faultBase },
 ];

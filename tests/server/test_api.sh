@@ -212,6 +212,38 @@ req GET /v1/sources
 expect_jq "the shipped register: 153 sources, each with id, title, kind, seen" 'length == 153 and all(.[]; (.id | length > 0) and (.title | length > 0) and (.kind | length > 0) and (.seen | test("^[0-9]{4}-")))'
 req GET /v1/sources/S29
 expect_jq "one shipped source" '.id == "S29" and (.url | type == "string")'
+# A query parameter a route does not know is refused, named, with the nearest
+# known one (as a POST body's unknown field), on every route that checks them
+req GET '/v1/timeline?service=idc&regions=Beijing&foreign-share=100'
+expect_error "timeline foreign-share" 400 bad_parameter foreign-share
+expect_jq "timeline foreign-share: nearest and known named" '(.error.message | contains("did you mean '"'"'foreign_share'"'"'")) and (.error.message | contains("service, region, regions"))'
+req GET '/v1/diff?from=2025-01-01&to=2026-01-01&investr=hk-cepa'
+expect_error "diff investr" 400 bad_parameter investr
+expect_jq "diff investr: nearest" '.error.message | contains("did you mean '"'"'investor'"'"'")'
+req GET '/v1/matrix?regions=Beijing&dat=2025-01-01'
+expect_error "matrix dat" 400 bad_parameter dat
+req GET '/v1/services?x=1'
+expect_error "services takes no parameter" 400 bad_parameter x
+req GET '/healthz?probe=1'
+expect_error "healthz takes no parameter" 400 bad_parameter probe
+req GET '/?view=timeline&service=idc'
+expect_code "the page keeps its own parameters" 200
+# full-width dates read as decide reads them (NFKC: one date reader)
+req GET '/v1/timeline?service=idc&regions=Beijing&from=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%95%EF%BC%8D%EF%BC%90%EF%BC%95%EF%BC%8D%EF%BC%90%EF%BC%91'
+expect_code "timeline full-width from" 200
+expect_jq "timeline full-width from" '.from == "2025-05-01" and .timelines[0].from == "2025-05-01"'
+req GET '/v1/diff?from=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%95%EF%BC%8D%EF%BC%90%EF%BC%95%EF%BC%8D%EF%BC%90%EF%BC%91&to=2026-01-01&regions=Beijing&services=idc'
+expect_jq "diff full-width from" '.from == "2025-05-01"'
+# a place or service given twice is answered once, with a notice
+req GET '/v1/diff?from=2025-01-01&to=2026-01-01&regions=Beijing,Beijing,110000&services=idc,idc,B11'
+expect_jq "diff repeated lists merged" '.places == ["110000"] and .services == ["B11"] and (.notices[0] | contains("110000 x3"))'
+req GET '/v1/matrix?regions=Beijing,Beijing,110000&services=idc,B11'
+expect_jq "matrix repeated lists merged" '(.rows | length) == 1 and (.services | length) == 1 and (.notices | length) == 1'
+req GET '/v1/timeline?service=idc&regions=Beijing,110000,Shanghai'
+expect_jq "timeline repeated places merged" '(.timelines | map(.region)) == ["110000", "310000"] and (.notices[0] | contains("3 places asked, 2 answered"))'
+# a step names its measures by id, their records once in measure_refs
+expect_jq "timeline measure_refs" '[.timelines[].periods[].entered[]] | unique | length > 0'
+expect_jq "timeline measure_refs hold every step" '. as $d | [.timelines[].periods[] | .entered[], .left[]] | all(. as $m | $d.measure_refs[$m].id == $m)'
 stop_server "$CN_PID"
 PORT=$MAIN_PORT
 
@@ -297,6 +329,10 @@ req GET /healthz -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' a)"
 [ "$CODE" = 431 ] && ok || bad "header over the limit: status $CODE, expected 431"
 req GET /healthz
 expect_code "alive after the header limit" 200
+req GET "/v1/services?$(head -c 40000 /dev/zero | tr '\0' x)=1"
+[ "$CODE" = 414 ] && ok || bad "request line over the limit: status $CODE, expected 414 (docs/api.md Limits)"
+req GET /healthz
+expect_code "alive after the request-line limit" 200
 
 # ---- slow clients ------------------------------------------------------------------
 # Twenty connections that send half a request line and stall must neither stall

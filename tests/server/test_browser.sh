@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/server.bash"
 need node nodejs
 need npm npm
 # chromium, and a Chinese font so that the screenshots show the Chinese names
-./tools/install-deps.sh chromium fonts-wqy-microhei || {
+./tools/install-deps.sh chromium fonts-wqy-microhei poppler-utils || {
 	echo "cannot install chromium"
 	echo "0 passed, 1 failed"
 	exit 1
@@ -22,7 +22,7 @@ if [ ! -d tests/server/node_modules/playwright-core ] || [ ! -d tests/server/nod
 fi
 SHOTS=${KF_BUILD:-$PWD/build}
 mkdir -p "$SHOTS"
-echo "screenshots: $SHOTS/browser-ask.png browser-compare.png browser-explain.png browser-rules.png browser-ownership.png browser-ownership-phone.png browser-phone.png" >&2
+echo "screenshots: $SHOTS/browser-ask.png browser-compare.png browser-explain.png browser-rules.png browser-ownership.png browser-ownership-phone.png browser-phone.png browser-measure.png browser-timeline.png browser-diff.png browser-diff-phone.png browser-timeline-phone.png" >&2
 start_server main --rulebook tests/data/rulebooks/mini --web web --quiet
 node tests/server/browser_check.mjs "http://127.0.0.1:$PORT" "$SHOTS"
 rc=$?

@@ -163,6 +163,45 @@ stop_server "$PID"
 [ "$STOP_RC" -eq 0 ] && ok || bad "defaults server exit $STOP_RC"
 grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP/defaults.log" && bad "sanitizer report in the server log" || ok
 
+# ---- a max-size diff (issue: 20 s, 140 MB and 12 GB of memory) --------------------------
+# pilot-20 fifty-one times (1,020 places) x 32 services, 2018 to 2026: the places
+# are merged to the 20 distinct ones, each measure record is written once, and
+# at most --threads - 1 matrix/timeline/diff requests are decided at once (the
+# others get 503 server_busy), so /healthz is answered throughout and the
+# server's peak memory stays under the figure of docs/api.md "Limits" (256 MiB).
+start_server big --rulebook rulebooks/cn-telecom --quiet
+R=$(printf 'pilot-20,%.0s' $(seq 51))
+S=$("$KAIFANG" list services --rulebook rulebooks/cn-telecom --json | jq -r '[.[:32][].id] | join(",")')
+DIFF="http://127.0.0.1:$PORT/v1/diff?from=2018-01-01&to=2026-01-01&regions=${R%,}&services=$S"
+CURLS=""
+for i in 1 2 3; do
+	curl -s -o "$TMP/diff$i.json" -w '%{http_code}' -m 60 "$DIFF" >"$TMP/diff$i.code" &
+	CURLS="$CURLS $!"
+done
+worst=0
+for i in 1 2 3 4 5; do
+	probe
+	[ "$CODE" = 200 ] || bad "max diff: /healthz during three diffs: status $CODE"
+	[ "$MS" -gt "$worst" ] && worst=$MS
+	sleep 0.1
+done
+wait $CURLS
+[ "$worst" -lt 1000 ] && ok || bad "max diff: /healthz took $worst ms during three diffs"
+codes=$(for i in 1 2 3; do printf '%s ' "$(cat "$TMP/diff$i.code")"; done)
+case "$codes" in *200*) ok ;; *) bad "max diff: no diff answered 200 ($codes)" ;; esac
+for i in 1 2 3; do
+	if [ "$(cat "$TMP/diff$i.code")" = 200 ]; then
+		jq -e '(.places | length) == 20 and (.services | length) == 32 and (.notices[0] | contains("1020 places asked, 20 answered"))' "$TMP/diff$i.json" >/dev/null && ok || bad "max diff $i: not the 20 x 32 merged answer"
+		[ "$(stat -c %s "$TMP/diff$i.json")" -lt 4000000 ] && ok || bad "max diff $i: $(stat -c %s "$TMP/diff$i.json") bytes"
+	else
+		[ "$(cat "$TMP/diff$i.code")" = 503 ] && jq -e '.error.code == "server_busy"' "$TMP/diff$i.json" >/dev/null && ok || bad "max diff $i: status $(cat "$TMP/diff$i.code")"
+	fi
+done
+hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$PID/status")
+echo "max diff: slowest /healthz ${worst} ms; server peak memory ${hwm} kB; statuses $codes"
+[ -n "$hwm" ] && [ "$hwm" -lt 262144 ] && ok || bad "max diff: server peak memory ${hwm} kB is over 256 MiB"
+stop_server "$PID"
+
 run_usage() { "$KAIFANG" serve --rulebook "$MINI" "$@" >/dev/null 2>"$TMP/usage.err"; echo $?; }
 [ "$(run_usage --max-connections 0)" = 2 ] && ok || bad "--max-connections 0 is a usage error"
 [ "$(run_usage --max-per-ip -1)" = 2 ] && ok || bad "--max-per-ip -1 is a usage error"

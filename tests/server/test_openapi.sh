@@ -14,7 +14,7 @@ if [ ! -d tests/server/node_modules/yaml ] || [ ! -d tests/server/node_modules/p
 		exit 1
 	}
 fi
-start_server main --rulebook tests/data/rulebooks/mini --web web --quiet
+start_server main --rulebook tests/data/rulebooks/mini --rulebook rulebooks/cn-services --web web --quiet
 MAIN=$PID
 MAIN_PORT=$PORT
 KAIFANG_SERVER_FAULT=decide start_server fault --rulebook tests/data/rulebooks/mini --web web --quiet

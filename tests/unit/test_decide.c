@@ -192,6 +192,29 @@ static void test_share_range(void **state)
 	assert_int_equal(v.outcome, KF_EXCEEDS_CAP);
 }
 
+/* A verdict from the cache is whole: the per-investor-group cap fields
+ * ([S-10]) of the caller's verdict are set on a hit too, whatever the caller's
+ * memory held (found by the batch_csv fuzz replay: a cache hit left them as the
+ * stack had them and turned "permitted" into "indeterminate"). */
+static void test_cache_hit_whole(void **state)
+{
+	kf_question q;
+	kf_verdict v;
+	kf_error e;
+	int i;
+	(void)state;
+	assert_int_equal(
+	    kf_question_parse(rb, "B21", "310000", "2024-01-01", NULL, "25", 1, &q, &e), KF_OK);
+	for (i = 0; i < 3; i++) { /* a miss, then hits */
+		memset(&v, 0xA5, sizeof v);
+		assert_int_equal(kf_decide_verdict(rb, &q, &v, &e), KF_OK);
+		assert_int_equal(v.outcome, KF_PERMITTED);
+		assert_false(v.has_group_cap);
+		assert_false(v.group_undecided);
+		assert_false(v.share_undecided);
+	}
+}
+
 static void test_prohibited_closed(void **state)
 {
 	kf_verdict v;
@@ -827,6 +850,7 @@ int main(void)
 	    cmocka_unit_test(test_lookup),
 	    cmocka_unit_test(test_cap_boundary),
 	    cmocka_unit_test(test_share_range),
+	    cmocka_unit_test(test_cache_hit_whole),
 	    cmocka_unit_test(test_prohibited_closed),
 	    cmocka_unit_test(test_zone_indeterminate),
 	    cmocka_unit_test(test_lt_cap_and_investors),

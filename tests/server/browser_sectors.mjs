@@ -1,0 +1,120 @@
+// Browser test of the sector choice on the web page (issue 14; docs/api.md
+// "Sectors"): with the shipped telecom and services rulebooks, the page offers
+// a sector select; choosing services refills the pickers and every answer
+// comes from cn-services. Asks the Suzhou general hospital (8411) question
+// and checks the shown outcome, cap and in-words text, each requirement shown
+// once; saves screenshots. Run by tests/server/test_browser_sectors.sh.
+//   node browser_sectors.mjs BASE_URL SCREENSHOT_DIR
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [base, shots] = process.argv.slice(2);
+let pass = 0, fail = 0;
+const expect = (cond, msg) => { if (cond) pass++; else { fail++; console.error('FAIL: ' + msg); } };
+
+const profile = mkdtempSync(join(tmpdir(), 'kf-chromium-'));
+const ctx = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1280, height: 900 },
+});
+const errors = [];
+const ask = async (page, service, region, date, share) => {
+  await page.fill('#ask-service', service);
+  await page.fill('#ask-region', region);
+  await page.fill('#ask-date', date);
+  await page.fill('#ask-share', share);
+  const before = await page.evaluate(() => document.querySelector('#answer')?.dataset.n || '0');
+  await page.evaluate(() => { const a = document.querySelector('#answer'); a.hidden = true; });
+  await page.click('#ask-form button[type="submit"]');
+  await page.waitForSelector('#answer:not([hidden]) .badge');
+  return before;
+};
+try {
+  const page = ctx.pages()[0] || await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.setDefaultTimeout(15000);
+
+  await page.goto(base + '/');
+  await page.waitForSelector('body[data-ready="true"]');
+  expect(await page.isVisible('#sector'), 'the sector select is shown (two rulebooks)');
+  const opts = await page.locator('#sector option').evaluateAll((o) => o.map((x) => x.value));
+  expect(JSON.stringify(opts) === '["telecom","services"]', `sectors telecom, services (got ${opts})`);
+  expect(await page.inputValue('#sector') === 'telecom', 'telecom is the default');
+  expect((await page.textContent('#rulebook-line')).includes('cn-telecom'), 'telecom rulebook line');
+
+  // choose services: the pickers and the rulebook line follow
+  await page.selectOption('#sector', 'services');
+  await page.waitForFunction(() => document.body.dataset.ready === 'true' && document.querySelector('#rulebook-line').textContent.includes('cn-services'));
+  expect(page.url().includes('sector=services'), 'the address carries ?sector=services');
+  expect(await page.locator('#service-list option[value="general-hospital"][label^="8411 "]').count() === 1, 'the service picker has 8411 General hospitals');
+  expect(await page.locator('#service-list option[value="ip-vpn"]').count() === 0, 'and no telecom service');
+
+  // the Suzhou general hospital, wholly foreign-owned, after the 2024 work plan
+  await ask(page, '8411', 'Suzhou', '2025-06-01', '100');
+  const badge = await page.textContent('#answer .badge');
+  expect(badge === 'Permitted', `8411 in Suzhou at 100%: badge "${badge}", expected "Permitted"`);
+  const answer = await page.textContent('#answer');
+  expect(answer.includes('Maximum foreign share: no cap (up to 100%)'), 'no cap');
+  const words = await page.textContent('#answer .in-words');
+  expect(words === 'In words: permitted; if the investor meets: medical-investment-experience, advanced-hospital-management', `in words: "${words}"`);
+  expect(answer.includes('苏州市'), 'Chinese place name shown beside');
+  const req = await page.locator('#answer .conditions .tag.required').count();
+  expect(req === 3, `three requirements marked required (got ${req})`);
+  const once = answer.split('with experience in medical investment and management').length - 1;
+  expect(once === 1, `the investor requirement is shown once (got ${once})`);
+  expect(answer.includes('the answer holds only if the investor meets it'), 'says the answer holds only with the investor facts');
+  expect(answer.includes('the investor meets medical-investment-experience (a requirement of plan2024-wfoe-hospital, under Conditions)'), 'the investor facts are listed as what it depends on, by name');
+  expect(answer.includes('plan2024-wfoe-hospital'), 'names the hospital work plan');
+  await page.screenshot({ path: join(shots, 'browser-services-ask.png'), fullPage: true });
+
+  // the day before the circular: a joint venture with a Chinese share of at least 30%
+  await ask(page, '841', 'Suzhou', '2024-09-07', '100');
+  expect((await page.textContent('#answer .badge')) === 'Exceeds the cap', 'before the circular: exceeds the cap');
+  expect((await page.textContent('#answer')).includes('Maximum foreign share: at most 70%'), 'at most 70%');
+  expect((await page.textContent('#answer .in-words')).includes('permitted only as a joint venture with a Chinese share of at least 30%'), 'in words: joint venture, Chinese share at least 30%');
+
+  // Compare: the services matrix (rulebook.yaml key_services)
+  await page.click('#tab-compare');
+  await page.waitForSelector('#matrix-wrap table.matrix');
+  const cell = page.locator('#matrix-wrap button[data-service="841"][data-region="320500"]');
+  expect(await cell.count() === 1, 'the services matrix has hospitals in Suzhou');
+  expect(await page.locator('#matrix-wrap button[data-service="outbound-tours"]').count() >= 1, 'and outbound tours');
+  await page.screenshot({ path: join(shots, 'browser-services-compare.png'), fullPage: true });
+
+  // Rules: the services measures, with the new effects
+  await page.click('#tab-rules');
+  await page.waitForSelector('#rules-table tbody tr');
+  expect((await page.textContent('#rules-count')).endsWith('of 62 measures'), `62 services measures (${await page.textContent('#rules-count')})`);
+  await page.selectOption('#rules-effect', 'floor');
+  expect((await page.locator('#rules-table tbody tr').count()) >= 1, 'the effect filter knows floor');
+  expect((await page.textContent('#rules-table tbody')).includes('Chinese share >= 30%'), 'a floor measure shows its Chinese share');
+  await page.selectOption('#rules-effect', 'form');
+  expect((await page.textContent('#rules-table tbody')).includes('joint-venture'), 'a form measure shows its legal form');
+  await page.screenshot({ path: join(shots, 'browser-services-rules.png'), fullPage: true });
+
+  // a link with ?sector=services opens on services; back to telecom
+  await page.goto(base + '/?sector=services#ask');
+  await page.waitForSelector('body[data-ready="true"]');
+  expect(await page.inputValue('#sector') === 'services', '?sector=services opens on services');
+  await page.selectOption('#sector', 'telecom');
+  await page.waitForFunction(() => document.body.dataset.ready === 'true' && document.querySelector('#rulebook-line').textContent.includes('cn-telecom'));
+  await ask(page, 'ip-vpn', 'Hangzhou', '2025-06-01', '60');
+  expect((await page.textContent('#answer .badge')) === 'Exceeds the cap', 'telecom again: IP-VPN at 60% in Hangzhou exceeds the cap');
+  expect((await page.textContent('#answer')).includes('Maximum foreign share: at most 50%'), 'telecom: at most 50%');
+
+  expect(errors.length === 0, 'no console errors: ' + errors.join(' | '));
+} catch (e) {
+  fail++;
+  console.error('FAIL: ' + (e && e.stack ? e.stack : e));
+} finally {
+  await ctx.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+console.log(`${pass} passed, ${fail} failed`);
+process.exit(fail ? 1 : 0);
