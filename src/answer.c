@@ -122,6 +122,11 @@ static void json_question(kf_buf *b, const kf_decision *d)
 		kf__json_share(b, q->share);
 		kf__buf_puts(b, ",\"max\":");
 		kf__json_share(b, q->share_max);
+		/* open ends of a look-through range, named only when open */
+		if (q->share_above)
+			kf__buf_puts(b, ",\"min_open\":true");
+		if (q->share_max_open)
+			kf__buf_puts(b, ",\"max_open\":true");
 		kf__buf_puts(b, "}");
 	} else if (q->has_share)
 		kf__json_share(b, q->share);

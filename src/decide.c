@@ -79,8 +79,15 @@ static int exceeds(const kf_verdict *v, kf_share share, int above)
 				      : share >= v->cap;
 }
 
+/* some share below `hi` (below or at it unless `open`) exceeds the cap */
+static int some_exceed(const kf_verdict *v, kf_share hi, int open)
+{
+	return open ? hi > v->cap : exceeds(v, hi, 0);
+}
+
 /* [S-4] the share against the cap; a share range [share, share_max] that
- * straddles the cap leaves the answer indeterminate on the share */
+ * straddles the cap leaves the answer indeterminate on the share; open ends
+ * (share_above, share_max_open) are excluded: (50, 75] exceeds "<= 50" */
 static void apply_share(const kf_question *q, kf_verdict *v)
 {
 	kf_share hi;
@@ -88,9 +95,9 @@ static void apply_share(const kf_question *q, kf_verdict *v)
 	if (v->outcome != KF_PERMITTED || !q->has_share)
 		return;
 	hi = q->share_max > q->share ? q->share_max : q->share;
-	if (v->has_cap && exceeds(v, q->share, q->share_above && q->share_max <= q->share))
+	if (v->has_cap && exceeds(v, q->share, q->share_above))
 		v->outcome = KF_EXCEEDS_CAP;
-	else if (v->has_cap && exceeds(v, hi, 0)) {
+	else if (v->has_cap && some_exceed(v, hi, q->share_max_open && q->share_max > q->share)) {
 		v->outcome = KF_INDETERMINATE;
 		v->share_undecided = 1;
 	} else if (v->has_group_cap) {
@@ -99,7 +106,8 @@ static void apply_share(const kf_question *q, kf_verdict *v)
 		kf_verdict g = *v;
 		g.cap = v->group_cap;
 		g.cap_op = v->group_op;
-		if (exceeds(&g, hi, q->share_above && q->share_max <= q->share)) {
+		if (q->share_max > q->share ? some_exceed(&g, hi, q->share_max_open)
+					    : exceeds(&g, hi, q->share_above)) {
 			v->outcome = KF_INDETERMINATE;
 			v->group_undecided = 1;
 		}

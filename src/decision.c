@@ -119,7 +119,9 @@ static int share_meets(const kf_question *q, const kf_measure_info *mi, int *par
 	/* a share just above x (share_above) meets "<= w" only when x < w */
 	int lo_ok = mi->when_op == KF_CAP_LT || q->share_above ? q->share < mi->when_share
 							       : q->share <= mi->when_share;
-	int hi_ok = mi->when_op == KF_CAP_LT ? hi < mi->when_share : hi <= mi->when_share;
+	int hi_ok = mi->when_op == KF_CAP_LT && !(q->share_max_open && q->share_max > q->share)
+			? hi < mi->when_share
+			: hi <= mi->when_share;
 	*partly = lo_ok && !hi_ok;
 	return lo_ok;
 }

@@ -17,8 +17,10 @@
 
 #include "decide_int.h"
 #include "json_exact.h"
+#include "kaifang/ownership.h"
 #include "kaifang/question.h"
 #include "kaifang/text.h"
+#include "ownership/ownership_int.h"
 #include "util/alloc.h"
 #include "util/errors.h"
 #include "util/unorm.h"
@@ -480,8 +482,128 @@ static kf_status member_text(const kf__jexact *j, int i, const json_t *v, const 
 	return KF_OK;
 }
 
+/* ---- a question's ownership structure (POST /v1/decisions) -------------- */
+
+/* A copy of v with every number as written (the exact reader stands
+ * ordinals for them), so the ownership readers see the shares; NULL on out of
+ * memory. */
+static json_t *with_numbers(const kf__jexact *j, json_t *v)
+{
+	json_t *c = NULL, *m;
+	const char *key;
+	size_t i, n;
+	if (json_is_integer(v)) {
+		const char *p = kf__json_exact_number(j, v, &n);
+		return p ? json_loadb(p, n, JSON_DECODE_ANY, NULL) : NULL;
+	}
+	if (json_is_array(v)) {
+		if (!(c = json_array()))
+			return NULL;
+		json_array_foreach(v, i,
+				   m) if (json_array_append_new(c, with_numbers(j, m))) goto fail;
+		return c;
+	}
+	if (json_is_object(v)) {
+		if (!(c = json_object()))
+			return NULL;
+		json_object_foreach(
+		    v, key, m) if (json_object_set_new(c, key, with_numbers(j, m))) goto fail;
+		return c;
+	}
+	return json_incref(v);
+fail:
+	json_decref(c);
+	return NULL;
+}
+
+static kf_status own_fail(kf_error *err, kf_status st, const char *field)
+{
+	if (err) {
+		if (!*err->field)
+			snprintf(err->field, sizeof err->field, "%s", field);
+		kf__error_code(err, st == KF_ERR_NOMEM ? "nomem" : "bad_ownership");
+	}
+	return st;
+}
+
+/* The members ownership, applicant and legal_form of question object o (the
+ * question itself read into q): the structure inline, or {"$ref":
+ * "#/N/ownership"}, the structure of question N of the same array (root);
+ * loaded on the question's date, the applicant's look-through put into q
+ * (kf_ownership_share_into, source "request"). */
+static kf_status ownership_of(const kf_rulebook *rb, const kf__jexact *j, const json_t *o,
+			      kf_question *q, kf_question_ownership *own, kf_error *err)
+{
+	json_t *st_v = json_object_get(o, "ownership"), *ap = json_object_get(o, "applicant");
+	json_t *lf = json_object_get(o, "legal_form"), *ref, *copy;
+	kf_status st;
+	if (!st_v && !ap && !lf)
+		return KF_OK;
+	if (!st_v || !json_is_string(ap) || !*json_string_value(ap))
+		return fail(err, KF_ERR_NOTFOUND, "missing_field", st_v ? "applicant" : "ownership",
+			    "'ownership' and 'applicant' go together (applicant: the entity id "
+			    "whose foreign share to compute)");
+	if (lf && !json_is_boolean(lf))
+		return fail(err, KF_ERR_PARSE, "invalid_type", "legal_form",
+			    "'legal_form' must be true or false");
+	if (q->has_share)
+		return fail(err, KF_ERR_INVALID, "bad_ownership", "foreign_share",
+			    "give 'foreign_share' or 'ownership', not both");
+	ref = json_is_object(st_v) ? json_object_get(st_v, "$ref") : NULL;
+	if (ref) {
+		const char *r = json_string_value(ref);
+		char *end = NULL;
+		unsigned long n = 0;
+		json_t *to = NULL;
+		if (r && !strncmp(r, "#/", 2)) {
+			n = strtoul(r + 2, &end, 10);
+			if (end != r + 2 && !strcmp(end, "/ownership") && json_is_array(j->root))
+				to = json_object_get(json_array_get(j->root, n), "ownership");
+		}
+		if (!to || json_object_size(st_v) != 1 ||
+		    (json_is_object(to) && json_object_get(to, "$ref")))
+			return fail(err, KF_ERR_PARSE, "bad_ownership", "ownership",
+				    "'ownership.$ref' is %s%s%s; expected \"#/N/ownership\", the "
+				    "inline ownership of question N (from 0) of the same array",
+				    r ? "'" : "", r ? r : "not a string", r ? "'" : "");
+		st_v = to;
+	}
+	if (!(copy = with_numbers(j, st_v)))
+		return fail(err, KF_ERR_NOMEM, "nomem", NULL, "out of memory");
+	st = kf__graph_from_json(copy, "request", q->date, &own->graph, err);
+	json_decref(copy);
+	if (st != KF_OK)
+		return own_fail(err, st, "ownership");
+	st = kf_ownership_share_into(rb, own->graph, json_string_value(ap), json_is_true(lf),
+				     "request", q, &own->share, err);
+	if (st != KF_OK) {
+		kf_graph_free(own->graph);
+		own->graph = NULL;
+		return own_fail(err, st, "applicant");
+	}
+	return KF_OK;
+}
+
+void kf_question_ownership_free(kf_question_ownership *owns, size_t n)
+{
+	size_t i;
+	if (!owns)
+		return;
+	for (i = 0; i < n; i++) {
+		kf_ownership_share_free(owns[i].share);
+		kf_graph_free(owns[i].graph);
+	}
+	kf__xfree(owns);
+}
+
+static int own_member(const char *key)
+{
+	return !strcmp(key, "ownership") || !strcmp(key, "applicant") || !strcmp(key, "legal_form");
+}
+
 static kf_status question_of(const kf_rulebook *rb, const kf__jexact *j, const json_t *o,
-			     int allow_other, kf_question *q, kf_error *err)
+			     int allow_other, kf_question *q, kf_question_ownership *own,
+			     kf_error *err)
 {
 	kf_question_text t;
 	const char *key;
@@ -497,6 +619,8 @@ static kf_status question_of(const kf_rulebook *rb, const kf__jexact *j, const j
 	{
 		const char **slot = kf_question_text_slot(&t, key);
 		int i;
+		if (!slot && own && own_member(key))
+			continue;
 		if (!strcmp(key, "sector")) {
 			/* a question may say which rulebook it is for (docs/api.md
 			 * "Sectors"); it must be the one reading it: the sector is
@@ -535,7 +659,9 @@ static kf_status question_of(const kf_rulebook *rb, const kf__jexact *j, const j
 	if (!given(t.region))
 		return fail(err, KF_ERR_NOTFOUND, "missing_field", "region",
 			    "'region' is required");
-	return kf_question_read(rb, &t, q, err);
+	if ((st = kf_question_read(rb, &t, q, err)) != KF_OK || !own)
+		return st;
+	return ownership_of(rb, j, o, q, own, err);
 }
 
 kf_status kf_question_from_json(const kf_rulebook *rb, const char *json, size_t len,
@@ -546,7 +672,7 @@ kf_status kf_question_from_json(const kf_rulebook *rb, const char *json, size_t 
 	question_init(q, err);
 	if ((st = kf__json_exact_load(json, len, &j, err)) != KF_OK)
 		return st;
-	st = question_of(rb, &j, j.root, allow_other, q, err);
+	st = question_of(rb, &j, j.root, allow_other, q, NULL, err);
 	kf__json_exact_free(&j);
 	return st;
 }
@@ -555,11 +681,22 @@ kf_status kf_questions_from_json(const kf_rulebook *rb, const char *json, size_t
 				 size_t max_items, kf_question **qs, kf_error **errs, size_t *n,
 				 int *is_array, kf_error *err)
 {
+	return kf_questions_from_json_own(rb, json, len, max_items, qs, errs, NULL, n, is_array,
+					  err);
+}
+
+kf_status kf_questions_from_json_own(const kf_rulebook *rb, const char *json, size_t len,
+				     size_t max_items, kf_question **qs, kf_error **errs,
+				     kf_question_ownership **owns, size_t *n, int *is_array,
+				     kf_error *err)
+{
 	kf__jexact j;
 	kf_status st;
 	size_t i, count;
 	*qs = NULL;
 	*errs = NULL;
+	if (owns)
+		*owns = NULL;
 	*n = 0;
 	*is_array = 0;
 	if ((st = kf__json_exact_load(json, len, &j, err)) != KF_OK)
@@ -573,17 +710,23 @@ kf_status kf_questions_from_json(const kf_rulebook *rb, const char *json, size_t
 	}
 	*qs = kf__calloc(count + 1, sizeof **qs);
 	*errs = kf__calloc(count + 1, sizeof **errs);
-	if (!*qs || !*errs) {
+	if (owns)
+		*owns = kf__calloc(count + 1, sizeof **owns);
+	if (!*qs || !*errs || (owns && !*owns)) {
 		kf__xfree(*qs);
 		kf__xfree(*errs);
 		*qs = NULL;
 		*errs = NULL;
+		if (owns) {
+			kf__xfree(*owns);
+			*owns = NULL;
+		}
 		kf__json_exact_free(&j);
 		return fail(err, KF_ERR_NOMEM, "nomem", NULL, "out of memory reading questions");
 	}
 	for (i = 0; i < count; i++)
 		question_of(rb, &j, *is_array ? json_array_get(j.root, i) : j.root, 0, &(*qs)[i],
-			    &(*errs)[i]);
+			    owns ? &(*owns)[i] : NULL, &(*errs)[i]);
 	*n = count;
 	kf__json_exact_free(&j);
 	return KF_OK;

@@ -55,7 +55,7 @@ function showError(box, err) {
 
 // ---- tabs ------------------------------------------------------------------
 
-const tabs = ['ask', 'compare', 'timeline', 'diff', 'rules', 'registry'];
+const tabs = ['ask', 'compare', 'timeline', 'diff', 'rules', 'registry', 'ownership']; // Registry: web/registry.js, Ownership: web/ownership.js
 // the measure page (timeline.js) is a panel without a tab
 function selectTab(name, focus) {
   for (const t of tabs.concat('measure')) {
@@ -147,6 +147,10 @@ function capText(d) {
 // a measure opens the measure page of the app (timeline.js), not raw JSON
 const measureLink = (id) => appMeasureLink(id);
 
+// A share as the question echoes it: a number, or a look-through range
+// {min, max, min_open?, max_open?} (ownership)
+const shareText = (v) => (typeof v === 'object' ? `${v.min_open ? 'more than ' : ''}${v.min}% to ${v.max_open ? 'less than ' : ''}${v.max}%` : v + '%');
+
 function renderDecision(d, box) {
   box.replaceChildren();
   const q = d.question;
@@ -156,7 +160,7 @@ function renderDecision(d, box) {
     el('h2', {}, el('span', { class: 'badge b-' + d.outcome, 'data-outcome': d.outcome }, outcomeText[d.outcome] || d.outcome), zh(outcomeZh[d.outcome]),
       el('span', { class: 'cert ' + d.certainty }, d.certainty === 'uncertain' ? 'uncertain' : 'confirmed')),
     el('p', { class: 'q' }, `${svc ? svc.name : q.service} `, zh(svc && svc.name_zh), ` in ${reg ? reg.name : q.region}`, zh(reg && reg.name_zh),
-      ` on ${q.date}, investor ${q.investor}` + (q.foreign_share !== null && q.foreign_share !== undefined ? `, foreign share ${q.foreign_share}%` : '')),
+      ` on ${q.date}, investor ${q.investor}` + (q.foreign_share !== null && q.foreign_share !== undefined ? `, foreign share ${shareText(q.foreign_share)}` : '')),
     el('p', { class: 'cap' }, el('strong', {}, 'Maximum foreign share: '), capText(d)),
   );
   if (d.uncertain_reasons.length) box.append(el('h3', {}, 'Why uncertain'), el('ul', {}, d.uncertain_reasons.map((r) => el('li', {}, r))));

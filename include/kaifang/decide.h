@@ -49,10 +49,13 @@ typedef struct kf_question {
 	kf_share share_max; /* with has_share, the upper end of a share known only as
 			       a range [share, share_max] (look-through ownership with
 			       undisclosed holders); ignored when not above `share` */
-	int share_above;    /* with has_share and no range: 1 when the share is strictly
-			       above `share` by less than one unit (decimal text with a
-			       non-zero digit beyond the ninth decimal, kf_share_read):
-			       it exceeds a cap "<= share" and meets "< share + 1 unit" */
+	int share_above;    /* with has_share: 1 when the share is strictly above
+			       `share` (decimal text with a non-zero digit beyond the
+			       ninth decimal, kf_share_read; or the open lower end of a
+			       look-through range, "more than 50%"): it exceeds a cap
+			       "<= share" and meets "< share + 1 unit" */
+	int share_max_open; /* with a range: 1 when the share is strictly below
+			       share_max (an open upper end, e.g. [0, 50) meets "< 50") */
 } kf_question;
 
 /*

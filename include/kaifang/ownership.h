@@ -35,6 +35,8 @@
 #include <stdint.h>
 
 #include "kaifang/common.h"
+#include "kaifang/decide.h"
+#include "kaifang/text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -57,10 +59,15 @@ typedef enum kf_entity_kind {
 	KF_KIND_UNKNOWN = 3 /* a placeholder for an unspecified holder */
 } kf_entity_kind;
 
-/* A closed range of shares, percent as kf_share. min <= max. */
+/* A range of shares, percent as kf_share, min <= max. Each end is closed
+ * (the value may equal it) unless its _open flag is 1: a UK PSC band "more
+ * than 50% up to 75%" is {50, 75, 1, 0}, BODS exclusiveMinimum/Maximum
+ * (ownership-notes §4.6). A range built with two members is closed. */
 typedef struct kf_share_range {
 	kf_share min;
 	kf_share max;
+	unsigned char min_open; /* 1: the share is strictly above min */
+	unsigned char max_open; /* 1: the share is strictly below max */
 } kf_share_range;
 
 /*
@@ -73,13 +80,61 @@ typedef struct kf_share_range {
  * NULL and err (may be NULL) names file:line:col or the record id. Errors:
  * KF_ERR_IO (cannot read), KF_ERR_PARSE (malformed JSON/CSV, non-numeric
  * share or date), KF_ERR_RANGE (negative share, over 100, too many decimals),
- * KF_ERR_INVALID (unknown id, shares of one company summing over 100%,
- * shares that look like fractions where percent is declared, dates out of
- * order, duplicate holding), KF_ERR_NOMEM.
+ * KF_ERR_INVALID (an unknown owned company or subject, shares of one company
+ * summing over 100%, dates out of order, duplicate holding in a CSV),
+ * KF_ERR_NOMEM.
  * Records skipped or adjusted while loading are listed as warnings
- * (kf_graph_warning), never dropped silently.
+ * (kf_graph_warning), never dropped silently: a statement given twice
+ * (counted once) or replaced, a holder without a record (an unknown-origin
+ * holder), shares of a company summing to 1 (each x read as [x, 100x]),
+ * docs/ownership.md "Faithful to the data".
  */
 kf_status kf_graph_load(const char *path, kf_date date, kf_graph **out, kf_error *err);
+
+/* The formats of an ownership source held in memory. */
+typedef enum kf_graph_format {
+	KF_GRAPH_AUTO = 0,   /* a JSON document: a BODS or GLEIF array (told apart by its
+				content), or an ownership structure object as POST
+				/v1/decisions takes it: {"format": "csv", "entities":
+				TEXT, "holdings": TEXT}, {"format": "bods"|"gleif"|
+				"auto", "data": [...]} or the kaifang object
+				(docs/ownership.md) */
+	KF_GRAPH_CSV = 1,    /* the CSV pair: `entities` and `holdings` texts */
+	KF_GRAPH_BODS = 2,   /* a BODS 0.2/0.3/0.4 JSON array */
+	KF_GRAPH_GLEIF = 3,  /* a GLEIF Level 2 relationship-record JSON array */
+	KF_GRAPH_KAIFANG = 4 /* the kaifang JSON object {"format": "kaifang", "entities":
+				[{id, name, kind, jurisdiction, listed}], "holdings": [{owner,
+				owned, share | share_min, share_max, share_min_open,
+				share_max_open, valid_from, valid_to}]}: the CSV pair's rows
+				as objects, with open ends (docs/ownership.md) */
+} kf_graph_format;
+
+/* An ownership source held in memory (a request body, an upload). Every
+ * pointer is borrowed for the call; the texts need no NUL terminator. */
+typedef struct kf_graph_source {
+	kf_graph_format format;
+	const char *name;     /* names the source in messages and in the holdings'
+				 sources ("request" gives "request/holdings.csv:3",
+				 "request: record 'r1'"); NULL or "": "(memory)" */
+	const char *data;     /* AUTO, BODS, GLEIF, KAIFANG: the JSON document */
+	size_t len;           /* its length in bytes */
+	const char *entities; /* CSV: the text of entities.csv (header row first) */
+	size_t entities_len;
+	const char *holdings; /* CSV: the text of holdings.csv */
+	size_t holdings_len;
+} kf_graph_source;
+
+/*
+ * Loads an ownership source from memory: the same readers, checks, warnings
+ * and errors as kf_graph_load (the file names in messages are src->name, and
+ * name/entities.csv, name/holdings.csv for the CSV pair), nothing written to
+ * disk. `date` as kf_graph_load. On KF_OK *out is a new graph; on error *out
+ * is NULL. Errors: as kf_graph_load, and KF_ERR_PARSE (field "format") for a
+ * document that is not of the format asked for, KF_ERR_INVALID for an unknown
+ * format value.
+ */
+kf_status kf_graph_load_mem(const kf_graph_source *src, kf_date date, kf_graph **out,
+			    kf_error *err);
 
 /* Releases a graph and everything borrowed from it. NULL is ignored. */
 void kf_graph_free(kf_graph *g);
@@ -98,6 +153,13 @@ const char *kf_graph_entity_name(const kf_graph *g, size_t i);
  * naming the id (err may be NULL). */
 kf_status kf_graph_find(const kf_graph *g, const char *id, size_t *index, kf_error *err);
 
+/* The graph for people picking an entity (the web page): {entities: [{id,
+ * name, kind, origin, holders}] (the first max_entities in source order;
+ * holders = holdings of it), entity_count, holding_count, truncated (more
+ * entities than listed), warnings (every load note)}, keys sorted. Text to
+ * kf_free; NULL on out of memory. */
+char *kf_graph_json(const kf_graph *g, size_t max_entities);
+
 /* Load-time notes: every record skipped or adjusted, and declared indirect
  * totals that were not counted as holdings. Borrowed strings, in source order. */
 size_t kf_graph_warning_count(const kf_graph *g);
@@ -111,6 +173,10 @@ typedef struct kf_ownership_opts {
 				       and states */
 	size_t max_chains;          /* chains kept per result; 0 means 5 */
 	size_t max_owners;          /* ultimate owners kept per result; 0 means 10 */
+	size_t graph_nodes;         /* 0 (default): no graph; else the result carries
+				       the entity's ancestor graph, nearest first, at
+				       most this many nodes (`graph_truncated` says when
+				       more exist) for drawing it (the web page) */
 } kf_ownership_opts;
 
 /* A chain from an ultimate holder down to the entity. */
@@ -144,6 +210,25 @@ typedef struct kf_ownership_owner {
 	kf_origin origin;
 } kf_ownership_owner;
 
+/* A node of the ancestor graph: the entity (depth 0) and those holding or
+ * controlling it, directly (depth 1) or through others. */
+typedef struct kf_ownership_gnode {
+	const char *id, *name; /* borrowed */
+	kf_entity_kind kind;
+	kf_origin origin;
+	unsigned depth; /* fewest holdings up from the entity */
+	int terminal;   /* an ultimate holder (no capital holders, or the legal-form test) */
+} kf_ownership_gnode;
+
+/* A holding or control link between two nodes of the ancestor graph. */
+typedef struct kf_ownership_gedge {
+	size_t owner, owned;  /* indexes into graph_nodes */
+	kf_share_range share; /* as given (unknown: 0..100) */
+	int unknown;          /* no share given */
+	int control;          /* a control link without capital */
+	const char *source;   /* "holdings.csv:12" or "record 'r1'" (owned by the result) */
+} kf_ownership_gedge;
+
 /* The look-through of one entity. All pointers inside are owned by the result
  * (strings by the graph); release with kf_ownership_result_free. */
 typedef struct kf_ownership_result {
@@ -165,7 +250,11 @@ typedef struct kf_ownership_result {
 	size_t ndeciding;
 	kf_ownership_deciding *deciding; /* largest effect first */
 	size_t nwarnings;
-	char **warnings; /* owned by the result */
+	char **warnings;                   /* owned by the result */
+	size_t ngraph_nodes, ngraph_edges; /* the ancestor graph, with opts.graph_nodes */
+	kf_ownership_gnode *graph_nodes;   /* [0] is the entity */
+	kf_ownership_gedge *graph_edges;
+	int graph_truncated; /* more ancestors exist than opts.graph_nodes */
 } kf_ownership_result;
 
 /*
@@ -198,8 +287,10 @@ typedef enum kf_cap_verdict {
 	KF_CAP_INDETERMINATE = 2 /* the range straddles the cap */
 } kf_cap_verdict;
 
-/* Compares a range with a cap: `strict` 0 for "<= cap", 1 for "< cap". When
- * `exact` is 0 a bound within one unit of the cap counts as at the cap. */
+/* Compares a range with a cap: `strict` 0 for "<= cap", 1 for "< cap", with
+ * the range's open ends: (50, 75] exceeds "<= 50", (25, 50] is within it,
+ * [25, 50) is within "< 50". When `exact` is 0 a bound within one unit of the
+ * cap counts as at the cap (its open flag kept). */
 kf_cap_verdict kf_ownership_vs_cap(kf_share_range r, int exact, kf_share cap, int strict);
 
 /* The result as one JSON object (keys sorted, shares as exact decimal
@@ -234,6 +325,51 @@ void kf_ownership_table_stats(const kf_ownership_table *t, size_t *cyclic_compon
 			      size_t *cyclic_entities);
 
 void kf_ownership_table_free(kf_ownership_table *t);
+
+/* ---- deciding from an ownership graph (decide --ownership, POST /v1/decisions) */
+
+/* The look-through that gave a question its share. Opaque; borrows ids from
+ * its graph: release with kf_ownership_share_free before kf_graph_free. */
+typedef struct kf_ownership_share kf_ownership_share;
+
+/*
+ * Computes the foreign share of `applicant` in g by look-through and puts it
+ * into q (already read by kf_question_read, so its date is known: load g on
+ * q->date): q->share..q->share_max, with the open ends in q->share_above and
+ * q->share_max_open; a bound within one unit of the cap counts as at the cap
+ * when the result was rounded once. `legal_form` 0 is the substance test
+ * (look through foreign-registered companies to persons and states, as MIIT's
+ * layer-by-layer review does, telecom-facts §7.2.1), 1 the legal-form test
+ * (ownership-notes §0.5); the other test is computed too, and when it gives
+ * another outcome the answer says so. `source` names the ownership source in
+ * the answer (a path, "request"); copied. On KF_OK *out is new. Errors: as
+ * kf_ownership_compute (KF_ERR_NOTFOUND for an unknown applicant, err->field
+ * "applicant"), KF_ERR_NOMEM.
+ */
+kf_status kf_ownership_share_into(const kf_rulebook *rb, const kf_graph *g, const char *applicant,
+				  int legal_form, const char *source, kf_question *q,
+				  kf_ownership_share **out, kf_error *err);
+
+/* The look-through of the test used; borrowed from s. */
+const kf_ownership_result *kf_ownership_share_result(const kf_ownership_share *s);
+
+/* The decision as kf_decision_json, with the member "ownership": {source,
+ * applicant, test ("look-through" or "legal-form"), look_through (the object
+ * of kf_ownership_result_json), other_test {test, foreign_share, outcome} when
+ * the other test's outcome differs} (docs/cli.md "decide"). s NULL gives
+ * kf_decision_json. Text to kf_free; NULL on out of memory. */
+char *kf_decision_json_ownership(const kf_decision *d, const kf_ownership_share *s);
+
+/* The decision as kf_decision_text followed by the look-through: the share,
+ * the chains, the holdings that decide it and the other test's answer when it
+ * differs. Text to kf_free; NULL on out of memory. */
+char *kf_decision_text_ownership(const kf_decision *d, const kf_ownership_share *s);
+/* The same in lang (KF_LANG_EN or KF_LANG_ZH, kaifang/text.h): the decision as
+ * kf_decision_text_lang, the look-through in the sentences of view/lang.c. */
+char *kf_decision_text_ownership_lang(const kf_decision *d, const kf_ownership_share *s,
+				      kf_lang lang);
+
+void kf_ownership_share_free(kf_ownership_share *s);
 
 #ifdef __cplusplus
 }

@@ -117,6 +117,45 @@ kf_status kf_questions_from_json(const kf_rulebook *rb, const char *json, size_t
 				 size_t max_items, kf_question **qs, kf_error **errs, size_t *n,
 				 int *is_array, kf_error *err);
 
+/* The ownership that gave a posted question its share (kaifang/ownership.h);
+ * both NULL when the question gave none. Released with
+ * kf_question_ownership_free. */
+struct kf_graph;
+struct kf_ownership_share;
+typedef struct kf_question_ownership {
+	struct kf_graph *graph;           /* loaded on the question's date */
+	struct kf_ownership_share *share; /* for kf_decision_json_ownership */
+} kf_question_ownership;
+
+/*
+ * kf_questions_from_json, where a question object may also carry its foreign
+ * share as an ownership structure, as `decide --ownership FILE --applicant
+ * ID [--legal-form]` does (docs/api.md "POST /v1/decisions"):
+ *   "ownership": a BODS or GLEIF array, {"format": "csv", "entities": TEXT,
+ *                "holdings": TEXT}, {"format": "bods"|"gleif"|"auto", "data":
+ *                [...]}, or {"$ref": "#/N/ownership"}: the ownership of
+ *                question N (from 0) of the same array, sent once;
+ *   "applicant": the entity id whose foreign share is computed;
+ *   "legal_form": true for the legal-form test (default false).
+ * The structure is loaded on the question's date and read as kf_graph_load
+ * reads a file (named "request" in messages); the share is put into the
+ * question by kf_ownership_share_into. *owns (release with
+ * kf_question_ownership_free(*owns, *n)) holds, per question, the graph and
+ * share (NULLs for a question without ownership). Errors per question as
+ * kf_question_from_json, plus "missing_field" (ownership without applicant or
+ * the reverse), "invalid_type" (legal_form), "bad_ownership" (field
+ * "ownership": a structure that does not load, with the reader's message; field
+ * "applicant": an unknown applicant; field "foreign_share": both given).
+ */
+kf_status kf_questions_from_json_own(const kf_rulebook *rb, const char *json, size_t len,
+				     size_t max_items, kf_question **qs, kf_error **errs,
+				     kf_question_ownership **owns, size_t *n, int *is_array,
+				     kf_error *err);
+
+/* Releases the n entries of owns (graphs and shares) and the array. NULL is
+ * ignored. */
+void kf_question_ownership_free(kf_question_ownership *owns, size_t n);
+
 /* Today's date in China (Asia/Shanghai, UTC+8 all year since 1991): the legal
  * day a question without a date is asked for. Reads the system clock, or the
  * instant set by kf_clock_set. */

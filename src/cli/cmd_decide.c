@@ -19,180 +19,29 @@
 
 #include "cli.h"
 
-static kf_graph *kept_graph; /* the graph a look-through result borrows from */
-
-/* The other ownership test's answer, when it differs (see ownership_share). */
-static struct {
-	int differs;
-	const char *test; /* "legal-form" or "look-through" */
-	kf_share_range share;
-	kf_outcome outcome;
-} other_test;
-
-/* Puts a computed range into q; where the result was rounded once (a cycle
- * solved iteratively), a bound within one unit of the cap counts as at the cap
- * (DESIGN.md "Shares are exact"). */
-static void share_into(const kf_rulebook *rb, kf_question *q, kf_share_range r, int exact)
-{
-	if (!exact) {
-		kf_verdict v;
-		q->has_share = 0;
-		if (kf_decide_verdict(rb, q, &v, NULL) == KF_OK && v.has_cap) {
-			if (r.min >= v.cap - 1 && r.min <= v.cap + 1)
-				r.min = v.cap;
-			if (r.max >= v.cap - 1 && r.max <= v.cap + 1)
-				r.max = v.cap;
-		}
-	}
-	q->has_share = 1;
-	q->share = r.min;
-	q->share_max = r.max;
-}
-
-/* Look-through for `decide --ownership`: loads SOURCE on the question's date and
- * computes the applicant's foreign share as a range (open where undisclosed
- * holders or share bands leave it so) under the chosen test: the substance
- * test (look through foreign-registered companies to persons and states, as
- * MIIT's layer-by-layer review does, telecom-facts §7.2.1) or, with
- * legal_form, the legal-form test (a foreign-registered company is a foreign
- * investor, ownership-notes §0.5). The other test is computed too, and when it
- * gives a different outcome the answer says so. Returns 0 or an exit code. */
+/* Look-through for `decide --ownership`: loads SOURCE on the question's date
+ * and lets the library put the applicant's foreign share into q
+ * (kf_ownership_share_into: the range, its open ends, the other test).
+ * *g receives the graph *own borrows from. Returns 0 or an exit code. */
 static int ownership_share(const kf_rulebook *rb, kf_question *q, const char *src,
-			   const char *applicant, int legal_form, kf_ownership_result **own)
+			   const char *applicant, int legal_form, kf_graph **g,
+			   kf_ownership_share **own)
 {
-	kf_graph *g = NULL;
 	kf_error e;
-	kf_ownership_opts opts, other_opts;
-	kf_ownership_result *other = NULL;
 	size_t i;
-	memset(&opts, 0, sizeof opts);
-	opts.stop_at_foreign_entity = legal_form;
-	other_opts = opts;
-	other_opts.stop_at_foreign_entity = !legal_form;
-	if (kf_graph_load(src, q->date, &g, &e) != KF_OK) {
+	if (kf_graph_load(src, q->date, g, &e) != KF_OK) {
 		kf_cli_err("--ownership: %s", kf_error_format(&e, (char[1024]){0}, 1024));
 		return e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 	}
-	for (i = 0; i < kf_graph_warning_count(g); i++)
-		kf_cli_err("warning: %s", kf_graph_warning(g, i));
-	if (kf_ownership_compute(g, applicant, &opts, own, &e) != KF_OK) {
+	for (i = 0; i < kf_graph_warning_count(*g); i++)
+		kf_cli_err("warning: %s", kf_graph_warning(*g, i));
+	if (kf_ownership_share_into(rb, *g, applicant, legal_form, src, q, own, &e) != KF_OK) {
 		kf_cli_err("--applicant: %s", e.message);
-		kf_graph_free(g);
+		kf_graph_free(*g);
+		*g = NULL;
 		return e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 	}
-	memset(&other_test, 0, sizeof other_test);
-	if (kf_ownership_compute(g, applicant, &other_opts, &other, &e) == KF_OK) {
-		kf_question q2 = *q;
-		kf_verdict v1, v2;
-		share_into(rb, &q2, other->foreign, other->exact);
-		share_into(rb, q, (*own)->foreign, (*own)->exact);
-		if (kf_decide_verdict(rb, q, &v1, NULL) == KF_OK &&
-		    kf_decide_verdict(rb, &q2, &v2, NULL) == KF_OK && v1.outcome != v2.outcome) {
-			other_test.differs = 1;
-			other_test.test = legal_form ? "look-through" : "legal-form";
-			other_test.share = other->foreign;
-			other_test.outcome = v2.outcome;
-		}
-		kf_ownership_result_free(other);
-	}
-	share_into(rb, q, (*own)->foreign, (*own)->exact);
-	/* the result borrows ids from the graph: keep the graph as long as it */
-	kept_graph = g;
 	return 0;
-}
-
-static void print_other_test(FILE *f)
-{
-	char a[40], b[40];
-	if (!other_test.differs)
-		return;
-	fprintf(f, "\nThe %s test gives another answer: foreign share ", other_test.test);
-	if (other_test.share.min == other_test.share.max)
-		fprintf(f, "%s%%", kf_share_format(other_test.share.min, a, sizeof a));
-	else
-		fprintf(f, "%s%% to %s%%", kf_share_format(other_test.share.min, a, sizeof a),
-			kf_share_format(other_test.share.max, b, sizeof b));
-	fprintf(f,
-		", %s. Which test the licensing authority applies is not settled\n"
-		"(ownership-notes 0.5; telecom-facts 7.2.4); %s.\n",
-		kf_outcome_name(other_test.outcome),
-		!strcmp(other_test.test, "legal-form")
-		    ? "--legal-form decides with a foreign-registered company counted as foreign"
-		    : "without --legal-form the look-through to persons and states decides");
-}
-
-static void print_ownership_text(const kf_ownership_result *o, const char *src)
-{
-	char a[40], b[40];
-	size_t i, j;
-	printf("\nForeign share by look-through (%s, applicant %s): ", src, o->entity);
-	if (o->foreign.min == o->foreign.max)
-		printf("%s%%", kf_share_format(o->foreign.min, a, sizeof a));
-	else
-		printf("between %s%% and %s%%", kf_share_format(o->foreign.min, a, sizeof a),
-		       kf_share_format(o->foreign.max, b, sizeof b));
-	printf("%s\n", o->exact ? "" : " (a cycle was solved iteratively; rounded once)");
-	if (o->hk_mo_tw.max)
-		printf("  of which Hong Kong, Macao, Taiwan: %s%% to %s%%\n",
-		       kf_share_format(o->hk_mo_tw.min, a, sizeof a),
-		       kf_share_format(o->hk_mo_tw.max, b, sizeof b));
-	for (i = 0; i < o->nchains; i++) {
-		printf("  chain %s%%: ", kf_share_format(o->chains[i].share, a, sizeof a));
-		for (j = 0; j < o->chains[i].len; j++)
-			printf("%s%s", j ? " -> " : "", o->chains[i].path[j]);
-		printf("\n");
-	}
-	if (o->ndeciding) {
-		printf("  holdings that decide it:\n");
-		for (i = 0; i < o->ndeciding; i++) {
-			const kf_ownership_deciding *h = &o->deciding[i];
-			printf("    %s in %s (%s%%-%s%%, %s)%s%s\n",
-			       h->owner ? h->owner : "(undisclosed)", h->owned,
-			       kf_share_format(h->share.min, a, sizeof a),
-			       kf_share_format(h->share.max, b, sizeof b), h->reason,
-			       *h->source ? " at " : "", h->source);
-		}
-	}
-}
-
-/* The "ownership" member of `decide --json --ownership` (docs/cli.md):
- * {source, applicant, test, look_through, other_test}. */
-struct own_member {
-	const char *source, *applicant;
-	int legal_form;
-	char *look_through; /* kf_ownership_result_json */
-};
-
-static void ownership_member(kf_json *w, void *ctx)
-{
-	const struct own_member *om = ctx;
-	kf_json_key(w, "ownership");
-	kf_json_object_begin(w);
-	kf_json_key(w, "source");
-	kf_json_string(w, om->source);
-	kf_json_key(w, "applicant");
-	kf_json_string(w, om->applicant);
-	kf_json_key(w, "test");
-	kf_json_string(w, om->legal_form ? "legal-form" : "look-through");
-	kf_json_key(w, "look_through");
-	kf_json_raw(w, om->look_through);
-	if (other_test.differs) {
-		kf_json_key(w, "other_test");
-		kf_json_object_begin(w);
-		kf_json_key(w, "test");
-		kf_json_string(w, other_test.test);
-		kf_json_key(w, "foreign_share");
-		kf_json_object_begin(w);
-		kf_json_key(w, "min");
-		kf_json_share(w, other_test.share.min);
-		kf_json_key(w, "max");
-		kf_json_share(w, other_test.share.max);
-		kf_json_object_end(w);
-		kf_json_key(w, "outcome");
-		kf_json_string(w, kf_outcome_name(other_test.outcome));
-		kf_json_object_end(w);
-	}
-	kf_json_object_end(w);
 }
 
 /* ---- decide / explain ----------------------------------------------------- */
@@ -259,7 +108,8 @@ int kf_cli_decide(int argc, char **argv, int explain)
 	const char *dir = NULL, *own_src = NULL, *applicant = NULL, *out_path = NULL;
 	int legal_form = 0, all = 0, memo = -1; /* memo: a kf_memo_format, or -1 */
 	kf_lang lang = KF_LANG_EN;
-	kf_ownership_result *own = NULL;
+	kf_ownership_share *own = NULL;
+	kf_graph *graph = NULL;
 	int outside = 0, json = 0, c, code = EXIT_DECIDED;
 	kf_rulebook *rb;
 	kf_question_text qt;
@@ -349,7 +199,7 @@ int kf_cli_decide(int argc, char **argv, int explain)
 		return EXIT_USAGE;
 	}
 	if (own_src) {
-		code = ownership_share(rb, &q, own_src, applicant, legal_form, &own);
+		code = ownership_share(rb, &q, own_src, applicant, legal_form, &graph, &own);
 		if (code) {
 			kf_rulebook_free(rb);
 			return code;
@@ -360,9 +210,8 @@ int kf_cli_decide(int argc, char **argv, int explain)
 			  (explain && all ? KF_DECIDE_TRACE_ALL : 0),
 		      &d, &e) != KF_OK) {
 		kf_cli_print_error(&e);
-		kf_ownership_result_free(own);
-		kf_graph_free(kept_graph);
-		kept_graph = NULL;
+		kf_ownership_share_free(own);
+		kf_graph_free(graph);
 		kf_rulebook_free(rb);
 		return e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 	}
@@ -373,14 +222,9 @@ int kf_cli_decide(int argc, char **argv, int explain)
 		out = NULL;
 	} else if (memo > KF_MEMO_TEXT) /* the memo: asked now, by the library's clock */
 		out = kf_decision_memo(d, (kf_memo_format)memo, lang, 0);
-	else if (json && own) {
-		/* the decision object, with the look-through that gave its share */
-		struct own_member om = {own_src, applicant, legal_form, NULL};
-		om.look_through = kf_ownership_result_json(own);
-		out = om.look_through ? kf_decision_json_ex(d, ownership_member, &om) : NULL;
-		kf_free(om.look_through);
-	} else
-		out = json ? kf_decision_json(d) : kf_decision_text_lang(d, lang);
+	else /* with --ownership, the look-through that gave the share travels with it */
+		out = json ? kf_decision_json_ownership(d, own)
+			   : kf_decision_text_ownership_lang(d, own, lang);
 	if (code == EXIT_USAGE)
 		;
 	else if (out_path || memo > KF_MEMO_TEXT)
@@ -392,15 +236,10 @@ int kf_cli_decide(int argc, char **argv, int explain)
 		fputs(out, stdout);
 		if (json)
 			fputc('\n', stdout);
-		else if (own) {
-			print_ownership_text(own, own_src);
-			print_other_test(stdout);
-		}
 	}
 	kf_free(out);
-	kf_ownership_result_free(own);
-	kf_graph_free(kept_graph);
-	kept_graph = NULL;
+	kf_ownership_share_free(own);
+	kf_graph_free(graph);
 	kf_decision_free(d);
 	kf_rulebook_free(rb);
 	return code;

@@ -14,7 +14,7 @@
 
 static const char usage[] =
     "usage: kaifang ownership SOURCE [--entity ID | --all] [--date YYYY-MM-DD|any]\n"
-    "                         [--json | --csv] [--legal-form]\n"
+    "                         [--json | --csv] [--legal-form] [--strict]\n"
     "\n"
     "Look-through foreign share of entities in SOURCE: a BODS 0.2/0.3/0.4 JSON file,\n"
     "a GLEIF Level 2 relationship-record JSON file, or a directory holding\n"
@@ -27,9 +27,13 @@ static const char usage[] =
     "  -c, --csv          CSV with a header row\n"
     "  -l, --legal-form   a foreign-registered entity counts as a foreign owner\n"
     "                     (default: look through to persons and states)\n"
+    "  -s, --strict       any warning (a record skipped, repeated or adjusted, a\n"
+    "                     holder without a record, a cycle, rounding) makes the\n"
+    "                     exit status 1; the figures are still printed\n"
     "  -h, --help         this text\n"
     "\n"
-    "Exit status: 0 computed, 2 usage or input error, 70 internal error.\n";
+    "Exit status: 0 computed, 1 computed with warnings under --strict, 2 usage or\n"
+    "input error, 70 internal error.\n";
 
 static void show_error(const kf_error *e)
 {
@@ -42,8 +46,9 @@ static void text_range(const char *label, kf_share_range r)
 	char a[40], b[40];
 	if (r.min == r.max)
 		printf("  %-20s %s%%\n", label, kf_share_format(r.min, a, sizeof a));
-	else
-		printf("  %-20s %s%% to %s%%\n", label, kf_share_format(r.min, a, sizeof a),
+	else /* an open end: "more than 50% to 75%", "0% to less than 50%" */
+		printf("  %-20s %s%s%% to %s%s%%\n", label, r.min_open ? "more than " : "",
+		       kf_share_format(r.min, a, sizeof a), r.max_open ? "less than " : "",
 		       kf_share_format(r.max, b, sizeof b));
 }
 
@@ -85,6 +90,8 @@ static void print_text(const kf_ownership_result *r)
 
 enum { OUT_TEXT, OUT_JSON, OUT_CSV };
 
+static size_t result_warnings; /* warnings of the results printed (--strict) */
+
 static int emit(const kf_graph *g, const char *id, const kf_ownership_opts *o, int fmt)
 {
 	kf_ownership_result *r;
@@ -94,6 +101,7 @@ static int emit(const kf_graph *g, const char *id, const kf_ownership_opts *o, i
 		show_error(&e);
 		return e.status == KF_ERR_NOMEM ? 70 : 2;
 	}
+	result_warnings += r->nwarnings;
 	if (fmt == OUT_TEXT)
 		print_text(r);
 	else {
@@ -140,13 +148,17 @@ static int emit_table(const kf_graph *g, const kf_ownership_opts *o)
 
 int kf_cli_ownership(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"entity", required_argument, NULL, 'e'}, {"all", no_argument, NULL, 'a'},
-	    {"date", required_argument, NULL, 'd'},   {"json", no_argument, NULL, 'j'},
-	    {"csv", no_argument, NULL, 'c'},          {"legal-form", no_argument, NULL, 'l'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"entity", required_argument, NULL, 'e'},
+					     {"all", no_argument, NULL, 'a'},
+					     {"date", required_argument, NULL, 'd'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"csv", no_argument, NULL, 'c'},
+					     {"legal-form", no_argument, NULL, 'l'},
+					     {"strict", no_argument, NULL, 's'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
 	const char *entity = NULL, *src;
-	int all = 0, fmt = OUT_TEXT, ch, rc = 0;
+	int all = 0, fmt = OUT_TEXT, ch, rc = 0, strict = 0;
 	kf_date date = kf_date_today();
 	kf_ownership_opts o;
 	kf_graph *g;
@@ -156,7 +168,8 @@ int kf_cli_ownership(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "e:ad:jclh", opts, NULL)) != -1) {
+	result_warnings = 0;
+	while ((ch = getopt_long(argc, argv, "e:ad:jclsh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'e': entity = optarg; break;
 		case 'a': all = 1; break;
@@ -171,6 +184,7 @@ int kf_cli_ownership(int argc, char **argv)
 		case 'j': fmt = OUT_JSON; break;
 		case 'c': fmt = OUT_CSV; break;
 		case 'l': o.stop_at_foreign_entity = 1; break;
+		case 's': strict = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			fprintf(stderr, "kaifang: ownership: unknown or incomplete option '%s'\n%s",
@@ -219,6 +233,13 @@ int kf_cli_ownership(int argc, char **argv)
 	if (fflush(stdout) != 0 && rc == 0) {
 		fprintf(stderr, "kaifang: cannot write output\n");
 		rc = 2;
+	}
+	if (rc == 0 && strict && (nw || result_warnings)) {
+		fprintf(stderr,
+			"kaifang: ownership: --strict: %zu load note%s and %zu warning%s in "
+			"the results; exit 1\n",
+			nw, nw == 1 ? "" : "s", result_warnings, result_warnings == 1 ? "" : "s");
+		rc = 1;
 	}
 	return rc;
 }

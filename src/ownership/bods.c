@@ -11,7 +11,10 @@
  *     appointmentOfBoard, rightsGrantedByContract, ...) become control links;
  *   - "indirect" interests summarise component chains and are NOT counted
  *     (that would count them twice): they are listed as declared totals;
- *   - an Unspecified interested party becomes an explicit unknown holder.
+ *   - an Unspecified interested party becomes an explicit unknown holder, and
+ *     so does one whose statement is not in the file (named in a note);
+ *   - a statement given twice (the same statementID, as the Open Ownership
+ *     register's exports did) counts once, named in a note.
  * Every statement skipped or adjusted is listed with its id (kf__g_warn).
  */
 #include "ownership/ownership_int.h"
@@ -35,6 +38,7 @@ typedef struct stmt {
 	size_t ix;        /* position in the file */
 	int kind;
 	int keep;
+	int late; /* dated after the date asked about */
 } stmt;
 
 typedef struct bctx {
@@ -80,6 +84,75 @@ static kf_status nomem(bctx *c)
 {
 	kf__error_set(c->err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
 	return KF_ERR_NOMEM;
+}
+
+static int cmp_sid(const void *a, const void *b)
+{
+	const stmt *x = *(const stmt *const *)a, *y = *(const stmt *const *)b;
+	int c = strcmp(x->sid, y->sid);
+	if (c)
+		return c;
+	return x->ix < y->ix ? -1 : x->ix > y->ix;
+}
+
+/* Do two statements with one statement id say the same thing about the same
+ * parties (same record; for a relationship, the same subject and interested
+ * party)? */
+static int same_thing(const stmt *x, const stmt *y)
+{
+	if (strcmp(x->rid, y->rid) || x->kind != y->kind)
+		return 0;
+	return x->kind != S_REL || (json_equal(json_object_get(x->det, "subject"),
+					       json_object_get(y->det, "subject")) &&
+				    json_equal(json_object_get(x->det, "interestedParty"),
+					       json_object_get(y->det, "interestedParty")));
+}
+
+/* A statement given more than once (the same statement id, as the Open
+ * Ownership register's exports did) counts once: the first in the file is
+ * kept and every repeat named in a note, saying whether its content differs.
+ * Two statements that share an id but are about different parties (a copy
+ * and paste slip, as in the standard's own 0.2 joint-ownership example) are
+ * two statements: both counted, and the shared id named. */
+static kf_status drop_repeats(bctx *c)
+{
+	stmt **by = kf__calloc(c->n ? c->n : 1, sizeof *by);
+	size_t i, j, k;
+	int bad = 0;
+	if (!by)
+		return nomem(c);
+	for (i = 0; i < c->n; i++)
+		by[i] = &c->st[i];
+	qsort(by, c->n, sizeof *by, cmp_sid);
+	for (i = 0; i < c->n && !bad; i = j) {
+		for (j = i + 1; j < c->n && !strcmp(by[j]->sid, by[i]->sid); j++)
+			;
+		for (k = i + 1; k < j && !bad; k++) {
+			size_t f = i;
+			while (f < k && (!by[f]->keep || !same_thing(by[f], by[k])))
+				f++;
+			if (f == k) {
+				bad =
+				    kf__g_warn(c->g, KF__NONE,
+					       "%s: statement id '%s' is used by statement %zu and "
+					       "statement %zu, which are about different parties; "
+					       "both counted (ids should be unique)",
+					       c->path, by[k]->sid, by[i]->ix + 1, by[k]->ix + 1);
+				continue;
+			}
+			by[k]->keep = 0;
+			bad =
+			    kf__g_warn(c->g, KF__NONE,
+				       "%s: statement '%s' is given again as statement %zu (first "
+				       "as statement %zu)%s; counted once",
+				       c->path, by[k]->sid, by[k]->ix + 1, by[f]->ix + 1,
+				       json_equal(by[k]->s, by[f]->s)
+					   ? ""
+					   : " with different content; the first kept");
+		}
+	}
+	kf__xfree(by);
+	return bad ? nomem(c) : KF_OK;
 }
 
 /* Origin of a person from nationalities[].code; mixed CN and other is unknown. */
@@ -225,6 +298,18 @@ static kf_status read_share(bctx *c, stmt *t, size_t k, json_t *sh, kf_share *lo
 		if (have[2] && !json_is_false(json_object_get(sh, "exclusiveMaximum")))
 			*flags |= KF__H_HI_OPEN;
 	}
+	if (*lo == *hi && (*flags & (KF__H_LO_OPEN | KF__H_HI_OPEN))) {
+		/* [50, 50) holds nothing: publishers copy exact into minimum and
+		 * maximum (0.2/0.3 guidance) under the exclusive-maximum default */
+		char a1[40];
+		*flags &= ~(uint32_t)(KF__H_LO_OPEN | KF__H_HI_OPEN);
+		if (kf__g_warn(
+			c->g, KF__NONE,
+			"%s: statement '%s' interest %zu: share minimum and maximum are both "
+			"%s with an exclusive end (an empty range); read as exactly %s",
+			c->path, t->sid, k + 1, kf_share_format(*lo, a1, sizeof a1), a1))
+			return nomem(c);
+	}
 	if (*lo > *hi) {
 		kf__error_set(
 		    c->err, KF_ERR_INVALID, c->path, 0, 0, "share",
@@ -285,11 +370,13 @@ static kf_status party_of(bctx *c, stmt *t, uint32_t subj, uint32_t *out)
 			return KF_OK;
 		if (known_id(c, pid))
 			return KF_ERR_NOTFOUND; /* dropped (closed, replaced, later date) */
-		kf__error_set(c->err, KF_ERR_INVALID, c->path, 0, 0, "interestedParty",
-			      "statement '%s': unknown interested party '%s'; expected the id of a "
-			      "person or entity statement of this file",
-			      t->sid, pid);
-		return KF_ERR_INVALID;
+		*out = kf__own_missing_holder(
+		    c->g, pid, subj,
+		    "%s: statement '%s': interested party '%s' has no person or entity "
+		    "statement in the file; counted as a holder of unknown origin (its share "
+		    "is unattributed)",
+		    c->path, t->sid, pid);
+		return *out == KF__NONE ? nomem(c) : KF_OK;
 	}
 	if (!reason) {
 		kf__error_set(c->err, KF_ERR_PARSE, c->path, 0, 0, "interestedParty",
@@ -529,6 +616,7 @@ kf_status kf__own_read_bods(kf_graph *g, const char *path, json_t *root, kf_date
 			char d[16];
 			if (kf__own_date(t->date, &sd) == KF_OK && sd > date) {
 				t->keep = 0;
+				t->late = 1;
 				if (kf__g_warn(g, KF__NONE,
 					       "%s: statement '%s' dated %s is after %s; skipped",
 					       path, t->sid, t->date,
@@ -540,6 +628,8 @@ kf_status kf__own_read_bods(kf_graph *g, const char *path, json_t *root, kf_date
 		}
 	}
 	qsort(c.ids, c.n, sizeof *c.ids, cmp_str);
+	if ((st = drop_repeats(&c)) != KF_OK)
+		goto out;
 	if (c.v04) {
 		/* the latest kept statement of each record; closed records dropped */
 		qsort(ord, c.n, sizeof *ord, cmp_latest);
@@ -578,6 +668,8 @@ kf_status kf__own_read_bods(kf_graph *g, const char *path, json_t *root, kf_date
 		for (i = 0; i < c.n; i++) {
 			json_t *rep = json_object_get(c.st[i].s, "replacesStatements"), *v;
 			size_t j, k;
+			if (c.st[i].late)
+				continue; /* not yet made on the date asked about */
 			json_array_foreach(rep, k, v)
 			{
 				for (j = 0; j < c.n; j++)

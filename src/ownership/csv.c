@@ -24,7 +24,10 @@
  * and first error are merged in file order, so that messages and notes are
  * the same as with one thread and an error names the first bad line. If the
  * split point turns out to lie inside a quoted field, the first thread reads
- * on to the end and the second's work is dropped.
+ * on to the end and the second's work is dropped. An owner with no row in
+ * entities.csv is not an error: it becomes a holder of unknown origin with a
+ * load note (ownership/missing.c), added after the threads join, in file
+ * order, since that adds nodes to the id table.
  */
 #include "ownership/ownership_int.h"
 
@@ -74,6 +77,18 @@ typedef struct skip {
 	uint32_t line, a, b;
 } skip;
 
+/* A holding whose owner has no row in entities.csv. kf__own_missing_holder
+ * adds a node and a note to the graph, which the threads may not touch (the
+ * id table is read-only while they run), so each part lists its missing
+ * owners and they are made holders after the threads join, in file order
+ * (resolve_missing): the nodes and notes are those of one thread. */
+typedef struct miss {
+	uint32_t line, b;
+	size_t id;   /* offset of "owner\0owned\0" in the part's mids */
+	uint32_t at; /* index of the holding in the sink, or of the skip */
+	int skipped;
+} miss;
+
 /* One reader over [p, end) of one file; two for the halves of a split file. */
 typedef struct part {
 	kf_graph *g;      /* the graph (ids are looked up here) */
@@ -92,6 +107,10 @@ typedef struct part {
 	size_t tmpcap;
 	skip *skips;
 	size_t nskip, skipcap;
+	miss *miss;
+	size_t nmiss, misscap;
+	char *mids; /* the ids of the missing owners and what they hold */
+	size_t midlen, midcap;
 	int mapped;             /* input is a file mapping: drop pages behind */
 	const char *drop_from;  /* first byte not yet dropped */
 	const atomic_int *stop; /* set when this part's work is not wanted */
@@ -609,6 +628,46 @@ static int date_field(part *c, const crow *r, int col, kf_date *out)
 	return 0;
 }
 
+/* Lists a holding (or skip, index at) whose owner ow has no row in
+ * entities.csv; od is the owned company's id. Returns 0, -1 on OOM. */
+static int add_miss(part *c, const crow *r, const cfield *ow, const cfield *od, uint32_t b,
+		    uint32_t at, int skipped)
+{
+	size_t need = (size_t)ow->len + od->len + 2;
+	miss *m;
+	if (c->nmiss == c->misscap) {
+		size_t nc = c->misscap ? c->misscap * 2 : 16;
+		miss *nm = kf__realloc(c->miss, nc * sizeof *nm);
+		if (!nm)
+			return -1;
+		c->miss = nm;
+		c->misscap = nc;
+	}
+	if (c->midlen + need > c->midcap) {
+		size_t nc = c->midcap ? c->midcap : 256;
+		char *nb;
+		while (nc < c->midlen + need)
+			nc *= 2;
+		nb = kf__realloc(c->mids, nc);
+		if (!nb)
+			return -1;
+		c->mids = nb;
+		c->midcap = nc;
+	}
+	m = &c->miss[c->nmiss++];
+	m->line = r->line;
+	m->b = b;
+	m->id = c->midlen;
+	m->at = at;
+	m->skipped = skipped;
+	memcpy(c->mids + c->midlen, ow->p, ow->len);
+	c->mids[c->midlen + ow->len] = '\0';
+	memcpy(c->mids + c->midlen + ow->len + 1, od->p, od->len);
+	c->mids[c->midlen + need - 1] = '\0';
+	c->midlen += need;
+	return 0;
+}
+
 static void do_holding(part *c, const crow *r)
 {
 	cfield ow = fld(c, r, H_OWNER), od = fld(c, r, H_OWNED);
@@ -618,12 +677,14 @@ static void do_holding(part *c, const crow *r)
 	kf_date from = KF_DATE_NONE, to = KF_DATE_MAX;
 	char t1[16], t2[16], x[208], y[208];
 
-	a = ow.len ? kf__g_find_h(c->g, ow.p, ow.len, r->h[0]) : KF__NONE;
-	if (a == KF__NONE) {
+	if (!ow.len) {
 		set_err(c, KF_ERR_INVALID, ow.line, ow.col, "owner",
-			"unknown owner '%s'; expected an id from entities.csv", show(&ow, x));
+			"empty owner; expected an id from entities.csv");
 		return;
 	}
+	/* an owner without a row in entities.csv (KF__NONE here) becomes a holder
+	 * of unknown origin when the parts are merged (add_miss) */
+	a = kf__g_find_h(c->g, ow.p, ow.len, r->h[0]);
 	b = od.len ? kf__g_find_h(c->g, od.p, od.len, r->h[1]) : KF__NONE;
 	if (b == KF__NONE) {
 		set_err(c, KF_ERR_INVALID, od.line, od.col, "owned",
@@ -672,9 +733,17 @@ static void do_holding(part *c, const crow *r)
 			c->skips = ns;
 			c->skipcap = nc;
 		}
+		if (a == KF__NONE && add_miss(c, r, &ow, &od, b, (uint32_t)c->nskip, 1)) {
+			nomem(c);
+			return;
+		}
 		c->skips[c->nskip].line = r->line;
 		c->skips[c->nskip].a = a;
 		c->skips[c->nskip++].b = b;
+		return;
+	}
+	if (a == KF__NONE && add_miss(c, r, &ow, &od, b, c->sink->nh, 0)) {
+		nomem(c);
 		return;
 	}
 	if (kf__g_add_hold(c->sink, a, b, lo, hi, flags, r->line))
@@ -761,8 +830,11 @@ static void part_free(part *c)
 	kf__xfree(c->esc);
 	kf__xfree(c->tmp);
 	kf__xfree(c->skips);
-	c->esc = c->tmp = NULL;
+	kf__xfree(c->miss);
+	kf__xfree(c->mids);
+	c->esc = c->tmp = c->mids = NULL;
 	c->skips = NULL;
+	c->miss = NULL;
 }
 
 static void *part_main(void *arg)
@@ -784,6 +856,31 @@ static int note_skips(kf_graph *g, const part *c, uint32_t off)
 			       kf__g_s(g, g->nodes[c->skips[i].b].id),
 			       kf_date_format(c->date, d, sizeof d)))
 			return -1;
+	return 0;
+}
+
+/* Makes the missing owners of c (ownership/missing.c) holders of unknown
+ * origin in g, in file order, each with its note (lines shifted by off), and
+ * gives their holdings (c's from hold0 in g) and skips the holder nodes.
+ * Returns 0, -1 on OOM. */
+static int resolve_missing(kf_graph *g, part *c, uint32_t hold0, uint32_t off)
+{
+	size_t i;
+	for (i = 0; i < c->nmiss; i++) {
+		const miss *m = &c->miss[i];
+		const char *ow = c->mids + m->id, *od = ow + strlen(ow) + 1;
+		uint32_t a = kf__own_missing_holder(
+		    g, ow, m->b,
+		    "%s:%u: owner '%s' of '%s' has no row in entities.csv; counted as a holder "
+		    "of unknown origin (its share is unattributed)",
+		    c->file, (unsigned)(m->line + off), ow, od);
+		if (a == KF__NONE)
+			return -1;
+		if (m->skipped)
+			c->skips[m->at].a = a;
+		else
+			g->h[hold0 + m->at].owner = a;
+	}
 	return 0;
 }
 
@@ -883,7 +980,8 @@ static kf_status read_holdings(kf_graph *g, const char *file, const char *fname,
 	atomic_int stop;
 	const char *mid = NULL;
 	kf_status st;
-	uint32_t off = 0;
+	uint32_t off = 0, hold2 = 0;
+	int use2 = 0; /* the second part's work is part of the result */
 	atomic_init(&stop, 0);
 	if (!c) {
 		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -952,16 +1050,23 @@ static kf_status read_holdings(kf_graph *g, const char *file, const char *fname,
 				c->err = c2->err;
 				if (c->err.line)
 					c->err.line += (int)off;
-			} else if (merge_holds(g, scratch, off)) {
-				nomem(c);
+			} else {
+				hold2 = g->nh;
+				use2 = 1;
+				if (merge_holds(g, scratch, off))
+					nomem(c);
 			}
 		}
 	}
 	if (c->st == KF_OK && !c->header_done)
 		set_err(c, KF_ERR_PARSE, 1, 1, NULL, "'%s' is empty; expected a header row", fname);
+	if (c->st == KF_OK && resolve_missing(g, c, 0, 0))
+		nomem(c);
+	if (c->st == KF_OK && use2 && resolve_missing(g, c2, hold2, off))
+		nomem(c);
 	if (c->st == KF_OK && note_skips(g, c, 0))
 		nomem(c);
-	if (c->st == KF_OK && threaded && c2->st == KF_OK && note_skips(g, c2, off))
+	if (c->st == KF_OK && use2 && note_skips(g, c2, off))
 		nomem(c);
 	st = c->st;
 	if (st != KF_OK && err)
@@ -1098,4 +1203,14 @@ kf_status kf__own_read_csv(kf_graph *g, const char *dir, kf_date date, kf_error 
 	s = read_holdings(g, ph, "holdings.csv", h, hl, mh.is_map, date, err);
 	unmap_file(&mh);
 	return s;
+}
+
+kf_status kf__own_read_csv_mem(kf_graph *g, const char *name, const char *ent, size_t elen,
+			       const char *hold, size_t hlen, kf_date date, kf_error *err)
+{
+	char pe[1024], ph[1024];
+	snprintf(pe, sizeof pe, "%s/entities.csv", name);
+	snprintf(ph, sizeof ph, "%s/holdings.csv", name);
+	return kf__csv_load_mem(g, ent ? ent : "", ent ? elen : 0, pe, hold ? hold : "",
+				hold ? hlen : 0, ph, date, err);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/errors.h"
 
 #define MAX_DEPTH   64
@@ -158,8 +159,8 @@ static int add_warning(kf_ownership_result *r, size_t *cap, const char *fmt, ...
 #include <stdarg.h>
 static int add_warning(kf_ownership_result *r, size_t *cap, const char *fmt, ...)
 {
-	char tmp[1024];
 	va_list ap;
+	int n;
 	if (r->nwarnings == *cap) {
 		size_t nc = *cap ? *cap * 2 : 8;
 		char **nw = kf__realloc(r->warnings, nc * sizeof *nw);
@@ -168,12 +169,15 @@ static int add_warning(kf_ownership_result *r, size_t *cap, const char *fmt, ...
 		r->warnings = nw;
 		*cap = nc;
 	}
+	/* the whole text, however long (a cycle naming its members) */
 	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	r->warnings[r->nwarnings] = kf__strdup(tmp);
-	if (!r->warnings[r->nwarnings])
+	if (n < 0 || !(r->warnings[r->nwarnings] = kf__malloc((size_t)n + 1)))
 		return -1;
+	va_start(ap, fmt);
+	vsnprintf(r->warnings[r->nwarnings], (size_t)n + 1, fmt, ap);
+	va_end(ap);
 	r->nwarnings++;
 	return 0;
 }
@@ -281,6 +285,41 @@ static int adjoint(const kf__expl_in *in, int stop_foreign, long double *z, uint
 	return noconv;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The members of every cycle among the ancestors, for the cycle warning:
+ * "'A', 'B'" per cycle (ids sorted), cycles separated by "; ". Every member is
+ * named. Returns 0 or -1 on out of memory. */
+static int cycle_members(const kf__expl_in *in, int stop_foreign, kf_buf *b)
+{
+	const kf_graph *g = in->g;
+	uint32_t start = 0, end, i;
+	const char **ids = kf__malloc(((size_t)in->norder + 1) * sizeof *ids);
+	int ncyc = 0;
+	if (!ids)
+		return -1;
+	while (start < in->norder) {
+		uint32_t j0 = in->order[start], m;
+		for (end = start + 1; end < in->norder && !in->cstart[in->order[end]]; end++)
+			;
+		m = end - start;
+		if (m > 1 || (!kf__own_terminal(g, j0, stop_foreign) && self_held(g, j0))) {
+			for (i = 0; i < m; i++)
+				ids[i] = kf__g_s(g, g->nodes[in->order[start + i]].id);
+			qsort(ids, m, sizeof *ids, cmp_id);
+			kf__buf_puts(b, ncyc++ ? "; " : "");
+			for (i = 0; i < m; i++)
+				kf__buf_printf(b, "%s'%s'", i ? ", " : "", ids[i]);
+		}
+		start = end;
+	}
+	kf__xfree(ids);
+	return b->failed ? -1 : 0;
+}
+
 static kf_share to_share(long double f)
 {
 	long double v = f * (long double)KF_SHARE_FULL;
@@ -317,6 +356,10 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 	r->foreign.max = in->F[root] + in->U[root];
 	r->hk_mo_tw.min = in->H[root];
 	r->hk_mo_tw.max = in->H[root] + in->U[root];
+	r->foreign.min_open = !!(in->op_root & OP_FLO);
+	r->foreign.max_open = !!(in->op_root & OP_FHI);
+	r->hk_mo_tw.min_open = !!(in->op_root & OP_HLO);
+	r->hk_mo_tw.max_open = !!(in->op_root & OP_HHI);
 	r->unattributed = in->U[root];
 	r->ultimate_controller = in->uc[root] >= 0 ? kf__g_s(g, g->nodes[in->uc[root]].id) : NULL;
 	r->exact = !in->inexact;
@@ -448,10 +491,14 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 			dec[ndec].effect = to_share(z[j] * ((long double)s / KF_SHARE_FULL));
 			if (h) {
 				dec[ndec].owner = kf__g_s(g, g->nodes[h->owner].id);
-				dec[ndec].reason =
-				    (h->flags & KF__H_UNKNOWN) ? "share unknown" : "share range";
+				dec[ndec].reason = (h->flags & KF__H_UNKNOWN) ? "share unknown"
+						   : (h->flags & KF__H_AMBIG)
+						       ? "fraction or percent"
+						       : "share range";
 				dec[ndec].share.min = h->lo;
 				dec[ndec].share.max = h->hi;
+				dec[ndec].share.min_open = !!(h->flags & KF__H_LO_OPEN);
+				dec[ndec].share.max_open = !!(h->flags & KF__H_HI_OPEN);
 				kf__g_hold_src(g, h, src, sizeof src);
 			} else {
 				dec[ndec].owner = NULL;
@@ -476,6 +523,10 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 	r->ndeciding = ndec;
 	dec = NULL;
 
+	if (in->opts && in->opts->graph_nodes &&
+	    kf__own_ancestor_graph(g, root, stop_foreign, in->opts->graph_nodes, r))
+		goto nomem;
+
 	/* warnings: load notes about the ancestors, then what the solve did */
 	for (q = 0; q < in->norder; q++)
 		mark[in->order[q]] = 1;
@@ -498,14 +549,24 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 			"a cycle among the owners did not converge within the sweep limit; the "
 			"figures are approximate"))
 		goto nomem;
-	if (in->in_cycle &&
-	    add_warning(r, &wcap,
-			"circular holdings: counted like treasury shares (Leontief convention, "
-			"foreign %s%%); over simple paths only the foreign share is %s%%%s",
-			kf_share_format(r->foreign.min, t1, sizeof t1),
-			kf_share_format(r->foreign_simple_paths.min, t2, sizeof t2),
-			r->simple_paths_known ? "" : " or more (walk cut short)"))
-		goto nomem;
+	if (in->in_cycle) {
+		kf_buf cb;
+		int bad;
+		kf__buf_init(&cb, 0);
+		bad = cycle_members(in, stop_foreign, &cb) ||
+		      add_warning(
+			  r, &wcap,
+			  "circular holdings among %s: counted like treasury shares (Leontief "
+			  "convention, foreign %s%%); over simple paths only the foreign share "
+			  "is %s%%%s",
+			  cb.data ? cb.data : "the owners",
+			  kf_share_format(r->foreign.min, t1, sizeof t1),
+			  kf_share_format(r->foreign_simple_paths.min, t2, sizeof t2),
+			  r->simple_paths_known ? "" : " or more (walk cut short)");
+		kf__buf_free(&cb);
+		if (bad)
+			goto nomem;
+	}
 	if (in->selfctl && add_warning(r, &wcap,
 				       "a self-controlled group among the owners: members control "
 				       "each other by majority with no outside controller"))
@@ -544,5 +605,9 @@ void kf_ownership_result_free(kf_ownership_result *r)
 	for (i = 0; i < r->nwarnings; i++)
 		kf__xfree(r->warnings[i]);
 	kf__xfree(r->warnings);
+	for (i = 0; i < r->ngraph_edges; i++)
+		kf__xfree((char *)r->graph_edges[i].source);
+	kf__xfree(r->graph_edges);
+	kf__xfree(r->graph_nodes);
 	kf__xfree(r);
 }

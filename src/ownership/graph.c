@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/errors.h"
 
 kf_graph *kf__g_new(void)
@@ -358,8 +359,18 @@ int kf__g_add_hold(kf_graph *g, uint32_t owner, uint32_t owned, kf_share lo, kf_
 
 int kf__g_warn(kf_graph *g, uint32_t node, const char *fmt, ...)
 {
-	char tmp[1024];
 	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = kf__g_vwarn(g, node, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int kf__g_vwarn(kf_graph *g, uint32_t node, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
 	if (g->nwarn == g->warncap) {
 		size_t nc = g->warncap ? g->warncap * 2 : 16;
 		char **nw = kf__realloc(g->warn, nc * sizeof *nw);
@@ -373,12 +384,13 @@ int kf__g_warn(kf_graph *g, uint32_t node, const char *fmt, ...)
 		g->warn_node = nn;
 		g->warncap = nc;
 	}
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	g->warn[g->nwarn] = kf__strdup(tmp);
-	if (!g->warn[g->nwarn])
+	/* the whole note, however long (a group naming every row) */
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0 || !(g->warn[g->nwarn] = kf__malloc((size_t)n + 1)))
 		return -1;
+	vsnprintf(g->warn[g->nwarn], (size_t)n + 1, fmt, ap);
 	g->warn_node[g->nwarn++] = node;
 	return 0;
 }
@@ -472,6 +484,38 @@ static void col_sources(const kf_graph *g, uint32_t j, char *buf, size_t size)
 	}
 }
 
+/* The capital holdings of company j sum to exactly 1 with two or more
+ * holders, each at most 1: percent (1% in all) or fractions (100%)? Either may
+ * be meant, so each share x becomes the range [x, 100x] (the percent reading
+ * counted, the rest unattributed) and a note names every row of the group.
+ * Returns 0 or -1 on out of memory. */
+static int fraction_or_percent(kf_graph *g, uint32_t j)
+{
+	kf_buf b;
+	uint32_t e;
+	int k = 0, rc;
+	kf__buf_init(&b, 0);
+	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+		kf__hold *h = &g->h[g->in_idx[e]];
+		if ((h->flags & (KF__H_NOCAP | KF__H_UNKNOWN)))
+			continue;
+		if (h->flags & KF__H_SRCSTR)
+			kf__buf_printf(&b, "%s%s", k++ ? ", " : "", g->pool + h->src);
+		else
+			kf__buf_printf(&b, "%s%u", k++ ? ", " : "", (unsigned)h->src);
+		h->hi = h->hi * 100 > KF_SHARE_FULL ? KF_SHARE_FULL : h->hi * 100;
+		h->flags |= KF__H_AMBIG;
+	}
+	rc = b.failed || !b.data ||
+	     kf__g_warn(g, j,
+			"%s: shares of '%s' sum to 1 (lines %s): they look like fractions; each "
+			"is read as either percent or a fraction (x%% to 100x%%), the difference "
+			"unattributed; write percent (100 for the whole company)",
+			g->hfile, kf__g_s(g, g->nodes[j].id), b.data ? b.data : "");
+	kf__buf_free(&b);
+	return rc ? -1 : 0;
+}
+
 kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err)
 {
 	uint32_t i, e;
@@ -523,8 +567,9 @@ kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err)
 					kf__g_hold_src(g, hy, sy, sizeof sy);
 					if (csv) {
 						kf__error_set(
-						    err, KF_ERR_INVALID, g->hfile, (int)hy->src, 1,
-						    "owner",
+						    err, KF_ERR_INVALID, g->hfile,
+						    (hy->flags & KF__H_SRCSTR) ? 0 : (int)hy->src,
+						    1, "owner",
 						    "duplicate holding of '%s' in '%s' (also at "
 						    "%s); expected one row per owner and "
 						    "company on a date",
@@ -549,16 +594,9 @@ kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err)
 				      csv ? "lines" : "records", srcs);
 			return KF_ERR_INVALID;
 		}
-		if (csv && nexact >= 2 && allsmall && sum == KF_SHARE_PERCENT) {
-			char srcs[512];
-			col_sources(g, i, srcs, sizeof srcs);
-			kf__error_set(
-			    err, KF_ERR_INVALID, g->hfile, 0, 0, "share",
-			    "shares of '%s' sum to 1 (lines %s): they look like fractions; "
-			    "expected percent (100 for the whole company)",
-			    kf__g_s(g, g->nodes[i].id), srcs);
-			return KF_ERR_INVALID;
-		}
+		if (csv && nexact >= 2 && allsmall && sum == KF_SHARE_PERCENT &&
+		    fraction_or_percent(g, i))
+			goto nomem;
 	}
 	return KF_OK;
 nomem:

@@ -64,10 +64,47 @@ kf_status kf__own_json_share(json_t *v, kf_share *out, char *text, size_t size)
 	return KF_OK;
 }
 
+kf_status kf__own_read_json_root(kf_graph *g, const char *name, json_t *root, int format,
+				 kf_date date, kf_error *err)
+{
+	json_t *first;
+	int gleif, bods;
+	snprintf(g->hfile, sizeof g->hfile, "%s", name);
+	if (!json_is_array(root)) {
+		kf__error_set(
+		    err, KF_ERR_PARSE, name, 1, 1, NULL,
+		    "expected a JSON array of BODS statements or GLEIF relationship records");
+		return KF_ERR_PARSE;
+	}
+	if (json_array_size(root) == 0)
+		return KF_OK; /* an empty file: no entities */
+	first = json_array_get(root, 0);
+	gleif = json_object_get(first, "Relationship") != NULL;
+	bods = json_object_get(first, "statementType") || json_object_get(first, "recordType") ||
+	       json_object_get(first, "statementID") || json_object_get(first, "statementId");
+	if ((format == KF_GRAPH_GLEIF && !gleif) || (format == KF_GRAPH_BODS && !bods)) {
+		kf__error_set(err, KF_ERR_PARSE, name, 0, 0, "format",
+			      "the format is %s but the first record is %s",
+			      format == KF_GRAPH_GLEIF ? "gleif" : "bods",
+			      gleif  ? "a GLEIF relationship record"
+			      : bods ? "a BODS statement"
+				     : "neither a BODS statement nor a GLEIF record");
+		return KF_ERR_PARSE;
+	}
+	if (gleif)
+		return kf__own_read_gleif(g, name, root, date, err);
+	if (bods)
+		return kf__own_read_bods(g, name, root, date, err);
+	kf__error_set(err, KF_ERR_PARSE, name, 0, 0, NULL,
+		      "unrecognised JSON: expected BODS statements (statementType or "
+		      "recordType) or GLEIF relationship records (Relationship)");
+	return KF_ERR_PARSE;
+}
+
 kf_status kf__own_read_json(kf_graph *g, const char *path, kf_date date, kf_error *err)
 {
 	json_error_t je;
-	json_t *root, *first;
+	json_t *root;
 	kf_status s;
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
@@ -77,29 +114,7 @@ kf_status kf__own_read_json(kf_graph *g, const char *path, kf_date date, kf_erro
 			      io ? "cannot read: " : "malformed JSON: ", je.text);
 		return io ? KF_ERR_IO : KF_ERR_PARSE;
 	}
-	snprintf(g->hfile, sizeof g->hfile, "%s", path);
-	if (!json_is_array(root)) {
-		kf__error_set(
-		    err, KF_ERR_PARSE, path, 1, 1, NULL,
-		    "expected a JSON array of BODS statements or GLEIF relationship records");
-		json_decref(root);
-		return KF_ERR_PARSE;
-	}
-	first = json_array_get(root, 0);
-	if (json_array_size(root) == 0) {
-		s = KF_OK; /* an empty file: no entities */
-	} else if (json_object_get(first, "Relationship")) {
-		s = kf__own_read_gleif(g, path, root, date, err);
-	} else if (json_object_get(first, "statementType") ||
-		   json_object_get(first, "recordType") || json_object_get(first, "statementID") ||
-		   json_object_get(first, "statementId")) {
-		s = kf__own_read_bods(g, path, root, date, err);
-	} else {
-		kf__error_set(err, KF_ERR_PARSE, path, 0, 0, NULL,
-			      "unrecognised JSON: expected BODS statements (statementType or "
-			      "recordType) or GLEIF relationship records (Relationship)");
-		s = KF_ERR_PARSE;
-	}
+	s = kf__own_read_json_root(g, path, root, KF_GRAPH_AUTO, date, err);
 	json_decref(root);
 	return s;
 }

@@ -20,14 +20,89 @@ static const char *origin_name(kf_origin o)
 	return "unknown";
 }
 
+/* {max, [max_open: true,] min[, min_open: true]}: an open end is named only
+ * when it is open, so a closed range reads {max, min} */
 static void range(kf_buf *b, kf_share_range r)
 {
 	int first = 1;
 	kf__buf_puts(b, "{");
 	kf__json_key(b, &first, "max");
 	kf__json_share(b, r.max);
+	if (r.max_open) {
+		kf__json_key(b, &first, "max_open");
+		kf__buf_puts(b, "true");
+	}
 	kf__json_key(b, &first, "min");
 	kf__json_share(b, r.min);
+	if (r.min_open) {
+		kf__json_key(b, &first, "min_open");
+		kf__buf_puts(b, "true");
+	}
+	kf__buf_puts(b, "}");
+}
+
+static const char *kind_name(kf_entity_kind k)
+{
+	switch (k) {
+	case KF_KIND_ENTITY: return "entity";
+	case KF_KIND_PERSON: return "person";
+	case KF_KIND_STATE: return "state";
+	case KF_KIND_UNKNOWN: return "unknown";
+	}
+	return "unknown";
+}
+
+/* "graph": {edges: [{control, owned, owner, share, source, unknown}], nodes:
+ * [{depth, id, kind, name, origin, terminal}], truncated} */
+static void graph(kf_buf *b, const kf_ownership_result *r)
+{
+	size_t i;
+	int first = 1;
+	kf__buf_puts(b, "{");
+	kf__json_key(b, &first, "edges");
+	kf__buf_puts(b, "[");
+	for (i = 0; i < r->ngraph_edges; i++) {
+		const kf_ownership_gedge *e = &r->graph_edges[i];
+		int f2 = 1;
+		kf__buf_puts(b, i ? ",{" : "{");
+		kf__json_key(b, &f2, "control");
+		kf__buf_puts(b, e->control ? "true" : "false");
+		kf__json_key(b, &f2, "owned");
+		kf__json_str(b, r->graph_nodes[e->owned].id);
+		kf__json_key(b, &f2, "owner");
+		kf__json_str(b, r->graph_nodes[e->owner].id);
+		kf__json_key(b, &f2, "share");
+		range(b, e->share);
+		kf__json_key(b, &f2, "source");
+		kf__json_str(b, e->source);
+		kf__json_key(b, &f2, "unknown");
+		kf__buf_puts(b, e->unknown ? "true" : "false");
+		kf__buf_puts(b, "}");
+	}
+	kf__buf_puts(b, "]");
+	kf__json_key(b, &first, "nodes");
+	kf__buf_puts(b, "[");
+	for (i = 0; i < r->ngraph_nodes; i++) {
+		const kf_ownership_gnode *n = &r->graph_nodes[i];
+		int f2 = 1;
+		kf__buf_puts(b, i ? ",{" : "{");
+		kf__json_key(b, &f2, "depth");
+		kf__buf_printf(b, "%u", n->depth);
+		kf__json_key(b, &f2, "id");
+		kf__json_str(b, n->id);
+		kf__json_key(b, &f2, "kind");
+		kf__json_str(b, kind_name(n->kind));
+		kf__json_key(b, &f2, "name");
+		kf__json_str(b, n->name);
+		kf__json_key(b, &f2, "origin");
+		kf__json_str(b, origin_name(n->origin));
+		kf__json_key(b, &f2, "terminal");
+		kf__buf_puts(b, n->terminal ? "true" : "false");
+		kf__buf_puts(b, "}");
+	}
+	kf__buf_puts(b, "]");
+	kf__json_key(b, &first, "truncated");
+	kf__buf_puts(b, r->graph_truncated ? "true" : "false");
 	kf__buf_puts(b, "}");
 }
 
@@ -90,6 +165,10 @@ char *kf_ownership_result_json(const kf_ownership_result *r)
 		range(&b, r->foreign_simple_paths);
 	else
 		kf__buf_puts(&b, "null");
+	if (r->graph_nodes) {
+		kf__json_key(&b, &first, "graph");
+		graph(&b, r);
+	}
 	kf__json_key(&b, &first, "hk_mo_tw_share");
 	range(&b, r->hk_mo_tw);
 	kf__json_key(&b, &first, "in_cycle");
@@ -120,6 +199,49 @@ char *kf_ownership_result_json(const kf_ownership_result *r)
 		if (i)
 			kf__buf_puts(&b, ",");
 		kf__json_str(&b, r->warnings[i]);
+	}
+	kf__buf_puts(&b, "]}");
+	return kf__buf_steal(&b);
+}
+
+char *kf_graph_json(const kf_graph *g, size_t max_entities)
+{
+	kf_buf b;
+	int first = 1;
+	size_t i, n = g->n < max_entities ? g->n : max_entities;
+	kf__buf_init(&b, 0);
+	kf__buf_puts(&b, "{");
+	kf__json_key(&b, &first, "entities");
+	kf__buf_puts(&b, "[");
+	for (i = 0; i < n; i++) {
+		const kf__onode *nd = &g->nodes[i];
+		int f2 = 1;
+		kf__buf_puts(&b, i ? ",{" : "{");
+		kf__json_key(&b, &f2, "holders");
+		kf__buf_printf(&b, "%u", (unsigned)(g->in_off[i + 1] - g->in_off[i]));
+		kf__json_key(&b, &f2, "id");
+		kf__json_str(&b, kf__g_s(g, nd->id));
+		kf__json_key(&b, &f2, "kind");
+		kf__json_str(&b, kind_name((kf_entity_kind)nd->kind));
+		kf__json_key(&b, &f2, "name");
+		kf__json_str(&b, kf__g_s(g, nd->name));
+		kf__json_key(&b, &f2, "origin");
+		kf__json_str(&b, origin_name((kf_origin)nd->origin));
+		kf__buf_puts(&b, "}");
+	}
+	kf__buf_puts(&b, "]");
+	kf__json_key(&b, &first, "entity_count");
+	kf__buf_printf(&b, "%u", (unsigned)g->n);
+	kf__json_key(&b, &first, "holding_count");
+	kf__buf_printf(&b, "%u", (unsigned)g->nh);
+	kf__json_key(&b, &first, "truncated");
+	kf__buf_puts(&b, n < g->n ? "true" : "false");
+	kf__json_key(&b, &first, "warnings");
+	kf__buf_puts(&b, "[");
+	for (i = 0; i < g->nwarn; i++) {
+		if (i)
+			kf__buf_puts(&b, ",");
+		kf__json_str(&b, g->warn[i]);
 	}
 	kf__buf_puts(&b, "]}");
 	return kf__buf_steal(&b);

@@ -8,12 +8,19 @@
 
 #include "ownership/ownership_int.h"
 
+/* open ends of a company's figures (solve.c) */
+#define OP_FLO 0x01 /* foreign share strictly above F */
+#define OP_FHI 0x02 /* foreign share strictly below F + U */
+#define OP_HLO 0x04 /* HK/MO/TW part strictly above H */
+#define OP_HHI 0x08 /* HK/MO/TW part strictly below H + U */
+
 typedef struct kf__expl_in {
 	const kf_graph *g;
 	uint32_t root;                 /* the entity */
 	const kf_ownership_opts *opts; /* may be NULL */
 	const kf_share *F, *H, *U;     /* solved values (valid on the ancestors) */
 	const int32_t *uc;             /* ultimate controllers */
+	uint8_t op_root;               /* open ends of the root's figures (solve.c OP_*) */
 	const uint32_t *order;         /* ancestors in component order, owners first */
 	uint32_t norder;
 	const uint8_t *cstart; /* per node: 1 when it starts a component */
@@ -24,6 +31,11 @@ typedef struct kf__expl_in {
 /* 1 when j is an ultimate holder: no capital holders, or (legal-form test)
  * a foreign-registered entity. */
 int kf__own_terminal(const kf_graph *g, uint32_t j, int stop_foreign);
+
+/* Fills r's ancestor graph (ownership/agraph.c), at most maxn nodes.
+ * Returns 0, or -1 on out of memory (r keeps what it has, freed with it). */
+int kf__own_ancestor_graph(const kf_graph *g, uint32_t root, int stop_foreign, size_t maxn,
+			   kf_ownership_result *r);
 
 kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_error *err);
 

@@ -10,6 +10,7 @@
 #ifndef KF_OWNERSHIP_INT_H
 #define KF_OWNERSHIP_INT_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "kaifang/ownership.h"
@@ -31,6 +32,7 @@ typedef struct kf__onode {
 #define KF__H_CONTROL 0x08 /* control relation: makes owner the controller */
 #define KF__H_NOCAP   0x10 /* control only, no capital (not in the share solve) */
 #define KF__H_SRCSTR  0x20 /* src is a pool offset (record id), else a line number */
+#define KF__H_AMBIG   0x40 /* fraction or percent: [x, 100x] (shares of a company summing to 1) */
 
 typedef struct kf__hold {
 	uint32_t owner; /* node index */
@@ -115,6 +117,13 @@ int kf__g_add_hold(kf_graph *g, uint32_t owner, uint32_t owned, kf_share lo, kf_
 /* Adds a load note about node (KF__NONE for none); -1 on OOM. */
 int kf__g_warn(kf_graph *g, uint32_t node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+int kf__g_vwarn(kf_graph *g, uint32_t node, const char *fmt, va_list ap);
+/* A holder that a holding names but no record of the source describes
+ * (ownership/missing.c): the node of that id, made a placeholder of unknown
+ * kind and origin when absent, and a load note about `owned` (fmt...).
+ * KF__NONE on out of memory. */
+uint32_t kf__own_missing_holder(kf_graph *g, const char *id, uint32_t owned, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Writes the source of holding h ("holdings.csv:12" or "record 'abc'"). */
 void kf__g_hold_src(const kf_graph *g, const kf__hold *h, char *buf, size_t size);
 
@@ -141,6 +150,26 @@ kf_status kf__own_scc(const kf_graph *g, size_t *ncomp, size_t *ncyc, size_t *nc
 /* readers: fill g from path; each sets err with file:line:col or record id */
 kf_status kf__own_read_csv(kf_graph *g, const char *dir, kf_date date, kf_error *err);
 kf_status kf__own_read_json(kf_graph *g, const char *path, kf_date date, kf_error *err);
+/* The CSV pair from memory (kf_graph_load_mem): `name` stands for the
+ * directory in messages ("request/holdings.csv:3:5"). */
+kf_status kf__own_read_csv_mem(kf_graph *g, const char *name, const char *ent, size_t elen,
+			       const char *hold, size_t hlen, kf_date date, kf_error *err);
+/* A parsed JSON document (BODS or GLEIF): `format` is KF_GRAPH_AUTO (told
+ * apart by content), KF_GRAPH_BODS or KF_GRAPH_GLEIF; `name` in messages. */
+struct json_t;
+kf_status kf__own_read_json_root(kf_graph *g, const char *name, struct json_t *root, int format,
+				 kf_date date, kf_error *err);
+/* The kaifang JSON format {"format": "kaifang", "entities": [...],
+ * "holdings": [...]} (ownership/kjson.c), on a parsed object. */
+kf_status kf__own_read_kjson(kf_graph *g, const char *name, struct json_t *root, kf_date date,
+			     kf_error *err);
+/* A new graph from an ownership structure given as JSON (ownership/mem.c):
+ * a BODS or GLEIF array, or an object {"format": "csv", "entities": TEXT,
+ * "holdings": TEXT}, {"format": "bods"|"gleif"|"auto", "data": [...]} or
+ * {"format": "kaifang", "entities": [...], "holdings": [...]}; checked as
+ * kf_graph_load checks. Errors name `name`. */
+kf_status kf__graph_from_json(struct json_t *v, const char *name, kf_date date, kf_graph **out,
+			      kf_error *err);
 
 /* The CSV pair from two memory buffers (ownership/csv.c; kf__own_read_csv maps
  * the two files and reads them the same way). ents/elen is the text of

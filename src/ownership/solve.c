@@ -18,6 +18,12 @@
  * Three quantities are solved together: F (foreign incl. HK/MO/TW), H (the
  * HK/MO/TW part), U (unattributed: undisclosed remainders, range slack, holders
  * of unknown origin). The upper bounds are F+U and H+U (docs/ownership.md).
+ * Open ends (ownership-notes §4.6: BODS exclusiveMinimum/Maximum, UK PSC bands
+ * "more than 50%") travel with the figures as four bits per company (OP_*):
+ * the lower bound of F is open when some holding's share or its holder's
+ * figure is certainly above what was counted (strict_term), the upper bound
+ * F+U when the non-foreign part certainly is; inside a cycle the bits are
+ * passed along the holdings until nothing changes (cycle_open).
  * The ultimate controller follows majority chains (§2.5): X controls Y when
  * the holdings of X and of the companies X controls exceed 50% of Y, or X has
  * a control relation with Y.
@@ -48,6 +54,7 @@ typedef struct solver {
 	kf_share *F, *H, *U;
 	int32_t *uc; /* ultimate controller, -1 none */
 	uint8_t *fl;
+	uint8_t *op; /* OP_* per node */
 	uint32_t *loc;
 	/* the component search (see "components" below) */
 	uint32_t *adj;    /* per in-edge (in_idx order): owner if traversable, else KF__NONE */
@@ -108,6 +115,33 @@ static int cmp_u32(const void *a, const void *b)
 
 /* ---- shares ------------------------------------------------------------- */
 
+/* Is s*y certainly above lo*v, for every s >= lo (s > lo when s_open) and
+ * y >= v (y > v when y_open)? Equality needs (s = lo or y = 0) and (y = v or
+ * s = 0); this says when that cannot happen. */
+static int strict_term(kf_share lo, int s_open, kf_share v, int y_open)
+{
+	return (s_open && v > 0) || (y_open && lo > 0) || (s_open && y_open);
+}
+
+/* The open ends holding hd passes to the company it holds. The lower bounds
+ * count lo * F; the upper bounds are 100% - sum lo * (100% - F - U), so their
+ * openness is that of the non-foreign part lo * (100% - F - U). */
+static uint8_t term_open(const solver *s, const kf__hold *hd)
+{
+	uint32_t k = hd->owner;
+	uint8_t o = s->op[k], r = 0;
+	int so = !!(hd->flags & KF__H_LO_OPEN);
+	if (strict_term(hd->lo, so, s->F[k], o & OP_FLO))
+		r |= OP_FLO;
+	if (strict_term(hd->lo, so, KF_SHARE_FULL - s->F[k] - s->U[k], o & OP_FHI))
+		r |= OP_FHI;
+	if (strict_term(hd->lo, so, s->H[k], o & OP_HLO))
+		r |= OP_HLO;
+	if (strict_term(hd->lo, so, KF_SHARE_FULL - s->H[k] - s->U[k], o & OP_HHI))
+		r |= OP_HHI;
+	return r;
+}
+
 static void node_exact(solver *s, uint32_t j)
 {
 	const kf_graph *g = s->g;
@@ -130,6 +164,7 @@ static void node_exact(solver *s, uint32_t j)
 		if ((hd->flags & KF__H_NOCAP) || hd->lo == 0)
 			continue;
 		sum += hd->lo;
+		s->op[j] |= term_open(s, hd);
 		f += (__int128)hd->lo * s->F[hd->owner];
 		h += (__int128)hd->lo * s->H[hd->owner];
 		u += (__int128)hd->lo * s->U[hd->owner];
@@ -175,6 +210,64 @@ static void closed_error(solver *s, const uint32_t *mem, uint32_t m)
 	s->st = KF_ERR_INVALID;
 }
 
+/* Open ends inside a cycle: each member starts with those its outside owners
+ * pass (already in op); a member whose bits grow passes them along its
+ * holdings inside the cycle (edges le, holdings lh), a worklist until
+ * nothing changes: each member is queued at most once per bit, O(holdings).
+ * Returns 0, or -1 out of memory. */
+static int cycle_open(solver *s, const uint32_t *mem, uint32_t m, const kf__lin_edge *le,
+		      const uint32_t *lh, size_t ne)
+{
+	uint32_t *off = kf__calloc((size_t)m + 1, sizeof *off);
+	uint32_t *adj = kf__malloc((ne ? ne : 1) * sizeof *adj);
+	uint32_t *queue = kf__malloc((size_t)m * sizeof *queue), qh = 0, qn = 0, i;
+	uint8_t *inq = kf__calloc(m, 1);
+	size_t e;
+	int rc = -1;
+	if (!off || !adj || !queue || !inq)
+		goto out;
+	for (e = 0; e < ne; e++)
+		off[le[e].from + 1]++;
+	for (i = 0; i < m; i++)
+		off[i + 1] += off[i];
+	{
+		uint32_t *fill = queue; /* as scratch before the worklist starts */
+		memcpy(fill, off, (size_t)m * sizeof *fill);
+		for (e = 0; e < ne; e++)
+			adj[fill[le[e].from]++] = (uint32_t)e;
+	}
+	for (i = 0; i < m; i++)
+		if (s->op[mem[i]]) {
+			queue[qn++] = i;
+			inq[i] = 1;
+		}
+	while (qn) {
+		uint32_t from = queue[qh], x;
+		qh = (qh + 1) % m;
+		qn--;
+		inq[from] = 0;
+		for (x = off[from]; x < off[from + 1]; x++) {
+			uint32_t to = le[adj[x]].to;
+			uint8_t t = term_open(s, &s->g->h[lh[adj[x]]]);
+			if (t & ~s->op[mem[to]]) {
+				s->op[mem[to]] |= t;
+				if (!inq[to]) {
+					queue[(qh + qn) % m] = to;
+					qn++;
+					inq[to] = 1;
+				}
+			}
+		}
+	}
+	rc = 0;
+out:
+	kf__xfree(off);
+	kf__xfree(adj);
+	kf__xfree(queue);
+	kf__xfree(inq);
+	return rc;
+}
+
 /* Solves a cyclic component in long double; members mem[0..m). */
 static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 {
@@ -185,8 +278,21 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 	uint8_t inherit = 0;
 	long double *b = kf__calloc((size_t)m * 3, sizeof *b), *y = NULL;
 	kf__lin_edge *le = NULL;
+	uint32_t *lh = NULL;                 /* holding of each edge in le */
+	uint8_t *outside = kf__calloc(m, 1); /* open ends from outside owners */
 	const long double full = (long double)KF_SHARE_FULL;
-	if (!b) {
+	if (m == 1 && is_terminal(s, mem[0])) {
+		/* an ultimate holder that holds part of itself (a foreign-registered
+		 * company under the legal-form test): its holders were never visited
+		 * and do not count; it is foreign, mainland or unknown by itself */
+		kf__xfree(b);
+		kf__xfree(outside);
+		node_exact(s, mem[0]);
+		return;
+	}
+	if (!b || !outside) {
+		kf__xfree(b);
+		kf__xfree(outside);
 		set_nomem(s);
 		return;
 	}
@@ -208,6 +314,7 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 			/* flags inherited from outside owners, once for the component */
 			inherit |=
 			    s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND | FL_NOCONV);
+			outside[i] |= term_open(s, hd);
 			b[i * 3 + 0] += (long double)hd->lo / full * (long double)s->F[hd->owner];
 			b[i * 3 + 1] += (long double)hd->lo / full * (long double)s->H[hd->owner];
 			b[i * 3 + 2] += (long double)hd->lo / full * (long double)s->U[hd->owner];
@@ -222,7 +329,8 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 	}
 	y = kf__calloc((size_t)m * 3, sizeof *y);
 	le = kf__malloc((ecap ? ecap : 1) * sizeof *le);
-	if (!y || !le) {
+	lh = kf__malloc((ecap ? ecap : 1) * sizeof *lh);
+	if (!y || !le || !lh) {
 		set_nomem(s);
 		goto out;
 	}
@@ -236,6 +344,7 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 			le[ne].from = s->loc[hd->owner] - 1;
 			le[ne].to = i;
 			le[ne].w = (long double)hd->lo / full;
+			lh[ne] = g->in_idx[e];
 			ne++;
 		}
 	}
@@ -263,6 +372,11 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 		s->H[j] = v[1] > v[0] ? v[0] : v[1];
 		s->U[j] = v[0] + v[2] > KF_SHARE_FULL ? KF_SHARE_FULL - v[0] : v[2];
 		s->fl[j] |= FL_INEXACT | FL_CYCLE | FL_CYCROUND | inherit;
+		s->op[j] |= outside[i];
+	}
+	if (cycle_open(s, mem, m, le, lh, ne)) {
+		set_nomem(s);
+		goto out;
 	}
 	s->cyc_comps++;
 	s->cyc_nodes += m;
@@ -270,6 +384,8 @@ out:
 	for (i = 0; i < m; i++)
 		s->loc[mem[i]] = 0;
 	kf__xfree(le);
+	kf__xfree(lh);
+	kf__xfree(outside);
 	kf__xfree(y);
 	kf__xfree(b);
 }
@@ -566,6 +682,7 @@ static void solver_free(solver *s)
 	kf__xfree(s->U);
 	kf__xfree(s->uc);
 	kf__xfree(s->fl);
+	kf__xfree(s->op);
 	kf__xfree(s->adj);
 	kf__xfree(s->rindex);
 	kf__xfree(s->stack);
@@ -618,13 +735,14 @@ static int solver_init(solver *s, const kf_graph *g, const kf_ownership_opts *o,
 	s->U = kf__malloc(n * sizeof *s->U);
 	s->uc = kf__malloc(n * sizeof *s->uc);
 	s->fl = kf__calloc(n, 1);
+	s->op = kf__calloc(n, 1);
 	s->loc = kf__calloc(n, sizeof *s->loc);
 	s->keys = kf__malloc((maxdeg + 1) * sizeof *s->keys);
 	s->vals = kf__malloc((maxdeg + 1) * sizeof *s->vals);
 	if (want_order)
 		s->order = kf__malloc(n * sizeof *s->order);
-	if (!s->F || !s->H || !s->U || !s->uc || !s->fl || !s->loc || !s->keys || !s->vals ||
-	    (want_order && !s->order)) {
+	if (!s->F || !s->H || !s->U || !s->uc || !s->fl || !s->op || !s->loc || !s->keys ||
+	    !s->vals || (want_order && !s->order)) {
 		solver_free(s);
 		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
 		return -1;
@@ -690,7 +808,7 @@ struct kf_ownership_table {
 	size_t n;
 	kf_share *F, *H, *U;
 	int32_t *uc;
-	uint8_t *fl;
+	uint8_t *fl, *op;
 	size_t cyc_comps, cyc_nodes;
 };
 
@@ -720,11 +838,13 @@ kf_status kf_ownership_compute_all(const kf_graph *g, const kf_ownership_opts *o
 	t->U = s.U;
 	t->uc = s.uc;
 	t->fl = s.fl;
+	t->op = s.op;
 	t->cyc_comps = s.cyc_comps;
 	t->cyc_nodes = s.cyc_nodes;
 	s.F = s.H = s.U = NULL;
 	s.uc = NULL;
 	s.fl = NULL;
+	s.op = NULL;
 	solver_free(&s);
 	*out = t;
 	return KF_OK;
@@ -739,10 +859,14 @@ void kf_ownership_table_get(const kf_ownership_table *t, size_t i, kf_share_rang
 	if (foreign) {
 		foreign->min = t->F[i];
 		foreign->max = t->F[i] + t->U[i];
+		foreign->min_open = !!(t->op[i] & OP_FLO);
+		foreign->max_open = !!(t->op[i] & OP_FHI);
 	}
 	if (hk_mo_tw) {
 		hk_mo_tw->min = t->H[i];
 		hk_mo_tw->max = t->H[i] + t->U[i];
+		hk_mo_tw->min_open = !!(t->op[i] & OP_HLO);
+		hk_mo_tw->max_open = !!(t->op[i] & OP_HHI);
 	}
 	if (unattributed)
 		*unattributed = t->U[i];
@@ -769,6 +893,7 @@ void kf_ownership_table_free(kf_ownership_table *t)
 	kf__xfree(t->U);
 	kf__xfree(t->uc);
 	kf__xfree(t->fl);
+	kf__xfree(t->op);
 	kf__xfree(t);
 }
 
@@ -782,9 +907,10 @@ kf_cap_verdict kf_ownership_vs_cap(kf_share_range r, int exact, kf_share cap, in
 		if (hi >= cap - 1 && hi <= cap + 1)
 			hi = cap;
 	}
-	if (strict ? hi < cap : hi <= cap)
+	/* every value meets the cap; no value does (open ends excluded) */
+	if (strict ? hi < cap || (hi == cap && r.max_open) : hi <= cap)
 		return KF_CAP_WITHIN;
-	if (strict ? lo >= cap : lo > cap)
+	if (strict ? lo >= cap : lo > cap || (lo == cap && r.min_open))
 		return KF_CAP_EXCEEDS;
 	return KF_CAP_INDETERMINATE;
 }
@@ -821,6 +947,7 @@ kf_status kf_ownership_compute(const kf_graph *g, const char *entity_id,
 	in.H = s.H;
 	in.U = s.U;
 	in.uc = s.uc;
+	in.op_root = s.op[root];
 	in.order = s.order;
 	in.norder = s.norder;
 	in.cstart = cstart = kf__calloc((size_t)g->n + 1, 1);

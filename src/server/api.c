@@ -115,6 +115,7 @@ static const char *const route_labels[KF_R_COUNT] = {"page",
 						     "/v1/matrix",
 						     "/v1/rulebook",
 						     "/v1/ownership/look-through",
+						     "/v1/ownership/entities",
 						     "/v1/batch",
 						     "/healthz",
 						     "/metrics",
@@ -151,6 +152,8 @@ kf__srv_route kf__srv_route_of(const char *path)
 		     {"/v1/matrix", KF_R_MATRIX},
 		     {"/v1/rulebook", KF_R_RULEBOOK},
 		     {"/v1/ownership/look-through", KF_R_OWNERSHIP},
+		     {"/v1/ownership/entities", KF_R_OWN_LIST},
+		     {"/ownership.js", KF_R_PAGE},
 		     {"/v1/batch", KF_R_BATCH},
 		     {"/healthz", KF_R_HEALTHZ},
 		     {"/metrics", KF_R_METRICS},
@@ -174,9 +177,9 @@ kf__srv_route kf__srv_route_of(const char *path)
 
 /* ---- state ---------------------------------------------------------------- */
 
-/* the files of the page (load_web): "/", "/index.html", app.css, app.js and the
- * views that live in files of their own */
-#define KF__WEB_FILES 6
+/* the page's files: /, /index.html, app.css, app.js, and the views that live in
+ * files of their own: timeline.js, registry.js, ownership.js */
+#define KF__WEB_FILES 7
 
 typedef struct webfile {
 	const char *path;  /* URL path */
@@ -440,7 +443,8 @@ static void load_web(kf__srv_api *a, const char *dir)
 	    {"/app.css", "app.css", "text/css; charset=utf-8", NULL, 0},
 	    {"/app.js", "app.js", "text/javascript; charset=utf-8", NULL, 0},
 	    {"/timeline.js", "timeline.js", "text/javascript; charset=utf-8", NULL, 0},
-	    {"/registry.js", "registry.js", "text/javascript; charset=utf-8", NULL, 0}};
+	    {"/registry.js", "registry.js", "text/javascript; charset=utf-8", NULL, 0},
+	    {"/ownership.js", "ownership.js", "text/javascript; charset=utf-8", NULL, 0}};
 	int i;
 	memcpy(a->web, files, sizeof files);
 	if (!dir)
@@ -659,7 +663,7 @@ static void text_member(kf_json *w, void *ctx)
  * carries the answer for people as "text" (kf_decision_json_ex). NULL on no
  * memory. */
 static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned flags, int text,
-			 kf_lang lang)
+			 kf_lang lang, const kf_ownership_share *own)
 {
 	kf_decision *d = NULL;
 	kf_error e;
@@ -673,7 +677,10 @@ static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned fl
 		kf_decision_free(d);
 		return NULL;
 	}
-	j = kf_decision_json_ex(d, text ? text_member : NULL, t);
+	/* a share from an ownership structure: the decision with its "ownership"
+	 * member, as `decide --json --ownership` prints it */
+	j = own ? kf_decision_json_ownership(d, own)
+		: kf_decision_json_ex(d, text ? text_member : NULL, t);
 	kf_free(t);
 	kf_decision_free(d);
 	return lib_take(j);
@@ -687,6 +694,7 @@ static char *decide_json(const kf__srv_api *a, const kf_question *q, unsigned fl
 static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out, int explain)
 {
 	kf_question *qs = NULL;
+	kf_question_ownership *owns = NULL;
 	kf_error *errs = NULL, e;
 	size_t i, n = 0;
 	int array = 0;
@@ -712,8 +720,8 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 	}
 	if (body_ok(a, rq, out) < 0)
 		return;
-	if (kf_questions_from_json(a->rb, rq->body, rq->len, a->opts.max_items, &qs, &errs, &n,
-				   &array, &e) != KF_OK) {
+	if (kf_questions_from_json_own(a->rb, rq->body, rq->len, a->opts.max_items, &qs, &errs,
+				       &owns, &n, &array, &e) != KF_OK) {
 		reply_kf_error(out, &e, 0);
 		return;
 	}
@@ -737,7 +745,8 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 					free(er.body);
 				continue;
 			}
-			s = decide_json(a, &qs[i], KF_DECIDE_ALTERNATIVES, 0, KF_LANG_EN);
+			s = decide_json(a, &qs[i], KF_DECIDE_ALTERNATIVES, 0, KF_LANG_EN,
+					owns[i].share);
 			if (!s) {
 				b.failed = 1;
 				break;
@@ -754,10 +763,12 @@ static void h_decisions(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 			reply_take(out, 200, JSON_CT, b.p, b.len);
 	} else if (errs[0].status != KF_OK)
 		reply_kf_error(out, &errs[0], 0);
-	else if (!(s = decide_json(a, &qs[0], fl, explain, (kf_lang)lang)))
+	else if (!(s = decide_json(a, &qs[0], fl, explain, (kf_lang)lang,
+				   explain ? NULL : owns[0].share)))
 		kf__srv_error(out, 500, "internal", NULL, "out of memory while deciding");
 	else
 		reply_take(out, 200, JSON_CT, s, strlen(s));
+	kf_question_ownership_free(owns, n);
 	kf_free(qs);
 	kf_free(errs);
 }
@@ -815,19 +826,18 @@ static void h_one(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out,
 }
 
 /* POST /v1/ownership/look-through?entity=ID[&date=YYYY-MM-DD]: the body is a
- * BODS or GLEIF Level 2 JSON document; kf_graph_load reads files, so the body
- * goes to a private temporary file first. */
+ * BODS or GLEIF Level 2 JSON document, read from memory by kf_graph_load_mem
+ * (nothing written to disk). */
 static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
 {
 	const char *entity = rq->query(rq->query_ctx, "entity");
 	const char *date_s = rq->query(rq->query_ctx, "date");
 	const char *stop = rq->query(rq->query_ctx, "stop_at_foreign_entity");
+	const char *graph = rq->query(rq->query_ctx, "graph");
 	json_t *body;
 	kf_date date = KF_DATE_NONE;
 	kf_error e;
-	char path[] = "/tmp/kaifang-ownership-XXXXXX";
-	int fd;
-	size_t off = 0;
+	kf_graph_source src;
 	kf_graph *g = NULL;
 	kf_ownership_result *r = NULL;
 	kf_ownership_opts opts;
@@ -846,25 +856,12 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 		kf__srv_error(out, 400, "bad_parameter", "date", "%s", e.message);
 		return;
 	}
-	fd = mkstemp(path);
-	if (fd < 0) {
-		kf__srv_error(out, 500, "internal", NULL, "cannot create a temporary file");
-		return;
-	}
-	while (off < rq->len) {
-		ssize_t w = write(fd, rq->body + off, rq->len - off);
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	close(fd);
-	if (off < rq->len) {
-		unlink(path);
-		kf__srv_error(out, 500, "internal", NULL, "cannot write a temporary file");
-		return;
-	}
-	st = kf_graph_load(path, date, &g, &e);
-	unlink(path);
+	memset(&src, 0, sizeof src);
+	src.format = KF_GRAPH_AUTO;
+	src.name = "request";
+	src.data = rq->body;
+	src.len = rq->len;
+	st = kf_graph_load_mem(&src, date, &g, &e);
 	if (st != KF_OK) {
 		if (st == KF_ERR_NOMEM)
 			reply_nomem(out);
@@ -875,6 +872,19 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 	}
 	memset(&opts, 0, sizeof opts);
 	opts.stop_at_foreign_entity = stop && (!strcmp(stop, "true") || !strcmp(stop, "1"));
+	if (graph && *graph) { /* ?graph=N: the ancestor graph, at most N nodes */
+		char *end;
+		unsigned long gn = strtoul(graph, &end, 10);
+		if (*end || gn == 0 || gn > 100000 || *graph == '-') {
+			kf_graph_free(g);
+			kf__srv_error(out, 400, "bad_parameter", "graph",
+				      "'graph' is '%s'; expected the most nodes to draw, 1 to "
+				      "100000",
+				      graph);
+			return;
+		}
+		opts.graph_nodes = gn;
+	}
 	st = kf_ownership_compute(g, entity, &opts, &r, &e);
 	if (st != KF_OK) {
 		kf_graph_free(g);
@@ -894,6 +904,47 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 		return;
 	}
 	j = lib_take(j);
+	if (!j) {
+		reply_nomem(out);
+		return;
+	}
+	reply_take(out, 200, JSON_CT, j, strlen(j));
+}
+
+/* POST /v1/ownership/entities[?date=YYYY-MM-DD]: the body is an ownership
+ * source as /v1/ownership/look-through takes it; the answer lists its entities
+ * (the first 5000) and every load note (kf_graph_json), for picking an
+ * applicant. */
+static void h_ownership_entities(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
+{
+	const char *date_s = rq->query(rq->query_ctx, "date");
+	kf_date date = KF_DATE_NONE;
+	kf_graph_source src;
+	kf_graph *g = NULL;
+	kf_error e;
+	kf_status st;
+	char *j;
+	if (body_ok(a, rq, out) < 0)
+		return;
+	if (date_s && *date_s && kf_date_parse(date_s, &date, &e) != KF_OK) {
+		kf__srv_error(out, 400, "bad_parameter", "date", "%s", e.message);
+		return;
+	}
+	memset(&src, 0, sizeof src);
+	src.name = "request";
+	src.data = rq->body;
+	src.len = rq->len;
+	st = kf_graph_load_mem(&src, date, &g, &e);
+	if (st != KF_OK) {
+		if (st == KF_ERR_NOMEM)
+			reply_nomem(out);
+		else
+			kf__srv_error(out, 422, "bad_ownership", *e.field ? e.field : NULL, "%s",
+				      e.message);
+		return;
+	}
+	j = lib_take(kf_graph_json(g, 5000));
+	kf_graph_free(g);
 	if (!j) {
 		reply_nomem(out);
 		return;
@@ -1023,7 +1074,9 @@ static const char *const *route_params(kf__srv_route r)
 	static const char *const memo[] = {"service",  "region",        "date",
 					   "investor", "foreign_share", "outside_zones",
 					   "format",   "lang",          NULL};
-	static const char *const ownership[] = {"entity", "date", "stop_at_foreign_entity", NULL};
+	static const char *const ownership[] = {"entity", "date", "stop_at_foreign_entity", "graph",
+						NULL};
+	static const char *const own_list[] = {"date", NULL};
 	static const char *const batch[] = {"delimiter", NULL};
 	/* every /v1/registry route's parameters (api_registry.c) */
 	static const char *const registry[] = {"format", "state", "zone", "service",
@@ -1037,6 +1090,7 @@ static const char *const *route_params(kf__srv_route r)
 	case KF_R_EXPLANATIONS: return explanations;
 	case KF_R_MEMO: return memo;
 	case KF_R_OWNERSHIP: return ownership;
+	case KF_R_OWN_LIST: return own_list;
 	case KF_R_BATCH: return batch;
 	case KF_R_REGISTRY: return registry;
 	default: return none;
@@ -1103,7 +1157,7 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 			kf__srv_reply *out)
 {
 	int post = route == KF_R_DECISIONS || route == KF_R_EXPLANATIONS ||
-		   route == KF_R_OWNERSHIP || route == KF_R_BATCH;
+		   route == KF_R_OWNERSHIP || route == KF_R_OWN_LIST || route == KF_R_BATCH;
 	memset(out, 0, sizeof *out);
 	if (route == KF_R_REGISTRY) { /* its own methods and roles */
 		kf__srv_reg_handle(a->reg, rq, out);
@@ -1152,6 +1206,7 @@ void kf__srv_api_handle(kf__srv_api *a, kf__srv_route route, const kf__srv_reque
 		break;
 	case KF_R_RULEBOOK: reply_static(out, JSON_CT, a->rulebook, strlen(a->rulebook)); break;
 	case KF_R_OWNERSHIP: h_ownership(a, rq, out); break;
+	case KF_R_OWN_LIST: h_ownership_entities(a, rq, out); break;
 	case KF_R_BATCH: h_batch(a, rq, out); break;
 	case KF_R_MEMO: kf__srv_h_memo(a->rb, rq, out); break;
 	case KF_R_HEALTHZ: reply_static(out, JSON_CT, a->healthz, strlen(a->healthz)); break;

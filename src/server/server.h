@@ -69,6 +69,7 @@ typedef enum kf__srv_route {
 	KF_R_MATRIX,       /* GET /v1/matrix */
 	KF_R_RULEBOOK,     /* GET /v1/rulebook */
 	KF_R_OWNERSHIP,    /* POST /v1/ownership/look-through */
+	KF_R_OWN_LIST,     /* POST /v1/ownership/entities */
 	KF_R_BATCH,        /* POST /v1/batch */
 	KF_R_HEALTHZ,      /* GET /healthz */
 	KF_R_METRICS,      /* GET /metrics */

@@ -13,6 +13,7 @@
 #ifndef KF_VIEW_LANG_H
 #define KF_VIEW_LANG_H
 
+#include "kaifang/ownership.h"
 #include "kaifang/text.h"
 #include "kaifang/view.h"
 #include "util/buf.h"
@@ -42,6 +43,8 @@ typedef enum kf__ph {
 	KF_PH_SHARE_RANGE, /* min, max */
 	KF_PH_SHARE,       /* "just above " or "", share */
 	KF_PH_JUST_ABOVE,
+	KF_PH_SHARE_LO_OPEN, /* after a range: its lower end excluded ("more than") */
+	KF_PH_SHARE_HI_OPEN, /* its upper end excluded */
 	KF_PH_OUTSIDE_ZONES,
 	/* the maximum foreign share */
 	KF_PH_MAX_LABEL,
@@ -228,6 +231,24 @@ typedef enum kf__ph {
 	KF_PH_TL_STEP,   /* sign, id, effect, status, title, " " or "", number, article, url,
 			    url label */
 	KF_PH_TL_LEGEND, /* rulebook id, edition, sha256 prefix */
+	/* the look-through after a decision (decide --ownership; ownership/ask.c) */
+	KF_PH_LT_HEAD,        /* source, applicant */
+	KF_PH_LT_SHARE,       /* share */
+	KF_PH_LT_RANGE,       /* min, max */
+	KF_PH_LT_ROUNDED,     /* a cycle solved iteratively */
+	KF_PH_LT_HKMOTW,      /* min, max */
+	KF_PH_LT_CHAIN,       /* share (the path follows) */
+	KF_PH_LT_DECIDING,    /* heading */
+	KF_PH_LT_DECIDING_AT, /* owner, owned, min, max, reason, source */
+	KF_PH_LT_DECIDING_NO, /* owner, owned, min, max, reason (no source) */
+	KF_PH_LT_UNDISCLOSED, /* an undisclosed holder */
+	KF_PH_LT_TEST_LOOK,   /* the name of the look-through (substance) test */
+	KF_PH_LT_TEST_LEGAL,  /* the name of the legal-form test */
+	KF_PH_LT_OTHER,       /* test name (the share follows) */
+	KF_PH_LT_OTHER_RANGE, /* min, max */
+	KF_PH_LT_OTHER_TAIL,  /* outcome, how to use the other test */
+	KF_PH_LT_USE_LEGAL,   /* with --legal-form */
+	KF_PH_LT_USE_LOOK,    /* without it */
 	KF_PH_COUNT
 } kf__ph;
 
@@ -255,6 +276,13 @@ void kf__buf_pad(kf_buf *b, const char *s, int width, int cut);
  * in lang. */
 void kf__decision_text_into(kf_buf *b, const kf_decision *d, kf_lang lang);
 void kf__alternative_say(kf_buf *b, kf_lang lang, const kf_decision *d, int i);
+/* view/text.c: the look-through that gave a decision its share (ownership/
+ * ask.c): the foreign share of o from `source` with its open ends, the HK/MO/TW
+ * part, chains, deciding holdings, and, when other_differs, the other test's
+ * share and outcome (legal_form: the test used was the legal-form one). */
+void kf__look_through_say(kf_buf *b, kf_lang lang, const kf_ownership_result *o, const char *source,
+			  int legal_form, int other_differs, kf_share_range other,
+			  kf_outcome other_outcome);
 /* view/memo.c: the `kaifang explain` command that replays d's question. */
 void kf__replay_command(kf_buf *b, const kf_decision *d);
 

@@ -368,10 +368,15 @@ static void part_question(memo *m, const kf_decision *d, kf_buf *tmp)
 			       kf__name(m->lang, rb->inv[inv].name));
 	kv(m, say(m, KF_PH_MEMO_INVESTOR), tmp->len ? tmp->data : "?");
 	kf__buf_reset(tmp);
-	if (q->has_share && q->share_max > q->share)
+	if (q->has_share && q->share_max > q->share) {
 		kf__buf_printf(tmp, "%s%% – %s%%", kf_share_format(q->share, s, sizeof s),
 			       kf_share_format(q->share_max, s2, sizeof s2));
-	else if (q->has_share) {
+		/* open ends of a look-through range, as the text says them */
+		if (q->share_above)
+			kf__buf_puts(tmp, say(m, KF_PH_SHARE_LO_OPEN));
+		if (q->share_max_open)
+			kf__buf_puts(tmp, say(m, KF_PH_SHARE_HI_OPEN));
+	} else if (q->has_share) {
 		share_text(q, s, sizeof s);
 		kf__buf_printf(tmp, "%s%%", s);
 	}

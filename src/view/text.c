@@ -57,10 +57,15 @@ static void text_question(kf_buf *b, kf_lang lang, const kf_decision *d)
 		    kf__name(lang, rg->name), kf__name_other(lang, rg->name), rg->id,
 		    kf_date_format(q->date, ds, sizeof ds), inv >= 0 ? rb->inv[inv].id : "?",
 		    inv >= 0 ? kf__name(lang, rb->inv[inv].name) : "");
-	if (q->has_share && q->share_max > q->share)
+	if (q->has_share && q->share_max > q->share) {
 		kf__buf_say(b, lang, KF_PH_SHARE_RANGE, kf_share_format(q->share, s, sizeof s),
 			    kf_share_format(q->share_max, s2, sizeof s2));
-	else if (q->has_share)
+		/* open ends of a look-through range ("more than 50%") */
+		if (q->share_above)
+			kf__buf_say(b, lang, KF_PH_SHARE_LO_OPEN);
+		if (q->share_max_open)
+			kf__buf_say(b, lang, KF_PH_SHARE_HI_OPEN);
+	} else if (q->has_share)
 		kf__buf_say(b, lang, KF_PH_SHARE,
 			    q->share_above ? kf__say(lang, KF_PH_JUST_ABOVE) : "",
 			    kf_share_format(q->share, s, sizeof s));
@@ -347,6 +352,74 @@ void kf__decision_text_into(kf_buf *b, const kf_decision *d, kf_lang lang)
 	if (d->flags & KF_DECIDE_TRACE)
 		text_trace(b, lang, d);
 	kf__buf_say(b, lang, KF_PH_RULEBOOK, rb->id, rb->edition, rb->sha256);
+}
+
+/* A range for people: "50%", or "between 50% and 75% (the lower end
+ * excluded)". */
+static void look_range(kf_buf *b, kf_lang lang, kf_share_range r)
+{
+	char a[40], c[40];
+	if (r.min == r.max) {
+		kf__buf_say(b, lang, KF_PH_LT_SHARE, kf_share_format(r.min, a, sizeof a));
+		return;
+	}
+	kf__buf_say(b, lang, KF_PH_LT_RANGE, kf_share_format(r.min, a, sizeof a),
+		    kf_share_format(r.max, c, sizeof c));
+	if (r.min_open)
+		kf__buf_say(b, lang, KF_PH_SHARE_LO_OPEN);
+	if (r.max_open)
+		kf__buf_say(b, lang, KF_PH_SHARE_HI_OPEN);
+}
+
+void kf__look_through_say(kf_buf *b, kf_lang lang, const kf_ownership_result *o, const char *source,
+			  int legal_form, int other_differs, kf_share_range other,
+			  kf_outcome other_outcome)
+{
+	char a[40], c[40];
+	size_t i, j;
+	kf__buf_say(b, lang, KF_PH_LT_HEAD, source, o->entity);
+	look_range(b, lang, o->foreign);
+	if (!o->exact)
+		kf__buf_say(b, lang, KF_PH_LT_ROUNDED);
+	kf__buf_puts(b, "\n");
+	if (o->hk_mo_tw.max)
+		kf__buf_say(b, lang, KF_PH_LT_HKMOTW, kf_share_format(o->hk_mo_tw.min, a, sizeof a),
+			    kf_share_format(o->hk_mo_tw.max, c, sizeof c));
+	for (i = 0; i < o->nchains; i++) {
+		kf__buf_say(b, lang, KF_PH_LT_CHAIN,
+			    kf_share_format(o->chains[i].share, a, sizeof a));
+		for (j = 0; j < o->chains[i].len; j++)
+			kf__buf_printf(b, "%s%s", j ? " -> " : "", o->chains[i].path[j]);
+		kf__buf_puts(b, "\n");
+	}
+	if (o->ndeciding)
+		kf__buf_say(b, lang, KF_PH_LT_DECIDING);
+	for (i = 0; i < o->ndeciding; i++) {
+		const kf_ownership_deciding *h = &o->deciding[i];
+		const char *owner = h->owner ? h->owner : kf__say(lang, KF_PH_LT_UNDISCLOSED);
+		kf_share_format(h->share.min, a, sizeof a);
+		kf_share_format(h->share.max, c, sizeof c);
+		if (*h->source)
+			kf__buf_say(b, lang, KF_PH_LT_DECIDING_AT, owner, h->owned, a, c, h->reason,
+				    h->source);
+		else
+			kf__buf_say(b, lang, KF_PH_LT_DECIDING_NO, owner, h->owned, a, c,
+				    h->reason);
+	}
+	if (!other_differs)
+		return;
+	/* the other test (ownership-notes 0.5; telecom-facts 7.2.4) */
+	kf__buf_say(b, lang, KF_PH_LT_OTHER,
+		    kf__say(lang, legal_form ? KF_PH_LT_TEST_LOOK : KF_PH_LT_TEST_LEGAL));
+	if (other.min == other.max)
+		kf__buf_say(b, lang, KF_PH_LT_SHARE, kf_share_format(other.min, a, sizeof a));
+	else
+		kf__buf_say(b, lang, KF_PH_LT_OTHER_RANGE, kf_share_format(other.min, a, sizeof a),
+			    kf_share_format(other.max, c, sizeof c));
+	kf__buf_say(b, lang, KF_PH_LT_OTHER_TAIL,
+		    lang == KF_LANG_EN ? kf_outcome_name(other_outcome)
+				       : kf_outcome_label(other_outcome, lang),
+		    kf__say(lang, legal_form ? KF_PH_LT_USE_LOOK : KF_PH_LT_USE_LEGAL));
 }
 
 char *kf_decision_text_lang(const kf_decision *d, kf_lang lang)

@@ -175,6 +175,29 @@ run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/decide-60
 expect_rc "ownership without applicant" 2
 run $K decide -s B21 -r 330100 -d 2025-06-01 -O $OWN/decide-60 -a X -f 10
 expect_err "ownership and share" "give --foreign-share or --ownership, not both"
+# issue 10 "Faithful to the data": open ends and faulty files decide as the data says
+FF=$OWN/faithful
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $FF/bods04-psc-bands.json -a x --json
+expect_out "ownership: (50,75] exceeds <= 50" '"outcome":"exceeds_cap"'
+expect_out "ownership: open end in the question" '"foreign_share":{"min":50,"max":100,"min_open":true}'
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $FF/bods04-psc-bands.json -a y --json
+expect_out "ownership: (25,50] permitted at 50" '"outcome":"permitted"'
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $FF/bods04-psc-bands.json -a x
+expect_out "ownership: text names the open end" "foreign share between 50% and 100% (the lower end excluded)"
+expect_out "ownership: the look-through names the open end" "Foreign share by look-through ($FF/bods04-psc-bands.json, applicant x): between 50% and 100% (the lower end excluded)"
+# in Chinese, the question line and the look-through are the sentences of view/lang.c
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $FF/bods04-psc-bands.json -a x --lang zh
+expect_out "ownership zh: the open end" "外资比例介于 50% 与 100% 之间（不含下限）"
+expect_out "ownership zh: the look-through" "穿透计算的外资比例（$FF/bods04-psc-bands.json，申请人 x）：介于 50% 与 100% 之间（不含下限）"
+expect_out "ownership zh: a deciding holding" "f 持有 x（50%-75%，share range），见 $FF/bods04-psc-bands.json: record 's-rx'"
+run $K decide -s ip-vpn -r Hangzhou -d 2025-06-01 -O $OWN/decide-holdco -a X --lang zh
+expect_out "ownership zh: the other test" "按法律形式标准另有答案：外资比例 80%，超过外资比例上限。"
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $FF/bods02-repeated.json -a x --json
+expect_out "ownership: a repeated statement counts once" '"outcome":"indeterminate"'
+expect_err "ownership: the repeat is named" "statement 'rel-f' is given again"
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $FF/bods04-missing-party.json -a x --json
+expect_out "ownership: a missing party leaves a range" '"foreign_share":{"min":30,"max":60}'
+expect_out "ownership: a missing party straddles the cap" '"outcome":"indeterminate"'
 # places outside the rulebook's scope are refused, not answered
 run $K decide -s internet-news -r 810000 -d 2025-06-01 -f 100
 expect_rc "Hong Kong out of scope" 2

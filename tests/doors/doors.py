@@ -2,6 +2,10 @@
 """The doors suite (issue 8 "Tests"): every golden case of a rulebook goes
 through every door and must come back as the identical decision.
 
+Ownership (issue 10 item 5): `decide --json --ownership SOURCE --applicant ID`
+and `POST /v1/decisions` carrying the same source inline (and by "$ref" in an
+array) must give the same bytes, the source's name apart ("request").
+
 Doors: `decide --json`, `explain --json`, a `matrix --json` cell (when the case
 gives no share and names one place), `POST /v1/decisions` one by one and as one
 array, and — when this build has them — `batch` CSV and JSON Lines and
@@ -303,6 +307,87 @@ def parse_batch(out, fmt):
     return rows
 
 
+# (source under tests/data/ownership, applicant, service, region, date, legal form)
+OWNERSHIP_CASES = [
+    ("bands-50", "X", "B21", "330100", "2025-06-01", False),
+    ("decide-straddle", "X", "B21", "330100", "2025-06-01", False),
+    ("decide-holdco", "X", "ip-vpn", "Hangzhou", "2025-06-01", False),
+    ("decide-holdco", "X", "ip-vpn", "Hangzhou", "2025-06-01", True),
+    ("cycle-2-2", "B", "B21", "330100", "2025-06-01", False),
+    ("faithful/missing-owner", "X", "B21", "330100", "2025-06-01", False),
+    ("faithful/fractions-two", "A", "B21", "330100", "2025-06-01", False),
+    ("faithful/bods04-psc-bands.json", "x", "B21", "330100", "2025-06-01", False),
+    ("faithful/bods04-psc-bands.json", "y", "B21", "330100", "2025-06-01", False),
+    ("faithful/bods02-repeated.json", "x", "B21", "330100", "2025-06-01", False),
+    ("faithful/bods04-missing-party.json", "x", "idc", "Shanghai", "2025-06-01", False),
+    ("faithful/bods04-updated.json", "x", "B21", "330100", "2025-06-01", False),
+    ("gleif-self.json", None, "B21", "330100", "2025-06-01", False),
+]
+
+
+def ownership_structure(path):
+    """The source as POST /v1/decisions carries it, as JSON text (never re-encoded)."""
+    if os.path.isdir(path):
+        with open(os.path.join(path, "entities.csv"), encoding="utf-8") as f:
+            ent = f.read()
+        with open(os.path.join(path, "holdings.csv"), encoding="utf-8") as f:
+            hold = f.read()
+        return json.dumps({"format": "csv", "entities": ent, "holdings": hold})
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def ownership_doors():
+    """decide --ownership against POST /v1/decisions, byte for byte."""
+    base = "tests/data/ownership"
+    qs, refs = [], []
+    for src, app, svc, reg, date, legal in OWNERSHIP_CASES:
+        path = os.path.join(base, src)
+        if app is None:  # the first entity of a GLEIF file
+            first = json.loads(ownership_structure(path))[0]
+            app = first["Relationship"]["StartNode"]["NodeID"]
+        args = [K, "decide", "-R", RB, "-s", svc, "-r", reg, "-d", date, "-O", path, "-a", app,
+                "--json"] + (["--legal-form"] if legal else [])
+        p = subprocess.run(args, capture_output=True, text=True)
+        name = "ownership %s %s %s%s" % (src, app, svc, " legal-form" if legal else "")
+        if p.returncode != 0:
+            bad("%s: decide exit %d: %s" % (name, p.returncode, p.stderr[:300]))
+            continue
+        want = p.stdout.rstrip("\n").replace(path, "request")
+        q = {"service": svc, "region": reg, "date": date, "applicant": app}
+        if legal:
+            q["legal_form"] = True
+        body = json.dumps(q)[:-1] + ', "ownership": ' + ownership_structure(path) + "}"
+        st, got = request("POST", "/v1/decisions", body)
+        if st != 200:
+            bad("%s: POST /v1/decisions status %d: %s" % (name, st, got[:300]))
+        elif got != want:
+            bad("%s: POST /v1/decisions differs from decide --json --ownership:\n  decide: %s\n"
+                "  POST:   %s" % (name, want[:600], got[:600]))
+        else:
+            good()
+        # the same question in an array, its structure given once by another item
+        qs.append(body)
+        refs.append((name, want, json.dumps(dict(q, ownership={"$ref": "#/%d/ownership" % (2 * len(refs))}))))
+    items = []
+    for b, (name, want, r) in zip(qs, refs):
+        items += [b, r]
+    st, got = request("POST", "/v1/decisions", "[" + ",".join(items) + "]")
+    if st != 200:
+        bad("ownership array: status %d: %s" % (st, got[:300]))
+        return
+    answers = json.loads(got)
+    for i, (name, want, _) in enumerate(refs):
+        for k, how in ((2 * i, "inline"), (2 * i + 1, "$ref")):
+            a = json.dumps(answers[k], separators=(",", ":"), ensure_ascii=False)
+            w = json.dumps(json.loads(want), separators=(",", ":"), ensure_ascii=False)
+            if a == w:
+                good()
+            else:
+                bad("%s: POST /v1/decisions [array, %s] differs:\n  decide: %s\n  POST:   %s" % (
+                    name, how, w[:600], a[:600]))
+
+
 TIMELINES = [  # (CLI options, query parameters)
     (["--service", "idc", "--region", "110000"], {"service": "idc", "region": "110000"}),
     (["--service", "ip-vpn", "--regions", "pilot-20", "--from", "2024-01-01", "--to", "2026-01-01",
@@ -367,8 +452,9 @@ def check_views():
 
 
 def main():
-    if not SECTOR:  # the timeline and diff cases are telecom questions
+    if not SECTOR:  # the timeline, diff and ownership cases are telecom questions
         check_views()
+        ownership_doors()
     cases = read_cases()
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as ex:
         ref = list(ex.map(door_decide, cases))

@@ -7,13 +7,18 @@
 //   node browser_check.mjs BASE_URL SCREENSHOT_DIR [REGISTRY_URL]
 // REGISTRY_URL: a server with a seeded registry, for the Registry tab
 // (web/registry.js) at desktop width and at 390 px.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const [base, shots, regBase] = process.argv.slice(2);
+// the Ownership tab's inputs (tests/data/ownership/faithful for the BODS ones)
+const OWN_ENTITIES = 'id,name,kind,jurisdiction\nX,Applicant,entity,CN\nF,Foreign person,person,US\nH,HK holding,entity,HK\nP,HK person,person,HK\nD,Mainland person,person,CN\n';
+const OWN_HOLDINGS = 'owner,owned,share,share_min,share_max\nF,X,30,,\nH,X,10,,\nP,H,100,,\nD,X,,55,60\n';
+const OWN_BODS = readFileSync(new URL('../data/ownership/faithful/bods04-psc-bands.json', import.meta.url), 'utf8');
+const OWN_BODS_MISSING = readFileSync(new URL('../data/ownership/faithful/bods04-missing-party.json', import.meta.url), 'utf8');
 let pass = 0, fail = 0;
 const expect = (cond, msg) => { if (cond) pass++; else { fail++; console.error('FAIL: ' + msg); } };
 
@@ -110,6 +115,81 @@ try {
   await page.fill('#rules-q', '');
   await page.selectOption('#rules-status', 'announced');
   expect((await page.locator('#rules-table tbody tr').count()) === 1, 'status filter');
+
+  // Ownership tab (web/ownership.js): a CSV pair pasted, the applicant picked,
+  // the look-through and its drawing, then a decision from it in one click.
+  await page.click('#tab-ownership');
+  await page.fill('#own-entities', OWN_ENTITIES);
+  await page.fill('#own-holdings', OWN_HOLDINGS);
+  await page.click('#own-read');
+  await page.waitForSelector('#own-pick:not([hidden])');
+  expect((await page.textContent('#own-summary')).includes('5 entities, 4 holdings'), 'the source is read by the library');
+  expect((await page.inputValue('#own-applicant')) === 'X', 'the company with holders comes first');
+  await page.click('#own-compute');
+  await page.waitForSelector('#own-result:not([hidden]) svg.own-graph');
+  expect((await page.textContent('#own-result .own-foreign')) === '40% to 45%', `foreign share range (${await page.textContent('#own-result .own-foreign')})`);
+  expect((await page.textContent('#own-result .own-hkmotw')) === '10% to 15%', 'HK/MO/TW part');
+  expect((await page.textContent('#own-result .own-unattributed')) === '5%', 'unattributed part');
+  expect((await page.textContent('#own-result .own-controller')) === 'D', 'ultimate controller');
+  expect((await page.textContent('#own-result .own-chains')).includes('P → H → X'), 'the chain through the HK holding company');
+  expect(await page.locator('svg.own-graph g.own-node').count() === 5, 'every ancestor drawn');
+  expect(await page.locator('svg.own-graph g.own-node.o-foreign[data-id="F"]').count() === 1, 'the foreign holder is marked');
+  expect(await page.locator('svg.own-graph g.own-edge.deciding[data-owner="D"][data-owned="X"]').count() === 1, 'the deciding holding is highlighted');
+  expect(await page.locator('svg.own-graph g.own-edge.chain[data-owner="P"][data-owned="H"]').count() === 1, 'a chain carrying the share is highlighted');
+  {
+    // owners above what they own
+    const yOf = async (id) => page.evaluate((i) => document.querySelector(`svg.own-graph g.own-node[data-id="${i}"]`).getBoundingClientRect().top, id);
+    expect((await yOf('P')) < (await yOf('H')) && (await yOf('H')) < (await yOf('X')), 'owners are drawn above');
+  }
+  await page.fill('#own-service', 'ip-vpn');
+  await page.fill('#own-region', 'Hangzhou');
+  await page.fill('#own-qdate', '2025-05-01');
+  await page.click('#own-decide button[type="submit"]');
+  await page.waitForSelector('#own-decision:not([hidden]) .badge');
+  expect((await page.textContent('#own-decision .badge')) === 'Permitted', 'decided from the look-through: 40-45% is below 50%');
+  expect((await page.textContent('#own-decision')).includes('foreign share 40% to 45%'), 'the decision names the range');
+  await page.screenshot({ path: join(shots, 'browser-ownership.png'), fullPage: true });
+  // a BODS file with a UK PSC band: more than 50% exceeds "below 50%"
+  await page.selectOption('#own-format', 'bods');
+  await page.fill('#own-json', OWN_BODS);
+  await page.click('#own-read');
+  await page.waitForFunction(() => document.querySelector('#own-summary').textContent.startsWith('5 entities'));
+  expect(await page.locator('#own-applicant-list option').count() === 5, 'every entity offered');
+  await page.fill('#own-applicant', 'x');
+  await page.click('#own-compute');
+  await page.waitForFunction(() => document.querySelector('#own-result .own-foreign')?.textContent === 'more than 50% to 100%');
+  expect(true, 'an open lower end is shown');
+  await page.click('#own-decide button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector('#own-decision .badge')?.textContent === 'Exceeds the cap');
+  expect(true, 'more than 50% exceeds the cap');
+  // a file with a fault: the warning is shown
+  await page.fill('#own-json', OWN_BODS_MISSING);
+  await page.click('#own-read');
+  await page.waitForFunction(() => document.querySelector('#own-summary').textContent.includes('1 load note'));
+  await page.fill('#own-applicant', 'x');
+  await page.click('#own-compute');
+  await page.waitForSelector('#own-result .own-warnings');
+  expect((await page.textContent('#own-result .own-warnings')).includes("interested party 'ghost' has no person or entity statement"), 'every warning is shown');
+  // a bad source names the line
+  await page.selectOption('#own-format', 'csv');
+  await page.fill('#own-holdings', 'owner,owned,share\nF,X,abc\n');
+  await page.click('#own-read');
+  await page.waitForSelector('#own-error:not([hidden])');
+  expect((await page.textContent('#own-error')).includes("share 'abc' in share is not a number"), 'a bad share is named');
+  await page.fill('#own-holdings', OWN_HOLDINGS);
+  await page.click('#own-read');
+  await page.waitForSelector('#own-error', { state: 'hidden' });
+  await page.click('#own-compute');
+  await page.waitForSelector('#own-result:not([hidden]) svg.own-graph');
+
+  // Phone width (390 px): the Ownership tab fits; the drawing scrolls inside its box.
+  await page.setViewportSize({ width: 390, height: 844 });
+  {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow <= 0, `ownership tab fits a 390px screen (overflow ${overflow}px)`);
+    await page.screenshot({ path: join(shots, 'browser-ownership-phone.png'), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // Issue 12: the language switch changes the answer's sentences (the
   // library's memo in Chinese), and the memo prints to PDF with its URLs.

@@ -22,7 +22,7 @@ if [ ! -d tests/server/node_modules/playwright-core ] || [ ! -d tests/server/nod
 fi
 SHOTS=${KF_BUILD:-$PWD/build}
 mkdir -p "$SHOTS"
-echo "screenshots: $SHOTS/browser-ask.png browser-compare.png browser-explain.png browser-rules.png browser-phone.png browser-measure.png browser-timeline.png browser-diff.png browser-diff-phone.png browser-timeline-phone.png browser-registry.png browser-registry-phone.png" >&2
+echo "screenshots: $SHOTS/browser-ask.png browser-compare.png browser-explain.png browser-rules.png browser-phone.png browser-measure.png browser-timeline.png browser-diff.png browser-diff-phone.png browser-timeline-phone.png browser-registry.png browser-registry-phone.png browser-ownership.png browser-ownership-phone.png" >&2
 start_server main --rulebook tests/data/rulebooks/mini --web web --quiet
 MAIN=$PID
 MAIN_PORT=$PORT

@@ -4,7 +4,8 @@
  * ends, a byte order mark, malformed quoting with file:line:col, the memory-buffer
  * entry kf__csv_load_mem, and the two-thread split of the holdings text (same
  * holdings, notes and first error as one thread, also when the split point lies
- * inside a quoted field).
+ * inside a quoted field, and with owners missing from entities.csv in both
+ * halves: their nodes and notes come in file order).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -264,6 +265,73 @@ static void test_split_inside_quotes(void **state)
 	both_ways(600, 590, 300);
 }
 
+/* Owners missing from entities.csv in both halves of a split holdings text:
+ * MX (twice: one node, two notes), M1 in the first half, M2 in the second,
+ * M3 on a skipped row of the second. The graph and its notes are those of
+ * one thread, in file order. */
+static void test_split_missing_owners(void **state)
+{
+	kf_buf e, h, s1, s2;
+	kf_graph *g1 = NULL, *g2 = NULL;
+	kf_error e1, e2;
+	kf_date d;
+	int i, n = 3000;
+	size_t k, nmiss = 0;
+	const char *want[] = {"h.csv:12: owner 'MX' of 'C10'", "h.csv:202: owner 'M1' of 'C200'",
+			      "h.csv:4802: owner 'MX' of 'C4800'",
+			      "h.csv:5602: owner 'M2' of 'C5600'"};
+	(void)state;
+	assert_int_equal(kf_date_parse("2025-01-01", &d, NULL), KF_OK);
+	kf__buf_init(&e, (size_t)1 << 30);
+	kf__buf_init(&h, (size_t)1 << 30);
+	kf__buf_printf(&e, "id,name,kind,jurisdiction\nP,,person,US\n");
+	for (i = 0; i < 2 * n; i++)
+		kf__buf_printf(&e, "C%d,,entity,CN\n", i);
+	kf__buf_printf(&h, "owner,owned,share,valid_from\n");
+	for (i = 0; i < 2 * n; i++) { /* row i is line i + 2 */
+		const char *ow = i == 10 || i == 4800 ? "MX"
+				 : i == 200           ? "M1"
+				 : i == 5600          ? "M2"
+				 : i == 5900          ? "M3"
+						      : "P";
+		kf__buf_printf(&h, "%s,C%d,30,%s\n", ow, i, i == 5900 ? "2030-01-01" : "");
+	}
+	kf__csv_split_min = (size_t)1 << 40; /* one thread */
+	assert_int_equal(load_mem(e.data, h.data, d, &g1, &e1), KF_OK);
+	kf__csv_split_min = 8192; /* two */
+	assert_int_equal(load_mem(e.data, h.data, d, &g2, &e2), KF_OK);
+	kf__csv_split_min = (size_t)16 << 20;
+	summary(g1, &s1);
+	summary(g2, &s2);
+	assert_int_equal(s1.len, s2.len);
+	assert_memory_equal(s1.data, s2.data, s1.len);
+	/* the placeholders, after the entities, in file order */
+	assert_int_equal(kf_graph_entity_count(g1), 2 * n + 1 + 4);
+	assert_int_equal(find(g1, "MX"), 2 * n + 1);
+	assert_int_equal(find(g1, "M1"), 2 * n + 2);
+	assert_int_equal(find(g1, "M2"), 2 * n + 3);
+	assert_int_equal(find(g1, "M3"), 2 * n + 4);
+	assert_int_equal(g1->h[10].owner, 2 * n + 1);
+	assert_int_equal(g1->h[4800].owner, 2 * n + 1);
+	for (k = 0; k < kf_graph_warning_count(g2); k++) {
+		const char *w = kf_graph_warning(g2, k);
+		if (!strstr(w, "has no row in entities.csv"))
+			continue;
+		if (nmiss < 4)
+			assert_non_null(strstr(w, want[nmiss]));
+		else
+			assert_non_null(strstr(w, "h.csv:5902: owner 'M3' of 'C5900'"));
+		nmiss++;
+	}
+	assert_int_equal(nmiss, 5);
+	kf__buf_free(&s1);
+	kf__buf_free(&s2);
+	kf_graph_free(g1);
+	kf_graph_free(g2);
+	kf__buf_free(&e);
+	kf__buf_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +340,7 @@ int main(void)
 	    cmocka_unit_test(test_split_same),
 	    cmocka_unit_test(test_split_error_second_half),
 	    cmocka_unit_test(test_split_inside_quotes),
+	    cmocka_unit_test(test_split_missing_owners),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
