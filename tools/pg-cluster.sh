@@ -3,7 +3,8 @@
 #
 #   tools/pg-cluster.sh start DIR [PORT]   initdb into DIR (if empty) and start the server
 #                                          listening on 127.0.0.1:PORT (default: a free port
-#                                          from 55432 up) with its socket in DIR; prints one
+#                                          from 55432-55631 up, the next one tried when another
+#                                          cluster takes it first) with its socket in DIR; prints one
 #                                          line, a libpq conninfo: "host=127.0.0.1 port=P
 #                                          dbname=postgres user=U"
 #   tools/pg-cluster.sh stop DIR           stop the server (fast shutdown); DIR is kept
@@ -41,14 +42,32 @@ start)
 			--locale=C >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 	fi
 	port=${3:-}
+	tries=1
 	if [ -z "$port" ]; then
-		port=55432
-		while ! port_free "$port"; do port=$((port + 1)); done
+		# another cluster may take the same free port between the check and the
+		# start (parallel test runs): then the next one is tried, up to 20
+		port=$((55432 + $$ % 200))
+		tries=20
 	fi
-	as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=60" \
-		start >/dev/null 2>&1 || { cat "$dir/server.log" >&2; exit 1; }
-	echo "host=127.0.0.1 port=$port dbname=postgres user=$(owner)"
+	while [ "$tries" -gt 0 ]; do
+		tries=$((tries - 1))
+		if [ -z "${3:-}" ]; then
+			while ! port_free "$port"; do port=$((port + 1)); done
+		fi
+		: >"$dir/server.log"
+		[ "$(id -u)" -eq 0 ] && chown postgres "$dir/server.log"
+		if as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+			-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=60" \
+			start >/dev/null 2>&1; then
+			echo "host=127.0.0.1 port=$port dbname=postgres user=$(owner)"
+			exit 0
+		fi
+		grep -q "could not bind\|Address already in use\|lock file .* already exists" "$dir/server.log" ||
+			tries=0
+		port=$((port + 1))
+	done
+	cat "$dir/server.log" >&2
+	exit 1
 	;;
 stop)
 	[ $# -ge 2 ] || usage
