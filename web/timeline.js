@@ -34,6 +34,7 @@ function urlWrite(view, params, replace) {
   urlMemo[view] = params;
   const p = new URLSearchParams();
   p.set('view', view);
+  if (sector) p.set('sector', sector); // app.js: the rulebook asked stays in every view's address
   for (const k of URL_KEYS[view] || []) if (params[k] !== undefined && params[k] !== null && params[k] !== '' && params[k] !== false) p.set(k, params[k] === true ? 'true' : params[k]);
   const url = location.pathname + '?' + p.toString();
   if (url === location.pathname + location.search) return;
@@ -42,7 +43,7 @@ function urlWrite(view, params, replace) {
 
 // ---- links to measures open the measure page -----------------------------------------
 
-function measureHref(id) { return '?view=measure&id=' + encodeURIComponent(id); }
+function measureHref(id) { return '?view=measure&id=' + encodeURIComponent(id) + (sector ? '&sector=' + encodeURIComponent(sector) : ''); }
 function appMeasureLink(id) {
   return el('a', {
     href: measureHref(id), class: 'mid',
@@ -93,7 +94,7 @@ async function showMeasure(id) {
         m.pending ? [el('dt', {}, 'Pending'), el('dd', {}, m.pending)] : null,
         m.conditions.length ? [el('dt', {}, 'Conditions'), el('dd', {}, el('ul', {}, m.conditions.map((c) => el('li', {}, el('span', { class: 'tag' }, c.type), ' ', c.text))))] : null,
         m.sources && m.sources.length ? [el('dt', {}, 'Sources'), el('dd', {}, m.sources.join(', '))] : null),
-      el('p', { class: 'muted' }, 'The same as JSON: ', el('a', { href: '/v1/measures/' + encodeURIComponent(m.id) }, '/v1/measures/' + m.id)));
+      el('p', { class: 'muted' }, 'The same as JSON: ', el('a', { href: withSector('/v1/measures/' + encodeURIComponent(m.id)) }, '/v1/measures/' + m.id)));
     $('#measure-title').textContent = 'Measure ' + m.id;
   } catch (e) {
     box.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
