@@ -257,9 +257,10 @@ async function loadMatrix(push) {
   if (push) urlWrite('compare', { date, investor: $('#cmp-investor').value === 'foreign' ? '' : $('#cmp-investor').value });
   const params = new URLSearchParams({ date, investor: $('#cmp-investor').value || 'foreign' });
   if (state.groupRegion) params.set('regions', state.groupRegion);
-  const wrap = $('#matrix-wrap');
+  const wrap = $('#matrix-wrap'), seq = (loadMatrix.seq = (loadMatrix.seq || 0) + 1);
   try {
     const m = await api('/v1/matrix?' + params);
+    if (seq !== loadMatrix.seq) return; // a later date was asked meanwhile: its reply shows
     showError($('#cmp-error'), null);
     await fillPresets(m.services);
     for (const b of document.querySelectorAll('.presets button')) {
