@@ -171,6 +171,50 @@ try {
   expect((await page.textContent('#answer .badge')) === 'Exceeds the cap', 'telecom again: IP-VPN at 60% in Hangzhou exceeds the cap');
   expect((await page.textContent('#answer')).includes('Maximum foreign share: at most 50%'), 'telecom: at most 50%');
 
+  // Timeline with many places (telecom): the legend wraps, coincident steps share
+  // one marker, no two labels touch, everything inside the chart; at 390 px the
+  // chart fits and its text stays readable
+  const chartCheck = (sel) => page.evaluate((sel) => {
+    const svg = document.querySelector(sel), box = svg.getBoundingClientRect(), vb = svg.viewBox.baseVal;
+    const texts = [...svg.querySelectorAll('text')].map((t) => [t.textContent, t.getBoundingClientRect(), t.classList.value]);
+    const hits = [];
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+      const [ta, a] = texts[i], [tb, b] = texts[j];
+      if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5) hits.push(`"${ta}"/"${tb}"`);
+    }
+    const outside = texts.filter(([, r]) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5).map(([t]) => t);
+    const px = Math.min(...[...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize))) * (box.width / vb.width);
+    const small = [...svg.querySelectorAll('text')].filter((t) => parseFloat(getComputedStyle(t).fontSize) < 13).map((t) => t.textContent + ':' + getComputedStyle(t).fontSize);
+    return { hits, outside, px, small, width: box.width, parent: svg.parentElement.clientWidth, labels: svg.querySelectorAll('.tl-label').length, series: svg.querySelectorAll('.tl-series').length,
+      merged: [...svg.querySelectorAll('.tl-step')].filter((g) => g.dataset.step.includes(' ')).map((g) => [g.dataset.step, g.querySelector('.tl-num').textContent]),
+      end: svg.querySelector('.tl-end').textContent };
+  }, sel);
+  await page.goto(base + '/?view=timeline&service=ip-vpn&regions=pilot-20&from=2024-01-01&to=2026-01-01');
+  await page.waitForSelector('#tl-out svg.tl-chart .tl-step');
+  let c = await chartCheck('#tl-out svg.tl-chart');
+  expect(c.series >= 20 && c.labels === c.series, `every place in the legend (${c.labels} of ${c.series})`);
+  expect(c.hits.length === 0, `no two chart labels overlap (${c.hits.slice(0, 6)})`);
+  expect(c.outside.length === 0, `every label inside the chart (${c.outside.slice(0, 6)})`);
+  expect(c.merged.length >= 1 && c.merged.every(([steps, text]) => text.includes('–') || text.includes(',')), `coincident steps share one marker listing them (${JSON.stringify(c.merged.slice(0, 3))})`);
+  expect(c.end === 'until 2026-01-01', `the axis names its end (${c.end})`);
+  const rowsShown = await page.locator('.tl-steps tbody tr').count();
+  expect(rowsShown === c.merged.reduce((a, [st]) => a + st.split(' ').length, 0) + (await page.locator('.tl-step:not([data-step*=" "])').count()), 'the table lists every step of the merged markers');
+  await page.locator('#tl-out .tl-wrap').screenshot({ path: join(shots, 'browser-services-timeline-many.png') });
+  await page.goto(base + '/?view=timeline&service=ip-vpn&regions=110000,310000,330100&from=2020-01-01');
+  await page.waitForSelector('#tl-out svg.tl-chart .tl-step');
+  c = await chartCheck('#tl-out svg.tl-chart');
+  expect(c.hits.length === 0, `three places: no two labels overlap (${c.hits})`);
+  expect(c.end.startsWith('open'), `an open Until is labelled open (${c.end})`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(base + '/?view=timeline&service=ip-vpn&regions=pilot-20&from=2024-01-01&to=2026-01-01');
+  await page.waitForSelector('#tl-out svg.tl-chart .tl-step');
+  c = await chartCheck('#tl-out svg.tl-chart');
+  expect(c.width <= c.parent + 0.5, `390 px: the chart fits its box (${c.width} in ${c.parent})`);
+  expect(c.px >= 12, `390 px: the chart's text is at least 12 px (${c.px.toFixed(2)} ${c.small})`);
+  expect(c.hits.length === 0 && c.outside.length === 0, `390 px: labels apart and inside (${c.hits.slice(0, 4)} / ${c.outside.slice(0, 4)})`);
+  await page.locator('#tl-out .tl-wrap').screenshot({ path: join(shots, 'browser-services-timeline-phone.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
   expect(errors.length === 0, 'no console errors: ' + errors.join(' | '));
 } catch (e) {
   fail++;
