@@ -68,7 +68,7 @@ function selectTab(name, focus) {
     if (on && focus && b) b.focus();
   }
   if (name === 'compare' && !$('#matrix-wrap').firstChild) loadMatrix();
-  if (name === 'rules' && !state.measures) loadRules();
+  if (name === 'rules') { if (state.measures) renderRules(); else loadRules(); } // the presets may have fetched them
   if (name === 'registry' && window.kfRegistryOpen) window.kfRegistryOpen(); // web/registry.js
 }
 function initTabs() {
@@ -261,14 +261,16 @@ async function loadMatrix(push) {
   if (push) urlWrite('compare', { date, investor: $('#cmp-investor').value === 'foreign' ? '' : $('#cmp-investor').value });
   const params = new URLSearchParams({ date, investor: $('#cmp-investor').value || 'foreign' });
   if (state.groupRegion) params.set('regions', state.groupRegion);
-  for (const b of document.querySelectorAll('.presets button')) {
-    const d = b.dataset.date === 'today' ? today() : b.dataset.date;
-    b.setAttribute('aria-pressed', d === date ? 'true' : 'false');
-  }
-  const wrap = $('#matrix-wrap');
+  const wrap = $('#matrix-wrap'), seq = (loadMatrix.seq = (loadMatrix.seq || 0) + 1);
   try {
     const m = await api('/v1/matrix?' + params);
+    if (seq !== loadMatrix.seq) return; // a later date was asked meanwhile: its reply shows
     showError($('#cmp-error'), null);
+    await fillPresets(m.services);
+    for (const b of document.querySelectorAll('.presets button')) {
+      const d = b.dataset.date === 'today' ? today() : b.dataset.date;
+      b.setAttribute('aria-pressed', d === date ? 'true' : 'false');
+    }
     const head = el('tr', {}, el('th', { scope: 'col' }, 'Place ', zh('地点')),
       m.services.map((s) => el('th', { scope: 'col' }, s.aliases[0] || s.id, el('small', {}, s.name_zh || s.name))));
     const rows = m.rows.map((r) => el('tr', {}, el('th', { scope: 'row' }, r.name, zh(r.name_zh)),
@@ -301,17 +303,34 @@ async function explainCell(r, s, date) {
   }
 }
 
+// The date presets come from the rulebook shown, not from the page: the
+// latest few days on which a measure bearing on the matrix's services (the
+// rulebook's key_services) took effect, each named by its document, and today.
+async function fillPresets(services) {
+  const box = $('#cmp-presets');
+  if (box.dataset.for === (state.rulebook && state.rulebook.sha256)) return;
+  box.dataset.for = state.rulebook ? state.rulebook.sha256 : '';
+  if (!state.measures) state.measures = await api('/v1/measures');
+  const names = new Set(services.flatMap((s) => [s.id, ...(s.aliases || [])]));
+  const days = new Map(); // effective_from -> documents
+  for (const m of state.measures) {
+    if (!m.services.some((x) => names.has(x))) continue;
+    if (!days.has(m.effective_from)) days.set(m.effective_from, new Set());
+    days.get(m.effective_from).add(m.document_title);
+  }
+  const latest = [...days.keys()].sort().slice(-3);
+  const short = (t) => (t.length > 34 ? t.slice(0, 33) + '…' : t);
+  const pick = (d) => () => { $('#cmp-date').value = d === 'today' ? today() : d; loadMatrix(true); };
+  box.replaceChildren(...latest.map((d) => {
+    const docs = [...days.get(d)];
+    return el('button', { type: 'button', 'data-date': d, 'aria-pressed': 'false', title: docs.join('; '), onclick: pick(d) }, `${d} `, el('span', { class: 'muted' }, short(docs[0]) + (docs.length > 1 ? ` +${docs.length - 1}` : '')));
+  }), el('button', { type: 'button', 'data-date': 'today', 'aria-pressed': 'false', onclick: pick('today') }, 'Today'));
+}
+
 function initCompare() {
   $('#cmp-date').value = today();
   $('#cmp-date').addEventListener('change', () => loadMatrix(true));
   $('#cmp-investor').addEventListener('change', () => loadMatrix(true));
-  for (const b of document.querySelectorAll('.presets button')) {
-    b.setAttribute('aria-pressed', 'false');
-    b.addEventListener('click', () => {
-      $('#cmp-date').value = b.dataset.date === 'today' ? today() : b.dataset.date;
-      loadMatrix(true);
-    });
-  }
   $('#explain-close').addEventListener('click', () => $('#explain').close());
 }
 
@@ -357,8 +376,10 @@ function initRules() {
 // choice is in the address (?sector=services) so it can be linked.
 
 let sector = new URLSearchParams(location.search).get('sector');
+// Every address the page builds goes through here: fetches (api(), the memo),
+// download and print links, the JSON link of a measure page.
 function withSector(path) {
-  if (!sector || !path.startsWith('/v1/') || path.startsWith('/v1/sectors')) return path;
+  if (!sector || !path.startsWith('/v1/') || path.startsWith('/v1/sectors') || /[?&]sector=/.test(path)) return path;
   return path + (path.includes('?') ? '&' : '?') + 'sector=' + encodeURIComponent(sector);
 }
 async function initSectors() {
@@ -368,24 +389,31 @@ async function initSectors() {
   if (!list.some((x) => x.sector === sector)) sector = null;
   sel.replaceChildren(...list.map((x) => el('option', { value: x.sector, selected: sector ? x.sector === sector : x.default }, `${x.sector} — ${x.title} ${x.title_zh}`)));
   $('#sector-pick').hidden = list.length < 2;
+  state.defaultSector = (list.find((x) => x.default) || list[0] || {}).sector || '';
   sel.addEventListener('change', async () => {
-    sector = sel.value;
     const u = new URL(location.href);
-    u.searchParams.set('sector', sector);
+    u.searchParams.set('sector', sel.value);
     history.replaceState(null, '', u);
-    // what was shown belongs to the other rulebook
-    $('#answer').hidden = true;
-    showError($('#ask-error'), null);
-    $('#ask-service').value = '';
-    $('#ask-service-hint').textContent = '';
-    state.measures = null;
-    $('#matrix-wrap').replaceChildren();
-    document.body.dataset.ready = 'false';
-    await loadRulebook();
+    await useSector(sel.value);
     const h = location.hash.slice(1);
     selectTab(tabs.includes(h) ? h : 'ask');
-    document.body.dataset.ready = 'true';
   });
+}
+// Switches the page to another sector's rulebook (null: the server's default).
+async function useSector(name) {
+  const sel = $('#sector');
+  sector = name;
+  sel.value = name || state.defaultSector;
+  // what was shown belongs to the other rulebook
+  $('#answer').hidden = true;
+  showError($('#ask-error'), null);
+  $('#ask-service').value = '';
+  $('#ask-service-hint').textContent = '';
+  state.measures = null;
+  $('#matrix-wrap').replaceChildren();
+  document.body.dataset.ready = 'false';
+  await loadRulebook();
+  document.body.dataset.ready = 'true';
 }
 
 // A requirement is a condition the answer depends on ([S-10]): one list,
@@ -421,6 +449,7 @@ async function loadRulebook() {
     Object.assign(state, { rulebook: rb, services, regions, investors });
     const pilot = regions.find((r) => r.id === 'pilot-20') || regions.find((r) => r.kind === 'group');
     state.groupRegion = pilot ? pilot.id : null;
+    document.title = `Kaifang 开放 — ${rb.title}`; // the rulebook's own title, not telecom's
     $('#rulebook-line').textContent = `Rulebook ${rb.id} ${rb.edition} — ${rb.title} ${rb.title_zh} · ${rb.counts.measures} measures · sha256 ${rb.sha256.slice(0, 12)}…`;
     fillPickers();
     initTimelineViews();
@@ -438,7 +467,12 @@ async function start() {
   await initSectors();
   await loadRulebook();
   route(urlRead());
-  window.addEventListener('popstate', () => route(urlRead()));
+  window.addEventListener('popstate', async () => {
+    const o = urlRead(), known = [...$('#sector').options].map((x) => x.value);
+    const want = known.includes(o.sector) ? o.sector : null; // the address names the sector of its answer
+    if (want !== sector) await useSector(want);
+    route(o);
+  });
   document.body.dataset.ready = 'true';
 }
 // Shows what the address bar asks (timeline.js urlRead): the view and its question.
@@ -474,7 +508,7 @@ function memoUrl(q, format, lang) {
   const p = new URLSearchParams({ service: q.service, region: q.region, date: q.date, investor: q.investor, format, lang });
   if (q.foreign_share !== null && q.foreign_share !== undefined) p.set('foreign_share', typeof q.foreign_share === 'object' ? q.foreign_share.min : String(q.foreign_share));
   if (q.outside_zones) p.set('outside_zones', 'true');
-  return '/v1/memo?' + p;
+  return withSector('/v1/memo?' + p); // the memo of the sector asked (docs/api.md "Sectors")
 }
 
 async function fetchMemo(q, lang) {

@@ -112,7 +112,7 @@ async function seriesBy(dim, asOf) {
 // Stacked bars: the approvals of each month (from the cumulative counts),
 // one colour per group, with a data table for screen readers and exact values.
 function barChart(title, s) {
-  const W = 640, H = 260, L = 44, R = 12, T = 16, B = 44;
+  const W = 640, H = 270, L = 44, R = 12, T = 20, B = 54;
   const n = s.months.length;
   const fresh = s.groups.map((g) => g.values.map((v, i) => v - (i ? g.values[i - 1] : 0)));
   const totals = s.months.map((_, i) => fresh.reduce((a, f) => a + f[i], 0));
@@ -126,10 +126,17 @@ function barChart(title, s) {
     svg.append(svgEl('line', { x1: L, x2: W - R, y1: y(t), y2: y(t), class: 'grid' }));
     svg.append(svgEl('text', { x: L - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'axis' }, t));
   }
-  const every = Math.max(1, Math.ceil(n / 8));
+  // month labels as "MM" with the year under the first month and each
+  // January, thinned so that no two touch (a label is about 2.2 em wide; the
+  // phone stylesheet draws them larger)
+  const em = window.matchMedia && window.matchMedia('(max-width: 640px)').matches ? 20 : 12;
+  const every = Math.max(1, Math.ceil((2.2 * em) / slot));
   s.months.forEach((m, i) => {
     const cx = L + slot * (i + 0.5);
-    if (i % every === 0 || i === n - 1 || totals[i]) svg.append(svgEl('text', { x: cx, y: H - B + 16, 'text-anchor': 'middle', class: 'axis' + (totals[i] ? ' strong' : '') }, m));
+    if (i % every === 0) {
+      svg.append(svgEl('text', { x: cx, y: H - B + 16, 'text-anchor': 'middle', class: 'axis' + (totals[i] ? ' strong' : '') }, m.slice(5)));
+      if (i < every || m.endsWith('-01')) svg.append(svgEl('text', { x: cx, y: H - B + 16 + Math.round(em * 1.4), 'text-anchor': 'middle', class: 'axis year' }, m.slice(0, 4)));
+    }
     let base = 0;
     s.groups.forEach((g, k) => {
       const v = fresh[k][i];
@@ -152,13 +159,14 @@ function barChart(title, s) {
 
 // Time to decision: the median and 90th percentile as bars on one day scale.
 function timeChart(t, basisNote) {
-  const fig = el('figure', { class: 'card chart-card' }, el('figcaption', {}, 'Time to decision (days from acceptance)'));
+  const fig = el('figure', { class: 'card chart-card time-card' }, el('figcaption', {}, 'Time to decision (days from acceptance)'));
   if (!t || !t.n) {
     fig.append(el('p', { class: 'muted' }, 'No application in the records has both an acceptance and a decision date yet, so there is no time to decision to draw. The public record of the pilot gives decision days but no acceptance days.'));
     return fig;
   }
-  const W = 640, H = 110, L = 120, R = 40, max = Math.max(60, t.p90_days || 0);
-  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart', 'aria-label': `median ${t.median_days} days, 90th percentile ${t.p90_days} days, over ${t.n} decisions` });
+  // drawn in a narrow column: a small viewBox so its text is not scaled down
+  const W = 340, H = 110, L = 112, R = 44, max = Math.max(60, t.p90_days || 0);
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart time', 'aria-label': `median ${t.median_days} days, 90th percentile ${t.p90_days} days, over ${t.n} decisions` });
   [['median', t.median_days, 20], ['90th percentile', t.p90_days, 60]].forEach(([name, v, yy]) => {
     svg.append(svgEl('text', { x: L - 8, y: yy + 14, 'text-anchor': 'end', class: 'axis' }, name));
     svg.append(svgEl('rect', { x: L, y: yy, height: 20, width: ((W - L - R) * v) / max, class: 'bar' }));
@@ -191,14 +199,19 @@ function sourceLinks(text) {
 }
 
 async function loadStats() {
-  const asOf = $('#reg-asof').value || today();
+  const asOf = $('#reg-asof').value.trim() || today();
   const box = $('#reg-charts'), err = $('#reg-stats-error');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) return showError(err, { field: 'as_of', message: `'${asOf}' is not a date; type it as YYYY-MM-DD` });
   try {
     const [s, series] = await Promise.all([api(`/v1/registry/stats?as_of=${asOf}&by=${reg.dim}`), seriesBy(reg.dim, asOf)]);
     $('#reg-total').replaceChildren(el('strong', {}, String(s.approvals.counted)), ` approvals in the records as of ${s.as_of}`,
       s.approvals.not_published ? ` (${s.approvals.not_published} without a published ${reg.dim})` : '', ` · ${s.filed} filed and not decided`);
     box.replaceChildren(
-      el('div', { class: 'charts' }, barChart(`Approvals by ${reg.dim}, month by month`, series), timeChart(s.time_to_decision)),
+      el('div', { class: 'charts' }, barChart(reg.dim === 'service'
+        // GET /v1/registry/stats?by=service counts an approval once for each
+        // service it names (src/registry/stats.c): the bars are approvals × services
+        ? 'Approvals × services, month by month — an approval naming two services counts once under each, so the bars may sum to more than the approvals'
+        : `Approvals by ${reg.dim}, month by month`, series), timeChart(s.time_to_decision)),
       figuresList(s.figures));
     showError(err, null);
   } catch (e) {
@@ -208,6 +221,8 @@ async function loadStats() {
 
 function initRegistry() {
   if (!$('#panel-registry')) return;
+  // the month labels are thinned for the width drawn at: redraw across the phone breakpoint
+  if (window.matchMedia) window.matchMedia('(max-width: 640px)').addEventListener('change', () => { if (reg.loaded) loadStats(); });
   $('#reg-asof').value = '2025-02-28';
   $('#reg-state').addEventListener('change', loadApplications);
   $('#reg-asof').addEventListener('change', loadStats);

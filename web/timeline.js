@@ -34,6 +34,7 @@ function urlWrite(view, params, replace) {
   urlMemo[view] = params;
   const p = new URLSearchParams();
   p.set('view', view);
+  if (sector) p.set('sector', sector); // app.js: the rulebook asked stays in every view's address
   for (const k of URL_KEYS[view] || []) if (params[k] !== undefined && params[k] !== null && params[k] !== '' && params[k] !== false) p.set(k, params[k] === true ? 'true' : params[k]);
   const url = location.pathname + '?' + p.toString();
   if (url === location.pathname + location.search) return;
@@ -42,7 +43,7 @@ function urlWrite(view, params, replace) {
 
 // ---- links to measures open the measure page -----------------------------------------
 
-function measureHref(id) { return '?view=measure&id=' + encodeURIComponent(id); }
+function measureHref(id) { return '?view=measure&id=' + encodeURIComponent(id) + (sector ? '&sector=' + encodeURIComponent(sector) : ''); }
 function appMeasureLink(id) {
   return el('a', {
     href: measureHref(id), class: 'mid',
@@ -93,7 +94,7 @@ async function showMeasure(id) {
         m.pending ? [el('dt', {}, 'Pending'), el('dd', {}, m.pending)] : null,
         m.conditions.length ? [el('dt', {}, 'Conditions'), el('dd', {}, el('ul', {}, m.conditions.map((c) => el('li', {}, el('span', { class: 'tag' }, c.type), ' ', c.text))))] : null,
         m.sources && m.sources.length ? [el('dt', {}, 'Sources'), el('dd', {}, m.sources.join(', '))] : null),
-      el('p', { class: 'muted' }, 'The same as JSON: ', el('a', { href: '/v1/measures/' + encodeURIComponent(m.id) }, '/v1/measures/' + m.id)));
+      el('p', { class: 'muted' }, 'The same as JSON: ', el('a', { href: withSector('/v1/measures/' + encodeURIComponent(m.id)) }, '/v1/measures/' + m.id)));
     $('#measure-title').textContent = 'Measure ' + m.id;
   } catch (e) {
     box.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
@@ -148,89 +149,139 @@ function stepDetails(t, p, i) {
     p.binding.length ? el('p', { class: 'muted' }, 'Binding: ', p.binding.map((b, k) => [k ? ', ' : '', appMeasureLink(b)])) : null);
 }
 
-function drawChart(data) {
-  const W = 900, H = 340, L = 78, R = 150, T = 12, B = 40;
+// The steps of a timeline reply in the order of the chart's numbers: by day,
+// then by place as listed; each { no, t, si, p, i }.
+function stepList(data) {
+  const out = [];
+  data.timelines.forEach((t, si) => t.periods.forEach((p, i) => { if (i) out.push({ t, si, p, i }); }));
+  out.sort((a, b) => (a.p.from < b.p.from ? -1 : a.p.from > b.p.from ? 1 : a.si - b.si));
+  out.forEach((s, k) => { s.no = k + 1; });
+  return out;
+}
+// "3–5, 9": step numbers as ranges
+const numRanges = (ns) => {
+  const parts = [];
+  for (let k = 0; k < ns.length; k++) {
+    let j = k;
+    while (j + 1 < ns.length && ns[j + 1] === ns[j] + 1) j++;
+    parts.push(j > k ? `${ns[k]}–${ns[j]}` : String(ns[k]));
+    k = j;
+  }
+  return parts.join(', ');
+};
+
+// The chart is drawn at the width it is shown at (one unit a CSS pixel), so
+// its text keeps its size on a phone; the legend below wraps to as many rows
+// as the places need; steps on one day at one height share one marker that
+// lists them; step labels are placed so that none covers another.
+function drawChart(data, width) {
+  const W = Math.round(Math.min(900, Math.max(300, width || 900))), phone = W < 560;
+  const L = phone ? 70 : 74, R = 14, T = 30, PH = phone ? 230 : 290, AX = 40;
+  const fs = phone ? 13 : 12, cw = fs * 0.62; // font size, a character's width
   const first = toDay(data.from);
   let last = data.to ? toDay(data.to) : Math.max(...data.timelines.flatMap((t) => t.periods.map((p) => toDay(p.from)))) + 365;
   if (!(last > first)) last = first + 365;
   const x = (d) => L + ((Math.min(Math.max(d, first), last) - first) / (last - first)) * (W - L - R);
-  const y = (v) => T + (1 - v / 125) * (H - T - B);
-  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, class: 'tl-chart', role: 'group', 'aria-label': `Maximum foreign share of ${data.service_name} over time, one line per place` },
+  const y = (v) => T + (1 - v / 125) * PH;
+  // the legend's rows
+  const longest = Math.max(...data.timelines.map((t) => t.name.length), 4);
+  const entryW = Math.min(W - 16, 52 + longest * fs * 0.7) /* bold */, cols = Math.max(1, Math.floor((W - 8) / entryW));
+  const rows = Math.ceil(data.timelines.length / cols), LH = fs + 10;
+  const H = T + PH + AX + rows * LH + 8, legendY = T + PH + AX;
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: 'tl-chart', role: 'group', 'aria-label': `Maximum foreign share of ${data.service_name} over time, one line per place` },
     svgEl('defs', {}, svgEl('pattern', { id: 'tl-hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
       svgEl('rect', { width: 6, height: 6, fill: '#eef1f4' }), svgEl('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#9aa3ad', 'stroke-width': 2 }))),
     svgEl('rect', { x: L, y: y(DEPENDS + 6), width: W - R - L, height: y(DEPENDS - 6) - y(DEPENDS + 6), fill: 'url(#tl-hatch)', opacity: 0.6 }),
     svgEl('text', { x: L - 6, y: y(DEPENDS) + 4, 'text-anchor': 'end', class: 'tl-axis' }, 'depends'));
   for (const v of [0, 25, 50, 75, 100]) {
     svg.append(svgEl('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), class: 'tl-grid' }),
-      svgEl('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tl-axis' }, v === 100 ? 'no cap' : v === 0 ? 'closed 0%' : v + '%'));
+      svgEl('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tl-axis' }, v === 100 ? 'no cap' : v === 0 ? (phone ? '0%' : 'closed 0%') : v + '%'));
   }
+  // year ticks, thinned so that their labels keep apart
   const y0 = new Date(first * DAY).getUTCFullYear(), y1 = new Date(last * DAY).getUTCFullYear();
+  const perYear = (W - L - R) / Math.max(1, (last - first) / 365.25), every = Math.max(1, Math.ceil((5 * cw + 14) / perYear));
   for (let yr = y0 + 1; yr <= y1; yr++) {
     const d = toDay(`${yr}-01-01`);
-    svg.append(svgEl('line', { x1: x(d), x2: x(d), y1: T, y2: H - B, class: 'tl-grid' }), svgEl('text', { x: x(d), y: H - B + 16, 'text-anchor': 'middle', class: 'tl-axis' }, String(yr)));
+    svg.append(svgEl('line', { x1: x(d), x2: x(d), y1: T, y2: T + PH, class: 'tl-grid' }));
+    const edge = x(d) > W - R - 3 * cw ? 'end' : 'middle'; // a tick at the right edge stays inside
+    if ((yr - y0 - 1) % every === 0) svg.append(svgEl('text', { x: edge === 'end' ? W - 2 : x(d), y: T + PH + 16, 'text-anchor': edge, class: 'tl-axis' }, String(yr)));
   }
-  svg.append(svgEl('text', { x: L, y: H - 6, class: 'tl-axis' }, data.from), svgEl('text', { x: W - R, y: H - 6, 'text-anchor': 'end', class: 'tl-axis' }, data.to || fromDay(last) + ' →'));
+  // the ends of the time axis; an open end says so
+  svg.append(svgEl('text', { x: L, y: T + PH + 33, class: 'tl-axis' }, data.from),
+    svgEl('text', { x: W - R, y: T + PH + 33, 'text-anchor': 'end', class: 'tl-axis tl-end' }, data.to ? 'until ' + data.to : `open → (drawn to ${fromDay(last)})`));
   const details = $('#tl-details');
-  let stepNo = 0;
-  const nSteps = data.timelines.reduce((a, t) => a + t.periods.length - 1, 0);
+  const steps = stepList(data), few = steps.length <= 8;
   const shortDoc = (p) => { const m = p.entered[0] || p.left[0]; if (!m) return ''; const t = m.number || m.document_title; return t.length > 22 ? t.slice(0, 21) + '…' : t; };
-  const endLabels = [], taken = new Map(); // step numbers at one point stack upwards
+  const groups = data.timelines.map((t, si) => svgEl('g', { class: 'tl-series', 'data-region': t.region }));
   data.timelines.forEach((t, si) => {
     const s = SERIES[si % SERIES.length];
-    const g = svgEl('g', { class: 'tl-series', 'data-region': t.region });
     let d = '';
-    let prevY = null;
-    t.periods.forEach((p) => {
-      const a = x(toDay(p.from)), b = x(p.until ? toDay(p.until) : last), v = yOf(p);
-      d += prevY === null ? `M${a} ${y(v)}` : `L${a} ${y(v)}`;
-      d += `L${b} ${y(v)}`;
-      prevY = v;
-    });
-    g.prepend(svgEl('path', { d, fill: 'none', stroke: s.color, 'stroke-width': 3, 'stroke-dasharray': s.dash || null }));
     t.periods.forEach((p, i) => {
-      if (i === 0) return;
-      stepNo++;
-      const docs = docsOf(p).map((m) => m.number || m.document_title).join('; ');
-      const cx = x(toDay(p.from)), cy = y(yOf(p)), at = `${Math.round(cx)},${Math.round(cy)}`, nth = taken.get(at) || 0;
-      taken.set(at, nth + 1);
-      const label = `Step ${stepNo}: ${t.name} on ${p.from}: ${answerWords(p)}${docs ? '. Caused by ' + docs : ''}`;
-      const m = svgEl('g', { class: 'tl-step', tabindex: 0, role: 'img', 'aria-label': label, 'data-date': p.from, 'data-region': t.region, 'data-step': stepNo },
-        svgEl('title', {}, label), marker(s.shape, cx, cy, s.color), svgEl('text', { x: cx + 7 + 16 * (nth % 4), y: cy - 8 - 12 * Math.floor(nth / 4), class: 'tl-num' }, nSteps <= 8 && shortDoc(p) ? `${stepNo} ${shortDoc(p)}` : String(stepNo)));
-      const show = () => { details.replaceChildren(stepDetails(t, p, i)); details.hidden = false; };
-      m.addEventListener('mouseenter', show);
-      m.addEventListener('focus', show);
-      m.addEventListener('click', show);
-      m.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); show(); } });
-      g.append(m);
+      const a = x(toDay(p.from)), b = x(p.until ? toDay(p.until) : last), v = y(yOf(p));
+      d += (i ? `L${a} ${v}` : `M${a} ${v}`) + `L${b} ${v}`;
     });
-    const lastP = t.periods[t.periods.length - 1], lv = yOf(lastP);
-    endLabels.push({ y: y(lv), text: t.name, s, g });
-    svg.append(g);
+    groups[si].append(svgEl('path', { d, fill: 'none', stroke: s.color, 'stroke-width': 3, 'stroke-dasharray': s.dash || null }));
+    // the legend entry: the line's dash, its marker, the place
+    const col = si % cols, row = Math.floor(si / cols), lx = 8 + col * entryW, ly = legendY + row * LH + LH / 2;
+    groups[si].append(svgEl('line', { x1: lx, x2: lx + 28, y1: ly, y2: ly, stroke: s.color, 'stroke-width': 3, 'stroke-dasharray': s.dash || null }),
+      marker(s.shape, lx + 14, ly, s.color), svgEl('text', { x: lx + 36, y: ly + fs * 0.35, class: 'tl-label' }, t.name));
   });
-  // end labels beside the lines, pushed apart so none overlaps another
-  endLabels.sort((a, b) => a.y - b.y);
-  for (let i = 1; i < endLabels.length; i++) if (endLabels[i].y - endLabels[i - 1].y < 14) endLabels[i].y = endLabels[i - 1].y + 14;
-  for (const e of endLabels) {
-    e.g.append(marker(e.s.shape, W - R + 12, e.y, e.s.color), svgEl('text', { x: W - R + 24, y: e.y + 4, class: 'tl-label' }, e.text));
+  groups.forEach((g) => svg.append(g));
+  // coincident steps (one day, one height) share a marker
+  const byPoint = new Map();
+  for (const st of steps) {
+    const k = st.p.from + ' ' + yOf(st.p);
+    if (!byPoint.has(k)) byPoint.set(k, []);
+    byPoint.get(k).push(st);
   }
+  const placed = []; // label boxes [x0, y0, x1, y1]
+  const free = (b) => !placed.some((o) => b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]);
+  const marks = svgEl('g', { class: 'tl-marks' });
+  for (const list of byPoint.values()) {
+    const st = list[0], s = SERIES[st.si % SERIES.length];
+    const cx = x(toDay(st.p.from)), cy = y(yOf(st.p));
+    const nums = numRanges(list.map((z) => z.no));
+    const text = few && list.length === 1 && shortDoc(st.p) ? `${st.no} ${shortDoc(st.p)}` : nums;
+    // the first free place for the label: above right, then higher, then below, then left
+    const tw = text.length * cw + 4, th = fs + 2;
+    let at = null;
+    for (const [dx, dy] of [[7, -8], [7, -8 - th], [7, -8 - 2 * th], [7, 18], [7, 18 + th], [-7 - tw, -8], [-7 - tw, 18], [7, -8 - 3 * th], [-7 - tw, -8 - th]]) {
+      let lx = cx + dx;
+      if (lx + tw > W - 2) lx = W - 2 - tw;
+      if (lx < 2) lx = 2;
+      const ly = cy + dy, b = [lx, ly - fs, lx + tw, ly + 2];
+      if (b[1] < 2 || b[3] > T + PH + 4) continue;
+      if (free(b)) { at = [lx, ly, b]; break; }
+    }
+    if (!at) { const lx = Math.min(cx + 7, W - 2 - tw), ly = Math.max(cy - 8, fs + 2); at = [lx, ly, [lx, ly - fs, lx + tw, ly + 2]]; }
+    placed.push(at[2]);
+    const words = list.map((z) => { const docs = docsOf(z.p).map((m) => m.number || m.document_title).join('; '); return `Step ${z.no}: ${z.t.name} on ${z.p.from}: ${answerWords(z.p)}${docs ? '. Caused by ' + docs : ''}`; });
+    const label = list.length > 1 ? `Steps ${nums}, ${list.length} places on ${st.p.from}. ` + words.join('. ') : words[0];
+    const m = svgEl('g', { class: 'tl-step', tabindex: 0, role: 'img', 'aria-label': label, 'data-date': st.p.from, 'data-region': list.map((z) => z.t.region).join(' '), 'data-step': list.map((z) => z.no).join(' ') },
+      svgEl('title', {}, label), marker(s.shape, cx, cy, s.color), list.length > 1 ? svgEl('circle', { cx, cy, r: 10, fill: 'none', stroke: '#1b1f24', 'stroke-width': 1.5 }) : null,
+      svgEl('text', { x: at[0], y: at[1], class: 'tl-num' }, text));
+    const show = () => { details.replaceChildren(...list.map((z) => stepDetails(z.t, z.p, z.i))); details.hidden = false; };
+    m.addEventListener('mouseenter', show);
+    m.addEventListener('focus', show);
+    m.addEventListener('click', show);
+    m.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); show(); } });
+    marks.append(m);
+  }
+  svg.append(marks);
   return svg;
 }
 
 function stepsTable(data) {
-  const rows = [];
-  let n = 0;
-  data.timelines.forEach((t, si) => t.periods.forEach((p, i) => {
-    if (i === 0) return;
-    n++;
+  const rows = stepList(data).map(({ no, t, si, p, i }) => {
     const s = SERIES[si % SERIES.length];
-    rows.push(el('tr', {},
-      el('td', {}, String(n)),
+    return el('tr', {},
+      el('td', {}, String(no)),
       el('th', { scope: 'row' }, el('span', { class: 'tl-key s' + (si % SERIES.length), 'data-shape': s.shape }), t.name, zh(t.name_zh)),
       el('td', {}, p.from),
       el('td', {}, answerWords(t.periods[i - 1]), ' → ', el('strong', {}, answerWords(p))),
       el('td', {}, p.entered.map((m, k) => [k ? el('br') : '', '+ ', appMeasureLink(m.id), ' ', docLink(m.number || m.document_title, m.url)]),
-        p.left.map((m) => [el('br'), '− ', appMeasureLink(m.id)]))));
-  }));
+        p.left.map((m) => [el('br'), '− ', appMeasureLink(m.id)])));
+  });
   return el('div', { class: 'table-wrap' }, el('table', { class: 'tl-steps' },
     el('caption', { class: 'muted' }, `Every step of the chart: the day, the answer before → after, and the measures that entered (+) or left (−), with their documents.`),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '#'), el('th', { scope: 'col' }, 'Place'), el('th', { scope: 'col' }, 'From'), el('th', { scope: 'col' }, 'Answer'), el('th', { scope: 'col' }, 'What changed'))),
@@ -269,7 +320,7 @@ async function loadTimeline(push) {
     $('#tl-out').replaceChildren(
       el('h2', {}, `${data.service_name} `, zh(data.service_name_zh), ` — maximum foreign share from ${data.from}${data.to ? ' until ' + data.to : ''}`),
       el('p', { class: 'muted' }, `Investor ${data.investor}${data.foreign_share !== null ? ', foreign share ' + data.foreign_share + '%' : ''}. Each line is a place (its own dash, marker and label); each numbered marker is a step: hover, focus (Tab) or select it for the document that caused it. The hatched top lane: the answer depends on a zone inside the place.`),
-      el('div', { class: 'tl-wrap' }, drawChart(data)),
+      el('div', { class: 'tl-wrap' }, drawChart(data, $('#tl-out').clientWidth - 32)),
       el('ul', { class: 'muted' }, data.timelines.flatMap((t) => t.notices.map((n) => el('li', {}, n)))),
       stepsTable(data),
       el('p', { class: 'muted' }, `${data.timelines.reduce((a, t) => a + t.decisions, 0)} decisions for ${data.timelines.length} places. Rulebook ${data.rulebook.id} ${data.rulebook.edition}, sha256 ${data.rulebook.sha256.slice(0, 16)}…`));

@@ -86,7 +86,8 @@ try {
   await page.waitForSelector('#matrix-wrap table.matrix caption:has-text("2025-04-11")');
   const cell = page.locator('#matrix-wrap button[data-service="B13"][data-region="330100"]');
   expect((await cell.textContent()) === '<50*', `IP-VPN cell shows "<50*" (got "${await cell.textContent()}")`);
-  await page.click('.presets button[data-date="2024-06-01"]');
+  await page.fill('#cmp-date', '2024-06-01'); // not a preset of the mini rulebook: typed
+  await page.dispatchEvent('#cmp-date', 'change');
   await page.waitForSelector('#matrix-wrap table.matrix caption:has-text("2024-06-01")');
   expect((await cell.textContent()) === 'closed', 'before the pilot IP-VPN is closed');
   await page.click('.presets button[data-date="2025-04-11"]');
@@ -360,12 +361,47 @@ try {
     expect((await page.locator('#reg-apps tr').count()) >= 13, 'the applications table lists the seeded applications');
     expect((await page.textContent('#reg-apps')).includes('permitted'), 'an intake decision is shown');
     expect((await page.textContent('#reg-apps')).includes('clock starts at acceptance'), 'a deadline is shown for a live application');
+    // As of: a YYYY-MM-DD text input with a pattern, as every other date of the page
+    expect(await page.getAttribute('#reg-asof', 'type') === 'text' && await page.getAttribute('#reg-asof', 'pattern') === '\\d{4}-\\d{2}-\\d{2}', 'As of is a YYYY-MM-DD text input');
+    expect(await page.inputValue('#reg-asof') === '2025-02-28', 'As of shows 2025-02-28 as typed');
+    await page.fill('#reg-asof', '02/28/2025');
+    await page.dispatchEvent('#reg-asof', 'change');
+    await page.waitForSelector('#reg-stats-error:not([hidden])');
+    expect((await page.textContent('#reg-stats-error')).includes('YYYY-MM-DD'), 'a date typed otherwise is refused with the format');
+    await page.fill('#reg-asof', '2025-02-28');
+    await page.dispatchEvent('#reg-asof', 'change');
+    await page.waitForSelector('#reg-stats-error', { state: 'hidden' });
+    // the month labels of the bar chart never touch, at desktop and phone width
+    const labelOverlap = () => page.evaluate(() => {
+      const t = [...document.querySelectorAll('#reg-charts figure:first-child svg text.axis')].map((x) => [x.textContent, x.getBoundingClientRect()]).filter(([, r]) => r.width);
+      const hits = [];
+      for (let i = 0; i < t.length; i++) for (let j = i + 1; j < t.length; j++) {
+        const [ta, a] = t[i], [tb, b] = t[j], w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 0 && h > 0) hits.push(`"${ta}"/"${tb}" ${w.toFixed(0)}px`);
+      }
+      return hits.join(', ') || 0;
+    });
+    expect(await labelOverlap() === 0, `no two chart labels overlap (${await labelOverlap()})`);
+    // time to decision: its labels drawn at a legible size (the seeded records
+    // have no acceptance days, so the page's own timeChart draws a sample)
+    const timePx = await page.evaluate(() => {
+      const fig = timeChart({ n: 3, median_days: 20, p90_days: 45 });
+      fig.id = 'tt-sample';
+      document.querySelector('#reg-charts .charts').append(fig);
+      const px = Math.min(...[...fig.querySelectorAll('text')].map((x) => x.getBoundingClientRect().height));
+      return px;
+    });
+    expect(timePx >= 11, `time-to-decision labels are at least 11 px high (${timePx.toFixed(1)})`);
+    await page.locator('#reg-charts .charts').screenshot({ path: join(shots, 'browser-registry-time.png') });
+    await page.evaluate(() => document.querySelector('#tt-sample').remove());
     await page.screenshot({ path: join(shots, 'browser-registry.png'), fullPage: true });
     await page.locator('#reg-charts .charts').screenshot({ path: join(shots, 'browser-registry-chart.png') });
     expect(await page.getAttribute('#reg-dims button[data-dim="zone"]', 'aria-pressed') === 'true', 'the zone grouping is shown as chosen');
     await page.click('#reg-dims button[data-dim="service"]');
     await page.waitForFunction(() => document.querySelector('#reg-total')?.textContent.includes('without a published service'));
     expect((await page.textContent('#reg-charts .legend')).includes('service not published'), 'by service: the unpublished services are counted as such');
+    const cap = await page.textContent('#reg-charts figcaption');
+    expect(cap.startsWith('Approvals × services') && cap.includes('counts once under each'), `by service the caption says approvals × services (${cap})`);
     expect(await page.getAttribute('#reg-dims button[data-dim="service"]', 'aria-pressed') === 'true' && await page.getAttribute('#reg-dims button[data-dim="zone"]', 'aria-pressed') === 'false', 'the chosen grouping moves');
     await page.selectOption('#reg-state', 'draft');
     await page.waitForFunction(() => [...document.querySelectorAll('#reg-apps tr')].every((r) => r.textContent.includes('draft')));
@@ -373,9 +409,10 @@ try {
     await page.click('#reg-dims button[data-dim="zone"]');
     await page.selectOption('#reg-state', '');
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForTimeout(300);
+    await page.waitForTimeout(1200); // the charts are redrawn for the phone width
     const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(over <= 0, `the Registry tab fits 390 px (overflow ${over}px)`);
+    expect(await labelOverlap() === 0, `no two chart labels overlap at 390 px (${await labelOverlap()})`);
     await page.screenshot({ path: join(shots, 'browser-registry-phone.png'), fullPage: true });
     await page.evaluate(() => document.querySelector('#reg-total').scrollIntoView());
     await page.screenshot({ path: join(shots, 'browser-registry-phone-top.png') });
