@@ -4,7 +4,7 @@
  * (ownership/solve.c) and the output (ownership/out.c). Internal to libkaifang.
  *
  * Compact by design (bench/ownership: 10M entities, 20M holdings under 2 GB):
- * strings live in one pool addressed by 32-bit offsets, a holding is 32 bytes,
+ * strings live in one pool addressed by 32-bit offsets, a holding is 24 bytes,
  * and holdings are indexed by owned company in a CSR (in_off/in_idx).
  */
 #ifndef KF_OWNERSHIP_INT_H

@@ -500,7 +500,7 @@ static void control_comp(solver *s, const uint32_t *mem, uint32_t m, int cyclic)
  * separate low-link array), over a compact copy of the pass's edges built once
  * per pass: adj[e] is the owner of in-edge e (in in_idx order) when the pass
  * traverses it, else KF__NONE, so the inner loop reads 4 bytes per edge in
- * order instead of a 32-byte holding through an index. The path and the
+ * order instead of a 24-byte holding through an index. The path and the
  * component stack grow as needed (a registry is shallow). The search visits
  * nodes, and emits components and their members, in exactly the order of the
  * previous form (same roots, same edge order), so the solve sees the same
