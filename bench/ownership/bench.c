@@ -124,7 +124,7 @@ static int write_edges(const char *out, const char *dir)
 	for (i = 0; i < g->nh; i++) {
 		const kf__hold *h = &g->h[i];
 		int32_t p[2];
-		if ((h->flags & KF__H_NOCAP) || h->lo == 0)
+		if ((h->flags & KF__H_NOCAP) || kf__h_lo(h) == 0)
 			continue;
 		p[0] = (int32_t)h->owner;
 		p[1] = (int32_t)h->owned;

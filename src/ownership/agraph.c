@@ -80,8 +80,8 @@ int kf__own_ancestor_graph(const kf_graph *g, uint32_t root, int stop_foreign, s
 			ed->owned = qi;
 			ed->control = !!(h->flags & KF__H_NOCAP);
 			ed->unknown = !!(h->flags & KF__H_UNKNOWN);
-			ed->share.min = h->lo;
-			ed->share.max = h->hi;
+			ed->share.min = kf__h_lo(h);
+			ed->share.max = kf__h_hi(h);
 			ed->share.min_open = !!(h->flags & KF__H_LO_OPEN);
 			ed->share.max_open = !!(h->flags & KF__H_HI_OPEN);
 			kf__g_hold_src(g, h, src, sizeof src);

@@ -48,7 +48,7 @@ static kf_share resid_of(const kf_graph *g, uint32_t j)
 	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 		const kf__hold *h = &g->h[g->in_idx[e]];
 		if (!(h->flags & KF__H_NOCAP))
-			sum += h->lo;
+			sum += kf__h_lo(h);
 	}
 	return KF_SHARE_FULL - sum;
 }
@@ -112,9 +112,9 @@ static void dfs(ectx *c, uint32_t j, kf_share prod, uint32_t depth)
 	c->onpath[j] = 1;
 	for (e = g->in_off[j]; e < g->in_off[j + 1] && c->steps <= STEP_BUDGET; e++) {
 		const kf__hold *h = &g->h[g->in_idx[e]];
-		if ((h->flags & KF__H_NOCAP) || h->lo == 0 || c->onpath[h->owner])
+		if ((h->flags & KF__H_NOCAP) || kf__h_lo(h) == 0 || c->onpath[h->owner])
 			continue;
-		dfs(c, h->owner, kf__share_mul(prod, h->lo, &c->inexact), depth + 1);
+		dfs(c, h->owner, kf__share_mul(prod, kf__h_lo(h), &c->inexact), depth + 1);
 	}
 	c->onpath[j] = 0;
 }
@@ -188,7 +188,7 @@ static int self_held(const kf_graph *g, uint32_t j)
 	uint32_t e;
 	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 		const kf__hold *h = &g->h[g->in_idx[e]];
-		if (h->owner == j && !(h->flags & KF__H_NOCAP) && h->lo > 0)
+		if (h->owner == j && !(h->flags & KF__H_NOCAP) && kf__h_lo(h) > 0)
 			return 1;
 	}
 	return 0;
@@ -226,7 +226,8 @@ static int adjoint(const kf__expl_in *in, int stop_foreign, long double *z, uint
 				uint32_t j = in->order[start + i];
 				for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 					const kf__hold *h = &g->h[g->in_idx[e]];
-					if (!(h->flags & KF__H_NOCAP) && h->lo > 0 && loc[h->owner])
+					if (!(h->flags & KF__H_NOCAP) && kf__h_lo(h) > 0 &&
+					    loc[h->owner])
 						ne++;
 				}
 			}
@@ -245,12 +246,12 @@ static int adjoint(const kf__expl_in *in, int stop_foreign, long double *z, uint
 				/* z_k gains A[k,j] z_j for a holder k inside the cycle */
 				for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 					const kf__hold *h = &g->h[g->in_idx[e]];
-					if ((h->flags & KF__H_NOCAP) || h->lo == 0 ||
+					if ((h->flags & KF__H_NOCAP) || kf__h_lo(h) == 0 ||
 					    !loc[h->owner])
 						continue;
 					le[ne].from = i;
 					le[ne].to = loc[h->owner] - 1;
-					le[ne].w = (long double)h->lo / KF_SHARE_FULL;
+					le[ne].w = (long double)kf__h_lo(h) / KF_SHARE_FULL;
 					ne++;
 				}
 			}
@@ -273,9 +274,9 @@ static int adjoint(const kf__expl_in *in, int stop_foreign, long double *z, uint
 				continue;
 			for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 				const kf__hold *h = &g->h[g->in_idx[e]];
-				if ((h->flags & KF__H_NOCAP) || h->lo == 0 || loc[h->owner])
+				if ((h->flags & KF__H_NOCAP) || kf__h_lo(h) == 0 || loc[h->owner])
 					continue;
-				z[h->owner] += (long double)h->lo / KF_SHARE_FULL * z[j];
+				z[h->owner] += (long double)kf__h_lo(h) / KF_SHARE_FULL * z[j];
 			}
 		}
 		for (i = start; i < end; i++)
@@ -466,10 +467,10 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 			const kf__hold *h = e < g->in_off[j + 1] ? &g->h[g->in_idx[e]] : NULL;
 			kf_share s;
 			char src[1400];
-			if (h && ((h->flags & KF__H_NOCAP) || h->hi <= h->lo))
+			if (h && ((h->flags & KF__H_NOCAP) || kf__h_hi(h) <= kf__h_lo(h)))
 				continue;
 			if (h) {
-				s = h->hi - h->lo;
+				s = kf__h_hi(h) - kf__h_lo(h);
 				if (s > res - slack)
 					s = res - slack;
 				slack += s;
@@ -495,8 +496,8 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 						   : (h->flags & KF__H_AMBIG)
 						       ? "fraction or percent"
 						       : "share range";
-				dec[ndec].share.min = h->lo;
-				dec[ndec].share.max = h->hi;
+				dec[ndec].share.min = kf__h_lo(h);
+				dec[ndec].share.max = kf__h_hi(h);
 				dec[ndec].share.min_open = !!(h->flags & KF__H_LO_OPEN);
 				dec[ndec].share.max_open = !!(h->flags & KF__H_HI_OPEN);
 				kf__g_hold_src(g, h, src, sizeof src);

@@ -49,6 +49,7 @@ void kf_graph_free(kf_graph *g)
 	kf__xfree(g->pool);
 	kf__xfree(g->nodes);
 	kf__xfree(g->idtab);
+	kf__xfree(g->ids32);
 	kf__xfree(g->h);
 	kf__xfree(g->in_off);
 	kf__xfree(g->in_idx);
@@ -146,9 +147,48 @@ static inline uint32_t node_of_off(const kf_graph *g, uint32_t off)
 	return rd32(g->pool + off - 4);
 }
 
+/* A lookup in the built graph's table (ids32): no tags, so each id along the
+ * chain is compared (strncmp stops at the pool id's end; the ids looked up
+ * here have no NUL of their own). */
+static uint32_t find32(const kf_graph *g, const char *id, size_t len, uint64_t h)
+{
+	uint32_t mask = SLOTMASK(g), i = HOME(g, TAG(h));
+	if (memchr(id, '\0', len))
+		return KF__NONE;
+	for (;;) {
+		uint32_t off = g->ids32[i];
+		if (!off)
+			return KF__NONE;
+		if (strncmp(g->pool + off, id, len) == 0 && g->pool[off + len] == '\0')
+			return node_of_off(g, off);
+		i = (i + 1) & mask;
+	}
+}
+
+/* Turns idtab into ids32 in place (slot i's low 4 bytes to 4 * i: never
+ * ahead of the slots still to read) and gives back the other half. */
+static void compact_ids(kf_graph *g)
+{
+	size_t ns = (size_t)1 << g->hbits, i;
+	char *p = (char *)g->idtab;
+	void *np;
+	for (i = 0; i < ns; i++) {
+		uint64_t v;
+		uint32_t w;
+		memcpy(&v, p + 8 * i, 8);
+		w = (uint32_t)v;
+		memcpy(p + 4 * i, &w, 4);
+	}
+	np = kf__realloc(p, ns * 4);
+	g->ids32 = np ? np : (uint32_t *)(void *)p;
+	g->idtab = NULL;
+}
+
 uint32_t kf__g_find_h(const kf_graph *g, const char *id, size_t len, uint64_t h)
 {
 	uint32_t tag = TAG(h), mask = SLOTMASK(g), i = HOME(g, tag);
+	if (!g->idtab)
+		return find32(g, id, len, h);
 	for (;;) {
 		uint64_t v = g->idtab[i];
 		if (!v)
@@ -350,10 +390,10 @@ int kf__g_add_hold(kf_graph *g, uint32_t owner, uint32_t owned, kf_share lo, kf_
 	h = &g->h[g->nh++];
 	h->owner = owner;
 	h->owned = owned;
-	h->lo = lo;
-	h->hi = hi;
+	kf__h_set(h, lo, hi);
 	h->src = src;
-	h->flags = flags;
+	h->flags = (uint8_t)flags;
+	h->pad = 0;
 	return 0;
 }
 
@@ -503,7 +543,8 @@ static int fraction_or_percent(kf_graph *g, uint32_t j)
 			kf__buf_printf(&b, "%s%s", k++ ? ", " : "", g->pool + h->src);
 		else
 			kf__buf_printf(&b, "%s%u", k++ ? ", " : "", (unsigned)h->src);
-		h->hi = h->hi * 100 > KF_SHARE_FULL ? KF_SHARE_FULL : h->hi * 100;
+		kf__h_set(h, kf__h_lo(h),
+			  kf__h_hi(h) * 100 > KF_SHARE_FULL ? KF_SHARE_FULL : kf__h_hi(h) * 100);
 		h->flags |= KF__H_AMBIG;
 	}
 	rc = b.failed || !b.data ||
@@ -545,10 +586,10 @@ kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err)
 			const kf__hold *h = &g->h[g->in_idx[e]];
 			if (h->flags & KF__H_NOCAP)
 				continue;
-			sum += h->lo;
+			sum += kf__h_lo(h);
 			if (!(h->flags & KF__H_UNKNOWN)) {
 				nexact++;
-				if (h->hi > KF_SHARE_PERCENT)
+				if (kf__h_hi(h) > KF_SHARE_PERCENT)
 					allsmall = 0;
 			}
 		}
@@ -598,6 +639,7 @@ kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err)
 		    fraction_or_percent(g, i))
 			goto nomem;
 	}
+	compact_ids(g);
 	return KF_OK;
 nomem:
 	kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");

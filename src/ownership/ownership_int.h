@@ -4,7 +4,7 @@
  * (ownership/solve.c) and the output (ownership/out.c). Internal to libkaifang.
  *
  * Compact by design (bench/ownership: 10M entities, 20M holdings under 2 GB):
- * strings live in one pool addressed by 32-bit offsets, a holding is 32 bytes,
+ * strings live in one pool addressed by 32-bit offsets, a holding is 24 bytes,
  * and holdings are indexed by owned company in a CSR (in_off/in_idx).
  */
 #ifndef KF_OWNERSHIP_INT_H
@@ -34,14 +34,41 @@ typedef struct kf__onode {
 #define KF__H_SRCSTR  0x20 /* src is a pool offset (record id), else a line number */
 #define KF__H_AMBIG   0x40 /* fraction or percent: [x, 100x] (shares of a company summing to 1) */
 
+/* 24 bytes: the bounds are 40-bit (a share is at most 100% = 10^11 units
+ * < 2^37; the readers refuse more than 100 per holding), split in a low 32-bit
+ * word and a high byte so that the struct needs no 8-byte alignment. Read
+ * them with kf__h_lo / kf__h_hi, write them with kf__h_set. */
 typedef struct kf__hold {
-	uint32_t owner; /* node index */
-	uint32_t owned; /* node index */
-	kf_share lo;    /* lower bound, percent units */
-	kf_share hi;    /* upper bound */
-	uint32_t src;   /* line in the holdings file, or pool offset of a record id */
-	uint32_t flags; /* KF__H_* */
+	uint32_t owner;      /* node index */
+	uint32_t owned;      /* node index */
+	uint32_t lo32, hi32; /* low 32 bits of the lower / upper bound, percent units */
+	uint32_t src;        /* line in the holdings file, or pool offset of a record id */
+	uint8_t lo8, hi8;    /* bits 32..39 of the bounds */
+	uint8_t flags;       /* KF__H_* */
+	uint8_t pad;
 } kf__hold;
+
+#define KF__H_SHARE_MAX (((kf_share)1 << 40) - 1)
+
+static inline kf_share kf__h_lo(const kf__hold *h)
+{
+	return (kf_share)((uint64_t)h->lo8 << 32 | h->lo32);
+}
+static inline kf_share kf__h_hi(const kf__hold *h)
+{
+	return (kf_share)((uint64_t)h->hi8 << 32 | h->hi32);
+}
+/* Sets the bounds; a value out of [0, 2^40) (never a valid share) is kept as
+ * the nearest end, still out of range for every check that follows. */
+static inline void kf__h_set(kf__hold *h, kf_share lo, kf_share hi)
+{
+	uint64_t l = (uint64_t)(lo < 0 ? 0 : lo > KF__H_SHARE_MAX ? KF__H_SHARE_MAX : lo);
+	uint64_t u = (uint64_t)(hi < 0 ? 0 : hi > KF__H_SHARE_MAX ? KF__H_SHARE_MAX : hi);
+	h->lo32 = (uint32_t)l;
+	h->lo8 = (uint8_t)(l >> 32);
+	h->hi32 = (uint32_t)u;
+	h->hi8 = (uint8_t)(u >> 32);
+}
 
 struct kf_graph {
 	char *pool; /* all strings, NUL-separated; pool[0] = "" */
@@ -56,6 +83,12 @@ struct kf_graph {
 	 * the pool as 4 bytes just before each id, so a hit costs one more
 	 * memory access (the id itself), not two. */
 	uint64_t *idtab;
+	/* the same table once the graph is built (kf__g_finish): the pool
+	 * offsets alone, 4 bytes a slot, each in the slot it had in idtab (same
+	 * home slots, same probe chains), and idtab freed (NULL). The readers
+	 * are done then; only kf_graph_find looks ids up, comparing the ids
+	 * themselves along a chain. Half the table's memory at the solve. */
+	uint32_t *ids32;
 	uint32_t hbits; /* log2 of the slot count */
 	kf__hold *h;
 	uint32_t nh, hcap;

@@ -55,7 +55,9 @@ typedef struct solver {
 	int32_t *uc; /* ultimate controller, -1 none */
 	uint8_t *fl;
 	uint8_t *op; /* OP_* per node */
-	uint32_t *loc;
+	/* the local index of a member of the component being solved: while
+	 * component() runs, rindex[mem[i]] = loc_base + i (see loc_of) */
+	uint32_t loc_base, loc_m;
 	/* the component search (see "components" below) */
 	uint32_t *adj;    /* per in-edge (in_idx order): owner if traversable, else KF__NONE */
 	uint32_t *rindex; /* 0 unvisited, visit index lowered to the lowest reached, NONE done */
@@ -86,6 +88,17 @@ int kf__own_terminal(const kf_graph *g, uint32_t j, int stop_foreign)
 	return 1;
 }
 
+/* 1 + the index of node x in the current component's members, 0 when x is
+ * not a member. During component() the members, and only they, hold a search
+ * index from the root's on (the nodes still on the stack below it were
+ * visited before it, the finished ones are KF__NONE, the unvisited 0), so
+ * their rindex is renumbered loc_base + i and needs no array of its own. */
+static inline uint32_t loc_of(const solver *s, uint32_t x)
+{
+	uint32_t r = s->rindex[x] - s->loc_base;
+	return r < s->loc_m ? r + 1 : 0;
+}
+
 static int is_terminal(const solver *s, uint32_t j)
 {
 	return kf__own_terminal(s->g, j, s->stop_foreign);
@@ -95,8 +108,8 @@ static int is_terminal(const solver *s, uint32_t j)
 static int traversable(const solver *s, const kf__hold *h)
 {
 	if (h->flags & (KF__H_NOCAP | KF__H_CONTROL))
-		return s->mode == 1 || (!(h->flags & KF__H_NOCAP) && h->lo > 0);
-	return h->lo > 0;
+		return s->mode == 1 || (!(h->flags & KF__H_NOCAP) && kf__h_lo(h) > 0);
+	return kf__h_lo(h) > 0;
 }
 
 static void set_nomem(solver *s)
@@ -131,13 +144,13 @@ static uint8_t term_open(const solver *s, const kf__hold *hd)
 	uint32_t k = hd->owner;
 	uint8_t o = s->op[k], r = 0;
 	int so = !!(hd->flags & KF__H_LO_OPEN);
-	if (strict_term(hd->lo, so, s->F[k], o & OP_FLO))
+	if (strict_term(kf__h_lo(hd), so, s->F[k], o & OP_FLO))
 		r |= OP_FLO;
-	if (strict_term(hd->lo, so, KF_SHARE_FULL - s->F[k] - s->U[k], o & OP_FHI))
+	if (strict_term(kf__h_lo(hd), so, KF_SHARE_FULL - s->F[k] - s->U[k], o & OP_FHI))
 		r |= OP_FHI;
-	if (strict_term(hd->lo, so, s->H[k], o & OP_HLO))
+	if (strict_term(kf__h_lo(hd), so, s->H[k], o & OP_HLO))
 		r |= OP_HLO;
-	if (strict_term(hd->lo, so, KF_SHARE_FULL - s->H[k] - s->U[k], o & OP_HHI))
+	if (strict_term(kf__h_lo(hd), so, KF_SHARE_FULL - s->H[k] - s->U[k], o & OP_HHI))
 		r |= OP_HHI;
 	return r;
 }
@@ -161,13 +174,13 @@ static void node_exact(solver *s, uint32_t j)
 	}
 	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 		const kf__hold *hd = &g->h[g->in_idx[e]];
-		if ((hd->flags & KF__H_NOCAP) || hd->lo == 0)
+		if ((hd->flags & KF__H_NOCAP) || kf__h_lo(hd) == 0)
 			continue;
-		sum += hd->lo;
+		sum += kf__h_lo(hd);
 		s->op[j] |= term_open(s, hd);
-		f += (__int128)hd->lo * s->F[hd->owner];
-		h += (__int128)hd->lo * s->H[hd->owner];
-		u += (__int128)hd->lo * s->U[hd->owner];
+		f += (__int128)kf__h_lo(hd) * s->F[hd->owner];
+		h += (__int128)kf__h_lo(hd) * s->H[hd->owner];
+		u += (__int128)kf__h_lo(hd) * s->U[hd->owner];
 		fl |= s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND | FL_NOCONV);
 	}
 #define ROUND(x)                                                                                   \
@@ -296,18 +309,16 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 		set_nomem(s);
 		return;
 	}
-	for (i = 0; i < m; i++)
-		s->loc[mem[i]] = i + 1;
 	for (i = 0; i < m; i++) {
 		uint32_t j = mem[i];
 		kf_share inside = 0, sum = 0;
 		for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 			const kf__hold *hd = &g->h[g->in_idx[e]];
-			if ((hd->flags & KF__H_NOCAP) || hd->lo == 0)
+			if ((hd->flags & KF__H_NOCAP) || kf__h_lo(hd) == 0)
 				continue;
-			sum += hd->lo;
-			if (s->loc[hd->owner]) {
-				inside += hd->lo;
+			sum += kf__h_lo(hd);
+			if (loc_of(s, hd->owner)) {
+				inside += kf__h_lo(hd);
 				ecap++;
 				continue;
 			}
@@ -315,9 +326,12 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 			inherit |=
 			    s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND | FL_NOCONV);
 			outside[i] |= term_open(s, hd);
-			b[i * 3 + 0] += (long double)hd->lo / full * (long double)s->F[hd->owner];
-			b[i * 3 + 1] += (long double)hd->lo / full * (long double)s->H[hd->owner];
-			b[i * 3 + 2] += (long double)hd->lo / full * (long double)s->U[hd->owner];
+			b[i * 3 + 0] +=
+			    (long double)kf__h_lo(hd) / full * (long double)s->F[hd->owner];
+			b[i * 3 + 1] +=
+			    (long double)kf__h_lo(hd) / full * (long double)s->H[hd->owner];
+			b[i * 3 + 2] +=
+			    (long double)kf__h_lo(hd) / full * (long double)s->U[hd->owner];
 		}
 		b[i * 3 + 2] += (long double)(KF_SHARE_FULL - sum);
 		if (inside != KF_SHARE_FULL)
@@ -339,11 +353,11 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 		uint32_t j = mem[i];
 		for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 			const kf__hold *hd = &g->h[g->in_idx[e]];
-			if ((hd->flags & KF__H_NOCAP) || hd->lo == 0 || !s->loc[hd->owner])
+			if ((hd->flags & KF__H_NOCAP) || kf__h_lo(hd) == 0 || !loc_of(s, hd->owner))
 				continue;
-			le[ne].from = s->loc[hd->owner] - 1;
+			le[ne].from = loc_of(s, hd->owner) - 1;
 			le[ne].to = i;
-			le[ne].w = (long double)hd->lo / full;
+			le[ne].w = (long double)kf__h_lo(hd) / full;
 			lh[ne] = g->in_idx[e];
 			ne++;
 		}
@@ -381,8 +395,6 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 	s->cyc_comps++;
 	s->cyc_nodes += m;
 out:
-	for (i = 0; i < m; i++)
-		s->loc[mem[i]] = 0;
 	kf__xfree(le);
 	kf__xfree(lh);
 	kf__xfree(outside);
@@ -408,7 +420,7 @@ static int32_t controller(solver *s, uint32_t j)
 		if ((hd->flags & KF__H_CONTROL) && hd->owner != j)
 			return (int32_t)key_of(s, hd->owner);
 		if (hd->owner == j && !(hd->flags & KF__H_NOCAP))
-			self += hd->lo;
+			self += kf__h_lo(hd);
 	}
 	/* shares a company holds in itself are treasury shares: no votes, out of
 	 * the denominator (ownership-notes §4.5); a majority is over half of the
@@ -417,9 +429,9 @@ static int32_t controller(solver *s, uint32_t j)
 	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
 		const kf__hold *hd = &g->h[g->in_idx[e]];
 		uint32_t k;
-		if ((hd->flags & KF__H_NOCAP) || hd->lo == 0 || hd->owner == j)
+		if ((hd->flags & KF__H_NOCAP) || kf__h_lo(hd) == 0 || hd->owner == j)
 			continue;
-		if (hd->lo > half)
+		if (kf__h_lo(hd) > half)
 			return (int32_t)key_of(s, hd->owner);
 		k = key_of(s, hd->owner);
 		for (i = 0; i < n; i++)
@@ -429,7 +441,7 @@ static int32_t controller(solver *s, uint32_t j)
 			s->keys[n] = k;
 			s->vals[n++] = 0;
 		}
-		s->vals[i] += hd->lo;
+		s->vals[i] += kf__h_lo(hd);
 		if (s->vals[i] > half)
 			return (int32_t)k;
 	}
@@ -443,10 +455,8 @@ static void control_comp(solver *s, const uint32_t *mem, uint32_t m, int cyclic)
 		s->uc[mem[0]] = controller(s, mem[0]);
 		return;
 	}
-	for (i = 0; i < m; i++) {
+	for (i = 0; i < m; i++)
 		s->uc[mem[i]] = -1;
-		s->loc[mem[i]] = i + 1;
-	}
 	/* sweeps alternate in direction so that a chain of control inside the
 	 * group settles in a few sweeps whichever way the members are ordered
 	 * (one direction only moves a change one link per sweep: O(m^2)) */
@@ -470,18 +480,17 @@ static void control_comp(solver *s, const uint32_t *mem, uint32_t m, int cyclic)
 	 * a self-controlled group, reported without an ultimate controller */
 	for (i = 0; i < m; i++) {
 		int32_t c = s->uc[mem[i]];
-		if (c >= 0 && s->loc[c] && s->uc[c] >= 0 && s->loc[s->uc[c]]) {
+		if (c >= 0 && loc_of(s, (uint32_t)c) && s->uc[c] >= 0 &&
+		    loc_of(s, (uint32_t)s->uc[c])) {
 			uint32_t q;
 			for (q = 0; q < m; q++)
-				if (s->uc[mem[q]] >= 0 && s->loc[s->uc[mem[q]]]) {
+				if (s->uc[mem[q]] >= 0 && loc_of(s, (uint32_t)s->uc[mem[q]])) {
 					s->uc[mem[q]] = -1;
 					s->fl[mem[q]] |= FL_SELFCTL;
 				}
 			break;
 		}
 	}
-	for (i = 0; i < m; i++)
-		s->loc[mem[i]] = 0;
 }
 
 /* ---- components ---------------------------------------------------------
@@ -491,7 +500,7 @@ static void control_comp(solver *s, const uint32_t *mem, uint32_t m, int cyclic)
  * separate low-link array), over a compact copy of the pass's edges built once
  * per pass: adj[e] is the owner of in-edge e (in in_idx order) when the pass
  * traverses it, else KF__NONE, so the inner loop reads 4 bytes per edge in
- * order instead of a 32-byte holding through an index. The path and the
+ * order instead of a 24-byte holding through an index. The path and the
  * component stack grow as needed (a registry is shallow). The search visits
  * nodes, and emits components and their members, in exactly the order of the
  * previous form (same roots, same edge order), so the solve sees the same
@@ -531,6 +540,12 @@ static void component(solver *s, const uint32_t *mem, uint32_t m)
 			s->ncycnodes += m;
 		}
 		return;
+	}
+	if (cyclic) { /* the members' local indexes (loc_of); rindex[mem[0]] is the root's */
+		s->loc_base = s->rindex[mem[0]];
+		s->loc_m = m;
+		for (i = 0; i < m; i++)
+			s->rindex[mem[i]] = s->loc_base + i;
 	}
 	if (s->mode == 0) {
 		if (s->order) {
@@ -687,7 +702,6 @@ static void solver_free(solver *s)
 	kf__xfree(s->rindex);
 	kf__xfree(s->stack);
 	kf__xfree(s->fr);
-	kf__xfree(s->loc);
 	kf__xfree(s->order);
 	kf__xfree(s->keys);
 	kf__xfree(s->vals);
@@ -736,13 +750,12 @@ static int solver_init(solver *s, const kf_graph *g, const kf_ownership_opts *o,
 	s->uc = kf__malloc(n * sizeof *s->uc);
 	s->fl = kf__calloc(n, 1);
 	s->op = kf__calloc(n, 1);
-	s->loc = kf__calloc(n, sizeof *s->loc);
 	s->keys = kf__malloc((maxdeg + 1) * sizeof *s->keys);
 	s->vals = kf__malloc((maxdeg + 1) * sizeof *s->vals);
 	if (want_order)
 		s->order = kf__malloc(n * sizeof *s->order);
-	if (!s->F || !s->H || !s->U || !s->uc || !s->fl || !s->op || !s->loc || !s->keys ||
-	    !s->vals || (want_order && !s->order)) {
+	if (!s->F || !s->H || !s->U || !s->uc || !s->fl || !s->op || !s->keys || !s->vals ||
+	    (want_order && !s->order)) {
 		solver_free(s);
 		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
 		return -1;

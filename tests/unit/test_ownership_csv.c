@@ -193,8 +193,8 @@ static void summary(kf_graph *g, kf_buf *out)
 	kf__buf_init(out, (size_t)1 << 30);
 	for (i = 0; i < g->nh; i++)
 		kf__buf_printf(out, "%u %u %lld %lld %u %u\n", g->h[i].owner, g->h[i].owned,
-			       (long long)g->h[i].lo, (long long)g->h[i].hi, g->h[i].src,
-			       g->h[i].flags);
+			       (long long)kf__h_lo(&g->h[i]), (long long)kf__h_hi(&g->h[i]),
+			       g->h[i].src, g->h[i].flags);
 	for (i = 0; i < kf_graph_warning_count(g); i++)
 		kf__buf_printf(out, "%s\n", kf_graph_warning(g, i));
 	assert_int_equal(kf_ownership_compute_all(g, NULL, &t, &e), KF_OK);
