@@ -527,7 +527,7 @@ kf_status kf_registry_apply(kf_registry *r, kf_role actor, const kf_reg_apply *a
 /* The columns of an application row advance and show read. */
 typedef struct kf__app {
 	char state[24], last_date[11], services[1024], places[1024], share[40], intake[24],
-	    region[64];
+	    region[64], accepted[11];
 	int found;
 } kf__app;
 
@@ -542,6 +542,7 @@ static int read_app(void *ctx, int n, const char *const *v)
 	snprintf(a->share, sizeof a->share, "%s", v[4] ? v[4] : "");
 	snprintf(a->intake, sizeof a->intake, "%s", v[5] ? v[5] : "");
 	snprintf(a->region, sizeof a->region, "%s", v[6] ? v[6] : "");
+	snprintf(a->accepted, sizeof a->accepted, "%s", n > 7 && v[7] ? v[7] : "");
 	return 1;
 }
 
@@ -552,7 +553,7 @@ static kf_status load_app(kf_registry *r, const char *id, kf__app *a, kf_error *
 	memset(a, 0, sizeof *a);
 	st = r->store.ops->query(r->store.db,
 				 "SELECT state, last_date, services, places, foreign_share, "
-				 "intake_outcome, region FROM applications WHERE id = ?",
+				 "intake_outcome, region, accepted FROM applications WHERE id = ?",
 				 1, p, read_app, a, err);
 	if (st == KF_OK && !a->found)
 		return fail(err, KF_ERR_NOTFOUND, "id", "unknown_application",
@@ -580,8 +581,13 @@ static const char *clock_effect(kf_registry *r, const kf__app *a, const char *fr
 	b = s >= 0 ? kf__rdata_basis(&r->data, r->rb, s) : NULL;
 	if (!b)
 		return "none";
+	/* the limit counts from acceptance (deadlines.yaml "start: accepted",
+	 * citing Telecom Regulations Art 14 / Art 11) and a return for
+	 * completion (补正) only stops it ("stops: [returned, expert-review]"):
+	 * accepting again after a return keeps the days already counted and
+	 * never restarts the limit (registry-notes §1.1; docs/registry.md) */
 	if (!strcmp(to, b->start))
-		return "start";
+		return *a->accepted ? "resume" : "start";
 	if (in_list(b->stops, b->nstops, to))
 		return "stop";
 	if (in_list(b->stops, b->nstops, from))

@@ -132,6 +132,7 @@ static kf_status clock_of(kf_registry *r, const char *id, clock_data *c, kf_erro
 	kf__rows t;
 	const char *p[1] = {id};
 	size_t i;
+	int running = 0;
 	kf_status st = kf__reg_rows(r,
 				    "SELECT effective, body FROM events WHERE app = ? AND type = "
 				    "'transition' ORDER BY seq",
@@ -149,9 +150,21 @@ static kf_status clock_of(kf_registry *r, const char *id, clock_data *c, kf_erro
 					    : !strcmp(eff, "stop")   ? KF_CLOCK_STOP
 					    : !strcmp(eff, "resume") ? KF_CLOCK_RESUME
 								     : 0;
-			if (a == KF_CLOCK_START && c->accepted == KF_DATE_NONE)
+			/* the clock starts at the first acceptance; later, "start" (a
+			 * re-acceptance recorded by an older log) and "resume" both
+			 * mean the clock runs on with the days counted so far (the
+			 * basis stops it while returned, never restarts it), and a
+			 * move that leaves it as it is (running on, or stopped on from
+			 * expert review to returned) is no event for the count */
+			if (a == KF_CLOCK_START && c->accepted == KF_DATE_NONE) {
 				c->accepted = d;
-			else if (a && c->accepted != KF_DATE_NONE) {
+				running = 1;
+			} else if (a == KF_CLOCK_START)
+				a = KF_CLOCK_RESUME;
+			if (c->accepted == KF_DATE_NONE || (a == KF_CLOCK_STOP) == !running)
+				a = 0;
+			if (a) {
+				running = a != KF_CLOCK_STOP;
 				if (c->n < sizeof c->ev / sizeof c->ev[0]) {
 					c->ev[c->n].date = d;
 					c->ev[c->n].action = a;

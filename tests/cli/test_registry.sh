@@ -174,6 +174,27 @@ suite() {
 	expect after-final 2 "cannot move to 'licence-renewed'; allowed: none ('licence-revoked' is final)" -- \
 		advance $A $S --token "$REV" --to licence-renewed --date 2025-03-02
 
+	# ---- a return for completion after acceptance stops the clock; accepting
+	# again resumes it (deadlines.yaml: start accepted, stops returned): 7 days
+	# counted (03-13..03-19), 03-20..03-27 stopped, 53 more from 03-28
+	local B
+	run "$KAIFANG" registry apply $S --token "$APPL" --enterprise "Return Co" --uscc 91440300MA5G12343E \
+		--region 440300 --service B21 --foreign-share 100 --date 2025-03-10 --json
+	B=$(json_get "$TMP/out" "j['id']")
+	expect ret-accept 0 "60 calendar days: due 2025-05-11" -- advance $B $S --token "$REV" --to accepted --date 2025-03-12
+	expect ret-stop 0 "stopped since 2025-03-20: 7 of 60 days counted" -- advance $B $S --token "$REV" \
+		--to returned --date 2025-03-20 --reason "the shareholder chart is missing"
+	expect ret-resubmit 0 "60 calendar days: due 2025-05-19" -- advance $B $S --token "$APPL" --to submitted --date 2025-03-27
+	expect ret-reaccept 0 "60 calendar days: due 2025-05-19" -- advance $B $S --token "$REV" --to accepted --date 2025-03-28
+	expect ret-approve 0 "60 calendar days: due 2025-05-19" -- advance $B $S --token "$REV" --to approved --date 2025-04-10
+	run "$KAIFANG" registry advance $B $S --token "$REV" --to licence-issued --date 2025-04-15 \
+		--licence "粤B2-20250415" --authority "Guangdong Communications Administration" --json
+	[ "$(json_get "$TMP/out" "[(x['state'], x['due'], x['days_stopped']) for x in j['deadline']['readings']][0]")" = \
+		"('due', '2025-05-19', 8)" ] && ok || bad "$BE re-acceptance keeps the deadline (JSON)"
+	[ "$(json_get "$TMP/out" "[e['deadline_effect'] for e in j['events'] if e.get('to')=='accepted']")" = \
+		"['start', 'resume']" ] && ok || bad "$BE re-acceptance recorded as resume"
+	[ "$(json_get "$TMP/out" "j['deadline']['accepted']")" = 2025-03-12 ] && ok || bad "$BE accepted stays the first day"
+
 	# ---- a later rulebook changes the answer: show says so
 	rm -rf "$TMP/rbs" && mkdir -p "$TMP/rbs" # cn-telecom includes ../common/
 	cp -r rulebooks/cn-telecom "$TMP/rbs/rb2" && cp -r rulebooks/common "$TMP/rbs/"
