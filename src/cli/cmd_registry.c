@@ -28,7 +28,7 @@ static const char reg_usage[] =
     "  apply --enterprise NAME --uscc CODE --region PLACE --service SVC --foreign-share PCT\n"
     "        [--date D] [--route R] [--places P] [--name-zh N] [--override-uscc REASON]\n"
     "        [--type T] [--listed true|false] [--ownership-sha256 H] [--documents N=H,...]\n"
-    "        [--draft]\n"
+    "        [--draft] [--enterprise-id E-ID (file under the enterprise holding the USCC)]\n"
     "  advance ID --to STATE [--date D] [--reason TEXT] [--licence NUMBER] [--authority A]\n"
     "        [--expires D] [--area A] [--source S]\n"
     "  show ID | list [--state S] [--zone Z] [--service SVC]\n"
@@ -67,6 +67,7 @@ enum {
 	O_ASOF,
 	O_BY,
 	O_ENTERPRISE,
+	O_ENTERPRISE_ID,
 	O_NAMEZH,
 	O_USCC,
 	O_OVERRIDE,
@@ -114,6 +115,7 @@ static const struct option reg_options[] = {
     {"as-of", required_argument, NULL, O_ASOF},
     {"by", required_argument, NULL, O_BY},
     {"enterprise", required_argument, NULL, O_ENTERPRISE},
+    {"enterprise-id", required_argument, NULL, O_ENTERPRISE_ID},
     {"name-zh", required_argument, NULL, O_NAMEZH},
     {"uscc", required_argument, NULL, O_USCC},
     {"override-uscc", required_argument, NULL, O_OVERRIDE},
@@ -164,6 +166,7 @@ static int set_opt(ropts *o, int c, const char *v)
 	case O_ASOF: o->as_of = v; break;
 	case O_BY: o->by = v; break;
 	case O_ENTERPRISE: o->apply.enterprise = v; break;
+	case O_ENTERPRISE_ID: o->apply.enterprise_id = v; break;
 	case O_NAMEZH: o->apply.name_zh = v; break;
 	case O_USCC: o->apply.uscc = v; break;
 	case O_OVERRIDE: o->apply.override_uscc = v; break;

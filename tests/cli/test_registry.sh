@@ -120,6 +120,28 @@ suite() {
 	expect unknown-service 2 "nearest known" -- apply $S --token "$APPL" --enterprise Z --uscc 91440300MA5G12343E \
 		--region 440300 --service B2l --foreign-share 100 --date 2025-01-10
 
+	# ---- a credit code already recorded: the typed name must be the recorded one
+	local SE EADMIN
+	SE=$(store ent)
+	EADMIN=$(R init $SE 2>/dev/null | head -1)
+	local NW="--uscc 91310115MA1FL0AB0P --region 310115 --service B21 --foreign-share 100 --date 2025-01-10"
+	expect ent-first 0 "filed A-000001" -- apply $SE --token "$EADMIN" \
+		--enterprise "Northwind Data Services (Shanghai) Co., Ltd." --name-zh "北风数据服务（上海）有限公司" $NW
+	expect ent-other-name 2 'USCC 91310115MA1FL0AB0P already belongs to enterprise E-000001 "Northwind Data Services (Shanghai) Co., Ltd." (北风数据服务（上海）有限公司), not "Fabrikam Hangzhou"' -- \
+		apply $SE --token "$EADMIN" --enterprise "Fabrikam Hangzhou" $NW
+	expect ent-flag-hint 2 "--enterprise-id E-000001" -- apply $SE --token "$EADMIN" --enterprise "Fabrikam Hangzhou" $NW
+	run "$KAIFANG" registry apply $SE --token "$EADMIN" --enterprise "NORTHWIND DATA SERVICES SHANGHAI CO., LTD" $NW --json
+	[ "$RC" = 0 ] && [ "$(json_get "$TMP/out" "(j['enterprise']['id'], j['enterprise']['name'])")" = \
+		"('E-000001', 'Northwind Data Services (Shanghai) Co., Ltd.')" ] && ok || bad "$BE ent: the same name after normalisation"
+	expect ent-zh 0 "filed A-000003" -- apply $SE --token "$EADMIN" --enterprise "北风数据服务（上海）有限公司" $NW
+	run "$KAIFANG" registry apply $SE --token "$EADMIN" --enterprise "Fabrikam Hangzhou" --enterprise-id E-000001 $NW --json
+	[ "$RC" = 0 ] && [ "$(json_get "$TMP/out" "j['enterprise']['id']")" = E-000001 ] && ok || bad "$BE ent: --enterprise-id files under it"
+	expect ent-unknown-id 2 "no enterprise 'E-000099'" -- apply $SE --token "$EADMIN" --enterprise X --enterprise-id E-000099 $NW
+	expect ent-id-other-uscc 2 "enterprise E-000001 has USCC 91310115MA1FL0AB0P, not 91440300MA5G12343E" -- \
+		apply $SE --token "$EADMIN" --enterprise X --enterprise-id E-000001 --uscc 91440300MA5G12343E \
+		--region 440300 --service B21 --foreign-share 100 --date 2025-01-10
+	[ "$(sql "$SE" "SELECT COUNT(*) FROM enterprises")" = 1 ] && ok || bad "$BE ent: no second enterprise recorded"
+
 	# ---- advance: the state machine, the dates, the clock
 	expect illegal 2 "cannot move to 'approved'; allowed: returned, accepted, refused or withdrawn" -- \
 		advance $A $S --token "$REV" --to approved --date 2025-02-01
