@@ -470,6 +470,12 @@ static int run_sub(const ropts *o, kf_registry *r, kf_role role)
 		if (need_pos(o, 1, "say which event (prove EVENT)") < 0)
 			return EXIT_USAGE;
 		st = kf_registry_prove(r, o->pos[1], o->json, &out, &e);
+		/* the C2SP text must stay as it is: the note goes to stderr */
+		if (st == KF_OK && !o->json)
+			fprintf(stderr,
+				"kaifang: event %llu (leaf index %llu, 0-based as RFC 9162 "
+				"counts)\n",
+				strtoull(o->pos[1], NULL, 10), strtoull(o->pos[1], NULL, 10) - 1);
 		return print_view(out, st, &e, o->json, 0);
 	}
 	if (!strcmp(sub, "checkpoint")) {

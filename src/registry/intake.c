@@ -575,7 +575,7 @@ kf_status kf_registry_apply(kf_registry *r, kf_role actor, const kf_reg_apply *a
 		return st;
 	}
 	snprintf(*id, 32, "%s", app);
-	return view ? kf_registry_show(r, app, json, view, err) : KF_OK;
+	return view ? kf__registry_show(r, app, json, !given(a->route), view, err) : KF_OK;
 }
 
 /* ---- advance ------------------------------------------------------------------------------ */
