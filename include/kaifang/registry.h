@@ -213,6 +213,9 @@ typedef struct kf_reg_apply {
 				      number (seed, import) */
 	const char *source_seen;   /* the day the source was seen, YYYY-MM-DD */
 	int draft;                 /* 1: file as a draft (no intake decision yet) */
+	const char *enterprise_id; /* "E-000025": file under this recorded enterprise even
+				      though `enterprise` names it differently (the names
+				      stay as recorded); must be the one holding `uscc` */
 } kf_reg_apply;
 
 /*
@@ -229,7 +232,11 @@ typedef struct kf_reg_apply {
  * Errors (err->field names the field): KF_ERR_INVALID "forbidden",
  * "uscc_check_failed" (the message says the computed check character and how
  * to override), "bad_uscc" (not 18 characters of the GB 32100 alphabet),
- * "place_outside_zone" (names the route's zone), "missing_field"; the
+ * "place_outside_zone" (names the route's zone), "missing_field",
+ * "enterprise_mismatch" (the USCC belongs to an enterprise recorded under
+ * other names — compared by kf__name_key, NFC, case and separators ignored —
+ * the message names its id and names; pass enterprise_id to file under it),
+ * KF_ERR_NOTFOUND "unknown_enterprise" (enterprise_id not recorded); the
  * question reader's codes for services, places, share and date; KF_ERR_IO
  * "storage".
  */

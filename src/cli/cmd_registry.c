@@ -28,7 +28,7 @@ static const char reg_usage[] =
     "  apply --enterprise NAME --uscc CODE --region PLACE --service SVC --foreign-share PCT\n"
     "        [--date D] [--route R] [--places P] [--name-zh N] [--override-uscc REASON]\n"
     "        [--type T] [--listed true|false] [--ownership-sha256 H] [--documents N=H,...]\n"
-    "        [--draft]\n"
+    "        [--draft] [--enterprise-id E-ID (file under the enterprise holding the USCC)]\n"
     "  advance ID --to STATE [--date D] [--reason TEXT] [--licence NUMBER] [--authority A]\n"
     "        [--expires D] [--area A] [--source S]\n"
     "  show ID | list [--state S] [--zone Z] [--service SVC]\n"
@@ -67,6 +67,7 @@ enum {
 	O_ASOF,
 	O_BY,
 	O_ENTERPRISE,
+	O_ENTERPRISE_ID,
 	O_NAMEZH,
 	O_USCC,
 	O_OVERRIDE,
@@ -114,6 +115,7 @@ static const struct option reg_options[] = {
     {"as-of", required_argument, NULL, O_ASOF},
     {"by", required_argument, NULL, O_BY},
     {"enterprise", required_argument, NULL, O_ENTERPRISE},
+    {"enterprise-id", required_argument, NULL, O_ENTERPRISE_ID},
     {"name-zh", required_argument, NULL, O_NAMEZH},
     {"uscc", required_argument, NULL, O_USCC},
     {"override-uscc", required_argument, NULL, O_OVERRIDE},
@@ -164,6 +166,7 @@ static int set_opt(ropts *o, int c, const char *v)
 	case O_ASOF: o->as_of = v; break;
 	case O_BY: o->by = v; break;
 	case O_ENTERPRISE: o->apply.enterprise = v; break;
+	case O_ENTERPRISE_ID: o->apply.enterprise_id = v; break;
 	case O_NAMEZH: o->apply.name_zh = v; break;
 	case O_USCC: o->apply.uscc = v; break;
 	case O_OVERRIDE: o->apply.override_uscc = v; break;
@@ -467,6 +470,12 @@ static int run_sub(const ropts *o, kf_registry *r, kf_role role)
 		if (need_pos(o, 1, "say which event (prove EVENT)") < 0)
 			return EXIT_USAGE;
 		st = kf_registry_prove(r, o->pos[1], o->json, &out, &e);
+		/* the C2SP text must stay as it is: the note goes to stderr */
+		if (st == KF_OK && !o->json)
+			fprintf(stderr,
+				"kaifang: event %llu (leaf index %llu, 0-based as RFC 9162 "
+				"counts)\n",
+				strtoull(o->pos[1], NULL, 10), strtoull(o->pos[1], NULL, 10) - 1);
 		return print_view(out, st, &e, o->json, 0);
 	}
 	if (!strcmp(sub, "checkpoint")) {

@@ -27,6 +27,7 @@
 #include "kaifang/view.h"
 #include "registry/registry_int.h"
 #include "util/alloc.h"
+#include "util/unorm.h"
 #include "util/errors.h"
 
 #define MAX_ITEMS 256 /* services or places of one application (refused beyond) */
@@ -327,7 +328,7 @@ static kf_status check_apply(kf_registry *r, kf_role actor, const kf_reg_apply *
 	if (!rb)
 		return fail(err, KF_ERR_INVALID, NULL, "no_rulebook",
 			    "the registry needs a rulebook to decide applications");
-	if (!given(a->enterprise))
+	if (!given(a->enterprise) && !given(a->enterprise_id))
 		return fail(err, KF_ERR_NOTFOUND, "enterprise", "missing_field",
 			    "'enterprise' (the enterprise's name) is required");
 	if (!given(a->services))
@@ -393,19 +394,74 @@ static kf_status check_apply(kf_registry *r, kf_role actor, const kf_reg_apply *
 
 /* The enterprise's id: the one recorded with the same USCC (or, without a
  * USCC, the same name), else a new one whose event is appended. */
+/* 1 when the typed name is one of the recorded names (by their name keys). */
+static int same_name(const char *typed, const char *name, const char *name_zh)
+{
+	char k[KF__NORM_MAX], k2[KF__NORM_MAX];
+	if (!given(typed) || kf__name_key(typed, 1, k, sizeof k) < 0)
+		return 0;
+	return (given(name) && kf__name_key(name, 1, k2, sizeof k2) >= 0 && !strcmp(k, k2)) ||
+	       (given(name_zh) && kf__name_key(name_zh, 1, k2, sizeof k2) >= 0 && !strcmp(k, k2));
+}
+
+/* The enterprise recorded with the application's USCC (or the one enterprise_id
+ * names): the typed names must be its names, unless enterprise_id says to file
+ * under it anyway; never a silent switch to another firm's record. */
+static kf_status existing_enterprise(kf_registry *r, const kf_reg_apply *a, char id[32],
+				     kf_error *err)
+{
+	const char *p[1] = {given(a->enterprise_id) ? a->enterprise_id : a->uscc};
+	kf__rows t;
+	kf_status st = kf__reg_rows(
+	    r,
+	    given(a->enterprise_id) ? "SELECT id, name, name_zh, uscc FROM enterprises WHERE id = ?"
+				    : "SELECT id, name, name_zh, uscc FROM enterprises WHERE "
+				      "uscc = ?",
+	    1, p, &t, err);
+	const char *const *row;
+	if (st != KF_OK)
+		return st;
+	if (!t.n) {
+		kf__rows_free(&t);
+		if (given(a->enterprise_id))
+			return fail(err, KF_ERR_NOTFOUND, "enterprise_id", "unknown_enterprise",
+				    "no enterprise '%s' in the registry", a->enterprise_id);
+		return KF_ERR_NOTFOUND;
+	}
+	row = (const char *const *)t.rows[0];
+	if (given(a->enterprise_id) && given(a->uscc) && (!row[3] || strcmp(row[3], a->uscc)))
+		st = fail(err, KF_ERR_INVALID, "enterprise_id", "enterprise_mismatch",
+			  "enterprise %s has USCC %s, not %s", row[0], row[3] ? row[3] : "(none)",
+			  a->uscc);
+	else if (!given(a->enterprise_id) &&
+		 !(same_name(a->enterprise, row[1], row[2]) &&
+		   (!given(a->name_zh) || !given(row[2]) || same_name(a->name_zh, row[2], NULL))))
+		st = fail(err, KF_ERR_INVALID, "enterprise", "enterprise_mismatch",
+			  "USCC %s already belongs to enterprise %s \"%s\"%s%s%s, not \"%s\"; "
+			  "check the code, or file under the recorded enterprise with "
+			  "--enterprise-id %s",
+			  a->uscc, row[0], row[1] ? row[1] : "", given(row[2]) ? " (" : "",
+			  given(row[2]) ? row[2] : "", given(row[2]) ? ")" : "",
+			  given(a->enterprise) ? a->enterprise : a->name_zh, row[0]);
+	else
+		snprintf(id, 32, "%s", row[0]);
+	kf__rows_free(&t);
+	return st;
+}
+
 static kf_status enterprise_of(kf_registry *r, kf_role actor, const kf_reg_apply *a,
 			       const checked *c, char id[32], kf_error *err)
 {
 	char n[32], now[24], *body;
 	uint64_t seq;
 	kf__ev ev;
-	const char *p[1] = {given(a->uscc) ? a->uscc : a->enterprise};
-	kf_status st = kf__reg_value(
-	    r,
-	    given(a->uscc) ? "SELECT id FROM enterprises WHERE uscc = ?"
-			   : "SELECT id FROM enterprises WHERE uscc IS NULL AND name = ?",
-	    1, p, id, 32, err);
-	if (st != KF_ERR_NOTFOUND)
+	const char *p[1] = {a->enterprise};
+	kf_status st =
+	    given(a->uscc) || given(a->enterprise_id)
+		? existing_enterprise(r, a, id, err)
+		: kf__reg_value(r, "SELECT id FROM enterprises WHERE uscc IS NULL AND name = ?", 1,
+				p, id, 32, err);
+	if (st != KF_ERR_NOTFOUND || given(a->enterprise_id))
 		return st;
 	st = kf__reg_value(r, "SELECT COUNT(*) FROM enterprises", 0, NULL, n, sizeof n, err);
 	if (st == KF_OK)
@@ -519,7 +575,7 @@ kf_status kf_registry_apply(kf_registry *r, kf_role actor, const kf_reg_apply *a
 		return st;
 	}
 	snprintf(*id, 32, "%s", app);
-	return view ? kf_registry_show(r, app, json, view, err) : KF_OK;
+	return view ? kf__registry_show(r, app, json, !given(a->route), view, err) : KF_OK;
 }
 
 /* ---- advance ------------------------------------------------------------------------------ */
@@ -527,7 +583,7 @@ kf_status kf_registry_apply(kf_registry *r, kf_role actor, const kf_reg_apply *a
 /* The columns of an application row advance and show read. */
 typedef struct kf__app {
 	char state[24], last_date[11], services[1024], places[1024], share[40], intake[24],
-	    region[64];
+	    region[64], accepted[11];
 	int found;
 } kf__app;
 
@@ -542,6 +598,7 @@ static int read_app(void *ctx, int n, const char *const *v)
 	snprintf(a->share, sizeof a->share, "%s", v[4] ? v[4] : "");
 	snprintf(a->intake, sizeof a->intake, "%s", v[5] ? v[5] : "");
 	snprintf(a->region, sizeof a->region, "%s", v[6] ? v[6] : "");
+	snprintf(a->accepted, sizeof a->accepted, "%s", n > 7 && v[7] ? v[7] : "");
 	return 1;
 }
 
@@ -552,7 +609,7 @@ static kf_status load_app(kf_registry *r, const char *id, kf__app *a, kf_error *
 	memset(a, 0, sizeof *a);
 	st = r->store.ops->query(r->store.db,
 				 "SELECT state, last_date, services, places, foreign_share, "
-				 "intake_outcome, region FROM applications WHERE id = ?",
+				 "intake_outcome, region, accepted FROM applications WHERE id = ?",
 				 1, p, read_app, a, err);
 	if (st == KF_OK && !a->found)
 		return fail(err, KF_ERR_NOTFOUND, "id", "unknown_application",
@@ -580,8 +637,13 @@ static const char *clock_effect(kf_registry *r, const kf__app *a, const char *fr
 	b = s >= 0 ? kf__rdata_basis(&r->data, r->rb, s) : NULL;
 	if (!b)
 		return "none";
+	/* the limit counts from acceptance (deadlines.yaml "start: accepted",
+	 * citing Telecom Regulations Art 14 / Art 11) and a return for
+	 * completion (补正) only stops it ("stops: [returned, expert-review]"):
+	 * accepting again after a return keeps the days already counted and
+	 * never restarts the limit (registry-notes §1.1; docs/registry.md) */
 	if (!strcmp(to, b->start))
-		return "start";
+		return *a->accepted ? "resume" : "start";
 	if (in_list(b->stops, b->nstops, to))
 		return "stop";
 	if (in_list(b->stops, b->nstops, from))

@@ -138,6 +138,12 @@ kf_status kf__reg_rows(kf_registry *r, const char *sql, int n, const char *const
 		       kf_error *err);
 void kf__rows_free(kf__rows *t);
 
+/* kf_registry_show, saying (route_defaulted 1) that the filing gave no route
+ * and the default one was used: text "route: notice-107 (the default; ...)",
+ * JSON "route_defaulted": true. */
+kf_status kf__registry_show(kf_registry *r, const char *id, int json, int route_defaulted,
+			    char **out, kf_error *err);
+
 /* ---- event.c --------------------------------------------------------------------- */
 
 /* An event being built: the writer holds {"seq":N,"type":T,"recorded":I,

@@ -203,6 +203,7 @@ static kf_status read_members(const char *json, size_t len, const member *ms, si
 	}
 static const member apply_members[] = {
     A(enterprise, T_STRING),
+    A(enterprise_id, T_STRING),
     A(name_zh, T_STRING),
     A(uscc, T_STRING),
     A(override_uscc, T_STRING),

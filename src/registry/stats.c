@@ -323,7 +323,11 @@ static char *stats_text(kf_registry *r, const char *day, const char *by, const t
 	size_t k;
 	kf__buf_init(&b, 0);
 	kf__buf_printf(&b, "Registry statistics as of %s\n", day);
-	kf__buf_printf(&b, "applications filed: %ld\n", filed);
+	kf__buf_printf(&b,
+		       "applications with a recorded submission day (on or before %s): %ld "
+		       "(approvals known only from announcements have none and are counted "
+		       "under approvals)\n",
+		       day, filed);
 	kf__buf_printf(&b, "approvals counted from the records: %ld\n", t->total);
 	kf__buf_printf(&b, "  by %s:\n", by);
 	for (i = 0; i < gs->n; i++)

@@ -97,6 +97,15 @@ static const char *place_name(const kf_rulebook *rb, const char *id)
 	return i >= 0 ? kf_rulebook_region(rb, i)->name.en : id;
 }
 
+/* 1 when the route has no zone (its data names no documents: the ordinary
+ * licence), so an empty zone is no gap in the record. */
+static int no_zone(kf_registry *r, const char *route)
+{
+	const kf__route *rt =
+	    r->data_loaded && given(route) ? kf__rdata_route(&r->data, route) : NULL;
+	return rt && rt->ndocs == 0;
+}
+
 /* A comma list as a JSON array of strings (null for NULL). */
 static void json_list(kf_json *w, const char *list)
 {
@@ -132,6 +141,7 @@ static kf_status clock_of(kf_registry *r, const char *id, clock_data *c, kf_erro
 	kf__rows t;
 	const char *p[1] = {id};
 	size_t i;
+	int running = 0;
 	kf_status st = kf__reg_rows(r,
 				    "SELECT effective, body FROM events WHERE app = ? AND type = "
 				    "'transition' ORDER BY seq",
@@ -149,9 +159,21 @@ static kf_status clock_of(kf_registry *r, const char *id, clock_data *c, kf_erro
 					    : !strcmp(eff, "stop")   ? KF_CLOCK_STOP
 					    : !strcmp(eff, "resume") ? KF_CLOCK_RESUME
 								     : 0;
-			if (a == KF_CLOCK_START && c->accepted == KF_DATE_NONE)
+			/* the clock starts at the first acceptance; later, "start" (a
+			 * re-acceptance recorded by an older log) and "resume" both
+			 * mean the clock runs on with the days counted so far (the
+			 * basis stops it while returned, never restarts it), and a
+			 * move that leaves it as it is (running on, or stopped on from
+			 * expert review to returned) is no event for the count */
+			if (a == KF_CLOCK_START && c->accepted == KF_DATE_NONE) {
 				c->accepted = d;
-			else if (a && c->accepted != KF_DATE_NONE) {
+				running = 1;
+			} else if (a == KF_CLOCK_START)
+				a = KF_CLOCK_RESUME;
+			if (c->accepted == KF_DATE_NONE || (a == KF_CLOCK_STOP) == !running)
+				a = 0;
+			if (a) {
+				running = a != KF_CLOCK_STOP;
 				if (c->n < sizeof c->ev / sizeof c->ev[0]) {
 					c->ev[c->n].date = d;
 					c->ev[c->n].action = a;
@@ -231,6 +253,7 @@ static void deadline_json(kf_json *w, kf_registry *r, const char *id, const char
 
 typedef struct shown {
 	kf__rows app, ent, events, lic, reports, auths, listings;
+	int route_defaulted; /* the filing gave no route: say which one was used */
 } shown;
 
 static void shown_free(shown *s)
@@ -470,6 +493,10 @@ static char *show_json(kf_registry *r, const shown *s)
 	kf_json_key(w, "id");
 	kf_json_string(w, a[A_ID]);
 	app_members(w, a, r->rb);
+	if (s->route_defaulted) {
+		kf_json_key(w, "route_defaulted");
+		kf_json_bool(w, 1);
+	}
 	kf_json_key(w, "enterprise");
 	if (s->ent.n) {
 		kf_json_object_begin(w);
@@ -569,11 +596,19 @@ static char *show_text(kf_registry *r, const shown *s)
 	kf__buf_init(&t, 0);
 	kf__buf_printf(&t, "%s  %s (%s)  state: %s\n", a[A_ID], or_dash(a[A_NAME]),
 		       or_dash(a[A_ENT]), or_dash(a[A_STATE]));
+	if (s->route_defaulted)
+		kf__buf_printf(&t,
+			       "  route: %s (the default; give --route ordinary, ftz, cepa or "
+			       "work-plan for another)\n",
+			       or_dash(a[A_ROUTE]));
 	kf__buf_printf(&t, "  route: %s  services: %s  places: %s\n", or_dash(a[A_ROUTE]),
 		       given(a[A_SERVICES]) ? a[A_SERVICES] : "not published",
 		       given(a[A_PLACES]) ? a[A_PLACES] : "not published");
 	kf__buf_printf(&t, "  registered in: %s  zone: %s  city: %s  foreign share: %s\n",
-		       place_name(r->rb, a[A_REGION]), place_name(r->rb, a[A_ZONE]),
+		       place_name(r->rb, a[A_REGION]),
+		       given(a[A_ZONE])         ? place_name(r->rb, a[A_ZONE])
+		       : no_zone(r, a[A_ROUTE]) ? "no pilot zone (ordinary licence)"
+						: "not published",
 		       place_name(r->rb, a[A_CITY]),
 		       given(a[A_SHARE]) ? a[A_SHARE] : "not published");
 	kf__buf_printf(&t, "  submitted %s, accepted %s, decided %s, issued %s\n",
@@ -641,11 +676,13 @@ static char *show_text(kf_registry *r, const shown *s)
 	return kf__buf_steal(&t);
 }
 
-kf_status kf_registry_show(kf_registry *r, const char *id, int json, char **out, kf_error *err)
+kf_status kf__registry_show(kf_registry *r, const char *id, int json, int route_defaulted,
+			    char **out, kf_error *err)
 {
 	shown s;
 	kf_status st = load_shown(r, id, &s, err);
 	*out = NULL;
+	s.route_defaulted = route_defaulted;
 	if (st == KF_OK) {
 		*out = json ? show_json(r, &s) : show_text(r, &s);
 		if (!*out)
@@ -653,6 +690,11 @@ kf_status kf_registry_show(kf_registry *r, const char *id, int json, char **out,
 	}
 	shown_free(&s);
 	return st;
+}
+
+kf_status kf_registry_show(kf_registry *r, const char *id, int json, char **out, kf_error *err)
+{
+	return kf__registry_show(r, id, json, 0, out, err);
 }
 
 /* ---- list ---------------------------------------------------------------------------------- */
@@ -738,8 +780,10 @@ kf_status kf_registry_list(kf_registry *r, const kf_reg_filter *f, int json, cha
 	}
 	for (i = 0; i < t.n; i++) {
 		const char *const *a = (const char *const *)t.rows[i];
-		if (zone >= 0 && !list_has(r->rb, a[A_REGION], zone, 0) &&
-		    !list_has(r->rb, a[A_ZONE], zone, 0))
+		/* the pilot zone recorded, exactly: a row without one (a draft, an
+		 * ordinary licence, a seed row whose source names no zone) is not in
+		 * the zone even when registered there */
+		if (zone >= 0 && !list_has(r->rb, a[A_ZONE], zone, 0))
 			continue;
 		if (svc >= 0 && !list_has(r->rb, a[A_SERVICES], svc, 1))
 			continue;
@@ -937,7 +981,12 @@ static kf_status export_bods(kf_registry *r, kf_write_fn write, void *ctx, kf_er
 		kf_json_object_begin(w);
 		kf_json_key(w, "type");
 		kf_json_array_begin(w);
-		kf_json_string(w, given(e[10]) ? "officialRegister" : "selfDeclaration");
+		/* BODS sourceType: a filing is the enterprise's own declaration; a
+		 * record entered from a published source (the seed's are news
+		 * articles and press releases) is a third party's report.
+		 * officialRegister would need the source recorded as an official
+		 * register, which no event field says yet, so it is never claimed */
+		kf_json_string(w, given(e[10]) ? "thirdParty" : "selfDeclaration");
 		kf_json_array_end(w);
 		kf_json_key(w, "description");
 		kf_json_string(w, given(e[10]) ? e[10] : "filed with the Kaifang registry");
@@ -970,7 +1019,8 @@ kf_status kf_registry_export(kf_registry *r, const char *format, kf_write_fn wri
 	if (format && !strcmp(format, "bods"))
 		return export_bods(r, write, ctx, err);
 	kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "format",
-		      "unknown export format '%s'; expected csv, jsonl or bods",
+		      given(format) ? "unknown export format '%s'; expected csv, jsonl or bods"
+				    : "--format is required%s: csv, jsonl or bods",
 		      format ? format : "");
 	kf__error_code(err, "bad_format");
 	return KF_ERR_INVALID;

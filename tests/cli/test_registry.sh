@@ -91,6 +91,7 @@ suite() {
 	A=$(json_get "$TMP/out" "j['id']")
 	[ "$A" = A-000001 ] && ok || bad "$BE apply id $A"
 	[ "$(json_get "$TMP/out" "j['intake_outcome']")" = permitted ] && ok || bad "$BE intake decision"
+	[ "$(json_get "$TMP/out" "(j['route'], j['route_defaulted'])")" = "('notice-107', True)" ] && ok || bad "$BE apply says the default route (JSON)"
 	sha=$("$KAIFANG" decide --service B21 --region 310115 --date 2025-01-10 --foreign-share 100 --json |
 		python3 -c "import json,sys; print(json.load(sys.stdin)['rulebook']['sha256'])")
 	[ "$(json_get "$TMP/out" "j['rulebook_sha256']")" = "$sha" ] && ok || bad "$BE decision stored with the rulebook's sha256"
@@ -119,6 +120,28 @@ suite() {
 		--region 440300 --service B21 --foreign-share 50.0000000001 --date 2025-01-10
 	expect unknown-service 2 "nearest known" -- apply $S --token "$APPL" --enterprise Z --uscc 91440300MA5G12343E \
 		--region 440300 --service B2l --foreign-share 100 --date 2025-01-10
+
+	# ---- a credit code already recorded: the typed name must be the recorded one
+	local SE EADMIN
+	SE=$(store ent)
+	EADMIN=$(R init $SE 2>/dev/null | head -1)
+	local NW="--uscc 91310115MA1FL0AB0P --region 310115 --service B21 --foreign-share 100 --date 2025-01-10"
+	expect ent-first 0 "route: notice-107 (the default; give --route ordinary, ftz, cepa or work-plan for another)" -- apply $SE --token "$EADMIN" \
+		--enterprise "Northwind Data Services (Shanghai) Co., Ltd." --name-zh "北风数据服务（上海）有限公司" $NW
+	expect ent-other-name 2 'USCC 91310115MA1FL0AB0P already belongs to enterprise E-000001 "Northwind Data Services (Shanghai) Co., Ltd." (北风数据服务（上海）有限公司), not "Fabrikam Hangzhou"' -- \
+		apply $SE --token "$EADMIN" --enterprise "Fabrikam Hangzhou" $NW
+	expect ent-flag-hint 2 "--enterprise-id E-000001" -- apply $SE --token "$EADMIN" --enterprise "Fabrikam Hangzhou" $NW
+	run "$KAIFANG" registry apply $SE --token "$EADMIN" --enterprise "NORTHWIND DATA SERVICES SHANGHAI CO., LTD" $NW --json
+	[ "$RC" = 0 ] && [ "$(json_get "$TMP/out" "(j['enterprise']['id'], j['enterprise']['name'])")" = \
+		"('E-000001', 'Northwind Data Services (Shanghai) Co., Ltd.')" ] && ok || bad "$BE ent: the same name after normalisation"
+	expect ent-zh 0 "filed A-000003" -- apply $SE --token "$EADMIN" --enterprise "北风数据服务（上海）有限公司" $NW
+	run "$KAIFANG" registry apply $SE --token "$EADMIN" --enterprise "Fabrikam Hangzhou" --enterprise-id E-000001 $NW --json
+	[ "$RC" = 0 ] && [ "$(json_get "$TMP/out" "j['enterprise']['id']")" = E-000001 ] && ok || bad "$BE ent: --enterprise-id files under it"
+	expect ent-unknown-id 2 "no enterprise 'E-000099'" -- apply $SE --token "$EADMIN" --enterprise X --enterprise-id E-000099 $NW
+	expect ent-id-other-uscc 2 "enterprise E-000001 has USCC 91310115MA1FL0AB0P, not 91440300MA5G12343E" -- \
+		apply $SE --token "$EADMIN" --enterprise X --enterprise-id E-000001 --uscc 91440300MA5G12343E \
+		--region 440300 --service B21 --foreign-share 100 --date 2025-01-10
+	[ "$(sql "$SE" "SELECT COUNT(*) FROM enterprises")" = 1 ] && ok || bad "$BE ent: no second enterprise recorded"
 
 	# ---- advance: the state machine, the dates, the clock
 	expect illegal 2 "cannot move to 'approved'; allowed: returned, accepted, refused or withdrawn" -- \
@@ -174,6 +197,29 @@ suite() {
 	expect after-final 2 "cannot move to 'licence-renewed'; allowed: none ('licence-revoked' is final)" -- \
 		advance $A $S --token "$REV" --to licence-renewed --date 2025-03-02
 
+	# ---- a return for completion after acceptance stops the clock; accepting
+	# again resumes it (deadlines.yaml: start accepted, stops returned): 7 days
+	# counted (03-13..03-19), 03-20..03-27 stopped, 53 more from 03-28
+	local B
+	run "$KAIFANG" registry apply $S --token "$APPL" --enterprise "Return Co" --uscc 91440300MA5G12343E \
+		--region 440300 --service B21 --foreign-share 100 --date 2025-03-10 --json
+	B=$(json_get "$TMP/out" "j['id']")
+	expect ordinary-zone 0 "zone: no pilot zone (ordinary licence)" -- apply $S --token "$APPL" --enterprise "Return Co" \
+		--uscc 91440300MA5G12343E --region 440300 --service B21 --foreign-share 50 --route ordinary --date 2025-03-10
+	expect ret-accept 0 "60 calendar days: due 2025-05-11" -- advance $B $S --token "$REV" --to accepted --date 2025-03-12
+	expect ret-stop 0 "stopped since 2025-03-20: 7 of 60 days counted" -- advance $B $S --token "$REV" \
+		--to returned --date 2025-03-20 --reason "the shareholder chart is missing"
+	expect ret-resubmit 0 "60 calendar days: due 2025-05-19" -- advance $B $S --token "$APPL" --to submitted --date 2025-03-27
+	expect ret-reaccept 0 "60 calendar days: due 2025-05-19" -- advance $B $S --token "$REV" --to accepted --date 2025-03-28
+	expect ret-approve 0 "60 calendar days: due 2025-05-19" -- advance $B $S --token "$REV" --to approved --date 2025-04-10
+	run "$KAIFANG" registry advance $B $S --token "$REV" --to licence-issued --date 2025-04-15 \
+		--licence "粤B2-20250415" --authority "Guangdong Communications Administration" --json
+	[ "$(json_get "$TMP/out" "[(x['state'], x['due'], x['days_stopped']) for x in j['deadline']['readings']][0]")" = \
+		"('due', '2025-05-19', 8)" ] && ok || bad "$BE re-acceptance keeps the deadline (JSON)"
+	[ "$(json_get "$TMP/out" "[e['deadline_effect'] for e in j['events'] if e.get('to')=='accepted']")" = \
+		"['start', 'resume']" ] && ok || bad "$BE re-acceptance recorded as resume"
+	[ "$(json_get "$TMP/out" "j['deadline']['accepted']")" = 2025-03-12 ] && ok || bad "$BE accepted stays the first day"
+
 	# ---- a later rulebook changes the answer: show says so
 	rm -rf "$TMP/rbs" && mkdir -p "$TMP/rbs" # cn-telecom includes ../common/
 	cp -r rulebooks/cn-telecom "$TMP/rbs/rb2" && cp -r rulebooks/common "$TMP/rbs/"
@@ -217,6 +263,9 @@ EOF
 	[ "$(json_get "$TMP/out" "[f['counted_in_records'] for f in j['figures'] if f['id']=='zones-2024-10-23'][0]")" = 0 ] && ok ||
 		bad "$BE stats: a figure is compared with the records of its own day"
 	expect stats-text 0 "split between them is not published (split unknown)" -- stats $SS --as-of 2025-02-28
+	expect stats-filed 0 "applications with a recorded submission day (on or before 2025-02-28): 1 (approvals known only" -- stats $SS --as-of 2025-02-28
+	run "$KAIFANG" registry list $SS --zone 310000 --json
+	[ "$(json_get "$TMP/out" "sorted(set(a['zone'] for a in j))")" = "['310000']" ] && ok || bad "$BE list --zone: only rows in the zone"
 	run "$KAIFANG" registry stats $SS --as-of 2025-02-27 --json
 	[ "$(json_get "$TMP/out" "j['approvals']['counted']")" = 4 ] && ok || bad "$BE stats: 4 as of 2025-02-27"
 	run "$KAIFANG" registry stats $SS --as-of 2025-02-28 --by service --json
@@ -246,6 +295,13 @@ EOF
 	R export --format bods $S >"$TMP/$BE.bods" && ok || bad "$BE export bods"
 	[ "$(json_get "$TMP/$BE.bods" "j[0]['recordDetails']['identifiers'][0]['scheme']")" = CN-USCC ] && ok || bad "$BE bods identifiers"
 	expect export-format 2 "expected csv, jsonl or bods" -- export --format xml $S
+	expect export-no-format 2 "--format is required: csv, jsonl or bods" -- export $S
+	[ "$(json_get "$TMP/$BE.bods" "sorted(set(t for s in j for t in s['source']['type']))")" = "['selfDeclaration']" ] && ok ||
+		bad "$BE bods: filings are self declarations"
+	R export --format bods $SS >"$TMP/$BE-seed.bods" && ok || bad "$BE export bods (seed)"
+	[ "$(json_get "$TMP/$BE-seed.bods" "sorted(set(t for s in j for t in s['source']['type']))")" = "['thirdParty']" ] && ok ||
+		bad "$BE bods: news-sourced records are thirdParty, never officialRegister"
+	expect prove-note 0 "event 5 (leaf index 4, 0-based as RFC 9162 counts)" -- prove 5 $S
 	expect import-same 0 "imported 0 events" -- import "$TMP/$BE.jsonl" $S --token "$ADMIN"
 	S2=$(store copy)
 	run "$KAIFANG" registry init $S2 --from "$TMP/$BE.jsonl"
