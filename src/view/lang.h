@@ -228,6 +228,27 @@ typedef enum kf__ph {
 	KF_PH_TL_STEP,   /* sign, id, effect, status, title, " " or "", number, article, url,
 			    url label */
 	KF_PH_TL_LEGEND, /* rulebook id, edition, sha256 prefix */
+	/* the diff (view/timeline.c) */
+	KF_PH_DF_HEAD,     /* from, to, investor, cells kept, cells asked */
+	KF_PH_DF_COUNTS,   /* answers, plural, cells, plural, its|their, hidden or "" */
+	KF_PH_DF_ITS,      /* "its" (one cell) */
+	KF_PH_DF_THEIR,    /* "their" */
+	KF_PH_DF_HIDDEN,   /* the basis-only cells left out (changes=answer) */
+	KF_PH_DF_EDITIONS, /* a id, a edition, b id, b edition */
+	KF_PH_DF_ON,       /* date */
+	KF_PH_DF_RANGE,    /* from, until */
+	KF_PH_DF_MEASURES, /* added, removed, changed */
+	KF_PH_DF_CELLS,    /* cells kept, cells asked (edition diff) */
+	KF_PH_DF_NOTE,     /* notice */
+	KF_PH_DF_CELL,     /* service alias, id, place name, other name, id, ": " or "", note,
+			      kind (KF_PH_DF_K_*) */
+	KF_PH_DF_K_ANSWER,
+	KF_PH_DF_K_BASIS,
+	KF_PH_DF_CAP,     /* the maximum share changed */
+	KF_PH_DF_REFUSED, /* error code */
+	/* the matrix's column legend: header = name */
+	KF_PH_M_COLUMNS,
+	KF_PH_M_COLUMN, /* "; " or "", header, name */
 	KF_PH_COUNT
 } kf__ph;
 
