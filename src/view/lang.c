@@ -394,6 +394,21 @@ const char *kf__name_other(kf_lang lang, kf_text2 t)
 	return t.zh ? t.zh : "";
 }
 
+int kf__display_width(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	int used = 0;
+	while (*p) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c);
+		if (n <= 0)
+			break; /* invalid UTF-8: as kf__buf_pad, stop */
+		used += utf8proc_charwidth(c);
+		p += n;
+	}
+	return used;
+}
+
 void kf__buf_pad(kf_buf *b, const char *s, int width, int cut)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;

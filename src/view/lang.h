@@ -271,6 +271,9 @@ const char *kf__effect_label(kf_lang lang, kf_effect e);
 /* Appends s padded with spaces to `width` display columns (a CJK character
  * takes two); with cut, cut at a character boundary where s is wider. */
 void kf__buf_pad(kf_buf *b, const char *s, int width, int cut);
+/* The display columns of s (a CJK character takes two), as kf__buf_pad
+ * counts them. */
+int kf__display_width(const char *s);
 
 /* view/text.c: the decision's text in lang into b; alternative i's sentence
  * in lang. */
