@@ -67,6 +67,32 @@ void kf_diff_free(kf_diff *d)
 
 int kf_diff_n_cells(const kf_diff *d) { return d->ncell; }
 
+kf_change kf_diff_cell_change(const kf_diff *d, int i) { return d->cell[i].change; }
+
+int kf_diff_n_changed(const kf_diff *d, kf_change kind)
+{
+	return kind == KF_CHANGE_BASIS ? d->nchange[1] : d->nchange[0];
+}
+
+const char *kf_change_name(kf_change c) { return c == KF_CHANGE_BASIS ? "basis" : "answer"; }
+
+/* q->changes: NULL or "all" keeps every cell, "answer" the answers changed */
+static kf_status read_changes(kf_diff *d, const kf_diff_query *q, kf_error *e)
+{
+	if (!q->changes || !strcmp(q->changes, "all"))
+		return KF_OK;
+	if (!strcmp(q->changes, "answer")) {
+		d->answer_only = 1;
+		return KF_OK;
+	}
+	kf__error_set(e, KF_ERR_PARSE, NULL, 0, 0, "changes",
+		      "'changes' is '%s'; expected answer (the cells whose answer changed) or all "
+		      "(also those that changed only their legal basis)",
+		      q->changes);
+	kf__error_code(e, "bad_parameter");
+	return KF_ERR_PARSE;
+}
+
 /* The lists of the query (the matrix's) into d */
 static kf_status read_lists(kf_diff *d, const kf_diff_query *q, kf_error *e)
 {
@@ -132,6 +158,28 @@ static int max_share_differs(const kf_verdict *a, const kf_verdict *b)
 	return ka != kb || (ka == KF_MAX_CAP && (ca != cb || a->cap_op != b->cap_op));
 }
 
+static int same_regions(const kf_rulebook *ra, const int *a, int na, const kf_rulebook *rb,
+			const int *b, int nb);
+
+/* The kind of change between two answers that differ: the answer itself
+ * (outcome, maximum share, certainty, missing facts, what it requires and
+ * says; or a refusal on one side), else only its legal basis (the binding
+ * measures and their citations). Works across two rulebooks (ids). */
+static kf_change change_of(const kf__danswer *x, const kf__danswer *y)
+{
+	const kf_verdict *a = &x->v, *b = &y->v;
+	if (x->failed || y->failed)
+		return x->failed && y->failed && !strcmp(x->code, y->code) ? KF_CHANGE_BASIS
+									   : KF_CHANGE_ANSWER;
+	if (a->outcome != b->outcome || max_share_differs(a, b) || a->uncertain != b->uncertain ||
+	    a->share_undecided != b->share_undecided ||
+	    !same_regions(x->rb, a->missing, a->n_missing, y->rb, b->missing, b->n_missing))
+		return KF_CHANGE_ANSWER;
+	if (x->says && y->says && strcmp(x->says, y->says))
+		return KF_CHANGE_ANSWER;
+	return KF_CHANGE_BASIS;
+}
+
 static kf__dcell *new_cell(kf_diff *d, int p, int s)
 {
 	kf__dcell *c;
@@ -158,7 +206,8 @@ static kf_status answer_facts(kf_diff *d, kf__danswer *x, const kf_question *q, 
 {
 	kf_decision *dec = NULL;
 	kf_status st = kf_decide(x->rb, q, 0, &dec, e);
-	if (st == KF_OK && !(x->facts = kf__tl_facts(&d->arena, dec)))
+	if (st == KF_OK && (!(x->facts = kf__tl_facts(&d->arena, dec)) ||
+			    !(x->says = kf__tl_says(&d->arena, dec))))
 		st = nomem(e);
 	kf_decision_free(dec);
 	return st;
@@ -176,6 +225,7 @@ static kf_status date_cells(kf_diff *d, kf_error *e)
 			kf__danswer x, y;
 			kf__dcell *c;
 			int *before, *after, nb, na, *plus, *minus, nplus, nminus;
+			kf_change kind;
 			q.region = d->place[i];
 			q.service = d->svc[j];
 			q.date = d->from;
@@ -211,6 +261,10 @@ static kf_status date_cells(kf_diff *d, kf_error *e)
 				break;
 			if (kf__same_verdict(&x.v, &y.v) && !strcmp(x.facts, y.facts))
 				continue;
+			kind = change_of(&x, &y);
+			d->nchange[kind == KF_CHANGE_BASIS]++;
+			if (d->answer_only && kind == KF_CHANGE_BASIS)
+				continue;
 			if (!(c = new_cell(d, q.region, q.service)) ||
 			    !(c->entered = kf__arena_memdup(&d->arena, plus,
 							    sizeof(int) * (size_t)(nplus + 1))) ||
@@ -222,6 +276,7 @@ static kf_status date_cells(kf_diff *d, kf_error *e)
 			c->before = x;
 			c->after = y;
 			c->cap_changed = max_share_differs(&x.v, &y.v);
+			c->change = kind;
 			c->n_entered = nplus;
 			c->n_left = nminus;
 		}
@@ -246,6 +301,8 @@ kf_status kf_diff_dates(const kf_rulebook *rb, const kf_diff_query *q, kf_diff *
 	st = kf__tl_date(q->from, "from", 0, &d->from, e);
 	if (!st)
 		st = kf__tl_date(q->to, "to", 0, &d->to, e);
+	if (!st)
+		st = read_changes(d, q, e);
 	if (!st)
 		st = read_lists(d, q, e);
 	if (!st)
@@ -391,6 +448,15 @@ static kf_status edition_cell(kf_diff *d, int p, int s, kf_error *e)
 	}
 	if (open)
 		c->runs[c->nruns - 1].until = d->to;
+	if (ok && c) {
+		/* the cell's kind: the answer when that of any period differs */
+		c->change = KF_CHANGE_BASIS;
+		for (i = 0; i < c->nruns && c->change == KF_CHANGE_BASIS; i++)
+			c->change = change_of(&c->runs[i].a, &c->runs[i].b);
+		d->nchange[c->change == KF_CHANGE_BASIS]++;
+		if (d->answer_only && c->change == KF_CHANGE_BASIS)
+			d->ncell--; /* the last cell; its runs stay in the arena */
+	}
 	kf__xfree(dates);
 	return ok ? KF_OK : nomem(e);
 }
@@ -531,6 +597,8 @@ kf_status kf_diff_editions(const kf_rulebook *a, const kf_rulebook *b, const kf_
 	if (!(d = diff_alloc(KF__DIFF_EDITIONS, a, b)))
 		return nomem(e);
 	st = read_edition_range(d, q, e);
+	if (!st)
+		st = read_changes(d, q, e);
 	if (!st)
 		st = read_lists(d, q, e);
 	if (!st)

@@ -260,6 +260,21 @@ const char *kf__tl_facts(kf_arena *ar, const kf_decision *d)
 	return copy;
 }
 
+const char *kf__tl_says(kf_arena *ar, const kf_decision *d)
+{
+	kf_buf b;
+	const char *copy;
+	int i;
+	kf__buf_init(&b, 0);
+	for (i = 0; i < d->nreq; i++)
+		kf__buf_printf(&b, "%s\037%s\037%s\037%s\037%d\036", d->req[i].kind,
+			       d->req[i].token, d->req[i].text, d->req[i].fact, d->req[i].decides);
+	kf__buf_puts(&b, d->in_words ? d->in_words : "");
+	copy = b.failed ? NULL : kf__arena_strdup(ar, b.len ? b.data : "");
+	kf__buf_free(&b);
+	return copy;
+}
+
 /* The periods of one place over [pl->from, pl->to) */
 static kf_status build_place(kf_timeline *t, kf__tlplace *pl, kf_error *e)
 {

@@ -43,6 +43,8 @@ typedef struct kf__danswer {
 	kf_verdict v;
 	const char *facts; /* the decision's members beside v (kf__answer_facts);
 			      NULL when not asked for (failed, or an edition diff) */
+	const char *says;  /* what the decision requires and says in words, without
+			      the measures it cites (kf__tl_says); NULL with facts */
 } kf__danswer;
 
 /* A period of an edition diff where the answers of a and b differ. */
@@ -56,6 +58,7 @@ typedef struct kf__dcell {
 	kf__danswer before; /* date diff: on `from`; */
 	kf__danswer after;  /* and on `to` */
 	int cap_changed;    /* the maximum share differs */
+	kf_change change;   /* the answer, or only its legal basis */
 	const int *entered, *left;
 	int n_entered, n_left; /* measures of rulebook a */
 	kf__drun *runs;        /* edition diff */
@@ -86,12 +89,19 @@ struct kf_diff {
 	int nchanged;
 	char *notice; /* NULL, or what the list reader merged (kf__dedupe); kf__xfree */
 	int cellcap;
+	int answer_only; /* changes=answer: basis-only cells are counted, not kept */
+	int nchange[2];  /* cells of each kf_change, before the filter */
 	kf_arena arena;
 };
 
 /* The decision's members beside its verdict (kf__answer_facts), copied into
  * the arena; NULL on no memory. */
 const char *kf__tl_facts(kf_arena *ar, const kf_decision *d);
+/* The decision's requirements (kind, token, text, fact) and its answer in
+ * words, without the measures that make them: two decisions whose `says`
+ * differ give a different answer, not only another basis. Into the arena;
+ * NULL on no memory. */
+const char *kf__tl_says(kf_arena *ar, const kf_decision *d);
 
 /* 1 when two verdicts of one rulebook give the same answer: outcome, cap,
  * certainty, binding measures and missing zones. */

@@ -143,7 +143,21 @@ typedef struct kf_diff_query {
 	const char *services;
 	const char *investor;
 	const char *outside_zones;
+	const char *changes; /* "all" (default; NULL) or "answer": the cells whose
+				answer changed, without those that changed only
+				their legal basis (kf_diff_change) */
 } kf_diff_query;
+
+/* What changed in a cell of a diff. KF_CHANGE_ANSWER: the answer itself --
+ * the outcome, the maximum foreign share (cap or its operator), the
+ * certainty, the missing facts (zones the answer depends on), or the
+ * requirements and the answer in words -- or one side refuses the question.
+ * KF_CHANGE_BASIS: the same answer on another legal basis: only the binding
+ * measures, the measures bearing on the cell or their citations differ (a new
+ * negative list taking over from the old one). */
+typedef enum kf_change { KF_CHANGE_ANSWER = 0, KF_CHANGE_BASIS = 1 } kf_change;
+/* "answer" or "basis" (the JSON's "change"). */
+const char *kf_change_name(kf_change c);
 
 typedef struct kf_diff kf_diff;
 
@@ -151,7 +165,8 @@ typedef struct kf_diff kf_diff;
  * The cells (place x service, no share) whose answer on q->to differs from
  * the answer on q->from, with the measures that entered and left between the
  * two dates and whether the maximum share changed. Errors as kf_matrix_new,
- * plus field "from"/"to": "missing_field" when not given, "bad_date".
+ * plus field "from"/"to": "missing_field" when not given, "bad_date"; field
+ * "changes": KF_ERR_PARSE "bad_parameter" when not "answer" or "all".
  */
 kf_status kf_diff_dates(const kf_rulebook *rb, const kf_diff_query *q, kf_diff **out,
 			kf_error *err);
@@ -169,17 +184,25 @@ kf_status kf_diff_editions(const kf_rulebook *a, const kf_rulebook *b, const kf_
 			   kf_diff **out, kf_error *err);
 void kf_diff_free(kf_diff *d);
 
-/* Number of cells whose answer differs. */
+/* Number of cells kept (with changes "answer", those whose answer changed). */
 int kf_diff_n_cells(const kf_diff *d);
+/* The kind of change of kept cell i (0 <= i < kf_diff_n_cells). */
+kf_change kf_diff_cell_change(const kf_diff *d, int i);
+/* Cells of the whole query of each kind, before the "changes" filter: the
+ * answer changed (KF_CHANGE_ANSWER), only the legal basis (KF_CHANGE_BASIS). */
+int kf_diff_n_changed(const kf_diff *d, kf_change kind);
 
 /*
  * The diff as one JSON object (docs/api/openapi.yaml Diff):
  * date diff: {kind: "dates", from, to, investor, outside_zones, rulebook,
- *   places, services, cells: [{region, name, name_zh, service, before: Answer,
- *   after: Answer, cap_changed, entered, left}]}
+ *   changes ("all"|"answer"), changed: {answer: n, basis: n} (before the
+ *   filter), places, services, cells: [{region, name, name_zh, service,
+ *   change ("answer"|"basis"), before: Answer, after: Answer, cap_changed,
+ *   entered, left}]}
  * edition diff: {kind: "editions", date|from,to, a: rulebook, b: rulebook,
  *   measures: {added: [ids], removed: [ids], changed: [{id, fields}]},
- *   cells: [{region, name, name_zh, service, periods: [{from, until, a: Answer,
+ *   changes, changed (as above), cells: [{region, name, name_zh, service,
+ *   change (answer when any period's answers differ), periods: [{from, until, a: Answer,
  *   b: Answer}], note}]}
  * Answer = {outcome, max_foreign_share, cap, certainty, label, binding,
  * missing_facts} (or {error} where that rulebook refuses the question).
@@ -187,6 +210,10 @@ int kf_diff_n_cells(const kf_diff *d);
  */
 char *kf_diff_json(const kf_diff *d);
 char *kf_diff_text(const kf_diff *d);
+/* The same in lang (KF_LANG_EN is kf_diff_text's bytes; KF_LANG_ZH the
+ * sentences of view/lang.c, the rulebook's Chinese names where it has them).
+ * kf_free; NULL on no memory. */
+char *kf_diff_text_lang(const kf_diff *d, kf_lang lang);
 
 #ifdef __cplusplus
 }

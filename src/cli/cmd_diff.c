@@ -14,15 +14,20 @@
 static const char diff_help[] =
     "usage: kaifang diff --from YYYY-MM-DD --to YYYY-MM-DD [--regions pilot-20|ID,...]\n"
     "                    [--services ID,...] [--investor CLASS] [--outside-zones]\n"
-    "                    [--rulebook DIR] [--json]\n"
+    "                    [--rulebook DIR] [--changes answer|all] [--json] [--lang en|zh]\n"
     "       kaifang diff --rulebook-a DIR --rulebook-b DIR [--date YYYY-MM-DD |\n"
     "                    --from YYYY-MM-DD [--to YYYY-MM-DD]] [--regions ...] [--services ...]\n"
-    "                    [--investor CLASS] [--outside-zones] [--json]\n\n"
+    "                    [--investor CLASS] [--outside-zones] [--changes answer|all]\n"
+    "                    [--json] [--lang en|zh]\n\n"
     "Two dates: the places x services whose answer differs, with the measures that\n"
     "entered (+) or left (-). Two rulebook editions: the measures added, removed or\n"
-    "changed, and the answers that differ on the date (default today in Beijing) or\n"
+    "changed, and the answers that differ on the date (default today in China) or\n"
     "over [from, to). Defaults as for matrix: pilot-20 and the key pilot services.\n"
-    "Exit 0 whether or not answers differ.\n";
+    "Each cell says whether its answer changed (outcome, maximum share, certainty,\n"
+    "missing facts, requirements) or only its legal basis (the binding measures);\n"
+    "--changes answer leaves out the basis-only cells (they are still counted).\n"
+    "* marks an uncertain answer. --lang zh writes the text in Chinese (the JSON is\n"
+    "the same in every language). Exit 0 whether or not answers differ.\n";
 
 int kf_cli_diff(int argc, char **argv)
 {
@@ -37,6 +42,8 @@ int kf_cli_diff(int argc, char **argv)
 					     {"rulebook-a", required_argument, NULL, 'A'},
 					     {"rulebook-b", required_argument, NULL, 'B'},
 					     {"json", no_argument, NULL, 'j'},
+					     {"changes", required_argument, NULL, 'c'},
+					     {"lang", required_argument, NULL, 'l'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	kf_diff_query q;
@@ -46,9 +53,10 @@ int kf_cli_diff(int argc, char **argv)
 	kf_diff *d = NULL;
 	kf_status st;
 	kf_error e;
+	kf_lang lang = KF_LANG_EN;
 	memset(&q, 0, sizeof q);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "F:T:d:g:s:i:oR:A:B:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "F:T:d:g:s:i:oR:A:B:jc:l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F': q.from = optarg; break;
 		case 'T': q.to = optarg; break;
@@ -61,12 +69,17 @@ int kf_cli_diff(int argc, char **argv)
 		case 'A': dir_a = optarg; break;
 		case 'B': dir_b = optarg; break;
 		case 'j': json = 1; break;
+		case 'c': q.changes = optarg; break;
+		case 'l':
+			if (kf_cli_lang("diff", optarg, &lang))
+				return EXIT_USAGE;
+			break;
 		case 'h': fputs(diff_help, stdout); return 0;
 		default:
 			fprintf(
 			    stderr,
 			    "usage: kaifang diff --from D1 --to D2 [--regions ...] "
-			    "[--services ...] [--json]\n"
+			    "[--services ...] [--changes answer|all] [--json] [--lang en|zh]\n"
 			    "       kaifang diff --rulebook-a DIR --rulebook-b DIR [--date D]\n");
 			return EXIT_USAGE;
 		}
@@ -103,7 +116,8 @@ int kf_cli_diff(int argc, char **argv)
 		kf_cli_err("--%s: %s", *e.field ? kf_cli_option_of(e.field) : "diff", e.message);
 		code = e.status == KF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 	} else
-		code = kf_cli_print_view(json ? kf_diff_json(d) : kf_diff_text(d), json, "diff");
+		code = kf_cli_print_view(json ? kf_diff_json(d) : kf_diff_text_lang(d, lang), json,
+					 "diff");
 	kf_diff_free(d);
 	kf_rulebook_free(ra);
 	kf_rulebook_free(rb);

@@ -1068,8 +1068,8 @@ static const char *const *route_params(kf__srv_route r)
 	static const char *const timeline[] = {
 	    "service",       "region", "regions", "investor", "foreign_share",
 	    "outside_zones", "from",   "to",      NULL};
-	static const char *const diff[] = {"from",          "to", "regions", "services", "investor",
-					   "outside_zones", NULL};
+	static const char *const diff[] = {
+	    "from", "to", "regions", "services", "investor", "outside_zones", "changes", NULL};
 	static const char *const explanations[] = {"all", "lang", NULL};
 	static const char *const memo[] = {"service",  "region",        "date",
 					   "investor", "foreign_share", "outside_zones",

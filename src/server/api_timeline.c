@@ -2,7 +2,7 @@
  * server/api_timeline.c — GET /v1/timeline and GET /v1/diff (docs/api.md).
  * The query parameters go to the library as text, under the names of the
  * CLI's options (service, region or regions, investor, foreign_share,
- * outside_zones, from, to; services for the diff), and the answer is the
+ * outside_zones, from, to; services and changes for the diff), and the answer is the
  * library's JSON (kf_timeline_json, kf_diff_json), byte for byte what
  * `kaifang timeline --json` and `kaifang diff --json` print
  * (tests/doors/doors.py checks). Uses the public API only.
@@ -85,6 +85,7 @@ void kf__srv_h_diff(const kf_rulebook *rb, const kf__srv_request *rq, kf__srv_re
 	q.services = rq->query(rq->query_ctx, "services");
 	q.investor = rq->query(rq->query_ctx, "investor");
 	q.outside_zones = rq->query(rq->query_ctx, "outside_zones");
+	q.changes = rq->query(rq->query_ctx, "changes");
 	if (kf_diff_dates(rb, &q, &d, &e) != KF_OK) {
 		reply_error(out, &e);
 		return;

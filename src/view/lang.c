@@ -310,6 +310,28 @@ static const struct {
      "加 --legal-form 时，境外注册的公司计为外国投资者"},
     {KF_PH_LT_USE_LOOK, "without --legal-form the look-through to persons and states decides",
      "不加 --legal-form 时，按穿透至自然人和国家的结果判断"},
+    {KF_PH_DF_HEAD, "Answers that differ between %s and %s (investor %s): %d of %d cells\n",
+     "%s 与 %s 之间不同的答案（投资者 %s）：%d / %d 个单元格\n"},
+    {KF_PH_DF_COUNTS, "%d answer%s changed, %d cell%s changed only %s legal basis%s\n",
+     "答案改变 %1$d 个%2$s，仅法律依据改变 %3$d 个单元格%4$s%5$s%6$s\n"},
+    {KF_PH_DF_ITS, "its", ""},
+    {KF_PH_DF_THEIR, "their", ""},
+    {KF_PH_DF_HIDDEN, " (not shown; --changes all shows them)", "（未列出；--changes all 可显示）"},
+    {KF_PH_DF_EDITIONS, "Rulebook %s %s (a) against %s %s (b)", "规则集 %s %s（a）对比 %s %s（b）"},
+    {KF_PH_DF_ON, " on %s", "，日期 %s"},
+    {KF_PH_DF_RANGE, " from %s until %s", "，自 %s 至 %s"},
+    {KF_PH_DF_MEASURES, ":\n  measures added %d, removed %d, changed %d\n",
+     "：\n  措施新增 %d，删除 %d，修改 %d\n"},
+    {KF_PH_DF_CELLS, "  answers that differ: %d of %d cells\n", "  不同的答案：%d / %d 个单元格\n"},
+    {KF_PH_DF_NOTE, "Note: %s.\n", "注：%s。\n"},
+    {KF_PH_DF_CELL, "\n%s (%s) in %s %s (%s)%s%s [%s]\n",
+     "\n%1$s（%2$s），%3$s %4$s（%5$s）%6$s%7$s [%8$s]\n"},
+    {KF_PH_DF_K_ANSWER, "answer changed", "答案改变"},
+    {KF_PH_DF_K_BASIS, "only the legal basis changed", "仅法律依据改变"},
+    {KF_PH_DF_CAP, "  (maximum share changed)", "  （外资比例上限改变）"},
+    {KF_PH_DF_REFUSED, "refused (%s)", "拒绝（%s）"},
+    {KF_PH_M_COLUMNS, "Columns: ", "列："},
+    {KF_PH_M_COLUMN, "%s%s = %s", "%s%s = %s"},
 };
 
 _Static_assert(sizeof phrases / sizeof phrases[0] == KF_PH_COUNT,
@@ -401,6 +423,21 @@ const char *kf__name_other(kf_lang lang, kf_text2 t)
 	if (lang == KF_LANG_ZH)
 		return t.zh && *t.zh ? t.en : "";
 	return t.zh ? t.zh : "";
+}
+
+int kf__display_width(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	int used = 0;
+	while (*p) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c);
+		if (n <= 0)
+			break; /* invalid UTF-8: as kf__buf_pad, stop */
+		used += utf8proc_charwidth(c);
+		p += n;
+	}
+	return used;
 }
 
 void kf__buf_pad(kf_buf *b, const char *s, int width, int cut)

@@ -249,6 +249,27 @@ typedef enum kf__ph {
 	KF_PH_LT_OTHER_TAIL,  /* outcome, how to use the other test */
 	KF_PH_LT_USE_LEGAL,   /* with --legal-form */
 	KF_PH_LT_USE_LOOK,    /* without it */
+	/* the diff (view/timeline.c) */
+	KF_PH_DF_HEAD,     /* from, to, investor, cells kept, cells asked */
+	KF_PH_DF_COUNTS,   /* answers, plural, cells, plural, its|their, hidden or "" */
+	KF_PH_DF_ITS,      /* "its" (one cell) */
+	KF_PH_DF_THEIR,    /* "their" */
+	KF_PH_DF_HIDDEN,   /* the basis-only cells left out (changes=answer) */
+	KF_PH_DF_EDITIONS, /* a id, a edition, b id, b edition */
+	KF_PH_DF_ON,       /* date */
+	KF_PH_DF_RANGE,    /* from, until */
+	KF_PH_DF_MEASURES, /* added, removed, changed */
+	KF_PH_DF_CELLS,    /* cells kept, cells asked (edition diff) */
+	KF_PH_DF_NOTE,     /* notice */
+	KF_PH_DF_CELL,     /* service alias, id, place name, other name, id, ": " or "", note,
+			      kind (KF_PH_DF_K_*) */
+	KF_PH_DF_K_ANSWER,
+	KF_PH_DF_K_BASIS,
+	KF_PH_DF_CAP,     /* the maximum share changed */
+	KF_PH_DF_REFUSED, /* error code */
+	/* the matrix's column legend: header = name */
+	KF_PH_M_COLUMNS,
+	KF_PH_M_COLUMN, /* "; " or "", header, name */
 	KF_PH_COUNT
 } kf__ph;
 
@@ -271,6 +292,9 @@ const char *kf__effect_label(kf_lang lang, kf_effect e);
 /* Appends s padded with spaces to `width` display columns (a CJK character
  * takes two); with cut, cut at a character boundary where s is wider. */
 void kf__buf_pad(kf_buf *b, const char *s, int width, int cut);
+/* The display columns of s (a CJK character takes two), as kf__buf_pad
+ * counts them. */
+int kf__display_width(const char *s);
 
 /* view/text.c: the decision's text in lang into b; alternative i's sentence
  * in lang. */

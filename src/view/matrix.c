@@ -456,31 +456,67 @@ void kf__verdict_label(const kf_verdict *v, char *cell, size_t size)
 	kf__verdict_label_lang(v, KF_LANG_EN, cell, size);
 }
 
+/* A column's header: the service's first alias, else its id */
+static const char *column_head(const kf_service_info *sv)
+{
+	return sv->n_aliases ? sv->aliases[0] : sv->id;
+}
+
+/* The text table. Every column is as wide as its longest header or cell and
+ * the place column as its longest label (display width: a CJK character
+ * takes two), so nothing is cut. In Chinese the headers stay the services'
+ * ids and a legend line gives their Chinese names. */
 char *kf_matrix_text_lang(const kf_matrix *m, kf_lang lang)
 {
 	const kf_rulebook *rb = m->rb;
 	kf_buf b;
-	int i, j;
+	int i, j, w, wplace = kf__display_width(kf__say(lang, KF_PH_M_PLACE));
+	int *wcol = kf__calloc((size_t)m->ns + 1, sizeof *wcol);
+	char label[256], cell[64];
+	if (!wcol)
+		return NULL;
+	for (j = 0; j < m->ns; j++)
+		wcol[j] = kf__display_width(column_head(&rb->svc[m->svc[j]]));
+	for (i = 0; i < m->np; i++) {
+		const kf_region_info *r = &rb->reg[m->place[i]];
+		snprintf(label, sizeof label, "%s %s", kf__name(lang, r->name), r->id);
+		if ((w = kf__display_width(label)) > wplace)
+			wplace = w;
+		for (j = 0; j < m->ns; j++) {
+			const kf_verdict *v = kf_matrix_cell(m, i, j);
+			kf__verdict_label_lang(v, lang, cell, sizeof cell);
+			if ((w = kf__display_width(cell) + (v->uncertain ? 1 : 0)) > wcol[j])
+				wcol[j] = w;
+		}
+	}
 	kf__buf_init(&b, 0);
-	kf__buf_pad(&b, kf__say(lang, KF_PH_M_PLACE), 22, 1);
+	kf__buf_pad(&b, kf__say(lang, KF_PH_M_PLACE), wplace, 0);
 	for (j = 0; j < m->ns; j++) {
-		const kf_service_info *sv = &rb->svc[m->svc[j]];
 		kf__buf_puts(&b, " ");
-		kf__buf_pad(&b, sv->n_aliases ? sv->aliases[0] : sv->id, 14, 1);
+		kf__buf_pad(&b, column_head(&rb->svc[m->svc[j]]), j + 1 < m->ns ? wcol[j] : 0, 0);
 	}
 	kf__buf_puts(&b, "\n");
 	for (i = 0; i < m->np; i++) {
 		const kf_region_info *r = &rb->reg[m->place[i]];
-		char label[256], cell[64];
 		snprintf(label, sizeof label, "%s %s", kf__name(lang, r->name), r->id);
-		kf__buf_pad(&b, label, 22, 1);
+		kf__buf_pad(&b, label, wplace, 0);
 		for (j = 0; j < m->ns; j++) {
 			const kf_verdict *v = kf_matrix_cell(m, i, j);
 			kf__verdict_label_lang(v, lang, cell, sizeof cell);
 			if (v->uncertain)
 				strncat(cell, "*", sizeof cell - strlen(cell) - 1);
 			kf__buf_puts(&b, " ");
-			kf__buf_pad(&b, cell, 14, 0);
+			kf__buf_pad(&b, cell, j + 1 < m->ns ? wcol[j] : 0, 0);
+		}
+		kf__buf_puts(&b, "\n");
+	}
+	kf__xfree(wcol);
+	if (lang == KF_LANG_ZH && m->ns) {
+		kf__buf_say(&b, lang, KF_PH_M_COLUMNS);
+		for (j = 0; j < m->ns; j++) {
+			const kf_service_info *sv = &rb->svc[m->svc[j]];
+			kf__buf_say(&b, lang, KF_PH_M_COLUMN, j ? "；" : "", column_head(sv),
+				    kf__name(lang, sv->name));
 		}
 		kf__buf_puts(&b, "\n");
 	}

@@ -221,13 +221,6 @@ char *kf_timeline_json(const kf_timeline *t)
 	return out;
 }
 
-static const char *fmt_date(kf_date d, char *buf, size_t size)
-{
-	if (d == KF_DATE_MAX || d == KF_DATE_NONE)
-		return "open";
-	return kf_date_format(d, buf, size);
-}
-
 static const char *fmt_date_lang(kf_lang lang, kf_date d, char *buf, size_t size)
 {
 	if (d == KF_DATE_MAX || d == KF_DATE_NONE)
@@ -235,11 +228,14 @@ static const char *fmt_date_lang(kf_lang lang, kf_date d, char *buf, size_t size
 	return kf_date_format(d, buf, size);
 }
 
-/* One answer for people: outcome, maximum share, certainty */
-static void answer_text(kf_buf *b, kf_lang lang, const kf_verdict *v)
+/* One answer for people: outcome, maximum share, certainty; with star, the
+ * share marked "*" when uncertain, as the matrix's cell is */
+static void answer_text(kf_buf *b, kf_lang lang, const kf_verdict *v, int star)
 {
 	char label[64];
 	kf__verdict_label_lang(v, lang, label, sizeof label);
+	if (star && v->uncertain)
+		strncat(label, "*", sizeof label - strlen(label) - 1);
 	kf__buf_pad(b,
 		    lang == KF_LANG_EN ? kf_outcome_name(v->outcome)
 				       : kf_outcome_label(v->outcome, lang),
@@ -312,7 +308,7 @@ char *kf_timeline_text_lang(const kf_timeline *t, kf_lang lang)
 				    fmt_date_lang(lang, p->from, a, sizeof a));
 			kf__buf_pad(&b, fmt_date_lang(lang, p->until, c, sizeof c), 10, 0);
 			kf__buf_puts(&b, "  ");
-			answer_text(&b, lang, &p->v);
+			answer_text(&b, lang, &p->v, 0);
 			ids_text(&b, rb, kf__say(lang, KF_PH_TL_BINDING), p->v.binding,
 				 p->v.n_binding);
 			kf__buf_puts(&b, "\n");
@@ -364,6 +360,8 @@ static void cell_json(kf_json *w, const kf_diff *d, const kf__dcell *c, unsigned
 	region_members(w, d->a, c->place);
 	kf_json_key(w, "service");
 	kf_json_string(w, d->a->svc[c->service].id);
+	kf_json_key(w, "change");
+	kf_json_string(w, kf_change_name(c->change));
 	if (d->kind == KF__DIFF_DATES) {
 		kf_json_key(w, "before");
 		danswer_json(w, &c->before);
@@ -462,6 +460,15 @@ char *kf_diff_json(const kf_diff *d)
 		kf_json_array_end(w);
 		kf_json_object_end(w);
 	}
+	kf_json_key(w, "changes");
+	kf_json_string(w, d->answer_only ? "answer" : "all");
+	kf_json_key(w, "changed");
+	kf_json_object_begin(w);
+	kf_json_key(w, "answer");
+	kf_json_int(w, d->nchange[0]);
+	kf_json_key(w, "basis");
+	kf_json_int(w, d->nchange[1]);
+	kf_json_object_end(w);
 	lists_json(w, d);
 	kf_json_key(w, "cells");
 	kf_json_array_begin(w);
@@ -477,48 +484,61 @@ char *kf_diff_json(const kf_diff *d)
 	return out;
 }
 
-static void danswer_text(kf_buf *b, const kf__danswer *x)
+static void danswer_text(kf_buf *b, kf_lang lang, const kf__danswer *x)
 {
 	if (x->failed) {
-		kf__buf_printf(b, "refused (%s)", x->code);
+		kf__buf_say(b, lang, KF_PH_DF_REFUSED, x->code);
 		return;
 	}
-	answer_text(b, KF_LANG_EN, &x->v);
-	ids_text(b, x->rb, "binding", x->v.binding, x->v.n_binding);
+	answer_text(b, lang, &x->v, 1);
+	ids_text(b, x->rb, kf__say(lang, KF_PH_TL_BINDING), x->v.binding, x->v.n_binding);
 }
 
-static void cell_head(kf_buf *b, const kf_diff *d, const kf__dcell *c)
+static void cell_head(kf_buf *b, kf_lang lang, const kf_diff *d, const kf__dcell *c)
 {
 	const kf_region_info *r = &d->a->reg[c->place];
 	const kf_service_info *s = &d->a->svc[c->service];
-	kf__buf_printf(b, "\n%s (%s) in %s %s (%s)%s%s\n", s->n_aliases ? s->aliases[0] : s->id,
-		       s->id, r->name.en, r->name.zh, r->id, *c->note ? ": " : "", c->note);
+	kf__buf_say(
+	    b, lang, KF_PH_DF_CELL, s->n_aliases ? s->aliases[0] : s->id, s->id,
+	    kf__name(lang, r->name),
+	    lang == KF_LANG_EN ? r->name.zh : kf__name_other(lang, r->name), r->id,
+	    *c->note ? ": " : "", c->note,
+	    kf__say(lang, c->change == KF_CHANGE_BASIS ? KF_PH_DF_K_BASIS : KF_PH_DF_K_ANSWER));
 }
 
-char *kf_diff_text(const kf_diff *d)
+/* "63 answers changed, 50 cells changed only their legal basis" */
+static void counts_text(kf_buf *b, kf_lang lang, const kf_diff *d, const char *indent)
+{
+	int na = d->nchange[0], nb = d->nchange[1];
+	const char *pl = kf__say(lang, KF_PH_TL_PLURAL);
+	kf__buf_puts(b, indent);
+	kf__buf_say(b, lang, KF_PH_DF_COUNTS, na, na == 1 ? "" : pl, nb, nb == 1 ? "" : pl,
+		    kf__say(lang, nb == 1 ? KF_PH_DF_ITS : KF_PH_DF_THEIR),
+		    d->answer_only && nb ? kf__say(lang, KF_PH_DF_HIDDEN) : "");
+}
+
+char *kf_diff_text_lang(const kf_diff *d, kf_lang lang)
 {
 	kf_buf b;
 	char x[16], y[16];
 	int i, k;
+	if (lang != KF_LANG_ZH)
+		lang = KF_LANG_EN;
 	kf__buf_init(&b, 0);
-	if (d->kind == KF__DIFF_DATES)
-		kf__buf_printf(&b,
-			       "Answers that differ between %s and %s (investor %s): %d of %d "
-			       "cells\n",
-			       kf_date_format(d->from, x, sizeof x),
-			       kf_date_format(d->to, y, sizeof y), investor_id(d->a, &d->q),
-			       d->ncell, d->np * d->ns);
-	else {
-		kf__buf_printf(&b, "Rulebook %s %s (a) against %s %s (b)", d->a->id, d->a->edition,
-			       d->b->id, d->b->edition);
+	if (d->kind == KF__DIFF_DATES) {
+		kf__buf_say(&b, lang, KF_PH_DF_HEAD, kf_date_format(d->from, x, sizeof x),
+			    kf_date_format(d->to, y, sizeof y), investor_id(d->a, &d->q), d->ncell,
+			    d->np * d->ns);
+		counts_text(&b, lang, d, "");
+	} else {
+		kf__buf_say(&b, lang, KF_PH_DF_EDITIONS, d->a->id, d->a->edition, d->b->id,
+			    d->b->edition);
 		if (d->single)
-			kf__buf_printf(&b, " on %s", kf_date_format(d->from, x, sizeof x));
+			kf__buf_say(&b, lang, KF_PH_DF_ON, kf_date_format(d->from, x, sizeof x));
 		else
-			kf__buf_printf(&b, " from %s until %s",
-				       kf_date_format(d->from, x, sizeof x),
-				       fmt_date(d->to, y, sizeof y));
-		kf__buf_printf(&b, ":\n  measures added %d, removed %d, changed %d\n", d->nadded,
-			       d->nremoved, d->nchanged);
+			kf__buf_say(&b, lang, KF_PH_DF_RANGE, kf_date_format(d->from, x, sizeof x),
+				    fmt_date_lang(lang, d->to, y, sizeof y));
+		kf__buf_say(&b, lang, KF_PH_DF_MEASURES, d->nadded, d->nremoved, d->nchanged);
 		for (i = 0; i < d->nadded; i++)
 			kf__buf_printf(&b, "  + %s\n", d->b->mea[d->added[i]].id);
 		for (i = 0; i < d->nremoved; i++)
@@ -526,34 +546,38 @@ char *kf_diff_text(const kf_diff *d)
 		for (i = 0; i < d->nchanged; i++)
 			kf__buf_printf(&b, "  ~ %s: %s\n", d->a->mea[d->changed[i].a].id,
 				       d->changed[i].fields);
-		kf__buf_printf(&b, "  answers that differ: %d of %d cells\n", d->ncell,
-			       d->np * d->ns);
+		kf__buf_say(&b, lang, KF_PH_DF_CELLS, d->ncell, d->np * d->ns);
+		counts_text(&b, lang, d, "  ");
 	}
 	if (d->notice)
-		kf__buf_printf(&b, "Note: %s.\n", d->notice);
+		kf__buf_say(&b, lang, KF_PH_DF_NOTE, d->notice);
 	for (i = 0; i < d->ncell; i++) {
 		const kf__dcell *c = &d->cell[i];
-		cell_head(&b, d, c);
+		cell_head(&b, lang, d, c);
 		if (d->kind == KF__DIFF_DATES) {
 			kf__buf_printf(&b, "  %s  ", x);
-			danswer_text(&b, &c->before);
+			danswer_text(&b, lang, &c->before);
 			kf__buf_printf(&b, "\n  %s  ", y);
-			danswer_text(&b, &c->after);
-			kf__buf_printf(&b, "%s\n",
-				       c->cap_changed ? "  (maximum share changed)" : "");
-			steps_text(&b, KF_LANG_EN, d->a, "+", c->entered, c->n_entered);
-			steps_text(&b, KF_LANG_EN, d->a, "-", c->left, c->n_left);
+			danswer_text(&b, lang, &c->after);
+			if (c->cap_changed)
+				kf__buf_say(&b, lang, KF_PH_DF_CAP);
+			kf__buf_puts(&b, "\n");
+			steps_text(&b, lang, d->a, "+", c->entered, c->n_entered);
+			steps_text(&b, lang, d->a, "-", c->left, c->n_left);
 			continue;
 		}
 		for (k = 0; k < c->nruns; k++) {
 			const kf__drun *r = &c->runs[k];
-			kf__buf_printf(&b, "  %s – %s\n    a: ", fmt_date(r->from, x, sizeof x),
-				       fmt_date(r->until, y, sizeof y));
-			danswer_text(&b, &r->a);
+			kf__buf_printf(
+			    &b, "  %s – %s\n    a: ", fmt_date_lang(lang, r->from, x, sizeof x),
+			    fmt_date_lang(lang, r->until, y, sizeof y));
+			danswer_text(&b, lang, &r->a);
 			kf__buf_puts(&b, "\n    b: ");
-			danswer_text(&b, &r->b);
+			danswer_text(&b, lang, &r->b);
 			kf__buf_puts(&b, "\n");
 		}
 	}
 	return kf__buf_steal(&b);
 }
+
+char *kf_diff_text(const kf_diff *d) { return kf_diff_text_lang(d, KF_LANG_EN); }

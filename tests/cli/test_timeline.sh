@@ -56,6 +56,60 @@ expect_out "diff dates" "+ wp2025-ipvpn-cap (cap, announced)"
 run "$KAIFANG" diff --from 2025-04-10 --to 2025-04-11 --regions 330100 --services ip-vpn --json
 expect_rc "diff dates json" 0
 expect_out "diff dates json" '"kind":"dates","from":"2025-04-10","to":"2025-04-11"'
+# the kind of each change: the same 50%, uncertain, with the Work Plan's cap
+# binding beside Beijing's own is a new legal basis, not a new answer
+run "$KAIFANG" diff --from 2024-01-01 --to 2025-06-01 --regions pilot-20
+expect_rc "diff kinds" 0
+counts=$(grep -c '\[answer changed\]$' "$TMP/out")-$(grep -c '\[only the legal basis changed\]$' "$TMP/out")
+expect_out "diff kinds" "${counts%-*} answers changed, ${counts#*-} cells changed only their legal basis"
+[ "${counts%-*}" -gt 0 ] && [ "${counts#*-}" -gt 0 ] && ok || bad "diff kinds: both kinds expected, got $counts"
+grep -A1 -F 'ip-vpn (B13) in Beijing 北京市 (110000) [only the legal basis changed]' "$TMP/out" | grep -qF '2024-01-01  permitted     max 50*     uncertain binding bj2021-ipvpn-cap' && ok || bad "diff kinds: Beijing IP-VPN basis only, 50*"
+run "$KAIFANG" diff --from 2024-01-01 --to 2025-06-01 --regions pilot-20 --changes answer --json
+expect_rc "diff changes answer" 0
+n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["cells"]), d["changed"]["answer"], d["changed"]["basis"], set(c["change"] for c in d["cells"]))' "$TMP/out")
+[ "$n" = "${counts%-*} ${counts%-*} ${counts#*-} {'answer'}" ] && ok || bad "diff changes answer: '$n'"
+run "$KAIFANG" diff --from 2024-01-01 --to 2025-06-01 --changes basis
+expect_rc "diff changes basis" 2
+expect_err "diff changes basis" "kaifang: --changes: 'changes' is 'basis'; expected answer"
+# --lang zh: the diff's text in Chinese
+run "$KAIFANG" diff --from 2025-04-10 --to 2025-04-11 --regions 330100 --services ip-vpn,idc --outside-zones --lang zh
+expect_rc "diff zh" 0
+expect_out "diff zh" "2025-04-10 与 2025-04-11 之间不同的答案（投资者 foreign）：1 / 2 个单元格"
+expect_out "diff zh" "ip-vpn（B13），杭州市 Hangzhou（330100） [答案改变]"
+expect_out "diff zh" "  2025-04-11  允许"
+run "$KAIFANG" diff --from 2025-04-10 --to 2025-04-11 --lang fr
+expect_rc "diff lang fr" 2
+# the help says what docs/cli.md says
+run "$KAIFANG" diff --help
+expect_out "diff help" "(default today in China)"
+expect_out "diff help" "--changes answer|all"
+run grep -c "today in Beijing" src/cli/cmd_diff.c src/cli/cmd_timeline.c src/cli/cmd_matrix.c
+expect_out "help: China, not Beijing" "src/cli/cmd_diff.c:0"
+
+# matrix: headers as wide as they are (no cut), each cell under its header;
+# in Chinese a legend names the columns
+run "$KAIFANG" matrix --rulebook rulebooks/cn-services --regions Beijing --date 2025-06-01
+expect_rc "matrix headers" 0
+expect_out "matrix headers" "performance-brokerage"
+expect_out "matrix headers" "outbound-travel"
+python3 - "$TMP/out" <<'PY' && ok || bad "matrix: a cell not under its header"
+import sys, unicodedata
+rows = open(sys.argv[1]).read().split("\n")
+def starts(line):
+    out, col, prev = [], 0, " "
+    for ch in line:
+        if ch != " " and prev == " ":
+            out.append(col)
+        col += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        prev = ch
+    return out
+h, r = starts(rows[0]), starts(rows[1])
+sys.exit(0 if len(h) == 5 and h[1:] == r[-4:] else 1)
+PY
+run "$KAIFANG" matrix --rulebook rulebooks/cn-services --regions Beijing --date 2025-06-01 --lang zh
+expect_rc "matrix zh legend" 0
+expect_out "matrix zh legend" "列：hospital = 医院；outbound-travel = 中国内地居民出境旅游业务；performance-brokerage = 文化娱乐经纪人"
+
 run "$KAIFANG" diff --from 2025-04-10
 expect_rc "diff without to" 2
 expect_err "diff without to" "--from and --to are required"

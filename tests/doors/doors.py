@@ -405,6 +405,11 @@ DIFFS = [
      {"from": "2024-06-01", "to": "2025-06-01", "regions": "110000,330100,440300",
       "services": "idc,ip-vpn,app-store"}),
     (["--from", "2025-04-10", "--to", "2025-13-01"], {"from": "2025-04-10", "to": "2025-13-01"}),
+    # the kind of change, filtered the same way by both doors (and refused alike)
+    (["--from", "2024-01-01", "--to", "2025-06-01", "--changes", "answer"],
+     {"from": "2024-01-01", "to": "2025-06-01", "changes": "answer"}),
+    (["--from", "2024-01-01", "--to", "2025-06-01", "--changes", "basis"],
+     {"from": "2024-01-01", "to": "2025-06-01", "changes": "basis"}),
 ]
 
 

@@ -235,6 +235,13 @@ expect_jq "timeline full-width from" '.from == "2025-05-01" and .timelines[0].fr
 req GET '/v1/diff?from=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%95%EF%BC%8D%EF%BC%90%EF%BC%95%EF%BC%8D%EF%BC%90%EF%BC%91&to=2026-01-01&regions=Beijing&services=idc'
 expect_jq "diff full-width from" '.from == "2025-05-01"'
 # a place or service given twice is answered once, with a notice
+# changes=answer keeps the cells whose answer changed; both kinds are counted
+req GET '/v1/diff?from=2024-01-01&to=2025-06-01&regions=pilot-20'
+expect_jq "diff change kinds" '.changes == "all" and .changed.basis > 0 and .changed.answer > 0 and ([.cells[] | select(.change == "basis")] | length) == .changed.basis and (.cells | length) == .changed.answer + .changed.basis'
+req GET '/v1/diff?from=2024-01-01&to=2025-06-01&regions=pilot-20&changes=answer'
+expect_jq "diff changes=answer" '.changes == "answer" and .changed.basis > 0 and ([.cells[] | select(.change != "answer")] | length) == 0 and (.cells | length) == .changed.answer'
+req GET '/v1/diff?from=2024-01-01&to=2025-06-01&changes=basis'
+expect_error "diff changes=basis" 400 bad_parameter changes
 req GET '/v1/diff?from=2025-01-01&to=2026-01-01&regions=Beijing,Beijing,110000&services=idc,idc,B11'
 expect_jq "diff repeated lists merged" '.places == ["110000"] and .services == ["B11"] and (.notices[0] | contains("110000 x3"))'
 req GET '/v1/matrix?regions=Beijing,Beijing,110000&services=idc,B11'

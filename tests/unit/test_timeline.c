@@ -278,7 +278,8 @@ static void test_diff_dates(void **state)
 	/* IP-VPN in Hangzhou opens at 50% with the Work Plan; IDC stays closed */
 	assert_int_equal(kf_diff_n_cells(d), 1);
 	j = kf_diff_json(d);
-	assert_non_null(strstr(j, "\"service\":\"B13\",\"before\":{\"outcome\":\"closed\""));
+	assert_non_null(strstr(
+	    j, "\"service\":\"B13\",\"change\":\"answer\",\"before\":{\"outcome\":\"closed\""));
 	assert_non_null(strstr(j, "\"after\":{\"outcome\":\"permitted\",\"max_foreign_share\":50"));
 	assert_non_null(strstr(j, "\"cap_changed\":true,\"entered\":[\"wp2025-ipvpn-cap\"]"));
 	assert_non_null(strstr(j, "\"wp2025-ipvpn-cap\":{\"id\":\"wp2025-ipvpn-cap\""));
@@ -460,13 +461,114 @@ static void test_diff_editions(void **state)
 	kf_rulebook_free(b);
 }
 
+/* 1 when two verdicts name the same binding measures, in order */
+static int same_binding(const kf_verdict *a, const kf_verdict *b)
+{
+	return a->n_binding == b->n_binding &&
+	       !memcmp(a->binding, b->binding, sizeof(int) * (size_t)a->n_binding);
+}
+
+/* The change kind of a date diff's cells, counted against two matrices of
+ * the same places and services: a cell whose outcome, maximum share,
+ * certainty or missing facts differ changed its answer; one where only the
+ * binding measures differ changed its legal basis. changes=answer keeps the
+ * first kind only, and counts both. */
+static void test_diff_change_kinds(void **state)
+{
+	kf_rulebook *rb = load(CN);
+	kf_matrix_query mq = {NULL, NULL, NULL, NULL, NULL};
+	kf_matrix *m1 = NULL, *m2 = NULL;
+	kf_diff_query dq;
+	kf_diff *d = NULL;
+	kf_error e;
+	int i, j, n_answer = 0, n_basis = 0, found = 0;
+	char *t;
+	(void)state;
+	mq.places = "pilot-20";
+	mq.date = "2024-01-01";
+	assert_int_equal(kf_matrix_new(rb, &mq, &m1, &e), KF_OK);
+	mq.date = "2025-06-01";
+	assert_int_equal(kf_matrix_new(rb, &mq, &m2, &e), KF_OK);
+	for (i = 0; i < kf_matrix_n_places(m1); i++)
+		for (j = 0; j < kf_matrix_n_services(m1); j++) {
+			const kf_verdict *a = kf_matrix_cell(m1, i, j),
+					 *b = kf_matrix_cell(m2, i, j);
+			kf_share ca = 0, cb = 0;
+			kf_max_share ka = kf_verdict_max_share(a, &ca),
+				     kb = kf_verdict_max_share(b, &cb);
+			if (a->outcome != b->outcome || ka != kb || ca != cb ||
+			    a->cap_op != b->cap_op || a->uncertain != b->uncertain ||
+			    a->n_missing != b->n_missing)
+				n_answer++;
+			else if (!same_binding(a, b))
+				n_basis++;
+		}
+	/* both kinds occur over these dates (the 2024 negative list took over) */
+	assert_true(n_answer > 0);
+	assert_true(n_basis > 0);
+	memset(&dq, 0, sizeof dq);
+	dq.from = "2024-01-01";
+	dq.to = "2025-06-01";
+	dq.places = "pilot-20";
+	assert_int_equal(kf_diff_dates(rb, &dq, &d, &e), KF_OK);
+	assert_int_equal(kf_diff_n_changed(d, KF_CHANGE_ANSWER), n_answer);
+	assert_int_equal(kf_diff_n_changed(d, KF_CHANGE_BASIS), n_basis);
+	assert_int_equal(kf_diff_n_cells(d), n_answer + n_basis);
+	for (i = 0; i < kf_diff_n_cells(d); i++)
+		found += kf_diff_cell_change(d, i) == KF_CHANGE_BASIS;
+	assert_int_equal(found, n_basis);
+	t = kf_diff_text(d);
+	{
+		char line[128];
+		snprintf(line, sizeof line,
+			 "\n%d answers changed, %d cells changed only their legal basis\n",
+			 n_answer, n_basis);
+		assert_non_null(strstr(t, line));
+	}
+	/* IP-VPN in Beijing: 50% and uncertain on both days, the Work Plan's cap
+	 * binding beside Beijing's own: the same answer on another basis */
+	assert_non_null(strstr(t, "ip-vpn (B13) in Beijing 北京市 (110000) [only the legal basis "
+				  "changed]\n  2024-01-01  permitted     max 50*     uncertain"));
+	assert_non_null(strstr(t, "idc (B11) in Beijing 北京市 (110000) [answer changed]\n"));
+	kf_free(t);
+	t = kf_diff_json(d);
+	assert_non_null(strstr(t, "\"changes\":\"all\""));
+	assert_non_null(strstr(t,
+			       "\"region\":\"110000\",\"name\":\"Beijing\",\"name_zh\":\"北京市\","
+			       "\"service\":\"B13\",\"change\":\"basis\""));
+	kf_free(t);
+	kf_diff_free(d);
+
+	dq.changes = "answer";
+	assert_int_equal(kf_diff_dates(rb, &dq, &d, &e), KF_OK);
+	assert_int_equal(kf_diff_n_cells(d), n_answer);
+	assert_int_equal(kf_diff_n_changed(d, KF_CHANGE_BASIS), n_basis);
+	for (i = 0; i < kf_diff_n_cells(d); i++)
+		assert_int_equal(kf_diff_cell_change(d, i), KF_CHANGE_ANSWER);
+	t = kf_diff_text_lang(d, KF_LANG_ZH);
+	assert_non_null(strstr(t, "之间不同的答案"));
+	assert_non_null(strstr(t, "[答案改变]"));
+	assert_null(strstr(t, "[仅法律依据改变]"));
+	kf_free(t);
+	kf_diff_free(d);
+
+	dq.changes = "answers";
+	assert_int_equal(kf_diff_dates(rb, &dq, &d, &e), KF_ERR_PARSE);
+	assert_string_equal(e.field, "changes");
+	assert_string_equal(e.code, "bad_parameter");
+	assert_null(d);
+	kf_matrix_free(m1);
+	kf_matrix_free(m2);
+	kf_rulebook_free(rb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_daily_pilot20),   cmocka_unit_test(test_mini_values),
 	    cmocka_unit_test(test_refusals),        cmocka_unit_test(test_diff_dates),
 	    cmocka_unit_test(test_diff_editions),   cmocka_unit_test(test_facts_are_the_decisions),
-	    cmocka_unit_test(test_lists_and_dates),
+	    cmocka_unit_test(test_lists_and_dates), cmocka_unit_test(test_diff_change_kinds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
