@@ -26,6 +26,7 @@ import http.client
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.parse
@@ -219,6 +220,74 @@ def memo_door(cases):
     print("doors: the memo of %d cases through explain --format and GET /v1/memo" % (n // 2))
 
 
+def services_memo_door():
+    """The memo of services answers ([S-10], [S-11]; `doors.py RB PORT memo`,
+    the server serving RB): for the golden cases whose decision carries
+    requirements, lapsed measures or an answer in words, `explain --format
+    html|md --lang en|zh` and GET /v1/memo give the same bytes, and the
+    memo holds each requirement's text and measure and each lapsed measure."""
+    import html as htmllib
+    cases = [c for c in read_cases() if "error" not in c["expect"]]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as ex:
+        ref = list(ex.map(door_decide, cases))
+    picked = [(c, r) for c, r in zip(cases, ref) if isinstance(r, dict) and
+              (r.get("requirements") or r.get("lapsed") or r.get("in_words"))]
+    if len(picked) < 3:
+        bad("services memo: only %d golden cases carry requirements, lapsed or in words" % len(picked))
+    lapsed = [x for x in picked if x[1].get("lapsed")][:3]  # some of each kind
+    if not lapsed:
+        bad("services memo: no golden case has a lapsed measure")
+    picked = lapsed + [x for x in picked if x not in lapsed][::max(1, len(picked) // 10)][:10]
+    for c, r in picked:
+        q = c["q"]
+        for fmt, lang in (("html", "en"), ("md", "en"), ("html", "zh"), ("md", "zh")):
+            p = subprocess.run([K, "explain"] + cli_args(q) + ["--lang", lang, "--format", fmt],
+                               capture_output=True)
+            params = {k: v for k, v in q.items() if v is not None}
+            params.update(format=fmt, lang=lang)
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            conn.request("GET", "/v1/memo?" + urllib.parse.urlencode(params))
+            resp = conn.getresponse()
+            body = resp.read()
+            conn.close()
+            if not (p.returncode == 0 and resp.status == 200 and body == p.stdout):
+                bad("%s: services memo %s/%s: CLI exit %d, API %d, %s" % (
+                    c["name"], fmt, lang, p.returncode, resp.status,
+                    "same bytes" if body == p.stdout else "different bytes"))
+                continue
+            memo = body.decode("utf-8")
+            if fmt == "html":
+                memo = htmllib.unescape(memo)
+            else:
+                memo = re.sub(r"\\(.)", r"\1", memo)  # CommonMark backslash escapes
+            # the requirement and lapsed lines of the text view in the same language
+            # (view/text.c), each an item of the memo
+            tv = subprocess.run([K, "explain"] + cli_args(q) + ["--lang", lang],
+                                capture_output=True, text=True).stdout
+            heads = ("Requirements:", "Lapsed before this date:", "要求：", "在此日期前已失效：")
+            lines, on = [], False
+            for line in tv.split("\n"):
+                on = line in heads or (on and line.startswith("  - "))
+                if on and line.startswith("  - "):
+                    lines.append(line[4:])
+            missing = [x for x in lines if x not in memo]
+            if len(lines) < len(r.get("requirements", [])) + len(r.get("lapsed", [])):
+                missing.append("the text view's lines (%d)" % len(lines))
+            if lang == "en":  # the engine's words, as the JSON has them
+                missing += [x["measure"] + ": " + x["text"] for x in r.get("requirements", [])
+                            if "] %s" % x["text"] not in memo or "(%s)" % x["measure"] not in memo]
+            missing += [x["measure"] for x in r.get("lapsed", []) if x["measure"] not in memo]
+            if lang == "en" and r.get("in_words") and "In words: " + r["in_words"] not in memo:
+                missing.append("in words: " + r["in_words"])
+            if missing:
+                bad("%s: services memo %s/%s lacks %s" % (c["name"], fmt, lang, missing[:3]))
+            else:
+                good()
+    print("doors: the memo of %d services answers with requirements, lapsed or in words" % len(picked))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
 def same(c, door, ref, got, parts):
     if got is None:
         skipped[door] = skipped.get(door, 0) + 1
@@ -400,4 +469,4 @@ def main():
     return 1 if failed else 0
 
 
-sys.exit(main())
+sys.exit(services_memo_door() if sys.argv[3:] == ["memo"] else main())
