@@ -108,6 +108,7 @@ typedef struct kf__srv_request {
 	int too_large; /* 1: the body went over max_body and was dropped */
 	const char *(*query)(void *ctx, const char *name);
 	void *query_ctx;
+	const char *accept; /* Accept header or NULL */
 } kf__srv_request;
 
 typedef struct kf__srv_api kf__srv_api; /* precomputed lists, limits, the rulebook */

@@ -288,6 +288,59 @@ def services_memo_door():
     return 1 if failed else 0
 
 
+def batch_full_door(cases):
+    """Full columns and XLSX (issue 12): `batch --columns full` and POST
+    /v1/batch?columns=full give the same CSV and JSON Lines bytes; the XLSX
+    of POST /v1/batch?columns=full&format=xlsx and of `batch --output-format
+    xlsx --columns full` both hold, cell for cell, that CSV
+    (tests/cli/xlsx_cells.py)."""
+    import tempfile
+    xlsx_ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    with tempfile.TemporaryDirectory() as d:
+        for fmt, ctype in (("csv", "text/csv"), ("jsonl", "application/x-ndjson")):
+            cli = subprocess.run([K, "batch", "-R", RB, "--format", fmt, "--columns", "full", "-"],
+                                 input=batch_rows(cases, fmt).encode("utf-8"), capture_output=True)
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+            conn.request("POST", "/v1/batch?columns=full", body=batch_rows(cases, fmt).encode("utf-8"),
+                         headers={"Content-Type": ctype})
+            r = conn.getresponse()
+            body = r.read()
+            conn.close()
+            if r.status == 200 and cli.returncode in (0, 1) and body == cli.stdout and body:
+                good()
+            else:
+                bad("batch %s --columns full: CLI exit %d, API %d, %s" % (
+                    fmt, cli.returncode, r.status, "same bytes" if body == cli.stdout else "different bytes"))
+            if fmt == "csv":
+                want = os.path.join(d, "full.csv")
+                with open(want, "wb") as f:
+                    f.write(cli.stdout)
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        conn.request("POST", "/v1/batch?columns=full&format=xlsx",
+                     body=batch_rows(cases, "csv").encode("utf-8"), headers={"Content-Type": "text/csv"})
+        r = conn.getresponse()
+        books = {"POST /v1/batch xlsx": r.read()}
+        if r.status != 200 or r.getheader("Content-Type") != xlsx_ct:
+            bad("POST /v1/batch?format=xlsx: status %d, %s" % (r.status, r.getheader("Content-Type")))
+        conn.close()
+        cli = subprocess.run([K, "batch", "-R", RB, "--columns", "full", "--output-format", "xlsx", "-"],
+                             input=batch_rows(cases, "csv").encode("utf-8"), capture_output=True)
+        books["batch --output-format xlsx"] = cli.stdout
+        for door, data in books.items():
+            path = os.path.join(d, "book.xlsx")
+            with open(path, "wb") as f:
+                f.write(data)
+            p = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "..", "cli",
+                                                             "xlsx_cells.py"), path, want],
+                               capture_output=True, text=True)
+            if p.returncode == 0 and p.stdout.startswith("equal %dx" % (len(cases) + 1)):
+                good()
+            else:
+                bad("%s: the cells are not the CLI's full CSV: %s" % (door, (p.stdout + p.stderr)[:300]))
+    print("doors: %d cases as full columns (CSV, JSON Lines) and XLSX through batch and POST /v1/batch"
+          % len(cases))
+
+
 def same(c, door, ref, got, parts):
     if got is None:
         skipped[door] = skipped.get(door, 0) + 1
@@ -462,6 +515,7 @@ def main():
         for c, r, g in zip(cases, ref, got):
             same(c, door, r, g, parts[door])
     memo_door(cases)
+    batch_full_door(cases)
     for door, n in sorted(skipped.items()):
         print("doors: %s: %d cases not askable there (a share, or a group of places)" % (door, n))
     print("doors: %d cases through %d doors besides decide --json" % (len(cases), len(doors)))
