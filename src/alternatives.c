@@ -47,14 +47,16 @@ static int province_of(const kf_rulebook *rb, int r)
 
 #define MAX_PLACES 5
 
-/* 1 when region r is named by (or is a member of a group named by) a measure
- * in force on the question's date, for its service and investor, that opens
- * or caps it: the pilot zones of an opening */
-static int named_by_opening(const kf_rulebook *rb, const kf_question *q, int r)
+/* named[r] = 1 for each region r named by (or a member of a group named by)
+ * a measure in force on the question's date, for its service and investor,
+ * that opens or caps it: the pilot zones of an opening. named holds nreg
+ * bytes, zeroed by the caller. */
+static void mark_named_by_openings(const kf_rulebook *rb, const kf_question *q,
+				   unsigned char *named)
 {
 	const int *cand = rb->svc_mlist + rb->svc_moff[q->service];
 	int nc = rb->svc_moff[q->service + 1] - rb->svc_moff[q->service];
-	int inv = kf__investor_of(rb, q), i, j, p;
+	int inv = kf__investor_of(rb, q), i, j, p, r;
 	uint32_t invbit = inv >= 0 ? (uint32_t)1 << inv : 0;
 	for (i = 0; i < nc; i++) {
 		const kf_measure_info *mi = &rb->mea[cand[i]];
@@ -62,15 +64,91 @@ static int named_by_opening(const kf_rulebook *rb, const kf_question *q, int r)
 		    !kf__in_force(mi, q->date) || !(rb->mea_inv[cand[i]] & invbit))
 			continue;
 		for (j = 0; j < mi->n_regions; j++) {
-			if (mi->regions[j] == r)
-				return 1;
-			for (p = 0; p < rb->reg[r].n_parents; p++)
-				if (rb->reg[r].parents[p] == mi->regions[j] &&
-				    !strcmp(rb->reg[mi->regions[j]].kind, "group"))
-					return 1;
+			int g = mi->regions[j];
+			named[g] = 1;
+			if (strcmp(rb->reg[g].kind, "group"))
+				continue;
+			for (r = 0; r < rb->nreg; r++)
+				for (p = 0; p < rb->reg[r].n_parents; p++)
+					if (rb->reg[r].parents[p] == g)
+						named[r] = 1;
 		}
 	}
-	return 0;
+}
+
+/* The place sweep of kf__find_alternatives: whether q is permitted in each
+ * place (outside its sub-zones), decided at most once per place, and once per
+ * signature: with outside_zones a place's share-free verdict is a function of
+ * the list of the service's measures in force for the investor that cover it
+ * and whether each covers it surely (kf__eval_at reads nothing else of the
+ * place), so places with the same list share one decision. A refusal with no
+ * permitted place elsewhere used to decide every place of the rulebook. */
+typedef struct sweep {
+	const kf_rulebook *rb;
+	const kf_question *q;
+	kf_arena *arena;
+	unsigned char *state; /* per place: 0 not yet, 1 no, 2 yes, 3 yes but uncertain */
+	int nsig;             /* lists decided */
+	int **lists;          /* lists[k]: length, then 2m+sure for each covering measure */
+	unsigned char *lstate;
+	int *scratch;
+} sweep;
+
+static int sweep_decide(sweep *w, int r)
+{
+	kf_question q2 = *w->q;
+	kf_verdict v2;
+	q2.region = r;
+	q2.outside_zones = 1;
+	return kf_decide_verdict(w->rb, &q2, &v2, NULL) != KF_OK || v2.outcome != KF_PERMITTED ? 1
+	       : v2.uncertain                                                                  ? 3
+											       : 2;
+}
+
+static int place_permitted(sweep *w, int r)
+{
+	const kf_rulebook *rb = w->rb;
+	const kf_question *q = w->q;
+	const int *cand = rb->svc_mlist + rb->svc_moff[q->service];
+	int nc = rb->svc_moff[q->service + 1] - rb->svc_moff[q->service];
+	int inv = kf__investor_of(rb, q), i, k, n = 0;
+	uint32_t invbit = inv >= 0 && !kf__no_foreign_share(q) ? (uint32_t)1 << inv : 0;
+	if (w->state[r])
+		return w->state[r] >= 2;
+	if (!w->scratch || rb->reg_core[r] != r) { /* no memory, or decided as another place */
+		w->state[r] = (unsigned char)sweep_decide(w, r);
+		return w->state[r] >= 2;
+	}
+	for (i = 0; i < nc; i++) { /* kf__eval_at's selection, for place r */
+		int m = cand[i], sure = 1, c;
+		if (!kf__in_force(&rb->mea[m], q->date) || !(rb->mea_inv[m] & invbit))
+			continue;
+		if ((c = kf__covers(rb, m, r, q->date, &sure)) < 0) {
+			w->state[r] = (unsigned char)sweep_decide(w, r);
+			return w->state[r] >= 2;
+		}
+		if (c)
+			w->scratch[1 + n++] = 2 * m + (sure != 0);
+	}
+	w->scratch[0] = n;
+	for (k = 0; k < w->nsig; k++)
+		if (w->lists[k][0] == n &&
+		    !memcmp(w->lists[k] + 1, w->scratch + 1, sizeof(int) * (size_t)n))
+			break;
+	if (k < w->nsig) {
+		w->state[r] = w->lstate[k];
+		return w->state[r] >= 2;
+	}
+	w->state[r] = (unsigned char)sweep_decide(w, r);
+	if (w->nsig < rb->nreg) {
+		int *l = kf__arena_alloc(w->arena, sizeof(int) * (size_t)(n + 1));
+		if (l) {
+			memcpy(l, w->scratch, sizeof(int) * (size_t)(n + 1));
+			w->lists[w->nsig] = l;
+			w->lstate[w->nsig++] = w->state[r];
+		}
+	}
+	return w->state[r] >= 2;
 }
 
 void kf__find_alternatives(kf_decision *d)
@@ -133,51 +211,65 @@ void kf__find_alternatives(kf_decision *d)
 	 * the asked place, places in the same province, the places the openings
 	 * and caps on this service name (the pilot zones), then elsewhere; a place
 	 * inside another permitted place is left out (Pudong, not its FTZ areas);
-	 * out-of-scope places never; at most MAX_PLACES */
+	 * out-of-scope places never; at most MAX_PLACES. Places are decided
+	 * lazily, in rank order, and a permitted one's candidate ancestors only:
+	 * the search stops at the MAX_PLACES-th place (a refusal with many
+	 * permitted places elsewhere no longer decides every place). */
 	{
-		int prov = province_of(rb, d->q.region), nc = 0, tier;
-		int *cand = kf__arena_alloc(&d->arena, sizeof(int) * (size_t)(rb->nreg + 1));
-		unsigned char *rank = kf__arena_alloc(&d->arena, (size_t)rb->nreg + 1);
+		int prov = province_of(rb, d->q.region), tier;
+		signed char *tierof = kf__arena_alloc(&d->arena, (size_t)rb->nreg + 1);
+		unsigned char *state = kf__arena_alloc(&d->arena, (size_t)rb->nreg + 1);
 		size_t rw = (size_t)rb->rw;
-		if (!cand || !rank)
+		int nc = rb->svc_moff[d->q.service + 1] - rb->svc_moff[d->q.service];
+		sweep w;
+		unsigned char *named = kf__arena_alloc(&d->arena, (size_t)rb->nreg + 1);
+		if (!tierof || !state || !named)
 			return;
+		memset(named, 0, (size_t)rb->nreg + 1);
+		mark_named_by_openings(rb, &d->q, named);
+		memset(&w, 0, sizeof w);
+		w.rb = rb;
+		w.q = &d->q;
+		w.arena = &d->arena;
+		w.state = state;
+		w.lists = kf__arena_alloc(&d->arena, sizeof(int *) * (size_t)(rb->nreg + 1));
+		w.lstate = kf__arena_alloc(&d->arena, (size_t)rb->nreg + 1);
+		w.scratch = w.lists && w.lstate
+				? kf__arena_alloc(&d->arena, sizeof(int) * (size_t)(nc + 1))
+				: NULL;
 		for (i = 0; i < rb->nreg; i++) {
 			const kf_region_info *r = &rb->reg[i];
 			int inside = kf__bit(rb->reg_anc + (size_t)i * rw, d->q.region);
 			int same = prov >= 0 && kf__bit(rb->reg_anc + (size_t)i * rw, prov);
+			tierof[i] = -1;
+			state[i] = 0;
 			if (i == d->q.region || !strcmp(r->kind, "group") ||
 			    !strcmp(r->kind, "country") || *r->out_of_scope ||
 			    !kf__region_exists(r, d->q.date))
 				continue;
-			tier = inside ? 0 : same ? 1 : named_by_opening(rb, &d->q, i) ? 2 : 3;
+			tier = inside ? 0 : same ? 1 : named[i] ? 2 : 3;
 			if (tier == 3 && strcmp(r->kind, "zone") && strcmp(r->kind, "city") &&
 			    strcmp(r->kind, "municipality") && strcmp(r->kind, "province"))
 				continue;
-			q2 = d->q;
-			q2.region = i;
-			q2.outside_zones = 1;
-			if (kf_decide_verdict(rb, &q2, &v2, NULL) != KF_OK ||
-			    v2.outcome != KF_PERMITTED)
-				continue;
-			rank[i] = (unsigned char)(tier | (v2.uncertain ? 8 : 0));
-			cand[nc++] = i;
+			tierof[i] = (signed char)tier;
 		}
 		found = 0;
 		for (tier = 0; tier < 4 && found < MAX_PLACES; tier++)
-			for (i = 0; i < nc && found < MAX_PLACES; i++) {
-				int r = cand[i], j, covered = 0;
-				if ((rank[r] & 7) != tier)
+			for (i = 0; i < rb->nreg && found < MAX_PLACES; i++) {
+				int j, covered = 0;
+				if (tierof[i] != tier || !place_permitted(&w, i))
 					continue;
-				for (j = 0; j < nc && !covered; j++)
-					covered = cand[j] != r &&
-						  kf__bit(rb->reg_anc + (size_t)r * rw, cand[j]);
+				for (j = 0; j < rb->nreg && !covered; j++)
+					covered = j != i && tierof[j] >= 0 &&
+						  kf__bit(rb->reg_anc + (size_t)i * rw, j) &&
+						  place_permitted(&w, j);
 				if (covered)
 					continue;
-				add_alt(d, "region", rb->reg[r].id,
+				add_alt(d, "region", rb->reg[i].id,
 					kf__fmt(d, "permitted if registered in %s (%s)%s",
-						rb->reg[r].name.en, rb->reg[r].id,
-						rank[r] & 8 ? " (uncertain)" : ""),
-					(rank[r] & 8) != 0);
+						rb->reg[i].name.en, rb->reg[i].id,
+						state[i] == 3 ? " (uncertain)" : ""),
+					state[i] == 3);
 				found++;
 			}
 	}
