@@ -36,7 +36,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 HDRS    := $(wildcard include/kaifang/*.h src/*.h src/view/*.h src/util/*.h src/rulebook/*.h src/ownership/*.h src/registry/*.h src/cli/*.h src/server/*.h)
 
-.PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-names bench-timeline clean asan fuzz tsan
+.PHONY: all deps run test unit golden cli-tests lint bench bench-batch bench-batch-full bench-names bench-timeline clean asan fuzz tsan
 all: $(B)/kaifang $(B)/batch_floor
 
 deps: $(B)/.deps
@@ -125,6 +125,11 @@ bench: $(B)/kaifang $(B)/bench_decide
 # loop, in one run (bench/batch_1m.sh; figures in docs/performance.md).
 bench-batch: $(B)/kaifang $(B)/batch_floor
 	@./bench/batch_1m.sh $(B)/kaifang $(B)/batch_floor
+
+# Basic vs full columns vs XLSX on 200k mostly distinct questions (docs/performance.md);
+# OLD=BINARY adds that build's --columns full as a before/after pair.
+bench-batch-full: $(B)/kaifang
+	@OLD=$(OLD) ./bench/batch_full.sh $(B)/kaifang
 
 $(B)/batch_floor: bench/batch_floor.c
 	@mkdir -p $(B)

@@ -1180,12 +1180,10 @@ kf_status kf_batch_open(const kf_rulebook *rb, const kf_batch_opts *opts, kf_bat
 	b->nw = b->o.jobs > 1 ? b->o.jobs : 1;
 	b->nacols = kf__answer_columns(b->o.columns == KF_BATCH_COLUMNS_FULL, &b->acols);
 	if (b->o.output == KF_BATCH_OUT_XLSX) {
-		if (b->o.format != KF_BATCH_CSV || !wr) {
+		if (b->o.format != KF_BATCH_CSV) {
 			kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "output_format",
-				      b->o.format != KF_BATCH_CSV
-					  ? "XLSX output is written from CSV input; convert the "
-					    "JSON Lines to CSV first, or write JSON Lines"
-					  : "XLSX output needs a write callback (no pull mode)");
+				      "XLSX output is written from CSV input; convert the "
+				      "JSON Lines to CSV first, or write JSON Lines");
 			kf_batch_free(b);
 			return KF_ERR_INVALID;
 		}
@@ -1236,15 +1234,18 @@ static kf_status write_block(kf_batch *b, block *blk, kf_error *err)
 	return KF_OK;
 }
 
-/* The end of a run: an XLSX workbook is closed and written out. */
+/* The end of a run: an XLSX workbook is closed and written out (pull mode:
+ * kept open for kf_batch_pull to read). */
 static kf_status finish(kf_batch *b, kf_error *err)
 {
 	kf_status st;
 	if (!b->xlsx)
 		return KF_OK;
 	st = kf__xlsx_finish(b->xlsx, b->wr, b->wctx, &b->st.bytes_out, err);
-	kf__xlsx_free(b->xlsx);
-	b->xlsx = NULL;
+	if (b->wr || st != KF_OK) {
+		kf__xlsx_free(b->xlsx);
+		b->xlsx = NULL;
+	}
 	return st;
 }
 
@@ -1475,6 +1476,18 @@ long kf_batch_pull(kf_batch *b, char *buf, size_t max, kf_error *err)
 		memcpy(buf, b->pending.data + b->pending_off, n);
 		b->pending_off += n;
 		return (long)n;
+	}
+	if (b->xlsx && done && b->pull_st == KF_OK) { /* the finished workbook */
+		long n = kf__xlsx_read(b->xlsx, buf, max, err);
+		if (n < 0)
+			b->pull_st = KF_ERR_IO;
+		else
+			b->st.bytes_out += (uint64_t)n;
+		if (n <= 0) {
+			kf__xlsx_free(b->xlsx);
+			b->xlsx = NULL;
+		}
+		return n;
 	}
 	return b->pull_st == KF_OK ? 0 : -1;
 }

@@ -75,10 +75,14 @@ kf__xlsx *kf__xlsx_open(const kf_rulebook *rb, int full, kf_error *e);
 /* Adds the serial rows of data[0..n). KF_ERR_RANGE past the sheet's row
  * limit (1,048,576 rows, the header counted), KF_ERR_IO. */
 kf_status kf__xlsx_add(kf__xlsx *x, const char *data, size_t n, kf_error *e);
-/* Closes the workbook (column widths set from the rows seen) and hands its
- * bytes to wr. Removes the temporary file. */
+/* Closes the workbook (column widths set from the rows seen), removes its
+ * file's name if it has one, and hands its bytes to wr; with wr NULL they
+ * wait for kf__xlsx_read. */
 kf_status kf__xlsx_finish(kf__xlsx *x, kf_batch_write_fn wr, void *wctx, uint64_t *bytes,
 			  kf_error *e);
+/* After kf__xlsx_finish with wr NULL: the next up to max bytes of the
+ * workbook; 0 at its end, -1 on a read error (e set). */
+long kf__xlsx_read(kf__xlsx *x, char *buf, size_t max, kf_error *e);
 /* Releases the workbook and removes its temporary file (after an error). */
 void kf__xlsx_free(kf__xlsx *x);
 

@@ -2,7 +2,18 @@
  * batch_xlsx.c — the XLSX output of a batch (batch_int.h, docs/batch.md
  * "XLSX"), written with libxlsxwriter in constant-memory mode: rows stream
  * to a temporary file in input order, so memory stays flat; the finished
- * workbook is read back and handed to the batch's write callback.
+ * workbook is read back and handed to the batch's write callback, or pulled
+ * (kf__xlsx_read) by a server streaming its reply.
+ *
+ * No answer stays on disk under a name. libxlsxwriter 1.1.4 (Debian) writes a
+ * workbook only to a path (no memory buffer), so the workbook's file is an
+ * unnamed O_TMPFILE file in $TMPDIR (default /tmp), handed to libxlsxwriter
+ * as /proc/self/fd/N and read back through our descriptor; where O_TMPFILE
+ * or /proc is missing, a 0600 file in a fresh 0700 directory (mkdtemp),
+ * unlinked with its directory as soon as the workbook is closed, before a
+ * byte is handed on. libxlsxwriter's own scratch files (constant-memory rows,
+ * zip parts) come from its tmpfileplus, which unlinks each file as it opens
+ * it. Every file is gone when the batch is freed, after an error too.
  *
  * Sheet "answers": the header row (frozen), then one row per record: the
  * input fields as text, exactly as the CSV reader split them, then the answer
@@ -11,7 +22,9 @@
  * (Excel's only number), else a text cell. Sheet "rulebook": what the answers
  * were decided with.
  */
+#define _GNU_SOURCE /* O_TMPFILE (Linux); without it, the private-directory fallback */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +45,12 @@
 struct kf__xlsx {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	char path[4096];
-	uint32_t row;   /* the next row */
-	int width[256]; /* display width of the first columns */
-	int ncols;      /* the widest row */
+	char path[4096 + 32]; /* what libxlsxwriter opens: /proc/self/fd/N, or a name in dir */
+	char dir[4096];       /* the private directory while the file has a name, else "" */
+	int fd;               /* the workbook's file, read back when it is closed */
+	uint32_t row;         /* the next row */
+	int width[256];       /* display width of the first columns */
+	int ncols;            /* the widest row */
 	int closed;
 };
 
@@ -80,27 +95,63 @@ static void rulebook_sheet(lxw_workbook *wb, const kf_rulebook *rb, int full)
 	worksheet_set_column(ws, 1, 1, 70, NULL);
 }
 
+/* The workbook's file (see the top): unnamed where the system allows. */
+static int xlsx_file(kf__xlsx *x, const char *tmp, kf_error *e)
+{
+#ifdef O_TMPFILE
+	x->fd = open(tmp, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (x->fd >= 0) {
+		snprintf(x->path, sizeof x->path, "/proc/self/fd/%d", x->fd);
+		if (!access(x->path, W_OK))
+			return 0;
+		close(x->fd);
+	}
+#endif
+	snprintf(x->dir, sizeof x->dir, "%s/kaifang-xlsx-XXXXXX", tmp);
+	if (!mkdtemp(x->dir)) {
+		kf__error_set(e, KF_ERR_IO, NULL, 0, 0, "xlsx",
+			      "cannot create a directory in '%s': %s", tmp, strerror(errno));
+		x->dir[0] = '\0';
+		return -1;
+	}
+	snprintf(x->path, sizeof x->path, "%s/answers.xlsx", x->dir);
+	if ((x->fd = open(x->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		kf__error_set(e, KF_ERR_IO, NULL, 0, 0, "xlsx", "cannot create a file in '%s': %s",
+			      x->dir, strerror(errno));
+		rmdir(x->dir);
+		x->dir[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* Removes the file's name, if it has one (the data stays readable by fd). */
+static void xlsx_unname(kf__xlsx *x)
+{
+	if (!x->dir[0])
+		return;
+	unlink(x->path);
+	rmdir(x->dir);
+	x->dir[0] = '\0';
+}
+
 kf__xlsx *kf__xlsx_open(const kf_rulebook *rb, int full, kf_error *e)
 {
 	kf__xlsx *x = kf__calloc(1, sizeof *x);
 	const char *tmp = getenv("TMPDIR");
 	lxw_workbook_options o;
 	lxw_doc_properties props;
-	int fd;
 	if (!x) {
 		kf__error_set(e, KF_ERR_NOMEM, NULL, 0, 0, "", "out of memory");
 		return NULL;
 	}
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
-	snprintf(x->path, sizeof x->path, "%s/kaifang-xlsx-XXXXXX", tmp);
-	if ((fd = mkstemp(x->path)) < 0) {
-		kf__error_set(e, KF_ERR_IO, NULL, 0, 0, "xlsx", "cannot create a file in '%s': %s",
-			      tmp, strerror(errno));
+	x->fd = -1;
+	if (xlsx_file(x, tmp, e)) {
 		kf__xfree(x);
 		return NULL;
 	}
-	close(fd);
 	memset(&o, 0, sizeof o);
 	o.constant_memory = LXW_TRUE;
 	o.tmpdir = (char *)tmp;
@@ -231,8 +282,6 @@ kf_status kf__xlsx_finish(kf__xlsx *x, kf_batch_write_fn wr, void *wctx, uint64_
 			  kf_error *e)
 {
 	char buf[65536];
-	FILE *f;
-	size_t n;
 	int c;
 	lxw_error le;
 	for (c = 0; c < x->ncols && c < 256; c++) {
@@ -246,24 +295,42 @@ kf_status kf__xlsx_finish(kf__xlsx *x, kf_batch_write_fn wr, void *wctx, uint64_
 	le = workbook_close(x->wb);
 	x->wb = NULL;
 	x->closed = 1;
+	xlsx_unname(x);
 	if (le != LXW_NO_ERROR)
 		return xerr(e, KF_ERR_IO, "xlsx: closing the workbook", le);
-	if (!(f = fopen(x->path, "rb"))) {
-		kf__error_set(e, KF_ERR_IO, NULL, 0, 0, "xlsx", "cannot read '%s': %s", x->path,
+	if (lseek(x->fd, 0, SEEK_SET) < 0) {
+		kf__error_set(e, KF_ERR_IO, NULL, 0, 0, "xlsx", "cannot read the workbook back: %s",
 			      strerror(errno));
 		return KF_ERR_IO;
 	}
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		if (wr(wctx, buf, n) != 0) {
-			fclose(f);
+	if (!wr)
+		return KF_OK; /* pulled with kf__xlsx_read */
+	for (;;) {
+		long n = kf__xlsx_read(x, buf, sizeof buf, e);
+		if (n < 0)
+			return KF_ERR_IO;
+		if (!n)
+			break;
+		if (wr(wctx, buf, (size_t)n) != 0) {
 			kf__error_set(e, KF_ERR_IO, NULL, 0, 0, "", "write error: %s",
 				      strerror(errno));
 			return KF_ERR_IO;
 		}
-		*bytes += n;
+		*bytes += (uint64_t)n;
 	}
-	fclose(f);
 	return KF_OK;
+}
+
+long kf__xlsx_read(kf__xlsx *x, char *buf, size_t max, kf_error *e)
+{
+	ssize_t n;
+	do
+		n = read(x->fd, buf, max);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		kf__error_set(e, KF_ERR_IO, NULL, 0, 0, "xlsx", "cannot read the workbook back: %s",
+			      strerror(errno));
+	return (long)n;
 }
 
 void kf__xlsx_free(kf__xlsx *x)
@@ -274,6 +341,8 @@ void kf__xlsx_free(kf__xlsx *x)
 		/* libxlsxwriter has no abort: close into the temporary file */
 		workbook_close(x->wb);
 	}
-	unlink(x->path);
+	xlsx_unname(x);
+	if (x->fd >= 0)
+		close(x->fd);
 	kf__xfree(x);
 }

@@ -52,8 +52,10 @@ typedef enum kf_batch_columns {
 	KF_BATCH_COLUMNS_FULL = 1
 } kf_batch_columns;
 
-/* The output's format: the input's, or an XLSX workbook (CSV input only;
- * needs a write callback, not pull mode). */
+/* The output's format: the input's, or an XLSX workbook (CSV input only).
+ * A workbook is complete only after the last row: its bytes are written (or
+ * pulled, kf_batch_pull) at the end of the run. Its file is unnamed on disk
+ * (batch_xlsx.c, docs/batch.md "XLSX"). */
 typedef enum kf_batch_output { KF_BATCH_OUT_SAME = 0, KF_BATCH_OUT_XLSX = 1 } kf_batch_output;
 
 typedef struct kf_batch_opts {

@@ -952,11 +952,15 @@ static void h_ownership_entities(kf__srv_api *a, const kf__srv_request *rq, kf__
 	reply_take(out, 200, JSON_CT, j, strlen(j));
 }
 
-/* POST /v1/batch[?delimiter=C]: a CSV (text/csv) or JSON Lines
- * (application/x-ndjson) body, answered in the same format and order as a
- * stream pulled from the library's batch (kaifang/batch.h); api.c only
- * carries the bytes. The body is held whole (at most max_body); the answer
- * is made one block at a time as the client reads it. */
+/* POST /v1/batch[?delimiter=C][&columns=basic|full][&format=csv|jsonl|xlsx]:
+ * a CSV (text/csv) or JSON Lines (application/x-ndjson) body, answered in
+ * the same format and order as a stream pulled from the library's batch
+ * (kaifang/batch.h); api.c only carries the bytes. The body is held whole
+ * (at most max_body); the answer is made one block at a time as the client
+ * reads it. XLSX (format=xlsx, or an Accept naming XLSX_CT without a format)
+ * is sent once every row is decided: the library's workbook, whose file has
+ * no name on disk (batch_xlsx.c). */
+#define XLSX_CT "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 typedef struct batch_body {
 	kf_batch *b;
 	const char *p; /* the request body: valid until the request completes */
@@ -981,6 +985,28 @@ static void batch_end(void *ctx)
 {
 	kf_batch_free(((batch_body *)ctx)->b);
 	free(ctx);
+}
+
+/* ?columns= and the output format (?format= or Accept) into o; 1 after an
+ * error reply. */
+static int batch_output(const kf__srv_request *rq, kf_batch_opts *o, kf__srv_reply *out)
+{
+	const char *c = rq->query(rq->query_ctx, "columns");
+	const char *f = rq->query(rq->query_ctx, "format");
+	const char *same = o->format == KF_BATCH_CSV ? "csv" : "jsonl";
+	if (c && strcmp(c, "basic") && strcmp(c, "full")) {
+		kf__srv_error(out, 400, "bad_parameter", "columns", "expected basic or full");
+		return 1;
+	}
+	o->columns = c && !strcmp(c, "full") ? KF_BATCH_COLUMNS_FULL : KF_BATCH_COLUMNS_BASIC;
+	if (f && strcmp(f, "xlsx") && strcmp(f, same)) {
+		kf__srv_error(out, 400, "bad_parameter", "format",
+			      "expected %s (the body's format) or xlsx", same);
+		return 1;
+	}
+	if (f ? !strcmp(f, "xlsx") : rq->accept && strstr(rq->accept, XLSX_CT) != NULL)
+		o->output = KF_BATCH_OUT_XLSX;
+	return 0;
 }
 
 static void h_batch(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *out)
@@ -1008,6 +1034,8 @@ static void h_batch(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *ou
 		    rq->ctype ? rq->ctype : "(none)");
 		return;
 	}
+	if (batch_output(rq, &o, out))
+		return;
 	if (d && (!strcmp(d, "tab") || (strlen(d) == 1 && !strchr("\"\r\n", d[0]))))
 		o.delimiter = d[1] ? '\t' : d[0];
 	else if (d) {
@@ -1033,7 +1061,9 @@ static void h_batch(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply *ou
 		return;
 	}
 	out->status = 200;
-	out->ctype = o.format == KF_BATCH_CSV ? "text/csv; charset=utf-8" : "application/x-ndjson";
+	out->ctype = o.output == KF_BATCH_OUT_XLSX ? XLSX_CT
+		     : o.format == KF_BATCH_CSV    ? "text/csv; charset=utf-8"
+						   : "application/x-ndjson";
 	out->stream = batch_more;
 	out->stream_free = batch_end;
 	out->stream_ctx = bb;
@@ -1077,7 +1107,7 @@ static const char *const *route_params(kf__srv_route r)
 	static const char *const ownership[] = {"entity", "date", "stop_at_foreign_entity", "graph",
 						NULL};
 	static const char *const own_list[] = {"date", NULL};
-	static const char *const batch[] = {"delimiter", NULL};
+	static const char *const batch[] = {"delimiter", "columns", "format", NULL};
 	/* every /v1/registry route's parameters (api_registry.c) */
 	static const char *const registry[] = {"format", "state", "zone", "service",
 					       "as_of",  "by",    NULL};

@@ -405,6 +405,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	rq.query_ctx = c;
 	rq.authorization =
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	rq.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	{
 		struct arg_seen as = {{0}, 0, NULL, 0};
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, seen_arg, &as);

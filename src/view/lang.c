@@ -332,6 +332,7 @@ static const struct {
     {KF_PH_DF_REFUSED, "refused (%s)", "拒绝（%s）"},
     {KF_PH_M_COLUMNS, "Columns: ", "列："},
     {KF_PH_M_COLUMN, "%s%s = %s", "%s%s = %s"},
+    {KF_PH_REQUIREMENTS, "\nRequirements:\n", "\n要求：\n"},
 };
 
 _Static_assert(sizeof phrases / sizeof phrases[0] == KF_PH_COUNT,

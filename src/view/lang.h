@@ -270,6 +270,9 @@ typedef enum kf__ph {
 	/* the matrix's column legend: header = name */
 	KF_PH_M_COLUMNS,
 	KF_PH_M_COLUMN, /* "; " or "", header, name */
+	/* the memo's heading of the requirements (the text view lists them under
+	 * Conditions, marked "required") */
+	KF_PH_REQUIREMENTS,
 	KF_PH_COUNT
 } kf__ph;
 

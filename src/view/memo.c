@@ -268,12 +268,13 @@ static const char *say(memo *m, kf__ph p) { return kf__say(m->lang, p); }
  * failed append the memo fails as a whole (memo_markup). */
 static const char *txt(const kf_buf *t) { return t->len ? t->data : ""; }
 
-/* A sentence rendered to text (view/lang.c) and written escaped. */
-static void say_text(memo *m, kf_buf *tmp, kf__ph p, const char *a, const char *b2, const char *c)
+/* A text-view line already rendered into tmp, written escaped without the
+ * text view's layout (leading line breaks and indent, "- ", final newline). */
+static void put_line(memo *m, kf_buf *tmp)
 {
 	const char *t;
-	kf__buf_reset(tmp);
-	kf__buf_say(tmp, m->lang, p, a, b2, c);
+	if (tmp->failed)
+		m->b->failed = 1; /* (kf__buf_reset clears tmp's flag) */
 	if (tmp->failed || !tmp->len)
 		return;
 	while (tmp->len && tmp->data[tmp->len - 1] == '\n') /* the text view's layout */
@@ -283,6 +284,14 @@ static void say_text(memo *m, kf_buf *tmp, kf__ph p, const char *a, const char *
 	if (t[0] == '-' && t[1] == ' ')
 		t += 2;
 	m->op->text(m, t);
+}
+
+/* A sentence rendered to text (view/lang.c) and written escaped. */
+static void say_text(memo *m, kf_buf *tmp, kf__ph p, const char *a, const char *b2, const char *c)
+{
+	kf__buf_reset(tmp);
+	kf__buf_say(tmp, m->lang, p, a, b2, c);
+	put_line(m, tmp);
 }
 
 /* "2025-04-11 07:30:00": the instant in China Standard Time (UTC+8). */
@@ -426,6 +435,20 @@ static void part_answer(memo *m, const kf_decision *d, kf_buf *tmp)
 	}
 	m->op->text(m, txt(tmp));
 	m->op->item_end(m);
+	if (d->in_words) { /* [S-10] the answer in words, as the text view says it */
+		kf_buf w;
+		kf__buf_init(&w, 0);
+		if (m->lang == KF_LANG_EN) /* the engine's sentence (the JSON's in_words) */
+			kf__buf_puts(&w, d->in_words);
+		else
+			kf__in_words_say(&w, m->lang, d);
+		m->op->item_begin(m);
+		say_text(m, tmp, KF_PH_IN_WORDS, txt(&w), NULL, NULL);
+		m->op->item_end(m);
+		if (w.failed)
+			m->b->failed = 1;
+		kf__buf_free(&w);
+	}
 	m->op->item_begin(m);
 	say_text(m, tmp, KF_PH_CERTAINTY, kf_certainty_label(d->v.uncertain, m->lang), NULL, NULL);
 	if (d->nreasons) {
@@ -445,6 +468,60 @@ static void part_answer(memo *m, const kf_decision *d, kf_buf *tmp)
 		m->op->item_end(m);
 	}
 	m->op->list_end(m);
+}
+
+/* [S-10] requirements beyond the cap and [S-11] measures lapsed before the
+ * date: the text view's sentences (view/text.c text_requirements), one list
+ * item each. */
+static void part_requirements(memo *m, const kf_decision *d, kf_buf *tmp)
+{
+	const kf_rulebook *rb = d->rb;
+	kf_buf t;
+	char ds[16];
+	int i;
+	kf__buf_init(&t, 0);
+	if (d->nreq) {
+		say_heading(m, tmp, 3, KF_PH_REQUIREMENTS);
+		m->op->list_begin(m);
+		for (i = 0; i < d->nreq; i++) {
+			kf__buf_reset(&t);
+			kf__requirement_say(&t, m->lang, d, i);
+			kf__buf_reset(tmp);
+			kf__buf_say(tmp, m->lang, KF_PH_REQ_ITEM,
+				    m->lang == KF_LANG_EN
+					? d->req[i].kind
+					: kf__requirement_kind_label(m->lang, d->req[i].kind),
+				    txt(&t), rb->mea[d->req[i].measure].id,
+				    d->req[i].decides ? say(m, KF_PH_REQ_HOLDS) : "");
+			if (t.failed)
+				m->b->failed = 1;
+			m->op->item_begin(m);
+			put_line(m, tmp);
+			m->op->item_end(m);
+		}
+		m->op->list_end(m);
+	}
+	if (d->nlapsed) {
+		say_heading(m, tmp, 3, KF_PH_LAPSED);
+		m->op->list_begin(m);
+		for (i = 0; i < d->nlapsed; i++) {
+			const kf_measure_info *mi = &rb->mea[d->lapsed[i]];
+			kf__buf_reset(&t);
+			if (*mi->until_basis)
+				kf__buf_say(&t, m->lang, KF_PH_LAPSED_BASIS, mi->until_basis);
+			kf__buf_reset(tmp);
+			kf__buf_say(tmp, m->lang, KF_PH_LAPSED_ITEM, mi->id,
+				    kf_date_format(mi->effective_until, ds, sizeof ds), txt(&t),
+				    mi->summary);
+			if (t.failed)
+				m->b->failed = 1;
+			m->op->item_begin(m);
+			put_line(m, tmp);
+			m->op->item_end(m);
+		}
+		m->op->list_end(m);
+	}
+	kf__buf_free(&t);
 }
 
 /* The text view's sections from "depends on" to the alternatives, as
@@ -495,6 +572,7 @@ static void part_reasons(memo *m, const kf_decision *d, kf_buf *tmp)
 		}
 		m->op->list_end(m);
 	}
+	part_requirements(m, d, tmp);
 	if (d->ncond) {
 		say_heading(m, tmp, 3, KF_PH_CONDITIONS);
 		m->op->list_begin(m);

@@ -17,6 +17,10 @@ python3 tests/doors/doors.py rulebooks/cn-telecom "$PORT"
 rc=$?
 python3 tests/doors/doors.py rulebooks/cn-services "$PORT" services || rc=1
 stop_server "$PID"
+# the memo of services answers (requirements, lapsed, in words): same bytes
+start_server doors-services --rulebook rulebooks/cn-services --quiet
+python3 tests/doors/doors.py rulebooks/cn-services "$PORT" memo || rc=1
+stop_server "$PID"
 if grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP"/*.log; then
 	echo "FAIL: sanitizer report in the server log" >&2
 	cat "$TMP"/*.log >&2

@@ -168,6 +168,73 @@ expect_out "zh lapsed line" "  - beijing2019-eldercare，2022-01-30 终止："
 run $K decide -R $SV -s 5611 -r Chengdu -d 2025-06-01 -f 20 --lang zh
 expect_out "zh control and group cap" "概括：允许，须中方控股（外资比例低于 50%）；每一外国投资者及其关联方持股比例不超过 25%"
 
+# ---- the memo of a services answer: in words, requirements, lapsed ([S-10], [S-11]) ----
+# every requirement and lapsed measure of decide --json appears in the memo's
+# list under its heading, in html and md, en and zh
+for lang in en zh; do
+	for fmt in html md; do
+		$K --sector services explain -s 8411 -r Suzhou -d 2025-06-01 -f 100 --format $fmt --lang $lang > "$TMP/sv.$fmt.$lang" 2>"$TMP/err" || bad "services memo $fmt $lang exits 0"
+		$K --sector services explain -s non-profit-elderly-care -r 110000 -d 2023-01-01 --format $fmt --lang $lang > "$TMP/lp.$fmt.$lang" 2>"$TMP/err" || bad "lapsed memo $fmt $lang exits 0"
+	done
+done
+$K --sector services decide -s 8411 -r Suzhou -d 2025-06-01 -f 100 --json > "$TMP/sv.json"
+$K --sector services decide -s non-profit-elderly-care -r 110000 -d 2023-01-01 --json > "$TMP/lp.json"
+$K --sector services decide -s 8411 -r Suzhou -d 2025-06-01 -f 100 --lang zh > "$TMP/sv.zh.txt"
+python3 - "$TMP" <<'PY' && ok || bad "services memo: in words, requirements and lapsed as decide --json and the zh text say them"
+import json, sys, xml.dom.minidom as m
+T = sys.argv[1]
+def items(path, heading):
+    """The <li> texts of the list after <h3>heading</h3> (html) or '### heading' (md)."""
+    s = open(path, encoding="utf-8").read()
+    if ".md." in path:
+        part = s.split("### " + heading + "\n\n", 1)
+        assert len(part) == 2, (path, heading)
+        out = []
+        for line in part[1].split("\n"):
+            if not line.startswith("- "):
+                break
+            out.append(line[2:].replace("\\[", "[").replace("\\]", "]"))
+        return out, s
+    d = m.parseString(s.replace("<!DOCTYPE html>", "", 1))
+    for h in d.getElementsByTagName("h3"):
+        if h.firstChild and h.firstChild.data == heading:
+            ul = h.nextSibling
+            while ul.nodeType != ul.ELEMENT_NODE:
+                ul = ul.nextSibling
+            assert ul.tagName == "ul"
+            return ["".join(t.data for t in li.childNodes) for li in ul.getElementsByTagName("li")], s
+    raise AssertionError((path, heading, "no such heading"))
+sv = json.load(open(T + "/sv.json"))
+lp = json.load(open(T + "/lp.json"))
+assert len(sv["requirements"]) == 3 and sv["in_words"] and len(lp["lapsed"]) == 1
+zh_text = open(T + "/sv.zh.txt", encoding="utf-8").read()
+for fmt in ("html", "md"):
+    # English: the engine's words
+    got, s = items("%s/sv.%s.en" % (T, fmt), "Requirements")
+    assert len(got) == 3, got
+    for r, g in zip(sv["requirements"], got):
+        assert g.startswith("required [%s] %s" % (r["kind"], r["text"])), (g, r)
+        assert g.endswith("(%s)%s" % (r["measure"], "; the answer holds only if it does" if r.get("decides") else "")), g
+    assert "In words: " + sv["in_words"] in s, "in words"
+    got, s = items("%s/lp.%s.en" % (T, fmt), "Lapsed before this date")
+    l = lp["lapsed"][0]
+    assert got == ["%s, ended %s: %s" % (l["measure"], l["until"], l["summary"])], got
+    # Chinese: the lines of the zh text view, without its layout
+    got, s = items("%s/sv.%s.zh" % (T, fmt), "要求")
+    assert len(got) == 3, got
+    for r, g in zip(sv["requirements"], got):
+        assert "  - " + g + "\n" in zh_text, g
+        assert r["text"] in g and "（%s）" % r["measure"] in g, g
+    w = [x for x in zh_text.split("\n") if x.startswith("概括：")]
+    assert len(w) == 1 and w[0] in s, w
+    got, s = items("%s/lp.%s.zh" % (T, fmt), "在此日期前已失效")
+    assert got == ["%s，%s 终止：%s" % (l["measure"], l["until"], l["summary"])], got
+    assert "Requirements" not in open("%s/sv.%s.zh" % (T, fmt), encoding="utf-8").read()
+PY
+# a telecom answer has none of these sections
+run $K explain -R $CN -s ip-vpn -r Hangzhou -d 2025-06-01 -f 49 --format md
+grep -q "### Requirements\|### Lapsed\|In words:" "$TMP/out" && bad "telecom memo has no requirements/lapsed/in-words" || ok
+
 # ---- the timeline in Chinese (--lang) ------------------------------------------
 run $K timeline -R $CN -s ip-vpn -r 330100 --from 2020-01-01 --lang zh
 expect_rc "timeline --lang zh" 0

@@ -35,6 +35,7 @@ import http.client
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.parse
@@ -243,6 +244,133 @@ def memo_door(cases):
                     "same bytes" if body == want else "different bytes"))
             n += 1
     print("doors: the memo of %d cases through explain --format and GET /v1/memo" % (n // 2))
+
+
+def services_memo_door():
+    """The memo of services answers ([S-10], [S-11]; `doors.py RB PORT memo`,
+    the server serving RB): for the golden cases whose decision carries
+    requirements, lapsed measures or an answer in words, `explain --format
+    html|md --lang en|zh` and GET /v1/memo give the same bytes, and the
+    memo holds each requirement's text and measure and each lapsed measure."""
+    import html as htmllib
+    cases = [c for c in read_cases() if "error" not in c["expect"]]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as ex:
+        ref = list(ex.map(door_decide, cases))
+    picked = [(c, r) for c, r in zip(cases, ref) if isinstance(r, dict) and
+              (r.get("requirements") or r.get("lapsed") or r.get("in_words"))]
+    if len(picked) < 3:
+        bad("services memo: only %d golden cases carry requirements, lapsed or in words" % len(picked))
+    lapsed = [x for x in picked if x[1].get("lapsed")][:3]  # some of each kind
+    if not lapsed:
+        bad("services memo: no golden case has a lapsed measure")
+    picked = lapsed + [x for x in picked if x not in lapsed][::max(1, len(picked) // 10)][:10]
+    for c, r in picked:
+        q = c["q"]
+        for fmt, lang in (("html", "en"), ("md", "en"), ("html", "zh"), ("md", "zh")):
+            p = subprocess.run([K, "explain"] + cli_args(q) + ["--lang", lang, "--format", fmt],
+                               capture_output=True)
+            params = {k: v for k, v in q.items() if v is not None}
+            params.update(format=fmt, lang=lang)
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            conn.request("GET", "/v1/memo?" + urllib.parse.urlencode(params))
+            resp = conn.getresponse()
+            body = resp.read()
+            conn.close()
+            if not (p.returncode == 0 and resp.status == 200 and body == p.stdout):
+                bad("%s: services memo %s/%s: CLI exit %d, API %d, %s" % (
+                    c["name"], fmt, lang, p.returncode, resp.status,
+                    "same bytes" if body == p.stdout else "different bytes"))
+                continue
+            memo = body.decode("utf-8")
+            if fmt == "html":
+                memo = htmllib.unescape(memo)
+            else:
+                memo = re.sub(r"\\(.)", r"\1", memo)  # CommonMark backslash escapes
+            # the requirement and lapsed lines of the text view in the same language
+            # (view/text.c), each an item of the memo
+            tv = subprocess.run([K, "explain"] + cli_args(q) + ["--lang", lang],
+                                capture_output=True, text=True).stdout
+            # (the text view lists requirements under Conditions, marked "required")
+            heads = ("Conditions:", "Lapsed before this date:", "条件：", "在此日期前已失效：")
+            lines, on, head = [], False, None
+            for line in tv.split("\n"):
+                if line in heads:
+                    head = line
+                on = line in heads or (on and line.startswith("  - "))
+                if on and line.startswith("  - "):
+                    if head in ("Conditions:", "条件：") and not (
+                            line.startswith("  - required [") or line.startswith("  - 必须【")):
+                        continue
+                    lines.append(line[4:])
+            missing = [x for x in lines if x not in memo]
+            if len(lines) < len(r.get("requirements", [])) + len(r.get("lapsed", [])):
+                missing.append("the text view's lines (%d)" % len(lines))
+            if lang == "en":  # the engine's words, as the JSON has them
+                missing += [x["measure"] + ": " + x["text"] for x in r.get("requirements", [])
+                            if "] %s" % x["text"] not in memo or "(%s)" % x["measure"] not in memo]
+            missing += [x["measure"] for x in r.get("lapsed", []) if x["measure"] not in memo]
+            if lang == "en" and r.get("in_words") and "In words: " + r["in_words"] not in memo:
+                missing.append("in words: " + r["in_words"])
+            if missing:
+                bad("%s: services memo %s/%s lacks %s" % (c["name"], fmt, lang, missing[:3]))
+            else:
+                good()
+    print("doors: the memo of %d services answers with requirements, lapsed or in words" % len(picked))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+def batch_full_door(cases):
+    """Full columns and XLSX (issue 12): `batch --columns full` and POST
+    /v1/batch?columns=full give the same CSV and JSON Lines bytes; the XLSX
+    of POST /v1/batch?columns=full&format=xlsx and of `batch --output-format
+    xlsx --columns full` both hold, cell for cell, that CSV
+    (tests/cli/xlsx_cells.py)."""
+    import tempfile
+    xlsx_ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    with tempfile.TemporaryDirectory() as d:
+        for fmt, ctype in (("csv", "text/csv"), ("jsonl", "application/x-ndjson")):
+            cli = subprocess.run([K, "batch", "-R", RB, "--format", fmt, "--columns", "full", "-"],
+                                 input=batch_rows(cases, fmt).encode("utf-8"), capture_output=True)
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+            conn.request("POST", "/v1/batch?columns=full" + (QS.replace("?", "&") if QS else ""), body=batch_rows(cases, fmt).encode("utf-8"),
+                         headers={"Content-Type": ctype})
+            r = conn.getresponse()
+            body = r.read()
+            conn.close()
+            if r.status == 200 and cli.returncode in (0, 1) and body == cli.stdout and body:
+                good()
+            else:
+                bad("batch %s --columns full: CLI exit %d, API %d, %s" % (
+                    fmt, cli.returncode, r.status, "same bytes" if body == cli.stdout else "different bytes"))
+            if fmt == "csv":
+                want = os.path.join(d, "full.csv")
+                with open(want, "wb") as f:
+                    f.write(cli.stdout)
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        conn.request("POST", "/v1/batch?columns=full&format=xlsx" + (QS.replace("?", "&") if QS else ""),
+                     body=batch_rows(cases, "csv").encode("utf-8"), headers={"Content-Type": "text/csv"})
+        r = conn.getresponse()
+        books = {"POST /v1/batch xlsx": r.read()}
+        if r.status != 200 or r.getheader("Content-Type") != xlsx_ct:
+            bad("POST /v1/batch?format=xlsx: status %d, %s" % (r.status, r.getheader("Content-Type")))
+        conn.close()
+        cli = subprocess.run([K, "batch", "-R", RB, "--columns", "full", "--output-format", "xlsx", "-"],
+                             input=batch_rows(cases, "csv").encode("utf-8"), capture_output=True)
+        books["batch --output-format xlsx"] = cli.stdout
+        for door, data in books.items():
+            path = os.path.join(d, "book.xlsx")
+            with open(path, "wb") as f:
+                f.write(data)
+            p = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "..", "cli",
+                                                             "xlsx_cells.py"), path, want],
+                               capture_output=True, text=True)
+            if p.returncode == 0 and p.stdout.startswith("equal %dx" % (len(cases) + 1)):
+                good()
+            else:
+                bad("%s: the cells are not the CLI's full CSV: %s" % (door, (p.stdout + p.stderr)[:300]))
+    print("doors: %d cases as full columns (CSV, JSON Lines) and XLSX through batch and POST /v1/batch"
+          % len(cases))
 
 
 def same(c, door, ref, got, parts):
@@ -526,6 +654,7 @@ def main():
             good()
         else:
             bad("%s: POST /v1/decisions%s is not the bytes of decide --json" % (c["name"], QS))
+    batch_full_door(cases)
     for door, n in sorted(skipped.items()):
         print("doors: %s: %d cases not askable there (a share, or a group of places)" % (door, n))
     print("doors: %d cases through %d doors besides decide --json" % (len(cases), len(doors)))
@@ -533,4 +662,4 @@ def main():
     return 1 if failed else 0
 
 
-sys.exit(main())
+sys.exit(services_memo_door() if sys.argv[3:] == ["memo"] else main())

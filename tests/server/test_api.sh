@@ -7,7 +7,9 @@ source "$(dirname "$0")/lib/server.bash"
 MINI=tests/data/rulebooks/mini
 Q='{"service":"ip-vpn","region":"330100","date":"2025-05-01","foreign_share":"50"}'
 
-start_server main --rulebook "$MINI" --web web --timeout 2
+XTMP=$TMP/server-tmp # the server's TMPDIR (XLSX workbooks: nothing may stay)
+mkdir -p "$XTMP"
+TMPDIR=$XTMP start_server main --rulebook "$MINI" --web web --timeout 2
 MAIN_PID=$PID
 
 # ---- routes ------------------------------------------------------------------
@@ -471,6 +473,45 @@ req POST /v1/batch -H 'Content-Type: application/json' --data-binary @"$TMP/b.cs
 expect_error "batch wrong type" 415 unsupported_media_type
 req GET /v1/batch
 expect_code "batch GET" 405
+# ?columns=full through the library's row renderer: the CLI's bytes
+req POST '/v1/batch?columns=full' -H 'Content-Type: text/csv' --data-binary @"$TMP/b.csv"
+expect_code "batch columns=full" 200
+"$KAIFANG" batch --rulebook "$MINI" --columns full "$TMP/b.csv" >"$TMP/bf.cli.csv" 2>/dev/null
+cmp -s "$TMP/body" "$TMP/bf.cli.csv" && ok || bad "batch columns=full: the CLI's bytes: $(diff "$TMP/bf.cli.csv" "$TMP/body" | head -5)"
+head -1 "$TMP/body" | grep -q ',certainty,uncertain_reasons,binding,citations,conditions,alternatives,' && ok || bad "batch columns=full header: $(head -1 "$TMP/body")"
+req POST '/v1/batch?columns=full' -H 'Content-Type: application/x-ndjson' --data-binary @"$TMP/b.jsonl"
+"$KAIFANG" batch --rulebook "$MINI" --format jsonl --columns full "$TMP/b.jsonl" >"$TMP/bf.cli.jsonl" 2>/dev/null
+cmp -s "$TMP/body" "$TMP/bf.cli.jsonl" && ok || bad "batch jsonl columns=full: the CLI's bytes"
+req POST '/v1/batch?columns=basic' -H 'Content-Type: text/csv' --data-binary @"$TMP/b.csv"
+cmp -s "$TMP/body" "$TMP/b.cli.csv" && ok || bad "batch columns=basic is the default"
+# XLSX: ?format=xlsx, or Accept; every cell the CLI's CSV (tests/cli/xlsx_cells.py)
+XLSX=application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+req POST '/v1/batch?format=xlsx' -H 'Content-Type: text/csv' --data-binary @"$TMP/b.csv"
+expect_code "batch format=xlsx" 200
+expect_header "batch xlsx type" "Content-Type: $XLSX"
+[ "$(python3 tests/cli/xlsx_cells.py "$TMP/body" "$TMP/b.cli.csv")" = "equal 5x$(head -1 "$TMP/b.cli.csv" | tr , "\n" | wc -l)" ] && ok || bad "batch xlsx cells: $(python3 tests/cli/xlsx_cells.py "$TMP/body" "$TMP/b.cli.csv" 2>&1 | head -5)"
+python3 tests/cli/xlsx_cells.py "$TMP/body" --sheet2 | grep -qx 'columns=basic' && ok || bad "batch xlsx rulebook sheet"
+req POST '/v1/batch?columns=full' -H 'Content-Type: text/csv' -H "Accept: text/html, $XLSX" --data-binary @"$TMP/big.csv"
+expect_header "batch Accept xlsx" "Content-Type: $XLSX"
+"$KAIFANG" batch --rulebook "$MINI" --columns full "$TMP/big.csv" >"$TMP/bigf.cli.csv" 2>/dev/null
+[ "$(python3 tests/cli/xlsx_cells.py "$TMP/body" "$TMP/bigf.cli.csv")" = "equal 30001x$(head -1 "$TMP/bigf.cli.csv" | tr ',' '\n' | wc -l)" ] && ok || bad "batch Accept xlsx full: cells: $(python3 tests/cli/xlsx_cells.py "$TMP/body" "$TMP/bigf.cli.csv" 2>&1 | head -3)"
+python3 tests/cli/xlsx_cells.py "$TMP/body" --sheet2 | grep -qx 'columns=full' && ok || bad "batch xlsx full rulebook sheet"
+req POST '/v1/batch?format=csv' -H 'Content-Type: text/csv' -H "Accept: $XLSX" --data-binary @"$TMP/b.csv"
+cmp -s "$TMP/body" "$TMP/b.cli.csv" && ok || bad "batch ?format=csv wins over Accept"
+req POST '/v1/batch?columns=wide' -H 'Content-Type: text/csv' --data-binary @"$TMP/b.csv"
+expect_error "batch bad columns" 400 bad_parameter columns
+req POST '/v1/batch?format=pdf' -H 'Content-Type: text/csv' --data-binary @"$TMP/b.csv"
+expect_error "batch bad format" 400 bad_parameter format
+req POST '/v1/batch?format=jsonl' -H 'Content-Type: text/csv' --data-binary @"$TMP/b.csv"
+expect_error "batch format other than the body's" 400 bad_parameter format
+req POST '/v1/batch?format=xlsx' -H 'Content-Type: application/x-ndjson' --data-binary @"$TMP/b.jsonl"
+expect_error "batch jsonl to xlsx" 422 bad_batch output_format
+# no workbook file left behind, none held open: the server's TMPDIR stays
+# empty and its descriptors do not grow over XLSX requests
+fds=$(ls /proc/"$MAIN_PID"/fd | wc -l)
+for i in 1 2 3; do req POST '/v1/batch?format=xlsx' -H 'Content-Type: text/csv' --data-binary @"$TMP/b.csv"; done
+[ "$(ls /proc/"$MAIN_PID"/fd | wc -l)" -le "$fds" ] && ok || bad "batch xlsx leaks descriptors ($fds before)"
+[ -z "$(ls -A "$XTMP")" ] && ok || bad "batch xlsx left files in the server's TMPDIR: $(ls -A "$XTMP")"
 
 # ---- graceful shutdown ----------------------------------------------------------------
 # A request whose body is still arriving when SIGTERM comes is answered; new
