@@ -119,7 +119,7 @@ typedef struct kf__srv_request {
 	const char *const *params; /* the names of the query parameters given */
 	int nparams;
 	const char *authorization; /* Authorization header or NULL */
-	const char *accept; /* Accept header or NULL */
+	const char *accept;        /* Accept header or NULL */
 } kf__srv_request;
 
 typedef struct kf__srv_api kf__srv_api; /* precomputed lists, limits, the rulebook */
