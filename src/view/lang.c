@@ -53,7 +53,7 @@ static const struct {
     {KF_PH_SHARE_HI_OPEN, " (the upper end excluded)", "（不含上限）"},
     {KF_PH_OUTSIDE_ZONES, ", outside every sub-zone", "，位于所有区外"},
     {KF_PH_MAX_LABEL, "Maximum foreign share: ", "外资比例上限："},
-    {KF_PH_MAX_ZERO, "0% (no foreign share allowed)", "0%（不允许外资）"},
+    {KF_PH_MAX_ZERO, "0%% (no foreign share allowed)", "0%%（不允许外资）"},
     {KF_PH_MAX_BELOW, "below %s%%", "低于 %s%%"},
     {KF_PH_MAX_AT_MOST, "at most %s%%", "不超过 %s%%"},
     {KF_PH_MAX_DEPENDS, "depends on the zone (see below)", "取决于所在区（见下文）"},
