@@ -137,6 +137,9 @@ kf_status kf__tl_date(const char *text, const char *field, kf_date def, kf_date 
  * matrix's cell), then, with `lists`, binding and missing_facts (ids);
  * lists 2: binding only (the caller writes the decision's missing_facts). */
 void kf__verdict_members(kf_json *w, const kf_rulebook *rb, const kf_verdict *v, int lists);
+/* {"id", "edition", "sha256"} of rb: the rulebook a matrix, timeline or diff
+ * answers from (view/timeline.c). */
+void kf__rulebook_ref_json(kf_json *w, const kf_rulebook *rb);
 /* The matrix's label of a verdict ("50", "<50", "100", "closed", ...). */
 void kf__verdict_label(const kf_verdict *v, char *out, size_t size);
 /* The same with its words in lang ("未开放", "禁止", ...; view/lang.c). */

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "registry/registry_int.h"
+#include "rulebook/loader.h" /* kf__node_mark */
 #include "util/alloc.h"
 #include "util/errors.h"
 
@@ -56,32 +57,6 @@ struct fy_node *kf__y_get(struct fy_node *n, const char *key)
 	return fy_node_mapping_lookup_by_string(n, key, FY_NT);
 }
 
-/* 1-based line and column of a node: its scalar token, else its first key
- * or item's (as the rulebook loader marks nodes). */
-static void mark(struct fy_node *n, int *line, int *col)
-{
-	*line = 0;
-	*col = 0;
-	while (n) {
-		enum fy_node_type t = fy_node_get_type(n);
-		if (t == FYNT_SCALAR) {
-			struct fy_token *tok = fy_node_get_scalar_token(n);
-			const struct fy_mark *m = tok ? fy_token_start_mark(tok) : NULL;
-			if (m) {
-				*line = m->line + 1;
-				*col = m->column + 1;
-			}
-			return;
-		}
-		if (t == FYNT_MAPPING) {
-			struct fy_node_pair *p = fy_node_mapping_get_by_index(n, 0);
-			n = p ? fy_node_pair_key(p) : NULL;
-		} else {
-			n = fy_node_sequence_get_by_index(n, 0);
-		}
-	}
-}
-
 void kf__y_error(kf__yfile *y, struct fy_node *n, const char *field, const char *fmt, ...)
 {
 	char msg[480];
@@ -92,7 +67,7 @@ void kf__y_error(kf__yfile *y, struct fy_node *n, const char *field, const char 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	mark(n, &line, &col);
+	kf__node_mark(n, &line, &col);
 	kf__error_set(y->err, KF_ERR_INVALID, y->path, line, col, field, "%s", msg);
 	y->failed = 1;
 }

@@ -93,6 +93,9 @@ void kf__add_error(loader *L, const char *file, int line, int col, const char *f
 		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void kf__add_warning(loader *L, const char *file, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* 1-based line and column of node n (0, 0 when it has none): its scalar token,
+ * else its first key's or item's. */
+void kf__node_mark(struct fy_node *n, int *line, int *col);
 void kf__node_error(loader *L, struct fy_node *n, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 const char *kf__scalar(loader *L, struct fy_node *n, const char *key);

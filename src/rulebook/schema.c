@@ -76,8 +76,9 @@ void kf__add_warning(loader *L, const char *file, int line, int col, const char 
 	kf__buf_printf(&L->warnings, "%s:%d:%d: warning: %s\n", file, line, col, msg);
 }
 
-/* 1-based line and column of a node: a kf__scalar's token, else its first key or item. */
-static void node_mark(struct fy_node *n, int *line, int *col)
+/* 1-based line and column of a node: a kf__scalar's token, else its first key or
+ * item (loader.h; the registry's data reader uses it too). */
+void kf__node_mark(struct fy_node *n, int *line, int *col)
 {
 	*line = 0;
 	*col = 0;
@@ -109,7 +110,7 @@ void kf__node_error(loader *L, struct fy_node *n, const char *field, const char 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	node_mark(n, &line, &col);
+	kf__node_mark(n, &line, &col);
 	kf__add_error(L, L->file, line, col, field, "%s", msg);
 }
 
@@ -140,7 +141,7 @@ static ref mkref(loader *L, struct fy_node *n, const char *text)
 	ref r;
 	r.name = text;
 	r.file = L->file;
-	node_mark(n, &r.line, &r.col);
+	kf__node_mark(n, &r.line, &r.col);
 	return r;
 }
 
@@ -592,7 +593,7 @@ void kf__load_document(loader *L, struct fy_node *e)
 	rd->file = L->file;
 	{
 		int col;
-		node_mark(e, &rd->line, &col);
+		kf__node_mark(e, &rd->line, &col);
 	}
 	while ((p = fy_node_mapping_iterate(e, &it))) {
 		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
@@ -1139,7 +1140,7 @@ void kf__load_measure(loader *L, struct fy_node *e)
 	m->article = m->summary = m->uncertain_reason = m->pending = "";
 	m->quota_per = m->until_basis = "";
 	m->file = L->file;
-	node_mark(e, &r->line, &r->col);
+	kf__node_mark(e, &r->line, &r->col);
 	m->line = r->line;
 	while ((p = fy_node_mapping_iterate(e, &it))) {
 		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
@@ -1331,7 +1332,7 @@ void kf__load_crosswalk(loader *L, struct fy_node *e)
 		return;
 	x->edition = x->code = x->note = "";
 	r->file = L->file;
-	node_mark(e, &r->line, &col);
+	kf__node_mark(e, &r->line, &col);
 	while ((p = fy_node_mapping_iterate(e, &it))) {
 		struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
 		const char *k = kf__scalar(L, kn, "key"), *v;

@@ -380,14 +380,7 @@ char *kf_matrix_json(const kf_matrix *m)
 	kf_json_key(w, "outside_zones");
 	kf_json_bool(w, m->q.outside_zones);
 	kf_json_key(w, "rulebook");
-	kf_json_object_begin(w);
-	kf_json_key(w, "id");
-	kf_json_string(w, rb->id);
-	kf_json_key(w, "edition");
-	kf_json_string(w, rb->edition);
-	kf_json_key(w, "sha256");
-	kf_json_string(w, rb->sha256);
-	kf_json_object_end(w);
+	kf__rulebook_ref_json(w, rb);
 	kf_json_key(w, "services");
 	kf_json_array_begin(w);
 	for (j = 0; j < m->ns; j++)

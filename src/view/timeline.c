@@ -15,7 +15,7 @@
 #include "util/buf.h"
 #include "view/lang.h"
 
-static void rulebook_json(kf_json *w, const kf_rulebook *rb)
+void kf__rulebook_ref_json(kf_json *w, const kf_rulebook *rb)
 {
 	kf_json_object_begin(w);
 	kf_json_key(w, "id");
@@ -187,7 +187,7 @@ char *kf_timeline_json(const kf_timeline *t)
 	kf_json_key(w, "to");
 	kf_json_date(w, t->to);
 	kf_json_key(w, "rulebook");
-	rulebook_json(w, rb);
+	kf__rulebook_ref_json(w, rb);
 	kf_json_key(w, "timelines");
 	kf_json_array_begin(w);
 	for (i = 0; i < t->np && !kf_json_failed(w); i++) {
@@ -437,12 +437,12 @@ char *kf_diff_json(const kf_diff *d)
 	kf_json_bool(w, d->q.outside_zones);
 	if (d->kind == KF__DIFF_DATES) {
 		kf_json_key(w, "rulebook");
-		rulebook_json(w, d->a);
+		kf__rulebook_ref_json(w, d->a);
 	} else {
 		kf_json_key(w, "a");
-		rulebook_json(w, d->a);
+		kf__rulebook_ref_json(w, d->a);
 		kf_json_key(w, "b");
-		rulebook_json(w, d->b);
+		kf__rulebook_ref_json(w, d->b);
 		kf_json_key(w, "measures");
 		kf_json_object_begin(w);
 		ids_json(w, d->b, "added", d->added, d->nadded);
