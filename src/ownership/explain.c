@@ -353,16 +353,16 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 		goto nomem;
 	r->entity = kf__g_s(g, g->nodes[root].id);
 	r->name = kf__g_s(g, g->nodes[root].name);
-	r->foreign.min = in->F[root];
-	r->foreign.max = in->F[root] + in->U[root];
-	r->hk_mo_tw.min = in->H[root];
-	r->hk_mo_tw.max = in->H[root] + in->U[root];
+	r->foreign.min = in->F;
+	r->foreign.max = in->F + in->U;
+	r->hk_mo_tw.min = in->H;
+	r->hk_mo_tw.max = in->H + in->U;
 	r->foreign.min_open = !!(in->op_root & OP_FLO);
 	r->foreign.max_open = !!(in->op_root & OP_FHI);
 	r->hk_mo_tw.min_open = !!(in->op_root & OP_HLO);
 	r->hk_mo_tw.max_open = !!(in->op_root & OP_HHI);
-	r->unattributed = in->U[root];
-	r->ultimate_controller = in->uc[root] >= 0 ? kf__g_s(g, g->nodes[in->uc[root]].id) : NULL;
+	r->unattributed = in->U;
+	r->ultimate_controller = in->uc >= 0 ? kf__g_s(g, g->nodes[in->uc].id) : NULL;
 	r->exact = !in->inexact;
 	r->in_cycle = in->in_cycle;
 

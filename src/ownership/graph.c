@@ -58,22 +58,6 @@ void kf_graph_free(kf_graph *g)
 
 /* ---- the id table ------------------------------------------------------ */
 
-/* Asks for transparent huge pages on a large block (id table, pool): their
- * accesses are random, and with 4 KiB pages nearly each one also misses the
- * TLB. A hint: nothing changes where the kernel does not do it. */
-static void huge(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	const uintptr_t hp = (uintptr_t)2 << 20;
-	uintptr_t a = ((uintptr_t)p + hp - 1) & ~(hp - 1), b = ((uintptr_t)p + len) & ~(hp - 1);
-	if (len >= 4 * hp && b > a)
-		madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)len;
-#endif
-}
-
 static inline uint64_t rd64(const char *p)
 {
 	uint64_t v;
@@ -215,7 +199,7 @@ static int rehash(kf_graph *g, uint32_t bits)
 	uint64_t oslots = (uint64_t)1 << g->hbits;
 	if (!nt)
 		return -1;
-	huge(nt, (size_t)nslots * sizeof *nt);
+	kf__huge_hint(nt, (size_t)nslots * sizeof *nt);
 	for (i = 0; i < oslots; i++) {
 		uint64_t v = g->idtab[i];
 		uint32_t j;
@@ -268,7 +252,7 @@ int kf__g_reserve(kf_graph *g, size_t nodes, size_t pool_bytes)
 				return -1;
 			g->pool = np;
 			g->pool_cap = nc;
-			huge(np, nc);
+			kf__huge_hint(np, nc);
 		}
 	}
 	return 0;
@@ -293,7 +277,7 @@ static int pool_room(kf_graph *g, size_t len)
 		return -1;
 	g->pool = np;
 	g->pool_cap = nc;
-	huge(np, nc);
+	kf__huge_hint(np, nc);
 	return 0;
 }
 

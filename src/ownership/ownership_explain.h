@@ -18,8 +18,8 @@ typedef struct kf__expl_in {
 	const kf_graph *g;
 	uint32_t root;                 /* the entity */
 	const kf_ownership_opts *opts; /* may be NULL */
-	const kf_share *F, *H, *U;     /* solved values (valid on the ancestors) */
-	const int32_t *uc;             /* ultimate controllers */
+	kf_share F, H, U;              /* the root's solved figures */
+	int32_t uc;                    /* the root's ultimate controller, -1 none */
 	uint8_t op_root;               /* open ends of the root's figures (solve.c OP_*) */
 	const uint32_t *order;         /* ancestors in component order, owners first */
 	uint32_t norder;

@@ -46,15 +46,24 @@
 #define FL_CYCROUND 0x10 /* rounded by a cycle solve */
 #define FL_NOCONV   0x20 /* a cycle solve upstream hit its sweep cap */
 
+/* What the solve keeps per node, in one 32-byte record (one cache line holds
+ * two, and a record never straddles lines), so that reading an owner's
+ * figures costs one memory access, not one per array (bench/ownership: the
+ * owners of a company are scattered over the whole graph). */
+typedef struct kf__orec {
+	kf_share F, H, U; /* foreign, HK/MO/TW part, unattributed (docs/ownership.md) */
+	int32_t uc;       /* ultimate controller, -1 none */
+	uint8_t fl;       /* FL_* */
+	uint8_t op;       /* OP_* */
+	uint16_t pad;
+} kf__orec;
+
 typedef struct solver {
 	const kf_graph *g;
 	int stop_foreign;
 	int mode;         /* 0 shares (+control when no control links), 1 control only */
 	int with_control; /* compute the controller in the share pass */
-	kf_share *F, *H, *U;
-	int32_t *uc; /* ultimate controller, -1 none */
-	uint8_t *fl;
-	uint8_t *op; /* OP_* per node */
+	kf__orec *r;      /* per node: its figures, controller and flags */
 	/* the local index of a member of the component being solved: while
 	 * component() runs, rindex[mem[i]] = loc_base + i (see loc_of) */
 	uint32_t loc_base, loc_m;
@@ -142,15 +151,15 @@ static int strict_term(kf_share lo, int s_open, kf_share v, int y_open)
 static uint8_t term_open(const solver *s, const kf__hold *hd)
 {
 	uint32_t k = hd->owner;
-	uint8_t o = s->op[k], r = 0;
+	uint8_t o = s->r[k].op, r = 0;
 	int so = !!(hd->flags & KF__H_LO_OPEN);
-	if (strict_term(kf__h_lo(hd), so, s->F[k], o & OP_FLO))
+	if (strict_term(kf__h_lo(hd), so, s->r[k].F, o & OP_FLO))
 		r |= OP_FLO;
-	if (strict_term(kf__h_lo(hd), so, KF_SHARE_FULL - s->F[k] - s->U[k], o & OP_FHI))
+	if (strict_term(kf__h_lo(hd), so, KF_SHARE_FULL - s->r[k].F - s->r[k].U, o & OP_FHI))
 		r |= OP_FHI;
-	if (strict_term(kf__h_lo(hd), so, s->H[k], o & OP_HLO))
+	if (strict_term(kf__h_lo(hd), so, s->r[k].H, o & OP_HLO))
 		r |= OP_HLO;
-	if (strict_term(kf__h_lo(hd), so, KF_SHARE_FULL - s->H[k] - s->U[k], o & OP_HHI))
+	if (strict_term(kf__h_lo(hd), so, KF_SHARE_FULL - s->r[k].H - s->r[k].U, o & OP_HHI))
 		r |= OP_HHI;
 	return r;
 }
@@ -165,11 +174,11 @@ static void node_exact(solver *s, uint32_t j)
 	int inexact = 0;
 	uint8_t fl = 0;
 	if (is_terminal(s, j)) {
-		s->F[j] = (nd->origin == KF_ORIGIN_FOREIGN || nd->origin == KF_ORIGIN_HKMOTW)
-			      ? KF_SHARE_FULL
-			      : 0;
-		s->H[j] = nd->origin == KF_ORIGIN_HKMOTW ? KF_SHARE_FULL : 0;
-		s->U[j] = nd->origin == KF_ORIGIN_UNKNOWN ? KF_SHARE_FULL : 0;
+		s->r[j].F = (nd->origin == KF_ORIGIN_FOREIGN || nd->origin == KF_ORIGIN_HKMOTW)
+				? KF_SHARE_FULL
+				: 0;
+		s->r[j].H = nd->origin == KF_ORIGIN_HKMOTW ? KF_SHARE_FULL : 0;
+		s->r[j].U = nd->origin == KF_ORIGIN_UNKNOWN ? KF_SHARE_FULL : 0;
 		return;
 	}
 	for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
@@ -177,25 +186,25 @@ static void node_exact(solver *s, uint32_t j)
 		if ((hd->flags & KF__H_NOCAP) || kf__h_lo(hd) == 0)
 			continue;
 		sum += kf__h_lo(hd);
-		s->op[j] |= term_open(s, hd);
-		f += (__int128)kf__h_lo(hd) * s->F[hd->owner];
-		h += (__int128)kf__h_lo(hd) * s->H[hd->owner];
-		u += (__int128)kf__h_lo(hd) * s->U[hd->owner];
-		fl |= s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND | FL_NOCONV);
+		s->r[j].op |= term_open(s, hd);
+		f += (__int128)kf__h_lo(hd) * s->r[hd->owner].F;
+		h += (__int128)kf__h_lo(hd) * s->r[hd->owner].H;
+		u += (__int128)kf__h_lo(hd) * s->r[hd->owner].U;
+		fl |= s->r[hd->owner].fl & (FL_INEXACT | FL_CYCLE | FL_CYCROUND | FL_NOCONV);
 	}
 #define ROUND(x)                                                                                   \
 	((x) % KF_SHARE_FULL                                                                       \
 	     ? (inexact = 1, (kf_share)(((x) + KF_SHARE_FULL / 2) / KF_SHARE_FULL))                \
 	     : (kf_share)((x) / KF_SHARE_FULL))
-	s->F[j] = ROUND(f);
-	s->H[j] = ROUND(h);
-	s->U[j] = KF_SHARE_FULL - sum + ROUND(u);
+	s->r[j].F = ROUND(f);
+	s->r[j].H = ROUND(h);
+	s->r[j].U = KF_SHARE_FULL - sum + ROUND(u);
 #undef ROUND
-	if (s->F[j] + s->U[j] > KF_SHARE_FULL)
-		s->U[j] = KF_SHARE_FULL - s->F[j];
+	if (s->r[j].F + s->r[j].U > KF_SHARE_FULL)
+		s->r[j].U = KF_SHARE_FULL - s->r[j].F;
 	if (inexact)
 		fl |= FL_INEXACT;
-	s->fl[j] |= fl;
+	s->r[j].fl |= fl;
 }
 
 static void closed_error(solver *s, const uint32_t *mem, uint32_t m)
@@ -250,7 +259,7 @@ static int cycle_open(solver *s, const uint32_t *mem, uint32_t m, const kf__lin_
 			adj[fill[le[e].from]++] = (uint32_t)e;
 	}
 	for (i = 0; i < m; i++)
-		if (s->op[mem[i]]) {
+		if (s->r[mem[i]].op) {
 			queue[qn++] = i;
 			inq[i] = 1;
 		}
@@ -262,8 +271,8 @@ static int cycle_open(solver *s, const uint32_t *mem, uint32_t m, const kf__lin_
 		for (x = off[from]; x < off[from + 1]; x++) {
 			uint32_t to = le[adj[x]].to;
 			uint8_t t = term_open(s, &s->g->h[lh[adj[x]]]);
-			if (t & ~s->op[mem[to]]) {
-				s->op[mem[to]] |= t;
+			if (t & ~s->r[mem[to]].op) {
+				s->r[mem[to]].op |= t;
 				if (!inq[to]) {
 					queue[(qh + qn) % m] = to;
 					qn++;
@@ -324,14 +333,14 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 			}
 			/* flags inherited from outside owners, once for the component */
 			inherit |=
-			    s->fl[hd->owner] & (FL_INEXACT | FL_CYCLE | FL_CYCROUND | FL_NOCONV);
+			    s->r[hd->owner].fl & (FL_INEXACT | FL_CYCLE | FL_CYCROUND | FL_NOCONV);
 			outside[i] |= term_open(s, hd);
 			b[i * 3 + 0] +=
-			    (long double)kf__h_lo(hd) / full * (long double)s->F[hd->owner];
+			    (long double)kf__h_lo(hd) / full * (long double)s->r[hd->owner].F;
 			b[i * 3 + 1] +=
-			    (long double)kf__h_lo(hd) / full * (long double)s->H[hd->owner];
+			    (long double)kf__h_lo(hd) / full * (long double)s->r[hd->owner].H;
 			b[i * 3 + 2] +=
-			    (long double)kf__h_lo(hd) / full * (long double)s->U[hd->owner];
+			    (long double)kf__h_lo(hd) / full * (long double)s->r[hd->owner].U;
 		}
 		b[i * 3 + 2] += (long double)(KF_SHARE_FULL - sum);
 		if (inside != KF_SHARE_FULL)
@@ -382,11 +391,11 @@ static void solve_cycle(solver *s, const uint32_t *mem, uint32_t m)
 				x = full;
 			v[k] = (kf_share)llroundl(x);
 		}
-		s->F[j] = v[0];
-		s->H[j] = v[1] > v[0] ? v[0] : v[1];
-		s->U[j] = v[0] + v[2] > KF_SHARE_FULL ? KF_SHARE_FULL - v[0] : v[2];
-		s->fl[j] |= FL_INEXACT | FL_CYCLE | FL_CYCROUND | inherit;
-		s->op[j] |= outside[i];
+		s->r[j].F = v[0];
+		s->r[j].H = v[1] > v[0] ? v[0] : v[1];
+		s->r[j].U = v[0] + v[2] > KF_SHARE_FULL ? KF_SHARE_FULL - v[0] : v[2];
+		s->r[j].fl |= FL_INEXACT | FL_CYCLE | FL_CYCROUND | inherit;
+		s->r[j].op |= outside[i];
 	}
 	if (cycle_open(s, mem, m, le, lh, ne)) {
 		set_nomem(s);
@@ -406,7 +415,7 @@ out:
 
 static uint32_t key_of(const solver *s, uint32_t k)
 {
-	return s->uc[k] >= 0 ? (uint32_t)s->uc[k] : k;
+	return s->r[k].uc >= 0 ? (uint32_t)s->r[k].uc : k;
 }
 
 /* The controller of j from the current uc of its holders; -1 none. */
@@ -452,11 +461,11 @@ static void control_comp(solver *s, const uint32_t *mem, uint32_t m, int cyclic)
 {
 	uint32_t i, r;
 	if (!cyclic) {
-		s->uc[mem[0]] = controller(s, mem[0]);
+		s->r[mem[0]].uc = controller(s, mem[0]);
 		return;
 	}
 	for (i = 0; i < m; i++)
-		s->uc[mem[i]] = -1;
+		s->r[mem[i]].uc = -1;
 	/* sweeps alternate in direction so that a chain of control inside the
 	 * group settles in a few sweeps whichever way the members are ordered
 	 * (one direction only moves a change one link per sweep: O(m^2)) */
@@ -468,8 +477,8 @@ static void control_comp(solver *s, const uint32_t *mem, uint32_t m, int cyclic)
 			int32_t c = controller(s, j);
 			if (c == (int32_t)j)
 				c = -1; /* controls itself through the group */
-			if (c != s->uc[j]) {
-				s->uc[j] = c;
+			if (c != s->r[j].uc) {
+				s->r[j].uc = c;
 				changed = 1;
 			}
 		}
@@ -479,14 +488,14 @@ static void control_comp(solver *s, const uint32_t *mem, uint32_t m, int cyclic)
 	/* a controller inside the group that is itself controlled from inside:
 	 * a self-controlled group, reported without an ultimate controller */
 	for (i = 0; i < m; i++) {
-		int32_t c = s->uc[mem[i]];
-		if (c >= 0 && loc_of(s, (uint32_t)c) && s->uc[c] >= 0 &&
-		    loc_of(s, (uint32_t)s->uc[c])) {
+		int32_t c = s->r[mem[i]].uc;
+		if (c >= 0 && loc_of(s, (uint32_t)c) && s->r[c].uc >= 0 &&
+		    loc_of(s, (uint32_t)s->r[c].uc)) {
 			uint32_t q;
 			for (q = 0; q < m; q++)
-				if (s->uc[mem[q]] >= 0 && loc_of(s, (uint32_t)s->uc[mem[q]])) {
-					s->uc[mem[q]] = -1;
-					s->fl[mem[q]] |= FL_SELFCTL;
+				if (s->r[mem[q]].uc >= 0 && loc_of(s, (uint32_t)s->r[mem[q]].uc)) {
+					s->r[mem[q]].uc = -1;
+					s->r[mem[q]].fl |= FL_SELFCTL;
 				}
 			break;
 		}
@@ -552,7 +561,7 @@ static void component(solver *s, const uint32_t *mem, uint32_t m)
 			for (i = 0; i < m; i++) {
 				s->order[s->norder + i] = mem[i];
 				if (i == 0)
-					s->fl[mem[i]] |= FL_CSTART;
+					s->r[mem[i]].fl |= FL_CSTART;
 			}
 			s->norder += m;
 		}
@@ -617,6 +626,13 @@ static int push_node(solver *s, uint32_t v)
 		f->pos = s->g->in_off[v + 1]; /* (with adj, its edges are NONE) */
 	f->idx = s->rindex[v] = ++s->counter;
 	f->sp0 = s->sp;
+	if (s->adj) {
+		/* the search index of each holder, read next: the misses overlap */
+		uint32_t e, end = s->g->in_off[v + 1];
+		for (e = f->pos; e < end; e++)
+			if (s->adj[e] != KF__NONE)
+				__builtin_prefetch(&s->rindex[s->adj[e]]);
+	}
 	s->stack[s->sp++] = v;
 	return 0;
 }
@@ -659,6 +675,10 @@ static void tarjan(solver *s, uint32_t root)
 			}
 			if (rw < rv) /* on the stack and lower (done nodes are NONE) */
 				rv = rw;
+			else if (rw == KF__NONE && s->r)
+				/* a holder solved earlier: its figures are read when v
+				 * is solved, after the rest of v's holders */
+				__builtin_prefetch(&s->r[w]);
 		}
 		if (descended)
 			continue;
@@ -692,12 +712,7 @@ static int graph_has_control(const kf_graph *g)
 
 static void solver_free(solver *s)
 {
-	kf__xfree(s->F);
-	kf__xfree(s->H);
-	kf__xfree(s->U);
-	kf__xfree(s->uc);
-	kf__xfree(s->fl);
-	kf__xfree(s->op);
+	kf__xfree(s->r);
 	kf__xfree(s->adj);
 	kf__xfree(s->rindex);
 	kf__xfree(s->stack);
@@ -725,7 +740,7 @@ static int alloc_scratch(solver *s, int full)
 {
 	free_scratch(s);
 	s->counter = 0;
-	s->rindex = kf__calloc((size_t)s->g->n + 1, sizeof *s->rindex);
+	s->rindex = kf__aligned_calloc((size_t)s->g->n + 1, sizeof *s->rindex, 64);
 	return s->rindex && (!full || build_adj(s) == 0) ? 0 : -1;
 }
 
@@ -744,18 +759,12 @@ static int solver_init(solver *s, const kf_graph *g, const kf_ownership_opts *o,
 	for (i = 0; i < g->n; i++)
 		if (g->in_off[i + 1] - g->in_off[i] > maxdeg)
 			maxdeg = g->in_off[i + 1] - g->in_off[i];
-	s->F = kf__malloc(n * sizeof *s->F);
-	s->H = kf__malloc(n * sizeof *s->H);
-	s->U = kf__malloc(n * sizeof *s->U);
-	s->uc = kf__malloc(n * sizeof *s->uc);
-	s->fl = kf__calloc(n, 1);
-	s->op = kf__calloc(n, 1);
+	s->r = kf__aligned_calloc(n, sizeof *s->r, 64);
 	s->keys = kf__malloc((maxdeg + 1) * sizeof *s->keys);
 	s->vals = kf__malloc((maxdeg + 1) * sizeof *s->vals);
 	if (want_order)
 		s->order = kf__malloc(n * sizeof *s->order);
-	if (!s->F || !s->H || !s->U || !s->uc || !s->fl || !s->op || !s->keys || !s->vals ||
-	    (want_order && !s->order)) {
+	if (!s->r || !s->keys || !s->vals || (want_order && !s->order)) {
 		solver_free(s);
 		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
 		return -1;
@@ -819,9 +828,7 @@ kf_status kf__own_scc(const kf_graph *g, size_t *ncomp, size_t *ncyc, size_t *nc
 struct kf_ownership_table {
 	const kf_graph *g;
 	size_t n;
-	kf_share *F, *H, *U;
-	int32_t *uc;
-	uint8_t *fl, *op;
+	kf__orec *r;
 	size_t cyc_comps, cyc_nodes;
 };
 
@@ -846,18 +853,10 @@ kf_status kf_ownership_compute_all(const kf_graph *g, const kf_ownership_opts *o
 	}
 	t->g = g;
 	t->n = g->n;
-	t->F = s.F;
-	t->H = s.H;
-	t->U = s.U;
-	t->uc = s.uc;
-	t->fl = s.fl;
-	t->op = s.op;
+	t->r = s.r;
 	t->cyc_comps = s.cyc_comps;
 	t->cyc_nodes = s.cyc_nodes;
-	s.F = s.H = s.U = NULL;
-	s.uc = NULL;
-	s.fl = NULL;
-	s.op = NULL;
+	s.r = NULL;
 	solver_free(&s);
 	*out = t;
 	return KF_OK;
@@ -870,23 +869,23 @@ void kf_ownership_table_get(const kf_ownership_table *t, size_t i, kf_share_rang
 	if (i >= t->n)
 		return;
 	if (foreign) {
-		foreign->min = t->F[i];
-		foreign->max = t->F[i] + t->U[i];
-		foreign->min_open = !!(t->op[i] & OP_FLO);
-		foreign->max_open = !!(t->op[i] & OP_FHI);
+		foreign->min = t->r[i].F;
+		foreign->max = t->r[i].F + t->r[i].U;
+		foreign->min_open = !!(t->r[i].op & OP_FLO);
+		foreign->max_open = !!(t->r[i].op & OP_FHI);
 	}
 	if (hk_mo_tw) {
-		hk_mo_tw->min = t->H[i];
-		hk_mo_tw->max = t->H[i] + t->U[i];
-		hk_mo_tw->min_open = !!(t->op[i] & OP_HLO);
-		hk_mo_tw->max_open = !!(t->op[i] & OP_HHI);
+		hk_mo_tw->min = t->r[i].H;
+		hk_mo_tw->max = t->r[i].H + t->r[i].U;
+		hk_mo_tw->min_open = !!(t->r[i].op & OP_HLO);
+		hk_mo_tw->max_open = !!(t->r[i].op & OP_HHI);
 	}
 	if (unattributed)
-		*unattributed = t->U[i];
+		*unattributed = t->r[i].U;
 	if (exact)
-		*exact = !(t->fl[i] & FL_INEXACT);
+		*exact = !(t->r[i].fl & FL_INEXACT);
 	if (ctl)
-		*ctl = t->uc[i] >= 0 ? kf__g_s(t->g, t->g->nodes[t->uc[i]].id) : NULL;
+		*ctl = t->r[i].uc >= 0 ? kf__g_s(t->g, t->g->nodes[t->r[i].uc].id) : NULL;
 }
 
 void kf_ownership_table_stats(const kf_ownership_table *t, size_t *cc, size_t *cn)
@@ -901,12 +900,7 @@ void kf_ownership_table_free(kf_ownership_table *t)
 {
 	if (!t)
 		return;
-	kf__xfree(t->F);
-	kf__xfree(t->H);
-	kf__xfree(t->U);
-	kf__xfree(t->uc);
-	kf__xfree(t->fl);
-	kf__xfree(t->op);
+	kf__xfree(t->r);
 	kf__xfree(t);
 }
 
@@ -956,18 +950,18 @@ kf_status kf_ownership_compute(const kf_graph *g, const char *entity_id,
 	in.g = g;
 	in.root = root;
 	in.opts = opts;
-	in.F = s.F;
-	in.H = s.H;
-	in.U = s.U;
-	in.uc = s.uc;
-	in.op_root = s.op[root];
+	in.F = s.r[root].F;
+	in.H = s.r[root].H;
+	in.U = s.r[root].U;
+	in.uc = s.r[root].uc;
+	in.op_root = s.r[root].op;
 	in.order = s.order;
 	in.norder = s.norder;
 	in.cstart = cstart = kf__calloc((size_t)g->n + 1, 1);
-	in.inexact = !!(s.fl[root] & FL_INEXACT);
-	in.cycle_round = !!(s.fl[root] & FL_CYCROUND);
-	in.in_cycle = !!(s.fl[root] & FL_CYCLE);
-	in.noconv = !!(s.fl[root] & FL_NOCONV);
+	in.inexact = !!(s.r[root].fl & FL_INEXACT);
+	in.cycle_round = !!(s.r[root].fl & FL_CYCROUND);
+	in.in_cycle = !!(s.r[root].fl & FL_CYCLE);
+	in.noconv = !!(s.r[root].fl & FL_NOCONV);
 	in.selfctl = 0;
 	if (!cstart) {
 		solver_free(&s);
@@ -978,8 +972,8 @@ kf_status kf_ownership_compute(const kf_graph *g, const char *entity_id,
 		uint32_t i;
 		for (i = 0; i < s.norder; i++) {
 			uint32_t j = s.order[i];
-			cstart[j] = (s.fl[j] & FL_CSTART) ? 1 : 0;
-			if (s.fl[j] & FL_SELFCTL)
+			cstart[j] = (s.r[j].fl & FL_CSTART) ? 1 : 0;
+			if (s.r[j].fl & FL_SELFCTL)
 				in.selfctl = 1;
 		}
 	}

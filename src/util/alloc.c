@@ -3,8 +3,10 @@
  */
 #include "alloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static long fail_countdown = -1; /* <0: never fail */
 
@@ -34,6 +36,39 @@ void *kf__calloc(size_t n, size_t sz)
 	if (n == 0 || sz == 0)
 		return calloc(1, 1);
 	return calloc(n, sz);
+}
+
+void *kf__aligned_calloc(size_t n, size_t sz, size_t align)
+{
+	void *p;
+	size_t len;
+	if (should_fail())
+		return NULL;
+	if (sz && n > (size_t)-1 / sz)
+		return NULL;
+	len = n * sz;
+	if (len == 0)
+		len = 1;
+	if (len >= ((size_t)16 << 20) && align < ((size_t)2 << 20))
+		align = (size_t)2 << 20; /* whole huge pages (kf__huge_hint) */
+	if (posix_memalign(&p, align, len) != 0)
+		return NULL;
+	kf__huge_hint(p, len); /* before the pages are first touched */
+	memset(p, 0, len);
+	return p;
+}
+
+void kf__huge_hint(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t hp = (uintptr_t)2 << 20;
+	uintptr_t a = ((uintptr_t)p + hp - 1) & ~(hp - 1), b = ((uintptr_t)p + len) & ~(hp - 1);
+	if (len >= 4 * hp && b > a)
+		madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
 }
 
 void *kf__realloc(void *p, size_t n)

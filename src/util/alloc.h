@@ -11,8 +11,18 @@
 
 void *kf__malloc(size_t n);            /* NULL on failure (or injected failure) */
 void *kf__calloc(size_t n, size_t sz); /* zeroed; NULL on overflow or failure */
-void *kf__realloc(void *p, size_t n);  /* as realloc; p untouched on failure */
-char *kf__strdup(const char *s);       /* NULL when s is NULL or on failure */
+/* n * sz zeroed bytes at an address that is a multiple of align (a power of
+ * two, at least sizeof(void *)), so that fixed-size records can be kept from
+ * straddling cache lines; freed with kf__xfree. NULL on overflow or failure. */
+void *kf__aligned_calloc(size_t n, size_t sz, size_t align);
+void *kf__realloc(void *p, size_t n);
+/* Asks for transparent huge pages on a large block whose accesses are random
+ * (an id table, per-node arrays of a graph): with 4 KiB pages nearly each
+ * access also misses the TLB. A hint: nothing changes where the kernel does
+ * not do it, or for a block under 8 MiB. Call it before the block is first
+ * written (kf__aligned_calloc does). */
+void kf__huge_hint(void *p, size_t len); /* as realloc; p untouched on failure */
+char *kf__strdup(const char *s);         /* NULL when s is NULL or on failure */
 char *kf__strndup(const char *s, size_t n);
 void kf__xfree(void *p);
 
