@@ -299,7 +299,12 @@ char *kf_ownership_result_json(const kf_ownership_result *r);
 
 /* CSV: the header line and one row per result (each ends in "\n"). Columns:
  * entity,name,foreign_min,foreign_max,hk_mo_tw_min,hk_mo_tw_max,unattributed,
- * ultimate_controller,exact,top_chain,warnings. NULL on out of memory. */
+ * ultimate_controller,exact,top_chain,warnings,foreign_min_open,
+ * foreign_max_open,hk_mo_tw_min_open,hk_mo_tw_max_open: shares in percent as
+ * exact decimals; exact and the *_open columns "true" or "false" (an open end
+ * is excluded: foreign_min_open true reads "more than foreign_min"); fields
+ * quoted per RFC 4180 where they need it. Caller frees with kf_free; NULL on
+ * out of memory. */
 char *kf_ownership_csv_header(void);
 char *kf_ownership_result_csv(const kf_ownership_result *r);
 
@@ -323,6 +328,12 @@ void kf_ownership_table_get(const kf_ownership_table *t, size_t i, kf_share_rang
  * entities inside them. */
 void kf_ownership_table_stats(const kf_ownership_table *t, size_t *cyclic_components,
 			      size_t *cyclic_entities);
+
+/* Rows from..from+count-1 of the table (clipped to its size) as CSV rows in
+ * kf_ownership_csv_header's columns, top_chain and warnings empty (the table
+ * keeps no chains or notes). Caller frees with kf_free; "" past the end; NULL
+ * on out of memory. For output in blocks: `kaifang ownership --all --csv`. */
+char *kf_ownership_table_csv(const kf_ownership_table *t, size_t from, size_t count);
 
 void kf_ownership_table_free(kf_ownership_table *t);
 

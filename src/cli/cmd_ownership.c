@@ -130,17 +130,15 @@ static int emit_table(const kf_graph *g, const kf_ownership_opts *o)
 		show_error(&e);
 		return e.status == KF_ERR_NOMEM ? 70 : 2;
 	}
-	for (i = 0; i < n; i++) {
-		kf_share_range f, h;
-		kf_share u;
-		int ex;
-		const char *c;
-		char a[5][40];
-		kf_ownership_table_get(t, i, &f, &h, &u, &ex, &c);
-		printf("%s,,%s,%s,%s,%s,%s,%s,%s,,\n", kf_graph_entity_id(g, i),
-		       kf_share_format(f.min, a[0], 40), kf_share_format(f.max, a[1], 40),
-		       kf_share_format(h.min, a[2], 40), kf_share_format(h.max, a[3], 40),
-		       kf_share_format(u, a[4], 40), c ? c : "", ex ? "true" : "false");
+	for (i = 0; i < n; i += 4096) {
+		char *rows = kf_ownership_table_csv(t, i, 4096);
+		if (!rows) {
+			kf_ownership_table_free(t);
+			fprintf(stderr, "kaifang: out of memory\n");
+			return 70;
+		}
+		fputs(rows, stdout);
+		kf_free(rows);
 	}
 	kf_ownership_table_free(t);
 	return 0;

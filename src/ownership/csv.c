@@ -1,7 +1,8 @@
 /*
  * ownership/csv.c — reads the CSV pair of an ownership directory:
  *   entities.csv  id,name,kind,jurisdiction,listed
- *   holdings.csv  owner,owned,share,share_min,share_max,valid_from,valid_to
+ *   holdings.csv  owner,owned,share,share_min,share_max,valid_from,valid_to,
+ *                 share_min_open,share_max_open (optional: excluded ends)
  * (header row required, columns in any order, shares in percent; docs/ownership.md).
  *
  * An RFC 4180 reader that parses in place: the file is mapped (or, when it
@@ -51,10 +52,11 @@ size_t kf__csv_split_min = (size_t)16 << 20;
 #define BATCH 32
 
 enum { E_ID, E_NAME, E_KIND, E_JUR, E_LISTED, E_N };
-enum { H_OWNER, H_OWNED, H_SHARE, H_MIN, H_MAX, H_FROM, H_TO, H_N };
+enum { H_OWNER, H_OWNED, H_SHARE, H_MIN, H_MAX, H_FROM, H_TO, H_MIN_OPEN, H_MAX_OPEN, H_N };
 static const char *const ecols[E_N] = {"id", "name", "kind", "jurisdiction", "listed"};
-static const char *const hcols[H_N] = {"owner",     "owned",      "share",   "share_min",
-				       "share_max", "valid_from", "valid_to"};
+static const char *const hcols[H_N] = {"owner",     "owned",          "share",
+				       "share_min", "share_max",      "valid_from",
+				       "valid_to",  "share_min_open", "share_max_open"};
 
 /* one field: a view of the input, or (esc) of the part's unescape buffer */
 typedef struct cfield {
@@ -100,8 +102,8 @@ typedef struct part {
 	uint32_t line;
 	int is_hold, header_done;
 	kf_date date;
-	int pos[8]; /* column -> field position, -1 absent */
-	char *esc;  /* unescaped quoted fields of the batch */
+	int pos[H_N]; /* column -> field position, -1 absent (E_N < H_N) */
+	char *esc;    /* unescaped quoted fields of the batch */
 	size_t esclen, esccap;
 	char *tmp; /* NUL-terminated copies for the slow paths */
 	size_t tmpcap;
@@ -437,7 +439,7 @@ static void do_header(part *c, const crow *r)
 	int n = c->is_hold ? H_N : E_N, k;
 	uint32_t i;
 	char b[208];
-	for (k = 0; k < 8; k++)
+	for (k = 0; k < H_N; k++)
 		c->pos[k] = -1;
 	for (i = 0; i < r->nf; i++) {
 		for (k = 0; k < n; k++)
@@ -609,6 +611,29 @@ static int share_field(part *c, const crow *r, int col, kf_share *out, int *pres
 	return 0;
 }
 
+/* An open-end column (share_min_open, share_max_open): empty, "false" or "0"
+ * closed; "true" or "1" open (TRUE/FALSE as spreadsheets write them too).
+ * Returns 0 ok, -1 after an error. */
+static int open_field(part *c, const crow *r, int col, int *open)
+{
+	cfield f = fld(c, r, col);
+	char b[208];
+	*open = 0;
+	if (f.len == 0 || (f.len == 5 && (!memcmp(f.p, "false", 5) || !memcmp(f.p, "FALSE", 5))) ||
+	    (f.len == 1 && f.p[0] == '0'))
+		return 0;
+	if ((f.len == 4 && (!memcmp(f.p, "true", 4) || !memcmp(f.p, "TRUE", 4))) ||
+	    (f.len == 1 && f.p[0] == '1')) {
+		*open = 1;
+		return 0;
+	}
+	set_err(c, KF_ERR_PARSE, f.line, f.col, hcols[col],
+		"%s '%s' is not true or false; expected true (that end is excluded), false "
+		"or empty",
+		hcols[col], show(&f, b));
+	return -1;
+}
+
 static int date_field(part *c, const crow *r, int col, kf_date *out)
 {
 	cfield f = fld(c, r, col);
@@ -711,6 +736,21 @@ static void do_holding(part *c, const crow *r)
 			"share_min '%s' is above share_max '%s'; expected min <= max", show(&f, x),
 			show(&g, y));
 		return;
+	}
+	if (c->pos[H_MIN_OPEN] >= 0 || c->pos[H_MAX_OPEN] >= 0) {
+		int lopen, hopen;
+		if (open_field(c, r, H_MIN_OPEN, &lopen) || open_field(c, r, H_MAX_OPEN, &hopen))
+			return;
+		if ((lopen || hopen) && (hs || lo == hi)) {
+			cfield f = fld(c, r, lopen ? H_MIN_OPEN : H_MAX_OPEN);
+			set_err(c, KF_ERR_INVALID, f.line, f.col,
+				hcols[lopen ? H_MIN_OPEN : H_MAX_OPEN],
+				"the share range is empty (an excluded end on %s); expected "
+				"share_min below share_max (or at it, both ends closed)",
+				hs ? "an exact share" : "share_min = share_max");
+			return;
+		}
+		flags |= (lopen ? KF__H_LO_OPEN : 0) | (hopen ? KF__H_HI_OPEN : 0);
 	}
 	if (date_field(c, r, H_FROM, &from) || date_field(c, r, H_TO, &to))
 		return;

@@ -1,7 +1,7 @@
 /*
  * ownership/kjson.c — the kaifang JSON ownership format: the CSV pair's rows
  * as JSON objects, for API clients that build the structure themselves
- * (docs/ownership.md "Formats"), plus open ends the CSV cannot write:
+ * (docs/ownership.md "Formats"), with the open ends as booleans:
  *   {"format": "kaifang",
  *    "entities": [{"id", "name", "kind", "jurisdiction", "listed"}],
  *    "holdings": [{"owner", "owned", "share" | "share_min"/"share_max",

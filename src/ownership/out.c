@@ -1,6 +1,7 @@
 /*
  * ownership/out.c — a kf_ownership_result as JSON (keys sorted, shares as
- * exact decimal percent) or as a CSV row (docs/ownership.md "Output").
+ * exact decimal percent) or as a CSV row, and the table of every entity as CSV
+ * rows (docs/ownership.md "Output").
  */
 #include "ownership/ownership_int.h"
 
@@ -249,57 +250,73 @@ char *kf_graph_json(const kf_graph *g, size_t max_entities)
 
 char *kf_ownership_csv_header(void)
 {
-	return kf__strdup("entity,name,foreign_min,foreign_max,hk_mo_tw_min,hk_mo_tw_max,"
-			  "unattributed,ultimate_controller,exact,top_chain,warnings\n");
+	return kf__strdup(
+	    "entity,name,foreign_min,foreign_max,hk_mo_tw_min,hk_mo_tw_max,"
+	    "unattributed,ultimate_controller,exact,top_chain,warnings,"
+	    "foreign_min_open,foreign_max_open,hk_mo_tw_min_open,hk_mo_tw_max_open\n");
 }
 
-/* A CSV field, quoted when it holds a comma, quote or newline. */
-static void csv_field(kf_buf *b, const char *s)
+/* The one CSV row writer (kf_ownership_result_csv, kf_ownership_table_csv):
+ * the columns of kf_ownership_csv_header; top_chain and warnings may be
+ * NULL (empty). */
+static void csv_row(kf_buf *b, const char *entity, const char *name, kf_share_range f,
+		    kf_share_range h, kf_share u, const char *ctl, int exact, const char *chain,
+		    const char *warnings)
 {
-	if (!s)
-		s = "";
-	if (strpbrk(s, ",\"\r\n")) {
-		kf__buf_puts(b, "\"");
-		for (; *s; s++) {
-			if (*s == '"')
-				kf__buf_puts(b, "\"\"");
-			else
-				kf__buf_add(b, s, 1);
-		}
-		kf__buf_puts(b, "\"");
-	} else
-		kf__buf_puts(b, s);
+	char s[5][40];
+	kf__buf_csv_cell(b, entity, ',');
+	kf__buf_puts(b, ",");
+	kf__buf_csv_cell(b, name, ',');
+	kf__buf_printf(
+	    b, ",%s,%s,%s,%s,%s,", kf_share_format(f.min, s[0], sizeof s[0]),
+	    kf_share_format(f.max, s[1], sizeof s[1]), kf_share_format(h.min, s[2], sizeof s[2]),
+	    kf_share_format(h.max, s[3], sizeof s[3]), kf_share_format(u, s[4], sizeof s[4]));
+	kf__buf_csv_cell(b, ctl, ',');
+	kf__buf_printf(b, ",%s,", exact ? "true" : "false");
+	kf__buf_csv_cell(b, chain, ',');
+	kf__buf_puts(b, ",");
+	kf__buf_csv_cell(b, warnings, ',');
+	kf__buf_printf(b, ",%s,%s,%s,%s\n", f.min_open ? "true" : "false",
+		       f.max_open ? "true" : "false", h.min_open ? "true" : "false",
+		       h.max_open ? "true" : "false");
 }
 
 char *kf_ownership_result_csv(const kf_ownership_result *r)
 {
-	kf_buf b, t;
+	kf_buf b, c, w;
 	char s[40];
 	size_t i;
 	kf__buf_init(&b, 0);
-	kf__buf_init(&t, 0);
-	csv_field(&b, r->entity);
-	kf__buf_puts(&b, ",");
-	csv_field(&b, r->name);
-	kf__buf_printf(&b, ",%s", kf_share_format(r->foreign.min, s, sizeof s));
-	kf__buf_printf(&b, ",%s", kf_share_format(r->foreign.max, s, sizeof s));
-	kf__buf_printf(&b, ",%s", kf_share_format(r->hk_mo_tw.min, s, sizeof s));
-	kf__buf_printf(&b, ",%s", kf_share_format(r->hk_mo_tw.max, s, sizeof s));
-	kf__buf_printf(&b, ",%s,", kf_share_format(r->unattributed, s, sizeof s));
-	csv_field(&b, r->ultimate_controller);
-	kf__buf_printf(&b, ",%s,", r->exact ? "true" : "false");
+	kf__buf_init(&c, 0);
+	kf__buf_init(&w, 0);
 	if (r->nchains) {
 		for (i = 0; i < r->chains[0].len; i++)
-			kf__buf_printf(&t, "%s%s", i ? ">" : "", r->chains[0].path[i]);
-		kf__buf_printf(&t, " %s", kf_share_format(r->chains[0].share, s, sizeof s));
+			kf__buf_printf(&c, "%s%s", i ? ">" : "", r->chains[0].path[i]);
+		kf__buf_printf(&c, " %s", kf_share_format(r->chains[0].share, s, sizeof s));
 	}
-	csv_field(&b, t.data);
-	kf__buf_reset(&t);
 	for (i = 0; i < r->nwarnings; i++)
-		kf__buf_printf(&t, "%s%s", i ? "; " : "", r->warnings[i]);
-	kf__buf_puts(&b, ",");
-	csv_field(&b, t.data);
-	kf__buf_puts(&b, "\n");
-	kf__buf_free(&t);
+		kf__buf_printf(&w, "%s%s", i ? "; " : "", r->warnings[i]);
+	csv_row(&b, r->entity, r->name, r->foreign, r->hk_mo_tw, r->unattributed,
+		r->ultimate_controller, r->exact, c.data, w.data);
+	kf__buf_free(&c);
+	kf__buf_free(&w);
+	return kf__buf_steal(&b);
+}
+
+char *kf_ownership_table_csv(const kf_ownership_table *t, size_t from, size_t count)
+{
+	kf_buf b;
+	const kf_graph *g = kf__table_graph(t);
+	size_t i, n = g->n;
+	kf__buf_init(&b, 4096);
+	for (i = from; i < n && i - from < count; i++) {
+		kf_share_range f, h;
+		kf_share u;
+		int ex;
+		const char *ctl;
+		kf_ownership_table_get(t, i, &f, &h, &u, &ex, &ctl);
+		csv_row(&b, kf_graph_entity_id(g, i), kf_graph_entity_name(g, i), f, h, u, ctl, ex,
+			NULL, NULL);
+	}
 	return kf__buf_steal(&b);
 }

@@ -101,6 +101,9 @@ struct kf_graph {
 	kf_date date;     /* the date filtered on, or KF_DATE_NONE */
 };
 
+/* The graph a table was computed on (ownership/solve.c; out.c renders it). */
+const kf_graph *kf__table_graph(const kf_ownership_table *t);
+
 /* pool and nodes */
 uint32_t kf__g_str(kf_graph *g, const char *s, size_t len); /* KF__NONE on OOM */
 static inline const char *kf__g_s(const kf_graph *g, uint32_t off) { return g->pool + off; }

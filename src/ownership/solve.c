@@ -888,6 +888,8 @@ void kf_ownership_table_get(const kf_ownership_table *t, size_t i, kf_share_rang
 		*ctl = t->r[i].uc >= 0 ? kf__g_s(t->g, t->g->nodes[t->r[i].uc].id) : NULL;
 }
 
+const kf_graph *kf__table_graph(const kf_ownership_table *t) { return t->g; }
+
 void kf_ownership_table_stats(const kf_ownership_table *t, size_t *cc, size_t *cn)
 {
 	if (cc)

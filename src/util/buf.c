@@ -218,6 +218,8 @@ void kf__json_share(kf_buf *b, kf_share s)
 void kf__buf_csv_cell(kf_buf *o, const char *s, char delim)
 {
 	const char *p;
+	if (!s)
+		s = "";
 	if (!strpbrk(s, "\"\r\n") && !strchr(s, delim)) {
 		kf__buf_puts(o, s);
 		return;

@@ -76,6 +76,16 @@ check band-text 0 "foreign share        more than 50% to 100%" -- $F/bods04-psc-
 check band-02 0 '"foreign_share":{"max":100,"min":50,"min_open":true}' -- $F/bods02-psc-bands.json --entity x --date any --json
 check band-02-empty 0 "share minimum and maximum are both 100 with an exclusive end (an empty range); read as exactly 100" -- $F/bods02-psc-bands.json --date any
 check band-holding 0 '"share":{"max":75,"min":50,"min_open":true}' -- $F/bods04-psc-bands.json --entity x --date any --json
+# the CSV pair writes open ends too (share_min_open / share_max_open): the same
+# answer as the kaifang JSON twin, through --json, text and --csv
+check csv-bands 0 '"foreign_share":{"max":60,"min":25,"min_open":true}' -- $F/csv-bands --entity X --date any --json
+check csv-bands-hk 0 '"hk_mo_tw_share":{"max":35,"max_open":true,"min":0}' -- $F/csv-bands --entity X --date any --json
+check csv-bands-text 0 'foreign share        more than 25% to 60%' -- $F/csv-bands --entity X --date any
+check csv-bands-row 0 'X,Applicant,25,60,0,35,35,,true,(undisclosed)>X 25,' -- $F/csv-bands --entity X --date any --csv
+check csv-bands-open 0 ',true,false,false,true' -- $F/csv-bands --entity X --date any --csv
+check csv-header 0 'unattributed,ultimate_controller,exact,top_chain,warnings,foreign_min_open,foreign_max_open,hk_mo_tw_min_open,hk_mo_tw_max_open' -- $F/csv-bands --date any --csv
+check open-not-bool 2 "kaifang: $D/bad/open-not-bool/holdings.csv:2:11: share_max_open 'yes' is not true or false; expected true (that end is excluded), false or empty" -- $D/bad/open-not-bool --date any
+check open-exact 2 "kaifang: $D/bad/open-exact/holdings.csv:2:8: the share range is empty (an excluded end on an exact share)" -- $D/bad/open-exact --date any
 # 4. say what you found: cycle members, every row of every fraction group, --strict
 check cycle-members 0 "circular holdings among 'A', 'B': counted like treasury shares" -- $D/cycle-2-2 --entity B
 check fractions-two-a 0 "shares of 'A' sum to 1 (lines 2, 3, 4)" -- $F/fractions-two --date any

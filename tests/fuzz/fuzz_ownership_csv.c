@@ -3,7 +3,7 @@
  * the input is split at the first line "%%holdings" into entities.csv (before)
  * and holdings.csv (after; empty when there is no such line), written to a
  * temporary folder and loaded; when it loads, every entity (up to 256) is
- * computed and printed, and the table of all entities is built. Crashes,
+ * computed and printed, and the table of all entities is built and rendered. Crashes,
  * leaks, hangs and sanitizer reports are bugs; a clean error is the expected
  * answer to garbage. Build and run: make fuzz. Replayed over
  * tests/fuzz/corpus/ownership_csv by make test.
@@ -55,8 +55,10 @@ static void compute_each(const kf_graph *g)
 			abort(); /* a failed computation must say why */
 		}
 	}
-	if (kf_ownership_compute_all(g, NULL, &t, &e) == KF_OK)
+	if (kf_ownership_compute_all(g, NULL, &t, &e) == KF_OK) {
+		kf_free(kf_ownership_table_csv(t, 0, 256));
 		kf_ownership_table_free(t);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

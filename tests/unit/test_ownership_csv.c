@@ -5,7 +5,8 @@
  * entry kf__csv_load_mem, and the two-thread split of the holdings text (same
  * holdings, notes and first error as one thread, also when the split point lies
  * inside a quoted field, and with owners missing from entities.csv in both
- * halves: their nodes and notes come in file order).
+ * halves: their nodes and notes come in file order); the open-end columns and
+ * the table's CSV rows (kf_ownership_table_csv) against the per-entity rows.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -96,6 +97,94 @@ static void test_quoting(void **state)
 	assert_int_equal(e.line, 2);
 	assert_int_equal(e.column, 5);
 	assert_non_null(strstr(e.message, "share 'x' in share is not a number"));
+}
+
+/* The open-end columns, and the table's CSV rows against the per-entity rows:
+ * the same columns and figures, top_chain and warnings empty, ids and names
+ * quoted where they need it. */
+static void test_open_ends_and_table_csv(void **state)
+{
+	const char *ents = "id,name,kind,jurisdiction\n"
+			   "\"X,1\",\"Applicant \"\"X\"\"\",entity,CN\n"
+			   "F,Foreign,person,GB\n"
+			   "D,Mainland,person,CN\n";
+	const char *holds = "share_max_open,owner,owned,share_min,share_max,share_min_open\n"
+			    ",F,\"X,1\",50,75,1\n"
+			    "FALSE,D,\"X,1\",25,,0\n";
+	kf_graph *g;
+	kf_error e;
+	kf_ownership_table *t;
+	kf_share_range f, hk;
+	size_t i, x;
+	char *all, *p;
+	(void)state;
+	assert_int_equal(load_mem(ents, holds, KF_DATE_NONE, &g, &e), KF_OK);
+	x = find(g, "X,1");
+	assert_int_equal(g->h[0].flags & (KF__H_LO_OPEN | KF__H_HI_OPEN), KF__H_LO_OPEN);
+	assert_int_equal(g->h[1].flags & (KF__H_LO_OPEN | KF__H_HI_OPEN), 0);
+	assert_int_equal(kf_ownership_compute_all(g, NULL, &t, &e), KF_OK);
+	kf_ownership_table_get(t, x, &f, &hk, NULL, NULL, NULL);
+	/* (50, 75] foreign beside [25, 50] mainland */
+	assert_int_equal(f.min, S("50"));
+	assert_true(f.min_open);
+	assert_int_equal(f.max, S("75"));
+	assert_false(f.max_open);
+	all = kf_ownership_table_csv(t, 0, 100);
+	assert_non_null(all);
+	p = all;
+	for (i = 0; i < kf_graph_entity_count(g); i++) {
+		kf_ownership_result *r;
+		char *row, *nl = strchr(p, '\n'), *c;
+		assert_int_equal(kf_ownership_compute(g, kf_graph_entity_id(g, i), NULL, &r, &e),
+				 KF_OK);
+		row = kf_ownership_result_csv(r);
+		assert_non_null(row);
+		/* the same row with top_chain and warnings (the 10th and 11th
+		 * columns) emptied: cut them out of the per-entity row by
+		 * counting unquoted commas */
+		{
+			char cut[512];
+			int q = 0, commas = 0;
+			size_t k, o = 0;
+			for (c = row; *c; c++) {
+				if (*c == '"')
+					q = !q;
+				if (!q && *c == ',')
+					commas++;
+				if (commas >= 9 && commas < 11 && !(*c == ',' && !q))
+					continue;
+				cut[o++] = *c;
+			}
+			cut[o] = '\0';
+			assert_non_null(nl);
+			k = (size_t)(nl - p) + 1;
+			assert_int_equal(strlen(cut), k);
+			assert_memory_equal(cut, p, k);
+		}
+		p = nl + 1;
+		kf_free(row);
+		kf_ownership_result_free(r);
+	}
+	assert_string_equal(p, "");
+	assert_non_null(strstr(all, "\"X,1\",\"Applicant \"\"X\"\"\",50,75,"));
+	assert_non_null(strstr(all, ",true,false,false,true\n"));
+	kf_free(all);
+	all = kf_ownership_table_csv(t, 99, 5); /* past the end */
+	assert_string_equal(all, "");
+	kf_free(all);
+	kf_ownership_table_free(t);
+	kf_graph_free(g);
+
+	assert_int_equal(load_mem(ents, "owner,owned,share,share_min_open\nF,\"X,1\",50,true\n",
+				  KF_DATE_NONE, &g, &e),
+			 KF_ERR_INVALID);
+	assert_int_equal(e.line, 2);
+	assert_int_equal(e.column, 12);
+	assert_non_null(strstr(e.message, "the share range is empty"));
+	assert_int_equal(load_mem(ents, "owner,owned,share,share_min_open\nF,\"X,1\",50,si\n",
+				  KF_DATE_NONE, &g, &e),
+			 KF_ERR_PARSE);
+	assert_non_null(strstr(e.message, "share_min_open 'si' is not true or false"));
 }
 
 static void test_errors(void **state)
@@ -337,6 +426,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_quoting),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_open_ends_and_table_csv),
 	    cmocka_unit_test(test_split_same),
 	    cmocka_unit_test(test_split_error_second_half),
 	    cmocka_unit_test(test_split_inside_quotes),
