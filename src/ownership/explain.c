@@ -133,6 +133,12 @@ static int cmp_chain(const void *a, const void *b)
 	return (x->len > y->len) - (x->len < y->len);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 static int cmp_owner(const void *a, const void *b)
 {
 	const kf_ownership_owner *x = a, *y = b;
@@ -345,6 +351,8 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 	uint32_t root = in->root, q;
 	kf_ownership_deciding *dec = NULL;
 	uint32_t *loc = NULL;
+	uint64_t *uh = NULL; /* holder << 32 | holding: holders of unknown origin */
+	size_t nuh = 0, uhcap = 0;
 	int noconv = 0;
 	char t1[40], t2[40];
 
@@ -430,6 +438,32 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 	if (r->nowners > maxo)
 		r->nowners = maxo;
 
+	/* the capital holdings among the ancestors whose holder is of unknown
+	 * origin, as (holder << 32 | holding), sorted: each such holder's
+	 * deciding entry names its holding */
+	for (q = 0; q < in->norder; q++) {
+		uint32_t j = in->order[q], e;
+		for (e = g->in_off[j]; e < g->in_off[j + 1]; e++) {
+			const kf__hold *h = &g->h[g->in_idx[e]];
+			uint32_t o = h->owner;
+			if ((h->flags & KF__H_NOCAP) || o == root || z[o] <= 0 ||
+			    g->nodes[o].origin != KF_ORIGIN_UNKNOWN ||
+			    !kf__own_terminal(g, o, stop_foreign))
+				continue;
+			if (nuh == uhcap) {
+				size_t nc = uhcap ? uhcap * 2 : 16;
+				uint64_t *nu = kf__realloc(uh, nc * sizeof *nu);
+				if (!nu)
+					goto nomem;
+				uh = nu;
+				uhcap = nc;
+			}
+			uh[nuh++] = (uint64_t)o << 32 | g->in_idx[e];
+		}
+	}
+	if (nuh > 1)
+		qsort(uh, nuh, sizeof *uh, cmp_u64);
+
 	for (q = 0; q < in->norder; q++) {
 		uint32_t j = in->order[q], e;
 		kf_share res, slack = 0;
@@ -450,10 +484,46 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 				memset(&dec[ndec], 0, sizeof dec[ndec]);
 				dec[ndec].owner = kf__g_s(g, g->nodes[j].id);
 				dec[ndec].owned = r->entity;
-				dec[ndec].source = kf__strdup("");
 				dec[ndec].reason = "holder origin unknown";
 				dec[ndec].share.min = dec[ndec].share.max = to_share(z[j]);
 				dec[ndec].effect = to_share(z[j]);
+				{ /* its holdings among the ancestors: the one it has (its
+				   * share and source), or the first and how many more */
+					uint64_t key = (uint64_t)j << 32, *p;
+					size_t lo = 0, hi = nuh, cnt = 0;
+					char src[1400];
+					while (lo < hi) {
+						size_t mid = (lo + hi) / 2;
+						if (uh[mid] < key)
+							lo = mid + 1;
+						else
+							hi = mid;
+					}
+					p = uh + lo;
+					while (lo + cnt < nuh && (uh[lo + cnt] >> 32) == j)
+						cnt++;
+					src[0] = '\0';
+					if (cnt) {
+						const kf__hold *h = &g->h[(uint32_t)*p];
+						kf__g_hold_src(g, h, src, sizeof src);
+						if (cnt == 1) {
+							dec[ndec].owned =
+							    kf__g_s(g, g->nodes[h->owned].id);
+							dec[ndec].share.min = kf__h_lo(h);
+							dec[ndec].share.max = kf__h_hi(h);
+							dec[ndec].share.min_open =
+							    !!(h->flags & KF__H_LO_OPEN);
+							dec[ndec].share.max_open =
+							    !!(h->flags & KF__H_HI_OPEN);
+						} else {
+							size_t L = strlen(src);
+							snprintf(src + L, sizeof src - L,
+								 " and %zu more holding%s", cnt - 1,
+								 cnt == 2 ? "" : "s");
+						}
+					}
+					dec[ndec].source = kf__strdup(src);
+				}
 				if (!dec[ndec].source)
 					goto nomem;
 				ndec++;
@@ -575,6 +645,7 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 	kf__xfree(c.best);
 	kf__xfree(mark);
 	kf__xfree(z);
+	kf__xfree(uh);
 	*out = r;
 	return KF_OK;
 nomem:
@@ -586,6 +657,7 @@ nomem:
 	kf__xfree(c.best);
 	kf__xfree(mark);
 	kf__xfree(z);
+	kf__xfree(uh);
 	kf_ownership_result_free(r);
 	kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
 	return KF_ERR_NOMEM;

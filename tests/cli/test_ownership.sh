@@ -68,6 +68,11 @@ check closed-04 0 "record 'r2' is closed; dropped" -- $F/bods04-updated.json --d
 check missing-party 0 "statement 's-rg': interested party 'ghost' has no person or entity statement in the file; counted as a holder of unknown origin" -- $F/bods04-missing-party.json --date any
 check missing-party-range 0 '"foreign_share":{"max":60,"min":30}' -- $F/bods04-missing-party.json --entity x --date any --json
 check missing-owner-csv 0 '"foreign_share":{"max":60,"min":30}' -- $F/missing-owner --entity X --date any --json
+# a holder of unknown origin is named with its holding: its own share and
+# source where it has one holding among the ancestors, else the first and how many more
+check missing-owner-source 0 '"owned":"X","owner":"GHOST","reason":"holder origin unknown","share":{"max":30,"min":30},"source":"'$F'/missing-owner/holdings.csv:4"' -- $F/missing-owner --entity X --date any --json
+check unknown-deep-one 0 '{"effect":30,"owned":"M","owner":"GHOST","reason":"holder origin unknown","share":{"max":50,"min":50},"source":"'$F'/unknown-deep/holdings.csv:4"}' -- $F/unknown-deep --entity X --date any --json
+check unknown-deep-two 0 '{"effect":70,"owned":"X","owner":"U","reason":"holder origin unknown","share":{"max":70,"min":70},"source":"'$F'/unknown-deep/holdings.csv:5 and 1 more holding"}' -- $F/unknown-deep --entity X --date any --json
 # 3. open ends: (50,75] beside undisclosed holders, (25,50] beside 50 domestic, a domestic (50,75]
 check band-50-75 0 '"foreign_share":{"max":100,"min":50,"min_open":true}' -- $F/bods04-psc-bands.json --entity x --date any --json
 check band-25-50 0 '"foreign_share":{"max":50,"min":25,"min_open":true}' -- $F/bods04-psc-bands.json --entity y --date any --json
