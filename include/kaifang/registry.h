@@ -52,9 +52,11 @@ typedef enum kf_registry_backend {
 	KF_REGISTRY_PG = 1      /* target: a libpq conninfo ("host=... port=... dbname=...") */
 } kf_registry_backend;
 
-/* The schema version `init` writes (table schema_version); open refuses a
- * store of another version ("schema_version"). */
-#define KF_REGISTRY_SCHEMA_VERSION 1
+/* The schema version `init` writes (table schema_version). Open upgrades a
+ * store of version 1 in place (one transaction: the per-service licence rows
+ * derived from each licence's one-area form, the USCC source columns) and
+ * refuses any other version ("schema_version"). */
+#define KF_REGISTRY_SCHEMA_VERSION 2
 
 /*
  * Opens the store at `target` and keeps `rb` (borrowed: it must outlive the
