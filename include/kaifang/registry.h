@@ -254,9 +254,18 @@ typedef struct kf_reg_advance {
 	const char *licence;   /* licence-issued/-changed/-renewed: the licence number */
 	const char *authority; /* the issuing authority ("MIIT", "Shanghai CA") */
 	const char *expires;   /* the licence's expiry, YYYY-MM-DD (default 5 years on) */
-	const char *area;      /* the coverage area of the licensed services */
+	const char *area;      /* the coverage area of the licensed services (the one-area
+				  form: every service; free text, or places when given
+				  with the per-service fields below) */
 	const char *source;    /* source of the fact (URL or document number) */
 	const char *source_seen;
+	const char *service_area;  /* the licence's services one by one (licence-issued,
+				      -changed, -renewed): "SVC=PLACES" entries separated
+				      by ';', PLACES a comma list of regions ("B21=110000;
+				      B25=beijing,shanghai"); the CLI's repeated
+				      --service-area */
+	const char *service_dates; /* "SVC=ISSUED..EXPIRES" entries separated by ';'
+				      ("B21=2025-03-01..2030-02-28"); --service-dates */
 } kf_reg_advance;
 
 /*

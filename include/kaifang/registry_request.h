@@ -38,7 +38,11 @@ kf_status kf_reg_apply_from_json(const char *json, size_t len, kf_reg_apply *out
 				 kf_reg_request **hold, kf_error *err);
 
 /* Reads a move: an object with members to, date, reason, licence, authority,
- * expires, area, source, source_seen (strings). Errors as above. */
+ * expires, area, source, source_seen (strings), and a licence's per-service
+ * service_area and service_dates, each a string "SVC=VALUE;SVC=VALUE", an
+ * array of "SVC=VALUE" strings, or an object {SVC: VALUE} (a service_area
+ * VALUE may be an array of places), read into the same text the CLI's
+ * repeated --service-area / --service-dates give. Errors as above. */
 kf_status kf_reg_advance_from_json(const char *json, size_t len, kf_reg_advance *out,
 				   kf_reg_request **hold, kf_error *err);
 

@@ -583,7 +583,7 @@ kf_status kf_registry_apply(kf_registry *r, kf_role actor, const kf_reg_apply *a
 /* The columns of an application row advance and show read. */
 typedef struct kf__app {
 	char state[24], last_date[11], services[1024], places[1024], share[40], intake[24],
-	    region[64], accepted[11];
+	    region[64], accepted[11], approved[11];
 	int found;
 } kf__app;
 
@@ -599,6 +599,7 @@ static int read_app(void *ctx, int n, const char *const *v)
 	snprintf(a->intake, sizeof a->intake, "%s", v[5] ? v[5] : "");
 	snprintf(a->region, sizeof a->region, "%s", v[6] ? v[6] : "");
 	snprintf(a->accepted, sizeof a->accepted, "%s", n > 7 && v[7] ? v[7] : "");
+	snprintf(a->approved, sizeof a->approved, "%s", n > 8 && v[8] ? v[8] : "");
 	return 1;
 }
 
@@ -609,7 +610,8 @@ static kf_status load_app(kf_registry *r, const char *id, kf__app *a, kf_error *
 	memset(a, 0, sizeof *a);
 	st = r->store.ops->query(r->store.db,
 				 "SELECT state, last_date, services, places, foreign_share, "
-				 "intake_outcome, region, accepted FROM applications WHERE id = ?",
+				 "intake_outcome, region, accepted, approved FROM applications "
+				 "WHERE id = ?",
 				 1, p, read_app, a, err);
 	if (st == KF_OK && !a->found)
 		return fail(err, KF_ERR_NOTFOUND, "id", "unknown_application",
@@ -655,7 +657,10 @@ typedef struct move {
 	kf_app_state from, to;
 	char day[11];
 	char expires[11];
-	char *parsed; /* the licence number's parts (JSON), kf_free */
+	char *parsed;    /* the licence number's parts (JSON), kf_free */
+	json_t *cover;   /* the per-service coverage list, or NULL (json_decref) */
+	kf__rows had;    /* a change's licence rows: service, area, issued, expires */
+	char area[1024]; /* the licence's area as region ids, when checked with a list */
 } move;
 
 static kf_status check_licence(kf_registry *r, const kf_reg_advance *a, move *m, kf_error *err)
@@ -689,7 +694,270 @@ static kf_status check_licence(kf_registry *r, const kf_reg_advance *a, move *m,
 	return m->parsed ? KF_OK : KF_ERR_NOMEM;
 }
 
-static kf_status check_move(kf_registry *r, kf_role actor, const kf__app *app,
+/* ---- a licence's per-service coverage ---------------------------------------------------- */
+
+/* "B21 (Internet data centre)" for service i. */
+static void svc_label(const kf_rulebook *rb, int i, char *out, size_t size)
+{
+	const kf_service_info *si = kf_rulebook_service(rb, i);
+	snprintf(out, size, "%s (%s)", si->id, si->name.en);
+}
+
+/* The application's services as "B21 (…), B25 (…)", for a message. */
+static void app_services_text(const kf_rulebook *rb, const char *services, char *out, size_t size)
+{
+	const char *p = services;
+	size_t len = 0;
+	out[0] = '\0';
+	while (p && *p) {
+		char one[128], label[300];
+		size_t n = strcspn(p, ",");
+		int i;
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		i = kf_rulebook_find_service(rb, one, NULL, NULL);
+		if (i >= 0)
+			svc_label(rb, i, label, sizeof label);
+		else
+			snprintf(label, sizeof label, "%s", one);
+		if (len + strlen(label) + 3 < size) {
+			snprintf(out + len, size - len, "%s%s", len ? ", " : "", label);
+			len = strlen(out);
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/* The service of an entry "SVC=..." (its catalogue id into id), which must
+ * be one of the application's services or lie below one of them. */
+static kf_status entry_service(const kf_rulebook *rb, const kf__app *app, const char *field,
+			       const char *name, char *id, size_t size, kf_error *err)
+{
+	int s = kf_rulebook_find_service(rb, name, field, err), have[MAX_ITEMS], n, i;
+	char label[300], valid[900];
+	if (s < 0)
+		return KF_ERR_NOTFOUND;
+	n = kf_rulebook_expand_services(rb, app->services, have, MAX_ITEMS, NULL);
+	for (i = 0; i < n && !kf_rulebook_service_within(rb, s, have[i]); i++)
+		;
+	if (n <= 0 || i == n) {
+		svc_label(rb, s, label, sizeof label);
+		app_services_text(rb, app->services, valid, sizeof valid);
+		return fail(err, KF_ERR_INVALID, field, "service_not_applied",
+			    "%s is not among the application's services; the valid ones: %s", label,
+			    *valid ? valid : "none recorded");
+	}
+	snprintf(id, size, "%s", kf_rulebook_service(rb, s)->id);
+	return KF_OK;
+}
+
+/* A comma list of places, each a region of the rulebook (unknown: the
+ * nearest known ones named, kf_rulebook_find_region), as region ids into out.
+ * Groups stay groups: "cn-mainland" is the whole mainland, not its members. */
+kf_status kf__reg_area_ids(const kf_rulebook *rb, const char *field, const char *list, char *out,
+			   size_t size, kf_error *err)
+{
+	const char *p = list;
+	size_t len = 0;
+	out[0] = '\0';
+	while (p && *p) {
+		char one[256];
+		size_t n = strcspn(p, ",");
+		int i;
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		i = kf_rulebook_find_region(rb, one, field, err);
+		if (i < 0)
+			return KF_ERR_NOTFOUND;
+		if (len + strlen(kf_rulebook_region(rb, i)->id) + 2 >= size)
+			return fail(err, KF_ERR_RANGE, field, "too_long",
+				    "the area '%s' is longer than %zu bytes", list, size);
+		snprintf(out + len, size - len, "%s%s", len ? "," : "",
+			 kf_rulebook_region(rb, i)->id);
+		len = strlen(out);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (!len)
+		return fail(err, KF_ERR_NOTFOUND, field, "missing_field",
+			    "'%s' names no place; expected region ids or names separated by commas",
+			    list ? list : "");
+	return KF_OK;
+}
+
+static json_t *str_or_null(const char *s) { return given(s) ? json_string(s) : json_null(); }
+
+/* The entry of `svc` in the list, created when absent with what the licence
+ * holds for it (a change naming a service it has keeps what it does not
+ * change), else the move's defaults: the licence's --area, the move's day,
+ * --expires (which a given --expires also sets on a held service). NULL on
+ * no memory. */
+static json_t *entry_of(json_t *cover, const char *svc, const move *m)
+{
+	const char *area = m->area, *issued = m->day, *expires = m->expires;
+	json_t *o;
+	size_t i;
+	json_array_foreach(cover, i, o) if (!strcmp(kf__ev_get(o, "service"), svc)) return o;
+	for (i = 0; i < m->had.n; i++)
+		if (m->had.rows[i][0] && !strcmp(m->had.rows[i][0], svc)) {
+			area = given(m->area) ? m->area : m->had.rows[i][1];
+			issued = m->had.rows[i][2];
+			expires = given(m->expires) ? m->expires : m->had.rows[i][3];
+		}
+	o = json_object();
+	if (!o || json_object_set_new(o, "service", json_string(svc)) ||
+	    json_object_set_new(o, "area", str_or_null(area)) ||
+	    json_object_set_new(o, "issued", str_or_null(issued)) ||
+	    json_object_set_new(o, "expires", str_or_null(expires)) ||
+	    json_array_append_new(cover, o))
+		return NULL;
+	return o;
+}
+
+/* Splits "SVC=VALUE;SVC=VALUE" (the CLI's repeated flags, the API's list)
+ * and calls fn for each entry. */
+typedef kf_status (*entry_fn)(kf_registry *r, const kf__app *app, move *m, const char *svc,
+			      const char *value, kf_error *err);
+static kf_status each_entry(kf_registry *r, const kf__app *app, move *m, const char *field,
+			    const char *text, const char *form, entry_fn fn, char *seen,
+			    size_t seen_size, kf_error *err)
+{
+	const char *p = text;
+	while (p && *p) {
+		char one[1200], svc[64], key[80];
+		size_t n = strcspn(p, ";");
+		char *eq;
+		kf_status st;
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		eq = strchr(one, '=');
+		if (!eq || eq == one || !eq[1])
+			return fail(err, KF_ERR_PARSE, field, "bad_coverage",
+				    "'%s' is not %s (one service each)", one, form);
+		*eq = '\0';
+		if ((st = entry_service(r->rb, app, field, one, svc, sizeof svc, err)) != KF_OK)
+			return st;
+		snprintf(key, sizeof key, ",%s,", svc);
+		if (strstr(seen, key))
+			return fail(err, KF_ERR_INVALID, field, "duplicate_service",
+				    "%s is given twice in %s; give each service once", svc, field);
+		if (strlen(seen) + strlen(key) < seen_size)
+			snprintf(seen + strlen(seen), seen_size - strlen(seen), "%s", key + 1);
+		if ((st = fn(r, app, m, svc, eq + 1, err)) != KF_OK)
+			return st;
+		p += n;
+		if (*p == ';')
+			p++;
+	}
+	return KF_OK;
+}
+
+static kf_status set_area(kf_registry *r, const kf__app *app, move *m, const char *svc,
+			  const char *value, kf_error *err)
+{
+	char ids[1024];
+	json_t *o;
+	kf_status st = kf__reg_area_ids(r->rb, "service_area", value, ids, sizeof ids, err);
+	(void)app;
+	if (st != KF_OK)
+		return st;
+	if (!(o = entry_of(m->cover, svc, m)) || json_object_set_new(o, "area", json_string(ids)))
+		return KF_ERR_NOMEM;
+	return KF_OK;
+}
+
+static kf_status set_dates(kf_registry *r, const kf__app *app, move *m, const char *svc,
+			   const char *value, kf_error *err)
+{
+	const char *dots = strstr(value, "..");
+	char from[16], to[16], f2[11], t2[11];
+	kf_date a, b, appr;
+	json_t *o;
+	(void)r;
+	if (!dots || dots == value || !dots[2] || (size_t)(dots - value) >= sizeof from ||
+	    strlen(dots + 2) >= sizeof to)
+		return fail(err, KF_ERR_PARSE, "service_dates", "bad_coverage",
+			    "'%s=%s' is not SERVICE=ISSUED..EXPIRES (YYYY-MM-DD..YYYY-MM-DD)", svc,
+			    value);
+	snprintf(from, sizeof from, "%.*s", (int)(dots - value), value);
+	snprintf(to, sizeof to, "%s", dots + 2);
+	if (kf_date_parse(from, &a, err) != KF_OK || kf_date_parse(to, &b, err) != KF_OK) {
+		snprintf(err->field, sizeof err->field, "service_dates");
+		return err->status;
+	}
+	kf_date_format(a, f2, sizeof f2);
+	kf_date_format(b, t2, sizeof t2);
+	if (b <= a)
+		return fail(err, KF_ERR_INVALID, "service_dates", "dates_out_of_order",
+			    "%s expires (%s) on or before it is issued (%s)", svc, t2, f2);
+	if (*app->approved && kf_date_parse(app->approved, &appr, NULL) == KF_OK && a < appr)
+		return fail(err, KF_ERR_INVALID, "service_dates", "dates_out_of_order",
+			    "%s is issued on %s, before the application was approved (%s); dates "
+			    "must be in order: approved <= issued",
+			    svc, f2, app->approved);
+	if (!(o = entry_of(m->cover, svc, m)) ||
+	    json_object_set_new(o, "issued", json_string(f2)) ||
+	    json_object_set_new(o, "expires", json_string(t2)))
+		return KF_ERR_NOMEM;
+	return KF_OK;
+}
+
+/* The licence's services one by one (--service-area SVC=PLACES,
+ * --service-dates SVC=ISSUED..EXPIRES; registry-notes §1.1: MIIT's record
+ * gives each service its scope, coverage area, issue and expiry date [M11]):
+ * each service one of the application's, each area known places, each
+ * entry's dates in order and not before the approval. A service given only
+ * its dates takes the licence's --area; given only its area, the move's day
+ * and --expires. Without either, the licence keeps its one-area form. */
+static kf_status check_coverage(kf_registry *r, const kf__app *app, const char *id,
+				const kf_reg_advance *a, move *m, kf_error *err)
+{
+	char seen_a[1200] = ",", seen_d[1200] = ",", have[16];
+	kf_status st;
+	if (!given(a->service_area) && !given(a->service_dates))
+		return KF_OK;
+	if (m->to != KF_ST_LICENCE_ISSUED && m->to != KF_ST_LICENCE_CHANGED &&
+	    m->to != KF_ST_LICENCE_RENEWED)
+		return fail(err, KF_ERR_INVALID,
+			    given(a->service_area) ? "service_area" : "service_dates",
+			    "not_a_licence_move",
+			    "per-service areas and dates belong to a licence: moving to '%s' "
+			    "records none (use them with licence-issued, -changed or -renewed)",
+			    kf_app_state_name(m->to));
+	if (!given(a->licence))
+		return fail(err, KF_ERR_NOTFOUND, "licence", "missing_field",
+			    "per-service areas and dates need the licence number (--licence)");
+	if (m->to != KF_ST_LICENCE_ISSUED) {
+		const char *p[2] = {id, a->licence};
+		st = kf__reg_value(r, "SELECT number FROM licences WHERE app = ? AND number = ?", 2,
+				   p, have, sizeof have, err);
+		if (st == KF_ERR_NOTFOUND)
+			return fail(err, KF_ERR_NOTFOUND, "licence", "unknown_licence",
+				    "application '%s' holds no licence '%s'; a change or renewal "
+				    "names the licence it changes",
+				    id, a->licence);
+		if (st == KF_OK)
+			st = kf__reg_rows(r,
+					  "SELECT service, area, issued, expires FROM "
+					  "licence_services WHERE app = ? AND number = ?",
+					  2, p, &m->had, err);
+		if (st != KF_OK)
+			return st;
+	}
+	if (given(a->area) &&
+	    (st = kf__reg_area_ids(r->rb, "area", a->area, m->area, sizeof m->area, err)) != KF_OK)
+		return st;
+	if (!(m->cover = json_array()))
+		return KF_ERR_NOMEM;
+	st = each_entry(r, app, m, "service_area", a->service_area, "SERVICE=PLACES", set_area,
+			seen_a, sizeof seen_a, err);
+	if (st == KF_OK)
+		st = each_entry(r, app, m, "service_dates", a->service_dates,
+				"SERVICE=ISSUED..EXPIRES", set_dates, seen_d, sizeof seen_d, err);
+	return st;
+}
+
+static kf_status check_move(kf_registry *r, kf_role actor, const kf__app *app, const char *id,
 			    const kf_reg_advance *a, move *m, kf_error *err)
 {
 	char allowed_text[300];
@@ -749,7 +1017,9 @@ static kf_status check_move(kf_registry *r, kf_role actor, const kf__app *app,
 				    a->expires, m->day);
 		kf_date_format(e, m->expires, sizeof m->expires);
 	}
-	return check_licence(r, a, m, err);
+	if ((st = check_licence(r, a, m, err)) != KF_OK)
+		return st;
+	return check_coverage(r, app, id, a, m, err);
 }
 
 static kf_status add_transition(kf_registry *r, kf_role actor, const char *id, const kf__app *app,
@@ -774,10 +1044,11 @@ static kf_status add_transition(kf_registry *r, kf_role actor, const char *id, c
 	kf__ev_str(&ev, "licence", a->licence);
 	kf__ev_str(&ev, "authority", a->authority);
 	kf__ev_str(&ev, "expires", m->expires);
-	kf__ev_str(&ev, "area", a->area);
+	kf__ev_str(&ev, "area", *m->area ? m->area : a->area);
 	kf__ev_str(&ev, "licence_parsed", m->parsed);
 	kf__ev_str(&ev, "source", a->source);
 	kf__ev_str(&ev, "source_seen", a->source_seen);
+	kf__ev_coverage(&ev, m->cover);
 	body = kf__ev_finish(&ev);
 	if (!body)
 		return KF_ERR_NOMEM;
@@ -803,8 +1074,10 @@ kf_status kf_registry_advance(kf_registry *r, kf_role actor, const char *id,
 		return st;
 	if ((st = load_app(r, id, &app, err)) != KF_OK)
 		return st;
-	if ((st = check_move(r, actor, &app, a, &m, err)) != KF_OK) {
+	if ((st = check_move(r, actor, &app, id, a, &m, err)) != KF_OK) {
 		kf_free(m.parsed);
+		json_decref(m.cover);
+		kf__rows_free(&m.had);
 		return st;
 	}
 	kf_date_parse(m.day, &day, NULL);
@@ -827,6 +1100,8 @@ kf_status kf_registry_advance(kf_registry *r, kf_role actor, const char *id,
 		kf__reg_rollback(r);
 	kf_free(d.json);
 	kf_free(m.parsed);
+	json_decref(m.cover);
+	kf__rows_free(&m.had);
 	if (st != KF_OK)
 		return st;
 	return view ? kf_registry_show(r, id, json, view, err) : KF_OK;

@@ -231,6 +231,14 @@ kf_status kf__reg_decide(const kf_rulebook *rb, const char *services, const char
 kf_status kf__reg_check_uscc(kf_role actor, const char *uscc, const char *override,
 			     int unpublished_ok, char *result, size_t size, kf_error *err);
 
+/* A comma list of places (ids, aliases or names), each a region of rb, as
+ * their region ids, comma-separated, into out (groups stay groups:
+ * cn-mainland is the whole mainland). KF_ERR_NOTFOUND for an unknown place
+ * (err names the nearest known, field `field`), KF_ERR_RANGE when out is too
+ * small. */
+kf_status kf__reg_area_ids(const kf_rulebook *rb, const char *field, const char *list, char *out,
+			   size_t size, kf_error *err);
+
 /* The city (nearest city or municipality, else province-level) of region i,
  * or -1. */
 int kf__reg_city(const kf_rulebook *rb, int region);
