@@ -16,6 +16,7 @@
 #include "util/errors.h"
 
 static int given(const char *s) { return s && *s; }
+static const char *or_dash(const char *s) { return given(s) ? s : "—"; }
 
 /* The applications columns every view reads, in this order. */
 #define APP_COLS                                                                                   \
@@ -104,6 +105,17 @@ static int no_zone(kf_registry *r, const char *route)
 	const kf__route *rt =
 	    r->data_loaded && given(route) ? kf__rdata_route(&r->data, route) : NULL;
 	return rt && rt->ndocs == 0;
+}
+
+/* The application's pilot zone in words, as every view says it: the zone's
+ * name; "no pilot zone (ordinary licence)" when its route has none (the
+ * ordinary licence's data names no documents, so an empty zone is no gap);
+ * else "not published" (a record whose source names no zone). */
+static const char *zone_words(kf_registry *r, const char *const *a)
+{
+	if (given(a[A_ZONE]))
+		return place_name(r->rb, a[A_ZONE]);
+	return no_zone(r, a[A_ROUTE]) ? "no pilot zone (ordinary licence)" : "not published";
 }
 
 /* A comma list as a JSON array of strings (null for NULL). */
@@ -253,6 +265,7 @@ static void deadline_json(kf_json *w, kf_registry *r, const char *id, const char
 
 typedef struct shown {
 	kf__rows app, ent, events, lic, reports, auths, listings;
+	kf__rows lsv;        /* licence_services: number, service, area, issued, expires */
 	int route_defaulted; /* the filing gave no route: say which one was used */
 } shown;
 
@@ -265,6 +278,24 @@ static void shown_free(shown *s)
 	kf__rows_free(&s->reports);
 	kf__rows_free(&s->auths);
 	kf__rows_free(&s->listings);
+	kf__rows_free(&s->lsv);
+}
+
+/* Rows in the byte order of their first two columns (the same order through
+ * either back-end, whatever the database's collation). */
+static int cmp_two(const void *a, const void *b)
+{
+	char *const *x = *(char **const *)a, *const *y = *(char **const *)b;
+	int c = strcmp(x[0] ? x[0] : "", y[0] ? y[0] : "");
+	return c ? c : strcmp(x[1] ? x[1] : "", y[1] ? y[1] : "");
+}
+
+/* The same for the first three. */
+static int cmp_three(const void *a, const void *b)
+{
+	char *const *x = *(char **const *)a, *const *y = *(char **const *)b;
+	int c = cmp_two(a, b);
+	return c ? c : strcmp(x[2] ? x[2] : "", y[2] ? y[2] : "");
 }
 
 static kf_status load_shown(kf_registry *r, const char *id, shown *s, kf_error *err)
@@ -295,6 +326,13 @@ static kf_status load_shown(kf_registry *r, const char *id, shown *s, kf_error *
 				  "expires, state, source FROM licences WHERE app = ? ORDER BY "
 				  "number",
 				  1, p, &s->lic, err);
+	if (st == KF_OK)
+		st = kf__reg_rows(r,
+				  "SELECT number, service, area, issued, expires FROM "
+				  "licence_services WHERE app = ?",
+				  1, p, &s->lsv, err);
+	if (st == KF_OK && s->lsv.n > 1)
+		qsort(s->lsv.rows, s->lsv.n, sizeof *s->lsv.rows, cmp_two);
 	if (st == KF_OK)
 		st = kf__reg_rows(r,
 				  "SELECT year, status, filed, source, note FROM annual_reports "
@@ -395,8 +433,9 @@ static void redecided(kf_registry *r, const shown *s, kf_json *w, kf_buf *t)
 	kf_free(d.json);
 }
 
-static void app_members(kf_json *w, const char *const *a, const kf_rulebook *rb)
+static void app_members(kf_json *w, const char *const *a, kf_registry *r)
 {
+	const kf_rulebook *rb = r->rb;
 	int c;
 	for (c = 0; c < A_NCOLS; c++) {
 		if (c == A_ENT || c == A_NAME)
@@ -411,6 +450,11 @@ static void app_members(kf_json *w, const char *const *a, const kf_rulebook *rb)
 		if (c == A_ZONE) {
 			kf_json_key(w, "zone_name");
 			kf_json_string(w, a[c] ? place_name(rb, a[c]) : NULL);
+			/* why a zone is empty: the route has none, or it is not published */
+			kf_json_key(w, "no_pilot_zone");
+			kf_json_bool(w, !given(a[c]) && no_zone(r, a[A_ROUTE]));
+			kf_json_key(w, "zone_text");
+			kf_json_string(w, zone_words(r, a));
 		}
 	}
 }
@@ -481,6 +525,96 @@ static void overdue_json(kf_json *w, const shown *s)
 	kf_json_array_end(w);
 }
 
+/* A licence's services one by one (licence_services rows of `number`):
+ * [{service, service_name, area: [ids], area_names: [names], issued,
+ * expires}]. An area that is not places of the rulebook (a one-area licence
+ * of free text) is its text, its name the same. */
+static void coverage_json(kf_json *w, const kf_rulebook *rb, const kf__rows *t, const char *number)
+{
+	size_t i;
+	kf_json_array_begin(w);
+	for (i = 0; i < t->n; i++) {
+		char *const *row = t->rows[i];
+		const char *p = row[2];
+		int si;
+		if (!row[0] || !number || strcmp(row[0], number))
+			continue;
+		si = rb && row[1] ? kf_rulebook_find_service(rb, row[1], NULL, NULL) : -1;
+		kf_json_object_begin(w);
+		kf_json_key(w, "service");
+		kf_json_string(w, row[1]);
+		kf_json_key(w, "service_name");
+		kf_json_string(w, si >= 0 ? kf_rulebook_service(rb, si)->name.en : row[1]);
+		kf_json_key(w, "area");
+		json_list(w, row[2]);
+		kf_json_key(w, "area_names");
+		if (!given(p))
+			kf_json_null(w);
+		else {
+			kf_json_array_begin(w);
+			while (*p) {
+				char one[256];
+				size_t n = strcspn(p, ",");
+				snprintf(one, sizeof one, "%.*s", (int)n, p);
+				kf_json_string(w, place_name(rb, one));
+				p += n;
+				if (*p == ',')
+					p++;
+			}
+			kf_json_array_end(w);
+		}
+		kf_json_key(w, "issued");
+		kf_json_string(w, row[3]);
+		kf_json_key(w, "expires");
+		kf_json_string(w, row[4]);
+		kf_json_object_end(w);
+	}
+	kf_json_array_end(w);
+}
+
+/* An area (a comma list of region ids, or a licence's area text) in words:
+ * "Shanghai (310000), Beijing (110000)"; a text that is no region as it is. */
+static void area_words(kf_buf *t, const kf_rulebook *rb, const char *p)
+{
+	int first = 1;
+	if (!given(p))
+		kf__buf_puts(t, "area not recorded");
+	while (given(p)) {
+		char one[256];
+		size_t n = strcspn(p, ",");
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		if (rb && kf_rulebook_find_region(rb, one, NULL, NULL) >= 0 &&
+		    strcmp(place_name(rb, one), one))
+			kf__buf_printf(t, "%s%s (%s)", first ? "" : ", ", place_name(rb, one), one);
+		else
+			kf__buf_printf(t, "%s%s", first ? "" : ", ", one);
+		first = 0;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/* The same rows as text lines under the licence's line. */
+static void coverage_text(kf_buf *t, const kf_rulebook *rb, const kf__rows *rows,
+			  const char *number)
+{
+	size_t i;
+	for (i = 0; i < rows->n; i++) {
+		char *const *row = rows->rows[i];
+		const char *p = row[2];
+		int si;
+		if (!row[0] || !number || strcmp(row[0], number))
+			continue;
+		si = rb && row[1] ? kf_rulebook_find_service(rb, row[1], NULL, NULL) : -1;
+		kf__buf_printf(t, "    %s (%s): ", or_dash(row[1]),
+			       si >= 0 ? kf_rulebook_service(rb, si)->name.en
+				       : "not in the rulebook");
+		area_words(t, rb, p);
+		kf__buf_printf(t, ", %s to %s\n", or_dash(row[3]), or_dash(row[4]));
+	}
+}
+
 static char *show_json(kf_registry *r, const shown *s)
 {
 	kf_json *w = kf_json_new();
@@ -492,7 +626,7 @@ static char *show_json(kf_registry *r, const shown *s)
 	kf_json_object_begin(w);
 	kf_json_key(w, "id");
 	kf_json_string(w, a[A_ID]);
-	app_members(w, a, r->rb);
+	app_members(w, a, r);
 	if (s->route_defaulted) {
 		kf_json_key(w, "route_defaulted");
 		kf_json_bool(w, 1);
@@ -527,6 +661,8 @@ static char *show_json(kf_registry *r, const shown *s)
 			else
 				kf_json_string(w, s->lic.rows[i][c]);
 		}
+		kf_json_key(w, "coverage");
+		coverage_json(w, r->rb, &s->lsv, s->lic.rows[i][0]);
 		kf_json_object_end(w);
 	}
 	kf_json_array_end(w);
@@ -542,8 +678,6 @@ static char *show_json(kf_registry *r, const shown *s)
 	kf_json_object_end(w);
 	return kf_json_finish(w);
 }
-
-static const char *or_dash(const char *s) { return given(s) ? s : "—"; }
 
 static void deadline_text(kf_buf *t, kf_registry *r, const char *id, const char *services)
 {
@@ -605,10 +739,7 @@ static char *show_text(kf_registry *r, const shown *s)
 		       given(a[A_SERVICES]) ? a[A_SERVICES] : "not published",
 		       given(a[A_PLACES]) ? a[A_PLACES] : "not published");
 	kf__buf_printf(&t, "  registered in: %s  zone: %s  city: %s  foreign share: %s\n",
-		       place_name(r->rb, a[A_REGION]),
-		       given(a[A_ZONE])         ? place_name(r->rb, a[A_ZONE])
-		       : no_zone(r, a[A_ROUTE]) ? "no pilot zone (ordinary licence)"
-						: "not published",
+		       place_name(r->rb, a[A_REGION]), zone_words(r, a),
 		       place_name(r->rb, a[A_CITY]),
 		       given(a[A_SHARE]) ? a[A_SHARE] : "not published");
 	kf__buf_printf(&t, "  submitted %s, accepted %s, decided %s, issued %s\n",
@@ -626,10 +757,12 @@ static char *show_text(kf_registry *r, const shown *s)
 		kf__buf_printf(&t, "  decided with rulebook sha256 %s\n", a[A_RBSHA]);
 	redecided(r, s, NULL, &t);
 	deadline_text(&t, r, a[A_ID], a[A_SERVICES]);
-	for (i = 0; i < s->lic.n; i++)
+	for (i = 0; i < s->lic.n; i++) {
 		kf__buf_printf(&t, "  licence %s (%s), %s to %s, %s\n", s->lic.rows[i][0],
 			       or_dash(s->lic.rows[i][2]), or_dash(s->lic.rows[i][5]),
 			       or_dash(s->lic.rows[i][6]), or_dash(s->lic.rows[i][7]));
+		coverage_text(&t, r->rb, &s->lsv, s->lic.rows[i][0]);
+	}
 	for (i = 0; i < s->reports.n; i++)
 		kf__buf_printf(&t, "  annual report %s: %s on %s\n", or_dash(s->reports.rows[i][0]),
 			       or_dash(s->reports.rows[i][1]), or_dash(s->reports.rows[i][2]));
@@ -641,11 +774,15 @@ static char *show_text(kf_registry *r, const shown *s)
 				       "%d-03-31)\n",
 				       years[k], years[k] + 1);
 	}
-	for (i = 0; i < s->auths.n; i++)
-		kf__buf_printf(&t, "  authorised: %s (%s) for %s in %s from %s\n",
-			       or_dash(s->auths.rows[i][0]), or_dash(s->auths.rows[i][1]),
-			       or_dash(s->auths.rows[i][4]), or_dash(s->auths.rows[i][5]),
-			       or_dash(s->auths.rows[i][6]));
+	for (i = 0; i < s->auths.n; i++) {
+		kf__buf_printf(&t, "  authorised: %s (%s) for %s in ", or_dash(s->auths.rows[i][0]),
+			       or_dash(s->auths.rows[i][1]), or_dash(s->auths.rows[i][4]));
+		if (given(s->auths.rows[i][5]))
+			area_words(&t, r->rb, s->auths.rows[i][5]);
+		else
+			kf__buf_puts(&t, "—");
+		kf__buf_printf(&t, " from %s\n", or_dash(s->auths.rows[i][6]));
+	}
 	for (i = 0; i < s->listings.n; i++)
 		kf__buf_printf(&t, "  %s list since %s: %s (%s)\n", or_dash(s->listings.rows[i][0]),
 			       or_dash(s->listings.rows[i][1]), or_dash(s->listings.rows[i][2]),
@@ -795,7 +932,7 @@ kf_status kf_registry_list(kf_registry *r, const kf_reg_filter *f, int json, cha
 			kf_json_string(w, a[A_ENT]);
 			kf_json_key(w, "enterprise_name");
 			kf_json_string(w, a[A_NAME]);
-			app_members(w, a, r->rb);
+			app_members(w, a, r);
 			kf_json_object_end(w);
 		} else
 			kf__buf_printf(&b, "%-9s %-16s %-12s %-14s %-12s %-11s %s\n", a[A_ID],
@@ -850,6 +987,49 @@ static kf_status export_csv(kf_registry *r, kf_write_fn write, void *ctx, kf_err
 		for (c = 0; c < A_NCOLS; c++) {
 			kf__buf_csv_cell(&b, t.rows[i][c] ? t.rows[i][c] : "", ',');
 			kf__buf_puts(&b, c + 1 < A_NCOLS ? "," : "\r\n");
+		}
+		if (b.len > 65536)
+			st = emit(write, ctx, &b, err);
+	}
+	if (st == KF_OK)
+		st = emit(write, ctx, &b, err);
+	kf__buf_free(&b);
+	kf__rows_free(&t);
+	return st;
+}
+
+/* One row per service of each licence (MIIT's record: service, coverage
+ * area, issue and expiry date; registry-notes §1.1 [M11]), header first, RFC
+ * 4180; rows in the byte order of application, licence and service. */
+static kf_status export_licences(kf_registry *r, kf_write_fn write, void *ctx, kf_error *err)
+{
+	static const char *const head[] = {"app",     "licence", "authority", "state",
+					   "service", "area",    "issued",    "expires"};
+	kf__rows t;
+	kf_buf b;
+	size_t i;
+	int c;
+	kf_status st =
+	    kf__reg_rows(r,
+			 "SELECT s.app, s.number, s.service, l.authority, l.state, s.area, "
+			 "s.issued, s.expires FROM licence_services s JOIN licences l ON "
+			 "l.app = s.app AND l.number = s.number",
+			 0, NULL, &t, err);
+	if (st != KF_OK)
+		return st;
+	if (t.n > 1)
+		qsort(t.rows, t.n, sizeof *t.rows, cmp_three);
+	kf__buf_init(&b, 0);
+	for (c = 0; c < 8; c++) {
+		kf__buf_csv_cell(&b, head[c], ',');
+		kf__buf_puts(&b, c + 1 < 8 ? "," : "\r\n");
+	}
+	for (i = 0; st == KF_OK && i < t.n; i++) {
+		static const int order[8] = {0, 1, 3, 4, 2, 5, 6, 7}; /* the header's */
+		for (c = 0; c < 8; c++) {
+			const char *v = t.rows[i][order[c]];
+			kf__buf_csv_cell(&b, v ? v : "", ',');
+			kf__buf_puts(&b, c + 1 < 8 ? "," : "\r\n");
 		}
 		if (b.len > 65536)
 			st = emit(write, ctx, &b, err);
@@ -1018,9 +1198,12 @@ kf_status kf_registry_export(kf_registry *r, const char *format, kf_write_fn wri
 		return export_jsonl(r, write, ctx, err);
 	if (format && !strcmp(format, "bods"))
 		return export_bods(r, write, ctx, err);
+	if (format && !strcmp(format, "licences-csv"))
+		return export_licences(r, write, ctx, err);
 	kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "format",
-		      given(format) ? "unknown export format '%s'; expected csv, jsonl or bods"
-				    : "--format is required%s: csv, jsonl or bods",
+		      given(format)
+			  ? "unknown export format '%s'; expected csv, licences-csv, jsonl or bods"
+			  : "--format is required%s: csv, licences-csv, jsonl or bods",
 		      format ? format : "");
 	kf__error_code(err, "bad_format");
 	return KF_ERR_INVALID;
