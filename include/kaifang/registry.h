@@ -218,6 +218,13 @@ typedef struct kf_reg_apply {
 	const char *enterprise_id; /* "E-000025": file under this recorded enterprise even
 				      though `enterprise` names it differently (the names
 				      stay as recorded); must be the one holding `uscc` */
+	const char *uscc_source;   /* where the credit code was read (URL or document) */
+	const char *uscc_source_type; /* what kind of source that is, as BODS's sourceType:
+					 selfDeclaration, officialRegister (reviewers:
+					 the code was looked up in the register, e.g. the
+					 National Enterprise Credit Information Publicity
+					 System), thirdParty, primaryResearch; recorded
+					 with a new enterprise only */
 } kf_reg_apply;
 
 /*

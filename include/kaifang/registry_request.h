@@ -28,7 +28,8 @@ typedef struct kf_reg_request kf_reg_request;
  * override_uscc, region, enterprise_type, listed (boolean), ownership_sha256,
  * services (string or array), places (string or array), foreign_share
  * (number or string), date, route, documents (string, or object
- * {name: sha256}), source, source_seen, draft (boolean). Required members are
+ * {name: sha256}), source, source_seen, uscc_source, uscc_source_type, draft
+ * (boolean). Required members are
  * the library's to check (kf_registry_apply). Returns KF_OK with *out filled
  * and *hold set, or KF_ERR_PARSE (code "bad_json" with line and column, or
  * "duplicate_field"), KF_ERR_INVALID (code "unknown_field" naming the member

@@ -29,6 +29,8 @@ static const char reg_usage[] =
     "        [--date D] [--route R] [--places P] [--name-zh N] [--override-uscc REASON]\n"
     "        [--type T] [--listed true|false] [--ownership-sha256 H] [--documents N=H,...]\n"
     "        [--draft] [--enterprise-id E-ID (file under the enterprise holding the USCC)]\n"
+    "        [--uscc-source URL --uscc-source-type selfDeclaration|officialRegister|thirdParty|\n"
+    "         primaryResearch (where the credit code was read; officialRegister: reviewers)]\n"
     "  advance ID --to STATE [--date D] [--reason TEXT] [--licence NUMBER] [--authority A]\n"
     "        [--expires D] [--area A] [--source S]\n"
     "        [--service-area SVC=PLACE[,PLACE]]... [--service-dates SVC=ISSUED..EXPIRES]...\n"
@@ -104,6 +106,8 @@ enum {
 	O_SEEN,
 	O_SERVICE_AREA,
 	O_SERVICE_DATES,
+	O_USCC_SOURCE,
+	O_USCC_SOURCE_TYPE,
 	O_HELP
 };
 
@@ -154,6 +158,8 @@ static const struct option reg_options[] = {
     {"source-seen", required_argument, NULL, O_SEEN},
     {"service-area", required_argument, NULL, O_SERVICE_AREA},
     {"service-dates", required_argument, NULL, O_SERVICE_DATES},
+    {"uscc-source", required_argument, NULL, O_USCC_SOURCE},
+    {"uscc-source-type", required_argument, NULL, O_USCC_SOURCE_TYPE},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0}};
 
@@ -242,6 +248,8 @@ static int set_opt(ropts *o, int c, const char *v)
 			break;
 		o->adv.service_dates = o->service_dates;
 		break;
+	case O_USCC_SOURCE: o->apply.uscc_source = v; break;
+	case O_USCC_SOURCE_TYPE: o->apply.uscc_source_type = v; break;
 	case O_HELP: return -1;
 	default: return -2;
 	}

@@ -217,6 +217,7 @@ static kf_status add_decision(kf_registry *r, kf_role actor, const char *app, co
 /* ---- apply ------------------------------------------------------------------------------- */
 
 typedef struct checked {
+	const char *uscc_source_type; /* the BODS sourceType code, static; NULL */
 	kf_date date;
 	char day[11];
 	char share[40];
@@ -280,6 +281,65 @@ kf_status kf__reg_check_uscc(kf_role actor, const char *uscc, const char *overri
 	if (st != KF_OK)
 		return st;
 	snprintf(result, size, "fail: %s", u.reason);
+	return KF_OK;
+}
+
+const char *kf__reg_source_type(const char *name)
+{
+	static const char *const codes[] = {"selfDeclaration", "officialRegister", "thirdParty",
+					    "primaryResearch", NULL};
+	char key[40], k2[40];
+	size_t i, n = 0;
+	int c;
+	if (!given(name))
+		return NULL;
+	for (i = 0; name[i] && n + 1 < sizeof key; i++)
+		if (name[i] != '-' && name[i] != '_' && name[i] != ' ')
+			key[n++] =
+			    (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+	key[n] = '\0';
+	for (c = 0; codes[c]; c++) {
+		for (i = 0; codes[c][i]; i++)
+			k2[i] = (char)(codes[c][i] >= 'A' && codes[c][i] <= 'Z' ? codes[c][i] + 32
+										: codes[c][i]);
+		k2[i] = '\0';
+		if (!strcmp(key, k2))
+			return codes[c];
+	}
+	return NULL;
+}
+
+kf_status kf__reg_check_uscc_source(kf_role actor, const char *uscc, const char *source,
+				    const char *type, const char **code, kf_error *err)
+{
+	*code = NULL;
+	if (!given(source) && !given(type))
+		return KF_OK;
+	if (!given(uscc))
+		return fail(err, KF_ERR_NOTFOUND, "uscc", "missing_field",
+			    "a USCC source is the source of a credit code: give the code (--uscc)");
+	if (!given(type))
+		return fail(err, KF_ERR_NOTFOUND, "uscc_source_type", "missing_field",
+			    "say what kind of source '%s' is (--uscc-source-type selfDeclaration, "
+			    "officialRegister, thirdParty or primaryResearch)",
+			    source);
+	if (!(*code = kf__reg_source_type(type)))
+		return fail(err, KF_ERR_INVALID, "uscc_source_type", "bad_source_type",
+			    "unknown USCC source type '%s'; expected selfDeclaration, "
+			    "officialRegister, thirdParty or primaryResearch (BODS sourceType; "
+			    "'verified' needs a documented verification process the registry does "
+			    "not keep)",
+			    type);
+	if (strcmp(*code, "selfDeclaration") && !given(source))
+		return fail(err, KF_ERR_NOTFOUND, "uscc_source", "missing_field",
+			    "a USCC taken from %s needs where it was read (--uscc-source URL or "
+			    "document)",
+			    *code);
+	/* that a code was read in an official register is a reviewer's finding;
+	 * an applicant's word for it is still its own declaration */
+	if (!strcmp(*code, "officialRegister"))
+		return kf__reg_need(actor, KF_ROLE_REVIEWER,
+				    "recording a USCC as read in an official register", err);
 	return KF_OK;
 }
 
@@ -348,6 +408,9 @@ static kf_status check_apply(kf_registry *r, kf_role actor, const kf_reg_apply *
 				     given(a->source) && actor == KF_ROLE_ADMIN, c->uscc_check,
 				     sizeof c->uscc_check, err)) != KF_OK)
 		return st;
+	if ((st = kf__reg_check_uscc_source(actor, a->uscc, a->uscc_source, a->uscc_source_type,
+					    &c->uscc_source_type, err)) != KF_OK)
+		return st;
 	if (given(a->date)) {
 		if ((st = kf_date_parse(a->date, &c->date, err)) != KF_OK) {
 			snprintf(err->field, sizeof err->field, "date");
@@ -407,17 +470,19 @@ static int same_name(const char *typed, const char *name, const char *name_zh)
 /* The enterprise recorded with the application's USCC (or the one enterprise_id
  * names): the typed names must be its names, unless enterprise_id says to file
  * under it anyway; never a silent switch to another firm's record. */
-static kf_status existing_enterprise(kf_registry *r, const kf_reg_apply *a, char id[32],
-				     kf_error *err)
+static kf_status existing_enterprise(kf_registry *r, const kf_reg_apply *a, const checked *c,
+				     char id[32], kf_error *err)
 {
 	const char *p[1] = {given(a->enterprise_id) ? a->enterprise_id : a->uscc};
 	kf__rows t;
-	kf_status st = kf__reg_rows(
-	    r,
-	    given(a->enterprise_id) ? "SELECT id, name, name_zh, uscc FROM enterprises WHERE id = ?"
-				    : "SELECT id, name, name_zh, uscc FROM enterprises WHERE "
-				      "uscc = ?",
-	    1, p, &t, err);
+	kf_status st =
+	    kf__reg_rows(r,
+			 given(a->enterprise_id)
+			     ? "SELECT id, name, name_zh, uscc, uscc_source, uscc_source_type "
+			       "FROM enterprises WHERE id = ?"
+			     : "SELECT id, name, name_zh, uscc, uscc_source, uscc_source_type "
+			       "FROM enterprises WHERE uscc = ?",
+			 1, p, &t, err);
 	const char *const *row;
 	if (st != KF_OK)
 		return st;
@@ -443,6 +508,16 @@ static kf_status existing_enterprise(kf_registry *r, const kf_reg_apply *a, char
 			  a->uscc, row[0], row[1] ? row[1] : "", given(row[2]) ? " (" : "",
 			  given(row[2]) ? row[2] : "", given(row[2]) ? ")" : "",
 			  given(a->enterprise) ? a->enterprise : a->name_zh, row[0]);
+	else if (c->uscc_source_type &&
+		 (!row[5] || strcmp(row[5], c->uscc_source_type) ||
+		  strcmp(row[4] ? row[4] : "", given(a->uscc_source) ? a->uscc_source : "")))
+		/* the enterprise's record is its first event's: a filing under it
+		 * does not rewrite where its code came from */
+		st = fail(err, KF_ERR_INVALID, "uscc_source", "enterprise_recorded",
+			  "enterprise %s is recorded with its USCC's source as %s%s%s%s; a filing "
+			  "under it does not change that (leave --uscc-source out)",
+			  row[0], row[5] ? row[5] : "not given", row[4] ? " (" : "",
+			  row[4] ? row[4] : "", row[4] ? ")" : "");
 	else
 		snprintf(id, 32, "%s", row[0]);
 	kf__rows_free(&t);
@@ -458,7 +533,7 @@ static kf_status enterprise_of(kf_registry *r, kf_role actor, const kf_reg_apply
 	const char *p[1] = {a->enterprise};
 	kf_status st =
 	    given(a->uscc) || given(a->enterprise_id)
-		? existing_enterprise(r, a, id, err)
+		? existing_enterprise(r, a, c, id, err)
 		: kf__reg_value(r, "SELECT id FROM enterprises WHERE uscc IS NULL AND name = ?", 1,
 				p, id, 32, err);
 	if (st != KF_ERR_NOTFOUND || given(a->enterprise_id))
@@ -485,6 +560,8 @@ static kf_status enterprise_of(kf_registry *r, kf_role actor, const kf_reg_apply
 	kf__ev_str(&ev, "source", a->source);
 	kf__ev_str(&ev, "source_seen", a->source_seen);
 	kf__ev_str(&ev, "note", NULL);
+	kf__ev_opt(&ev, "uscc_source", c->uscc_source_type ? a->uscc_source : NULL);
+	kf__ev_opt(&ev, "uscc_source_type", c->uscc_source_type);
 	body = kf__ev_finish(&ev);
 	if (!body)
 		return KF_ERR_NOMEM;

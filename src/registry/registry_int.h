@@ -239,6 +239,19 @@ kf_status kf__reg_check_uscc(kf_role actor, const char *uscc, const char *overri
 kf_status kf__reg_area_ids(const kf_rulebook *rb, const char *field, const char *list, char *out,
 			   size_t size, kf_error *err);
 
+/* The BODS sourceType code (selfDeclaration, officialRegister, thirdParty,
+ * primaryResearch; static) of `name` (case, '-', '_' and spaces ignored:
+ * "official-register"), or NULL. */
+const char *kf__reg_source_type(const char *name);
+
+/* Where a credit code was read (source: URL or document) and what kind of
+ * source that is (type, kf__reg_source_type's): both or neither, a code to
+ * go with them, a place for any kind but the enterprise's own declaration,
+ * and a reviewer for officialRegister. *code the kind's code (NULL when none
+ * given). Errors "missing_field", "bad_source_type", "forbidden". */
+kf_status kf__reg_check_uscc_source(kf_role actor, const char *uscc, const char *source,
+				    const char *type, const char **code, kf_error *err);
+
 /* The city (nearest city or municipality, else province-level) of region i,
  * or -1. */
 int kf__reg_city(const kf_rulebook *rb, int region);

@@ -267,6 +267,8 @@ static const member apply_members[] = {
     A(documents, T_STRING | T_MAP),
     A(source, T_STRING),
     A(source_seen, T_STRING),
+    A(uscc_source, T_STRING),
+    A(uscc_source_type, T_STRING),
     {"draft", 0, T_BOOL},
 };
 #undef A

@@ -80,11 +80,23 @@ static const char *const app_names[A_NCOLS] = {"id",
 
 #define ENT_COLS                                                                                   \
 	"id, name, name_zh, uscc, uscc_check, uscc_override, region, etype, listed, "              \
-	"ownership_sha256, source, source_seen, note"
-static const char *const ent_names[] = {
-    "id",   "name",   "name_zh",          "uscc",   "uscc_check",  "uscc_override", "region",
-    "type", "listed", "ownership_sha256", "source", "source_seen", "note"};
-#define ENT_NCOLS 13
+	"ownership_sha256, source, source_seen, note, uscc_source, uscc_source_type"
+static const char *const ent_names[] = {"id",
+					"name",
+					"name_zh",
+					"uscc",
+					"uscc_check",
+					"uscc_override",
+					"region",
+					"type",
+					"listed",
+					"ownership_sha256",
+					"source",
+					"source_seen",
+					"note",
+					"uscc_source",
+					"uscc_source_type"};
+#define ENT_NCOLS 15
 
 /* The region's English name, or the id itself (or "not published" for NULL). */
 static const char *place_name(const kf_rulebook *rb, const char *id)
@@ -1073,7 +1085,48 @@ static kf_status export_jsonl(kf_registry *r, kf_write_fn write, void *ctx, kf_e
 }
 
 /* BODS 0.4 entity statements (registry-notes §1.4, P3): one per enterprise,
- * with its USCC as identifier (scheme CN-USCC) and its registered place. */
+ * with its USCC as identifier and its registered place. The identifier's
+ * scheme is org-id.guide's code for the Unified Social Credit Identifier,
+ * CN-USCI (BODS: "for entities, a code from org-id.guide"; the org-id
+ * register's list cn-usci, confirmed, primary). */
+/* The statement's source (BODS sourceType): a filing is the enterprise's
+ * own declaration; a record entered from a published source (the seed's are
+ * news articles and press releases) is a third party's report; and the
+ * credit code's own source, where the record keeps one (the enterprise
+ * event's uscc_source and uscc_source_type), adds its kind: officialRegister
+ * only where a reviewer recorded the code as read in an official register,
+ * never otherwise. */
+static void bods_source(kf_json *w, const char *const *e)
+{
+	const char *base = given(e[10]) ? "thirdParty" : "selfDeclaration";
+	kf_json_key(w, "source");
+	kf_json_object_begin(w);
+	kf_json_key(w, "type");
+	kf_json_array_begin(w);
+	kf_json_string(w, base);
+	if (given(e[3]) && given(e[14]) && strcmp(e[14], base))
+		kf_json_string(w, e[14]);
+	kf_json_array_end(w);
+	kf_json_key(w, "description");
+	if (given(e[3]) && given(e[13])) {
+		char *d = NULL;
+		kf_buf b;
+		kf__buf_init(&b, 0);
+		kf__buf_printf(&b, "%s; the USCC as read in: %s (%s)",
+			       given(e[10]) ? e[10] : "filed with the Kaifang registry", e[13],
+			       given(e[14]) ? e[14] : "kind not recorded");
+		d = kf__buf_steal(&b);
+		kf_json_string(w, d);
+		kf_free(d);
+	} else
+		kf_json_string(w, given(e[10]) ? e[10] : "filed with the Kaifang registry");
+	if (given(e[11])) { /* a date, or absent: BODS has no null here */
+		kf_json_key(w, "retrievedAt");
+		kf_json_string(w, e[11]);
+	}
+	kf_json_object_end(w);
+}
+
 static kf_status export_bods(kf_registry *r, kf_write_fn write, void *ctx, kf_error *err)
 {
 	kf__rows t;
@@ -1132,9 +1185,10 @@ static kf_status export_bods(kf_registry *r, kf_write_fn write, void *ctx, kf_er
 			kf_json_key(w, "id");
 			kf_json_string(w, e[3]);
 			kf_json_key(w, "scheme");
-			kf_json_string(w, "CN-USCC");
+			kf_json_string(w, "CN-USCI");
 			kf_json_key(w, "schemeName");
-			kf_json_string(w, "Unified Social Credit Code (GB 32100-2015)");
+			kf_json_string(w, "Unified Social Credit Identifier (统一社会信用代码, "
+					  "GB 32100-2015)");
 			kf_json_object_end(w);
 		}
 		kf_json_array_end(w);
@@ -1157,22 +1211,7 @@ static kf_status export_bods(kf_registry *r, kf_write_fn write, void *ctx, kf_er
 		}
 		kf_json_array_end(w);
 		kf_json_object_end(w);
-		kf_json_key(w, "source");
-		kf_json_object_begin(w);
-		kf_json_key(w, "type");
-		kf_json_array_begin(w);
-		/* BODS sourceType: a filing is the enterprise's own declaration; a
-		 * record entered from a published source (the seed's are news
-		 * articles and press releases) is a third party's report.
-		 * officialRegister would need the source recorded as an official
-		 * register, which no event field says yet, so it is never claimed */
-		kf_json_string(w, given(e[10]) ? "thirdParty" : "selfDeclaration");
-		kf_json_array_end(w);
-		kf_json_key(w, "description");
-		kf_json_string(w, given(e[10]) ? e[10] : "filed with the Kaifang registry");
-		kf_json_key(w, "retrievedAt");
-		kf_json_string(w, e[11]);
-		kf_json_object_end(w);
+		bods_source(w, e);
 		kf_json_object_end(w);
 	}
 	kf_json_array_end(w);
