@@ -41,6 +41,16 @@ function deadlineText(d) {
   return msgs.join(' / ') + (d.certainty === 'uncertain' ? ' (basis uncertain)' : '');
 }
 
+// A licence's services one by one, as the library gives them (show's
+// licences[].coverage): service, coverage area, issue and expiry date.
+function licenceRows(l) {
+  return el('div', { class: 'licence' }, el('span', { class: 'muted' }, 'licence '), el('span', { class: 'mono' }, l.number),
+    el('ul', { class: 'cover' }, (l.coverage || []).map((c) => el('li', {},
+      el('span', { class: 'mono' }, c.service), ' ', c.service_name || '', ' — ',
+      c.area_names ? c.area_names.join(', ') : el('span', { class: 'muted' }, 'area not recorded'),
+      ', ', c.issued || '—', ' – ', c.expires || '—'))));
+}
+
 async function loadApplications() {
   const box = $('#reg-apps'), err = $('#reg-error');
   const state = $('#reg-state').value;
@@ -49,7 +59,9 @@ async function loadApplications() {
     // the deadline is part of each application's full view; fetch it for the
     // applications whose clock can run
     const live = new Set(['submitted', 'returned', 'accepted', 'under-review', 'expert-review']);
-    const full = await Promise.all(apps.map((a) => (live.has(a.state) ? api('/v1/registry/applications/' + encodeURIComponent(a.id)).catch(() => null) : null)));
+    // and the licences of the licensed ones, service by service
+    const licensed = (st) => st.startsWith('licence-');
+    const full = await Promise.all(apps.map((a) => (live.has(a.state) || licensed(a.state) ? api('/v1/registry/applications/' + encodeURIComponent(a.id)).catch(() => null) : null)));
     reg.apps = apps;
     $('#reg-count').textContent = `${apps.length} application${apps.length === 1 ? '' : 's'}`;
     const cell = (label, ...kids) => el('td', { 'data-label': label }, ...kids);
@@ -57,10 +69,12 @@ async function loadApplications() {
       cell('id', el('span', { class: 'mono' }, a.id)),
       cell('enterprise', a.enterprise_name || '—', a.source ? el('div', { class: 'src' }, 'source: ', sourceLinks(a.source)) : null),
       cell('state', el('span', { class: 'tag state-' + a.state }, a.state)),
-      cell('zone', a.zone_name || el('span', { class: 'muted' }, 'not published')),
-      cell('services', (a.services || []).join(', ') || el('span', { class: 'muted' }, 'not published')),
+      // the library says why a zone is empty: no zone on the route, or not published
+      cell('zone', a.zone_name || el('span', { class: 'muted' + (a.no_pilot_zone ? ' no-zone' : '') }, a.zone_text || 'not published')),
+      cell('services', (a.services || []).join(', ') || el('span', { class: 'muted' }, 'not published'),
+        full[i] && full[i].licences ? full[i].licences.map(licenceRows) : null),
       cell('intake decision', outcomeBadge(a.intake_outcome), a.outcome_changed ? el('div', { class: 'warn' }, 'changed at approval') : null),
-      cell('deadline', full[i] ? deadlineText(full[i].deadline) : el('span', { class: 'muted' }, live.has(a.state) ? '—' : 'closed'))));
+      cell('deadline', full[i] && live.has(a.state) ? deadlineText(full[i].deadline) : el('span', { class: 'muted' }, live.has(a.state) ? '—' : 'closed'))));
     box.replaceChildren(...rows);
     showError(err, null);
   } catch (e) {
