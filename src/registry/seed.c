@@ -360,6 +360,21 @@ static kf_status import_checks(kf_registry *r, const json_t *ev, kf_error *err)
 		}
 		return KF_OK;
 	}
+	if (json_object_get(ev, "coverage")) {
+		/* a licence's services one by one belong to a licence move that
+		 * names the licence (the door's rule, intake.c check_coverage) */
+		const char *to = kf__ev_get(ev, "to");
+		if (!kf__ev_get(ev, "licence") || !to ||
+		    (strcmp(to, "licence-issued") && strcmp(to, "licence-changed") &&
+		     strcmp(to, "licence-renewed"))) {
+			kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "coverage",
+				      "a per-service coverage list belongs to licence-issued, "
+				      "-changed or -renewed with its licence number, not to '%s'",
+				      to ? to : "");
+			kf__error_code(err, "bad_event");
+			return KF_ERR_INVALID;
+		}
+	}
 	if (strcmp(type, "transition") && strcmp(type, "decision"))
 		return KF_OK;
 	st = kf__reg_value(r, "SELECT state FROM applications WHERE id = ?", 1, p, state,
