@@ -245,7 +245,10 @@ typedef struct kf_reg_apply {
  * "enterprise_mismatch" (the USCC belongs to an enterprise recorded under
  * other names — compared by kf__name_key, NFC, case and separators ignored —
  * the message names its id and names; pass enterprise_id to file under it),
- * KF_ERR_NOTFOUND "unknown_enterprise" (enterprise_id not recorded); the
+ * KF_ERR_NOTFOUND "unknown_enterprise" (enterprise_id not recorded);
+ * "bad_source_type", "missing_field" or "forbidden" for the USCC's source
+ * (uscc_source_type officialRegister needs a reviewer), "enterprise_recorded"
+ * (a recorded enterprise's USCC source differs); the
  * question reader's codes for services, places, share and date; KF_ERR_IO
  * "storage".
  */
@@ -280,8 +283,17 @@ typedef struct kf_reg_advance {
  * code "illegal_transition", the message naming the allowed states), a date
  * before the application's last event ("dates_out_of_order": submitted ≤
  * accepted ≤ decided ≤ issued), a licence number that does not parse or is
- * an ICP filing number ("bad_licence"). On approval decides again and
- * records whether the answer changed since intake. The event's deadline
+ * an ICP filing number ("bad_licence"). With service_area / service_dates
+ * (licence-issued, -changed, -renewed; docs/registry.md "Licences service by
+ * service") the licence's services are recorded one by one: each one of the
+ * application's services ("service_not_applied", naming the valid ones), each
+ * area known places (the rulebook's "unknown place ... nearest known"), dates
+ * in order and not before the approval ("dates_out_of_order"), each service
+ * once ("duplicate_service"), entries of the form SVC=VALUE ("bad_coverage"),
+ * only on a licence move ("not_a_licence_move") naming a licence it holds
+ * ("unknown_licence"). Without them the one-area form: every service, `area`,
+ * the move's day, `expires`. On approval decides again and records whether
+ * the answer changed since intake. The event's deadline
  * effect (start, stop, resume, none) comes from the deadline basis data.
  * *view as kf_registry_apply.
  */
@@ -329,9 +341,14 @@ typedef struct kf_reg_authorisation {
 	const char *source_seen;
 } kf_reg_authorisation;
 
-/* Records an authorisation on a licensed application (reviewers). Errors:
- * "not_licensed", "service_not_licensed" (names the licence's services),
- * the USCC codes of kf_registry_apply, "dates_out_of_order". */
+/* Records an authorisation on a licensed application (reviewers). Each
+ * service must lie within one of the licence's services and the area (places
+ * of the rulebook, stored as region ids) within that service's coverage area.
+ * Errors: "not_licensed", "service_not_licensed" (names the licence's
+ * services), "area_not_licensed" (names the place and the service's area),
+ * "licence_area_unknown" (the licence records no area of places for the
+ * service), the rulebook's unknown place, the USCC codes of
+ * kf_registry_apply, "dates_out_of_order". */
 kf_status kf_registry_authorise(kf_registry *r, kf_role actor, const char *id,
 				const kf_reg_authorisation *a, kf_error *err);
 
@@ -432,9 +449,12 @@ typedef int (*kf_write_fn)(void *ctx, const char *data, size_t len);
 
 /*
  * Writes the registry in `format`: "csv" (one row per application, header
- * first, RFC 4180 quoting), "jsonl" (one event per line, the canonical
+ * first, RFC 4180 quoting), "licences-csv" (one row per service of each
+ * licence: app, licence, authority, state, service, area, issued, expires),
+ * "jsonl" (one event per line, the canonical
  * leaf text: an import of it rebuilds the same tree and root), "bods" (Open
- * Ownership BODS 0.4 entity statements of the enterprises, JSON array).
+ * Ownership BODS 0.4 entity statements of the enterprises, JSON array; the
+ * USCC as identifier, scheme CN-USCI, org-id.guide's code).
  * KF_ERR_INVALID "bad_format".
  */
 kf_status kf_registry_export(kf_registry *r, const char *format, kf_write_fn write, void *ctx,

@@ -349,6 +349,7 @@ EOF
 # form of older stores and exports, and where a credit code was read.
 licences() {
 	local L LADMIN LREV LAPP C O U V UADMIN
+	expect lic-help 0 "[--service-area SVC=PLACE[,PLACE]]... [--service-dates SVC=ISSUED..EXPIRES]..." -- advance --help
 	L=$(store lic)
 	LADMIN=$(R init $L 2>/dev/null | head -1)
 	LREV=$(R token create --role reviewer $L --token "$LADMIN" 2>/dev/null)
