@@ -893,40 +893,50 @@ static json_t *entry_of(json_t *cover, const char *svc, const move *m)
 }
 
 /* Splits "SVC=VALUE;SVC=VALUE" (the CLI's repeated flags, the API's list)
- * and calls fn for each entry. */
+ * and calls fn for each entry; a service given twice is refused (`seen`, an
+ * object of the services given so far for this field). */
 typedef kf_status (*entry_fn)(kf_registry *r, const kf__app *app, move *m, const char *svc,
 			      const char *value, kf_error *err);
 static kf_status each_entry(kf_registry *r, const kf__app *app, move *m, const char *field,
-			    const char *text, const char *form, entry_fn fn, char *seen,
-			    size_t seen_size, kf_error *err)
+			    const char *text, const char *form, entry_fn fn, kf_error *err)
 {
 	const char *p = text;
-	while (p && *p) {
-		char one[1200], svc[64], key[80];
+	json_t *seen = json_object();
+	kf_status st = seen ? KF_OK : KF_ERR_NOMEM;
+	while (st == KF_OK && p && *p) {
+		char one[1200], svc[64];
 		size_t n = strcspn(p, ";");
 		char *eq;
-		kf_status st;
+		if (n >= sizeof one) {
+			st = fail(err, KF_ERR_RANGE, field, "too_long",
+				  "an entry of %s is longer than %zu bytes", field, sizeof one - 1);
+			break;
+		}
 		snprintf(one, sizeof one, "%.*s", (int)n, p);
 		eq = strchr(one, '=');
-		if (!eq || eq == one || !eq[1])
-			return fail(err, KF_ERR_PARSE, field, "bad_coverage",
-				    "'%s' is not %s (one service each)", one, form);
+		if (!eq || eq == one || !eq[1]) {
+			st = fail(err, KF_ERR_PARSE, field, "bad_coverage",
+				  "'%s' is not %s (one service each)", one, form);
+			break;
+		}
 		*eq = '\0';
 		if ((st = entry_service(r->rb, app, field, one, svc, sizeof svc, err)) != KF_OK)
-			return st;
-		snprintf(key, sizeof key, ",%s,", svc);
-		if (strstr(seen, key))
-			return fail(err, KF_ERR_INVALID, field, "duplicate_service",
-				    "%s is given twice in %s; give each service once", svc, field);
-		if (strlen(seen) + strlen(key) < seen_size)
-			snprintf(seen + strlen(seen), seen_size - strlen(seen), "%s", key + 1);
-		if ((st = fn(r, app, m, svc, eq + 1, err)) != KF_OK)
-			return st;
+			break;
+		if (json_object_get(seen, svc)) {
+			st = fail(err, KF_ERR_INVALID, field, "duplicate_service",
+				  "%s is given twice in %s; give each service once", svc, field);
+			break;
+		}
+		if (json_object_set_new(seen, svc, json_true()))
+			st = KF_ERR_NOMEM;
+		else
+			st = fn(r, app, m, svc, eq + 1, err);
 		p += n;
 		if (*p == ';')
 			p++;
 	}
-	return KF_OK;
+	json_decref(seen);
+	return st;
 }
 
 static kf_status set_area(kf_registry *r, const kf__app *app, move *m, const char *svc,
@@ -989,7 +999,7 @@ static kf_status set_dates(kf_registry *r, const kf__app *app, move *m, const ch
 static kf_status check_coverage(kf_registry *r, const kf__app *app, const char *id,
 				const kf_reg_advance *a, move *m, kf_error *err)
 {
-	char seen_a[1200] = ",", seen_d[1200] = ",", have[16];
+	char have[16];
 	kf_status st;
 	if (!given(a->service_area) && !given(a->service_dates))
 		return KF_OK;
@@ -1026,11 +1036,11 @@ static kf_status check_coverage(kf_registry *r, const kf__app *app, const char *
 		return st;
 	if (!(m->cover = json_array()))
 		return KF_ERR_NOMEM;
-	st = each_entry(r, app, m, "service_area", a->service_area, "SERVICE=PLACES", set_area,
-			seen_a, sizeof seen_a, err);
+	st =
+	    each_entry(r, app, m, "service_area", a->service_area, "SERVICE=PLACES", set_area, err);
 	if (st == KF_OK)
 		st = each_entry(r, app, m, "service_dates", a->service_dates,
-				"SERVICE=ISSUED..EXPIRES", set_dates, seen_d, sizeof seen_d, err);
+				"SERVICE=ISSUED..EXPIRES", set_dates, err);
 	return st;
 }
 
