@@ -41,8 +41,8 @@ function deadlineText(d) {
   return msgs.join(' / ') + (d.certainty === 'uncertain' ? ' (basis uncertain)' : '');
 }
 
-// A licence's services one by one, as the library gives them (show's
-// licences[].coverage): service, coverage area, issue and expiry date.
+// A licence's services one by one, as the library gives them (list's and
+// show's licences[].coverage): service, coverage area, issue and expiry date.
 function licenceRows(l) {
   return el('div', { class: 'licence' }, el('span', { class: 'muted' }, 'licence '), el('span', { class: 'mono' }, l.number),
     el('ul', { class: 'cover' }, (l.coverage || []).map((c) => el('li', {},
@@ -59,9 +59,7 @@ async function loadApplications() {
     // the deadline is part of each application's full view; fetch it for the
     // applications whose clock can run
     const live = new Set(['submitted', 'returned', 'accepted', 'under-review', 'expert-review']);
-    // and the licences of the licensed ones, service by service
-    const licensed = (st) => st.startsWith('licence-');
-    const full = await Promise.all(apps.map((a) => (live.has(a.state) || licensed(a.state) ? api('/v1/registry/applications/' + encodeURIComponent(a.id)).catch(() => null) : null)));
+    const full = await Promise.all(apps.map((a) => (live.has(a.state) ? api('/v1/registry/applications/' + encodeURIComponent(a.id)).catch(() => null) : null)));
     reg.apps = apps;
     $('#reg-count').textContent = `${apps.length} application${apps.length === 1 ? '' : 's'}`;
     const cell = (label, ...kids) => el('td', { 'data-label': label }, ...kids);
@@ -72,9 +70,10 @@ async function loadApplications() {
       // the library says why a zone is empty: no zone on the route, or not published
       cell('zone', a.zone_name || el('span', { class: 'muted' + (a.no_pilot_zone ? ' no-zone' : '') }, a.zone_text || 'not published')),
       cell('services', (a.services || []).join(', ') || el('span', { class: 'muted' }, 'not published'),
-        full[i] && full[i].licences ? full[i].licences.map(licenceRows) : null),
+        // each licence service by service, as the list gives it (licences[].coverage)
+        (a.licences || []).map(licenceRows)),
       cell('intake decision', outcomeBadge(a.intake_outcome), a.outcome_changed ? el('div', { class: 'warn' }, 'changed at approval') : null),
-      cell('deadline', full[i] && live.has(a.state) ? deadlineText(full[i].deadline) : el('span', { class: 'muted' }, live.has(a.state) ? '—' : 'closed'))));
+      cell('deadline', full[i] ? deadlineText(full[i].deadline) : el('span', { class: 'muted' }, live.has(a.state) ? '—' : 'closed'))));
     box.replaceChildren(...rows);
     showError(err, null);
   } catch (e) {

@@ -609,7 +609,7 @@ static void area_words(kf_buf *t, const kf_rulebook *rb, const char *p)
 
 /* The same rows as text lines under the licence's line. */
 static void coverage_text(kf_buf *t, const kf_rulebook *rb, const kf__rows *rows,
-			  const char *number)
+			  const char *number, const char *indent)
 {
 	size_t i;
 	for (i = 0; i < rows->n; i++) {
@@ -619,7 +619,7 @@ static void coverage_text(kf_buf *t, const kf_rulebook *rb, const kf__rows *rows
 		if (!row[0] || !number || strcmp(row[0], number))
 			continue;
 		si = rb && row[1] ? kf_rulebook_find_service(rb, row[1], NULL, NULL) : -1;
-		kf__buf_printf(t, "    %s (%s): ", or_dash(row[1]),
+		kf__buf_printf(t, "%s%s (%s): ", indent, or_dash(row[1]),
 			       si >= 0 ? kf_rulebook_service(rb, si)->name.en
 				       : "not in the rulebook");
 		area_words(t, rb, p);
@@ -773,7 +773,7 @@ static char *show_text(kf_registry *r, const shown *s)
 		kf__buf_printf(&t, "  licence %s (%s), %s to %s, %s\n", s->lic.rows[i][0],
 			       or_dash(s->lic.rows[i][2]), or_dash(s->lic.rows[i][5]),
 			       or_dash(s->lic.rows[i][6]), or_dash(s->lic.rows[i][7]));
-		coverage_text(&t, r->rb, &s->lsv, s->lic.rows[i][0]);
+		coverage_text(&t, r->rb, &s->lsv, s->lic.rows[i][0], "    ");
 	}
 	for (i = 0; i < s->reports.n; i++)
 		kf__buf_printf(&t, "  annual report %s: %s on %s\n", or_dash(s->reports.rows[i][0]),
@@ -868,10 +868,63 @@ static int list_has(const kf_rulebook *rb, const char *list, int want, int servi
 	return 0;
 }
 
+/* The licences of application `app` from all's rows (app, number, service,
+ * area, issued, expires; sorted): JSON [{number, coverage}] into w, or text
+ * lines (one per service, as show's) into b. */
+static void list_licences(kf_json *w, kf_buf *b, const kf_rulebook *rb, const kf__rows *all,
+			  const char *app)
+{
+	size_t lo = 0, hi = all->n, i, k;
+	kf__rows one;
+	while (lo < hi) { /* the first row of app */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(all->rows[mid][0] ? all->rows[mid][0] : "", app) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (w)
+		kf_json_array_begin(w);
+	for (i = lo; i < all->n && all->rows[i][0] && !strcmp(all->rows[i][0], app); i = k) {
+		const char *num = all->rows[i][1] ? all->rows[i][1] : "";
+		for (k = i; k < all->n && all->rows[k][0] && !strcmp(all->rows[k][0], app) &&
+			    !strcmp(all->rows[k][1] ? all->rows[k][1] : "", num);
+		     k++)
+			;
+		/* the rows of this licence, seen without their app column */
+		memset(&one, 0, sizeof one);
+		one.rows = kf__calloc(k - i, sizeof *one.rows);
+		if (!one.rows) { /* no memory: the answer fails, never short */
+			if (b)
+				b->failed = 1;
+			if (w)
+				kf__json_buf(w)->failed = 1;
+			continue;
+		}
+		for (one.n = 0; one.n < k - i; one.n++)
+			one.rows[one.n] = all->rows[i + one.n] + 1;
+		one.ncols = all->ncols - 1;
+		if (w) {
+			kf_json_object_begin(w);
+			kf_json_key(w, "number");
+			kf_json_string(w, num);
+			kf_json_key(w, "coverage");
+			coverage_json(w, rb, &one, num);
+			kf_json_object_end(w);
+		} else {
+			kf__buf_printf(b, "          licence %s:\n", num);
+			coverage_text(b, rb, &one, num, "            ");
+		}
+		kf__xfree(one.rows);
+	}
+	if (w)
+		kf_json_array_end(w);
+}
+
 kf_status kf_registry_list(kf_registry *r, const kf_reg_filter *f, int json, char **out,
 			   kf_error *err)
 {
-	kf__rows t;
+	kf__rows t, lsv;
 	int zone = -1, svc = -1;
 	size_t i;
 	kf_json *w = NULL;
@@ -916,9 +969,20 @@ kf_status kf_registry_list(kf_registry *r, const kf_reg_filter *f, int json, cha
 	}
 	if (st != KF_OK)
 		return st;
+	/* every licence's per-service rows, in byte order of app, number, service */
+	st = kf__reg_rows(
+	    r, "SELECT app, number, service, area, issued, expires FROM licence_services", 0, NULL,
+	    &lsv, err);
+	if (st != KF_OK) {
+		kf__rows_free(&t);
+		return st;
+	}
+	if (lsv.n > 1)
+		qsort(lsv.rows, lsv.n, sizeof *lsv.rows, cmp_three);
 	if (json) {
 		if (!(w = kf_json_new())) {
 			kf__rows_free(&t);
+			kf__rows_free(&lsv);
 			return KF_ERR_NOMEM;
 		}
 		kf_json_array_begin(w);
@@ -945,15 +1009,20 @@ kf_status kf_registry_list(kf_registry *r, const kf_reg_filter *f, int json, cha
 			kf_json_key(w, "enterprise_name");
 			kf_json_string(w, a[A_NAME]);
 			app_members(w, a, r);
+			kf_json_key(w, "licences");
+			list_licences(w, NULL, r->rb, &lsv, a[A_ID]);
 			kf_json_object_end(w);
-		} else
+		} else {
 			kf__buf_printf(&b, "%-9s %-16s %-12s %-14s %-12s %-11s %s\n", a[A_ID],
 				       or_dash(a[A_STATE]), or_dash(a[A_ROUTE]),
 				       given(a[A_SERVICES]) ? a[A_SERVICES] : "not published",
 				       given(a[A_ZONE]) ? place_name(r->rb, a[A_ZONE]) : "-",
 				       given(a[A_INTAKE]) ? a[A_INTAKE] : "-", or_dash(a[A_NAME]));
+			list_licences(NULL, &b, r->rb, &lsv, a[A_ID]);
+		}
 	}
 	kf__rows_free(&t);
+	kf__rows_free(&lsv);
 	if (json) {
 		kf_json_array_end(w);
 		*out = kf_json_finish(w);

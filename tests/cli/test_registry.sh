@@ -389,6 +389,11 @@ licences() {
 		"{'service': 'B25', 'area': '310000,110000', 'issued': '2025-03-01', 'expires': '2028-02-28'}" ] &&
 		ok || bad "$BE lic: the event carries the list"
 	expect lic-text 0 "    B25 (Information services): Shanghai (310000), Beijing (110000), 2025-03-01 to 2028-02-28" -- show A-000001 $L
+	expect lic-list-text 0 "            B21 (Online data processing and transaction processing services): Shanghai (310000), 2025-02-15 to 2030-02-14" -- list $L
+	run "$KAIFANG" registry list $L --json
+	[ "$(json_get "$TMP/out" "[(a['id'], [(l['number'], [(c['service'], c['area']) for c in l['coverage']]) for l in a['licences']]) for a in j]")" = \
+		"[('A-000001', [('沪B2-20250242', [('B21', ['310000']), ('B25', ['310000', '110000'])])]), ('A-000002', [])]" ] &&
+		ok || bad "$BE lic: list --json gives each application's licences service by service"
 	R export --format licences-csv $L >"$TMP/$BE-lic.csv"
 	printf 'app,licence,authority,state,service,area,issued,expires\r\nA-000001,沪B2-20250242,Shanghai CA,issued,B21,310000,2025-02-15,2030-02-14\r\nA-000001,沪B2-20250242,Shanghai CA,issued,B25,"310000,110000",2025-03-01,2028-02-28\r\n' |
 		cmp -s - "$TMP/$BE-lic.csv" && ok || bad "$BE lic: export licences-csv: $(cat "$TMP/$BE-lic.csv")"
