@@ -41,6 +41,16 @@ function deadlineText(d) {
   return msgs.join(' / ') + (d.certainty === 'uncertain' ? ' (basis uncertain)' : '');
 }
 
+// A licence's services one by one, as the library gives them (list's and
+// show's licences[].coverage): service, coverage area, issue and expiry date.
+function licenceRows(l) {
+  return el('div', { class: 'licence' }, el('span', { class: 'muted' }, 'licence '), el('span', { class: 'mono' }, l.number),
+    el('ul', { class: 'cover' }, (l.coverage || []).map((c) => el('li', {},
+      el('span', { class: 'mono' }, c.service), ' ', c.service_name || '', ' — ',
+      c.area_names ? c.area_names.join(', ') : el('span', { class: 'muted' }, 'area not recorded'),
+      ', ', c.issued || '—', ' – ', c.expires || '—'))));
+}
+
 async function loadApplications() {
   const box = $('#reg-apps'), err = $('#reg-error');
   const state = $('#reg-state').value;
@@ -57,8 +67,11 @@ async function loadApplications() {
       cell('id', el('span', { class: 'mono' }, a.id)),
       cell('enterprise', a.enterprise_name || '—', a.source ? el('div', { class: 'src' }, 'source: ', sourceLinks(a.source)) : null),
       cell('state', el('span', { class: 'tag state-' + a.state }, a.state)),
-      cell('zone', a.zone_name || el('span', { class: 'muted' }, 'not published')),
-      cell('services', (a.services || []).join(', ') || el('span', { class: 'muted' }, 'not published')),
+      // the library says why a zone is empty: no zone on the route, or not published
+      cell('zone', a.zone_name || el('span', { class: 'muted' + (a.no_pilot_zone ? ' no-zone' : '') }, a.zone_text || 'not published')),
+      cell('services', (a.services || []).join(', ') || el('span', { class: 'muted' }, 'not published'),
+        // each licence service by service, as the list gives it (licences[].coverage)
+        (a.licences || []).map(licenceRows)),
       cell('intake decision', outcomeBadge(a.intake_outcome), a.outcome_changed ? el('div', { class: 'warn' }, 'changed at approval') : null),
       cell('deadline', full[i] ? deadlineText(full[i].deadline) : el('span', { class: 'muted' }, live.has(a.state) ? '—' : 'closed'))));
     box.replaceChildren(...rows);

@@ -5,7 +5,8 @@
  *           durable, one transaction per event (as the registry writes), and
  *           in transactions of BATCH events (what a bulk load costs);
  *   verify  kf_registry_verify over all of them (leaves, tree, projections);
- *   stats   kf_registry_stats over APPS approved applications, in ms;
+ *   stats   kf_registry_stats over APPS approved applications, in ms (by zone,
+ *           and by service: the licences' per-service rows looked up per approval);
  *   floor   the store alone: the same event texts inserted into a plain table
  *           (seq, body) by the database's own client library, in the same
  *           transactions of BATCH, with no tree, no canonical check and no
@@ -228,6 +229,13 @@ int main(int argc, char **argv)
 		die("stats", &e);
 	t = now_s() - t;
 	printf("%s stats_ms %.1f (%ld approved applications, by zone)\n", be, t * 1000, apps);
+	kf_free(out);
+	t = now_s();
+	if (kf_registry_stats(r, "2026-01-01", "service", 1, &out, &e) != KF_OK)
+		die("stats", &e);
+	t = now_s() - t;
+	printf("%s stats_service_ms %.1f (%ld approved applications, by service)\n", be, t * 1000,
+	       apps);
 	kf_free(out);
 	kf_registry_close(r);
 	kf_rulebook_free(rb);

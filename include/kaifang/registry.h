@@ -52,9 +52,11 @@ typedef enum kf_registry_backend {
 	KF_REGISTRY_PG = 1      /* target: a libpq conninfo ("host=... port=... dbname=...") */
 } kf_registry_backend;
 
-/* The schema version `init` writes (table schema_version); open refuses a
- * store of another version ("schema_version"). */
-#define KF_REGISTRY_SCHEMA_VERSION 1
+/* The schema version `init` writes (table schema_version). Open upgrades a
+ * store of version 1 in place (one transaction: the per-service licence rows
+ * derived from each licence's one-area form, the USCC source columns) and
+ * refuses any other version ("schema_version"). */
+#define KF_REGISTRY_SCHEMA_VERSION 2
 
 /*
  * Opens the store at `target` and keeps `rb` (borrowed: it must outlive the
@@ -216,6 +218,13 @@ typedef struct kf_reg_apply {
 	const char *enterprise_id; /* "E-000025": file under this recorded enterprise even
 				      though `enterprise` names it differently (the names
 				      stay as recorded); must be the one holding `uscc` */
+	const char *uscc_source;   /* where the credit code was read (URL or document) */
+	const char *uscc_source_type; /* what kind of source that is, as BODS's sourceType:
+					 selfDeclaration, officialRegister (reviewers:
+					 the code was looked up in the register, e.g. the
+					 National Enterprise Credit Information Publicity
+					 System), thirdParty, primaryResearch; recorded
+					 with a new enterprise only */
 } kf_reg_apply;
 
 /*
@@ -236,7 +245,10 @@ typedef struct kf_reg_apply {
  * "enterprise_mismatch" (the USCC belongs to an enterprise recorded under
  * other names — compared by kf__name_key, NFC, case and separators ignored —
  * the message names its id and names; pass enterprise_id to file under it),
- * KF_ERR_NOTFOUND "unknown_enterprise" (enterprise_id not recorded); the
+ * KF_ERR_NOTFOUND "unknown_enterprise" (enterprise_id not recorded);
+ * "bad_source_type", "missing_field" or "forbidden" for the USCC's source
+ * (uscc_source_type officialRegister needs a reviewer), "enterprise_recorded"
+ * (a recorded enterprise's USCC source differs); the
  * question reader's codes for services, places, share and date; KF_ERR_IO
  * "storage".
  */
@@ -252,9 +264,18 @@ typedef struct kf_reg_advance {
 	const char *licence;   /* licence-issued/-changed/-renewed: the licence number */
 	const char *authority; /* the issuing authority ("MIIT", "Shanghai CA") */
 	const char *expires;   /* the licence's expiry, YYYY-MM-DD (default 5 years on) */
-	const char *area;      /* the coverage area of the licensed services */
+	const char *area;      /* the coverage area of the licensed services (the one-area
+				  form: every service; free text, or places when given
+				  with the per-service fields below) */
 	const char *source;    /* source of the fact (URL or document number) */
 	const char *source_seen;
+	const char *service_area;  /* the licence's services one by one (licence-issued,
+				      -changed, -renewed): "SVC=PLACES" entries separated
+				      by ';', PLACES a comma list of regions ("B21=110000;
+				      B25=beijing,shanghai"); the CLI's repeated
+				      --service-area */
+	const char *service_dates; /* "SVC=ISSUED..EXPIRES" entries separated by ';'
+				      ("B21=2025-03-01..2030-02-28"); --service-dates */
 } kf_reg_advance;
 
 /*
@@ -262,8 +283,17 @@ typedef struct kf_reg_advance {
  * code "illegal_transition", the message naming the allowed states), a date
  * before the application's last event ("dates_out_of_order": submitted ≤
  * accepted ≤ decided ≤ issued), a licence number that does not parse or is
- * an ICP filing number ("bad_licence"). On approval decides again and
- * records whether the answer changed since intake. The event's deadline
+ * an ICP filing number ("bad_licence"). With service_area / service_dates
+ * (licence-issued, -changed, -renewed; docs/registry.md "Licences service by
+ * service") the licence's services are recorded one by one: each one of the
+ * application's services ("service_not_applied", naming the valid ones), each
+ * area known places (the rulebook's "unknown place ... nearest known"), dates
+ * in order and not before the approval ("dates_out_of_order"), each service
+ * once ("duplicate_service"), entries of the form SVC=VALUE ("bad_coverage"),
+ * only on a licence move ("not_a_licence_move") naming a licence it holds
+ * ("unknown_licence"). Without them the one-area form: every service, `area`,
+ * the move's day, `expires`. On approval decides again and records whether
+ * the answer changed since intake. The event's deadline
  * effect (start, stop, resume, none) comes from the deadline basis data.
  * *view as kf_registry_apply.
  */
@@ -311,9 +341,14 @@ typedef struct kf_reg_authorisation {
 	const char *source_seen;
 } kf_reg_authorisation;
 
-/* Records an authorisation on a licensed application (reviewers). Errors:
- * "not_licensed", "service_not_licensed" (names the licence's services),
- * the USCC codes of kf_registry_apply, "dates_out_of_order". */
+/* Records an authorisation on a licensed application (reviewers). Each
+ * service must lie within one of the licence's services and the area (places
+ * of the rulebook, stored as region ids) within that service's coverage area.
+ * Errors: "not_licensed", "service_not_licensed" (names the licence's
+ * services), "area_not_licensed" (names the place and the service's area),
+ * "licence_area_unknown" (the licence records no area of places for the
+ * service), the rulebook's unknown place, the USCC codes of
+ * kf_registry_apply, "dates_out_of_order". */
 kf_status kf_registry_authorise(kf_registry *r, kf_role actor, const char *id,
 				const kf_reg_authorisation *a, kf_error *err);
 
@@ -414,9 +449,12 @@ typedef int (*kf_write_fn)(void *ctx, const char *data, size_t len);
 
 /*
  * Writes the registry in `format`: "csv" (one row per application, header
- * first, RFC 4180 quoting), "jsonl" (one event per line, the canonical
+ * first, RFC 4180 quoting), "licences-csv" (one row per service of each
+ * licence: app, licence, authority, state, service, area, issued, expires),
+ * "jsonl" (one event per line, the canonical
  * leaf text: an import of it rebuilds the same tree and root), "bods" (Open
- * Ownership BODS 0.4 entity statements of the enterprises, JSON array).
+ * Ownership BODS 0.4 entity statements of the enterprises, JSON array; the
+ * USCC as identifier, scheme CN-USCI, org-id.guide's code).
  * KF_ERR_INVALID "bad_format".
  */
 kf_status kf_registry_export(kf_registry *r, const char *format, kf_write_fn write, void *ctx,

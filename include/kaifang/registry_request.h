@@ -28,7 +28,8 @@ typedef struct kf_reg_request kf_reg_request;
  * override_uscc, region, enterprise_type, listed (boolean), ownership_sha256,
  * services (string or array), places (string or array), foreign_share
  * (number or string), date, route, documents (string, or object
- * {name: sha256}), source, source_seen, draft (boolean). Required members are
+ * {name: sha256}), source, source_seen, uscc_source, uscc_source_type, draft
+ * (boolean). Required members are
  * the library's to check (kf_registry_apply). Returns KF_OK with *out filled
  * and *hold set, or KF_ERR_PARSE (code "bad_json" with line and column, or
  * "duplicate_field"), KF_ERR_INVALID (code "unknown_field" naming the member
@@ -38,7 +39,11 @@ kf_status kf_reg_apply_from_json(const char *json, size_t len, kf_reg_apply *out
 				 kf_reg_request **hold, kf_error *err);
 
 /* Reads a move: an object with members to, date, reason, licence, authority,
- * expires, area, source, source_seen (strings). Errors as above. */
+ * expires, area, source, source_seen (strings), and a licence's per-service
+ * service_area and service_dates, each a string "SVC=VALUE;SVC=VALUE", an
+ * array of "SVC=VALUE" strings, or an object {SVC: VALUE} (a service_area
+ * VALUE may be an array of places), read into the same text the CLI's
+ * repeated --service-area / --service-dates give. Errors as above. */
 kf_status kf_reg_advance_from_json(const char *json, size_t len, kf_reg_advance *out,
 				   kf_reg_request **hold, kf_error *err);
 

@@ -29,8 +29,13 @@ static const char reg_usage[] =
     "        [--date D] [--route R] [--places P] [--name-zh N] [--override-uscc REASON]\n"
     "        [--type T] [--listed true|false] [--ownership-sha256 H] [--documents N=H,...]\n"
     "        [--draft] [--enterprise-id E-ID (file under the enterprise holding the USCC)]\n"
+    "        [--uscc-source URL --uscc-source-type selfDeclaration|officialRegister|thirdParty|\n"
+    "         primaryResearch (where the credit code was read; officialRegister: reviewers)]\n"
     "  advance ID --to STATE [--date D] [--reason TEXT] [--licence NUMBER] [--authority A]\n"
     "        [--expires D] [--area A] [--source S]\n"
+    "        [--service-area SVC=PLACE[,PLACE]]... [--service-dates SVC=ISSUED..EXPIRES]...\n"
+    "        (licence-issued, -changed, -renewed: each service's coverage area and dates;\n"
+    "         a flag per service, repeated; without them one --area and --expires for all)\n"
     "  show ID | list [--state S] [--zone Z] [--service SVC]\n"
     "  stats [--as-of D] [--by zone|city|service|month]\n"
     "  verify | prove EVENT | checkpoint [--key FILE]\n"
@@ -51,6 +56,7 @@ typedef struct ropts {
 	kf_reg_filter filter;
 	const char *pos[4]; /* positional arguments after the subcommand */
 	int npos;
+	char *service_area, *service_dates; /* repeated flags joined by ';' (free) */
 } ropts;
 
 enum {
@@ -98,6 +104,10 @@ enum {
 	O_SUBSIDIARY,
 	O_LIST,
 	O_SEEN,
+	O_SERVICE_AREA,
+	O_SERVICE_DATES,
+	O_USCC_SOURCE,
+	O_USCC_SOURCE_TYPE,
 	O_HELP
 };
 
@@ -146,8 +156,27 @@ static const struct option reg_options[] = {
     {"subsidiary", required_argument, NULL, O_SUBSIDIARY},
     {"list", required_argument, NULL, O_LIST},
     {"source-seen", required_argument, NULL, O_SEEN},
+    {"service-area", required_argument, NULL, O_SERVICE_AREA},
+    {"service-dates", required_argument, NULL, O_SERVICE_DATES},
+    {"uscc-source", required_argument, NULL, O_USCC_SOURCE},
+    {"uscc-source-type", required_argument, NULL, O_USCC_SOURCE_TYPE},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0}};
+
+/* A repeated flag: its values joined by ';' (the library splits them), so
+ * every one given reaches the library. -2 on no memory. */
+static int append_entry(char **list, const char *v)
+{
+	size_t had = *list ? strlen(*list) : 0;
+	char *n = realloc(*list, had + strlen(v) + 2);
+	if (!n) {
+		kf_cli_err("registry: out of memory");
+		return -2;
+	}
+	snprintf(n + had, strlen(v) + 2, "%s%s", had ? ";" : "", v);
+	*list = n;
+	return 0;
+}
 
 /* Sets the option's slot; returns 0, or -1 for --help, -2 for a bad option. */
 static int set_opt(ropts *o, int c, const char *v)
@@ -209,6 +238,18 @@ static int set_opt(ropts *o, int c, const char *v)
 	case O_NOTE: o->note = v; break;
 	case O_SUBSIDIARY: o->subsidiary = v; break;
 	case O_LIST: o->list = v; break;
+	case O_SERVICE_AREA:
+		if (!*v || append_entry(&o->service_area, v) < 0)
+			break;
+		o->adv.service_area = o->service_area;
+		break;
+	case O_SERVICE_DATES:
+		if (!*v || append_entry(&o->service_dates, v) < 0)
+			break;
+		o->adv.service_dates = o->service_dates;
+		break;
+	case O_USCC_SOURCE: o->apply.uscc_source = v; break;
+	case O_USCC_SOURCE_TYPE: o->apply.uscc_source_type = v; break;
 	case O_HELP: return -1;
 	default: return -2;
 	}
@@ -573,7 +614,7 @@ static int needs_rulebook(const char *sub)
 	return 0;
 }
 
-int kf_cli_registry(int argc, char **argv)
+static int registry_main(int argc, char **argv, ropts *op)
 {
 	ropts o;
 	kf_registry_backend be;
@@ -585,6 +626,7 @@ int kf_cli_registry(int argc, char **argv)
 	char buf[4096];
 	int code = parse(argc, argv, &o);
 	kf_status st;
+	*op = o; /* the caller frees what parse allocated, whatever the return */
 	if (code >= 0)
 		return code;
 	if (!o.npos) {
@@ -610,5 +652,16 @@ int kf_cli_registry(int argc, char **argv)
 	code = st == KF_OK ? run_sub(&o, r, role) : report(st, &e);
 	kf_registry_close(r);
 	kf_rulebook_free(rb);
+	return code;
+}
+
+int kf_cli_registry(int argc, char **argv)
+{
+	ropts o;
+	int code;
+	memset(&o, 0, sizeof o);
+	code = registry_main(argc, argv, &o);
+	free(o.service_area);
+	free(o.service_dates);
 	return code;
 }

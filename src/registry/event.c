@@ -21,37 +21,50 @@
 #include "kaifang/text.h" /* kf_clock_now */
 #include "registry/registry_int.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/errors.h"
 
-/* The members of each event type after seq, type, recorded, actor. */
+/* The members of each event type after seq, type, recorded, actor, and the
+ * optional members that follow them, written only when given (never as
+ * null): an event written before an optional member existed has none, and
+ * its text stays canonical, so old exports and stores read as they are. */
 static const struct {
 	const char *type;
 	const char *members[20];
+	const char *optional[4];
 } types[] = {
     {"enterprise",
      {"enterprise", "name", "name_zh", "uscc", "uscc_check", "uscc_override", "region", "etype",
-      "listed", "ownership_sha256", "source", "source_seen", "note", NULL}},
+      "listed", "ownership_sha256", "source", "source_seen", "note", NULL},
+     {"uscc_source", "uscc_source_type", NULL}},
     {"application",
      {"app", "enterprise", "state", "effective", "route", "services", "places", "region", "zone",
-      "city", "foreign_share", "documents", "source", "source_seen", "note", NULL}},
+      "city", "foreign_share", "documents", "source", "source_seen", "note", NULL},
+     {NULL}},
     {"decision",
      {"app", "stage", "effective", "rulebook", "rulebook_sha256", "outcome", "changed", "decision",
-      NULL}},
+      NULL},
+     {NULL}},
     {"transition",
      {"app", "from", "to", "effective", "reason", "deadline_effect", "licence", "authority",
-      "expires", "area", "licence_parsed", "source", "source_seen", NULL}},
+      "expires", "area", "licence_parsed", "source", "source_seen", NULL},
+     {"coverage", NULL}},
     {"figure",
-     {"figure", "as_of", "value", "measure", "zone", "reliability", "source", "note", NULL}},
-    {"token", {"token", "role", "hash_sha256", NULL}},
+     {"figure", "as_of", "value", "measure", "zone", "reliability", "source", "note", NULL},
+     {NULL}},
+    {"token", {"token", "role", "hash_sha256", NULL}, {NULL}},
     {"annual-report",
-     {"app", "year", "status", "effective", "source", "source_seen", "note", NULL}},
+     {"app", "year", "status", "effective", "source", "source_seen", "note", NULL},
+     {NULL}},
     {"authorisation",
      {"app", "subsidiary", "uscc", "uscc_check", "uscc_override", "services", "area", "effective",
-      "source", "source_seen", NULL}},
+      "source", "source_seen", NULL},
+     {NULL}},
     {"listing",
      {"enterprise", "list", "effective", "reason", "authority", "licence", "licence_parsed",
-      "source", "source_seen", NULL}},
-    {"note", {"text", NULL}},
+      "source", "source_seen", NULL},
+     {NULL}},
+    {"note", {"text", NULL}, {NULL}},
 };
 #define NTYPES (sizeof types / sizeof types[0])
 
@@ -93,6 +106,67 @@ void kf__ev_str(kf__ev *e, const char *key, const char *val)
 		kf_json_string(e->w, val);
 	else
 		kf_json_null(e->w);
+}
+
+void kf__ev_opt(kf__ev *e, const char *key, const char *val)
+{
+	if (val && *val)
+		kf__ev_str(e, key, val);
+}
+
+const char *const kf__coverage_keys[KF__COVERAGE_KEYS] = {"service", "area", "issued", "expires"};
+
+static void write_coverage(kf_json *w, const json_t *cov)
+{
+	size_t i;
+	int k;
+	kf_json_array_begin(w);
+	for (i = 0; i < json_array_size(cov); i++) {
+		const json_t *o = json_array_get(cov, i);
+		kf_json_object_begin(w);
+		for (k = 0; k < KF__COVERAGE_KEYS; k++) {
+			const json_t *v = json_object_get(o, kf__coverage_keys[k]);
+			kf_json_key(w, kf__coverage_keys[k]);
+			if (json_is_string(v))
+				kf_json_string(w, json_string_value(v));
+			else
+				kf_json_null(w);
+		}
+		kf_json_object_end(w);
+	}
+	kf_json_array_end(w);
+}
+
+void kf__ev_coverage(kf__ev *e, const json_t *cov)
+{
+	if (!cov || !json_array_size(cov))
+		return;
+	kf_json_key(e->w, "coverage");
+	write_coverage(e->w, cov);
+}
+
+/* 1 when v is a coverage list: a non-empty array of objects of exactly the
+ * members kf__coverage_keys, each a string or null, the service a string. */
+static int coverage_shape(const json_t *v)
+{
+	size_t i;
+	if (!json_is_array(v) || !json_array_size(v))
+		return 0;
+	for (i = 0; i < json_array_size(v); i++) {
+		const json_t *o = json_array_get(v, i), *m;
+		const char *key;
+		if (!json_is_object(o) || !json_is_string(json_object_get(o, "service")))
+			return 0;
+		json_object_foreach((json_t *)o, key, m)
+		{
+			int k;
+			for (k = 0; k < KF__COVERAGE_KEYS && strcmp(key, kf__coverage_keys[k]); k++)
+				;
+			if (k == KF__COVERAGE_KEYS || (!json_is_string(m) && !json_is_null(m)))
+				return 0;
+		}
+	}
+	return 1;
 }
 
 char *kf__ev_finish(kf__ev *e)
@@ -160,9 +234,19 @@ json_t *kf__ev_read(const char *text, size_t len, uint64_t expect_seq, kf_error 
 			    !strcmp(key, "recorded") || !strcmp(key, "actor");
 		for (k = 0; !known && types[t].members[k]; k++)
 			known = !strcmp(types[t].members[k], key);
+		for (k = 0; !known && types[t].optional[k]; k++)
+			known = !strcmp(types[t].optional[k], key);
 		if (!known)
 			return bad(ev, err, key, "unknown member '%s' for this event type", key);
-		if (strcmp(key, "seq") && !json_is_string(v) && !json_is_null(v))
+		if (!strcmp(key, "coverage")) {
+			if (!coverage_shape(v))
+				return bad(
+				    ev, err, key,
+				    "member '%s' must be an array of {service, area, issued, "
+				    "expires} objects (strings or null; docs/registry.md "
+				    "\"Events\")",
+				    key);
+		} else if (strcmp(key, "seq") && !json_is_string(v) && !json_is_null(v))
 			return bad(ev, err, key, "member '%s' must be a string or null", key);
 		i++;
 	}
@@ -180,6 +264,18 @@ json_t *kf__ev_read(const char *text, size_t len, uint64_t expect_seq, kf_error 
 			kf_json_string(re.w, json_string_value(m));
 		else
 			kf_json_null(re.w);
+	}
+	for (k = 0; types[t].optional[k]; k++) {
+		const json_t *m = json_object_get(ev, types[t].optional[k]);
+		if (!m)
+			continue; /* absent: an event of the shape before it existed */
+		kf_json_key(re.w, types[t].optional[k]);
+		if (json_is_array(m))
+			write_coverage(re.w, m);
+		else if (json_is_string(m))
+			kf_json_string(re.w, json_string_value(m));
+		else
+			kf_json_null(re.w); /* never written so: not canonical */
 	}
 	again = kf__ev_finish(&re);
 	if (!again) {
@@ -204,15 +300,27 @@ json_t *kf__ev_read(const char *text, size_t len, uint64_t expect_seq, kf_error 
 
 static kf_status project_enterprise(kf__store *s, const json_t *ev, kf_error *err)
 {
-	const char *p[13] = {
-	    G("enterprise"),    G("name"),        G("name_zh"), G("uscc"),   G("uscc_check"),
-	    G("uscc_override"), G("region"),      G("etype"),   G("listed"), G("ownership_sha256"),
-	    G("source"),        G("source_seen"), G("note")};
+	const char *p[15] = {G("enterprise"),
+			     G("name"),
+			     G("name_zh"),
+			     G("uscc"),
+			     G("uscc_check"),
+			     G("uscc_override"),
+			     G("region"),
+			     G("etype"),
+			     G("listed"),
+			     G("ownership_sha256"),
+			     G("source"),
+			     G("source_seen"),
+			     G("note"),
+			     G("uscc_source"),
+			     G("uscc_source_type")};
 	return s->ops->exec(s->db,
 			    "INSERT INTO enterprises (id, name, name_zh, uscc, uscc_check, "
 			    "uscc_override, region, etype, listed, ownership_sha256, source, "
-			    "source_seen, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    13, p, err);
+			    "source_seen, note, uscc_source, uscc_source_type) VALUES (?, ?, ?, ?, "
+			    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			    15, p, err);
 }
 
 /* An application enters in the state its event gives: submitted or draft
@@ -267,10 +375,86 @@ static kf_status project_decision(kf__store *s, const json_t *ev, kf_error *err)
 			    4, p, err);
 }
 
+/* One per-service row of a licence (licence_services), replacing the row of
+ * the same service: a change or renewal naming a service gives its new area
+ * and dates. */
+static kf_status upsert_service(kf__store *s, const char *app, const char *num, const char *svc,
+				const char *area, const char *issued, const char *expires,
+				kf_error *err)
+{
+	const char *p[6] = {app, num, svc, area, issued, expires};
+	return s->ops->exec(s->db,
+			    "INSERT INTO licence_services (app, number, service, area, issued, "
+			    "expires) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app, number, service) "
+			    "DO UPDATE SET area = excluded.area, issued = excluded.issued, expires "
+			    "= excluded.expires",
+			    6, p, err);
+}
+
+kf_status kf__licence_rows_old(kf__store *s, const char *app, const char *num, const char *services,
+			       const char *area, const char *issued, const char *expires,
+			       kf_error *err)
+{
+	const char *p = services;
+	kf_status st = KF_OK;
+	while (p && *p && st == KF_OK) {
+		char one[128];
+		size_t n = strcspn(p, ",");
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		if (*one)
+			st = upsert_service(s, app, num, one, area, issued, expires, err);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return st;
+}
+
+/* The licence's services after a change naming `cov`'s: those it had, then
+ * the new ones in the order named (comma list, kf_free). */
+static char *services_with(const char *had, const json_t *cov)
+{
+	kf_buf b;
+	size_t i;
+	kf__buf_init(&b, 0);
+	kf__buf_puts(&b, had ? had : "");
+	for (i = 0; i < json_array_size(cov); i++) {
+		const char *svc =
+		    json_string_value(json_object_get(json_array_get(cov, i), "service"));
+		const char *p;
+		int found = 0;
+		size_t len = strlen(svc);
+		for (p = b.data; !found && p && *p;) { /* had, or named before */
+			size_t n = strcspn(p, ",");
+			found = n == len && !strncmp(p, svc, n);
+			p += n;
+			if (*p == ',')
+				p++;
+		}
+		if (!found)
+			kf__buf_printf(&b, "%s%s", b.len ? "," : "", svc);
+	}
+	return kf__buf_steal(&b);
+}
+
+/* The licence's rows from a licence-* transition. A licence carries its
+ * services each with an area and dates (MIIT's record: scope 业务种类,
+ * coverage 覆盖范围, issue and expiry date per service; registry-notes §1.1
+ * [M11]). An event with a "coverage" list gives them service by service (a
+ * change or renewal replaces the rows of the services it names and keeps the
+ * others); an event of the one-area form (no "coverage", every event
+ * written before it existed) means every service of the application with
+ * the event's area, its day as the issue day and its expiry, as it always
+ * did: an issue writes a row for each, a change or renewal moves every
+ * row's expiry, and its area stays as issued. */
 static kf_status project_licence(kf__store *s, const json_t *ev, const char *to, kf_error *err)
 {
 	const char *app = G("app"), *num = G("licence");
 	const char *state = to + strlen("licence-");
+	const json_t *cov = json_object_get(ev, "coverage");
+	char had[4096] = "";
+	size_t i;
+	kf_status st = KF_OK;
 	if (!strcmp(to, "licence-issued") && num) {
 		const char *p[11] = {app,
 				     num,
@@ -283,26 +467,76 @@ static kf_status project_licence(kf__store *s, const json_t *ev, const char *to,
 				     G("source"),
 				     G("source_seen"),
 				     app};
-		return s->ops->exec(
+		char *list = NULL;
+		if (cov) { /* the licence's services are those its list names */
+			if (!(list = services_with(NULL, cov)))
+				return KF_ERR_NOMEM;
+			p[10] = list;
+		}
+		st = s->ops->exec(
 		    s->db,
-		    "INSERT INTO licences (app, number, parsed, authority, area, issued, expires, "
-		    "state, source, source_seen, services) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		    "(SELECT services FROM applications WHERE id = ?))",
+		    cov ? "INSERT INTO licences (app, number, parsed, authority, area, issued, "
+			  "expires, state, source, source_seen, services) VALUES (?, ?, ?, ?, ?, "
+			  "?, "
+			  "?, ?, ?, ?, ?)"
+			: "INSERT INTO licences (app, number, parsed, authority, area, issued, "
+			  "expires, state, source, source_seen, services) VALUES (?, ?, ?, ?, ?, "
+			  "?, "
+			  "?, ?, ?, ?, (SELECT services FROM applications WHERE id = ?))",
 		    11, p, err);
-	}
-	if (num && (!strcmp(to, "licence-changed") || !strcmp(to, "licence-renewed"))) {
+		kf__xfree(list);
+		if (st == KF_OK && !cov) {
+			const char *q[2] = {app, num};
+			st = kf__store_value(s,
+					     "SELECT services FROM licences WHERE app = ? AND "
+					     "number = ?",
+					     2, q, had, sizeof had, err);
+			if (st == KF_OK)
+				st = kf__licence_rows_old(s, app, num, had, G("area"),
+							  G("effective"), G("expires"), err);
+		}
+	} else if (num && (!strcmp(to, "licence-changed") || !strcmp(to, "licence-renewed"))) {
 		const char *p[4] = {state, G("expires"), app, num};
-		kf_status st = s->ops->exec(s->db,
-					    "UPDATE licences SET state = ?, expires = COALESCE(?, "
-					    "expires) WHERE app = ? AND number = ?",
-					    4, p, err);
-		return st;
-	}
-	{
+		st = s->ops->exec(s->db,
+				  "UPDATE licences SET state = ?, expires = COALESCE(?, "
+				  "expires) WHERE app = ? AND number = ?",
+				  4, p, err);
+		if (st == KF_OK && !cov)
+			st = s->ops->exec(s->db,
+					  "UPDATE licence_services SET expires = COALESCE(?, "
+					  "expires) WHERE app = ? AND number = ?",
+					  3, p + 1, err);
+		if (st == KF_OK && cov) {
+			const char *q[2] = {app, num};
+			char *list;
+			st = kf__store_value(s,
+					     "SELECT services FROM licences WHERE app = ? AND "
+					     "number = ?",
+					     2, q, had, sizeof had, err);
+			if (st == KF_ERR_NOTFOUND)
+				st = KF_OK; /* no such licence: its rows are the list's */
+			if (st == KF_OK && !(list = services_with(had, cov)))
+				st = KF_ERR_NOMEM;
+			if (st == KF_OK) {
+				const char *u[3] = {list, app, num};
+				st = s->ops->exec(s->db,
+						  "UPDATE licences SET services = ? WHERE app = ? "
+						  "AND number = ?",
+						  3, u, err);
+				kf__xfree(list);
+			}
+		}
+	} else {
 		const char *p[2] = {state, app};
 		return s->ops->exec(s->db, "UPDATE licences SET state = ? WHERE app = ?", 2, p,
 				    err);
 	}
+	for (i = 0; st == KF_OK && cov && i < json_array_size(cov); i++) {
+		const json_t *o = json_array_get(cov, i);
+		st = upsert_service(s, app, num, kf__ev_get(o, "service"), kf__ev_get(o, "area"),
+				    kf__ev_get(o, "issued"), kf__ev_get(o, "expires"), err);
+	}
+	return st;
 }
 
 static kf_status project_transition(kf__store *s, const json_t *ev, kf_error *err)

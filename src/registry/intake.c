@@ -217,6 +217,7 @@ static kf_status add_decision(kf_registry *r, kf_role actor, const char *app, co
 /* ---- apply ------------------------------------------------------------------------------- */
 
 typedef struct checked {
+	const char *uscc_source_type; /* the BODS sourceType code, static; NULL */
 	kf_date date;
 	char day[11];
 	char share[40];
@@ -280,6 +281,65 @@ kf_status kf__reg_check_uscc(kf_role actor, const char *uscc, const char *overri
 	if (st != KF_OK)
 		return st;
 	snprintf(result, size, "fail: %s", u.reason);
+	return KF_OK;
+}
+
+const char *kf__reg_source_type(const char *name)
+{
+	static const char *const codes[] = {"selfDeclaration", "officialRegister", "thirdParty",
+					    "primaryResearch", NULL};
+	char key[40], k2[40];
+	size_t i, n = 0;
+	int c;
+	if (!given(name))
+		return NULL;
+	for (i = 0; name[i] && n + 1 < sizeof key; i++)
+		if (name[i] != '-' && name[i] != '_' && name[i] != ' ')
+			key[n++] =
+			    (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+	key[n] = '\0';
+	for (c = 0; codes[c]; c++) {
+		for (i = 0; codes[c][i]; i++)
+			k2[i] = (char)(codes[c][i] >= 'A' && codes[c][i] <= 'Z' ? codes[c][i] + 32
+										: codes[c][i]);
+		k2[i] = '\0';
+		if (!strcmp(key, k2))
+			return codes[c];
+	}
+	return NULL;
+}
+
+kf_status kf__reg_check_uscc_source(kf_role actor, const char *uscc, const char *source,
+				    const char *type, const char **code, kf_error *err)
+{
+	*code = NULL;
+	if (!given(source) && !given(type))
+		return KF_OK;
+	if (!given(uscc))
+		return fail(err, KF_ERR_NOTFOUND, "uscc", "missing_field",
+			    "a USCC source is the source of a credit code: give the code (--uscc)");
+	if (!given(type))
+		return fail(err, KF_ERR_NOTFOUND, "uscc_source_type", "missing_field",
+			    "say what kind of source '%s' is (--uscc-source-type selfDeclaration, "
+			    "officialRegister, thirdParty or primaryResearch)",
+			    source);
+	if (!(*code = kf__reg_source_type(type)))
+		return fail(err, KF_ERR_INVALID, "uscc_source_type", "bad_source_type",
+			    "unknown USCC source type '%s'; expected selfDeclaration, "
+			    "officialRegister, thirdParty or primaryResearch (BODS sourceType; "
+			    "'verified' needs a documented verification process the registry does "
+			    "not keep)",
+			    type);
+	if (strcmp(*code, "selfDeclaration") && !given(source))
+		return fail(err, KF_ERR_NOTFOUND, "uscc_source", "missing_field",
+			    "a USCC taken from %s needs where it was read (--uscc-source URL or "
+			    "document)",
+			    *code);
+	/* that a code was read in an official register is a reviewer's finding;
+	 * an applicant's word for it is still its own declaration */
+	if (!strcmp(*code, "officialRegister"))
+		return kf__reg_need(actor, KF_ROLE_REVIEWER,
+				    "recording a USCC as read in an official register", err);
 	return KF_OK;
 }
 
@@ -348,6 +408,9 @@ static kf_status check_apply(kf_registry *r, kf_role actor, const kf_reg_apply *
 				     given(a->source) && actor == KF_ROLE_ADMIN, c->uscc_check,
 				     sizeof c->uscc_check, err)) != KF_OK)
 		return st;
+	if ((st = kf__reg_check_uscc_source(actor, a->uscc, a->uscc_source, a->uscc_source_type,
+					    &c->uscc_source_type, err)) != KF_OK)
+		return st;
 	if (given(a->date)) {
 		if ((st = kf_date_parse(a->date, &c->date, err)) != KF_OK) {
 			snprintf(err->field, sizeof err->field, "date");
@@ -407,17 +470,19 @@ static int same_name(const char *typed, const char *name, const char *name_zh)
 /* The enterprise recorded with the application's USCC (or the one enterprise_id
  * names): the typed names must be its names, unless enterprise_id says to file
  * under it anyway; never a silent switch to another firm's record. */
-static kf_status existing_enterprise(kf_registry *r, const kf_reg_apply *a, char id[32],
-				     kf_error *err)
+static kf_status existing_enterprise(kf_registry *r, const kf_reg_apply *a, const checked *c,
+				     char id[32], kf_error *err)
 {
 	const char *p[1] = {given(a->enterprise_id) ? a->enterprise_id : a->uscc};
 	kf__rows t;
-	kf_status st = kf__reg_rows(
-	    r,
-	    given(a->enterprise_id) ? "SELECT id, name, name_zh, uscc FROM enterprises WHERE id = ?"
-				    : "SELECT id, name, name_zh, uscc FROM enterprises WHERE "
-				      "uscc = ?",
-	    1, p, &t, err);
+	kf_status st =
+	    kf__reg_rows(r,
+			 given(a->enterprise_id)
+			     ? "SELECT id, name, name_zh, uscc, uscc_source, uscc_source_type "
+			       "FROM enterprises WHERE id = ?"
+			     : "SELECT id, name, name_zh, uscc, uscc_source, uscc_source_type "
+			       "FROM enterprises WHERE uscc = ?",
+			 1, p, &t, err);
 	const char *const *row;
 	if (st != KF_OK)
 		return st;
@@ -443,6 +508,16 @@ static kf_status existing_enterprise(kf_registry *r, const kf_reg_apply *a, char
 			  a->uscc, row[0], row[1] ? row[1] : "", given(row[2]) ? " (" : "",
 			  given(row[2]) ? row[2] : "", given(row[2]) ? ")" : "",
 			  given(a->enterprise) ? a->enterprise : a->name_zh, row[0]);
+	else if (c->uscc_source_type &&
+		 (!row[5] || strcmp(row[5], c->uscc_source_type) ||
+		  strcmp(row[4] ? row[4] : "", given(a->uscc_source) ? a->uscc_source : "")))
+		/* the enterprise's record is its first event's: a filing under it
+		 * does not rewrite where its code came from */
+		st = fail(err, KF_ERR_INVALID, "uscc_source", "enterprise_recorded",
+			  "enterprise %s is recorded with its USCC's source as %s%s%s%s; a filing "
+			  "under it does not change that (leave --uscc-source out)",
+			  row[0], row[5] ? row[5] : "not given", row[4] ? " (" : "",
+			  row[4] ? row[4] : "", row[4] ? ")" : "");
 	else
 		snprintf(id, 32, "%s", row[0]);
 	kf__rows_free(&t);
@@ -458,7 +533,7 @@ static kf_status enterprise_of(kf_registry *r, kf_role actor, const kf_reg_apply
 	const char *p[1] = {a->enterprise};
 	kf_status st =
 	    given(a->uscc) || given(a->enterprise_id)
-		? existing_enterprise(r, a, id, err)
+		? existing_enterprise(r, a, c, id, err)
 		: kf__reg_value(r, "SELECT id FROM enterprises WHERE uscc IS NULL AND name = ?", 1,
 				p, id, 32, err);
 	if (st != KF_ERR_NOTFOUND || given(a->enterprise_id))
@@ -485,6 +560,8 @@ static kf_status enterprise_of(kf_registry *r, kf_role actor, const kf_reg_apply
 	kf__ev_str(&ev, "source", a->source);
 	kf__ev_str(&ev, "source_seen", a->source_seen);
 	kf__ev_str(&ev, "note", NULL);
+	kf__ev_opt(&ev, "uscc_source", c->uscc_source_type ? a->uscc_source : NULL);
+	kf__ev_opt(&ev, "uscc_source_type", c->uscc_source_type);
 	body = kf__ev_finish(&ev);
 	if (!body)
 		return KF_ERR_NOMEM;
@@ -583,7 +660,7 @@ kf_status kf_registry_apply(kf_registry *r, kf_role actor, const kf_reg_apply *a
 /* The columns of an application row advance and show read. */
 typedef struct kf__app {
 	char state[24], last_date[11], services[1024], places[1024], share[40], intake[24],
-	    region[64], accepted[11];
+	    region[64], accepted[11], approved[11];
 	int found;
 } kf__app;
 
@@ -599,6 +676,7 @@ static int read_app(void *ctx, int n, const char *const *v)
 	snprintf(a->intake, sizeof a->intake, "%s", v[5] ? v[5] : "");
 	snprintf(a->region, sizeof a->region, "%s", v[6] ? v[6] : "");
 	snprintf(a->accepted, sizeof a->accepted, "%s", n > 7 && v[7] ? v[7] : "");
+	snprintf(a->approved, sizeof a->approved, "%s", n > 8 && v[8] ? v[8] : "");
 	return 1;
 }
 
@@ -609,7 +687,8 @@ static kf_status load_app(kf_registry *r, const char *id, kf__app *a, kf_error *
 	memset(a, 0, sizeof *a);
 	st = r->store.ops->query(r->store.db,
 				 "SELECT state, last_date, services, places, foreign_share, "
-				 "intake_outcome, region, accepted FROM applications WHERE id = ?",
+				 "intake_outcome, region, accepted, approved FROM applications "
+				 "WHERE id = ?",
 				 1, p, read_app, a, err);
 	if (st == KF_OK && !a->found)
 		return fail(err, KF_ERR_NOTFOUND, "id", "unknown_application",
@@ -655,7 +734,10 @@ typedef struct move {
 	kf_app_state from, to;
 	char day[11];
 	char expires[11];
-	char *parsed; /* the licence number's parts (JSON), kf_free */
+	char *parsed;    /* the licence number's parts (JSON), kf_free */
+	json_t *cover;   /* the per-service coverage list, or NULL (json_decref) */
+	kf__rows had;    /* a change's licence rows: service, area, issued, expires */
+	char area[1024]; /* the licence's area as region ids, when checked with a list */
 } move;
 
 static kf_status check_licence(kf_registry *r, const kf_reg_advance *a, move *m, kf_error *err)
@@ -689,7 +771,280 @@ static kf_status check_licence(kf_registry *r, const kf_reg_advance *a, move *m,
 	return m->parsed ? KF_OK : KF_ERR_NOMEM;
 }
 
-static kf_status check_move(kf_registry *r, kf_role actor, const kf__app *app,
+/* ---- a licence's per-service coverage ---------------------------------------------------- */
+
+/* "B21 (Internet data centre)" for service i. */
+static void svc_label(const kf_rulebook *rb, int i, char *out, size_t size)
+{
+	const kf_service_info *si = kf_rulebook_service(rb, i);
+	snprintf(out, size, "%s (%s)", si->id, si->name.en);
+}
+
+/* The application's services as "B21 (…), B25 (…)", for a message. */
+static void app_services_text(const kf_rulebook *rb, const char *services, char *out, size_t size)
+{
+	const char *p = services;
+	size_t len = 0;
+	out[0] = '\0';
+	while (p && *p) {
+		char one[128], label[300];
+		size_t n = strcspn(p, ",");
+		int i;
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		i = kf_rulebook_find_service(rb, one, NULL, NULL);
+		if (i >= 0)
+			svc_label(rb, i, label, sizeof label);
+		else
+			snprintf(label, sizeof label, "%s", one);
+		if (len + strlen(label) + 3 < size) {
+			snprintf(out + len, size - len, "%s%s", len ? ", " : "", label);
+			len = strlen(out);
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/* The service of an entry "SVC=..." (its catalogue id into id), which must
+ * be one of the application's services or lie below one of them. */
+static kf_status entry_service(const kf_rulebook *rb, const kf__app *app, const char *field,
+			       const char *name, char *id, size_t size, kf_error *err)
+{
+	int s = kf_rulebook_find_service(rb, name, field, err), have[MAX_ITEMS], n, i;
+	char label[300], valid[900];
+	if (s < 0)
+		return KF_ERR_NOTFOUND;
+	n = kf_rulebook_expand_services(rb, app->services, have, MAX_ITEMS, NULL);
+	for (i = 0; i < n && !kf_rulebook_service_within(rb, s, have[i]); i++)
+		;
+	if (n <= 0 || i == n) {
+		svc_label(rb, s, label, sizeof label);
+		app_services_text(rb, app->services, valid, sizeof valid);
+		return fail(err, KF_ERR_INVALID, field, "service_not_applied",
+			    "%s is not among the application's services; the valid ones: %s", label,
+			    *valid ? valid : "none recorded");
+	}
+	snprintf(id, size, "%s", kf_rulebook_service(rb, s)->id);
+	return KF_OK;
+}
+
+/* A comma list of places, each a region of the rulebook (unknown: the
+ * nearest known ones named, kf_rulebook_find_region), as region ids into out.
+ * Groups stay groups: "cn-mainland" is the whole mainland, not its members. */
+kf_status kf__reg_area_ids(const kf_rulebook *rb, const char *field, const char *list, char *out,
+			   size_t size, kf_error *err)
+{
+	const char *p = list;
+	size_t len = 0;
+	out[0] = '\0';
+	while (p && *p) {
+		char one[256];
+		size_t n = strcspn(p, ",");
+		int i;
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		i = kf_rulebook_find_region(rb, one, field, err);
+		if (i < 0)
+			return KF_ERR_NOTFOUND;
+		if (len + strlen(kf_rulebook_region(rb, i)->id) + 2 >= size)
+			return fail(err, KF_ERR_RANGE, field, "too_long",
+				    "the area '%s' is longer than %zu bytes", list, size);
+		snprintf(out + len, size - len, "%s%s", len ? "," : "",
+			 kf_rulebook_region(rb, i)->id);
+		len = strlen(out);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (!len)
+		return fail(err, KF_ERR_NOTFOUND, field, "missing_field",
+			    "'%s' names no place; expected region ids or names separated by commas",
+			    list ? list : "");
+	return KF_OK;
+}
+
+static json_t *str_or_null(const char *s) { return given(s) ? json_string(s) : json_null(); }
+
+/* The entry of `svc` in the list, created when absent with what the licence
+ * holds for it (a change naming a service it has keeps what it does not
+ * change), else the move's defaults: the licence's --area, the move's day,
+ * --expires (which a given --expires also sets on a held service). NULL on
+ * no memory. */
+static json_t *entry_of(json_t *cover, const char *svc, const move *m)
+{
+	const char *area = m->area, *issued = m->day, *expires = m->expires;
+	json_t *o;
+	size_t i;
+	json_array_foreach(cover, i, o) if (!strcmp(kf__ev_get(o, "service"), svc)) return o;
+	for (i = 0; i < m->had.n; i++)
+		if (m->had.rows[i][0] && !strcmp(m->had.rows[i][0], svc)) {
+			area = given(m->area) ? m->area : m->had.rows[i][1];
+			issued = m->had.rows[i][2];
+			expires = given(m->expires) ? m->expires : m->had.rows[i][3];
+		}
+	o = json_object();
+	if (!o || json_object_set_new(o, "service", json_string(svc)) ||
+	    json_object_set_new(o, "area", str_or_null(area)) ||
+	    json_object_set_new(o, "issued", str_or_null(issued)) ||
+	    json_object_set_new(o, "expires", str_or_null(expires)) ||
+	    json_array_append_new(cover, o))
+		return NULL;
+	return o;
+}
+
+/* Splits "SVC=VALUE;SVC=VALUE" (the CLI's repeated flags, the API's list)
+ * and calls fn for each entry; a service given twice is refused (`seen`, an
+ * object of the services given so far for this field). */
+typedef kf_status (*entry_fn)(kf_registry *r, const kf__app *app, move *m, const char *svc,
+			      const char *value, kf_error *err);
+static kf_status each_entry(kf_registry *r, const kf__app *app, move *m, const char *field,
+			    const char *text, const char *form, entry_fn fn, kf_error *err)
+{
+	const char *p = text;
+	json_t *seen = json_object();
+	kf_status st = seen ? KF_OK : KF_ERR_NOMEM;
+	while (st == KF_OK && p && *p) {
+		char one[1200], svc[64];
+		size_t n = strcspn(p, ";");
+		char *eq;
+		if (n >= sizeof one) {
+			st = fail(err, KF_ERR_RANGE, field, "too_long",
+				  "an entry of %s is longer than %zu bytes", field, sizeof one - 1);
+			break;
+		}
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		eq = strchr(one, '=');
+		if (!eq || eq == one || !eq[1]) {
+			st = fail(err, KF_ERR_PARSE, field, "bad_coverage",
+				  "'%s' is not %s (one service each)", one, form);
+			break;
+		}
+		*eq = '\0';
+		if ((st = entry_service(r->rb, app, field, one, svc, sizeof svc, err)) != KF_OK)
+			break;
+		if (json_object_get(seen, svc)) {
+			st = fail(err, KF_ERR_INVALID, field, "duplicate_service",
+				  "%s is given twice in %s; give each service once", svc, field);
+			break;
+		}
+		if (json_object_set_new(seen, svc, json_true()))
+			st = KF_ERR_NOMEM;
+		else
+			st = fn(r, app, m, svc, eq + 1, err);
+		p += n;
+		if (*p == ';')
+			p++;
+	}
+	json_decref(seen);
+	return st;
+}
+
+static kf_status set_area(kf_registry *r, const kf__app *app, move *m, const char *svc,
+			  const char *value, kf_error *err)
+{
+	char ids[1024];
+	json_t *o;
+	kf_status st = kf__reg_area_ids(r->rb, "service_area", value, ids, sizeof ids, err);
+	(void)app;
+	if (st != KF_OK)
+		return st;
+	if (!(o = entry_of(m->cover, svc, m)) || json_object_set_new(o, "area", json_string(ids)))
+		return KF_ERR_NOMEM;
+	return KF_OK;
+}
+
+static kf_status set_dates(kf_registry *r, const kf__app *app, move *m, const char *svc,
+			   const char *value, kf_error *err)
+{
+	const char *dots = strstr(value, "..");
+	char from[16], to[16], f2[11], t2[11];
+	kf_date a, b, appr;
+	json_t *o;
+	(void)r;
+	if (!dots || dots == value || !dots[2] || (size_t)(dots - value) >= sizeof from ||
+	    strlen(dots + 2) >= sizeof to)
+		return fail(err, KF_ERR_PARSE, "service_dates", "bad_coverage",
+			    "'%s=%s' is not SERVICE=ISSUED..EXPIRES (YYYY-MM-DD..YYYY-MM-DD)", svc,
+			    value);
+	snprintf(from, sizeof from, "%.*s", (int)(dots - value), value);
+	snprintf(to, sizeof to, "%s", dots + 2);
+	if (kf_date_parse(from, &a, err) != KF_OK || kf_date_parse(to, &b, err) != KF_OK) {
+		snprintf(err->field, sizeof err->field, "service_dates");
+		return err->status;
+	}
+	kf_date_format(a, f2, sizeof f2);
+	kf_date_format(b, t2, sizeof t2);
+	if (b <= a)
+		return fail(err, KF_ERR_INVALID, "service_dates", "dates_out_of_order",
+			    "%s expires (%s) on or before it is issued (%s)", svc, t2, f2);
+	if (*app->approved && kf_date_parse(app->approved, &appr, NULL) == KF_OK && a < appr)
+		return fail(err, KF_ERR_INVALID, "service_dates", "dates_out_of_order",
+			    "%s is issued on %s, before the application was approved (%s); dates "
+			    "must be in order: approved <= issued",
+			    svc, f2, app->approved);
+	if (!(o = entry_of(m->cover, svc, m)) ||
+	    json_object_set_new(o, "issued", json_string(f2)) ||
+	    json_object_set_new(o, "expires", json_string(t2)))
+		return KF_ERR_NOMEM;
+	return KF_OK;
+}
+
+/* The licence's services one by one (--service-area SVC=PLACES,
+ * --service-dates SVC=ISSUED..EXPIRES; registry-notes §1.1: MIIT's record
+ * gives each service its scope, coverage area, issue and expiry date [M11]):
+ * each service one of the application's, each area known places, each
+ * entry's dates in order and not before the approval. A service given only
+ * its dates takes the licence's --area; given only its area, the move's day
+ * and --expires. Without either, the licence keeps its one-area form. */
+static kf_status check_coverage(kf_registry *r, const kf__app *app, const char *id,
+				const kf_reg_advance *a, move *m, kf_error *err)
+{
+	char have[16];
+	kf_status st;
+	if (!given(a->service_area) && !given(a->service_dates))
+		return KF_OK;
+	if (m->to != KF_ST_LICENCE_ISSUED && m->to != KF_ST_LICENCE_CHANGED &&
+	    m->to != KF_ST_LICENCE_RENEWED)
+		return fail(err, KF_ERR_INVALID,
+			    given(a->service_area) ? "service_area" : "service_dates",
+			    "not_a_licence_move",
+			    "per-service areas and dates belong to a licence: moving to '%s' "
+			    "records none (use them with licence-issued, -changed or -renewed)",
+			    kf_app_state_name(m->to));
+	if (!given(a->licence))
+		return fail(err, KF_ERR_NOTFOUND, "licence", "missing_field",
+			    "per-service areas and dates need the licence number (--licence)");
+	if (m->to != KF_ST_LICENCE_ISSUED) {
+		const char *p[2] = {id, a->licence};
+		st = kf__reg_value(r, "SELECT number FROM licences WHERE app = ? AND number = ?", 2,
+				   p, have, sizeof have, err);
+		if (st == KF_ERR_NOTFOUND)
+			return fail(err, KF_ERR_NOTFOUND, "licence", "unknown_licence",
+				    "application '%s' holds no licence '%s'; a change or renewal "
+				    "names the licence it changes",
+				    id, a->licence);
+		if (st == KF_OK)
+			st = kf__reg_rows(r,
+					  "SELECT service, area, issued, expires FROM "
+					  "licence_services WHERE app = ? AND number = ?",
+					  2, p, &m->had, err);
+		if (st != KF_OK)
+			return st;
+	}
+	if (given(a->area) &&
+	    (st = kf__reg_area_ids(r->rb, "area", a->area, m->area, sizeof m->area, err)) != KF_OK)
+		return st;
+	if (!(m->cover = json_array()))
+		return KF_ERR_NOMEM;
+	st =
+	    each_entry(r, app, m, "service_area", a->service_area, "SERVICE=PLACES", set_area, err);
+	if (st == KF_OK)
+		st = each_entry(r, app, m, "service_dates", a->service_dates,
+				"SERVICE=ISSUED..EXPIRES", set_dates, err);
+	return st;
+}
+
+static kf_status check_move(kf_registry *r, kf_role actor, const kf__app *app, const char *id,
 			    const kf_reg_advance *a, move *m, kf_error *err)
 {
 	char allowed_text[300];
@@ -749,7 +1104,9 @@ static kf_status check_move(kf_registry *r, kf_role actor, const kf__app *app,
 				    a->expires, m->day);
 		kf_date_format(e, m->expires, sizeof m->expires);
 	}
-	return check_licence(r, a, m, err);
+	if ((st = check_licence(r, a, m, err)) != KF_OK)
+		return st;
+	return check_coverage(r, app, id, a, m, err);
 }
 
 static kf_status add_transition(kf_registry *r, kf_role actor, const char *id, const kf__app *app,
@@ -774,10 +1131,11 @@ static kf_status add_transition(kf_registry *r, kf_role actor, const char *id, c
 	kf__ev_str(&ev, "licence", a->licence);
 	kf__ev_str(&ev, "authority", a->authority);
 	kf__ev_str(&ev, "expires", m->expires);
-	kf__ev_str(&ev, "area", a->area);
+	kf__ev_str(&ev, "area", *m->area ? m->area : a->area);
 	kf__ev_str(&ev, "licence_parsed", m->parsed);
 	kf__ev_str(&ev, "source", a->source);
 	kf__ev_str(&ev, "source_seen", a->source_seen);
+	kf__ev_coverage(&ev, m->cover);
 	body = kf__ev_finish(&ev);
 	if (!body)
 		return KF_ERR_NOMEM;
@@ -803,8 +1161,10 @@ kf_status kf_registry_advance(kf_registry *r, kf_role actor, const char *id,
 		return st;
 	if ((st = load_app(r, id, &app, err)) != KF_OK)
 		return st;
-	if ((st = check_move(r, actor, &app, a, &m, err)) != KF_OK) {
+	if ((st = check_move(r, actor, &app, id, a, &m, err)) != KF_OK) {
 		kf_free(m.parsed);
+		json_decref(m.cover);
+		kf__rows_free(&m.had);
 		return st;
 	}
 	kf_date_parse(m.day, &day, NULL);
@@ -827,6 +1187,8 @@ kf_status kf_registry_advance(kf_registry *r, kf_role actor, const char *id,
 		kf__reg_rollback(r);
 	kf_free(d.json);
 	kf_free(m.parsed);
+	json_decref(m.cover);
+	kf__rows_free(&m.had);
 	if (st != KF_OK)
 		return st;
 	return view ? kf_registry_show(r, id, json, view, err) : KF_OK;

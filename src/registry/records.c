@@ -190,26 +190,144 @@ kf_status kf_registry_annual_report(kf_registry *r, kf_role actor, const char *i
 /* ---- authorisations
  * ------------------------------------------------------------------------------ */
 
-/* 1 when every service of `list` lies within one of `licensed`. */
-static int within_licence(const kf_rulebook *rb, const char *list, const char *licensed_list,
-			  char *bad, size_t size)
+/* The region ids of a licence row's area (a comma list), or -1 when it is
+ * not recorded or not places of the rulebook (a one-area licence of free
+ * text). */
+static int row_regions(const kf_rulebook *rb, const char *area, int *out, int max)
 {
-	int want[256], have[256], nw, nh, i, j;
-	nw = kf_rulebook_expand_services(rb, list, want, 256, NULL);
-	nh = kf_rulebook_expand_services(rb, licensed_list, have, 256, NULL);
-	if (nw < 0 || nh < 0) {
-		snprintf(bad, size, "%s", list);
-		return 0;
+	const char *p = area;
+	int n = 0;
+	while (given(p)) {
+		char one[256];
+		size_t len = strcspn(p, ",");
+		int i;
+		snprintf(one, sizeof one, "%.*s", (int)len, p);
+		i = kf_rulebook_find_region(rb, one, NULL, NULL);
+		if (i < 0 || n == max)
+			return -1;
+		out[n++] = i;
+		p += len;
+		if (*p == ',')
+			p++;
 	}
-	for (i = 0; i < nw; i++) {
-		for (j = 0; j < nh && !kf_rulebook_service_within(rb, want[i], have[j]); j++)
-			;
-		if (j == nh) {
-			snprintf(bad, size, "%s", kf_rulebook_service(rb, want[i])->id);
-			return 0;
+	return n ? n : -1;
+}
+
+/* "Beijing (110000), Shanghai (310000)" for a comma list of region ids. */
+static void places_text(const kf_rulebook *rb, const char *ids, char *out, size_t size)
+{
+	const char *p = ids;
+	size_t len = 0;
+	out[0] = '\0';
+	while (given(p)) {
+		char one[256];
+		size_t n = strcspn(p, ",");
+		int i;
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		i = kf_rulebook_find_region(rb, one, NULL, NULL);
+		snprintf(out + len, size - len, "%s%s (%s)", len ? ", " : "",
+			 i >= 0 ? kf_rulebook_region(rb, i)->name.en : one, one);
+		len = strlen(out);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/* The services of an authorisation, each within one of the licence's
+ * services (its per-service rows), and its area, when given, within that
+ * service's coverage area: the issuer writes the subsidiary's services and
+ * area into the licence's annex (registry-notes §1.1 [M15]), which cannot
+ * reach beyond what the licence covers. Errors "service_not_licensed",
+ * "area_not_licensed" (a place outside the service's area), and
+ * "licence_area_unknown" (the licence records no area of places for that
+ * service, so nothing shows the area is within it). */
+static kf_status within_licence(kf_registry *r, const char *id, const licensed *l,
+				const kf_reg_authorisation *a, const char *area_ids, kf_error *err)
+{
+	const kf_rulebook *rb = r->rb;
+	const char *p[1] = {id};
+	int want[256], nw, i, wr[256], nr = 0;
+	size_t j;
+	kf__rows t;
+	kf_status st =
+	    kf__reg_rows(r,
+			 "SELECT service, area, number FROM licence_services WHERE app = "
+			 "? ORDER BY number, service",
+			 1, p, &t, err);
+	char names[1024];
+	if (st != KF_OK)
+		return st;
+	nw = kf_rulebook_expand_services(rb, a->services, want, 256, err);
+	if (nw < 0) {
+		kf__rows_free(&t);
+		snprintf(err->field, sizeof err->field, "services");
+		return err->status;
+	}
+	if (given(area_ids))
+		nr = row_regions(rb, area_ids, wr, 256);
+	names[0] = '\0';
+	for (j = 0; j < t.n; j++)
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", j ? "," : "",
+			 t.rows[j][0] ? t.rows[j][0] : "");
+	for (i = 0; i < nw && st == KF_OK; i++) {
+		int held = 0, inside = !given(area_ids), k;
+		size_t placed = t.n, unplaced = t.n; /* a row with places / without */
+		int outside = -1;                    /* a region outside that row */
+		for (j = 0; j < t.n && !inside; j++) {
+			int s = t.rows[j][0]
+				    ? kf_rulebook_find_service(rb, t.rows[j][0], NULL, NULL)
+				    : -1;
+			int have[64], nh, h, all = 1;
+			if (s < 0 || !kf_rulebook_service_within(rb, want[i], s))
+				continue;
+			held = 1;
+			nh = row_regions(rb, t.rows[j][1], have, 64);
+			if (nh < 0) {
+				unplaced = j;
+				continue;
+			}
+			for (k = 0; k < nr && all; k++) {
+				int in = 0;
+				for (h = 0; h < nh && !in; h++)
+					in = kf_rulebook_region_within(rb, wr[k], have[h]);
+				if (!in) {
+					all = 0;
+					placed = j;
+					outside = wr[k];
+				}
+			}
+			inside = all;
 		}
+		if (!held)
+			st = fail(err, KF_ERR_INVALID, "services", "service_not_licensed",
+				  "'%s' is not among the licence's services (%s)",
+				  kf_rulebook_service(rb, want[i])->id, t.n ? names : l->services);
+		else if (!inside && placed < t.n) {
+			char text[600];
+			places_text(rb, t.rows[placed][1], text, sizeof text);
+			st = fail(err, KF_ERR_INVALID, "area", "area_not_licensed",
+				  "%s (%s) lies outside the area licence %s covers for %s: %s",
+				  kf_rulebook_region(rb, outside)->name.en,
+				  kf_rulebook_region(rb, outside)->id, t.rows[placed][2],
+				  t.rows[placed][0], text);
+		} else if (!inside && unplaced < t.n)
+			st = fail(
+			    err, KF_ERR_INVALID, "area", "licence_area_unknown",
+			    "licence %s records %s%s%s for %s, so the authorised area cannot be "
+			    "shown to lie within it; record the service's area as places first "
+			    "(advance %s --to licence-changed --licence %s --service-area "
+			    "%s=PLACES)",
+			    t.rows[unplaced][2],
+			    given(t.rows[unplaced][1]) ? "an area that is not places of the "
+							 "rulebook ('"
+						       : "no area",
+			    given(t.rows[unplaced][1]) ? t.rows[unplaced][1] : "",
+			    given(t.rows[unplaced][1]) ? "')" : "", t.rows[unplaced][0], id,
+			    t.rows[unplaced][2], t.rows[unplaced][0]);
 	}
-	return 1;
+	kf__rows_free(&t);
+	return st;
 }
 
 kf_status kf_registry_authorise(kf_registry *r, kf_role actor, const char *id,
@@ -218,7 +336,7 @@ kf_status kf_registry_authorise(kf_registry *r, kf_role actor, const char *id,
 	licensed l;
 	kf_date day;
 	kf__ev ev;
-	char check[300], day_text[11], bad[64];
+	char check[300], day_text[11], area[1024] = "";
 	kf_status st = kf__reg_need(actor, KF_ROLE_REVIEWER, "recording an authorisation", err);
 	if (st == KF_OK && !r->rb)
 		st = fail(err, KF_ERR_INVALID, NULL, "no_rulebook",
@@ -240,9 +358,10 @@ kf_status kf_registry_authorise(kf_registry *r, kf_role actor, const char *id,
 		return st;
 	st = load_licensed(r, id, &l, err);
 	kf_date_format(day, day_text, sizeof day_text);
-	if (st == KF_OK && !within_licence(r->rb, a->services, l.services, bad, sizeof bad))
-		st = fail(err, KF_ERR_INVALID, "services", "service_not_licensed",
-			  "'%s' is not among the licence's services (%s)", bad, l.services);
+	if (st == KF_OK && given(a->area))
+		st = kf__reg_area_ids(r->rb, "area", a->area, area, sizeof area, err);
+	if (st == KF_OK)
+		st = within_licence(r, id, &l, a, area, err);
 	if (st == KF_OK && strcmp(day_text, l.issued) < 0)
 		st = fail(err, KF_ERR_INVALID, "date", "dates_out_of_order",
 			  "the authorisation's day %s is before the licence was issued (%s)",
@@ -254,7 +373,7 @@ kf_status kf_registry_authorise(kf_registry *r, kf_role actor, const char *id,
 		kf__ev_str(&ev, "uscc_check", check);
 		kf__ev_str(&ev, "uscc_override", a->override_uscc);
 		kf__ev_str(&ev, "services", a->services);
-		kf__ev_str(&ev, "area", a->area);
+		kf__ev_str(&ev, "area", area);
 		kf__ev_str(&ev, "effective", day_text);
 		kf__ev_str(&ev, "source", a->source);
 		kf__ev_str(&ev, "source_seen", a->source_seen);

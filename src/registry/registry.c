@@ -182,6 +182,12 @@ kf_status kf_registry_open(kf_registry_backend be, const char *target, const kf_
 		return KF_ERR_NOTFOUND;
 	}
 	st = kf__reg_value(r, "SELECT version FROM schema_version", 0, NULL, v, sizeof v, err);
+	if (st == KF_OK && atoi(v) == 1) { /* the one-area licences: upgraded in place */
+		st = kf__reg_upgrade(&r->store, err);
+		if (st == KF_OK)
+			st = kf__reg_value(r, "SELECT version FROM schema_version", 0, NULL, v,
+					   sizeof v, err);
+	}
 	if (st == KF_OK && atoi(v) != KF_REGISTRY_SCHEMA_VERSION) {
 		kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, NULL,
 			      "the registry in '%s' has schema version %s; this kaifang reads "

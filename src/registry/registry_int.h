@@ -105,6 +105,9 @@ struct kf_registry {
 extern const char *const kf__reg_projections[];
 extern const char *const kf__reg_projection_keys[];
 kf_status kf__reg_schema(kf__store *s, kf_error *err);
+/* Upgrades a store of schema version 1 to KF_REGISTRY_SCHEMA_VERSION in one
+ * write transaction (a store already upgraded is left alone). */
+kf_status kf__reg_upgrade(kf__store *s, kf_error *err);
 
 /* Appends one event, its canonical text `body` (kf__ev_begin .. kf__ev_finish,
  * with seq the next place: kf__reg_next_seq), inside the caller's
@@ -155,6 +158,18 @@ kf_status kf__ev_begin(kf__ev *e, uint64_t seq, const char *type, const char *re
 		       kf_role actor);
 void kf__ev_str(kf__ev *e, const char *key, const char *val); /* NULL/"" → null */
 char *kf__ev_finish(kf__ev *e);                               /* kf_free; NULL on no memory */
+/* An optional member (types' `optional` in event.c): written only when given,
+ * so events of the shape before it existed stay canonical. */
+void kf__ev_opt(kf__ev *e, const char *key, const char *val);
+/* A licence's per-service coverage (the transition's optional "coverage"
+ * member): an array of objects {service, area, issued, expires} in that
+ * order, each a string or null; nothing written for NULL or an empty array.
+ * The entries are the door's (intake.c): the service a catalogue id, the area
+ * a comma list of region ids (or the licence's area text), the dates
+ * YYYY-MM-DD. */
+#define KF__COVERAGE_KEYS 4
+extern const char *const kf__coverage_keys[KF__COVERAGE_KEYS];
+void kf__ev_coverage(kf__ev *e, const json_t *cov);
 
 /* The instant now ("YYYY-MM-DDTHH:MM:SSZ", the library's clock). */
 void kf__reg_now(char out[24]);
@@ -172,6 +187,14 @@ const char *kf__ev_get(const json_t *ev, const char *key);
 /* Writes the projections of event ev into store s (inside a transaction):
  * the rows of enterprises, applications, licences, figures, tokens. */
 kf_status kf__ev_project(kf__store *s, const json_t *ev, kf_error *err);
+
+/* The per-service rows (licence_services) of a licence of the one-area form:
+ * one row for each service of the comma list `services`, with `area`,
+ * `issued` and `expires` (an issue's projection; the schema upgrade from
+ * version 1, which derives them from the licences rows, the same way). */
+kf_status kf__licence_rows_old(kf__store *s, const char *app, const char *num, const char *services,
+			       const char *area, const char *issued, const char *expires,
+			       kf_error *err);
 
 /* ---- rdata.c ----------------------------------------------------------------------- */
 
@@ -207,6 +230,27 @@ kf_status kf__reg_decide(const kf_rulebook *rb, const char *services, const char
  * an absent code is an error unless unpublished_ok. */
 kf_status kf__reg_check_uscc(kf_role actor, const char *uscc, const char *override,
 			     int unpublished_ok, char *result, size_t size, kf_error *err);
+
+/* A comma list of places (ids, aliases or names), each a region of rb, as
+ * their region ids, comma-separated, into out (groups stay groups:
+ * cn-mainland is the whole mainland). KF_ERR_NOTFOUND for an unknown place
+ * (err names the nearest known, field `field`), KF_ERR_RANGE when out is too
+ * small. */
+kf_status kf__reg_area_ids(const kf_rulebook *rb, const char *field, const char *list, char *out,
+			   size_t size, kf_error *err);
+
+/* The BODS sourceType code (selfDeclaration, officialRegister, thirdParty,
+ * primaryResearch; static) of `name` (case, '-', '_' and spaces ignored:
+ * "official-register"), or NULL. */
+const char *kf__reg_source_type(const char *name);
+
+/* Where a credit code was read (source: URL or document) and what kind of
+ * source that is (type, kf__reg_source_type's): both or neither, a code to
+ * go with them, a place for any kind but the enterprise's own declaration,
+ * and a reviewer for officialRegister. *code the kind's code (NULL when none
+ * given). Errors "missing_field", "bad_source_type", "forbidden". */
+kf_status kf__reg_check_uscc_source(kf_role actor, const char *uscc, const char *source,
+				    const char *type, const char **code, kf_error *err);
 
 /* The city (nearest city or municipality, else province-level) of region i,
  * or -1. */

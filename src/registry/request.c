@@ -48,7 +48,7 @@ static char *keep(kf_reg_request *h, char *s)
 }
 
 /* One member: its name, the field it fills, and what it may be. */
-enum { T_STRING = 1, T_LIST = 2, T_BOOL = 4, T_NUMBER = 8, T_MAP = 16 };
+enum { T_STRING = 1, T_LIST = 2, T_BOOL = 4, T_NUMBER = 8, T_MAP = 16, T_ENTRIES = 32 };
 typedef struct member {
 	const char *name;
 	size_t off; /* offset of the const char * field */
@@ -61,6 +61,47 @@ static kf_status type_error(kf_error *err, const char *name, const char *expecte
 		      expected);
 	kf__error_code(err, "invalid_type");
 	return KF_ERR_INVALID;
+}
+
+/* A licence's per-service entries (service_area, service_dates) as the
+ * CLI's repeated flags give them, "SVC=VALUE;SVC=VALUE": from an array of
+ * "SVC=VALUE" strings, or an object {SVC: VALUE} whose VALUE may be an array
+ * of places (joined by commas). -1 for another shape or a ';' inside. */
+static int entries_text(json_t *v, kf_buf *b)
+{
+	size_t i, k;
+	const char *key;
+	json_t *e, *x;
+	int first = 1;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+		{
+			if (!json_is_string(e) || strchr(json_string_value(e), ';'))
+				return -1;
+			kf__buf_printf(b, "%s%s", i ? ";" : "", json_string_value(e));
+		}
+		return 0;
+	}
+	json_object_foreach(v, key, e)
+	{
+		if (strchr(key, ';') || strchr(key, '='))
+			return -1;
+		kf__buf_printf(b, "%s%s=", first ? "" : ";", key);
+		first = 0;
+		if (json_is_string(e) && !strchr(json_string_value(e), ';'))
+			kf__buf_puts(b, json_string_value(e));
+		else if (json_is_array(e)) {
+			json_array_foreach(e, k, x)
+			{
+				if (!json_is_string(x) || strchr(json_string_value(x), ';') ||
+				    strchr(json_string_value(x), ','))
+					return -1;
+				kf__buf_printf(b, "%s%s", k ? "," : "", json_string_value(x));
+			}
+		} else
+			return -1;
+	}
+	return 0;
 }
 
 /* The text of one member's value, as the CLI would have it; NULL on no memory. */
@@ -99,6 +140,13 @@ static kf_status value_text(const kf__jexact *j, const member *m, json_t *v, cha
 				kf__buf_puts(&b, ",");
 			kf__buf_puts(&b, json_string_value(e));
 		}
+	} else if ((json_is_array(v) || json_is_object(v)) && (m->types & T_ENTRIES)) {
+		if (entries_text(v, &b) < 0)
+			return kf__buf_free(&b),
+			       type_error(
+				   err, m->name,
+				   "\"SERVICE=VALUE;...\", an array of \"SERVICE=VALUE\" or an "
+				   "object {SERVICE: VALUE or [PLACE, ...]} without ';'");
 	} else if (json_is_object(v) && (m->types & T_MAP)) {
 		const char *k;
 		json_t *e;
@@ -219,6 +267,8 @@ static const member apply_members[] = {
     A(documents, T_STRING | T_MAP),
     A(source, T_STRING),
     A(source_seen, T_STRING),
+    A(uscc_source, T_STRING),
+    A(uscc_source_type, T_STRING),
     {"draft", 0, T_BOOL},
 };
 #undef A
@@ -236,8 +286,17 @@ kf_status kf_reg_apply_from_json(const char *json, size_t len, kf_reg_apply *out
 #name, offsetof(kf_reg_advance, name), T_STRING                                    \
 	}
 static const member advance_members[] = {
-    V(to),      V(date), V(reason), V(licence),     V(authority),
-    V(expires), V(area), V(source), V(source_seen),
+    V(to),
+    V(date),
+    V(reason),
+    V(licence),
+    V(authority),
+    V(expires),
+    V(area),
+    V(source),
+    V(source_seen),
+    {"service_area", offsetof(kf_reg_advance, service_area), T_STRING | T_ENTRIES},
+    {"service_dates", offsetof(kf_reg_advance, service_dates), T_STRING | T_ENTRIES},
 };
 #undef V
 

@@ -55,13 +55,15 @@ static kf_status next(kf_registry *r, kf__ev *ev, const char *type, kf_error *er
 /* The record's fields, read once. */
 typedef struct rec {
 	char *name, *name_zh, *state, *date, *route, *region, *zone, *city, *services, *source,
-	    *note;
+	    *note, *uscc, *uscc_source, *uscc_source_type;
 } rec;
 
 static void rec_free(rec *c)
 {
-	char **f[] = {&c->name, &c->name_zh, &c->state,    &c->date,   &c->route, &c->region,
-		      &c->zone, &c->city,    &c->services, &c->source, &c->note};
+	char **f[] = {&c->name,        &c->name_zh,         &c->state, &c->date,
+		      &c->route,       &c->region,          &c->zone,  &c->city,
+		      &c->services,    &c->source,          &c->note,  &c->uscc,
+		      &c->uscc_source, &c->uscc_source_type};
 	size_t i;
 	for (i = 0; i < sizeof f / sizeof f[0]; i++)
 		kf__xfree(*f[i]);
@@ -81,6 +83,9 @@ static int rec_read(kf__yfile *y, struct fy_node *n, rec *c)
 	F(services);
 	F(source);
 	F(note);
+	F(uscc);
+	F(uscc_source);
+	F(uscc_source_type);
 #undef F
 	if (y->failed)
 		return -1;
@@ -126,9 +131,31 @@ static kf_status seed_record(seed_ctx *s, struct fy_node *n, kf_error *err)
 	kf__ev ev;
 	char ent[32], app[32], cnt[32] = "0";
 	kf__decided d = {NULL, {0}};
+	const char *stype = NULL;
+	char check[300] = "not published";
+	kf_error ue;
 	kf_status st;
 	memset(&c, 0, sizeof c);
 	if (rec_read(s->y, n, &c) < 0 || check_places(s, n, &c) != KF_OK) {
+		rec_free(&c);
+		return KF_ERR_INVALID;
+	}
+	/* a credit code a source publishes, and where it was read: checked as at
+	 * intake (a failing check character is refused here: a seed has no
+	 * reviewer to override it) */
+	if (given(c.uscc) &&
+	    kf__reg_check_uscc(KF_ROLE_ADMIN, c.uscc, NULL, 0, check, sizeof check, &ue) != KF_OK) {
+		kf__y_error(s->y, kf__y_get(n, "uscc"), "uscc", "record '%s': %s", c.name,
+			    ue.message);
+		rec_free(&c);
+		return KF_ERR_INVALID;
+	}
+	if (kf__reg_check_uscc_source(KF_ROLE_ADMIN, c.uscc, c.uscc_source, c.uscc_source_type,
+				      &stype, &ue) != KF_OK) {
+		kf__y_error(
+		    s->y,
+		    kf__y_get(n, given(c.uscc_source_type) ? "uscc_source_type" : "uscc_source"),
+		    "uscc_source", "record '%s': %s", c.name, ue.message);
 		rec_free(&c);
 		return KF_ERR_INVALID;
 	}
@@ -152,8 +179,8 @@ static kf_status seed_record(seed_ctx *s, struct fy_node *n, kf_error *err)
 		kf__ev_str(&ev, "enterprise", ent);
 		kf__ev_str(&ev, "name", c.name);
 		kf__ev_str(&ev, "name_zh", c.name_zh);
-		kf__ev_str(&ev, "uscc", NULL);
-		kf__ev_str(&ev, "uscc_check", "not published");
+		kf__ev_str(&ev, "uscc", c.uscc);
+		kf__ev_str(&ev, "uscc_check", check);
 		kf__ev_str(&ev, "uscc_override", NULL);
 		kf__ev_str(&ev, "region", c.region);
 		kf__ev_str(&ev, "etype", NULL);
@@ -162,6 +189,8 @@ static kf_status seed_record(seed_ctx *s, struct fy_node *n, kf_error *err)
 		kf__ev_str(&ev, "source", c.source);
 		kf__ev_str(&ev, "source_seen", s->seen);
 		kf__ev_str(&ev, "note", NULL);
+		kf__ev_opt(&ev, "uscc_source", stype ? c.uscc_source : NULL);
+		kf__ev_opt(&ev, "uscc_source_type", stype);
 		st = append_built(r, &ev, err);
 	}
 	if (st == KF_OK)
@@ -330,6 +359,21 @@ static kf_status import_checks(kf_registry *r, const json_t *ev, kf_error *err)
 			return KF_ERR_INVALID;
 		}
 		return KF_OK;
+	}
+	if (json_object_get(ev, "coverage")) {
+		/* a licence's services one by one belong to a licence move that
+		 * names the licence (the door's rule, intake.c check_coverage) */
+		const char *to = kf__ev_get(ev, "to");
+		if (!kf__ev_get(ev, "licence") || !to ||
+		    (strcmp(to, "licence-issued") && strcmp(to, "licence-changed") &&
+		     strcmp(to, "licence-renewed"))) {
+			kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "coverage",
+				      "a per-service coverage list belongs to licence-issued, "
+				      "-changed or -renewed with its licence number, not to '%s'",
+				      to ? to : "");
+			kf__error_code(err, "bad_event");
+			return KF_ERR_INVALID;
+		}
 	}
 	if (strcmp(type, "transition") && strcmp(type, "decision"))
 		return KF_OK;

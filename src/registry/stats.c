@@ -398,6 +398,50 @@ static kf_status figure_counts(kf_registry *r, const kf__rows *figs, tally *t, k
 	return KF_OK;
 }
 
+/* By service, an approval counts the services its licence holds on the day
+ * (the licence's per-service rows issued by then: a licence may hold fewer
+ * services than were applied for, or gain some at a change), and the
+ * services applied for while it holds none. */
+#define LICENSED                                                                                   \
+	"SELECT 1 FROM licence_services ls WHERE ls.app = applications.id AND ls.issued IS NOT "   \
+	"NULL AND ls.issued <= ?"
+
+/* Appends to *t the (service, approvals) rows of the licensed approvals. */
+static kf_status licensed_services(kf_registry *r, const char *const *pp, kf__rows *t,
+				   kf_error *err)
+{
+	kf__rows l;
+	size_t i;
+	kf_status st = kf__reg_rows(r,
+				    "SELECT ls.service, COUNT(DISTINCT ls.app) FROM "
+				    "licence_services ls JOIN applications a "
+				    "ON a.id = ls.app WHERE a.approved IS NOT NULL AND a.approved "
+				    "<= ? AND ls.issued IS NOT "
+				    "NULL AND ls.issued <= ? GROUP BY ls.service",
+				    2, pp, &l, err);
+	if (st != KF_OK)
+		return st;
+	for (i = 0; i < l.n; i++) {
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 16;
+			char ***rows = kf__realloc(t->rows, cap * sizeof *rows);
+			if (!rows) {
+				kf__rows_free(&l);
+				return KF_ERR_NOMEM;
+			}
+			t->rows = rows;
+			t->cap = cap;
+		}
+		t->rows[t->n++] = l.rows[i];
+		l.rows[i] = NULL;
+	}
+	if (!t->ncols)
+		t->ncols = l.ncols;
+	l.n = 0;
+	kf__rows_free(&l);
+	return KF_OK;
+}
+
 kf_status kf_registry_stats(kf_registry *r, const char *as_of, const char *by, int json, char **out,
 			    kf_error *err)
 {
@@ -406,7 +450,7 @@ kf_status kf_registry_stats(kf_registry *r, const char *as_of, const char *by, i
 	tally t;
 	kf__rows figs;
 	groups gs;
-	const char *p[1] = {day};
+	const char *p[1] = {day}, *pp[2] = {day, day};
 	kf_status st;
 	*out = NULL;
 	if (given(as_of)) {
@@ -437,9 +481,11 @@ kf_status kf_registry_stats(kf_registry *r, const char *as_of, const char *by, i
 		memset(&t, 0, sizeof t);
 		snprintf(sql, sizeof sql,
 			 "SELECT %s, COUNT(*) FROM applications WHERE approved IS NOT NULL AND "
-			 "approved <= ? GROUP BY 1",
-			 keys[k]);
-		st = kf__reg_rows(r, sql, 1, p, &t.groups, err);
+			 "approved <= ? %sGROUP BY 1",
+			 keys[k], k == 2 ? "AND NOT EXISTS (" LICENSED ") " : "");
+		st = kf__reg_rows(r, sql, k == 2 ? 2 : 1, pp, &t.groups, err);
+		if (st == KF_OK && k == 2)
+			st = licensed_services(r, pp, &t.groups, err);
 	}
 	if (st == KF_OK)
 		st = kf__reg_rows(

@@ -78,7 +78,8 @@ static const char schema[] =
     "  created TEXT NOT NULL);\n"
     "CREATE TABLE enterprises (id TEXT PRIMARY KEY, name TEXT, name_zh TEXT, uscc TEXT,\n"
     "  uscc_check TEXT, uscc_override TEXT, region TEXT, etype TEXT, listed TEXT,\n"
-    "  ownership_sha256 TEXT, source TEXT, source_seen TEXT, note TEXT);\n"
+    "  ownership_sha256 TEXT, source TEXT, source_seen TEXT, note TEXT, uscc_source TEXT,\n"
+    "  uscc_source_type TEXT);\n"
     "CREATE INDEX enterprises_uscc ON enterprises (uscc);\n"
     "CREATE TABLE applications (id TEXT PRIMARY KEY, enterprise TEXT, name TEXT,\n"
     "  state TEXT, route TEXT, services TEXT, places TEXT, region TEXT, zone TEXT, city TEXT,\n"
@@ -90,6 +91,9 @@ static const char schema[] =
     "CREATE TABLE licences (app TEXT NOT NULL, number TEXT NOT NULL, kind TEXT,\n"
     "  parsed TEXT, authority TEXT, area TEXT, services TEXT, issued TEXT, expires TEXT,\n"
     "  state TEXT, source TEXT, source_seen TEXT, PRIMARY KEY (app, number));\n"
+    "CREATE TABLE licence_services (app TEXT NOT NULL, number TEXT NOT NULL,\n"
+    "  service TEXT NOT NULL, area TEXT, issued TEXT, expires TEXT,\n"
+    "  PRIMARY KEY (app, number, service));\n"
     "CREATE TABLE annual_reports (app TEXT NOT NULL, year TEXT NOT NULL, status TEXT,\n"
     "  filed TEXT, source TEXT, source_seen TEXT, note TEXT, PRIMARY KEY (app, year));\n"
     "CREATE TABLE authorisations (app TEXT NOT NULL, subsidiary TEXT NOT NULL, uscc TEXT,\n"
@@ -103,11 +107,13 @@ static const char schema[] =
     "INSERT INTO tree (id, size, frontier, root) VALUES (1, 0, '', "
     "'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');\n";
 
-const char *const kf__reg_projections[] = {
-    "enterprises",    "applications",   "licences", "figures",
-    "annual_reports", "authorisations", "listings", NULL};
+const char *const kf__reg_projections[] = {"enterprises",      "applications", "licences",
+					   "licence_services", "figures",      "annual_reports",
+					   "authorisations",   "listings",     NULL};
 const char *const kf__reg_projection_keys[] = {
-    "id", "id", "app, number", "id", "app, year", "app, subsidiary", "enterprise, list", NULL};
+    "id", "id",        "app, number",     "app, number, service",
+    "id", "app, year", "app, subsidiary", "enterprise, list",
+    NULL};
 
 kf_status kf__reg_schema(kf__store *s, kf_error *err)
 {
@@ -122,6 +128,54 @@ kf_status kf__reg_schema(kf__store *s, kf_error *err)
 		st = s->ops->exec(s->db, "INSERT INTO schema_version (version) VALUES (?)", 1, p,
 				  err);
 	}
+	if (st == KF_OK)
+		return s->ops->commit(s->db, err);
+	s->ops->rollback(s->db);
+	return st;
+}
+
+/* Schema version 1 had no per-service licence rows and no USCC source: the
+ * upgrade adds them, inside one write transaction, and derives the rows of
+ * every licence as its one-area form means them (every service, the
+ * licence's area, issue day and expiry: kf__licence_rows_old, the same rows
+ * the replay of its events gives, so verify agrees). Another writer that
+ * upgraded first is seen inside the transaction and nothing is done twice. */
+kf_status kf__reg_upgrade(kf__store *s, kf_error *err)
+{
+	char v[32];
+	kf_status st = s->ops->begin(s->db, err);
+	kf_registry tmp;
+	kf__rows t;
+	size_t i;
+	memset(&t, 0, sizeof t);
+	if (st != KF_OK)
+		return st;
+	memset(&tmp, 0, sizeof tmp);
+	tmp.store = *s;
+	st = kf__store_value(s, "SELECT version FROM schema_version", 0, NULL, v, sizeof v, err);
+	if (st != KF_OK || atoi(v) != 1) {
+		s->ops->rollback(s->db);
+		return st;
+	}
+	st = s->ops->script(
+	    s->db,
+	    "ALTER TABLE enterprises ADD COLUMN uscc_source TEXT;\n"
+	    "ALTER TABLE enterprises ADD COLUMN uscc_source_type TEXT;\n"
+	    "CREATE TABLE licence_services (app TEXT NOT NULL, number TEXT NOT NULL,\n"
+	    "  service TEXT NOT NULL, area TEXT, issued TEXT, expires TEXT,\n"
+	    "  PRIMARY KEY (app, number, service));\n"
+	    "UPDATE schema_version SET version = 2;\n",
+	    err);
+	if (st == KF_OK)
+		st = kf__reg_rows(&tmp,
+				  "SELECT app, number, services, area, issued, expires FROM "
+				  "licences",
+				  0, NULL, &t, err);
+	for (i = 0; st == KF_OK && i < t.n; i++) {
+		char *const *row = t.rows[i];
+		st = kf__licence_rows_old(s, row[0], row[1], row[2], row[3], row[4], row[5], err);
+	}
+	kf__rows_free(&t);
 	if (st == KF_OK)
 		return s->ops->commit(s->db, err);
 	s->ops->rollback(s->db);

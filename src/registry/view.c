@@ -16,6 +16,7 @@
 #include "util/errors.h"
 
 static int given(const char *s) { return s && *s; }
+static const char *or_dash(const char *s) { return given(s) ? s : "—"; }
 
 /* The applications columns every view reads, in this order. */
 #define APP_COLS                                                                                   \
@@ -79,11 +80,23 @@ static const char *const app_names[A_NCOLS] = {"id",
 
 #define ENT_COLS                                                                                   \
 	"id, name, name_zh, uscc, uscc_check, uscc_override, region, etype, listed, "              \
-	"ownership_sha256, source, source_seen, note"
-static const char *const ent_names[] = {
-    "id",   "name",   "name_zh",          "uscc",   "uscc_check",  "uscc_override", "region",
-    "type", "listed", "ownership_sha256", "source", "source_seen", "note"};
-#define ENT_NCOLS 13
+	"ownership_sha256, source, source_seen, note, uscc_source, uscc_source_type"
+static const char *const ent_names[] = {"id",
+					"name",
+					"name_zh",
+					"uscc",
+					"uscc_check",
+					"uscc_override",
+					"region",
+					"type",
+					"listed",
+					"ownership_sha256",
+					"source",
+					"source_seen",
+					"note",
+					"uscc_source",
+					"uscc_source_type"};
+#define ENT_NCOLS 15
 
 /* The region's English name, or the id itself (or "not published" for NULL). */
 static const char *place_name(const kf_rulebook *rb, const char *id)
@@ -104,6 +117,17 @@ static int no_zone(kf_registry *r, const char *route)
 	const kf__route *rt =
 	    r->data_loaded && given(route) ? kf__rdata_route(&r->data, route) : NULL;
 	return rt && rt->ndocs == 0;
+}
+
+/* The application's pilot zone in words, as every view says it: the zone's
+ * name; "no pilot zone (ordinary licence)" when its route has none (the
+ * ordinary licence's data names no documents, so an empty zone is no gap);
+ * else "not published" (a record whose source names no zone). */
+static const char *zone_words(kf_registry *r, const char *const *a)
+{
+	if (given(a[A_ZONE]))
+		return place_name(r->rb, a[A_ZONE]);
+	return no_zone(r, a[A_ROUTE]) ? "no pilot zone (ordinary licence)" : "not published";
 }
 
 /* A comma list as a JSON array of strings (null for NULL). */
@@ -253,6 +277,7 @@ static void deadline_json(kf_json *w, kf_registry *r, const char *id, const char
 
 typedef struct shown {
 	kf__rows app, ent, events, lic, reports, auths, listings;
+	kf__rows lsv;        /* licence_services: number, service, area, issued, expires */
 	int route_defaulted; /* the filing gave no route: say which one was used */
 } shown;
 
@@ -265,6 +290,24 @@ static void shown_free(shown *s)
 	kf__rows_free(&s->reports);
 	kf__rows_free(&s->auths);
 	kf__rows_free(&s->listings);
+	kf__rows_free(&s->lsv);
+}
+
+/* Rows in the byte order of their first two columns (the same order through
+ * either back-end, whatever the database's collation). */
+static int cmp_two(const void *a, const void *b)
+{
+	char *const *x = *(char **const *)a, *const *y = *(char **const *)b;
+	int c = strcmp(x[0] ? x[0] : "", y[0] ? y[0] : "");
+	return c ? c : strcmp(x[1] ? x[1] : "", y[1] ? y[1] : "");
+}
+
+/* The same for the first three. */
+static int cmp_three(const void *a, const void *b)
+{
+	char *const *x = *(char **const *)a, *const *y = *(char **const *)b;
+	int c = cmp_two(a, b);
+	return c ? c : strcmp(x[2] ? x[2] : "", y[2] ? y[2] : "");
 }
 
 static kf_status load_shown(kf_registry *r, const char *id, shown *s, kf_error *err)
@@ -295,6 +338,13 @@ static kf_status load_shown(kf_registry *r, const char *id, shown *s, kf_error *
 				  "expires, state, source FROM licences WHERE app = ? ORDER BY "
 				  "number",
 				  1, p, &s->lic, err);
+	if (st == KF_OK)
+		st = kf__reg_rows(r,
+				  "SELECT number, service, area, issued, expires FROM "
+				  "licence_services WHERE app = ?",
+				  1, p, &s->lsv, err);
+	if (st == KF_OK && s->lsv.n > 1)
+		qsort(s->lsv.rows, s->lsv.n, sizeof *s->lsv.rows, cmp_two);
 	if (st == KF_OK)
 		st = kf__reg_rows(r,
 				  "SELECT year, status, filed, source, note FROM annual_reports "
@@ -395,8 +445,9 @@ static void redecided(kf_registry *r, const shown *s, kf_json *w, kf_buf *t)
 	kf_free(d.json);
 }
 
-static void app_members(kf_json *w, const char *const *a, const kf_rulebook *rb)
+static void app_members(kf_json *w, const char *const *a, kf_registry *r)
 {
+	const kf_rulebook *rb = r->rb;
 	int c;
 	for (c = 0; c < A_NCOLS; c++) {
 		if (c == A_ENT || c == A_NAME)
@@ -411,6 +462,11 @@ static void app_members(kf_json *w, const char *const *a, const kf_rulebook *rb)
 		if (c == A_ZONE) {
 			kf_json_key(w, "zone_name");
 			kf_json_string(w, a[c] ? place_name(rb, a[c]) : NULL);
+			/* why a zone is empty: the route has none, or it is not published */
+			kf_json_key(w, "no_pilot_zone");
+			kf_json_bool(w, !given(a[c]) && no_zone(r, a[A_ROUTE]));
+			kf_json_key(w, "zone_text");
+			kf_json_string(w, zone_words(r, a));
 		}
 	}
 }
@@ -481,6 +537,96 @@ static void overdue_json(kf_json *w, const shown *s)
 	kf_json_array_end(w);
 }
 
+/* A licence's services one by one (licence_services rows of `number`):
+ * [{service, service_name, area: [ids], area_names: [names], issued,
+ * expires}]. An area that is not places of the rulebook (a one-area licence
+ * of free text) is its text, its name the same. */
+static void coverage_json(kf_json *w, const kf_rulebook *rb, const kf__rows *t, const char *number)
+{
+	size_t i;
+	kf_json_array_begin(w);
+	for (i = 0; i < t->n; i++) {
+		char *const *row = t->rows[i];
+		const char *p = row[2];
+		int si;
+		if (!row[0] || !number || strcmp(row[0], number))
+			continue;
+		si = rb && row[1] ? kf_rulebook_find_service(rb, row[1], NULL, NULL) : -1;
+		kf_json_object_begin(w);
+		kf_json_key(w, "service");
+		kf_json_string(w, row[1]);
+		kf_json_key(w, "service_name");
+		kf_json_string(w, si >= 0 ? kf_rulebook_service(rb, si)->name.en : row[1]);
+		kf_json_key(w, "area");
+		json_list(w, row[2]);
+		kf_json_key(w, "area_names");
+		if (!given(p))
+			kf_json_null(w);
+		else {
+			kf_json_array_begin(w);
+			while (*p) {
+				char one[256];
+				size_t n = strcspn(p, ",");
+				snprintf(one, sizeof one, "%.*s", (int)n, p);
+				kf_json_string(w, place_name(rb, one));
+				p += n;
+				if (*p == ',')
+					p++;
+			}
+			kf_json_array_end(w);
+		}
+		kf_json_key(w, "issued");
+		kf_json_string(w, row[3]);
+		kf_json_key(w, "expires");
+		kf_json_string(w, row[4]);
+		kf_json_object_end(w);
+	}
+	kf_json_array_end(w);
+}
+
+/* An area (a comma list of region ids, or a licence's area text) in words:
+ * "Shanghai (310000), Beijing (110000)"; a text that is no region as it is. */
+static void area_words(kf_buf *t, const kf_rulebook *rb, const char *p)
+{
+	int first = 1;
+	if (!given(p))
+		kf__buf_puts(t, "area not recorded");
+	while (given(p)) {
+		char one[256];
+		size_t n = strcspn(p, ",");
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		if (rb && kf_rulebook_find_region(rb, one, NULL, NULL) >= 0 &&
+		    strcmp(place_name(rb, one), one))
+			kf__buf_printf(t, "%s%s (%s)", first ? "" : ", ", place_name(rb, one), one);
+		else
+			kf__buf_printf(t, "%s%s", first ? "" : ", ", one);
+		first = 0;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/* The same rows as text lines under the licence's line. */
+static void coverage_text(kf_buf *t, const kf_rulebook *rb, const kf__rows *rows,
+			  const char *number, const char *indent)
+{
+	size_t i;
+	for (i = 0; i < rows->n; i++) {
+		char *const *row = rows->rows[i];
+		const char *p = row[2];
+		int si;
+		if (!row[0] || !number || strcmp(row[0], number))
+			continue;
+		si = rb && row[1] ? kf_rulebook_find_service(rb, row[1], NULL, NULL) : -1;
+		kf__buf_printf(t, "%s%s (%s): ", indent, or_dash(row[1]),
+			       si >= 0 ? kf_rulebook_service(rb, si)->name.en
+				       : "not in the rulebook");
+		area_words(t, rb, p);
+		kf__buf_printf(t, ", %s to %s\n", or_dash(row[3]), or_dash(row[4]));
+	}
+}
+
 static char *show_json(kf_registry *r, const shown *s)
 {
 	kf_json *w = kf_json_new();
@@ -492,7 +638,7 @@ static char *show_json(kf_registry *r, const shown *s)
 	kf_json_object_begin(w);
 	kf_json_key(w, "id");
 	kf_json_string(w, a[A_ID]);
-	app_members(w, a, r->rb);
+	app_members(w, a, r);
 	if (s->route_defaulted) {
 		kf_json_key(w, "route_defaulted");
 		kf_json_bool(w, 1);
@@ -527,6 +673,8 @@ static char *show_json(kf_registry *r, const shown *s)
 			else
 				kf_json_string(w, s->lic.rows[i][c]);
 		}
+		kf_json_key(w, "coverage");
+		coverage_json(w, r->rb, &s->lsv, s->lic.rows[i][0]);
 		kf_json_object_end(w);
 	}
 	kf_json_array_end(w);
@@ -542,8 +690,6 @@ static char *show_json(kf_registry *r, const shown *s)
 	kf_json_object_end(w);
 	return kf_json_finish(w);
 }
-
-static const char *or_dash(const char *s) { return given(s) ? s : "—"; }
 
 static void deadline_text(kf_buf *t, kf_registry *r, const char *id, const char *services)
 {
@@ -605,10 +751,7 @@ static char *show_text(kf_registry *r, const shown *s)
 		       given(a[A_SERVICES]) ? a[A_SERVICES] : "not published",
 		       given(a[A_PLACES]) ? a[A_PLACES] : "not published");
 	kf__buf_printf(&t, "  registered in: %s  zone: %s  city: %s  foreign share: %s\n",
-		       place_name(r->rb, a[A_REGION]),
-		       given(a[A_ZONE])         ? place_name(r->rb, a[A_ZONE])
-		       : no_zone(r, a[A_ROUTE]) ? "no pilot zone (ordinary licence)"
-						: "not published",
+		       place_name(r->rb, a[A_REGION]), zone_words(r, a),
 		       place_name(r->rb, a[A_CITY]),
 		       given(a[A_SHARE]) ? a[A_SHARE] : "not published");
 	kf__buf_printf(&t, "  submitted %s, accepted %s, decided %s, issued %s\n",
@@ -626,10 +769,12 @@ static char *show_text(kf_registry *r, const shown *s)
 		kf__buf_printf(&t, "  decided with rulebook sha256 %s\n", a[A_RBSHA]);
 	redecided(r, s, NULL, &t);
 	deadline_text(&t, r, a[A_ID], a[A_SERVICES]);
-	for (i = 0; i < s->lic.n; i++)
+	for (i = 0; i < s->lic.n; i++) {
 		kf__buf_printf(&t, "  licence %s (%s), %s to %s, %s\n", s->lic.rows[i][0],
 			       or_dash(s->lic.rows[i][2]), or_dash(s->lic.rows[i][5]),
 			       or_dash(s->lic.rows[i][6]), or_dash(s->lic.rows[i][7]));
+		coverage_text(&t, r->rb, &s->lsv, s->lic.rows[i][0], "    ");
+	}
 	for (i = 0; i < s->reports.n; i++)
 		kf__buf_printf(&t, "  annual report %s: %s on %s\n", or_dash(s->reports.rows[i][0]),
 			       or_dash(s->reports.rows[i][1]), or_dash(s->reports.rows[i][2]));
@@ -641,11 +786,15 @@ static char *show_text(kf_registry *r, const shown *s)
 				       "%d-03-31)\n",
 				       years[k], years[k] + 1);
 	}
-	for (i = 0; i < s->auths.n; i++)
-		kf__buf_printf(&t, "  authorised: %s (%s) for %s in %s from %s\n",
-			       or_dash(s->auths.rows[i][0]), or_dash(s->auths.rows[i][1]),
-			       or_dash(s->auths.rows[i][4]), or_dash(s->auths.rows[i][5]),
-			       or_dash(s->auths.rows[i][6]));
+	for (i = 0; i < s->auths.n; i++) {
+		kf__buf_printf(&t, "  authorised: %s (%s) for %s in ", or_dash(s->auths.rows[i][0]),
+			       or_dash(s->auths.rows[i][1]), or_dash(s->auths.rows[i][4]));
+		if (given(s->auths.rows[i][5]))
+			area_words(&t, r->rb, s->auths.rows[i][5]);
+		else
+			kf__buf_puts(&t, "—");
+		kf__buf_printf(&t, " from %s\n", or_dash(s->auths.rows[i][6]));
+	}
 	for (i = 0; i < s->listings.n; i++)
 		kf__buf_printf(&t, "  %s list since %s: %s (%s)\n", or_dash(s->listings.rows[i][0]),
 			       or_dash(s->listings.rows[i][1]), or_dash(s->listings.rows[i][2]),
@@ -719,10 +868,63 @@ static int list_has(const kf_rulebook *rb, const char *list, int want, int servi
 	return 0;
 }
 
+/* The licences of application `app` from all's rows (app, number, service,
+ * area, issued, expires; sorted): JSON [{number, coverage}] into w, or text
+ * lines (one per service, as show's) into b. */
+static void list_licences(kf_json *w, kf_buf *b, const kf_rulebook *rb, const kf__rows *all,
+			  const char *app)
+{
+	size_t lo = 0, hi = all->n, i, k;
+	kf__rows one;
+	while (lo < hi) { /* the first row of app */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(all->rows[mid][0] ? all->rows[mid][0] : "", app) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (w)
+		kf_json_array_begin(w);
+	for (i = lo; i < all->n && all->rows[i][0] && !strcmp(all->rows[i][0], app); i = k) {
+		const char *num = all->rows[i][1] ? all->rows[i][1] : "";
+		for (k = i; k < all->n && all->rows[k][0] && !strcmp(all->rows[k][0], app) &&
+			    !strcmp(all->rows[k][1] ? all->rows[k][1] : "", num);
+		     k++)
+			;
+		/* the rows of this licence, seen without their app column */
+		memset(&one, 0, sizeof one);
+		one.rows = kf__calloc(k - i, sizeof *one.rows);
+		if (!one.rows) { /* no memory: the answer fails, never short */
+			if (b)
+				b->failed = 1;
+			if (w)
+				kf__json_buf(w)->failed = 1;
+			continue;
+		}
+		for (one.n = 0; one.n < k - i; one.n++)
+			one.rows[one.n] = all->rows[i + one.n] + 1;
+		one.ncols = all->ncols - 1;
+		if (w) {
+			kf_json_object_begin(w);
+			kf_json_key(w, "number");
+			kf_json_string(w, num);
+			kf_json_key(w, "coverage");
+			coverage_json(w, rb, &one, num);
+			kf_json_object_end(w);
+		} else {
+			kf__buf_printf(b, "          licence %s:\n", num);
+			coverage_text(b, rb, &one, num, "            ");
+		}
+		kf__xfree(one.rows);
+	}
+	if (w)
+		kf_json_array_end(w);
+}
+
 kf_status kf_registry_list(kf_registry *r, const kf_reg_filter *f, int json, char **out,
 			   kf_error *err)
 {
-	kf__rows t;
+	kf__rows t, lsv;
 	int zone = -1, svc = -1;
 	size_t i;
 	kf_json *w = NULL;
@@ -767,9 +969,20 @@ kf_status kf_registry_list(kf_registry *r, const kf_reg_filter *f, int json, cha
 	}
 	if (st != KF_OK)
 		return st;
+	/* every licence's per-service rows, in byte order of app, number, service */
+	st = kf__reg_rows(
+	    r, "SELECT app, number, service, area, issued, expires FROM licence_services", 0, NULL,
+	    &lsv, err);
+	if (st != KF_OK) {
+		kf__rows_free(&t);
+		return st;
+	}
+	if (lsv.n > 1)
+		qsort(lsv.rows, lsv.n, sizeof *lsv.rows, cmp_three);
 	if (json) {
 		if (!(w = kf_json_new())) {
 			kf__rows_free(&t);
+			kf__rows_free(&lsv);
 			return KF_ERR_NOMEM;
 		}
 		kf_json_array_begin(w);
@@ -795,16 +1008,21 @@ kf_status kf_registry_list(kf_registry *r, const kf_reg_filter *f, int json, cha
 			kf_json_string(w, a[A_ENT]);
 			kf_json_key(w, "enterprise_name");
 			kf_json_string(w, a[A_NAME]);
-			app_members(w, a, r->rb);
+			app_members(w, a, r);
+			kf_json_key(w, "licences");
+			list_licences(w, NULL, r->rb, &lsv, a[A_ID]);
 			kf_json_object_end(w);
-		} else
+		} else {
 			kf__buf_printf(&b, "%-9s %-16s %-12s %-14s %-12s %-11s %s\n", a[A_ID],
 				       or_dash(a[A_STATE]), or_dash(a[A_ROUTE]),
 				       given(a[A_SERVICES]) ? a[A_SERVICES] : "not published",
 				       given(a[A_ZONE]) ? place_name(r->rb, a[A_ZONE]) : "-",
 				       given(a[A_INTAKE]) ? a[A_INTAKE] : "-", or_dash(a[A_NAME]));
+			list_licences(NULL, &b, r->rb, &lsv, a[A_ID]);
+		}
 	}
 	kf__rows_free(&t);
+	kf__rows_free(&lsv);
 	if (json) {
 		kf_json_array_end(w);
 		*out = kf_json_finish(w);
@@ -861,6 +1079,49 @@ static kf_status export_csv(kf_registry *r, kf_write_fn write, void *ctx, kf_err
 	return st;
 }
 
+/* One row per service of each licence (MIIT's record: service, coverage
+ * area, issue and expiry date; registry-notes §1.1 [M11]), header first, RFC
+ * 4180; rows in the byte order of application, licence and service. */
+static kf_status export_licences(kf_registry *r, kf_write_fn write, void *ctx, kf_error *err)
+{
+	static const char *const head[] = {"app",     "licence", "authority", "state",
+					   "service", "area",    "issued",    "expires"};
+	kf__rows t;
+	kf_buf b;
+	size_t i;
+	int c;
+	kf_status st =
+	    kf__reg_rows(r,
+			 "SELECT s.app, s.number, s.service, l.authority, l.state, s.area, "
+			 "s.issued, s.expires FROM licence_services s JOIN licences l ON "
+			 "l.app = s.app AND l.number = s.number",
+			 0, NULL, &t, err);
+	if (st != KF_OK)
+		return st;
+	if (t.n > 1)
+		qsort(t.rows, t.n, sizeof *t.rows, cmp_three);
+	kf__buf_init(&b, 0);
+	for (c = 0; c < 8; c++) {
+		kf__buf_csv_cell(&b, head[c], ',');
+		kf__buf_puts(&b, c + 1 < 8 ? "," : "\r\n");
+	}
+	for (i = 0; st == KF_OK && i < t.n; i++) {
+		static const int order[8] = {0, 1, 3, 4, 2, 5, 6, 7}; /* the header's */
+		for (c = 0; c < 8; c++) {
+			const char *v = t.rows[i][order[c]];
+			kf__buf_csv_cell(&b, v ? v : "", ',');
+			kf__buf_puts(&b, c + 1 < 8 ? "," : "\r\n");
+		}
+		if (b.len > 65536)
+			st = emit(write, ctx, &b, err);
+	}
+	if (st == KF_OK)
+		st = emit(write, ctx, &b, err);
+	kf__buf_free(&b);
+	kf__rows_free(&t);
+	return st;
+}
+
 /* One page of events at a time, so an export of millions stays small in memory. */
 static kf_status export_jsonl(kf_registry *r, kf_write_fn write, void *ctx, kf_error *err)
 {
@@ -893,7 +1154,48 @@ static kf_status export_jsonl(kf_registry *r, kf_write_fn write, void *ctx, kf_e
 }
 
 /* BODS 0.4 entity statements (registry-notes §1.4, P3): one per enterprise,
- * with its USCC as identifier (scheme CN-USCC) and its registered place. */
+ * with its USCC as identifier and its registered place. The identifier's
+ * scheme is org-id.guide's code for the Unified Social Credit Identifier,
+ * CN-USCI (BODS: "for entities, a code from org-id.guide"; the org-id
+ * register's list cn-usci, confirmed, primary). */
+/* The statement's source (BODS sourceType): a filing is the enterprise's
+ * own declaration; a record entered from a published source (the seed's are
+ * news articles and press releases) is a third party's report; and the
+ * credit code's own source, where the record keeps one (the enterprise
+ * event's uscc_source and uscc_source_type), adds its kind: officialRegister
+ * only where a reviewer recorded the code as read in an official register,
+ * never otherwise. */
+static void bods_source(kf_json *w, const char *const *e)
+{
+	const char *base = given(e[10]) ? "thirdParty" : "selfDeclaration";
+	kf_json_key(w, "source");
+	kf_json_object_begin(w);
+	kf_json_key(w, "type");
+	kf_json_array_begin(w);
+	kf_json_string(w, base);
+	if (given(e[3]) && given(e[14]) && strcmp(e[14], base))
+		kf_json_string(w, e[14]);
+	kf_json_array_end(w);
+	kf_json_key(w, "description");
+	if (given(e[3]) && given(e[13])) {
+		char *d = NULL;
+		kf_buf b;
+		kf__buf_init(&b, 0);
+		kf__buf_printf(&b, "%s; the USCC as read in: %s (%s)",
+			       given(e[10]) ? e[10] : "filed with the Kaifang registry", e[13],
+			       given(e[14]) ? e[14] : "kind not recorded");
+		d = kf__buf_steal(&b);
+		kf_json_string(w, d);
+		kf_free(d);
+	} else
+		kf_json_string(w, given(e[10]) ? e[10] : "filed with the Kaifang registry");
+	if (given(e[11])) { /* a date, or absent: BODS has no null here */
+		kf_json_key(w, "retrievedAt");
+		kf_json_string(w, e[11]);
+	}
+	kf_json_object_end(w);
+}
+
 static kf_status export_bods(kf_registry *r, kf_write_fn write, void *ctx, kf_error *err)
 {
 	kf__rows t;
@@ -952,9 +1254,10 @@ static kf_status export_bods(kf_registry *r, kf_write_fn write, void *ctx, kf_er
 			kf_json_key(w, "id");
 			kf_json_string(w, e[3]);
 			kf_json_key(w, "scheme");
-			kf_json_string(w, "CN-USCC");
+			kf_json_string(w, "CN-USCI");
 			kf_json_key(w, "schemeName");
-			kf_json_string(w, "Unified Social Credit Code (GB 32100-2015)");
+			kf_json_string(w, "Unified Social Credit Identifier (统一社会信用代码, "
+					  "GB 32100-2015)");
 			kf_json_object_end(w);
 		}
 		kf_json_array_end(w);
@@ -977,22 +1280,7 @@ static kf_status export_bods(kf_registry *r, kf_write_fn write, void *ctx, kf_er
 		}
 		kf_json_array_end(w);
 		kf_json_object_end(w);
-		kf_json_key(w, "source");
-		kf_json_object_begin(w);
-		kf_json_key(w, "type");
-		kf_json_array_begin(w);
-		/* BODS sourceType: a filing is the enterprise's own declaration; a
-		 * record entered from a published source (the seed's are news
-		 * articles and press releases) is a third party's report.
-		 * officialRegister would need the source recorded as an official
-		 * register, which no event field says yet, so it is never claimed */
-		kf_json_string(w, given(e[10]) ? "thirdParty" : "selfDeclaration");
-		kf_json_array_end(w);
-		kf_json_key(w, "description");
-		kf_json_string(w, given(e[10]) ? e[10] : "filed with the Kaifang registry");
-		kf_json_key(w, "retrievedAt");
-		kf_json_string(w, e[11]);
-		kf_json_object_end(w);
+		bods_source(w, e);
 		kf_json_object_end(w);
 	}
 	kf_json_array_end(w);
@@ -1018,9 +1306,12 @@ kf_status kf_registry_export(kf_registry *r, const char *format, kf_write_fn wri
 		return export_jsonl(r, write, ctx, err);
 	if (format && !strcmp(format, "bods"))
 		return export_bods(r, write, ctx, err);
+	if (format && !strcmp(format, "licences-csv"))
+		return export_licences(r, write, ctx, err);
 	kf__error_set(err, KF_ERR_INVALID, NULL, 0, 0, "format",
-		      given(format) ? "unknown export format '%s'; expected csv, jsonl or bods"
-				    : "--format is required%s: csv, jsonl or bods",
+		      given(format)
+			  ? "unknown export format '%s'; expected csv, licences-csv, jsonl or bods"
+			  : "--format is required%s: csv, licences-csv, jsonl or bods",
 		      format ? format : "");
 	kf__error_code(err, "bad_format");
 	return KF_ERR_INVALID;

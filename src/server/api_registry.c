@@ -15,7 +15,7 @@
  *   GET  /v1/registry/verify                                recompute the log
  *   GET  /v1/registry/proofs/{seq}                          inclusion proof
  *   POST /v1/registry/checkpoints                           sign the tree head (reviewer+)
- *   GET  /v1/registry/export?format=csv|jsonl|bods          export
+ *   GET  /v1/registry/export?format=csv|licences-csv|jsonl|bods   export
  *   POST /v1/registry/tokens                                a new token (admin)
  * ?format=text gives the library's text view where it has one.
  *
@@ -283,8 +283,9 @@ static void h_export(kf_registry *r, const kf__srv_request *rq, kf__srv_reply *o
 	memset(out, 0, sizeof *out);
 	out->status = 200;
 	out->ctype = !fmt || !strcmp(fmt, "jsonl") ? "application/jsonl; charset=utf-8"
-		     : !strcmp(fmt, "csv")         ? "text/csv; charset=utf-8"
-						   : JSON_CT;
+		     : !strcmp(fmt, "csv") || !strcmp(fmt, "licences-csv")
+			 ? "text/csv; charset=utf-8"
+			 : JSON_CT;
 	out->body = b.p ? b.p : strdup("");
 	out->len = b.len;
 }

@@ -164,6 +164,9 @@ suite() {
 		--licence "沪B2-20250242" --authority "Shanghai Communications Administration" --json
 	expect_rc "$BE licence issued" 0
 	[ "$(json_get "$TMP/out" "j['licences'][0]['parsed']['region']")" = 310000 ] && ok || bad "$BE licence number parsed"
+	# the one-area form (no --service-area): every service, no area recorded, the move's day
+	[ "$(json_get "$TMP/out" "[(c['service'], c['area'], c['issued'], c['expires']) for c in j['licences'][0]['coverage']]")" = \
+		"[('B21', None, '2025-02-15', None)]" ] && ok || bad "$BE one-area licence: its service row"
 	# ---- after the licence: annual reports, authorisations, credit lists
 	expect overdue 0 "annual report 2025: OVERDUE (its Q1 window closed on 2026-03-31)" -- show $A $S
 	expect report-year 2 "from 2025 to 2025" -- record annual-report $A $S --token "$REV" \
@@ -181,9 +184,21 @@ suite() {
 		ok || bad "$BE annual report corrected, none overdue"
 	expect authorise-outside 2 "'B11' is not among the licence's services (B21)" -- record authorisation $A $S \
 		--token "$REV" --subsidiary "Foo Sub" --uscc 91110000MA00ABCD4C --service B11 --date 2025-02-20
+	# an authorised area must lie within the licence's area for the service:
+	# none recorded (the one-area form without --area) shows nothing of the kind
+	expect authorise-no-area 2 "licence 沪B2-20250242 records no area for B21, so the authorised area cannot be shown to lie within it" -- \
+		record authorisation $A $S --token "$REV" --subsidiary "Foo Sub" --uscc 91110000MA00ABCD4C \
+		--service B21 --area Beijing --date 2025-02-20
+	expect licence-area 0 "B21 (Online data processing and transaction processing services): Shanghai (310000), 2025-02-15 to —" -- \
+		advance $A $S --token "$REV" --to licence-changed --date 2025-02-18 --licence "沪B2-20250242" --service-area B21=Shanghai
+	expect authorise-outside-area 2 "Beijing (110000) lies outside the area licence 沪B2-20250242 covers for B21: Shanghai (310000)" -- \
+		record authorisation $A $S --token "$REV" --subsidiary "Foo Sub" --uscc 91110000MA00ABCD4C \
+		--service B21 --area Beijing --date 2025-02-20
+	expect authorise-unknown-place 2 "unknown place 'Pudongg'; nearest known" -- record authorisation $A $S --token "$REV" \
+		--subsidiary "Foo Sub" --uscc 91110000MA00ABCD4C --service B21 --area Pudongg --date 2025-02-20
 	expect authorise 0 "recorded the authorisation" -- record authorisation $A $S --token "$REV" \
-		--subsidiary "Foo Sub" --uscc 91110000MA00ABCD4C --service B21 --area Beijing --date 2025-02-20
-	expect authorised 0 "authorised: Foo Sub (91110000MA00ABCD4C) for B21 in Beijing from 2025-02-20" -- show $A $S
+		--subsidiary "Foo Sub" --uscc 91110000MA00ABCD4C --service B21 --area Pudong --date 2025-02-20
+	expect authorised 0 "authorised: Foo Sub (91110000MA00ABCD4C) for B21 in Pudong New Area (310115) from 2025-02-20" -- show $A $S
 	expect listing-bad 2 "unknown list 'grey'" -- record listing $S --token "$REV" --enterprise E-000001 \
 		--list grey --date 2025-02-25 --reason x --authority MIIT --source y
 	expect listing-source 2 "give its source" -- record listing $S --token "$REV" --enterprise E-000001 \
@@ -293,9 +308,10 @@ EOF
 	R export --format csv $S >"$TMP/$BE.csv" && ok || bad "$BE export csv"
 	[ "$(head -1 "$TMP/$BE.csv" | cut -c1-30)" = "id,enterprise,name,state,route" ] && ok || bad "$BE csv header"
 	R export --format bods $S >"$TMP/$BE.bods" && ok || bad "$BE export bods"
-	[ "$(json_get "$TMP/$BE.bods" "j[0]['recordDetails']['identifiers'][0]['scheme']")" = CN-USCC ] && ok || bad "$BE bods identifiers"
-	expect export-format 2 "expected csv, jsonl or bods" -- export --format xml $S
-	expect export-no-format 2 "--format is required: csv, jsonl or bods" -- export $S
+	# org-id.guide's code for the Unified Social Credit Identifier (lists/cn/cn-usci.json)
+	[ "$(json_get "$TMP/$BE.bods" "j[0]['recordDetails']['identifiers'][0]['scheme']")" = CN-USCI ] && ok || bad "$BE bods identifiers"
+	expect export-format 2 "expected csv, licences-csv, jsonl or bods" -- export --format xml $S
+	expect export-no-format 2 "--format is required: csv, licences-csv, jsonl or bods" -- export $S
 	[ "$(json_get "$TMP/$BE.bods" "sorted(set(t for s in j for t in s['source']['type']))")" = "['selfDeclaration']" ] && ok ||
 		bad "$BE bods: filings are self declarations"
 	R export --format bods $SS >"$TMP/$BE-seed.bods" && ok || bad "$BE export bods (seed)"
@@ -328,6 +344,232 @@ EOF
 	expect tamper-delete 1 "missing: the log jumps from event 6 to event 8" -- verify $S
 }
 
+# A licence's services one by one (MIIT's record: scope, coverage area, issue
+# and expiry date for each service; registry-notes §1.1 [M11]), the one-area
+# form of older stores and exports, and where a credit code was read.
+licences() {
+	local L LADMIN LREV LAPP C O U V UADMIN
+	expect lic-help 0 "[--service-area SVC=PLACE[,PLACE]]... [--service-dates SVC=ISSUED..EXPIRES]..." -- advance --help
+	L=$(store lic)
+	LADMIN=$(R init $L 2>/dev/null | head -1)
+	LREV=$(R token create --role reviewer $L --token "$LADMIN" 2>/dev/null)
+	LAPP=$(R token create --role applicant $L --token "$LADMIN" 2>/dev/null)
+	R apply $L --token "$LAPP" --enterprise "Per Service Co" --uscc 91310115MA1FL0AB0P --region 310115 \
+		--service B21,B25 --foreign-share 100 --date 2025-01-10 >/dev/null 2>&1
+	R apply $L --token "$LAPP" --enterprise "Second Co" --uscc 91440300MA5G12343E --region 440300 \
+		--service B21 --foreign-share 100 --date 2025-01-10 >/dev/null 2>&1
+	expect lic-not-a-licence 2 "per-service areas and dates belong to a licence: moving to 'accepted' records none" -- \
+		advance A-000002 $L --token "$LREV" --to accepted --date 2025-01-15 --service-area B21=Shanghai
+	R advance A-000001 $L --token "$LREV" --to accepted --date 2025-01-15 >/dev/null 2>&1
+	R advance A-000001 $L --token "$LREV" --to approved --date 2025-02-10 >/dev/null 2>&1
+	local LIC="--to licence-issued --date 2025-02-15 --licence 沪B2-20250242"
+	expect lic-not-applied 2 "service_area: B11 (Internet data centre services) is not among the application's services; the valid ones: B21 (Online data processing and transaction processing services), B25 (Information services)" -- \
+		advance A-000001 $L --token "$LREV" $LIC --service-area B11=Shanghai
+	expect lic-unknown-place 2 "unknown place 'Shangai'; nearest known: 310000 (Shanghai)" -- \
+		advance A-000001 $L --token "$LREV" $LIC --service-area B21=Shangai
+	expect lic-dates-order 2 "B21 expires (2025-03-01) on or before it is issued (2030-01-01)" -- \
+		advance A-000001 $L --token "$LREV" $LIC --service-dates B21=2030-01-01..2025-03-01
+	expect lic-before-approval 2 "B21 is issued on 2025-02-01, before the application was approved (2025-02-10)" -- \
+		advance A-000001 $L --token "$LREV" $LIC --service-dates B21=2025-02-01..2030-01-31
+	expect lic-bad-form 2 "'B21=2025-03-01' is not SERVICE=ISSUED..EXPIRES" -- \
+		advance A-000001 $L --token "$LREV" $LIC --service-dates B21=2025-03-01
+	expect lic-no-equals 2 "'B21' is not SERVICE=PLACES (one service each)" -- \
+		advance A-000001 $L --token "$LREV" $LIC --service-area B21
+	expect lic-twice 2 "B21 is given twice in service_area" -- \
+		advance A-000001 $L --token "$LREV" $LIC --service-area B21=Shanghai --service-area B21=Beijing
+	[ "$(sql "$L" "SELECT COUNT(*) FROM licences")" = 0 ] && ok || bad "$BE lic: a refused move records no licence"
+	run "$KAIFANG" registry advance A-000001 $L --token "$LREV" $LIC --authority "Shanghai CA" \
+		--service-area B21=Shanghai --service-area "B25=Shanghai,Beijing" \
+		--service-dates B21=2025-02-15..2030-02-14 --service-dates B25=2025-03-01..2028-02-28 --json
+	expect_rc "$BE lic: issued service by service" 0
+	[ "$(json_get "$TMP/out" "[(c['service'], c['area'], c['area_names'], c['issued'], c['expires']) for c in j['licences'][0]['coverage']]")" = \
+		"[('B21', ['310000'], ['Shanghai'], '2025-02-15', '2030-02-14'), ('B25', ['310000', '110000'], ['Shanghai', 'Beijing'], '2025-03-01', '2028-02-28')]" ] &&
+		ok || bad "$BE lic: show --json gives each service's area and dates"
+	[ "$(json_get "$TMP/out" "[e['coverage'] for e in j['events'] if e.get('to')=='licence-issued'][0][1]")" = \
+		"{'service': 'B25', 'area': '310000,110000', 'issued': '2025-03-01', 'expires': '2028-02-28'}" ] &&
+		ok || bad "$BE lic: the event carries the list"
+	expect lic-text 0 "    B25 (Information services): Shanghai (310000), Beijing (110000), 2025-03-01 to 2028-02-28" -- show A-000001 $L
+	expect lic-list-text 0 "            B21 (Online data processing and transaction processing services): Shanghai (310000), 2025-02-15 to 2030-02-14" -- list $L
+	run "$KAIFANG" registry list $L --json
+	[ "$(json_get "$TMP/out" "[(a['id'], [(l['number'], [(c['service'], c['area']) for c in l['coverage']]) for l in a['licences']]) for a in j]")" = \
+		"[('A-000001', [('沪B2-20250242', [('B21', ['310000']), ('B25', ['310000', '110000'])])]), ('A-000002', [])]" ] &&
+		ok || bad "$BE lic: list --json gives each application's licences service by service"
+	R export --format licences-csv $L >"$TMP/$BE-lic.csv"
+	printf 'app,licence,authority,state,service,area,issued,expires\r\nA-000001,沪B2-20250242,Shanghai CA,issued,B21,310000,2025-02-15,2030-02-14\r\nA-000001,沪B2-20250242,Shanghai CA,issued,B25,"310000,110000",2025-03-01,2028-02-28\r\n' |
+		cmp -s - "$TMP/$BE-lic.csv" && ok || bad "$BE lic: export licences-csv: $(cat "$TMP/$BE-lic.csv")"
+	# statistics by service count the licence's services issued by the day
+	run "$KAIFANG" registry stats $L --as-of 2025-02-20 --by service --json
+	[ "$(json_get "$TMP/out" "[(g['key'], g['count']) for g in j['approvals']['groups']]")" = "[('B21', 1)]" ] && ok ||
+		bad "$BE lic: by service on 2025-02-20, the licence holds B21 only (B25 from 2025-03-01)"
+	run "$KAIFANG" registry stats $L --as-of 2025-03-05 --by service --json
+	[ "$(json_get "$TMP/out" "sorted((g['key'], g['count']) for g in j['approvals']['groups'])")" = "[('B21', 1), ('B25', 1)]" ] && ok ||
+		bad "$BE lic: by service on 2025-03-05, both"
+	# authorisations: each service within the licence's, each area within that service's
+	expect lic-auth-b25-beijing 0 "recorded the authorisation" -- record authorisation A-000001 $L --token "$LREV" \
+		--subsidiary "Sub Beijing" --uscc 91110000MA00ABCD4C --service B25 --area Beijing --date 2025-03-02
+	expect lic-auth-b21-beijing 2 "Beijing (110000) lies outside the area licence 沪B2-20250242 covers for B21: Shanghai (310000)" -- \
+		record authorisation A-000001 $L --token "$LREV" --subsidiary "Sub Two" --uscc 91110000MA00ABCD4C \
+		--service B21,B25 --area Beijing --date 2025-03-02
+	# a change names the services it changes and keeps the others; a renewal
+	# of the one-area form moves every service's expiry
+	run "$KAIFANG" registry advance A-000001 $L --token "$LREV" --to licence-changed --date 2025-04-01 \
+		--licence 沪B2-20250242 --service-area B21=Shanghai,Beijing --json
+	[ "$(json_get "$TMP/out" "[(c['service'], c['area'], c['issued'], c['expires']) for c in j['licences'][0]['coverage']]")" = \
+		"[('B21', ['310000', '110000'], '2025-02-15', '2030-02-14'), ('B25', ['310000', '110000'], '2025-03-01', '2028-02-28')]" ] &&
+		ok || bad "$BE lic: a change of B21's area keeps its dates and B25"
+	expect lic-change-unknown 2 "application 'A-000001' holds no licence '沪B2-20259999'" -- advance A-000001 $L --token "$LREV" \
+		--to licence-changed --date 2025-04-02 --licence 沪B2-20259999 --service-area B21=Shanghai
+	run "$KAIFANG" registry advance A-000001 $L --token "$LREV" --to licence-renewed --date 2027-12-01 \
+		--licence 沪B2-20250242 --expires 2033-02-14 --json
+	[ "$(json_get "$TMP/out" "[c['expires'] for c in j['licences'][0]['coverage']]")" = "['2033-02-14', '2033-02-14']" ] &&
+		ok || bad "$BE lic: a one-area renewal moves every service's expiry"
+	expect lic-verify 0 "verify ok" -- verify $L
+	# the list travels: an export re-imported rebuilds the same tree; the
+	# reader takes only the list's canonical form
+	R export --format jsonl $L >"$TMP/$BE-lic.jsonl"
+	C=$(store liccopy)
+	R init $C --from "$TMP/$BE-lic.jsonl" >/dev/null 2>&1
+	expect lic-copy-verify 0 "verify ok" -- verify $C
+	R export --format jsonl $C | head -n "$(wc -l <"$TMP/$BE-lic.jsonl")" | cmp -s - "$TMP/$BE-lic.jsonl" && ok ||
+		bad "$BE lic: the import keeps the list's bytes"
+	run "$KAIFANG" registry show A-000001 $C --json
+	[ "$(json_get "$TMP/out" "[c['service'] for c in j['licences'][0]['coverage']]")" = "['B21', 'B25']" ] && ok ||
+		bad "$BE lic: the imported store shows the rows"
+	python3 - "$TMP/$BE-lic.jsonl" "$TMP/$BE-lic-bad.jsonl" <<'PY'
+import json, sys
+out = []
+for line in open(sys.argv[1], encoding='utf-8'):
+    e = json.loads(line)
+    if e.get('coverage'):  # the same list, its members in another order
+        body = line.rstrip('\n')
+        cov = json.dumps(e['coverage'], ensure_ascii=False, separators=(',', ':'))
+        moved = json.dumps([{k: c[k] for k in ('area', 'service', 'issued', 'expires')} for c in e['coverage']],
+                           ensure_ascii=False, separators=(',', ':'))
+        assert cov in body
+        line = body.replace(cov, moved) + '\n'
+        out.append(line)
+        break
+    out.append(line)
+open(sys.argv[2], 'w', encoding='utf-8').writelines(out)
+PY
+	O=$(store licbad)
+	expect lic-import-canonical 2 "not in canonical form" -- init $O --from "$TMP/$BE-lic-bad.jsonl"
+
+	# an export of a registry of schema version 1 (tests/data/registry/README.md):
+	# imported as it is, verified, its licence read as every service with its area
+	U=$(store v1import)
+	run "$KAIFANG" registry init $U --from tests/data/registry/v1-licence.jsonl
+	expect_rc "$BE v1 export imports" 0
+	UADMIN=$(head -1 "$TMP/out")
+	expect v1-import-verify 0 "verify ok: 10 events" -- verify $U
+	R export --format jsonl $U | head -n 9 | cmp -s - tests/data/registry/v1-licence.jsonl && ok ||
+		bad "$BE v1 export: its events kept byte for byte"
+	run "$KAIFANG" registry show A-000001 $U --json
+	[ "$(json_get "$TMP/out" "[(c['service'], c['area'], c['issued'], c['expires']) for c in j['licences'][0]['coverage']]")" = \
+		"[('B21', ['Shanghai'], '2025-02-15', '2035-02-14'), ('B25', ['Shanghai'], '2025-02-15', '2035-02-14')]" ] &&
+		ok || bad "$BE v1 export: every service, its area, issue day and the renewed expiry"
+	# its area names a place, so an authorised area can be checked against it
+	expect v1-auth-inside 0 "recorded the authorisation" -- record authorisation A-000001 $U --token "$UADMIN" \
+		--subsidiary "V1 Sub" --uscc 91110000MA00ABCD4C --service B21 --area Pudong --date 2030-01-10
+	expect v1-auth-outside 2 "Beijing (110000) lies outside the area licence 沪B2-20250242 covers for B21: Shanghai" -- \
+		record authorisation A-000001 $U --token "$UADMIN" --subsidiary "V1 Sub 2" --uscc 91110000MA00ABCD4C \
+		--service B21 --area Beijing --date 2030-01-10
+	# a store of schema version 1 opens upgraded in place: its licences get
+	# their per-service rows from the one-area form, and verify agrees
+	V=$(store v1store)
+	if [ "$BE" = sqlite ]; then
+		cp tests/data/registry/v1-store.sqlite "${V#--db }"
+	else
+		R init $V --from tests/data/registry/v1-licence.jsonl >/dev/null 2>&1
+		sql "$V" "DROP TABLE licence_services; ALTER TABLE enterprises DROP COLUMN uscc_source; ALTER TABLE enterprises DROP COLUMN uscc_source_type; UPDATE schema_version SET version = 1"
+	fi
+	[ "$(sql "$V" "SELECT version FROM schema_version")" = 1 ] && ok || bad "$BE v1 store: version 1 before"
+	expect v1-store-show 0 "    B25 (Information services): Shanghai, 2025-02-15 to 2035-02-14" -- show A-000001 $V
+	[ "$(sql "$V" "SELECT version FROM schema_version")" = 2 ] && ok || bad "$BE v1 store: upgraded to version 2"
+	[ "$(sql "$V" "SELECT service || ' ' || area || ' ' || issued || ' ' || expires FROM licence_services ORDER BY service")" = \
+		"B21 Shanghai 2025-02-15 2035-02-14
+B25 Shanghai 2025-02-15 2035-02-14" ] && ok || bad "$BE v1 store: the derived rows"
+	expect v1-store-verify 0 "verify ok: " -- verify $V
+	expect v1-store-again 0 "B21 (Online data processing" -- show A-000001 $V
+
+	# where a credit code was read (BODS sourceType): officialRegister only from a reviewer
+	expect uscc-source-applicant 2 "recording a USCC as read in an official register needs a reviewer token" -- \
+		apply $L --token "$LAPP" --enterprise "Per Service Co" --uscc 91310115MA1FL0AB0P \
+		--region 440300 --service B21 --foreign-share 100 --date 2025-01-10 \
+		--uscc-source https://www.gsxt.gov.cn/ --uscc-source-type official-register
+	expect uscc-source-kind 2 "unknown USCC source type 'gazette'" -- apply $L --token "$LREV" --enterprise "Register Co" \
+		--uscc 91440300MA5G12343E --region 440300 --service B21 --foreign-share 100 --date 2025-01-10 \
+		--uscc-source https://example.org/ --uscc-source-type gazette
+	expect uscc-source-where 2 "needs where it was read (--uscc-source URL or document)" -- apply $L --token "$LREV" \
+		--enterprise "Register Co" --uscc 91440300MA5G12343E --region 440300 --service B21 --foreign-share 100 \
+		--date 2025-01-10 --uscc-source-type thirdParty
+	expect uscc-source-recorded 2 "enterprise E-000002 is recorded with its USCC's source as not given" -- apply $L --token "$LREV" \
+		--enterprise "Second Co" --uscc 91440300MA5G12343E --region 440300 --service B21 --foreign-share 100 \
+		--date 2025-01-10 --uscc-source "https://www.gsxt.gov.cn/x" --uscc-source-type officialRegister
+	R apply $L --token "$LREV" --enterprise "Register Co" --uscc 91110000MA00ABCD4C --region 110000 --service B21 \
+		--foreign-share 100 --date 2025-01-10 --uscc-source "https://www.gsxt.gov.cn/corp/91110000MA00ABCD4C" \
+		--uscc-source-type officialRegister >/dev/null 2>&1
+	R export --format bods $L >"$TMP/$BE-lic.bods"
+	[ "$(json_get "$TMP/$BE-lic.bods" "[(s['recordId'], s['source']['type'], s['recordDetails']['identifiers'][0]['scheme']) for s in j]")" = \
+		"[('E-000001', ['selfDeclaration'], 'CN-USCI'), ('E-000002', ['selfDeclaration'], 'CN-USCI'), ('E-000003', ['selfDeclaration', 'officialRegister'], 'CN-USCI')]" ] &&
+		ok || bad "$BE bods: officialRegister only where a reviewer recorded the code as read there"
+	[ "$(json_get "$TMP/$BE-lic.bods" "j[2]['source']['description']")" = \
+		"filed with the Kaifang registry; the USCC as read in: https://www.gsxt.gov.cn/corp/91110000MA00ABCD4C (officialRegister)" ] &&
+		ok || bad "$BE bods: the description names where the code was read"
+	[ "$(json_get "$TMP/$BE-lic.bods" "'retrievedAt' in j[0]['source']")" = False ] && ok || bad "$BE bods: no null retrievedAt"
+	expect lic-verify-end 0 "verify ok" -- verify $L
+	# a coverage list on a move that is no licence's is refused on import
+	python3 - "$TMP/$BE-lic.jsonl" "$TMP/$BE-lic-misplaced.jsonl" <<'PY'
+import json, sys
+out = []
+for line in open(sys.argv[1], encoding='utf-8'):
+    e = json.loads(line)
+    if e.get('to') == 'accepted':  # the canonical text plus a list that does not belong
+        line = line.rstrip('\n')[:-1] + ',"coverage":[{"service":"B21","area":null,"issued":null,"expires":null}]}\n'
+        out.append(line)
+        break
+    out.append(line)
+open(sys.argv[2], 'w', encoding='utf-8').writelines(out)
+PY
+	O=$(store licmisplaced)
+	expect lic-import-misplaced 2 "a per-service coverage list belongs to licence-issued, -changed or -renewed" -- \
+		init $O --from "$TMP/$BE-lic-misplaced.jsonl"
+
+	# a seed record may give the credit code and where it was read
+	local SD
+	SD=$(store seeduscc)
+	cat >"$TMP/seed-uscc.yaml" <<'YAML'
+seed:
+  source_seen: 2026-12-01
+records:
+  - name: "Register Seed Co"
+    state: approved
+    date: 2025-02-26
+    route: notice-107
+    region: "310000"
+    zone: "310000"
+    city: "310000"
+    uscc: "91310115MA1FL0AB0P"
+    uscc_source: "https://www.gsxt.gov.cn/corp/91310115MA1FL0AB0P"
+    uscc_source_type: officialRegister
+    source: "A6 http://regional.chinadaily.com.cn/shanghaipudong/chinashftz/2025-02/28/c_1076115.htm"
+  - name: "No Code Seed Co"
+    state: approved
+    date: 2025-02-26
+    source: "A6 http://regional.chinadaily.com.cn/shanghaipudong/chinashftz/2025-02/28/c_1076115.htm"
+figures: []
+YAML
+	expect seed-uscc 0 "seeded 2 records" -- seed "$TMP/seed-uscc.yaml" $SD --token "$(R init $SD 2>/dev/null | head -1)"
+	R export --format bods $SD >"$TMP/$BE-seed-uscc.bods"
+	[ "$(json_get "$TMP/$BE-seed-uscc.bods" "[(s['source']['type'], [i['scheme'] for i in s['recordDetails']['identifiers']]) for s in j]")" = \
+		"[(['thirdParty', 'officialRegister'], ['CN-USCI']), (['thirdParty'], [])]" ] && ok ||
+		bad "$BE seed: a code read in the register is marked so; a record without a code claims nothing"
+	sed 's/uscc_source_type: officialRegister/uscc_source_type: gazette/' "$TMP/seed-uscc.yaml" >"$TMP/seed-bad.yaml"
+	SD=$(store seedbad)
+	expect seed-uscc-bad 2 "seed-bad.yaml:13:23: record 'Register Seed Co': unknown USCC source type 'gazette'" -- \
+		seed "$TMP/seed-bad.yaml" $SD --token "$(R init $SD 2>/dev/null | head -1)"
+}
+
 for BE in $BACKENDS; do
 	if [ "$BE" = pg ]; then
 		if [ "${KF_REGISTRY_NO_PG:-0}" = 1 ]; then
@@ -343,5 +585,6 @@ for BE in $BACKENDS; do
 		PGDIR="$PGDIR/cluster"
 	fi
 	suite
+	licences
 done
 finish

@@ -361,6 +361,16 @@ try {
     expect((await page.locator('#reg-apps tr').count()) >= 13, 'the applications table lists the seeded applications');
     expect((await page.textContent('#reg-apps')).includes('permitted'), 'an intake decision is shown');
     expect((await page.textContent('#reg-apps')).includes('clock starts at acceptance'), 'a deadline is shown for a live application');
+    // a licence recorded service by service (tests/server/test_browser.sh): a row per service
+    const licRow = page.locator('#reg-apps tr', { hasText: 'Licensed Browser Co' });
+    const cover = await licRow.locator('ul.cover li').allTextContents();
+    expect(cover.length === 2 && cover[0].includes('B21') && cover[0].includes('Shanghai') && cover[0].includes('2025-03-15 – 2030-03-14') &&
+      cover[1].includes('B25') && cover[1].includes('Shanghai, Beijing') && cover[1].includes('2025-04-01 – 2028-03-31'),
+      `the licence's services are shown one by one with area and dates (${cover.join(' | ')})`);
+    expect((await licRow.textContent()).includes('沪B2-20250315'), 'the licence number is shown');
+    // an ordinary-route application has no pilot zone: said so, not "not published"
+    const ordZone = await page.locator('#reg-apps tr', { hasText: 'Ordinary Route Co' }).locator('td[data-label="zone"]').textContent();
+    expect(ordZone.includes('no pilot zone') && !ordZone.includes('not published'), `an ordinary-route application says it has no pilot zone (${ordZone})`);
     // As of: a YYYY-MM-DD text input with a pattern, as every other date of the page
     expect(await page.getAttribute('#reg-asof', 'type') === 'text' && await page.getAttribute('#reg-asof', 'pattern') === '\\d{4}-\\d{2}-\\d{2}', 'As of is a YYYY-MM-DD text input');
     expect(await page.inputValue('#reg-asof') === '2025-02-28', 'As of shows 2025-02-28 as typed');

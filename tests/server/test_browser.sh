@@ -31,6 +31,20 @@ export KF_TOKEN_TEST_COST=1
 "$KAIFANG" registry init --db "$TMP/reg.sqlite" >"$TMP/reg.admin" 2>"$TMP/reg.init" || cat "$TMP/reg.init" >&2
 ADMIN=$(grep -o 'kft_[0-9a-f]\{16\}_[A-Za-z0-9_-]\{43\}' "$TMP/reg.admin" | head -1)
 "$KAIFANG" registry seed --db "$TMP/reg.sqlite" --token "$ADMIN" >/dev/null 2>"$TMP/reg.seed" || cat "$TMP/reg.seed" >&2
+# a licence recorded service by service (after 2025-02-28, so the seed's
+# figures stay as they are), and an application of the ordinary route
+reg() { "$KAIFANG" registry "$@" --db "$TMP/reg.sqlite" --token "$ADMIN" 2>>"$TMP/reg.seed"; }
+LIC=$(reg apply --enterprise "Licensed Browser Co" --uscc 91310115MA1FL0AB0P --region 310115 \
+	--service B21,B25 --foreign-share 100 --date 2025-03-01 --json |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+reg advance "$LIC" --to accepted --date 2025-03-03 >/dev/null
+reg advance "$LIC" --to approved --date 2025-03-10 >/dev/null
+reg advance "$LIC" --to licence-issued --date 2025-03-15 --licence "沪B2-20250315" \
+	--service-area B21=310000 --service-area B25=310000,110000 \
+	--service-dates B21=2025-03-15..2030-03-14 --service-dates B25=2025-04-01..2028-03-31 >/dev/null ||
+	cat "$TMP/reg.seed" >&2
+reg apply --enterprise "Ordinary Route Co" --uscc 91440300MA5G12343E --region 440300 --service B21 \
+	--foreign-share 50 --route ordinary --date 2025-03-05 >/dev/null
 start_server registry --registry "$TMP/reg.sqlite" --web web --quiet
 REG=$PID
 node tests/server/browser_check.mjs "http://127.0.0.1:$MAIN_PORT" "$SHOTS" "http://127.0.0.1:$PORT"

@@ -134,6 +134,34 @@ post "/v1/registry/applications/$ID/events" '{"to":"under-review","date":"2025-0
 expect_error "a date before the last event" 409 dates_out_of_order
 post "/v1/registry/applications/A-999999/events" '{"to":"accepted"}' -H "Authorization: Bearer $REVIEWER"
 expect_error "advance: unknown application" 404 unknown_application
+# ---- a licence, service by service (as the CLI's --service-area / --service-dates) ----
+post "/v1/registry/applications/$ID/events" '{"to":"approved","date":"2025-03-10"}' -H "Authorization: Bearer $REVIEWER"
+expect_code "approve" 200
+post "/v1/registry/applications/$ID/events" '{"to":"licence-issued","date":"2025-03-15","licence":"沪B1-20250315","service_area":{"B12":["shanghai"]}}' -H "Authorization: Bearer $REVIEWER"
+expect_error "a service the application did not ask for" 422 service_not_applied service_area
+jq -r .error.message "$TMP/body" | grep -qF "the valid ones: B11 (Internet data centre services)" && ok || bad "the message lists the valid services: $(jq -r .error.message "$TMP/body")"
+post "/v1/registry/applications/$ID/events" '{"to":"licence-issued","date":"2025-03-15","licence":"沪B1-20250315","service_area":{"B11":"Shangai"}}' -H "Authorization: Bearer $REVIEWER"
+expect_error "an unknown place" 422 unknown_region service_area
+post "/v1/registry/applications/$ID/events" '{"to":"licence-issued","date":"2025-03-15","licence":"沪B1-20250315","service_area":{"B11":3}}' -H "Authorization: Bearer $REVIEWER"
+expect_error "service_area of the wrong type" 422 invalid_type service_area
+post "/v1/registry/applications/$ID/events" '{"to":"licence-issued","date":"2025-03-15","licence":"沪B1-20250315","authority":"MIIT","service_area":{"B11":["shanghai","beijing"]},"service_dates":["B11=2025-03-15..2030-03-14"]}' -H "Authorization: Bearer $REVIEWER"
+expect_code "licence issued service by service" 200
+expect_jq "the licence's services one by one" '.licences[0].coverage == [{"service":"B11","service_name":"Internet data centre services","area":["310000","110000"],"area_names":["Shanghai","Beijing"],"issued":"2025-03-15","expires":"2030-03-14"}]'
+# one door: the API's bytes are the CLI's
+"$KAIFANG" registry show "$ID" --db "$DB" --json >"$TMP/cli-show.json" 2>/dev/null
+req GET "/v1/registry/applications/$ID"
+printf '\n' >>"$TMP/body"
+cmp -s "$TMP/body" "$TMP/cli-show.json" && ok || bad "GET show gives the CLI's show --json byte for byte"
+req GET "/v1/registry/export?format=licences-csv"
+expect_code "export licences-csv" 200
+expect_header "licences-csv type" "Content-Type: text/csv"
+grep -qF "$ID,沪B1-20250315,MIIT,issued,B11,\"310000,110000\",2025-03-15,2030-03-14" "$TMP/body" && ok || bad "export licences-csv: the row of the licence's service"
+# an ordinary-route application: no pilot zone, said so
+post /v1/registry/applications '{"enterprise":"Ordinary Route Ltd","uscc":"91440300MA5G12343E","region":"440300","services":"B21","foreign_share":50,"route":"ordinary","date":"2025-03-03"}' -H "Authorization: Bearer $APPLICANT"
+expect_code "apply on the ordinary route" 201
+expect_jq "no pilot zone, said so" '.zone == null and .no_pilot_zone == true and .zone_text == "no pilot zone (ordinary licence)"'
+req GET /v1/registry/applications
+expect_jq "list: the seed's rows without a published zone say so" '[.[] | select(.zone == null and .route == "notice-107")] | length > 0 and all(.[]; .no_pilot_zone == false and .zone_text == "not published")'
 req PUT "/v1/registry/applications/$ID"
 expect_code "PUT is not allowed" 405
 expect_header "Allow header" "Allow: GET, HEAD"
