@@ -263,7 +263,8 @@ typedef struct kf_reg_advance {
 				  withdrawn, licence-revoked */
 	const char *licence;   /* licence-issued/-changed/-renewed: the licence number */
 	const char *authority; /* the issuing authority ("MIIT", "Shanghai CA") */
-	const char *expires;   /* the licence's expiry, YYYY-MM-DD (NULL: not recorded, the expiry stays unknown; no term is assumed) */
+	const char *expires;   /* the licence's expiry, YYYY-MM-DD (NULL: not recorded; no term
+				  is assumed) */
 	const char *area;      /* the coverage area of the licensed services (the one-area
 				  form: every service; free text, or places when given
 				  with the per-service fields below) */
