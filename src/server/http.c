@@ -173,11 +173,30 @@ static const char *query_arg(void *ctx, const char *name)
 
 static void free_body(void *p) { free(p); }
 
+/* The time the server took to compute an answer (a 30,000-row XLSX under a
+ * loaded machine: seconds) is not the client's silence: libmicrohttpd counts
+ * its connection timeout from the last byte read, so without this a slow
+ * answer was dropped unsent (or cut off after its header, for a streamed one
+ * whose rows are computed as it is sent) when it took longer than --timeout. Setting the
+ * timeout to 0 and back restarts its timer (libmicrohttpd resets the timer
+ * when a timeout is set on a connection that had none). */
+static void restart_silence_timer(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_TIMEOUT);
+	unsigned int t = ci ? ci->connection_timeout : 0;
+	if (t) {
+		MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, 0u);
+		MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, t);
+	}
+}
+
 /* A streamed reply (kf__srv_reply.stream) as libmicrohttpd's content reader. */
 typedef struct stream {
 	long (*more)(void *ctx, char *buf, size_t max);
 	void (*done)(void *ctx);
 	void *ctx;
+	struct MHD_Connection *conn; /* its timer restarted after each block */
 } stream;
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -185,6 +204,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	stream *s = cls;
 	long n = s->more(s->ctx, buf, max);
 	(void)pos;
+	restart_silence_timer(s->conn);
 	return n > 0    ? (ssize_t)n
 	       : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM
 			: MHD_CONTENT_READER_END_WITH_ERROR;
@@ -215,6 +235,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, request *r, kf__srv_
 		s->more = rep->stream;
 		s->done = rep->stream_free;
 		s->ctx = rep->stream_ctx;
+		s->conn = c;
 		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read,
 							 s, stream_free);
 		if (!resp) {
@@ -247,6 +268,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, request *r, kf__srv_
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	r->status = rep->status;
 	r->bytes = rep->len;
+	restart_silence_timer(c);
 	ret = MHD_queue_response(c, rep->status, resp);
 	MHD_destroy_response(resp);
 	return ret;

@@ -547,6 +547,15 @@ expect_code "web folder found beside the program" 200
 stop_server "$PID"
 [ "$STOP_RC" -eq 0 ] && ok || bad "fault server exit $STOP_RC"
 
+# the server's own time to compute a streamed answer is not the client's
+# silence: a 30,001-row XLSX (about 2 s under ASan) from a server whose
+# --timeout is 1 s arrives whole (it was cut off after its header, 0 bytes)
+start_server slowcalc --rulebook "$MINI" --timeout 1 --quiet
+req POST '/v1/batch?columns=full' -H 'Content-Type: text/csv' -H "Accept: $XLSX" --data-binary @"$TMP/big.csv"
+expect_code "slow answer, short --timeout" 200
+[ "$(python3 tests/cli/xlsx_cells.py "$TMP/body" "$TMP/bigf.cli.csv")" = "equal 30001x$(head -1 "$TMP/bigf.cli.csv" | tr ',' '\n' | wc -l)" ] && ok || bad "slow answer, short --timeout: every cell: $(python3 tests/cli/xlsx_cells.py "$TMP/body" "$TMP/bigf.cli.csv" 2>&1 | head -3)"
+stop_server "$PID"
+
 start_server small --rulebook "$MINI" --max-body 2048 --max-items 2 --quiet
 post /v1/decisions "[$Q,$Q,$Q]"
 expect_error "--max-items 2" 413 too_many_items
