@@ -75,7 +75,9 @@ n=$(metric 'kaifang_connections_refused_total{reason="header_timeout"}')
 
 # ---- from many addresses: the connection limit ---------------------------------------
 # 80 trickling connections from ten addresses (8 each): 32 are served, 4 are
-# accepted over the limit, and 44 closed at accept.
+# accepted over the limit, and 44 closed at accept. (At least 40: on a loaded
+# machine the attack opens its 80 slowly enough that a held connection can
+# reach its 3 s header deadline and free a slot first; seen: 43.)
 attack many --src "$(echo 127.0.0.{10..19} | tr ' ' ,)" --trickle 80 --interval 1 --hold 3.5
 sleep 0.3
 probe
@@ -92,11 +94,11 @@ grep -qi '^Connection: close' "$TMP/headers" && ok || bad "503 closes the connec
 [ "$MS" -lt 1000 ] && ok || bad "full server: 503 after $MS ms"
 echo "full server: 503 after ${MS} ms"
 wait "$ATTACK"
-summary many '.opened == 80 and .still_open == 0 and .closed_within_1s >= 44'
+summary many '.opened == 80 and .still_open == 0 and .closed_within_1s >= 40'
 probe
 expect_code "served again after the attack" 200
 n=$(metric 'kaifang_connections_refused_total{reason="full"}')
-[ "${n:-0}" -ge 44 ] && ok || bad "full counted: ${n:-none}"
+[ "${n:-0}" -ge 40 ] && ok || bad "full counted: ${n:-none}"
 n=$(metric 'kaifang_connections_refused_total{reason="busy"}')
 [ "${n:-0}" -ge 1 ] && ok || bad "busy counted: ${n:-none}"
 
