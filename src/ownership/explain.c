@@ -472,61 +472,61 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 			continue;
 		if (term) {
 			if (g->nodes[j].origin == KF_ORIGIN_UNKNOWN && j != root) {
-				if (ndec == deccap) {
-					size_t nc = deccap ? deccap * 2 : 16;
-					kf_ownership_deciding *nd =
-					    kf__realloc(dec, nc * sizeof *nd);
-					if (!nd)
-						goto nomem;
-					dec = nd;
-					deccap = nc;
+				/* one entry per holding it has among the ancestors (the
+				 * company it holds, that holding's share and source, and
+				 * its effect through that company); none when it holds
+				 * nothing there (the applicant itself is not terminal) */
+				uint64_t key = (uint64_t)j << 32;
+				size_t lo = 0, hi = nuh, cnt = 0, x;
+				while (lo < hi) {
+					size_t mid = (lo + hi) / 2;
+					if (uh[mid] < key)
+						lo = mid + 1;
+					else
+						hi = mid;
 				}
-				memset(&dec[ndec], 0, sizeof dec[ndec]);
-				dec[ndec].owner = kf__g_s(g, g->nodes[j].id);
-				dec[ndec].owned = r->entity;
-				dec[ndec].reason = "holder origin unknown";
-				dec[ndec].share.min = dec[ndec].share.max = to_share(z[j]);
-				dec[ndec].effect = to_share(z[j]);
-				{ /* its holdings among the ancestors: the one it has (its
-				   * share and source), or the first and how many more */
-					uint64_t key = (uint64_t)j << 32, *p;
-					size_t lo = 0, hi = nuh, cnt = 0;
+				while (lo + cnt < nuh && (uh[lo + cnt] >> 32) == j)
+					cnt++;
+				for (x = 0; x < (cnt ? cnt : 1); x++) {
+					const kf__hold *h =
+					    cnt ? &g->h[(uint32_t)uh[lo + x]] : NULL;
 					char src[1400];
-					while (lo < hi) {
-						size_t mid = (lo + hi) / 2;
-						if (uh[mid] < key)
-							lo = mid + 1;
-						else
-							hi = mid;
+					if (ndec == deccap) {
+						size_t nc = deccap ? deccap * 2 : 16;
+						kf_ownership_deciding *nd =
+						    kf__realloc(dec, nc * sizeof *nd);
+						if (!nd)
+							goto nomem;
+						dec = nd;
+						deccap = nc;
 					}
-					p = uh + lo;
-					while (lo + cnt < nuh && (uh[lo + cnt] >> 32) == j)
-						cnt++;
+					memset(&dec[ndec], 0, sizeof dec[ndec]);
+					dec[ndec].owner = kf__g_s(g, g->nodes[j].id);
+					dec[ndec].owned = r->entity;
+					dec[ndec].reason = "holder origin unknown";
+					dec[ndec].share.min = dec[ndec].share.max = to_share(z[j]);
+					dec[ndec].effect = to_share(z[j]);
 					src[0] = '\0';
-					if (cnt) {
-						const kf__hold *h = &g->h[(uint32_t)*p];
+					if (h) {
 						kf__g_hold_src(g, h, src, sizeof src);
-						if (cnt == 1) {
-							dec[ndec].owned =
-							    kf__g_s(g, g->nodes[h->owned].id);
-							dec[ndec].share.min = kf__h_lo(h);
-							dec[ndec].share.max = kf__h_hi(h);
-							dec[ndec].share.min_open =
-							    !!(h->flags & KF__H_LO_OPEN);
-							dec[ndec].share.max_open =
-							    !!(h->flags & KF__H_HI_OPEN);
-						} else {
-							size_t L = strlen(src);
-							snprintf(src + L, sizeof src - L,
-								 " and %zu more holding%s", cnt - 1,
-								 cnt == 2 ? "" : "s");
-						}
+						dec[ndec].owned = kf__g_s(g, g->nodes[h->owned].id);
+						dec[ndec].share.min = kf__h_lo(h);
+						dec[ndec].share.max = kf__h_hi(h);
+						dec[ndec].share.min_open =
+						    !!(h->flags & KF__H_LO_OPEN);
+						dec[ndec].share.max_open =
+						    !!(h->flags & KF__H_HI_OPEN);
+						if (cnt > 1)
+							dec[ndec].effect =
+							    to_share(z[h->owned] *
+								     ((long double)kf__h_lo(h) /
+								      KF_SHARE_FULL));
 					}
 					dec[ndec].source = kf__strdup(src);
+					if (!dec[ndec].source)
+						goto nomem;
+					ndec++;
 				}
-				if (!dec[ndec].source)
-					goto nomem;
-				ndec++;
 			}
 			continue;
 		}

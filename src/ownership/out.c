@@ -308,7 +308,7 @@ char *kf_ownership_table_csv(const kf_ownership_table *t, size_t from, size_t co
 	kf_buf b;
 	const kf_graph *g = kf__table_graph(t);
 	size_t i, n = g->n;
-	kf__buf_init(&b, 4096);
+	kf__buf_init(&b, 0);
 	for (i = from; i < n && i - from < count; i++) {
 		kf_share_range f, h;
 		kf_share u;

@@ -115,7 +115,7 @@ static void test_open_ends_and_table_csv(void **state)
 	kf_error e;
 	kf_ownership_table *t;
 	kf_share_range f, hk;
-	size_t i, x;
+	size_t i, x, rows = 0;
 	char *all, *p;
 	(void)state;
 	assert_int_equal(load_mem(ents, holds, KF_DATE_NONE, &g, &e), KF_OK);
@@ -171,6 +171,38 @@ static void test_open_ends_and_table_csv(void **state)
 	kf_free(all);
 	all = kf_ownership_table_csv(t, 99, 5); /* past the end */
 	assert_string_equal(all, "");
+	kf_free(all);
+	kf_ownership_table_free(t);
+	kf_graph_free(g);
+
+	/* a block of many rows (well over any first buffer): every row there,
+	 * in order (a 4 KiB cap on the buffer made the --all --csv table of a
+	 * file over 100,000 entities fail "out of memory") */
+	{
+		kf_buf eb;
+		kf__buf_init(&eb, 0);
+		kf__buf_puts(&eb, "id,name,kind,jurisdiction\n");
+		for (i = 0; i < 3000; i++)
+			kf__buf_printf(&eb, "P%zu,Person number %zu,person,US\n", i, i);
+		assert_int_equal(load_mem(eb.data, "owner,owned,share\n", KF_DATE_NONE, &g, &e),
+				 KF_OK);
+		kf__buf_free(&eb);
+	}
+	assert_int_equal(kf_ownership_compute_all(g, NULL, &t, &e), KF_OK);
+	all = kf_ownership_table_csv(t, 0, 4096);
+	assert_non_null(all);
+	assert_true(strlen(all) > 100000);
+	for (p = all; *p; p++)
+		if (*p == '\n')
+			rows++;
+	assert_int_equal(rows, 3000);
+	assert_memory_equal(all, "P0,Person number 0,100,100,", 26);
+	assert_non_null(strstr(
+	    all, "\nP2999,Person number 2999,100,100,0,0,0,,true,,,false,false,false,false\n"));
+	kf_free(all);
+	all = kf_ownership_table_csv(t, 2999, 4096);
+	assert_string_equal(
+	    all, "P2999,Person number 2999,100,100,0,0,0,,true,,,false,false,false,false\n");
 	kf_free(all);
 	kf_ownership_table_free(t);
 	kf_graph_free(g);
