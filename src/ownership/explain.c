@@ -133,6 +133,24 @@ static int cmp_chain(const void *a, const void *b)
 	return (x->len > y->len) - (x->len < y->len);
 }
 
+/* Room for one more element in a growing array (*p, *cap elements of
+ * size elem, n used): doubles it from 16. 0, or -1 out of memory (nothing
+ * changed). */
+static int room(void **p, size_t *cap, size_t n, size_t elem)
+{
+	size_t nc;
+	void *np;
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 16;
+	np = kf__realloc(*p, nc * elem);
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -450,14 +468,8 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 			    g->nodes[o].origin != KF_ORIGIN_UNKNOWN ||
 			    !kf__own_terminal(g, o, stop_foreign))
 				continue;
-			if (nuh == uhcap) {
-				size_t nc = uhcap ? uhcap * 2 : 16;
-				uint64_t *nu = kf__realloc(uh, nc * sizeof *nu);
-				if (!nu)
-					goto nomem;
-				uh = nu;
-				uhcap = nc;
-			}
+			if (room((void **)&uh, &uhcap, nuh, sizeof *uh))
+				goto nomem;
 			uh[nuh++] = (uint64_t)o << 32 | g->in_idx[e];
 		}
 	}
@@ -491,15 +503,8 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 					const kf__hold *h =
 					    cnt ? &g->h[(uint32_t)uh[lo + x]] : NULL;
 					char src[1400];
-					if (ndec == deccap) {
-						size_t nc = deccap ? deccap * 2 : 16;
-						kf_ownership_deciding *nd =
-						    kf__realloc(dec, nc * sizeof *nd);
-						if (!nd)
-							goto nomem;
-						dec = nd;
-						deccap = nc;
-					}
+					if (room((void **)&dec, &deccap, ndec, sizeof *dec))
+						goto nomem;
 					memset(&dec[ndec], 0, sizeof dec[ndec]);
 					dec[ndec].owner = kf__g_s(g, g->nodes[j].id);
 					dec[ndec].owned = r->entity;
@@ -549,14 +554,8 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 			}
 			if (s <= 0)
 				continue;
-			if (ndec == deccap) {
-				size_t nc = deccap ? deccap * 2 : 16;
-				kf_ownership_deciding *nd = kf__realloc(dec, nc * sizeof *nd);
-				if (!nd)
-					goto nomem;
-				dec = nd;
-				deccap = nc;
-			}
+			if (room((void **)&dec, &deccap, ndec, sizeof *dec))
+				goto nomem;
 			memset(&dec[ndec], 0, sizeof dec[ndec]);
 			dec[ndec].owned = kf__g_s(g, g->nodes[j].id);
 			dec[ndec].effect = to_share(z[j] * ((long double)s / KF_SHARE_FULL));
