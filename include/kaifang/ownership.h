@@ -329,6 +329,14 @@ void kf_ownership_table_get(const kf_ownership_table *t, size_t i, kf_share_rang
 void kf_ownership_table_stats(const kf_ownership_table *t, size_t *cyclic_components,
 			      size_t *cyclic_entities);
 
+/* How many entities of the table carry a warning of the solve in their own
+ * answer (kf_ownership_compute): a cycle among their owners or themselves in
+ * one, rounding along chains, a cycle solve that hit its sweep limit, or
+ * membership of a self-controlled group. Load notes are the graph's
+ * (kf_graph_warning_count). For `ownership --all --csv --strict` over the
+ * table. */
+size_t kf_ownership_table_warned(const kf_ownership_table *t);
+
 /* Rows from..from+count-1 of the table (clipped to its size) as CSV rows in
  * kf_ownership_csv_header's columns, top_chain and warnings empty (the table
  * keeps no chains or notes). Caller frees with kf_free; "" past the end; NULL

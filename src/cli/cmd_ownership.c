@@ -140,6 +140,7 @@ static int emit_table(const kf_graph *g, const kf_ownership_opts *o)
 		fputs(rows, stdout);
 		kf_free(rows);
 	}
+	result_warnings += kf_ownership_table_warned(t); /* --strict */
 	kf_ownership_table_free(t);
 	return 0;
 }

@@ -890,6 +890,15 @@ void kf_ownership_table_get(const kf_ownership_table *t, size_t i, kf_share_rang
 
 const kf_graph *kf__table_graph(const kf_ownership_table *t) { return t->g; }
 
+size_t kf_ownership_table_warned(const kf_ownership_table *t)
+{
+	size_t i, n = 0;
+	for (i = 0; i < t->n; i++)
+		if (t->r[i].fl & (FL_INEXACT | FL_CYCLE | FL_NOCONV | FL_SELFCTL))
+			n++;
+	return n;
+}
+
 void kf_ownership_table_stats(const kf_ownership_table *t, size_t *cc, size_t *cn)
 {
 	if (cc)

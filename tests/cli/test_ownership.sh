@@ -121,5 +121,13 @@ else
 fi
 rm -rf "$BIG"
 
+# --strict over the table path too: a two-company cycle among 100,000 persons
+BIG=$(mktemp -d)
+awk 'BEGIN { print "id,name,kind,jurisdiction"; print "A,a,entity,CN"; print "B,b,entity,CN"; print "F,f,person,US"; for (i = 0; i <= 100000; i++) printf "P%d,p,person,US\n", i }' >"$BIG/entities.csv"
+printf 'owner,owned,share\nB,A,99\nA,B,70\nF,B,30\nF,A,1\n' >"$BIG/holdings.csv"
+check table-strict 1 "kaifang: ownership: --strict: 0 load notes and 2 warnings in the results; exit 1" -- "$BIG" --all --csv --strict --date any
+check table-no-strict 0 "A,a," -- "$BIG" --all --csv --date any
+rm -rf "$BIG"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
