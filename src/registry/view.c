@@ -1049,25 +1049,24 @@ static kf_status emit(kf_write_fn write, void *ctx, kf_buf *b, kf_error *err)
 	return KF_OK;
 }
 
-static kf_status export_csv(kf_registry *r, kf_write_fn write, void *ctx, kf_error *err)
+/* Writes a header and rows as RFC 4180 CSV (CRLF), in blocks of 64 KiB:
+ * column c of a row is rows[i][order ? order[c] : c] (NULL: empty). */
+static kf_status write_csv(const char *const *head, int ncols, const kf__rows *t, const int *order,
+			   kf_write_fn write, void *ctx, kf_error *err)
 {
-	kf__rows t;
 	kf_buf b;
 	size_t i;
 	int c;
-	kf_status st =
-	    kf__reg_rows(r, "SELECT " APP_COLS " FROM applications ORDER BY id", 0, NULL, &t, err);
-	if (st != KF_OK)
-		return st;
+	kf_status st = KF_OK;
 	kf__buf_init(&b, 0);
-	for (c = 0; c < A_NCOLS; c++) {
-		kf__buf_csv_cell(&b, app_names[c], ',');
-		kf__buf_puts(&b, c + 1 < A_NCOLS ? "," : "\r\n");
+	for (c = 0; c < ncols; c++) {
+		kf__buf_csv_cell(&b, head[c], ',');
+		kf__buf_puts(&b, c + 1 < ncols ? "," : "\r\n");
 	}
-	for (i = 0; st == KF_OK && i < t.n; i++) {
-		for (c = 0; c < A_NCOLS; c++) {
-			kf__buf_csv_cell(&b, t.rows[i][c] ? t.rows[i][c] : "", ',');
-			kf__buf_puts(&b, c + 1 < A_NCOLS ? "," : "\r\n");
+	for (i = 0; st == KF_OK && i < t->n; i++) {
+		for (c = 0; c < ncols; c++) {
+			kf__buf_csv_cell(&b, t->rows[i][order ? order[c] : c], ',');
+			kf__buf_puts(&b, c + 1 < ncols ? "," : "\r\n");
 		}
 		if (b.len > 65536)
 			st = emit(write, ctx, &b, err);
@@ -1075,6 +1074,17 @@ static kf_status export_csv(kf_registry *r, kf_write_fn write, void *ctx, kf_err
 	if (st == KF_OK)
 		st = emit(write, ctx, &b, err);
 	kf__buf_free(&b);
+	return st;
+}
+
+static kf_status export_csv(kf_registry *r, kf_write_fn write, void *ctx, kf_error *err)
+{
+	kf__rows t;
+	kf_status st =
+	    kf__reg_rows(r, "SELECT " APP_COLS " FROM applications ORDER BY id", 0, NULL, &t, err);
+	if (st != KF_OK)
+		return st;
+	st = write_csv(app_names, A_NCOLS, &t, NULL, write, ctx, err);
 	kf__rows_free(&t);
 	return st;
 }
@@ -1086,10 +1096,8 @@ static kf_status export_licences(kf_registry *r, kf_write_fn write, void *ctx, k
 {
 	static const char *const head[] = {"app",     "licence", "authority", "state",
 					   "service", "area",    "issued",    "expires"};
+	static const int order[8] = {0, 1, 3, 4, 2, 5, 6, 7}; /* the header's, from the query's */
 	kf__rows t;
-	kf_buf b;
-	size_t i;
-	int c;
 	kf_status st =
 	    kf__reg_rows(r,
 			 "SELECT s.app, s.number, s.service, l.authority, l.state, s.area, "
@@ -1100,24 +1108,7 @@ static kf_status export_licences(kf_registry *r, kf_write_fn write, void *ctx, k
 		return st;
 	if (t.n > 1)
 		qsort(t.rows, t.n, sizeof *t.rows, cmp_three);
-	kf__buf_init(&b, 0);
-	for (c = 0; c < 8; c++) {
-		kf__buf_csv_cell(&b, head[c], ',');
-		kf__buf_puts(&b, c + 1 < 8 ? "," : "\r\n");
-	}
-	for (i = 0; st == KF_OK && i < t.n; i++) {
-		static const int order[8] = {0, 1, 3, 4, 2, 5, 6, 7}; /* the header's */
-		for (c = 0; c < 8; c++) {
-			const char *v = t.rows[i][order[c]];
-			kf__buf_csv_cell(&b, v ? v : "", ',');
-			kf__buf_puts(&b, c + 1 < 8 ? "," : "\r\n");
-		}
-		if (b.len > 65536)
-			st = emit(write, ctx, &b, err);
-	}
-	if (st == KF_OK)
-		st = emit(write, ctx, &b, err);
-	kf__buf_free(&b);
+	st = write_csv(head, 8, &t, order, write, ctx, err);
 	kf__rows_free(&t);
 	return st;
 }
