@@ -71,7 +71,8 @@ typedef struct crow {
 	cfield f[MAXF];
 	uint32_t nf; /* fields in the row (may exceed MAXF) */
 	uint32_t line;
-	uint64_t h[2]; /* id hashes (entity id; owner, owned) */
+	uint64_t h[2];    /* id hashes (entity id; owner, owned) */
+	uint32_t hlen[2]; /* and the ids' lengths */
 } crow;
 
 /* a skipped holding (not valid on the date), noted when parts are merged */
@@ -87,14 +88,17 @@ typedef struct skip {
 typedef struct miss {
 	uint32_t line, b;
 	size_t id;   /* offset of "owner\0owned\0" in the part's mids */
-	uint32_t at; /* index of the holding in the sink, or of the skip */
+	uint32_t at; /* index of the holding among the part's, or of the skip */
 	int skipped;
 } miss;
 
 /* One reader over [p, end) of one file; two for the halves of a split file. */
 typedef struct part {
 	kf_graph *g;      /* the graph (ids are looked up here) */
-	kf_graph *sink;   /* where holdings go: g, or a scratch graph (2nd half) */
+	kf__hold *win;    /* where holdings go when split: a window of g->h, or NULL
+			     (kf__g_add_hold to g) */
+	uint32_t wn, wcap; /* holdings written to win, its size */
+	uint32_t hold0;    /* g->nh when the part started */
 	const char *file; /* path for messages */
 	const char *fname;
 	const char *p, *end, *limit; /* cursor, end of input, rows start before limit */
@@ -693,6 +697,12 @@ static int add_miss(part *c, const crow *r, const cfield *ow, const cfield *od, 
 	return 0;
 }
 
+/* The number of holdings the part has written. */
+static uint32_t part_holds(const part *c)
+{
+	return c->win ? c->wn : c->g->nh - c->hold0;
+}
+
 static void do_holding(part *c, const crow *r)
 {
 	cfield ow = fld(c, r, H_OWNER), od = fld(c, r, H_OWNED);
@@ -782,12 +792,19 @@ static void do_holding(part *c, const crow *r)
 		c->skips[c->nskip++].b = b;
 		return;
 	}
-	if (a == KF__NONE && add_miss(c, r, &ow, &od, b, c->sink->nh, 0)) {
+	if (a == KF__NONE && add_miss(c, r, &ow, &od, b, part_holds(c), 0)) {
 		nomem(c);
 		return;
 	}
-	if (kf__g_add_hold(c->sink, a, b, lo, hi, flags, r->line))
-		nomem(c);
+	if (!c->win) {
+		if (kf__g_add_hold(c->g, a, b, lo, hi, flags, r->line))
+			nomem(c);
+	} else if (c->wn < c->wcap) {
+		kf__hold_init(&c->win[c->wn++], a, b, lo, hi, flags, r->line);
+	} else { /* cannot happen: the window is sized by the line ends */
+		set_err(c, KF_ERR_INTERNAL, r->line, 1, NULL,
+			"more rows in %s than line ends", c->fname);
+	}
 }
 
 /* Reads the part's rows (after the header when it has one) until its limit,
@@ -817,13 +834,14 @@ static void run_part(part *c)
 			for (w = 0; w < nw; w++) {
 				cfield f = fld(c, r, w); /* E_ID = H_OWNER = 0, H_OWNED = 1 */
 				r->h[w] = kf__g_hash(f.p, f.len);
+				r->hlen[w] = f.len;
 				kf__g_prefetch_slot(c->g, r->h[w]);
 			}
 		}
 		if (c->is_hold)
 			for (k = i; k < n; k++) {
-				kf__g_prefetch_id(c->g, c->rows[k].h[0]);
-				kf__g_prefetch_id(c->g, c->rows[k].h[1]);
+				kf__g_prefetch_id(c->g, c->rows[k].h[0], c->rows[k].hlen[0]);
+				kf__g_prefetch_id(c->g, c->rows[k].h[1], c->rows[k].hlen[1]);
 			}
 		for (; i < n && c->st == KF_OK; i++) {
 			const crow *r = &c->rows[i];
@@ -853,7 +871,8 @@ static void part_init(part *c, kf_graph *g, const char *file, const char *fname,
 		      kf_date date, const char *p, const char *end)
 {
 	memset(c, 0, sizeof *c);
-	c->g = c->sink = g;
+	c->g = g;
+	c->hold0 = g->nh;
 	c->file = file;
 	c->fname = fname;
 	c->is_hold = is_hold;
@@ -901,9 +920,9 @@ static int note_skips(kf_graph *g, const part *c, uint32_t off)
 
 /* Makes the missing owners of c (ownership/missing.c) holders of unknown
  * origin in g, in file order, each with its note (lines shifted by off), and
- * gives their holdings (c's from hold0 in g) and skips the holder nodes.
+ * gives their holdings (c's, from c->hold0 in g) and skips the holder nodes.
  * Returns 0, -1 on OOM. */
-static int resolve_missing(kf_graph *g, part *c, uint32_t hold0, uint32_t off)
+static int resolve_missing(kf_graph *g, part *c, uint32_t off)
 {
 	size_t i;
 	for (i = 0; i < c->nmiss; i++) {
@@ -919,62 +938,54 @@ static int resolve_missing(kf_graph *g, part *c, uint32_t hold0, uint32_t off)
 		if (m->skipped)
 			c->skips[m->at].a = a;
 		else
-			g->h[hold0 + m->at].owner = a;
+			g->h[c->hold0 + m->at].owner = a;
 	}
 	return 0;
 }
 
-/* Appends the holdings of scratch graph s to g, lines shifted by off; frees
- * s's holdings from the end as they are copied, so that the copy costs little
- * more memory than the result. */
-static int merge_holds(kf_graph *g, kf_graph *s, uint32_t off)
+/* Moves the second part's holdings (its window, at index base of g->h) to
+ * the end of g's, lines shifted by off. The window lies at or after g->nh,
+ * so a forward copy is safe. */
+static void merge_window(kf_graph *g, const part *c2, uint32_t base, uint32_t off)
 {
-	const uint32_t chunk = 1u << 20;
-	uint32_t n = s->nh, k = n, i;
-	if (!n)
-		return 0;
-	if ((uint64_t)g->nh + n > UINT32_MAX)
-		return -1;
-	if (g->nh + n > g->hcap) {
-		kf__hold *nh = kf__realloc(g->h, ((size_t)g->nh + n) * sizeof *nh);
-		if (!nh)
-			return -1;
-		g->h = nh;
-		g->hcap = g->nh + n;
-	}
-	while (k) {
-		uint32_t m = k < chunk ? k : chunk;
-		kf__hold *d = g->h + g->nh + (k - m), *sh;
-		memcpy(d, s->h + (k - m), (size_t)m * sizeof *d);
-		for (i = 0; i < m; i++)
-			d[i].src += off;
-		k -= m;
-		sh = kf__realloc(s->h, ((size_t)k + 1) * sizeof *sh);
-		if (sh) {
-			s->h = sh;
-			s->hcap = k + 1;
-		}
-	}
+	uint32_t i, n = c2->wn, d = g->nh;
+	if (d != base)
+		memmove(g->h + d, g->h + base, (size_t)n * sizeof *g->h);
+	for (i = 0; i < n; i++)
+		g->h[d + i].src += off;
 	g->nh += n;
-	s->nh = 0;
-	return 0;
+}
+
+/* Counts the bytes of [p, end) equal to a or b (SWAR, eight at a time). */
+static size_t count2(const char *p, const char *end, unsigned char a, unsigned char b)
+{
+	const uint64_t ones = 0x0101010101010101ull, low7 = ones * 0x7f;
+	const uint64_t wa = ones * a, wb = ones * b;
+	size_t n = 0;
+	for (; end - p >= 8; p += 8) {
+		uint64_t w, x, y;
+		memcpy(&w, p, 8);
+		x = w ^ wa; /* a zero byte where w has a */
+		y = w ^ wb;
+		x = ~(((x & low7) + low7) | x | low7); /* 0x80 where the byte was zero */
+		y = ~(((y & low7) + low7) | y | low7);
+		/* the bytes, each 0 or 1, summed into the top one (no popcount:
+		 * without -mpopcnt it is a libgcc call per word) */
+		n += (size_t)((((x | y) >> 7) * ones) >> 56);
+	}
+	for (; p < end; p++)
+		n += (unsigned char)*p == a || (unsigned char)*p == b;
+	return n;
 }
 
 /* Counts line feeds in [p, end): an upper bound of the rows. */
-static size_t count_lf(const char *p, const char *end)
+static size_t count_lf(const char *p, const char *end) { return count2(p, end, '\n', '\n'); }
+
+/* An upper bound of the rows that start in [p, end): every row but the last
+ * ends at a LF, a CR or a CRLF (a CRLF counts twice: a bound, not a count). */
+static size_t row_bound(const char *p, const char *end)
 {
-	const uint64_t ones = 0x0101010101010101ull, lf = ones * '\n', low7 = ones * 0x7f;
-	size_t n = 0;
-	for (; end - p >= 8; p += 8) {
-		uint64_t w, x;
-		memcpy(&w, p, 8);
-		x = w ^ lf; /* a zero byte where w has '\n' */
-		x = ~(((x & low7) + low7) | x | low7);
-		n += (size_t)__builtin_popcountll(x);
-	}
-	for (; p < end; p++)
-		n += *p == '\n';
-	return n;
+	return count2(p, end, '\n', '\r') + 1;
 }
 
 static kf_status read_entities(kf_graph *g, const char *file, const char *fname, const char *buf,
@@ -1014,13 +1025,12 @@ static kf_status read_holdings(kf_graph *g, const char *file, const char *fname,
 			       size_t len, int mapped, kf_date date, kf_error *err)
 {
 	part *c = kf__malloc(sizeof *c), *c2 = NULL;
-	kf_graph *scratch = NULL;
 	pthread_t th;
 	int threaded = 0;
 	atomic_int stop;
 	const char *mid = NULL;
 	kf_status st;
-	uint32_t off = 0, hold2 = 0;
+	uint32_t off = 0, base2 = 0;
 	int use2 = 0; /* the second part's work is part of the result */
 	atomic_init(&stop, 0);
 	if (!c) {
@@ -1038,8 +1048,7 @@ static kf_status read_holdings(kf_graph *g, const char *file, const char *fname,
 	}
 	if (mid) {
 		c2 = kf__malloc(sizeof *c2);
-		scratch = c2 ? kf__g_new() : NULL;
-		if (!c2 || !scratch)
+		if (!c2)
 			mid = NULL;
 	}
 	if (mid) {
@@ -1064,13 +1073,35 @@ static kf_status read_holdings(kf_graph *g, const char *file, const char *fname,
 			mid = NULL;
 	}
 	if (mid) {
-		part_init(c2, g, file, fname, 1, date, mid, buf + len);
-		c2->sink = scratch;
-		c2->mapped = mapped;
-		c2->header_done = 1;
-		memcpy(c2->pos, c->pos, sizeof c->pos);
-		c2->stop = &stop;
-		threaded = pthread_create(&th, NULL, part_main, c2) == 0;
+		/* each half writes its own window of g->h, sized by its line ends:
+		 * the first from g->nh, the second after the first's window (the
+		 * first half ends at a LF: no row without a line end there) */
+		size_t b1 = row_bound(c->p, mid) - 1, b2 = row_bound(mid, buf + len);
+		if (kf__g_reserve_holds(g, b1 + b2)) {
+			nomem(c);
+			goto done;
+		} else {
+			c->win = g->h + g->nh;
+			c->wcap = (uint32_t)b1;
+			part_init(c2, g, file, fname, 1, date, mid, buf + len);
+			base2 = g->nh + (uint32_t)b1;
+			c2->win = g->h + base2;
+			c2->wcap = (uint32_t)b2;
+			c2->mapped = mapped;
+			c2->header_done = 1;
+			memcpy(c2->pos, c->pos, sizeof c->pos);
+			c2->stop = &stop;
+			threaded = pthread_create(&th, NULL, part_main, c2) == 0;
+			if (!threaded)
+				c->win = NULL;
+		}
+	}
+	/* room for every row at once: the records never move, and their pages
+	 * are touched once, as they are written */
+	if (!threaded && len > ((size_t)1 << 20) &&
+	    kf__g_reserve_holds(g, row_bound(c->p, buf + len))) {
+		nomem(c);
+		goto done;
 	}
 	c->limit = threaded ? mid : buf + len;
 	run_part(c);
@@ -1079,6 +1110,9 @@ static kf_status read_holdings(kf_graph *g, const char *file, const char *fname,
 		if (!split_ok)
 			atomic_store(&stop, 1);
 		pthread_join(th, NULL);
+		/* the first half's holdings are g's from here */
+		g->nh += c->wn;
+		c->win = NULL;
 		if (!split_ok && c->st == KF_OK) {
 			/* the split point was inside a quoted field: read on alone */
 			c->limit = buf + len;
@@ -1091,23 +1125,23 @@ static kf_status read_holdings(kf_graph *g, const char *file, const char *fname,
 				if (c->err.line)
 					c->err.line += (int)off;
 			} else {
-				hold2 = g->nh;
+				c2->hold0 = g->nh;
 				use2 = 1;
-				if (merge_holds(g, scratch, off))
-					nomem(c);
+				merge_window(g, c2, base2, off);
 			}
 		}
 	}
 	if (c->st == KF_OK && !c->header_done)
 		set_err(c, KF_ERR_PARSE, 1, 1, NULL, "'%s' is empty; expected a header row", fname);
-	if (c->st == KF_OK && resolve_missing(g, c, 0, 0))
+	if (c->st == KF_OK && resolve_missing(g, c, 0))
 		nomem(c);
-	if (c->st == KF_OK && use2 && resolve_missing(g, c2, hold2, off))
+	if (c->st == KF_OK && use2 && resolve_missing(g, c2, off))
 		nomem(c);
 	if (c->st == KF_OK && note_skips(g, c, 0))
 		nomem(c);
 	if (c->st == KF_OK && use2 && note_skips(g, c2, off))
 		nomem(c);
+done:
 	st = c->st;
 	if (st != KF_OK && err)
 		*err = c->err;
@@ -1116,7 +1150,6 @@ static kf_status read_holdings(kf_graph *g, const char *file, const char *fname,
 	if (c2)
 		part_free(c2);
 	kf__xfree(c2);
-	kf_graph_free(scratch);
 	return st;
 }
 

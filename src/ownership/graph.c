@@ -372,12 +372,24 @@ int kf__g_add_hold(kf_graph *g, uint32_t owner, uint32_t owned, kf_share lo, kf_
 		g->hcap = nc;
 	}
 	h = &g->h[g->nh++];
-	h->owner = owner;
-	h->owned = owned;
-	kf__h_set(h, lo, hi);
-	h->src = src;
-	h->flags = (uint8_t)flags;
-	h->pad = 0;
+	kf__hold_init(h, owner, owned, lo, hi, flags, src);
+	return 0;
+}
+
+int kf__g_reserve_holds(kf_graph *g, size_t n)
+{
+	uint64_t want = (uint64_t)g->nh + n;
+	kf__hold *nn;
+	if (want >= UINT32_MAX)
+		return -1;
+	if (want <= g->hcap)
+		return 0;
+	nn = kf__realloc(g->h, (size_t)want * sizeof *nn);
+	if (!nn)
+		return -1;
+	kf__huge_hint(nn, (size_t)want * sizeof *nn);
+	g->h = nn;
+	g->hcap = (uint32_t)want;
 	return 0;
 }
 
