@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.." || exit 2
 B=build/tsan
 TS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer"
 make --no-print-directory B=$B CFLAGS="$TS" LDFLAGS="-fsanitize=thread" \
-	$B/kaifang $B/tsan-concurrent >$B.build.log 2>&1 || {
+	$B/kaifang $B/tsan-concurrent $B/tests/test_ownership_csv >$B.build.log 2>&1 || {
 	cat $B.build.log >&2
 	exit 1
 }
@@ -24,6 +24,16 @@ if ! $B/tsan-concurrent rulebooks/cn-telecom tests/data/rulebooks/mini 2>"$log";
 	fail=1
 fi
 grep -q 'WARNING: ThreadSanitizer' "$log" && { echo "FAIL: TSan report (concurrent)" >&2; head -60 "$log" >&2; fail=1; }
+
+# the CSV pair read by two threads (entities: a shared id table claimed by
+# compare-and-swap; holdings: a window each of one array)
+if ! $B/tests/test_ownership_csv >"$log.own" 2>&1; then
+	echo "FAIL: two-reader CSV loads" >&2
+	tail -40 "$log.own" >&2
+	fail=1
+fi
+grep -q 'WARNING: ThreadSanitizer' "$log.own" && { echo "FAIL: TSan report (CSV readers)" >&2; grep -A30 'WARNING: ThreadSanitizer' "$log.own" | head -60 >&2; fail=1; }
+rm -f "$log.own"
 
 $B/kaifang serve --listen 127.0.0.1:0 --threads 4 --quiet 2>"$log.srv" &
 pid=$!
@@ -56,5 +66,5 @@ kill -TERM $pid
 wait $pid
 grep -q 'WARNING: ThreadSanitizer' "$log.srv" && { echo "FAIL: TSan report (server)" >&2; head -80 "$log.srv" >&2; fail=1; }
 rm -f "$log" "$log.srv"
-[ $fail -eq 0 ] && echo "tsan: concurrent loads and the server under 8 clients: no reports"
+[ $fail -eq 0 ] && echo "tsan: concurrent loads, two-reader CSV loads and the server under 8 clients: no reports"
 exit $fail

@@ -99,6 +99,11 @@ typedef struct part {
 			     (kf__g_add_hold to g) */
 	uint32_t wn, wcap; /* holdings written to win, its size */
 	uint32_t hold0;    /* g->nh when the part started */
+	kf__gwin *gw;      /* entities read by two: this part's share of g */
+	uint32_t later;    /* nodes from here on are the other part's, later in
+			      the file: a duplicate of one is not this part's
+			      to report (refill) */
+	int refill;        /* read the file again with one reader */
 	const char *file; /* path for messages */
 	const char *fname;
 	const char *p, *end, *limit; /* cursor, end of input, rows start before limit */
@@ -154,6 +159,14 @@ static void set_perr(part *c, kf_status st, uint32_t line, uint32_t col, const c
 	va_end(ap);
 	kf__error_set(&c->perr, st, c->file, (int)line, (int)col, NULL, "%s", msg);
 	c->pst = st;
+}
+
+/* Stops the part: the file is to be read again by one reader (two readers'
+ * windows were too small, or a duplicate id is the other part's to name). */
+static void refill(part *c)
+{
+	c->refill = 1;
+	c->st = KF_ERR_INTERNAL;
 }
 
 static void nomem(part *c)
@@ -521,7 +534,10 @@ static void do_entity(part *c, const crow *r)
 		return;
 	if (kind < 0 || origin < 0) {
 		/* a duplicate id is named first, as it comes first in the row */
-		if (kf__g_find_h(c->g, id.p, id.len, r->h[0]) != KF__NONE)
+		ix = kf__g_find_h(c->g, id.p, id.len, r->h[0]);
+		if (ix != KF__NONE && ix >= c->later)
+			refill(c);
+		else if (ix != KF__NONE)
 			set_err(c, KF_ERR_INVALID, id.line, id.col, "id",
 				"duplicate entity id '%s'; expected each id once", show(&id, b));
 		else if (kind < 0)
@@ -535,9 +551,21 @@ static void do_entity(part *c, const crow *r)
 				show(&jur, b));
 		return;
 	}
-	ix = kf__g_add_node_h(c->g, id.p, id.len, r->h[0], nm.p, nm.len, kind, origin, &dup);
+	if (c->gw)
+		ix = kf__g_add_node_w(c->g, c->gw, id.p, id.len, r->h[0], nm.p, nm.len, kind,
+				      origin, &dup);
+	else
+		ix = kf__g_add_node_h(c->g, id.p, id.len, r->h[0], nm.p, nm.len, kind, origin,
+				      &dup);
 	if (ix == KF__NONE) {
-		nomem(c);
+		if (c->gw && c->gw->full)
+			refill(c);
+		else
+			nomem(c);
+		return;
+	}
+	if (dup && ix >= c->later) {
+		refill(c);
 		return;
 	}
 	if (dup) {
@@ -546,9 +574,13 @@ static void do_entity(part *c, const crow *r)
 		return;
 	}
 	if (listed.len) {
-		uint32_t o = kf__g_str(c->g, listed.p, listed.len);
+		uint32_t o = c->gw ? kf__g_str_w(c->g, c->gw, listed.p, listed.len)
+				   : kf__g_str(c->g, listed.p, listed.len);
 		if (o == KF__NONE) {
-			nomem(c);
+			if (c->gw && c->gw->full)
+				refill(c);
+			else
+				nomem(c);
 			return;
 		}
 		c->g->nodes[ix].listed = o;
@@ -873,6 +905,7 @@ static void part_init(part *c, kf_graph *g, const char *file, const char *fname,
 	memset(c, 0, sizeof *c);
 	c->g = g;
 	c->hold0 = g->nh;
+	c->later = UINT32_MAX;
 	c->file = file;
 	c->fname = fname;
 	c->is_hold = is_hold;
@@ -988,36 +1021,161 @@ static size_t row_bound(const char *p, const char *end)
 	return count2(p, end, '\n', '\r') + 1;
 }
 
+/* Where the file [buf, buf + len) is split for two readers: after the line
+ * end nearest its middle, when the file is large enough (kf__csv_split_min).
+ * The header row is then read here, alone, so that the second part knows
+ * the columns. NULL: one reader, c->limit set for the header to be read with
+ * the first batch (or c->st says why the header could not be read). */
+static const char *split_point(part *c, const char *buf, size_t len)
+{
+	const char *m;
+	crow *r = &c->rows[0];
+	int rc;
+	c->limit = buf + (len < 4096 ? len : 4096);
+	if (len < kf__csv_split_min || len < 8192)
+		return NULL;
+	m = memchr(buf + len / 2, '\n', len - len / 2);
+	if (!m || m + 1 >= buf + len)
+		return NULL;
+	rc = read_row(c, r);
+	c->esclen = 0;
+	if (rc == 1 && r->nf <= MAXF) {
+		uint32_t k;
+		for (k = 0; k < r->nf; k++)
+			if (r->f[k].esc)
+				r->f[k].p = c->esc + (uintptr_t)r->f[k].p;
+		do_header(c, r);
+	} else if (rc == 1) {
+		set_err(c, KF_ERR_PARSE, r->line, r->f[MAXF - 1].col, NULL,
+			"too many fields in %s row", c->fname);
+	} else if (rc < 0) {
+		c->st = c->pst;
+		c->err = c->perr;
+	}
+	if (c->st != KF_OK || !c->header_done || c->p >= m + 1)
+		return NULL;
+	return m + 1;
+}
+
+/* Sets up c2 to read [mid, c's end) after c's header, stopping when *stop. */
+static void second_part(const part *c, part *c2, const char *mid, atomic_int *stop)
+{
+	part_init(c2, c->g, c->file, c->fname, c->is_hold, c->date, mid, c->end);
+	c2->mapped = c->mapped;
+	c2->header_done = 1;
+	memcpy(c2->pos, c->pos, sizeof c->pos);
+	c2->stop = stop;
+}
+
+/* After two readers of entities: the second's nodes follow the first's
+ * (moved down and renumbered where the first used fewer indexes than its
+ * range: blank lines, quoted line ends), and g counts both. */
+static void join_windows(kf_graph *g, const kf__gwin *w1, const kf__gwin *w2, uint32_t start2)
+{
+	uint32_t k, n2 = w2->node - start2;
+	if (w1->node != start2)
+		for (k = 0; k < n2; k++) {
+			uint32_t ix = w1->node + k;
+			g->nodes[ix] = g->nodes[start2 + k];
+			memcpy(g->pool + g->nodes[ix].id - 4, &ix, 4);
+		}
+	g->n = w1->node + n2;
+	g->pool_len = w2->pool;
+}
+
 static kf_status read_entities(kf_graph *g, const char *file, const char *fname, const char *buf,
 			       size_t len, int mapped, kf_date date, kf_error *err)
 {
-	part *c = kf__malloc(sizeof *c);
+	part *c = kf__malloc(sizeof *c), *c2 = NULL;
+	kf__gwin w1, w2;
+	pthread_t th;
+	atomic_int stop;
+	const char *mid = NULL;
+	int threaded = 0;
+	uint32_t start2 = 0;
+	size_t pool0 = g->pool_len;
 	kf_status st;
+	atomic_init(&stop, 0);
 	if (!c) {
 		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
 		return KF_ERR_NOMEM;
 	}
 	part_init(c, g, file, fname, 0, date, buf, buf + len);
 	c->mapped = mapped;
-	/* rows <= line feeds + 1; the pool holds at most the file's text plus
-	 * five bytes a row (two NULs, the node index) */
-	if (len > ((size_t)1 << 20)) {
+	/* two readers only into an empty graph: a failed try is undone by
+	 * emptying it (below) */
+	if (g->n == 0)
+		mid = split_point(c, buf, len);
+	if (mid) {
+		/* each reader's range of nodes and of pool bytes: its rows, and its
+		 * text plus five bytes a row (two NULs, the node index) */
+		size_t b1 = row_bound(c->p, mid) - 1, b2 = row_bound(mid, buf + len);
+		size_t p1 = (size_t)(mid - c->p) + 5 * b1, p2 = (size_t)(buf + len - mid) + 5 * b2;
+		c2 = kf__malloc(sizeof *c2);
+		if (!c2 || kf__g_reserve(g, b1 + b2, p1 + p2)) {
+			nomem(c);
+			goto done;
+		}
+		if (g->pool_len + p1 + p2 <= g->pool_cap && b1 + b2 < UINT32_MAX - 1) {
+			w1 = (kf__gwin){g->n, g->n + (uint32_t)b1, g->pool_len, g->pool_len + p1, 0};
+			start2 = w1.node_end;
+			w2 = (kf__gwin){start2, start2 + (uint32_t)b2, w1.pool_end, w1.pool_end + p2, 0};
+			c->gw = &w1;
+			c->later = start2;
+			second_part(c, c2, mid, &stop);
+			c2->gw = &w2;
+			threaded = pthread_create(&th, NULL, part_main, c2) == 0;
+			if (!threaded) {
+				c->gw = NULL;
+				c->later = UINT32_MAX;
+			}
+		}
+	} else if (c->st == KF_OK && len > ((size_t)1 << 20)) {
+		/* rows <= line feeds + 1; the pool holds at most the file's text
+		 * plus five bytes a row (two NULs, the node index) */
 		size_t rows = count_lf(buf, buf + len) + 1;
 		if (kf__g_reserve(g, rows, len + 5 * rows)) {
-			part_free(c);
-			kf__xfree(c);
-			kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
-			return KF_ERR_NOMEM;
+			nomem(c);
+			goto done;
 		}
 	}
+	c->limit = threaded ? mid : buf + len;
 	run_part(c);
+	if (threaded) {
+		int split_ok = c->st == KF_OK && c->p == mid;
+		if (!split_ok)
+			atomic_store(&stop, 1);
+		pthread_join(th, NULL);
+		if (c->refill || (c->st == KF_OK && (!split_ok || c2->refill))) {
+			/* read again, alone, from an empty graph: the first error in
+			 * file order, and every node once */
+			memset(g->idtab, 0, ((size_t)1 << g->hbits) * sizeof *g->idtab);
+			g->pool_len = pool0;
+			g->n = 0;
+			part_free(c);
+			part_init(c, g, file, fname, 0, date, buf, buf + len);
+			c->mapped = mapped;
+			run_part(c);
+		} else if (c->st == KF_OK && c2->st != KF_OK) {
+			c->st = c2->st;
+			c->err = c2->err;
+			if (c->err.line)
+				c->err.line += (int)(c->line - 1);
+		} else if (c->st == KF_OK) {
+			join_windows(g, &w1, &w2, start2);
+		}
+	}
 	if (c->st == KF_OK && !c->header_done)
 		set_err(c, KF_ERR_PARSE, 1, 1, NULL, "'%s' is empty; expected a header row", fname);
+done:
 	st = c->st;
 	if (st != KF_OK && err)
 		*err = c->err;
 	part_free(c);
 	kf__xfree(c);
+	if (c2)
+		part_free(c2);
+	kf__xfree(c2);
 	return st;
 }
 
@@ -1039,37 +1197,10 @@ static kf_status read_holdings(kf_graph *g, const char *file, const char *fname,
 	}
 	part_init(c, g, file, fname, 1, date, buf, buf + len);
 	c->mapped = mapped;
-	/* the header first (one batch reads it with the first rows) */
-	c->limit = buf + (len < 4096 ? len : 4096);
-	if (len >= kf__csv_split_min && len >= 8192) {
-		const char *m = memchr(buf + len / 2, '\n', len - len / 2);
-		if (m && m + 1 < buf + len)
-			mid = m + 1;
-	}
+	mid = split_point(c, buf, len);
 	if (mid) {
 		c2 = kf__malloc(sizeof *c2);
 		if (!c2)
-			mid = NULL;
-	}
-	if (mid) {
-		/* the header row, alone, so that the second half knows the columns */
-		crow *r = &c->rows[0];
-		int rc = read_row(c, r);
-		c->esclen = 0;
-		if (rc == 1 && r->nf <= MAXF) {
-			uint32_t k;
-			for (k = 0; k < r->nf; k++)
-				if (r->f[k].esc)
-					r->f[k].p = c->esc + (uintptr_t)r->f[k].p;
-			do_header(c, r);
-		} else if (rc == 1) {
-			set_err(c, KF_ERR_PARSE, r->line, r->f[MAXF - 1].col, NULL,
-				"too many fields in %s row", fname);
-		} else if (rc < 0) {
-			c->st = c->pst;
-			c->err = c->perr;
-		}
-		if (c->st != KF_OK || !c->header_done || c->p >= mid)
 			mid = NULL;
 	}
 	if (mid) {
@@ -1083,14 +1214,10 @@ static kf_status read_holdings(kf_graph *g, const char *file, const char *fname,
 		} else {
 			c->win = g->h + g->nh;
 			c->wcap = (uint32_t)b1;
-			part_init(c2, g, file, fname, 1, date, mid, buf + len);
 			base2 = g->nh + (uint32_t)b1;
+			second_part(c, c2, mid, &stop);
 			c2->win = g->h + base2;
 			c2->wcap = (uint32_t)b2;
-			c2->mapped = mapped;
-			c2->header_done = 1;
-			memcpy(c2->pos, c->pos, sizeof c->pos);
-			c2->stop = &stop;
 			threaded = pthread_create(&th, NULL, part_main, c2) == 0;
 			if (!threaded)
 				c->win = NULL;

@@ -235,6 +235,7 @@ int kf__g_reserve(kf_graph *g, size_t nodes, size_t pool_bytes)
 		kf__onode *nn = kf__realloc(g->nodes, (size_t)want * sizeof *nn);
 		if (!nn)
 			return -1;
+		kf__huge_hint(nn, (size_t)want * sizeof *nn);
 		g->nodes = nn;
 		g->ncap = (uint32_t)want;
 	}
@@ -348,6 +349,70 @@ uint32_t kf__g_add_node_h(kf_graph *g, const char *id, size_t idlen, uint64_t h,
 	nd->origin = (uint8_t)origin;
 	g->idtab[j] = (uint64_t)tag << 32 | off;
 	return g->n++;
+}
+
+uint32_t kf__g_str_w(kf_graph *g, kf__gwin *w, const char *s, size_t len)
+{
+	uint32_t off;
+	if (len == 0)
+		return 0;
+	if (w->pool + len + 1 > w->pool_end) {
+		w->full = 1;
+		return KF__NONE;
+	}
+	off = (uint32_t)w->pool;
+	memcpy(g->pool + off, s, len);
+	g->pool[off + len] = '\0';
+	w->pool += len + 1;
+	return off;
+}
+
+uint32_t kf__g_add_node_w(kf_graph *g, kf__gwin *w, const char *id, size_t idlen, uint64_t h,
+			  const char *name, size_t namelen, int kind, int origin, int *dup)
+{
+	uint32_t tag = TAG(h), mask = SLOTMASK(g), j, off = 0, ix = w->node;
+	size_t pool0 = w->pool;
+	kf__onode *nd;
+	*dup = 0;
+	if (idlen == 0)
+		return KF__NONE;
+	if (w->node >= w->node_end || w->pool + idlen + 5 > w->pool_end) {
+		w->full = 1;
+		return KF__NONE;
+	}
+	for (j = HOME(g, tag);; j = (j + 1) & mask) {
+		uint64_t v = __atomic_load_n(&g->idtab[j], __ATOMIC_ACQUIRE);
+		if (!v) {
+			if (!off) { /* the id, with its node index before it, then the claim */
+				memcpy(g->pool + w->pool, &ix, 4);
+				off = (uint32_t)w->pool + 4;
+				memcpy(g->pool + off, id, idlen);
+				g->pool[off + idlen] = '\0';
+			}
+			if (__atomic_compare_exchange_n(&g->idtab[j], &v, (uint64_t)tag << 32 | off,
+							0, __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+				break;
+			/* the other reader took the slot: v is its entry */
+		}
+		if ((uint32_t)(v >> 32) == tag && id_eq(g->pool + (uint32_t)v, id, idlen)) {
+			*dup = 1;
+			w->pool = pool0;
+			return node_of_off(g, (uint32_t)v);
+		}
+	}
+	w->pool += idlen + 5;
+	nd = &g->nodes[ix];
+	nd->id = off;
+	nd->name = 0;
+	nd->listed = 0;
+	if (name && namelen) {
+		nd->name = kf__g_str_w(g, w, name, namelen);
+		if (nd->name == KF__NONE)
+			return KF__NONE;
+	}
+	nd->kind = (uint8_t)kind;
+	nd->origin = (uint8_t)origin;
+	return w->node++;
 }
 
 uint32_t kf__g_add_node(kf_graph *g, const char *id, size_t idlen, const char *name, int kind,

@@ -122,6 +122,23 @@ uint32_t kf__g_find_h(const kf_graph *g, const char *id, size_t len, uint64_t h)
  * there (nothing added), else 0. KF__NONE on OOM. */
 uint32_t kf__g_add_node_h(kf_graph *g, const char *id, size_t idlen, uint64_t h, const char *name,
 			  size_t namelen, int kind, int origin, int *dup);
+/* A reader's share of the graph while two read entities at once
+ * (ownership/csv.c): a range of node indexes and one of pool bytes, both
+ * reserved beforehand (kf__g_reserve), so that neither grows anything; the
+ * id table is shared and its empty slots are claimed by compare-and-swap.
+ * full is set when a node or string did not fit its range (the reader
+ * stops; the caller reads the file again with one reader). */
+typedef struct kf__gwin {
+	uint32_t node, node_end; /* next node index, end of the range */
+	size_t pool, pool_end;   /* next pool byte, end of the range */
+	int full;
+} kf__gwin;
+/* kf__g_add_node_h within window w (any thread; the table must not grow:
+ * reserved). KF__NONE when the node or its strings do not fit (w->full). */
+uint32_t kf__g_add_node_w(kf_graph *g, kf__gwin *w, const char *id, size_t idlen, uint64_t h,
+			  const char *name, size_t namelen, int kind, int origin, int *dup);
+/* kf__g_str within window w; KF__NONE when it does not fit (w->full). */
+uint32_t kf__g_str_w(kf_graph *g, kf__gwin *w, const char *s, size_t len);
 /* Reserves room for nodes more nodes and pool_bytes more pool text, so that a
  * reader that knows its size up front never rehashes or copies. 0 or -1 on
  * OOM (nothing changed then). */
@@ -237,7 +254,8 @@ kf_status kf__graph_from_json(struct json_t *v, const char *name, kf_date date, 
  * kf_graph_load. Fills g (fresh from kf__g_new) like a reader: the caller then
  * calls kf__g_finish(g, 1, err). Errors as kf_graph_load's for a CSV pair,
  * each naming ename or hname:line:col. A holdings text of at least
- * kf__csv_split_min bytes is read by two threads (the entities by one). */
+ * kf__csv_split_min bytes is read by two threads, and so is an entities text
+ * of that size. */
 kf_status kf__csv_load_mem(kf_graph *g, const char *ents, size_t elen, const char *ename,
 			   const char *holds, size_t hlen, const char *hname, kf_date date,
 			   kf_error *err);

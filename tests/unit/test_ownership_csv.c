@@ -312,6 +312,14 @@ static void summary(kf_graph *g, kf_buf *out)
 	kf_ownership_table *t;
 	kf_error e;
 	kf__buf_init(out, (size_t)1 << 30);
+	for (i = 0; i < kf_graph_entity_count(g); i++) {
+		size_t at = KF__NONE;
+		const kf__onode *nd = &g->nodes[i];
+		assert_int_equal(kf_graph_find(g, kf_graph_entity_id(g, i), &at, NULL), KF_OK);
+		assert_int_equal(at, i);
+		kf__buf_printf(out, "%s|%s|%s|%d|%d\n", kf__g_s(g, nd->id), kf__g_s(g, nd->name),
+			       kf__g_s(g, nd->listed), nd->kind, nd->origin);
+	}
 	for (i = 0; i < g->nh; i++)
 		kf__buf_printf(out, "%u %u %lld %lld %u %u\n", g->h[i].owner, g->h[i].owned,
 			       (long long)kf__h_lo(&g->h[i]), (long long)kf__h_hi(&g->h[i]),
@@ -384,6 +392,103 @@ static void test_split_inside_quotes(void **state)
 	/* the middle of the text falls inside the tall quoted field */
 	both_ways(600, 0, 300);
 	both_ways(600, 590, 300);
+}
+
+/* An entities text read by one reader and by two gives the same graph or the
+ * same error (line, column, message); the holdings are a small text, read
+ * by one. Run several times: which reader claims an id first varies. */
+static void ents_both_ways(const char *ents, const char *holds, int want_line)
+{
+	kf_graph *g1 = NULL, *g2 = NULL;
+	kf_error e1, e2;
+	kf_status st1, st2;
+	kf_buf s1, s2;
+	int k;
+	assert_true(strlen(ents) > 16384);
+	kf__csv_split_min = (size_t)1 << 40; /* one reader */
+	st1 = load_mem(ents, holds, KF_DATE_NONE, &g1, &e1);
+	if (want_line)
+		assert_int_equal(e1.line, want_line);
+	else
+		assert_int_equal(st1, KF_OK);
+	if (st1 == KF_OK)
+		summary(g1, &s1);
+	for (k = 0; k < 8; k++) {
+		kf__csv_split_min = 8192; /* two */
+		st2 = load_mem(ents, holds, KF_DATE_NONE, &g2, &e2);
+		kf__csv_split_min = (size_t)16 << 20;
+		assert_int_equal(st1, st2);
+		if (st1 != KF_OK) {
+			assert_int_equal(e1.line, e2.line);
+			assert_int_equal(e1.column, e2.column);
+			assert_string_equal(e1.message, e2.message);
+		} else {
+			summary(g2, &s2);
+			assert_int_equal(s1.len, s2.len);
+			assert_memory_equal(s1.data, s2.data, s1.len);
+			kf__buf_free(&s2);
+			kf_graph_free(g2);
+		}
+	}
+	if (st1 == KF_OK) {
+		kf__buf_free(&s1);
+		kf_graph_free(g1);
+	}
+}
+
+/* Two readers of entities.csv: a duplicate id across the halves (its first
+ * row late in the first half, the second early in the second, so that the
+ * second reader usually claims the id first) is named at its second row;
+ * blank lines and a quoted line end in the first half leave indexes unused
+ * (the second half's nodes move down); a quoted field across the middle
+ * makes one reader read alone; errors in both halves: the first is named. */
+static void test_split_entities(void **state)
+{
+	kf_buf e;
+	const char *holds = "owner,owned,share\nE10,E20,30\nE2990,E3010,40\n";
+	int i, n = 3000, mode;
+	(void)state;
+	for (mode = 0; mode < 5; mode++) {
+		int want = 0;
+		/* a long first half, for the second reader to claim the id first */
+		n = mode == 0 ? 40000 : 3000;
+		kf__buf_init(&e, (size_t)1 << 30);
+		kf__buf_printf(&e, "id,name,kind,jurisdiction,listed\n");
+		for (i = 0; i < 2 * n; i++) { /* row i is line i + 2, before any blank */
+			if (mode == 1 && i == 1500)
+				kf__buf_printf(&e, "\n\n"); /* blank lines */
+			if (mode == 1 && i == 1600)
+				kf__buf_printf(&e, "E%d,\"two\nlines\",entity,CN,\n", 100000 + i);
+			if (mode == 2 && i == n - 1) {
+				/* the middle falls inside this name */
+				kf__buf_printf(&e, "E%d,\"", i);
+				for (int k = 0; k < 400; k++)
+					kf__buf_printf(&e, "name %d\n", k);
+				kf__buf_printf(&e, "\",entity,HK,\n");
+				continue;
+			}
+			if (mode == 0 && i == n + 2000) { /* E<n-50> again */
+				kf__buf_printf(&e, "E%d,again,entity,CN,\n", n - 50);
+				want = i + 2;
+				continue;
+			}
+			if (mode == 3 && (i == 100 || i == n + 100)) {
+				kf__buf_printf(&e, "E%d,,being,CN,\n", i);
+				if (!want)
+					want = i + 2;
+				continue;
+			}
+			if (mode == 4 && i == n + 100) {
+				kf__buf_printf(&e, "E%d,,entity,Q1,\n", i);
+				want = i + 2;
+				continue;
+			}
+			kf__buf_printf(&e, "E%d,N%d,%s,%s,%s\n", i, i, i % 3 ? "entity" : "person",
+				       i % 5 ? "CN" : "US", i % 7 ? "" : "SSE");
+		}
+		ents_both_ways(e.data, holds, want);
+		kf__buf_free(&e);
+	}
 }
 
 /* Owners missing from entities.csv in both halves of a split holdings text:
@@ -463,6 +568,7 @@ int main(void)
 	    cmocka_unit_test(test_split_error_second_half),
 	    cmocka_unit_test(test_split_inside_quotes),
 	    cmocka_unit_test(test_split_missing_owners),
+	    cmocka_unit_test(test_split_entities),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
