@@ -625,19 +625,17 @@ kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err)
 	g->in_idx = kf__malloc(((size_t)g->nh + 1) * sizeof *g->in_idx);
 	if (!g->in_off || !g->in_idx)
 		goto nomem;
+	kf__huge_hint(g->in_off, ((size_t)g->n + 1) * sizeof *g->in_off);
+	kf__huge_hint(g->in_idx, ((size_t)g->nh + 1) * sizeof *g->in_idx);
+	/* a counting sort by owned company, stable: in_off[v] counts, then ends
+	 * (inclusive sums), then, filled from the last holding back, starts */
 	for (i = 0; i < g->nh; i++)
-		g->in_off[g->h[i].owned + 1]++;
-	for (i = 0; i < g->n; i++)
-		g->in_off[i + 1] += g->in_off[i];
-	{
-		uint32_t *fill = kf__malloc(((size_t)g->n + 1) * sizeof *fill);
-		if (!fill)
-			goto nomem;
-		memcpy(fill, g->in_off, ((size_t)g->n + 1) * sizeof *fill);
-		for (i = 0; i < g->nh; i++)
-			g->in_idx[fill[g->h[i].owned]++] = i;
-		kf__xfree(fill);
-	}
+		g->in_off[g->h[i].owned]++;
+	for (i = 1; i < g->n; i++)
+		g->in_off[i] += g->in_off[i - 1];
+	for (i = g->nh; i-- > 0;)
+		g->in_idx[--g->in_off[g->h[i].owned]] = i;
+	g->in_off[g->n] = g->nh;
 	/* column checks: the capital holdings of one company */
 	for (i = 0; i < g->n; i++) {
 		kf_share sum = 0;

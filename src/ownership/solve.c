@@ -583,6 +583,7 @@ static int build_adj(solver *s)
 	s->adj = kf__malloc(((size_t)g->in_off[g->n] + 1) * sizeof *s->adj);
 	if (!s->adj)
 		return -1;
+	kf__huge_hint(s->adj, ((size_t)g->in_off[g->n] + 1) * sizeof *s->adj);
 	for (v = 0; v < g->n; v++) {
 		uint32_t a = g->in_off[v], b = g->in_off[v + 1];
 		if (s->mode == 0 && s->stop_foreign && is_terminal(s, v)) {
