@@ -7,6 +7,7 @@
 #include "ownership/ownership_int.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -618,6 +619,70 @@ static int fraction_or_percent(kf_graph *g, uint32_t j)
 	return rc ? -1 : 0;
 }
 
+size_t kf__group_split_min = (size_t)1 << 20;
+
+/* One thread's part of group_by_owned: the companies [lo, hi). Every thread
+ * reads every holding (a stream) and writes only its own companies' counts
+ * and slots; the others' go to a scratch word, without a branch (the owned
+ * indexes are in no order: a branch would be mispredicted half the time). */
+typedef struct grouping {
+	kf_graph *g;
+	uint32_t lo, hi;
+	int fill; /* 0 count, 1 fill */
+} grouping;
+
+static void *group_part(void *arg)
+{
+	grouping *p = arg;
+	kf_graph *g = p->g;
+	uint32_t i, scratch = UINT32_MAX / 2, sink = 0, span = p->hi - p->lo;
+	if (!p->fill) {
+		for (i = 0; i < g->nh; i++) {
+			uint32_t o = g->h[i].owned;
+			uint32_t *c = o - p->lo < span ? &g->in_off[o] : &scratch;
+			(*c)++;
+		}
+	} else {
+		for (i = g->nh; i-- > 0;) {
+			uint32_t o = g->h[i].owned;
+			int mine = o - p->lo < span;
+			uint32_t *c = mine ? &g->in_off[o] : &scratch;
+			uint32_t at = --*c;
+			*(mine ? &g->in_idx[at] : &sink) = i;
+		}
+	}
+	return NULL;
+}
+
+/* in_off and in_idx: a counting sort of the holdings by owned company,
+ * stable (file order within a company). in_off[v] counts, then ends
+ * (inclusive sums), then, filled from the last holding back, starts. Two
+ * threads on a large graph, each for half the companies. */
+static void group_by_owned(kf_graph *g)
+{
+	grouping a = {g, 0, g->n, 0}, b = {g, g->n / 2, g->n, 0};
+	pthread_t th;
+	int two = g->nh >= kf__group_split_min && g->n >= 2;
+	uint32_t i;
+	if (two)
+		a.hi = b.lo;
+	for (a.fill = 0; a.fill < 2; a.fill++) {
+		int started = 0;
+		b.fill = a.fill;
+		if (two)
+			started = pthread_create(&th, NULL, group_part, &b) == 0;
+		group_part(&a);
+		if (started)
+			pthread_join(th, NULL);
+		else if (two)
+			group_part(&b);
+		if (!a.fill)
+			for (i = 1; i < g->n; i++)
+				g->in_off[i] += g->in_off[i - 1];
+	}
+	g->in_off[g->n] = g->nh;
+}
+
 kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err)
 {
 	uint32_t i, e;
@@ -627,15 +692,7 @@ kf_status kf__g_finish(kf_graph *g, int csv, kf_error *err)
 		goto nomem;
 	kf__huge_hint(g->in_off, ((size_t)g->n + 1) * sizeof *g->in_off);
 	kf__huge_hint(g->in_idx, ((size_t)g->nh + 1) * sizeof *g->in_idx);
-	/* a counting sort by owned company, stable: in_off[v] counts, then ends
-	 * (inclusive sums), then, filled from the last holding back, starts */
-	for (i = 0; i < g->nh; i++)
-		g->in_off[g->h[i].owned]++;
-	for (i = 1; i < g->n; i++)
-		g->in_off[i] += g->in_off[i - 1];
-	for (i = g->nh; i-- > 0;)
-		g->in_idx[--g->in_off[g->h[i].owned]] = i;
-	g->in_off[g->n] = g->nh;
+	group_by_owned(g);
 	/* column checks: the capital holdings of one company */
 	for (i = 0; i < g->n; i++) {
 		kf_share sum = 0;

@@ -262,6 +262,9 @@ kf_status kf__csv_load_mem(kf_graph *g, const char *ents, size_t elen, const cha
 /* Holdings text from this size up is split between two threads (16 MiB; tests
  * lower it to exercise the split on small files). */
 extern size_t kf__csv_split_min;
+/* A graph of at least kf__group_split_min holdings groups them by owned
+ * company with two threads (kf__g_finish); tests lower it. */
+extern size_t kf__group_split_min;
 
 /* readers of the JSON forms, on a parsed jansson array (json_t *) */
 struct json_t;

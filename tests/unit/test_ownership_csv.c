@@ -320,6 +320,10 @@ static void summary(kf_graph *g, kf_buf *out)
 		kf__buf_printf(out, "%s|%s|%s|%d|%d\n", kf__g_s(g, nd->id), kf__g_s(g, nd->name),
 			       kf__g_s(g, nd->listed), nd->kind, nd->origin);
 	}
+	for (i = 0; i <= kf_graph_entity_count(g); i++)
+		kf__buf_printf(out, "in_off %u\n", g->in_off[i]);
+	for (i = 0; i < g->nh; i++)
+		kf__buf_printf(out, "in_idx %u\n", g->in_idx[i]);
 	for (i = 0; i < g->nh; i++)
 		kf__buf_printf(out, "%u %u %lld %lld %u %u\n", g->h[i].owner, g->h[i].owned,
 			       (long long)kf__h_lo(&g->h[i]), (long long)kf__h_hi(&g->h[i]),
@@ -347,8 +351,10 @@ static void both_ways(int n, int bad, int tall)
 	kf__csv_split_min = (size_t)1 << 40; /* one thread */
 	st1 = load_mem(e.data, h.data, d, &g1, &e1);
 	kf__csv_split_min = 8192; /* two */
+	kf__group_split_min = 2;
 	st2 = load_mem(e.data, h.data, d, &g2, &e2);
 	kf__csv_split_min = (size_t)16 << 20;
+	kf__group_split_min = (size_t)1 << 20;
 	assert_true(h.len > 16384);
 	assert_int_equal(st1, st2);
 	if (st1 != KF_OK) {
@@ -415,8 +421,10 @@ static void ents_both_ways(const char *ents, const char *holds, int want_line)
 		summary(g1, &s1);
 	for (k = 0; k < 8; k++) {
 		kf__csv_split_min = 8192; /* two */
+		kf__group_split_min = 2;
 		st2 = load_mem(ents, holds, KF_DATE_NONE, &g2, &e2);
 		kf__csv_split_min = (size_t)16 << 20;
+		kf__group_split_min = (size_t)1 << 20;
 		assert_int_equal(st1, st2);
 		if (st1 != KF_OK) {
 			assert_int_equal(e1.line, e2.line);
@@ -525,8 +533,10 @@ static void test_split_missing_owners(void **state)
 	kf__csv_split_min = (size_t)1 << 40; /* one thread */
 	assert_int_equal(load_mem(e.data, h.data, d, &g1, &e1), KF_OK);
 	kf__csv_split_min = 8192; /* two */
+	kf__group_split_min = 2;
 	assert_int_equal(load_mem(e.data, h.data, d, &g2, &e2), KF_OK);
 	kf__csv_split_min = (size_t)16 << 20;
+	kf__group_split_min = (size_t)1 << 20;
 	summary(g1, &s1);
 	summary(g2, &s2);
 	assert_int_equal(s1.len, s2.len);
