@@ -94,9 +94,9 @@ typedef struct miss {
 
 /* One reader over [p, end) of one file; two for the halves of a split file. */
 typedef struct part {
-	kf_graph *g;      /* the graph (ids are looked up here) */
-	kf__hold *win;    /* where holdings go when split: a window of g->h, or NULL
-			     (kf__g_add_hold to g) */
+	kf_graph *g;       /* the graph (ids are looked up here) */
+	kf__hold *win;     /* where holdings go when split: a window of g->h, or NULL
+			      (kf__g_add_hold to g) */
 	uint32_t wn, wcap; /* holdings written to win, its size */
 	uint32_t hold0;    /* g->nh when the part started */
 	kf__gwin *gw;      /* entities read by two: this part's share of g */
@@ -104,7 +104,7 @@ typedef struct part {
 			      the file: a duplicate of one is not this part's
 			      to report (refill) */
 	int refill;        /* read the file again with one reader */
-	const char *file; /* path for messages */
+	const char *file;  /* path for messages */
 	const char *fname;
 	const char *p, *end, *limit; /* cursor, end of input, rows start before limit */
 	const char *lstart;          /* start of the current line */
@@ -555,8 +555,8 @@ static void do_entity(part *c, const crow *r)
 		ix = kf__g_add_node_w(c->g, c->gw, id.p, id.len, r->h[0], nm.p, nm.len, kind,
 				      origin, &dup);
 	else
-		ix = kf__g_add_node_h(c->g, id.p, id.len, r->h[0], nm.p, nm.len, kind, origin,
-				      &dup);
+		ix =
+		    kf__g_add_node_h(c->g, id.p, id.len, r->h[0], nm.p, nm.len, kind, origin, &dup);
 	if (ix == KF__NONE) {
 		if (c->gw && c->gw->full)
 			refill(c);
@@ -730,10 +730,7 @@ static int add_miss(part *c, const crow *r, const cfield *ow, const cfield *od, 
 }
 
 /* The number of holdings the part has written. */
-static uint32_t part_holds(const part *c)
-{
-	return c->win ? c->wn : c->g->nh - c->hold0;
-}
+static uint32_t part_holds(const part *c) { return c->win ? c->wn : c->g->nh - c->hold0; }
 
 static void do_holding(part *c, const crow *r)
 {
@@ -834,8 +831,8 @@ static void do_holding(part *c, const crow *r)
 	} else if (c->wn < c->wcap) {
 		kf__hold_init(&c->win[c->wn++], a, b, lo, hi, flags, r->line);
 	} else { /* cannot happen: the window is sized by the line ends */
-		set_err(c, KF_ERR_INTERNAL, r->line, 1, NULL,
-			"more rows in %s than line ends", c->fname);
+		set_err(c, KF_ERR_INTERNAL, r->line, 1, NULL, "more rows in %s than line ends",
+			c->fname);
 	}
 }
 
@@ -1016,10 +1013,7 @@ static size_t count_lf(const char *p, const char *end) { return count2(p, end, '
 
 /* An upper bound of the rows that start in [p, end): every row but the last
  * ends at a LF, a CR or a CRLF (a CRLF counts twice: a bound, not a count). */
-static size_t row_bound(const char *p, const char *end)
-{
-	return count2(p, end, '\n', '\r') + 1;
-}
+static size_t row_bound(const char *p, const char *end) { return count2(p, end, '\n', '\r') + 1; }
 
 /* Where the file [buf, buf + len) is split for two readers: after the line
  * end nearest its middle, when the file is large enough (kf__csv_split_min).
@@ -1117,9 +1111,11 @@ static kf_status read_entities(kf_graph *g, const char *file, const char *fname,
 			goto done;
 		}
 		if (g->pool_len + p1 + p2 <= g->pool_cap && b1 + b2 < UINT32_MAX - 1) {
-			w1 = (kf__gwin){g->n, g->n + (uint32_t)b1, g->pool_len, g->pool_len + p1, 0};
+			w1 =
+			    (kf__gwin){g->n, g->n + (uint32_t)b1, g->pool_len, g->pool_len + p1, 0};
 			start2 = w1.node_end;
-			w2 = (kf__gwin){start2, start2 + (uint32_t)b2, w1.pool_end, w1.pool_end + p2, 0};
+			w2 = (kf__gwin){start2, start2 + (uint32_t)b2, w1.pool_end,
+					w1.pool_end + p2, 0};
 			c->gw = &w1;
 			c->later = start2;
 			second_part(c, c2, mid, &stop);
