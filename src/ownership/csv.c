@@ -751,6 +751,18 @@ static void do_holding(part *c, const crow *r)
 		int lopen, hopen;
 		if (open_field(c, r, H_MIN_OPEN, &lopen) || open_field(c, r, H_MAX_OPEN, &hopen))
 			return;
+		if (!hs && ((lopen && !hmin) || (hopen && !hmax))) {
+			/* an excluded end of a bound not given ([0, 100] with 0 or 100
+			 * excluded) says nothing the data holds */
+			int k = lopen && !hmin ? H_MIN_OPEN : H_MAX_OPEN;
+			int m = k == H_MIN_OPEN ? H_MIN : H_MAX;
+			cfield f = fld(c, r, k);
+			set_err(c, KF_ERR_INVALID, f.line, f.col, hcols[k],
+				"%s '%s' but %s is empty; expected %s given (an excluded end "
+				"needs that bound) or %s empty",
+				hcols[k], show(&f, x), hcols[m], hcols[m], hcols[k]);
+			return;
+		}
 		if ((lopen || hopen) && (hs || lo == hi)) {
 			cfield f = fld(c, r, lopen ? H_MIN_OPEN : H_MAX_OPEN);
 			set_err(c, KF_ERR_INVALID, f.line, f.col,

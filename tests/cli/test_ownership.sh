@@ -92,6 +92,12 @@ check csv-bands-open 0 ',true,false,false,true' -- $F/csv-bands --entity X --dat
 check csv-header 0 'unattributed,ultimate_controller,exact,top_chain,warnings,foreign_min_open,foreign_max_open,hk_mo_tw_min_open,hk_mo_tw_max_open' -- $F/csv-bands --date any --csv
 check open-not-bool 2 "kaifang: $D/bad/open-not-bool/holdings.csv:2:11: share_max_open 'yes' is not true or false; expected true (that end is excluded), false or empty" -- $D/bad/open-not-bool --date any
 check open-exact 2 "kaifang: $D/bad/open-exact/holdings.csv:2:8: the share range is empty (an excluded end on an exact share)" -- $D/bad/open-exact --date any
+# an excluded end needs that bound given (it made [0, 100] with 0 excluded); BODS 0.2:
+# exclusiveMinimum true without a minimum is noted and ignored ([0, 40], no open end)
+check open-unknown 2 "kaifang: $D/bad/open-unknown/holdings.csv:2:8: share_min_open 'true' but share_min is empty; expected share_min given (an excluded end needs that bound) or share_min_open empty" -- $D/bad/open-unknown --date any
+check open-no-max 2 "kaifang: $D/bad/open-no-max/holdings.csv:2:9: share_max_open 'TRUE' but share_max is empty; expected share_max given" -- $D/bad/open-no-max --date any
+check bods02-open-no-bound 0 "kaifang: warning: $F/bods02-open-no-bound.json: statement 'rel-f' interest 1: exclusiveMinimum is true but no minimum is given; the flag is ignored" -- $F/bods02-open-no-bound.json --entity x --date any
+check bods02-open-no-bound-share 0 '"owner":"f","reason":"share range","share":{"max":40,"min":0},"source"' -- $F/bods02-open-no-bound.json --entity x --date any --json
 # 4. say what you found: cycle members, every row of every fraction group, --strict
 check cycle-members 0 "circular holdings among 'A', 'B': counted like treasury shares" -- $D/cycle-2-2 --entity B
 check fractions-two-a 0 "shares of 'A' sum to 1 (lines 2, 3, 4)" -- $F/fractions-two --date any
