@@ -455,8 +455,14 @@ static void do_header(part *c, const crow *r)
 				show(&r->f[i], b), c->fname);
 			return;
 		}
-		if (c->pos[k] < 0)
-			c->pos[k] = (int)i;
+		if (c->pos[k] >= 0) { /* the second would be ignored */
+			set_err(c, KF_ERR_PARSE, r->f[i].line, r->f[i].col, names[k],
+				"column '%s' given twice in %s header (first at column %u); "
+				"expected each column once",
+				names[k], c->fname, r->f[c->pos[k]].col);
+			return;
+		}
+		c->pos[k] = (int)i;
 	}
 	if (c->pos[0] < 0 || c->pos[c->is_hold ? H_OWNED : E_ID] < 0) {
 		set_err(c, KF_ERR_PARSE, r->line, 1, NULL, "%s",

@@ -92,6 +92,9 @@ check csv-bands-open 0 ',true,false,false,true' -- $F/csv-bands --entity X --dat
 check csv-header 0 'unattributed,ultimate_controller,exact,top_chain,warnings,foreign_min_open,foreign_max_open,hk_mo_tw_min_open,hk_mo_tw_max_open' -- $F/csv-bands --date any --csv
 check open-not-bool 2 "kaifang: $D/bad/open-not-bool/holdings.csv:2:11: share_max_open 'yes' is not true or false; expected true (that end is excluded), false or empty" -- $D/bad/open-not-bool --date any
 check open-exact 2 "kaifang: $D/bad/open-exact/holdings.csv:2:8: the share range is empty (an excluded end on an exact share)" -- $D/bad/open-exact --date any
+# a column given twice (the second was ignored): line 1, the second's column
+check dup-column 2 "kaifang: $D/bad/dup-column/holdings.csv:1:30: column 'share' given twice in holdings.csv header (first at column 13); expected each column once" -- $D/bad/dup-column --date any
+check dup-id-column 2 "kaifang: $D/bad/dup-id-column/entities.csv:1:14: column 'id' given twice in entities.csv header (first at column 1); expected each column once" -- $D/bad/dup-id-column --date any
 # an excluded end needs that bound given (it made [0, 100] with 0 excluded); BODS 0.2:
 # exclusiveMinimum true without a minimum is noted and ignored ([0, 40], no open end)
 check open-unknown 2 "kaifang: $D/bad/open-unknown/holdings.csv:2:8: share_min_open 'true' but share_min is empty; expected share_min given (an excluded end needs that bound) or share_min_open empty" -- $D/bad/open-unknown --date any

@@ -268,6 +268,35 @@ static void test_errors(void **state)
 	}
 }
 
+/* A column given twice in a header is an error at the second one (line 1 and
+ * its byte column), in either file; it used to keep the first silently. */
+static void test_repeated_column(void **state)
+{
+	kf_graph *g;
+	kf_error e;
+	(void)state;
+	assert_int_equal(load_mem("id,kind\nA,person\nB,entity\n",
+				  "owner,owned,share,share\nA,B,10,60\n", KF_DATE_NONE, &g, &e),
+			 KF_ERR_PARSE);
+	assert_string_equal(e.file, "h.csv");
+	assert_int_equal(e.line, 1);
+	assert_int_equal(e.column, 19);
+	assert_string_equal(e.field, "share");
+	assert_non_null(strstr(e.message,
+			       "column 'share' given twice in holdings.csv header (first at "
+			       "column 13); expected each column once"));
+	/* quoted, after a byte order mark: the column is where the field's quote is,
+	 * counted after the mark */
+	assert_int_equal(load_mem("\xEF\xBB\xBFid,kind,\"id\"\nA,person,Z\n", "owner,owned,share\n",
+				  KF_DATE_NONE, &g, &e),
+			 KF_ERR_PARSE);
+	assert_string_equal(e.file, "e.csv");
+	assert_int_equal(e.line, 1);
+	assert_int_equal(e.column, 9);
+	assert_string_equal(e.field, "id");
+	assert_non_null(strstr(e.message, "column 'id' given twice in entities.csv header"));
+}
+
 /* A holdings text of n companies C0..C(n-1), each held 60% by P(i % 7) and
  * 40% by C(i-1); company `bad` (1-based, 0 none) has a share of 500 on its
  * first row; company `tall`'s (0 none) first holder is a person whose id holds
@@ -458,6 +487,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_quoting),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_repeated_column),
 	    cmocka_unit_test(test_open_ends_and_table_csv),
 	    cmocka_unit_test(test_split_same),
 	    cmocka_unit_test(test_split_error_second_half),
