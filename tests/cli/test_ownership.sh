@@ -138,5 +138,20 @@ check table-strict 1 "kaifang: ownership: --strict: 0 load notes and 2 warnings 
 check table-no-strict 0 "A,a," -- "$BIG" --all --csv --date any
 rm -rf "$BIG"
 
+# mutual control (A and B hold 60% of each other): a self-controlled group, no controller and
+# a warning, one entity at a time and over the table (more than 100,000 entities) alike
+M=$D/mutual-control
+check mutual-one 0 '"ultimate_controller":null' -- $M --entity B --date any --json
+check mutual-one-warning 0 'a self-controlled group among the owners' -- $M --entity B --date any --json
+check mutual-under 0 '"ultimate_controller":"A"' -- $M --entity C --date any --json
+check mutual-all 0 'B,Firm B,37.5,37.5,0,0,0,,false,' -- $M --all --csv --date any
+BIG=$(mktemp -d)
+cp $M/entities.csv $M/holdings.csv "$BIG/"
+awk 'BEGIN { for (i = 0; i <= 100000; i++) printf "P%d,p,person,US\n", i }' >>"$BIG/entities.csv"
+check mutual-table 0 'B,Firm B,37.5,37.5,0,0,0,,false,,,' -- "$BIG" --all --csv --date any
+check mutual-table-a 0 'A,Firm A,62.5,62.5,0,0,0,,false,,,' -- "$BIG" --all --csv --date any
+check mutual-table-g 0 'G,Firm G,62.5,62.5,0,0,0,,false,,,' -- "$BIG" --all --csv --date any
+rm -rf "$BIG"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
