@@ -274,6 +274,16 @@ static kf_status read_share(bctx *c, stmt *t, size_t k, json_t *sh, kf_share *lo
 		*lo = *hi = v[0];
 		return KF_OK;
 	}
+	/* 0.2/0.3: an exclusive minimum with no minimum ("more than 0%", or an
+	 * unknown share with an end excluded) is noted and ignored, not an error as
+	 * in the CSV pair: a published register file cannot be corrected by its
+	 * reader, and the flag carries nothing (docs/ownership.md) */
+	if (!c->v04 && !have[1] && json_is_true(json_object_get(sh, "exclusiveMinimum")) &&
+	    kf__g_warn(c->g, KF__NONE,
+		       "%s: statement '%s' interest %zu: exclusiveMinimum is true but no minimum "
+		       "is given; the flag is ignored (an excluded end needs that bound)",
+		       c->path, t->sid, k + 1))
+		return nomem(c);
 	if (!have[1] && !have[2] && !have[3] && !have[4]) {
 		*flags |= KF__H_UNKNOWN;
 		return KF_OK;
@@ -292,8 +302,9 @@ static kf_status read_share(bctx *c, stmt *t, size_t k, json_t *sh, kf_share *lo
 			*flags |= KF__H_HI_OPEN;
 		}
 	} else {
-		/* 0.2/0.3: booleans; the maximum is exclusive unless said otherwise */
-		if (json_is_true(json_object_get(sh, "exclusiveMinimum")))
+		/* 0.2/0.3: booleans; the maximum is exclusive unless said otherwise
+		 * (an exclusiveMaximum with no maximum is that default: no note) */
+		if (have[1] && json_is_true(json_object_get(sh, "exclusiveMinimum")))
 			*flags |= KF__H_LO_OPEN;
 		if (have[2] && !json_is_false(json_object_get(sh, "exclusiveMaximum")))
 			*flags |= KF__H_HI_OPEN;

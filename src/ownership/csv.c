@@ -468,8 +468,14 @@ static void do_header(part *c, const crow *r)
 				show(&r->f[i], b), c->fname);
 			return;
 		}
-		if (c->pos[k] < 0)
-			c->pos[k] = (int)i;
+		if (c->pos[k] >= 0) { /* the second would be ignored */
+			set_err(c, KF_ERR_PARSE, r->f[i].line, r->f[i].col, names[k],
+				"column '%s' given twice in %s header (first at column %u); "
+				"expected each column once",
+				names[k], c->fname, r->f[c->pos[k]].col);
+			return;
+		}
+		c->pos[k] = (int)i;
 	}
 	if (c->pos[0] < 0 || c->pos[c->is_hold ? H_OWNED : E_ID] < 0) {
 		set_err(c, KF_ERR_PARSE, r->line, 1, NULL, "%s",
@@ -780,6 +786,18 @@ static void do_holding(part *c, const crow *r)
 		int lopen, hopen;
 		if (open_field(c, r, H_MIN_OPEN, &lopen) || open_field(c, r, H_MAX_OPEN, &hopen))
 			return;
+		if (!hs && ((lopen && !hmin) || (hopen && !hmax))) {
+			/* an excluded end of a bound not given ([0, 100] with 0 or 100
+			 * excluded) says nothing the data holds */
+			int k = lopen && !hmin ? H_MIN_OPEN : H_MAX_OPEN;
+			int m = k == H_MIN_OPEN ? H_MIN : H_MAX;
+			cfield f = fld(c, r, k);
+			set_err(c, KF_ERR_INVALID, f.line, f.col, hcols[k],
+				"%s '%s' but %s is empty; expected %s given (an excluded end "
+				"needs that bound) or %s empty",
+				hcols[k], show(&f, x), hcols[m], hcols[m], hcols[k]);
+			return;
+		}
 		if ((lopen || hopen) && (hs || lo == hi)) {
 			cfield f = fld(c, r, lopen ? H_MIN_OPEN : H_MAX_OPEN);
 			set_err(c, KF_ERR_INVALID, f.line, f.col,

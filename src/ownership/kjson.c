@@ -181,6 +181,19 @@ static kf_status holding(kctx *c, json_t *o, size_t i, kf_date on)
 		flags |= KF__H_LO_OPEN;
 	if (json_is_true(json_object_get(o, "share_max_open")))
 		flags |= KF__H_HI_OPEN;
+	/* an excluded end needs that bound given (as in the CSV pair) */
+	if (!hs && (flags & KF__H_LO_OPEN) && !hmin)
+		return bad(c, KF_ERR_INVALID, "holdings", i, "share_min_open",
+			   "share_min_open is true but share_min is not given%s%s; expected "
+			   "share_min given (an excluded end needs that bound) or share_min_open "
+			   "false",
+			   NULL, NULL);
+	if (!hs && (flags & KF__H_HI_OPEN) && !hmax)
+		return bad(c, KF_ERR_INVALID, "holdings", i, "share_max_open",
+			   "share_max_open is true but share_max is not given%s%s; expected "
+			   "share_max given (an excluded end needs that bound) or share_max_open "
+			   "false",
+			   NULL, NULL);
 	if (lo > hi || (lo == hi && (flags & (KF__H_LO_OPEN | KF__H_HI_OPEN))))
 		return bad(c, KF_ERR_INVALID, "holdings", i, "share_min",
 			   "the share range is empty%s%s; expected share_min below share_max (or "

@@ -485,6 +485,23 @@ static void control_comp(solver *s, const uint32_t *mem, uint32_t m, int cyclic)
 		if (!changed)
 			break;
 	}
+	/* a member left without a controller whose holders, grouped by their
+	 * controllers, give it a majority of its own (A holds 60% of B and B 60%
+	 * of A: whichever is swept first gets the other as controller, the other
+	 * "controls itself through the group"): a self-controlled group (docs/
+	 * ownership.md "Model and conventions"). It and every member it controls
+	 * get no ultimate controller and the warning, whatever the order of the
+	 * members, which differs between one entity's search and the table's */
+	for (i = 0; i < m; i++)
+		if (s->r[mem[i]].uc < 0 && controller(s, mem[i]) == (int32_t)mem[i])
+			s->r[mem[i]].fl |= FL_SELFCTL;
+	for (i = 0; i < m; i++) {
+		int32_t c = s->r[mem[i]].uc;
+		if (c >= 0 && loc_of(s, (uint32_t)c) && (s->r[c].fl & FL_SELFCTL)) {
+			s->r[mem[i]].uc = -1;
+			s->r[mem[i]].fl |= FL_SELFCTL;
+		}
+	}
 	/* a controller inside the group that is itself controlled from inside:
 	 * a self-controlled group, reported without an ultimate controller */
 	for (i = 0; i < m; i++) {

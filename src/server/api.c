@@ -269,19 +269,30 @@ static void valid_utf8(char *s)
 	}
 }
 
-void kf__srv_error(kf__srv_reply *out, unsigned status, const char *code, const char *field,
-		   const char *fmt, ...)
+/* The error object {"error":{"code","message","field"}} of msg (made valid
+ * UTF-8 here), with "file", "line" and "column" when loc names a place
+ * (docs/api.md "Errors"; loc may be NULL). */
+static void error_reply(kf__srv_reply *out, unsigned status, const char *code, const char *field,
+			char *msg, const kf_error *loc)
 {
-	char msg[1024];
-	va_list ap;
-	json_t *o;
+	json_t *o, *in;
 	char *s;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	valid_utf8(msg);
 	o = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", code, "message", msg, "field",
 		      field ? json_string(field) : json_null());
+	in = o ? json_object_get(o, "error") : NULL;
+	if (in && loc && *loc->file) {
+		char file[sizeof loc->file];
+		snprintf(file, sizeof file, "%s", loc->file);
+		valid_utf8(file);
+		if (json_object_set_new(in, "file", json_string(file)) ||
+		    (loc->line > 0 && json_object_set_new(in, "line", json_integer(loc->line))) ||
+		    (loc->column > 0 &&
+		     json_object_set_new(in, "column", json_integer(loc->column)))) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
 	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!s) {
@@ -289,6 +300,28 @@ void kf__srv_error(kf__srv_reply *out, unsigned status, const char *code, const 
 		return;
 	}
 	reply_take(out, status, JSON_CT, s, strlen(s));
+}
+
+void kf__srv_error(kf__srv_reply *out, unsigned status, const char *code, const char *field,
+		   const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	error_reply(out, status, code, field, msg, NULL);
+}
+
+/* bad_ownership (status 422 but in a query) for a posted ownership source
+ * that does not load or compute: the reader's message behind the place it
+ * names, as the CLI prints it ("request/holdings.csv:2:5: share 'abc' ...";
+ * kf_error_format), and that place as members; the reader's field or null. */
+static void reply_bad_ownership(kf__srv_reply *out, unsigned status, const kf_error *e)
+{
+	char msg[1024];
+	kf_error_format(e, msg, sizeof msg);
+	error_reply(out, status, "bad_ownership", *e->field ? e->field : NULL, msg, e);
 }
 
 /* The one mapping of a library error to HTTP (review §4.7): the status from
@@ -314,6 +347,10 @@ static void reply_kf_error(kf__srv_reply *out, const kf_error *e, int in_query)
 	unsigned status = http_status_of(e, in_query);
 	if (status == 500 && e->status == KF_ERR_NOMEM) {
 		reply_nomem(out);
+		return;
+	}
+	if (!strcmp(e->code, "bad_ownership")) {
+		reply_bad_ownership(out, status, e);
 		return;
 	}
 	kf__srv_error(out, status, *e->code ? e->code : kf_status_name(e->status),
@@ -866,8 +903,7 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 		if (st == KF_ERR_NOMEM)
 			reply_nomem(out);
 		else
-			kf__srv_error(out, 422, "bad_ownership", *e.field ? e.field : NULL, "%s",
-				      e.message);
+			reply_bad_ownership(out, 422, &e);
 		return;
 	}
 	memset(&opts, 0, sizeof opts);
@@ -893,7 +929,7 @@ static void h_ownership(kf__srv_api *a, const kf__srv_request *rq, kf__srv_reply
 		else if (st == KF_ERR_NOTFOUND)
 			kf__srv_error(out, 404, "not_found", "entity", "%s", e.message);
 		else
-			kf__srv_error(out, 422, "bad_ownership", NULL, "%s", e.message);
+			reply_bad_ownership(out, 422, &e);
 		return;
 	}
 	j = kf_ownership_result_json(r);
@@ -939,8 +975,7 @@ static void h_ownership_entities(kf__srv_api *a, const kf__srv_request *rq, kf__
 		if (st == KF_ERR_NOMEM)
 			reply_nomem(out);
 		else
-			kf__srv_error(out, 422, "bad_ownership", *e.field ? e.field : NULL, "%s",
-				      e.message);
+			reply_bad_ownership(out, 422, &e);
 		return;
 	}
 	j = lib_take(kf_graph_json(g, 5000));

@@ -214,13 +214,17 @@ void kf__json_share(kf_buf *b, kf_share s)
 }
 
 /* Appends s as one CSV field: quoted (RFC 4180) when it holds the delimiter,
- * a quote, CR or LF. */
+ * a quote, CR or LF, or begins or ends with a space or tab (readers that trim
+ * unquoted fields, ours among them, would drop those). */
 void kf__buf_csv_cell(kf_buf *o, const char *s, char delim)
 {
 	const char *p;
+	size_t n;
 	if (!s)
 		s = "";
-	if (!strpbrk(s, "\"\r\n") && !strchr(s, delim)) {
+	n = strlen(s);
+	if (!strpbrk(s, "\"\r\n") && !strchr(s, delim) &&
+	    !(n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))) {
 		kf__buf_puts(o, s);
 		return;
 	}

@@ -26,8 +26,9 @@ int kf__buf_add(kf_buf *b, const char *s, size_t n); /* 0 ok, -1 failed */
 int kf__buf_puts(kf_buf *b, const char *s);
 int kf__buf_printf(kf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as one CSV field (RFC 4180): quoted when it holds the delimiter,
- * a quote, CR or LF; NULL is an empty field. The one CSV cell writer (batch,
- * registry export, ownership output). */
+ * a quote, CR or LF, or begins or ends with a space or tab (so that a reader
+ * trimming unquoted fields keeps them); NULL is an empty field. The one CSV
+ * cell writer (batch, registry export, ownership output). */
 void kf__buf_csv_cell(kf_buf *b, const char *s, char delim);
 /* Hands the data to the caller (release with kf_free) and resets the buffer.
  * Returns NULL when the buffer failed. */

@@ -92,6 +92,15 @@ check csv-bands-open 0 ',true,false,false,true' -- $F/csv-bands --entity X --dat
 check csv-header 0 'unattributed,ultimate_controller,exact,top_chain,warnings,foreign_min_open,foreign_max_open,hk_mo_tw_min_open,hk_mo_tw_max_open' -- $F/csv-bands --date any --csv
 check open-not-bool 2 "kaifang: $D/bad/open-not-bool/holdings.csv:2:11: share_max_open 'yes' is not true or false; expected true (that end is excluded), false or empty" -- $D/bad/open-not-bool --date any
 check open-exact 2 "kaifang: $D/bad/open-exact/holdings.csv:2:8: the share range is empty (an excluded end on an exact share)" -- $D/bad/open-exact --date any
+# a column given twice (the second was ignored): line 1, the second's column
+check dup-column 2 "kaifang: $D/bad/dup-column/holdings.csv:1:30: column 'share' given twice in holdings.csv header (first at column 13); expected each column once" -- $D/bad/dup-column --date any
+check dup-id-column 2 "kaifang: $D/bad/dup-id-column/entities.csv:1:14: column 'id' given twice in entities.csv header (first at column 1); expected each column once" -- $D/bad/dup-id-column --date any
+# an excluded end needs that bound given (it made [0, 100] with 0 excluded); BODS 0.2:
+# exclusiveMinimum true without a minimum is noted and ignored ([0, 40], no open end)
+check open-unknown 2 "kaifang: $D/bad/open-unknown/holdings.csv:2:8: share_min_open 'true' but share_min is empty; expected share_min given (an excluded end needs that bound) or share_min_open empty" -- $D/bad/open-unknown --date any
+check open-no-max 2 "kaifang: $D/bad/open-no-max/holdings.csv:2:9: share_max_open 'TRUE' but share_max is empty; expected share_max given" -- $D/bad/open-no-max --date any
+check bods02-open-no-bound 0 "kaifang: warning: $F/bods02-open-no-bound.json: statement 'rel-f' interest 1: exclusiveMinimum is true but no minimum is given; the flag is ignored" -- $F/bods02-open-no-bound.json --entity x --date any
+check bods02-open-no-bound-share 0 '"owner":"f","reason":"share range","share":{"max":40,"min":0},"source"' -- $F/bods02-open-no-bound.json --entity x --date any --json
 # 4. say what you found: cycle members, every row of every fraction group, --strict
 check cycle-members 0 "circular holdings among 'A', 'B': counted like treasury shares" -- $D/cycle-2-2 --entity B
 check fractions-two-a 0 "shares of 'A' sum to 1 (lines 2, 3, 4)" -- $F/fractions-two --date any
@@ -127,6 +136,21 @@ awk 'BEGIN { print "id,name,kind,jurisdiction"; print "A,a,entity,CN"; print "B,
 printf 'owner,owned,share\nB,A,99\nA,B,70\nF,B,30\nF,A,1\n' >"$BIG/holdings.csv"
 check table-strict 1 "kaifang: ownership: --strict: 0 load notes and 2 warnings in the results; exit 1" -- "$BIG" --all --csv --strict --date any
 check table-no-strict 0 "A,a," -- "$BIG" --all --csv --date any
+rm -rf "$BIG"
+
+# mutual control (A and B hold 60% of each other): a self-controlled group, no controller and
+# a warning, one entity at a time and over the table (more than 100,000 entities) alike
+M=$D/mutual-control
+check mutual-one 0 '"ultimate_controller":null' -- $M --entity B --date any --json
+check mutual-one-warning 0 'a self-controlled group among the owners' -- $M --entity B --date any --json
+check mutual-under 0 '"ultimate_controller":"A"' -- $M --entity C --date any --json
+check mutual-all 0 'B,Firm B,37.5,37.5,0,0,0,,false,' -- $M --all --csv --date any
+BIG=$(mktemp -d)
+cp $M/entities.csv $M/holdings.csv "$BIG/"
+awk 'BEGIN { for (i = 0; i <= 100000; i++) printf "P%d,p,person,US\n", i }' >>"$BIG/entities.csv"
+check mutual-table 0 'B,Firm B,37.5,37.5,0,0,0,,false,,,' -- "$BIG" --all --csv --date any
+check mutual-table-a 0 'A,Firm A,62.5,62.5,0,0,0,,false,,,' -- "$BIG" --all --csv --date any
+check mutual-table-g 0 'G,Firm G,62.5,62.5,0,0,0,,false,,,' -- "$BIG" --all --csv --date any
 rm -rf "$BIG"
 
 echo "$pass passed, $fail failed"

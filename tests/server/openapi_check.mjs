@@ -173,6 +173,8 @@ const cases = [
   { method: 'POST', path: '/v1/ownership/look-through?entity=e1&graph=20', body: bods, status: 200 },
   { method: 'POST', path: '/v1/ownership/entities', body: bods, status: 200 },
   { method: 'POST', path: '/v1/ownership/entities', body: { format: 'csv' }, status: 422 },
+  // a bad_ownership error with its place (file, line, column members)
+  { method: 'POST', path: '/v1/ownership/look-through?entity=X', body: { format: 'csv', entities: 'id\nX\n', holdings: 'owner,owned,share\nX,X,abc\n' }, status: 422 },
   { method: 'POST', path: '/v1/decisions', body: { service: 'ip-vpn', region: '330100', date: '2025-05-01', applicant: 'e1', ownership: bods }, status: 200 },
   { method: 'POST', path: '/v1/batch', body: 'service,region,date\nip-vpn,330100,2025-05-01\nB21,CN\n', ctype: 'text/csv', status: 200 },
   { method: 'POST', path: '/v1/batch', body: JSON.stringify(Q) + '\n', ctype: 'application/x-ndjson', status: 200 },

@@ -33,6 +33,15 @@ expect_jq "csv pair: the note names request/holdings.csv" '.warnings[0] | starts
 post '/v1/ownership/look-through?entity=X' '{"format":"csv","entities":"id\nX\n","holdings":"owner,owned,share\nX,X,abc\n"}'
 expect_error "csv pair: a bad share" 422 bad_ownership share
 expect_jq "csv pair: file and line" '.error.message | contains("share '"'"'abc'"'"' in share is not a number")'
+# the place the reader names: in the message, as the CLI prints it, and as members
+expect_jq "csv pair: message starts with file:line:col" '.error.message | startswith("request/holdings.csv:2:5: share '"'"'abc'"'"' in share")'
+expect_jq "csv pair: file, line, column members" '.error.file == "request/holdings.csv" and .error.line == 2 and .error.column == 5'
+post '/v1/ownership/look-through?entity=X' '{"format":"csv","entities":"id,kind,id\nX,entity,Y\n","holdings":"owner,owned,share\n"}'
+expect_error "csv pair: a column given twice" 422 bad_ownership id
+expect_jq "csv pair: entities.csv:1:9" '.error.file == "request/entities.csv" and .error.line == 1 and .error.column == 9 and (.error.message | startswith("request/entities.csv:1:9: column '"'"'id'"'"' given twice"))'
+post '/v1/ownership/entities' '{"format":"csv","entities":"id\nX\n","holdings":"owner,owned,share,share_min_open\nX,X,,true\n"}'
+expect_error "entities: an open end on an unknown share" 422 bad_ownership share_min_open
+expect_jq "entities: its place" '.error.file == "request/holdings.csv" and .error.line == 2 and .error.column == 6'
 post '/v1/ownership/look-through?entity=X' '{"format":"bods","data":[{"Relationship":{}}]}'
 expect_error "format mismatch" 422 bad_ownership format
 
@@ -43,6 +52,7 @@ expect_jq "kaifang: row named as the source" '.deciding_holdings[0].source == "r
 expect_jq "kaifang: the missing owner is named" '.warnings[0] | startswith("request: holdings[2]: owner '"'"'GHOST'"'"'")'
 post '/v1/ownership/look-through?entity=X' '{"format":"kaifang","entities":[{"id":"X","colour":"red"}],"holdings":[]}'
 expect_error "kaifang: unknown member" 422 bad_ownership colour
+expect_jq "kaifang: the record, no line" '(.error.message | startswith("request: entities[0]: unknown member")) and .error.file == "request" and (.error | has("line") | not)'
 post '/v1/ownership/look-through?entity=X' '{"format":"kaifang","entities":[{"id":"X"}],"holdings":[{"owner":"X","owned":"X","share":"50","share_max_open":true}]}'
 expect_error "kaifang: an empty range" 422 bad_ownership share_min
 post '/v1/ownership/look-through?entity=X' '{"format":"kaifang","entities":[{"id":"X"}],"holdings":[{"owner":"X","owned":"Y","share":"5"}]}'
@@ -81,6 +91,9 @@ expect_jq "share and ownership" '.[5].error.code == "bad_ownership" and .[5].err
 expect_jq "legal_form not boolean" '.[6].error.code == "invalid_type" and .[6].error.field == "legal_form"'
 post /v1/decisions '{"service":"B21","region":"330100","applicant":"x","ownership":{"format":"csv","entities":"id\nx\n","holdings":"owner,owned,share\nz,q,1\n"}}'
 expect_error "a structure that does not load" 422 bad_ownership owned
+expect_jq "a structure that does not load: its place" '.error.file == "request/holdings.csv" and .error.line == 2 and .error.column == 3 and (.error.message | startswith("request/holdings.csv:2:3: unknown owned company '"'"'q'"'"'"))'
+post /v1/decisions '[{"service":"B21","region":"330100","applicant":"x","ownership":{"format":"csv","entities":"id\nx\n","holdings":"owner,owned,share\nx,x,abc\n"}}]'
+expect_jq "array item: its place" '.[0].error.code == "bad_ownership" and .[0].error.line == 2 and .[0].error.column == 5'
 post /v1/decisions '{"service":"B21","region":"330100","ownership":"x","applicant":"x"}'
 expect_error "ownership of the wrong type" 422 bad_ownership ownership
 # the page's script is served

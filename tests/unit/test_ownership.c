@@ -288,6 +288,66 @@ static void test_all_matches_one(void **state)
 	}
 }
 
+/* docs/ownership.md "Model and conventions": mutual control with no outside
+ * controller is a self-controlled group, no controller and a warning, on both
+ * paths (one entity's search and the table see a group's members in different
+ * orders; A and B holding 60% of each other got each other as controller on
+ * the first and one of them on the second). tests/data/ownership/mutual-control:
+ * A, B mutual 60%; C held 70% by A; D, E a cycle under X's 70% of D (not
+ * self-controlled); F holding 60% of G and of H, which hold 30% of F each. */
+static void test_mutual_control_both_paths(void **state)
+{
+	static const struct {
+		const char *id, *ctl;
+		int selfctl;
+	} want[] = {{"A", NULL, 1}, {"B", NULL, 1}, {"C", "A", 1},  {"D", "X", 0},
+		    {"E", "X", 0},  {"F", NULL, 1}, {"G", NULL, 1}, {"H", NULL, 1}};
+	kf_graph *g = load(DATA "/mutual-control");
+	kf_ownership_table *t;
+	kf_error e;
+	size_t i, k, x;
+	char *all;
+	(void)state;
+	assert_int_equal(kf_ownership_compute_all(g, NULL, &t, &e), KF_OK);
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		kf_ownership_result *r = one(g, want[i].id);
+		const char *c = "unset";
+		int warned = 0;
+		assert_int_equal(kf_graph_find(g, want[i].id, &x, NULL), KF_OK);
+		kf_ownership_table_get(t, x, NULL, NULL, NULL, NULL, &c);
+		for (k = 0; k < r->nwarnings; k++)
+			if (strstr(r->warnings[k], "a self-controlled group among the owners"))
+				warned = 1;
+		if (want[i].ctl) {
+			assert_non_null(r->ultimate_controller);
+			assert_non_null(c);
+			assert_string_equal(r->ultimate_controller, want[i].ctl);
+			assert_string_equal(c, want[i].ctl);
+		} else {
+			if (r->ultimate_controller || c)
+				print_error("%s: one entity '%s', table '%s'\n", want[i].id,
+					    r->ultimate_controller ? r->ultimate_controller : "-",
+					    c ? c : "-");
+			assert_null(r->ultimate_controller);
+			assert_null(c);
+		}
+		assert_int_equal(warned, want[i].selfctl);
+		kf_ownership_result_free(r);
+	}
+	/* the table's CSV rows say the same: an empty ultimate_controller column */
+	all = kf_ownership_table_csv(t, 0, 100);
+	assert_non_null(all);
+	assert_non_null(strstr(all, "\nB,Firm B,37.5,37.5,0,0,0,,false,,,"));
+	assert_non_null(strstr(all, "\nC,Held by A,43.75,43.75,0,0,0,A,false,,,"));
+	assert_non_null(strstr(all, "\nG,Firm G,"));
+	assert_null(strstr(all, ",F,false,"));
+	kf_free(all);
+	/* every entity here is in or under a cycle: --strict counts them all */
+	assert_int_equal(kf_ownership_table_warned(t), 8);
+	kf_ownership_table_free(t);
+	kf_graph_free(g);
+}
+
 /* JSON output: sorted keys, exact decimals. */
 static void test_json(void **state)
 {
@@ -542,6 +602,7 @@ int main(void)
 	    cmocka_unit_test(test_bods_samples_load),
 	    cmocka_unit_test(test_gleif_units),
 	    cmocka_unit_test(test_all_matches_one),
+	    cmocka_unit_test(test_mutual_control_both_paths),
 	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_foreign_share_api),
 	    cmocka_unit_test(test_oom),

@@ -268,6 +268,77 @@ static void test_errors(void **state)
 	}
 }
 
+/* A column given twice in a header is an error at the second one (line 1 and
+ * its byte column), in either file; it used to keep the first silently. */
+static void test_repeated_column(void **state)
+{
+	kf_graph *g;
+	kf_error e;
+	(void)state;
+	assert_int_equal(load_mem("id,kind\nA,person\nB,entity\n",
+				  "owner,owned,share,share\nA,B,10,60\n", KF_DATE_NONE, &g, &e),
+			 KF_ERR_PARSE);
+	assert_string_equal(e.file, "h.csv");
+	assert_int_equal(e.line, 1);
+	assert_int_equal(e.column, 19);
+	assert_string_equal(e.field, "share");
+	assert_non_null(strstr(e.message,
+			       "column 'share' given twice in holdings.csv header (first at "
+			       "column 13); expected each column once"));
+	/* quoted, after a byte order mark: the column is where the field's quote is,
+	 * counted after the mark */
+	assert_int_equal(load_mem("\xEF\xBB\xBFid,kind,\"id\"\nA,person,Z\n", "owner,owned,share\n",
+				  KF_DATE_NONE, &g, &e),
+			 KF_ERR_PARSE);
+	assert_string_equal(e.file, "e.csv");
+	assert_int_equal(e.line, 1);
+	assert_int_equal(e.column, 9);
+	assert_string_equal(e.field, "id");
+	assert_non_null(strstr(e.message, "column 'id' given twice in entities.csv header"));
+}
+
+/* kf__buf_csv_cell quotes a field that begins or ends with a space or tab,
+ * which the reader would trim unquoted: ids and names written with it read
+ * back the same, and the ownership CSV row quotes such a name. */
+static void test_csv_cell_round_trip(void **state)
+{
+	static const char *const names[] = {"X ", " X", "\tX", "X\t", " ", "a b", "plain"};
+	kf_buf eb;
+	kf_graph *g;
+	kf_error e;
+	kf_ownership_result *r;
+	char *ents, *row;
+	size_t i;
+	(void)state;
+	kf__buf_init(&eb, 0);
+	kf__buf_puts(&eb, "id,name,kind\n");
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		kf__buf_csv_cell(&eb, names[i], ',');
+		kf__buf_puts(&eb, ",");
+		kf__buf_csv_cell(&eb, names[i], ',');
+		kf__buf_puts(&eb, ",person\n");
+	}
+	ents = kf__buf_steal(&eb);
+	assert_non_null(ents);
+	assert_non_null(strstr(ents, "\n\"X \",\"X \",person\n\" X\",\" X\",person\n"
+				     "\"\tX\",\"\tX\",person\n\"X\t\",\"X\t\",person\n"
+				     "\" \",\" \",person\na b,a b,person\nplain,plain,person\n"));
+	assert_int_equal(load_mem(ents, "owner,owned,share\n", KF_DATE_NONE, &g, &e), KF_OK);
+	assert_int_equal(kf_graph_entity_count(g), 7);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		assert_string_equal(kf_graph_entity_id(g, i), names[i]);
+		assert_string_equal(kf_graph_entity_name(g, i), names[i]);
+	}
+	assert_int_equal(kf_ownership_compute(g, "X ", NULL, &r, &e), KF_OK);
+	row = kf_ownership_result_csv(r);
+	assert_non_null(row);
+	assert_true(strncmp(row, "\"X \",\"X \",", 10) == 0);
+	kf_free(row);
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+	kf_free(ents);
+}
+
 /* A holdings text of n companies C0..C(n-1), each held 60% by P(i % 7) and
  * 40% by C(i-1); company `bad` (1-based, 0 none) has a share of 500 on its
  * first row; company `tall`'s (0 none) first holder is a person whose id holds
@@ -573,6 +644,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_quoting),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_repeated_column),
+	    cmocka_unit_test(test_csv_cell_round_trip),
 	    cmocka_unit_test(test_open_ends_and_table_csv),
 	    cmocka_unit_test(test_split_same),
 	    cmocka_unit_test(test_split_error_second_half),

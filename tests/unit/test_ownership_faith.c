@@ -284,6 +284,85 @@ static void test_mem_kaifang(void **state)
 	kf_graph_free(g2);
 }
 
+/* An excluded end needs that bound given: an open end on an unknown share
+ * (read as [0, 100] with 0 or 100 excluded) is an error in the CSV pair
+ * (file:line:col) and in kaifang JSON (record and member); BODS 0.2/0.3
+ * `exclusiveMinimum: true` without a minimum is noted and ignored
+ * (docs/ownership.md "Faithful to the data"). Inputs under bad/ and faithful/. */
+static void test_open_end_needs_bound(void **state)
+{
+	kf_graph_source src;
+	kf_graph *g = NULL;
+	kf_error e;
+	size_t len, elen, hlen, i, notes = 0;
+	char *kj = slurp(DATA "/bad/kaifang-open-unknown.json", &len);
+	char *ent = slurp(DATA "/bad/open-unknown/entities.csv", &elen);
+	char *hold = slurp(DATA "/bad/open-unknown/holdings.csv", &hlen);
+	kf_ownership_result *r;
+	(void)state;
+	memset(&src, 0, sizeof src);
+	src.format = KF_GRAPH_KAIFANG;
+	src.name = "upload";
+	src.data = kj;
+	src.len = len;
+	assert_int_equal(kf_graph_load_mem(&src, KF_DATE_NONE, &g, &e), KF_ERR_INVALID);
+	assert_null(g);
+	assert_string_equal(e.field, "share_max_open");
+	assert_string_equal(e.message, "holdings[1]: share_max_open is true but share_max is not "
+				       "given; expected share_max given (an excluded end needs "
+				       "that bound) or share_max_open false");
+	memset(&src, 0, sizeof src);
+	src.format = KF_GRAPH_CSV;
+	src.name = "upload";
+	src.entities = ent;
+	src.entities_len = elen;
+	src.holdings = hold;
+	src.holdings_len = hlen;
+	assert_int_equal(kf_graph_load_mem(&src, KF_DATE_NONE, &g, &e), KF_ERR_INVALID);
+	assert_string_equal(e.file, "upload/holdings.csv");
+	assert_int_equal(e.line, 2);
+	assert_int_equal(e.column, 8);
+	assert_string_equal(e.field, "share_min_open");
+	assert_non_null(strstr(e.message, "share_min_open 'true' but share_min is empty; "
+					  "expected share_min given"));
+	/* an open end beside its bound is still read: (10, 20] */
+	src.holdings = "owner,owned,share_min,share_max,share_min_open\nF,X,10,20,true\n";
+	src.holdings_len = strlen(src.holdings);
+	assert_int_equal(kf_graph_load_mem(&src, KF_DATE_NONE, &g, &e), KF_OK);
+	r = one(g, "X");
+	assert_int_equal(r->foreign.min, S("10"));
+	assert_int_equal(r->foreign.min_open, 1);
+	kf_ownership_result_free(r);
+	kf_graph_free(g);
+	free(kj);
+	free(ent);
+	free(hold);
+
+	/* BODS 0.2: maximum 40 with exclusiveMinimum true and no minimum is [0, 40]
+	 * (no open end), an unknown share with exclusiveMinimum true is unknown;
+	 * each is noted */
+	kj = slurp(DATA "/faithful/bods02-open-no-bound.json", &len);
+	g = mem_json(kj, KF_GRAPH_BODS);
+	r = one(g, "x");
+	assert_int_equal(r->ndeciding, 2);
+	for (i = 0; i < r->ndeciding; i++) {
+		assert_int_equal(r->deciding[i].share.min, 0);
+		assert_int_equal(r->deciding[i].share.min_open, 0);
+		assert_int_equal(r->deciding[i].share.max_open, 0);
+	}
+	assert_string_equal(r->deciding[1].owner, "f");
+	assert_int_equal(r->deciding[1].share.max, S("40"));
+	kf_ownership_result_free(r);
+	for (i = 0; i < kf_graph_warning_count(g); i++)
+		if (strstr(kf_graph_warning(g, i),
+			   "interest 1: exclusiveMinimum is true but no minimum is given; the "
+			   "flag is ignored"))
+			notes++;
+	assert_int_equal(notes, 2);
+	kf_graph_free(g);
+	free(kj);
+}
+
 /* Out of memory anywhere in a load from memory is reported, never a crash. */
 static void test_mem_oom(void **state)
 {
@@ -415,6 +494,7 @@ int main(void)
 	    cmocka_unit_test(test_mem_errors),
 	    cmocka_unit_test(test_mem_oom),
 	    cmocka_unit_test(test_mem_kaifang),
+	    cmocka_unit_test(test_open_end_needs_bound),
 	    cmocka_unit_test(test_question_with_ownership),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
