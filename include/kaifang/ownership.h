@@ -88,6 +88,10 @@ typedef struct kf_share_range {
  * (counted once) or replaced, a holder without a record (an unknown-origin
  * holder), shares of a company summing to 1 (each x read as [x, 100x]),
  * docs/ownership.md "Faithful to the data".
+ * Threads: a CSV file of 16 MiB or more is read by two threads (started and
+ * joined inside the call), and so is the grouping of a graph of a million
+ * holdings or more; the graph, errors and warnings are the same as one
+ * thread's. Safe to call from several threads at once on different graphs.
  */
 kf_status kf_graph_load(const char *path, kf_date date, kf_graph **out, kf_error *err);
 
