@@ -31,6 +31,7 @@
 #include "ownership/ownership_explain.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,8 @@ typedef struct solver {
 	size_t cyc_comps, cyc_nodes;
 	kf_status st;
 	kf_error *err;
+	pthread_t zth; /* zeroing r (zero_start) until zero_wait */
+	int zeroing;
 } solver;
 
 int kf__own_terminal(const kf_graph *g, uint32_t j, int stop_foreign)
@@ -728,8 +731,37 @@ static int graph_has_control(const kf_graph *g)
 	return 0;
 }
 
+/* The records of a whole-graph solve (320 MB at 10M entities) are zeroed by a
+ * second thread while this one prepares the search (graph_has_control, the
+ * degrees, the search index and edge array): on a fresh machine the first
+ * write to a page costs about as much as the search's setup (0.5 s at 10M). */
+static void *zero_main(void *arg)
+{
+	solver *s = arg;
+	memset(s->r, 0, ((size_t)s->g->n + 1) * sizeof *s->r);
+	return NULL;
+}
+
+static void zero_start(solver *s, size_t n)
+{
+	s->r = kf__aligned_malloc(n, sizeof *s->r, 64);
+	if (!s->r)
+		return;
+	s->zeroing = pthread_create(&s->zth, NULL, zero_main, s) == 0;
+	if (!s->zeroing)
+		memset(s->r, 0, n * sizeof *s->r);
+}
+
+static void zero_wait(solver *s)
+{
+	if (s->zeroing)
+		pthread_join(s->zth, NULL);
+	s->zeroing = 0;
+}
+
 static void solver_free(solver *s)
 {
+	zero_wait(s);
 	kf__xfree(s->r);
 	kf__xfree(s->adj);
 	kf__xfree(s->rindex);
@@ -770,6 +802,10 @@ static int solver_init(solver *s, const kf_graph *g, const kf_ownership_opts *o,
 	memset(s, 0, sizeof *s);
 	s->g = g;
 	s->err = err;
+	if (!want_order && n >= 4096)
+		zero_start(s, n); /* a whole-graph solve: zeroed beside the setup */
+	else
+		s->r = kf__aligned_calloc(n, sizeof *s->r, 64);
 	s->stop_foreign = o && o->stop_at_foreign_entity;
 	/* controllers in the share pass when no control links exist and the
 	 * share traversal reaches every holder (not so under the legal-form test) */
@@ -777,7 +813,6 @@ static int solver_init(solver *s, const kf_graph *g, const kf_ownership_opts *o,
 	for (i = 0; i < g->n; i++)
 		if (g->in_off[i + 1] - g->in_off[i] > maxdeg)
 			maxdeg = g->in_off[i + 1] - g->in_off[i];
-	s->r = kf__aligned_calloc(n, sizeof *s->r, 64);
 	s->keys = kf__malloc((maxdeg + 1) * sizeof *s->keys);
 	s->vals = kf__malloc((maxdeg + 1) * sizeof *s->vals);
 	if (want_order)
@@ -800,6 +835,7 @@ static kf_status solver_run(solver *s, const uint32_t *roots, uint32_t nroots)
 		free_scratch(s);
 		return s->st;
 	}
+	zero_wait(s);
 	for (i = 0; i < n && s->st == KF_OK; i++)
 		tarjan(s, roots ? roots[i] : i);
 	if (s->st == KF_OK && !s->with_control) {

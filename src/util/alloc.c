@@ -38,7 +38,7 @@ void *kf__calloc(size_t n, size_t sz)
 	return calloc(n, sz);
 }
 
-void *kf__aligned_calloc(size_t n, size_t sz, size_t align)
+void *kf__aligned_malloc(size_t n, size_t sz, size_t align)
 {
 	void *p;
 	size_t len;
@@ -54,7 +54,14 @@ void *kf__aligned_calloc(size_t n, size_t sz, size_t align)
 	if (posix_memalign(&p, align, len) != 0)
 		return NULL;
 	kf__huge_hint(p, len); /* before the pages are first touched */
-	memset(p, 0, len);
+	return p;
+}
+
+void *kf__aligned_calloc(size_t n, size_t sz, size_t align)
+{
+	void *p = kf__aligned_malloc(n, sz, align);
+	if (p)
+		memset(p, 0, n && sz ? n * sz : 1);
 	return p;
 }
 

@@ -15,6 +15,9 @@ void *kf__calloc(size_t n, size_t sz); /* zeroed; NULL on overflow or failure */
  * two, at least sizeof(void *)), so that fixed-size records can be kept from
  * straddling cache lines; freed with kf__xfree. NULL on overflow or failure. */
 void *kf__aligned_calloc(size_t n, size_t sz, size_t align);
+/* kf__aligned_calloc without the zeroing (the caller writes every byte
+ * before reading it, or zeroes it itself, for example from another thread). */
+void *kf__aligned_malloc(size_t n, size_t sz, size_t align);
 void *kf__realloc(void *p, size_t n);
 /* Asks for transparent huge pages on a large block whose accesses are random
  * (an id table, per-node arrays of a graph): with 4 KiB pages nearly each
