@@ -543,6 +543,10 @@ static void do_entity(part *c, const crow *r)
 		ix = kf__g_find_h(c->g, id.p, id.len, r->h[0]);
 		if (ix != KF__NONE && ix >= c->later)
 			refill(c);
+		else if (ix == KF__NONE && c->gw && c->later == UINT32_MAX)
+			/* the second part: the first may not have claimed this id
+			 * yet, and a duplicate is named before the kind */
+			refill(c);
 		else if (ix != KF__NONE)
 			set_err(c, KF_ERR_INVALID, id.line, id.col, "id",
 				"duplicate entity id '%s'; expected each id once", show(&id, b));

@@ -527,10 +527,10 @@ static void test_split_entities(void **state)
 	const char *holds = "owner,owned,share\nE10,E20,30\nE2990,E3010,40\n";
 	int i, n = 3000, mode;
 	(void)state;
-	for (mode = 0; mode < 5; mode++) {
+	for (mode = 0; mode < 6; mode++) {
 		int want = 0;
 		/* a long first half, for the second reader to claim the id first */
-		n = mode == 0 ? 40000 : 3000;
+		n = mode == 0 || mode == 5 ? 40000 : 3000;
 		kf__buf_init(&e, (size_t)1 << 30);
 		kf__buf_printf(&e, "id,name,kind,jurisdiction,listed\n");
 		for (i = 0; i < 2 * n; i++) { /* row i is line i + 2, before any blank */
@@ -555,6 +555,11 @@ static void test_split_entities(void **state)
 				kf__buf_printf(&e, "E%d,,being,CN,\n", i);
 				if (!want)
 					want = i + 2;
+				continue;
+			}
+			if (mode == 5 && i == n + 2000) { /* E<n-50> again, kind unknown */
+				kf__buf_printf(&e, "E%d,,robot,US,\n", n - 50);
+				want = i + 2;
 				continue;
 			}
 			if (mode == 4 && i == n + 100) {
