@@ -540,7 +540,8 @@ static void do_entity(part *c, const crow *r)
 		return;
 	if (kind < 0 || origin < 0) {
 		/* a duplicate id is named first, as it comes first in the row */
-		ix = kf__g_find_h(c->g, id.p, id.len, r->h[0]);
+		ix = c->gw ? kf__g_find_w(c->g, id.p, id.len, r->h[0])
+			   : kf__g_find_h(c->g, id.p, id.len, r->h[0]);
 		if (ix != KF__NONE && ix >= c->later)
 			refill(c);
 		else if (ix == KF__NONE && c->gw && c->later == UINT32_MAX)

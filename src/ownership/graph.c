@@ -186,6 +186,19 @@ uint32_t kf__g_find_h(const kf_graph *g, const char *id, size_t len, uint64_t h)
 	}
 }
 
+uint32_t kf__g_find_w(const kf_graph *g, const char *id, size_t len, uint64_t h)
+{
+	uint32_t tag = TAG(h), mask = SLOTMASK(g), i = HOME(g, tag);
+	for (;;) {
+		uint64_t v = __atomic_load_n(&g->idtab[i], __ATOMIC_ACQUIRE);
+		if (!v)
+			return KF__NONE;
+		if ((uint32_t)(v >> 32) == tag && id_eq(g->pool + (uint32_t)v, id, len))
+			return node_of_off(g, (uint32_t)v);
+		i = (i + 1) & mask;
+	}
+}
+
 uint32_t kf__g_find(const kf_graph *g, const char *id, size_t len)
 {
 	return kf__g_find_h(g, id, len, kf__g_hash(id, len));

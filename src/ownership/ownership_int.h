@@ -137,6 +137,9 @@ typedef struct kf__gwin {
  * reserved). KF__NONE when the node or its strings do not fit (w->full). */
 uint32_t kf__g_add_node_w(kf_graph *g, kf__gwin *w, const char *id, size_t idlen, uint64_t h,
 			  const char *name, size_t namelen, int kind, int origin, int *dup);
+/* kf__g_find_h while another reader may be adding nodes (kf__g_add_node_w):
+ * the slots are read atomically. */
+uint32_t kf__g_find_w(const kf_graph *g, const char *id, size_t len, uint64_t h);
 /* kf__g_str within window w; KF__NONE when it does not fit (w->full). */
 uint32_t kf__g_str_w(kf_graph *g, kf__gwin *w, const char *s, size_t len);
 /* Reserves room for nodes more nodes and pool_bytes more pool text, so that a
