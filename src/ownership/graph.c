@@ -296,6 +296,31 @@ static int pool_room(kf_graph *g, size_t len)
 	return 0;
 }
 
+/* Writes s and a NUL at pool offset at (room made by the caller). */
+static void put_str(kf_graph *g, size_t at, const char *s, size_t len)
+{
+	memcpy(g->pool + at, s, len);
+	g->pool[at + len] = '\0';
+}
+
+/* Writes node index ix, then the id and a NUL, at pool offset at (idlen + 5
+ * bytes); returns the id's offset. */
+static uint32_t put_id(kf_graph *g, size_t at, uint32_t ix, const char *id, size_t idlen)
+{
+	memcpy(g->pool + at, &ix, 4);
+	put_str(g, at + 4, id, idlen);
+	return (uint32_t)at + 4;
+}
+
+static void node_init(kf__onode *nd, uint32_t id, uint32_t name, int kind, int origin)
+{
+	nd->id = id;
+	nd->name = name;
+	nd->listed = 0;
+	nd->kind = (uint8_t)kind;
+	nd->origin = (uint8_t)origin;
+}
+
 uint32_t kf__g_str(kf_graph *g, const char *s, size_t len)
 {
 	uint32_t off;
@@ -304,8 +329,7 @@ uint32_t kf__g_str(kf_graph *g, const char *s, size_t len)
 	if (pool_room(g, len + 1))
 		return KF__NONE;
 	off = (uint32_t)g->pool_len;
-	memcpy(g->pool + off, s, len);
-	g->pool[off + len] = '\0';
+	put_str(g, off, s, len);
 	g->pool_len += len + 1;
 	return off;
 }
@@ -313,8 +337,7 @@ uint32_t kf__g_str(kf_graph *g, const char *s, size_t len)
 uint32_t kf__g_add_node_h(kf_graph *g, const char *id, size_t idlen, uint64_t h, const char *name,
 			  size_t namelen, int kind, int origin, int *dup)
 {
-	kf__onode *nd;
-	uint32_t tag = TAG(h), mask, j, off, ix = g->n;
+	uint32_t tag = TAG(h), mask, j, off, name_off = 0, ix = g->n;
 	*dup = 0;
 	if (idlen == 0 || g->n >= UINT32_MAX - 1)
 		return KF__NONE;
@@ -345,22 +368,11 @@ uint32_t kf__g_add_node_h(kf_graph *g, const char *id, size_t idlen, uint64_t h,
 	/* the id, with the node index in the 4 bytes before it */
 	if (pool_room(g, idlen + 5))
 		return KF__NONE;
-	memcpy(g->pool + g->pool_len, &ix, 4);
-	off = (uint32_t)g->pool_len + 4;
-	memcpy(g->pool + off, id, idlen);
-	g->pool[off + idlen] = '\0';
+	off = put_id(g, g->pool_len, ix, id, idlen);
 	g->pool_len += idlen + 5;
-	nd = &g->nodes[ix];
-	nd->id = off;
-	nd->name = 0;
-	nd->listed = 0;
-	if (name && namelen) {
-		nd->name = kf__g_str(g, name, namelen);
-		if (nd->name == KF__NONE)
-			return KF__NONE;
-	}
-	nd->kind = (uint8_t)kind;
-	nd->origin = (uint8_t)origin;
+	if (name && namelen && (name_off = kf__g_str(g, name, namelen)) == KF__NONE)
+		return KF__NONE;
+	node_init(&g->nodes[ix], off, name_off, kind, origin);
 	g->idtab[j] = (uint64_t)tag << 32 | off;
 	return g->n++;
 }
@@ -375,8 +387,7 @@ uint32_t kf__g_str_w(kf_graph *g, kf__gwin *w, const char *s, size_t len)
 		return KF__NONE;
 	}
 	off = (uint32_t)w->pool;
-	memcpy(g->pool + off, s, len);
-	g->pool[off + len] = '\0';
+	put_str(g, off, s, len);
 	w->pool += len + 1;
 	return off;
 }
@@ -384,9 +395,8 @@ uint32_t kf__g_str_w(kf_graph *g, kf__gwin *w, const char *s, size_t len)
 uint32_t kf__g_add_node_w(kf_graph *g, kf__gwin *w, const char *id, size_t idlen, uint64_t h,
 			  const char *name, size_t namelen, int kind, int origin, int *dup)
 {
-	uint32_t tag = TAG(h), mask = SLOTMASK(g), j, off = 0, ix = w->node;
+	uint32_t tag = TAG(h), mask = SLOTMASK(g), j, off = 0, name_off = 0, ix = w->node;
 	size_t pool0 = w->pool;
-	kf__onode *nd;
 	*dup = 0;
 	if (idlen == 0)
 		return KF__NONE;
@@ -397,12 +407,8 @@ uint32_t kf__g_add_node_w(kf_graph *g, kf__gwin *w, const char *id, size_t idlen
 	for (j = HOME(g, tag);; j = (j + 1) & mask) {
 		uint64_t v = __atomic_load_n(&g->idtab[j], __ATOMIC_ACQUIRE);
 		if (!v) {
-			if (!off) { /* the id, with its node index before it, then the claim */
-				memcpy(g->pool + w->pool, &ix, 4);
-				off = (uint32_t)w->pool + 4;
-				memcpy(g->pool + off, id, idlen);
-				g->pool[off + idlen] = '\0';
-			}
+			if (!off) /* the id, with its node index before it, then the claim */
+				off = put_id(g, w->pool, ix, id, idlen);
 			if (__atomic_compare_exchange_n(&g->idtab[j], &v, (uint64_t)tag << 32 | off,
 							0, __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
 				break;
@@ -415,17 +421,9 @@ uint32_t kf__g_add_node_w(kf_graph *g, kf__gwin *w, const char *id, size_t idlen
 		}
 	}
 	w->pool += idlen + 5;
-	nd = &g->nodes[ix];
-	nd->id = off;
-	nd->name = 0;
-	nd->listed = 0;
-	if (name && namelen) {
-		nd->name = kf__g_str_w(g, w, name, namelen);
-		if (nd->name == KF__NONE)
-			return KF__NONE;
-	}
-	nd->kind = (uint8_t)kind;
-	nd->origin = (uint8_t)origin;
+	if (name && namelen && (name_off = kf__g_str_w(g, w, name, namelen)) == KF__NONE)
+		return KF__NONE;
+	node_init(&g->nodes[ix], off, name_off, kind, origin);
 	return w->node++;
 }
 
