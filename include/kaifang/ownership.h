@@ -91,7 +91,9 @@ typedef struct kf_share_range {
  * Threads: a CSV file of 16 MiB or more is read by two threads (started and
  * joined inside the call), and so is the grouping of a graph of a million
  * holdings or more; the graph, errors and warnings are the same as one
- * thread's. Safe to call from several threads at once on different graphs.
+ * thread's. Safe to call from several threads at once on different graphs;
+ * a loaded graph may then be read (kf_ownership_compute and the other
+ * queries) by several threads at once.
  */
 kf_status kf_graph_load(const char *path, kf_date date, kf_graph **out, kf_error *err);
 
@@ -262,8 +264,14 @@ typedef struct kf_ownership_result {
 } kf_ownership_result;
 
 /*
- * Computes the look-through of one entity (only its ancestors are visited).
- * opts may be NULL. On KF_OK *out is a new result. Errors: KF_ERR_NOTFOUND
+ * Computes the look-through of one entity. Cost: its ancestors and their
+ * holdings, not the size of the graph (docs/performance.md, "One entity at
+ * a time"). The first call on a graph makes
+ * working arrays of one entry per entity, kept with the graph until
+ * kf_graph_free and cleared after each call where that call wrote them; a
+ * call made while another thread holds them uses arrays of its own, so
+ * several threads may compute on one graph at once. opts may be NULL.
+ * On KF_OK *out is a new result. Errors: KF_ERR_NOTFOUND
  * (unknown id), KF_ERR_INVALID (a closed ownership cycle with no outside
  * owner among the ancestors; the message names its members), KF_ERR_NOMEM.
  */

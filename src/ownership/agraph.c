@@ -15,13 +15,10 @@
 #include "util/alloc.h"
 
 int kf__own_ancestor_graph(const kf_graph *g, uint32_t root, int stop_foreign, size_t maxn,
-			   kf_ownership_result *r)
+			   uint32_t *loc, kf_ownership_result *r)
 {
-	uint32_t *loc = kf__calloc((size_t)g->n + 1, sizeof *loc); /* local index + 1 */
-	uint32_t *q = NULL, qn = 0, qi, e;
+	uint32_t *q = NULL, qn = 0, qi, e; /* loc[q[i]] = i + 1 */
 	size_t ne = 0, ecap = 0;
-	if (!loc)
-		return -1;
 	if (maxn > g->n)
 		maxn = g->n;
 	q = kf__malloc((maxn ? maxn : 1) * sizeof *q);
@@ -90,11 +87,13 @@ int kf__own_ancestor_graph(const kf_graph *g, uint32_t root, int stop_foreign, s
 			r->ngraph_edges = ++ne;
 		}
 	}
+	for (qi = 0; qi < qn; qi++)
+		loc[q[qi]] = 0;
 	kf__xfree(q);
-	kf__xfree(loc);
 	return 0;
 fail:
+	for (qi = 0; qi < qn; qi++)
+		loc[q[qi]] = 0;
 	kf__xfree(q);
-	kf__xfree(loc);
 	return -1;
 }

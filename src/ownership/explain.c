@@ -151,12 +151,6 @@ static int room(void **p, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_owner(const void *a, const void *b)
 {
 	const kf_ownership_owner *x = a, *y = b;
@@ -260,6 +254,8 @@ static int adjoint(const kf__expl_in *in, int stop_foreign, long double *z, uint
 			if (!acc || !le) {
 				kf__xfree(acc);
 				kf__xfree(le);
+				for (i = 0; i < m; i++)
+					loc[in->order[start + i]] = 0;
 				return -1;
 			}
 			x = acc + m;
@@ -284,6 +280,8 @@ static int adjoint(const kf__expl_in *in, int stop_foreign, long double *z, uint
 			kf__xfree(le);
 			if (rc < 0) {
 				kf__xfree(acc);
+				for (i = 0; i < m; i++)
+					loc[in->order[start + i]] = 0;
 				return -1;
 			}
 			if (rc > 0)
@@ -362,20 +360,20 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 	size_t maxc = in->opts && in->opts->max_chains ? in->opts->max_chains : 5;
 	size_t maxo = in->opts && in->opts->max_owners ? in->opts->max_owners : 10;
 	int stop_foreign = in->opts && in->opts->stop_at_foreign_entity;
-	uint8_t *mark = kf__calloc((size_t)g->n + 1, 1);
-	long double *z = kf__calloc((size_t)g->n + 1, sizeof *z);
+	long double *z = in->z;
 	ectx c;
 	size_t wcap = 0, i, k, ndec = 0, deccap = 0;
 	uint32_t root = in->root, q;
 	kf_ownership_deciding *dec = NULL;
-	uint32_t *loc = NULL;
+	uint32_t *wi = NULL; /* the notes about the ancestors, by index */
+	size_t nwi = 0, wicap = 0;
 	uint64_t *uh = NULL; /* holder << 32 | holding: holders of unknown origin */
 	size_t nuh = 0, uhcap = 0;
 	int noconv = 0;
 	char t1[40], t2[40];
 
 	memset(&c, 0, sizeof c);
-	if (!r || !mark || !z)
+	if (!r)
 		goto nomem;
 	r->entity = kf__g_s(g, g->nodes[root].id);
 	r->name = kf__g_s(g, g->nodes[root].name);
@@ -395,14 +393,13 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 	/* chains and the simple-paths convention */
 	c.in = in;
 	c.stop_foreign = stop_foreign;
-	c.onpath = mark;
+	c.onpath = in->mark; /* dfs leaves it zero */
 	c.maxbest = maxc;
 	c.best = kf__calloc(maxc, sizeof *c.best);
 	c.complete = 1;
 	if (!c.best)
 		goto nomem;
 	dfs(&c, root, KF_SHARE_FULL, 0);
-	memset(mark, 0, (size_t)g->n + 1);
 	r->simple_paths_known = c.complete;
 	r->foreign_simple_paths.min = c.sumF;
 	r->foreign_simple_paths.max = c.sumF + c.sumU;
@@ -429,12 +426,7 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 		qsort(r->chains, r->nchains, sizeof *r->chains, cmp_chain);
 
 	/* owners and deciding holdings from the adjoint */
-	loc = kf__calloc((size_t)g->n + 1, sizeof *loc);
-	if (!loc)
-		goto nomem;
-	noconv = adjoint(in, stop_foreign, z, loc);
-	kf__xfree(loc);
-	loc = NULL;
+	noconv = adjoint(in, stop_foreign, z, in->loc);
 	if (noconv < 0)
 		goto nomem;
 	noconv |= in->noconv;
@@ -474,7 +466,7 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 		}
 	}
 	if (nuh > 1)
-		qsort(uh, nuh, sizeof *uh, cmp_u64);
+		qsort(uh, nuh, sizeof *uh, kf__own_cmp_u64);
 
 	for (q = 0; q < in->norder; q++) {
 		uint32_t j = in->order[q], e;
@@ -594,15 +586,32 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 	dec = NULL;
 
 	if (in->opts && in->opts->graph_nodes &&
-	    kf__own_ancestor_graph(g, root, stop_foreign, in->opts->graph_nodes, r))
+	    kf__own_ancestor_graph(g, root, stop_foreign, in->opts->graph_nodes, in->loc, r))
 		goto nomem;
 
-	/* warnings: load notes about the ancestors, then what the solve did */
-	for (q = 0; q < in->norder; q++)
-		mark[in->order[q]] = 1;
-	for (i = 0; i < g->nwarn; i++)
-		if (g->warn_node[i] != KF__NONE && mark[g->warn_node[i]] &&
-		    add_warning(r, &wcap, "%s", g->warn[i]))
+	/* warnings: load notes about the ancestors in the order they were
+	 * noted (each ancestor's found in wnode by binary search), then what
+	 * the solve did */
+	for (q = 0; q < in->norder && in->nwnode; q++) {
+		uint64_t key = (uint64_t)in->order[q] << 32;
+		size_t lo = 0, hi = in->nwnode;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (in->wnode[mid] < key)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < in->nwnode && (in->wnode[lo] >> 32) == in->order[q]; lo++) {
+			if (room((void **)&wi, &wicap, nwi, sizeof *wi))
+				goto nomem;
+			wi[nwi++] = (uint32_t)in->wnode[lo];
+		}
+	}
+	if (nwi > 1)
+		qsort(wi, nwi, sizeof *wi, kf__own_cmp_u32);
+	for (i = 0; i < nwi; i++)
+		if (add_warning(r, &wcap, "%s", g->warn[wi[i]]))
 			goto nomem;
 	if (in->cycle_round &&
 	    add_warning(r, &wcap,
@@ -642,8 +651,7 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 				       "each other by majority with no outside controller"))
 		goto nomem;
 	kf__xfree(c.best);
-	kf__xfree(mark);
-	kf__xfree(z);
+	kf__xfree(wi);
 	kf__xfree(uh);
 	*out = r;
 	return KF_OK;
@@ -654,8 +662,7 @@ nomem:
 		kf__xfree(dec);
 	}
 	kf__xfree(c.best);
-	kf__xfree(mark);
-	kf__xfree(z);
+	kf__xfree(wi);
 	kf__xfree(uh);
 	kf_ownership_result_free(r);
 	kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");

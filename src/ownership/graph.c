@@ -54,6 +54,7 @@ void kf_graph_free(kf_graph *g)
 	kf__xfree(g->h);
 	kf__xfree(g->in_off);
 	kf__xfree(g->in_idx);
+	kf__own_scratch_free(g->scratch);
 	kf__xfree(g);
 }
 

@@ -26,16 +26,25 @@ typedef struct kf__expl_in {
 	const uint8_t *cstart; /* per node: 1 when it starts a component */
 	int inexact, cycle_round, in_cycle, selfctl;
 	int noconv; /* a cycle solve among the ancestors hit its sweep cap */
+	/* per node (g->n + 1 entries), all zero on entry and left so: */
+	uint8_t *mark;  /* dfs: on the current path */
+	long double *z; /* adjoint: the node's fraction of the root (cleared by the
+			   caller for the nodes the solve touched) */
+	uint32_t *loc;  /* adjoint and the ancestor graph: local index + 1 */
+	/* the load notes about nodes: (node << 32 | note index), sorted */
+	const uint64_t *wnode;
+	size_t nwnode;
 } kf__expl_in;
 
 /* 1 when j is an ultimate holder: no capital holders, or (legal-form test)
  * a foreign-registered entity. */
 int kf__own_terminal(const kf_graph *g, uint32_t j, int stop_foreign);
 
-/* Fills r's ancestor graph (ownership/agraph.c), at most maxn nodes.
+/* Fills r's ancestor graph (ownership/agraph.c), at most maxn nodes. loc has
+ * g->n + 1 entries, all zero, and is left so.
  * Returns 0, or -1 on out of memory (r keeps what it has, freed with it). */
 int kf__own_ancestor_graph(const kf_graph *g, uint32_t root, int stop_foreign, size_t maxn,
-			   kf_ownership_result *r);
+			   uint32_t *loc, kf_ownership_result *r);
 
 kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_error *err);
 

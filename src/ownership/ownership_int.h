@@ -99,7 +99,20 @@ struct kf_graph {
 	size_t nwarn, warncap;
 	char hfile[1024]; /* name of the holdings source used in messages */
 	kf_date date;     /* the date filtered on, or KF_DATE_NONE */
+	/* one entity's working arrays (ownership/solve.c, kf_ownership_compute),
+	 * made at the first such call and kept until kf_graph_free; not part of
+	 * the graph's value. scratch_busy is taken by atomic exchange: a second
+	 * caller on the same graph at once gets arrays of its own. */
+	struct kf__own_scratch *scratch;
+	int scratch_busy;
 };
+
+/* Frees a graph's kf__own_scratch (ownership/solve.c); NULL is a no-op. */
+void kf__own_scratch_free(struct kf__own_scratch *sc);
+
+/* qsort comparators of uint32_t and uint64_t, ascending (ownership/solve.c). */
+int kf__own_cmp_u32(const void *a, const void *b);
+int kf__own_cmp_u64(const void *a, const void *b);
 
 /* The graph a table was computed on (ownership/solve.c; out.c renders it). */
 const kf_graph *kf__table_graph(const kf_ownership_table *t);
