@@ -3,7 +3,9 @@
 # builds the library, the command and tests/tsan/concurrent.c with
 # -fsanitize=thread into build/tsan, then
 #   1. concurrent.c: eight threads loading two rulebooks at once and deciding;
-#   2. the server with 4 worker threads under 8 concurrent clients on
+#   2. the CSV pair read by two threads, and one graph answering from two
+#      threads (tests/unit/test_ownership_{csv,scratch}.c);
+#   3. the server with 4 worker threads under 8 concurrent clients on
 #      /v1/decisions, /v1/matrix, /v1/explanations and /metrics.
 # Any ThreadSanitizer report fails the run.
 set -u
@@ -11,7 +13,7 @@ cd "$(dirname "$0")/.." || exit 2
 B=build/tsan
 TS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer"
 make --no-print-directory B=$B CFLAGS="$TS" LDFLAGS="-fsanitize=thread" \
-	$B/kaifang $B/tsan-concurrent $B/tests/test_ownership_csv >$B.build.log 2>&1 || {
+	$B/kaifang $B/tsan-concurrent $B/tests/test_ownership_csv $B/tests/test_ownership_scratch >$B.build.log 2>&1 || {
 	cat $B.build.log >&2
 	exit 1
 }
@@ -34,6 +36,16 @@ if ! $B/tests/test_ownership_csv >"$log.own" 2>&1; then
 fi
 grep -q 'WARNING: ThreadSanitizer' "$log.own" && { echo "FAIL: TSan report (CSV readers)" >&2; grep -A30 'WARNING: ThreadSanitizer' "$log.own" | head -60 >&2; fail=1; }
 rm -f "$log.own"
+
+# one graph answering from two threads (the graph's scratch is taken by one;
+# the other call works on arrays of its own)
+if ! $B/tests/test_ownership_scratch >"$log.scr" 2>&1; then
+	echo "FAIL: look-through from two threads on one graph" >&2
+	tail -40 "$log.scr" >&2
+	fail=1
+fi
+grep -q 'WARNING: ThreadSanitizer' "$log.scr" && { echo "FAIL: TSan report (one graph, two threads)" >&2; grep -A30 'WARNING: ThreadSanitizer' "$log.scr" | head -60 >&2; fail=1; }
+rm -f "$log.scr"
 
 $B/kaifang serve --listen 127.0.0.1:0 --threads 4 --quiet 2>"$log.srv" &
 pid=$!
@@ -66,5 +78,5 @@ kill -TERM $pid
 wait $pid
 grep -q 'WARNING: ThreadSanitizer' "$log.srv" && { echo "FAIL: TSan report (server)" >&2; head -80 "$log.srv" >&2; fail=1; }
 rm -f "$log" "$log.srv"
-[ $fail -eq 0 ] && echo "tsan: concurrent loads, two-reader CSV loads and the server under 8 clients: no reports"
+[ $fail -eq 0 ] && echo "tsan: concurrent loads, two-reader CSV loads, one graph from two threads and the server under 8 clients: no reports"
 exit $fail
