@@ -105,7 +105,7 @@ struct kf__own_scratch {
 	long double *z;
 	uint32_t *keys; /* maxdeg + 1: controller groups */
 	kf_share *vals;
-	int has_control; /* graph_has_control, once */
+	int has_control;   /* graph_has_control, once */
 	uint32_t *touched; /* nodes pushed by the search, both passes */
 	size_t ntouched, tcap;
 	uint64_t *wnode; /* (node << 32 | note index) of the notes about a node, sorted */
@@ -922,8 +922,8 @@ static struct kf__own_scratch *scratch_new(const kf_graph *g)
 	for (i = 0; i < g->nwarn; i++)
 		sc->nwnode += g->warn_node[i] != KF__NONE;
 	sc->wnode = kf__malloc((sc->nwnode ? sc->nwnode : 1) * sizeof *sc->wnode);
-	if (!sc->r || !sc->rindex || !sc->order || !sc->loc || !sc->cstart || !sc->mark ||
-	    !sc->z || !sc->keys || !sc->vals || !sc->wnode) {
+	if (!sc->r || !sc->rindex || !sc->order || !sc->loc || !sc->cstart || !sc->mark || !sc->z ||
+	    !sc->keys || !sc->vals || !sc->wnode) {
 		kf__own_scratch_free(sc);
 		return NULL;
 	}
