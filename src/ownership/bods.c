@@ -20,6 +20,7 @@
 #include "ownership/ownership_int.h"
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,15 @@ typedef struct bctx {
 	stmt *st;
 	size_t n;
 	const char **ids; /* every record id of the file, sorted */
+	/* notes made before the graph has nodes (repeats, replaced and closed
+	 * records, late statements): the note's index and the id of the record
+	 * it is about, attached to that record's node once the nodes exist
+	 * (attach_notes), so they reach the warnings of every entity below it */
+	struct pend {
+		size_t w;
+		const char *id;
+	} * pend;
+	size_t npend, pcap;
 } bctx;
 
 static const char *jstr(json_t *o, const char *k)
@@ -84,6 +94,61 @@ static kf_status nomem(bctx *c)
 {
 	kf__error_set(c->err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
 	return KF_ERR_NOMEM;
+}
+
+/* The id of the entity a relationship statement is about (its subject), or
+ * NULL when it names none. */
+static const char *subject_id(const stmt *t)
+{
+	json_t *subj = json_object_get(t->det, "subject");
+	return json_is_string(subj) ? json_string_value(subj)
+				    : jstr(subj, "describedByEntityStatement");
+}
+
+/* The record a note about statement t concerns: a relationship's subject, or
+ * the person or entity the statement describes. */
+static const char *about_id(const stmt *t) { return t->kind == S_REL ? subject_id(t) : t->rid; }
+
+/* A load note about statement t, made before the nodes exist: kept with the
+ * id it concerns for attach_notes. Returns 0, -1 on OOM. */
+static int note_about(bctx *c, const stmt *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int note_about(bctx *c, const stmt *t, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	const char *id = about_id(t);
+	if (id && c->npend == c->pcap) {
+		size_t nc = c->pcap ? c->pcap * 2 : 16;
+		struct pend *np = kf__realloc(c->pend, nc * sizeof *np);
+		if (!np)
+			return -1;
+		c->pend = np;
+		c->pcap = nc;
+	}
+	va_start(ap, fmt);
+	rc = kf__g_vwarn(c->g, KF__NONE, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	if (id) {
+		c->pend[c->npend].w = c->g->nwarn - 1;
+		c->pend[c->npend++].id = id;
+	}
+	return 0;
+}
+
+/* Attaches each pending note to the node of the record it is about; a note
+ * whose record has no node (dropped: closed, or every statement of it
+ * replaced) stays a note of the file only. */
+static void attach_notes(bctx *c)
+{
+	size_t i;
+	for (i = 0; i < c->npend; i++) {
+		uint32_t n = kf__g_find(c->g, c->pend[i].id, strlen(c->pend[i].id));
+		if (n != KF__NONE)
+			c->g->warn_node[c->pend[i].w] = n;
+	}
 }
 
 static int cmp_sid(const void *a, const void *b)
@@ -133,7 +198,7 @@ static kf_status drop_repeats(bctx *c)
 				f++;
 			if (f == k) {
 				bad =
-				    kf__g_warn(c->g, KF__NONE,
+				    note_about(c, by[k],
 					       "%s: statement id '%s' is used by statement %zu and "
 					       "statement %zu, which are about different parties; "
 					       "both counted (ids should be unique)",
@@ -142,7 +207,7 @@ static kf_status drop_repeats(bctx *c)
 			}
 			by[k]->keep = 0;
 			bad =
-			    kf__g_warn(c->g, KF__NONE,
+			    note_about(c, by[k],
 				       "%s: statement '%s' is given again as statement %zu (first "
 				       "as statement %zu)%s; counted once",
 				       c->path, by[k]->sid, by[k]->ix + 1, by[f]->ix + 1,
@@ -186,12 +251,12 @@ static int person_origin(bctx *c, json_t *det, const char *id, int *mixed)
 
 static kf_status add_party(bctx *c, stmt *t)
 {
-	json_t *det = t->det, *et;
+	json_t *det = t->det, *et, *j = NULL;
 	const char *name = NULL, *type = NULL;
 	int kind, origin, mixed = 0;
 	uint32_t ix;
-	if (kf__g_find(c->g, t->rid, strlen(t->rid)) != KF__NONE) {
-		if (kf__g_warn(c->g, KF__NONE, "%s: statement '%s' repeats id '%s'; the first kept",
+	if ((ix = kf__g_find(c->g, t->rid, strlen(t->rid))) != KF__NONE) {
+		if (kf__g_warn(c->g, ix, "%s: statement '%s' repeats id '%s'; the first kept",
 			       c->path, t->sid, t->rid))
 			return nomem(c);
 		return KF_OK;
@@ -203,7 +268,7 @@ static kf_status add_party(bctx *c, stmt *t)
 		origin = person_origin(c, det, t->rid, &mixed);
 		type = jstr(det, "personType");
 	} else {
-		json_t *j = json_object_get(det, "jurisdiction");
+		j = json_object_get(det, "jurisdiction");
 		if (!j)
 			j = json_object_get(det, "incorporatedInJurisdiction");
 		name = jstr(det, "name");
@@ -213,17 +278,15 @@ static kf_status add_party(bctx *c, stmt *t)
 			   ? KF_KIND_STATE
 			   : KF_KIND_ENTITY;
 		origin = kf__origin_of(jstr(j, "code"));
-		if (origin < 0) {
-			if (kf__g_warn(c->g, KF__NONE,
-				       "%s: statement '%s': jurisdiction code '%s' not understood; "
-				       "origin unknown",
-				       c->path, t->sid, jstr(j, "code")))
-				return nomem(c);
-			origin = KF_ORIGIN_UNKNOWN;
-		}
 	}
-	ix = kf__g_add_node(c->g, t->rid, strlen(t->rid), name, kind, origin);
+	ix = kf__g_add_node(c->g, t->rid, strlen(t->rid), name, kind,
+			    origin < 0 ? KF_ORIGIN_UNKNOWN : origin);
 	if (ix == KF__NONE)
+		return nomem(c);
+	if (origin < 0 && kf__g_warn(c->g, ix,
+				     "%s: statement '%s': jurisdiction code '%s' not understood; "
+				     "origin unknown",
+				     c->path, t->sid, jstr(j, "code")))
 		return nomem(c);
 	if (mixed && kf__g_warn(c->g, ix,
 				"%s: statement '%s': '%s' has mainland and other nationalities; "
@@ -234,8 +297,8 @@ static kf_status add_party(bctx *c, stmt *t)
 }
 
 /* Reads interest.share into [lo, hi] with flags. */
-static kf_status read_share(bctx *c, stmt *t, size_t k, json_t *sh, kf_share *lo, kf_share *hi,
-			    uint32_t *flags)
+static kf_status read_share(bctx *c, stmt *t, uint32_t subj, size_t k, json_t *sh, kf_share *lo,
+			    kf_share *hi, uint32_t *flags)
 {
 	static const char *const keys[] = {"exact", "minimum", "maximum", "exclusiveMinimum",
 					   "exclusiveMaximum"};
@@ -279,7 +342,7 @@ static kf_status read_share(bctx *c, stmt *t, size_t k, json_t *sh, kf_share *lo
 	 * in the CSV pair: a published register file cannot be corrected by its
 	 * reader, and the flag carries nothing (docs/ownership.md) */
 	if (!c->v04 && !have[1] && json_is_true(json_object_get(sh, "exclusiveMinimum")) &&
-	    kf__g_warn(c->g, KF__NONE,
+	    kf__g_warn(c->g, subj,
 		       "%s: statement '%s' interest %zu: exclusiveMinimum is true but no minimum "
 		       "is given; the flag is ignored (an excluded end needs that bound)",
 		       c->path, t->sid, k + 1))
@@ -293,13 +356,36 @@ static kf_status read_share(bctx *c, stmt *t, size_t k, json_t *sh, kf_share *lo
 	if (have[2])
 		*hi = v[2];
 	if (c->v04) {
-		if (have[3] && !have[1]) {
+		/* 0.4: numbers, each a bound the share meets; given both, the
+		 * tighter one holds ("minimum": 50 with "exclusiveMinimum": 50 is
+		 * "more than 50%") */
+		if (have[3] && (!have[1] || v[3] >= v[1])) {
 			*lo = v[3];
 			*flags |= KF__H_LO_OPEN;
 		}
-		if (have[4] && !have[2]) {
+		if (have[4] && (!have[2] || v[4] <= v[2])) {
 			*hi = v[4];
 			*flags |= KF__H_HI_OPEN;
+		}
+		/* the 0.2/0.3 boolean form in a 0.4 file: read as that form meant
+		 * (the end it names excluded), and said */
+		for (i = 3; i < 5; i++) {
+			json_t *x = json_object_get(sh, keys[i]);
+			int end = i == 3 ? 1 : 2;
+			if (!json_is_boolean(x))
+				continue;
+			if (json_is_true(x) && have[end] && !have[i])
+				*flags |= i == 3 ? KF__H_LO_OPEN : KF__H_HI_OPEN;
+			if (kf__g_warn(
+				c->g, subj,
+				"%s: statement '%s' interest %zu: %s is %s, the BODS 0.2/0.3 "
+				"form; BODS 0.4 expects a number; read as %s",
+				c->path, t->sid, k + 1, keys[i], json_is_true(x) ? "true" : "false",
+				!json_is_true(x) ? "not excluding an end"
+				: !have[end]     ? "nothing (no bound to exclude)"
+				: i == 3         ? "the minimum excluded"
+						 : "the maximum excluded"))
+				return nomem(c);
 		}
 	} else {
 		/* 0.2/0.3: booleans; the maximum is exclusive unless said otherwise
@@ -315,7 +401,7 @@ static kf_status read_share(bctx *c, stmt *t, size_t k, json_t *sh, kf_share *lo
 		char a1[40];
 		*flags &= ~(uint32_t)(KF__H_LO_OPEN | KF__H_HI_OPEN);
 		if (kf__g_warn(
-			c->g, KF__NONE,
+			c->g, subj,
 			"%s: statement '%s' interest %zu: share minimum and maximum are both "
 			"%s with an exclusive end (an empty range); read as exactly %s",
 			c->path, t->sid, k + 1, kf_share_format(*lo, a1, sizeof a1), a1))
@@ -414,9 +500,8 @@ static kf_status party_of(bctx *c, stmt *t, uint32_t subj, uint32_t *out)
 
 static kf_status add_rel(bctx *c, stmt *t)
 {
-	json_t *subj = json_object_get(t->det, "subject"), *ints, *it;
-	const char *sid = json_is_string(subj) ? json_string_value(subj)
-					       : jstr(subj, "describedByEntityStatement");
+	json_t *ints, *it;
+	const char *sid = subject_id(t);
 	uint32_t a, b, src;
 	size_t k;
 	int capital_done = 0, component;
@@ -494,7 +579,7 @@ static kf_status add_rel(bctx *c, stmt *t)
 			    kf_date_format(to, t2, sizeof t2));
 			return KF_ERR_INVALID;
 		}
-		s = read_share(c, t, k, json_object_get(it, "share"), &lo, &hi, &flags);
+		s = read_share(c, t, b, k, json_object_get(it, "share"), &lo, &hi, &flags);
 		if (s != KF_OK)
 			return s;
 		if (lvl && !strcmp(lvl, "indirect")) {
@@ -628,10 +713,9 @@ kf_status kf__own_read_bods(kf_graph *g, const char *path, json_t *root, kf_date
 			if (kf__own_date(t->date, &sd) == KF_OK && sd > date) {
 				t->keep = 0;
 				t->late = 1;
-				if (kf__g_warn(g, KF__NONE,
-					       "%s: statement '%s' dated %s is after %s; skipped",
-					       path, t->sid, t->date,
-					       kf_date_format(date, d, sizeof d))) {
+				if (note_about(
+					&c, t, "%s: statement '%s' dated %s is after %s; skipped",
+					path, t->sid, t->date, kf_date_format(date, d, sizeof d))) {
 					st = nomem(&c);
 					goto out;
 				}
@@ -653,8 +737,8 @@ kf_status kf__own_read_bods(kf_graph *g, const char *path, json_t *root, kf_date
 					later = 1;
 			if (t->keep && later) {
 				t->keep = 0;
-				if (kf__g_warn(
-					g, KF__NONE,
+				if (note_about(
+					&c, t,
 					"%s: statement '%s' superseded by a later statement of "
 					"record '%s'",
 					path, t->sid, t->rid)) {
@@ -666,9 +750,8 @@ kf_status kf__own_read_bods(kf_graph *g, const char *path, json_t *root, kf_date
 				const char *rs = jstr(t->s, "recordStatus");
 				if (rs && !strcmp(rs, "closed")) {
 					t->keep = 0;
-					if (kf__g_warn(g, KF__NONE,
-						       "%s: record '%s' is closed; dropped", path,
-						       t->rid)) {
+					if (note_about(&c, t, "%s: record '%s' is closed; dropped",
+						       path, t->rid)) {
 						st = nomem(&c);
 						goto out;
 					}
@@ -688,7 +771,7 @@ kf_status kf__own_read_bods(kf_graph *g, const char *path, json_t *root, kf_date
 					    !strcmp(c.st[j].sid, json_string_value(v)) &&
 					    c.st[j].keep) {
 						c.st[j].keep = 0;
-						if (kf__g_warn(g, KF__NONE,
+						if (note_about(&c, &c.st[j],
 							       "%s: statement '%s' replaced by "
 							       "'%s'; dropped",
 							       path, c.st[j].sid, c.st[i].sid)) {
@@ -705,7 +788,10 @@ kf_status kf__own_read_bods(kf_graph *g, const char *path, json_t *root, kf_date
 	for (i = 0; i < c.n && st == KF_OK; i++)
 		if (c.st[i].keep && c.st[i].kind == S_REL)
 			st = add_rel(&c, &c.st[i]);
+	if (st == KF_OK)
+		attach_notes(&c);
 out:
+	kf__xfree(c.pend);
 	kf__xfree(ord);
 	kf__xfree(c.ids);
 	kf__xfree(c.st);

@@ -180,6 +180,8 @@ FF=$OWN/faithful
 run $K decide -s B21 -r 330100 -d 2025-06-01 -O $FF/bods04-psc-bands.json -a x --json
 expect_out "ownership: (50,75] exceeds <= 50" '"outcome":"exceeds_cap"'
 expect_out "ownership: open end in the question" '"foreign_share":{"min":50,"max":100,"min_open":true}'
+run $K decide -s B21 -r 330100 -d 2025-06-01 -O $FF/bods02-repeated.json -a x --json
+expect_out "ownership: a repeated statement is named in look_through.warnings" '"warnings":["'$FF'/bods02-repeated.json: statement '"'rel-f'"' is given again as statement 4 (first as statement 3); counted once"]'
 run $K decide -s B21 -r 330100 -d 2025-06-01 -O $FF/bods04-psc-bands.json -a y --json
 expect_out "ownership: (25,50] permitted at 50" '"outcome":"permitted"'
 run $K decide -s B21 -r 330100 -d 2025-06-01 -O $FF/bods04-psc-bands.json -a x

@@ -64,6 +64,11 @@ check replaced-02-note 0 "statement 'rel-2019' replaced by 'rel-2020'; dropped" 
 check replaced-02-before 0 '"foreign_share":{"max":100,"min":60}' -- $F/bods02-replaced.json --entity x --date 2019-06-01 --json
 check updated-04 0 '"foreign_share":{"max":100,"min":40}' -- $F/bods04-updated.json --entity x --date any --json
 check closed-04 0 "record 'r2' is closed; dropped" -- $F/bods04-updated.json --date any
+# the notes of repeated, replaced and closed statements reach the warnings of
+# the entity they concern (they were notes of the file only: fresh-user check)
+check repeated-entity-warning 0 '"warnings":["'$F'/bods02-repeated.json: statement '"'rel-f'"' is given again' -- $F/bods02-repeated.json --entity x --date any --json
+check replaced-entity-warning 0 '"warnings":["'$F'/bods02-replaced.json: statement '"'rel-2019'"' replaced by' -- $F/bods02-replaced.json --entity x --date any --json
+check closed-entity-warning 0 '"'$F'/bods04-updated.json: record '"'r2'"' is closed; dropped"]' -- $F/bods04-updated.json --entity x --date any --json
 # 2. a holder without a record: unknown, named with the statement
 check missing-party 0 "statement 's-rg': interested party 'ghost' has no person or entity statement in the file; counted as a holder of unknown origin" -- $F/bods04-missing-party.json --date any
 check missing-party-range 0 '"foreign_share":{"max":60,"min":30}' -- $F/bods04-missing-party.json --entity x --date any --json
@@ -78,6 +83,12 @@ check unknown-deep-two-n 0 '{"effect":40,"owned":"N","owner":"U","reason":"holde
 check band-50-75 0 '"foreign_share":{"max":100,"min":50,"min_open":true}' -- $F/bods04-psc-bands.json --entity x --date any --json
 check band-25-50 0 '"foreign_share":{"max":50,"min":25,"min_open":true}' -- $F/bods04-psc-bands.json --entity y --date any --json
 check band-domestic 0 '"foreign_share":{"max":50,"max_open":true,"min":0}' -- $F/bods04-psc-bands.json --entity z --date any --json
+# 0.4 with minimum and exclusiveMinimum both given: the tighter bound holds;
+# a 0.2-style boolean in a 0.4 file is read as 0.2 meant it, and said
+check both-bounds-open 0 '"foreign_share":{"max":100,"min":50,"min_open":true}' -- $F/bods04-both-bounds.json --entity x --date any --json
+check both-bounds-closed 0 '"foreign_share":{"max":50,"min":25},' -- $F/bods04-both-bounds.json --entity y --date any --json
+check boolean-in-04 0 '"foreign_share":{"max":50,"max_open":true,"min":0}' -- $F/bods04-both-bounds.json --entity z --date any --json
+check boolean-in-04-note 0 "statement 's-rz' interest 1: exclusiveMinimum is true, the BODS 0.2/0.3 form; BODS 0.4 expects a number; read as the minimum excluded\"]" -- $F/bods04-both-bounds.json --entity z --date any --json
 check band-text 0 "foreign share        more than 50% to 100%" -- $F/bods04-psc-bands.json --entity x --date any
 check band-02 0 '"foreign_share":{"max":100,"min":50,"min_open":true}' -- $F/bods02-psc-bands.json --entity x --date any --json
 check band-02-empty 0 "share minimum and maximum are both 100 with an exclusive end (an empty range); read as exactly 100" -- $F/bods02-psc-bands.json --date any
