@@ -35,7 +35,7 @@ struct kf_ownership_share {
 };
 
 /* Puts a computed range into q; where the result was rounded once (a cycle
- * solved iteratively), a bound within one unit of the cap counts as at the
+ * solved in floating point), a bound within one unit of the cap counts as at the
  * cap (DESIGN.md "Shares are exact"). Open ends go to share_above and
  * share_max_open. */
 static void share_into(const kf_rulebook *rb, kf_question *q, kf_share_range r, int exact)

@@ -615,7 +615,7 @@ kf_status kf__own_explain(const kf__expl_in *in, kf_ownership_result **out, kf_e
 			goto nomem;
 	if (in->cycle_round &&
 	    add_warning(r, &wcap,
-			"a cycle among the owners was solved iteratively and rounded once to "
+			"a cycle among the owners was solved in floating point and rounded once to "
 			"0.000000001%%; within that of a cap counts as at the cap"))
 		goto nomem;
 	else if (in->inexact && !in->cycle_round &&

@@ -235,7 +235,7 @@ typedef enum kf__ph {
 	KF_PH_LT_HEAD,        /* source, applicant */
 	KF_PH_LT_SHARE,       /* share */
 	KF_PH_LT_RANGE,       /* min, max */
-	KF_PH_LT_ROUNDED,     /* a cycle solved iteratively */
+	KF_PH_LT_ROUNDED,     /* a cycle solved in floating point */
 	KF_PH_LT_HKMOTW,      /* min, max */
 	KF_PH_LT_CHAIN,       /* share (the path follows) */
 	KF_PH_LT_DECIDING,    /* heading */
