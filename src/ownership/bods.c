@@ -521,10 +521,11 @@ static kf_status add_rel(bctx *c, stmt *t)
 				   c->path, t->sid, sid)
 				   ? nomem(c)
 				   : KF_OK;
+		char near[600];
 		kf__error_set(c->err, KF_ERR_INVALID, c->path, 0, 0, "subject",
 			      "statement '%s': unknown subject '%s'; expected the id of an entity "
-			      "statement of this file",
-			      t->sid, sid);
+			      "statement of this file%s",
+			      t->sid, sid, kf__g_near(c->g, sid, near, sizeof near));
 		return KF_ERR_INVALID;
 	}
 	s = party_of(c, t, b, &a);

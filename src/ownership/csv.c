@@ -762,9 +762,11 @@ static void do_holding(part *c, const crow *r)
 	a = kf__g_find_h(c->g, ow.p, ow.len, r->h[0]);
 	b = od.len ? kf__g_find_h(c->g, od.p, od.len, r->h[1]) : KF__NONE;
 	if (b == KF__NONE) {
+		char near[600], *id = kf__strndup(od.p, od.len);
 		set_err(c, KF_ERR_INVALID, od.line, od.col, "owned",
-			"unknown owned company '%s'; expected an id from entities.csv",
-			show(&od, x));
+			"unknown owned company '%s'; expected an id from entities.csv%s",
+			show(&od, x), id ? kf__g_near(c->g, id, near, sizeof near) : "");
+		kf__xfree(id);
 		return;
 	}
 	if (share_field(c, r, H_SHARE, &s, &hs) || share_field(c, r, H_MIN, &lo, &hmin) ||

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "util/alloc.h"
+#include "util/suggest.h"
 #include "util/buf.h"
 #include "util/errors.h"
 
@@ -823,13 +824,37 @@ const char *kf_graph_warning(const kf_graph *g, size_t i)
 	return i < g->nwarn ? g->warn[i] : NULL;
 }
 
+static const char *entity_id_at(const void *ctx, size_t i)
+{
+	const kf_graph *g = ctx;
+	return g->pool + g->nodes[i].id;
+}
+
+const char *kf__g_near(const kf_graph *g, const char *id, char *out, size_t size)
+{
+	static const char lead[] = "; nearest known: ";
+	if (size <= sizeof lead) {
+		if (size)
+			out[0] = '\0';
+		return out;
+	}
+	out[0] = out[sizeof lead - 1] = '\0';
+	kf__suggest_scan(id, entity_id_at, g, g->n, out + sizeof lead - 1, size - sizeof lead + 1);
+	if (out[sizeof lead - 1])
+		memcpy(out, lead, sizeof lead - 1);
+	else
+		out[0] = '\0';
+	return out;
+}
+
 kf_status kf_graph_find(const kf_graph *g, const char *id, size_t *index, kf_error *err)
 {
 	uint32_t i = id ? kf__g_find(g, id, strlen(id)) : KF__NONE;
 	if (i == KF__NONE) {
+		char near[600];
 		kf__error_set(err, KF_ERR_NOTFOUND, NULL, 0, 0, "entity",
-			      "unknown entity '%s'; expected an id of the ownership source",
-			      id ? id : "");
+			      "unknown entity '%s'; expected an id of the ownership source%s",
+			      id ? id : "", kf__g_near(g, id, near, sizeof near));
 		return KF_ERR_NOTFOUND;
 	}
 	*index = i;

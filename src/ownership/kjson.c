@@ -34,7 +34,7 @@ typedef struct kctx {
 static kf_status bad(kctx *c, kf_status st, const char *row, size_t i, const char *field,
 		     const char *fmt, const char *a, const char *b)
 {
-	char msg[400];
+	char msg[1200];
 	snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
 	kf__error_set(c->err, st, c->name, 0, 0, field, "%s[%zu]: %s", row, i, msg);
 	return st;
@@ -161,9 +161,12 @@ static kf_status holding(kctx *c, json_t *o, size_t i, kf_date on)
 		return bad(c, KF_ERR_INVALID, "holdings", i, "owner", "missing owner%s%s", NULL,
 			   NULL);
 	b = kf__g_find(c->g, od, strlen(od));
-	if (!*od || b == KF__NONE)
+	if (!*od || b == KF__NONE) {
+		char near[600];
 		return bad(c, KF_ERR_INVALID, "holdings", i, "owned",
-			   "unknown owned company '%s'%s; expected an id of entities", od, NULL);
+			   "unknown owned company '%s'; expected an id of entities%s", od,
+			   kf__g_near(c->g, od, near, sizeof near));
+	}
 	if ((st = share(c, o, i, "share", &s, &hs)) != KF_OK ||
 	    (st = share(c, o, i, "share_min", &lo, &hmin)) != KF_OK ||
 	    (st = share(c, o, i, "share_max", &hi, &hmax)) != KF_OK)

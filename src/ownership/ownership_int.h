@@ -204,6 +204,11 @@ int kf__g_add_hold(kf_graph *g, uint32_t owner, uint32_t owned, kf_share lo, kf_
  * touched only as holdings are written). Returns 0, -1 on OOM or past
  * UINT32_MAX holdings. */
 int kf__g_reserve_holds(kf_graph *g, size_t n);
+/* "; nearest known: 'A', 'B'" for an unknown entity id (the graph's ids
+ * nearest to id, util/suggest.h), or "" when none is near; written into out
+ * (size bytes) and returned. Reads the ids only: safe while another thread
+ * reads holdings. Linear in the entity count: for error messages. */
+const char *kf__g_near(const kf_graph *g, const char *id, char *out, size_t size);
 /* Adds a load note about node (KF__NONE for none); -1 on OOM. */
 int kf__g_warn(kf_graph *g, uint32_t node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

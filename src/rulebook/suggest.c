@@ -20,6 +20,7 @@
 #include "loader.h"
 #include "rulebook_int.h"
 #include "util/alloc.h"
+#include "util/suggest.h"
 #include "util/unorm.h"
 
 #define PAD_BEGIN    0x110000u /* beyond Unicode: the padding code points */
@@ -322,20 +323,10 @@ static int scan(const kf_strmap *m, const uint32_t *q, int lq, cand *best)
 	return nb;
 }
 
-void kf__suggest(const kf_rulebook *rb, int kind, const char *name, char *out, size_t size)
+/* orders the kept entries nearest first (ties: lower index) */
+static void rank(cand *best, int nb)
 {
-	char norm[KF__NORM_MAX];
-	uint32_t q[KF__SUGGEST_CP];
-	cand best[SHOWN];
-	int nb, lq, i, j;
-	size_t off = 0;
-	out[0] = '\0';
-	kf__norm_name(name, norm);
-	if (!*norm)
-		return;
-	lq = kf__utf8_decode(norm, q, KF__SUGGEST_CP);
-	nb = rb->sugg_built ? indexed(&rb->sugg[kind], q, lq, best)
-			    : scan(kf__names(rb, kind), q, lq, best);
+	int i, j;
 	for (i = 0; i < nb; i++)
 		for (j = i + 1; j < nb; j++)
 			if (best[j].dist < best[i].dist ||
@@ -344,6 +335,23 @@ void kf__suggest(const kf_rulebook *rb, int kind, const char *name, char *out, s
 				best[i] = best[j];
 				best[j] = t;
 			}
+}
+
+void kf__suggest(const kf_rulebook *rb, int kind, const char *name, char *out, size_t size)
+{
+	char norm[KF__NORM_MAX];
+	uint32_t q[KF__SUGGEST_CP];
+	cand best[SHOWN];
+	int nb, lq, i;
+	size_t off = 0;
+	out[0] = '\0';
+	kf__norm_name(name, norm);
+	if (!*norm)
+		return;
+	lq = kf__utf8_decode(norm, q, KF__SUGGEST_CP);
+	nb = rb->sugg_built ? indexed(&rb->sugg[kind], q, lq, best)
+			    : scan(kf__names(rb, kind), q, lq, best);
+	rank(best, nb);
 	for (i = 0; i < nb && off < size; i++) {
 		const char *id = kind == KF__SVC   ? rb->svc[best[i].idx].id
 				 : kind == KF__REG ? rb->reg[best[i].idx].id
@@ -363,5 +371,55 @@ void kf__suggest(const kf_rulebook *rb, int kind, const char *name, char *out, s
 						id, label);
 		else
 			off += (size_t)snprintf(out + off, size - off, "%s%s", i ? ", " : "", id);
+	}
+}
+
+/* ---- a plain scan over names that are not the rulebook's ---------------- */
+
+static void lower_ascii(uint32_t *cp, int n)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		if (cp[i] >= 'A' && cp[i] <= 'Z')
+			cp[i] += 'a' - 'A';
+}
+
+void kf__suggest_scan(const char *asked, kf__name_at name, const void *ctx, size_t n, char *out,
+		      size_t size)
+{
+	uint32_t q[KF__SUGGEST_CP], c[KF__SUGGEST_CP];
+	cand best[SHOWN];
+	int nb = 0, lq, i, d;
+	size_t k, off = 0;
+	if (!size)
+		return;
+	out[0] = '\0';
+	if (!asked || !*asked || !kf__utf8_valid(asked, strlen(asked)))
+		return;
+	lq = kf__utf8_decode(asked, q, KF__SUGGEST_CP);
+	lower_ascii(q, lq);
+	for (k = 0; k < n && k <= (size_t)INT32_MAX; k++) {
+		const char *nm = name(ctx, k);
+		int lc;
+		if (!nm || !kf__utf8_valid(nm, strlen(nm)))
+			continue;
+		lc = kf__utf8_decode(nm, c, KF__SUGGEST_CP);
+		lower_ascii(c, lc);
+		d = shown_distance(q, lq, c, lc, limit_of(best, nb));
+		if (d < (lq > lc ? lq : lc)) /* a name sharing nothing is not near */
+			offer(best, &nb, (int)k, d);
+	}
+	rank(best, nb);
+	for (i = 0; i < nb && off < size; i++) {
+		int w;
+		if (best[i].dist > 6 && i > 0)
+			break;
+		w = snprintf(out + off, size - off, "%s'%s'", i ? ", " : "",
+			     name(ctx, (size_t)best[i].idx));
+		if (w < 0 || (size_t)w >= size - off) {
+			out[off] = '\0'; /* a name that does not fit is left out whole */
+			break;
+		}
+		off += (size_t)w;
 	}
 }

@@ -32,6 +32,7 @@ check non-numeric 2 "kaifang: $D/bad/non-numeric/holdings.csv:2:5: share 'abc' i
 check unknown-id 0 "kaifang: warning: $D/bad/unknown-id/holdings.csv:2: owner 'Z' of 'A' has no row in entities.csv; counted as a holder of unknown origin" -- $D/bad/unknown-id --date any
 check unknown-id-range 0 '"foreign_share":{"max":100,"min":0}' -- $D/bad/unknown-id --entity A --date any --json
 check unknown-owned 2 "unknown owned company 'Q'; expected an id from entities.csv" -- $D/bad/unknown-owned --date any
+check unknown-owned-near 2 "kaifang: $D/bad/unknown-owned-near/holdings.csv:2:9: unknown owned company 'ACME-SZ'; expected an id from entities.csv; nearest known: 'ACME-SH', 'ACME-HK'" -- $D/bad/unknown-owned-near --date any
 # shares summing to 1: fractions or percent? each a range [x, 100x], every row named
 check fraction-csv 0 "shares of 'A' sum to 1 (lines 2, 3): they look like fractions; each is read as either percent or a fraction" -- $D/bad/fraction --date any
 check fraction-range 0 '"foreign_share":{"max":100,"min":1}' -- $D/bad/fraction --entity A --date any --json
@@ -40,6 +41,15 @@ check fraction-gleif 0 "relationship record 1 (CHILD0000000000000001 IS_DIRECTLY
 check dates 2 "kaifang: $D/bad/dates/holdings.csv:2:21: dates out of order: valid_from 2024-05-01 is not before valid_to 2023-01-01" -- $D/bad/dates
 check closed-cycle 2 "closed ownership cycle with no outside owner: 'A', 'B'" -- $D/closed-cycle --entity X
 check unknown-entity 2 "kaifang: entity: unknown entity 'nobody'" -- $D/diamond --entity nobody
+check unknown-entity-nearest 2 "unknown entity 'XX'; expected an id of the ownership source; nearest known: 'X'" -- $D/diamond --entity XX
+check unknown-entity-case 2 "unknown entity 'x'; expected an id of the ownership source; nearest known: 'X'" -- $D/diamond --entity x
+# a name sharing nothing with the asked one is not offered as near
+if "$KAIFANG" ownership $D/diamond --entity qqqq 2>&1 | grep -q "nearest known"; then
+	fail=$((fail + 1))
+	echo "FAIL unknown-entity-far: 'qqqq' was offered a nearest known entity" >&2
+else
+	pass=$((pass + 1))
+fi
 check missing-source 2 "cannot open ownership source" -- $D/does-not-exist
 check usage 2 "usage: kaifang ownership SOURCE" -- --bogus
 check help 0 "usage: kaifang ownership SOURCE" -- --help

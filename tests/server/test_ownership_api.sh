@@ -89,6 +89,9 @@ expect_jq "dangling \$ref" '.[3].error.code == "bad_ownership" and .[3].error.fi
 expect_jq "ownership without applicant" '.[4].error.code == "missing_field" and .[4].error.field == "applicant"'
 expect_jq "share and ownership" '.[5].error.code == "bad_ownership" and .[5].error.field == "foreign_share"'
 expect_jq "legal_form not boolean" '.[6].error.code == "invalid_type" and .[6].error.field == "legal_form"'
+post /v1/decisions "$(jq -c --slurpfile s $F/bods04-psc-bands.json -n '{service:"B21",region:"330100",date:"2025-06-01",applicant:"X",ownership:$s[0]}')"
+expect_error "unknown applicant, case differs" 422 bad_ownership applicant
+expect_jq "unknown applicant: nearest known" '.error.message | endswith("unknown entity '"'"'X'"'"'; expected an id of the ownership source; nearest known: '"'"'x'"'"'")'
 post /v1/decisions '{"service":"B21","region":"330100","applicant":"x","ownership":{"format":"csv","entities":"id\nx\n","holdings":"owner,owned,share\nz,q,1\n"}}'
 expect_error "a structure that does not load" 422 bad_ownership owned
 expect_jq "a structure that does not load: its place" '.error.file == "request/holdings.csv" and .error.line == 2 and .error.column == 3 and (.error.message | startswith("request/holdings.csv:2:3: unknown owned company '"'"'q'"'"'"))'
