@@ -96,6 +96,7 @@ function renderOwnership(r) {
   const dl = (rows) => el('dl', { class: 'own-figures' }, rows.map(([k, v, cls]) => [el('dt', {}, k), el('dd', { class: cls }, v)]));
   const chainText = (c) => c.path.join(' → ');
   const warnings = [...new Set([...own.notes, ...r.warnings])];
+  const graph = ownGraph(r);
   box.replaceChildren(...[
     el('h2', {}, `${r.entity}${r.name ? ' — ' + r.name : ''}`),
     dl([
@@ -113,7 +114,9 @@ function renderOwnership(r) {
     warnings.length ? el('ul', { class: 'own-warnings' }, warnings.map((w) => el('li', {}, w))) : el('p', { class: 'muted own-warnings-none' }, 'none'),
     el('h3', {}, 'Who owns it'),
     ownLegend(),
-    el('div', { class: 'own-graph-wrap' }, ownGraph(r)),
+    el('div', { class: 'own-graph-wrap' }, graph),
+    // on a phone (app.css shows it below 640 px) a drawing wider than the screen says so
+    +(graph.getAttribute('width') || 0) > 340 ? el('p', { class: 'muted own-scroll-hint', 'aria-hidden': 'true' }, 'The drawing is wider than the screen: scroll it sideways.') : null,
     r.graph && r.graph.truncated ? el('p', { class: 'muted' }, `Only the nearest ${r.graph.nodes.length} of the applicant's owners are drawn.`) : null,
   ].flat().filter((x) => x));
   box.hidden = false;
@@ -140,7 +143,7 @@ function ownGraph(r) {
     return e;
   };
   if (!g || !g.nodes.length) return el('p', { class: 'muted' }, 'no graph');
-  const W = 150, H = 46, GX = 24, GY = 64;
+  const W = 176, H = 46, GX = 28, GY = 72, PAD = 8;
   const rows = [];
   for (const n of g.nodes) (rows[n.depth] ||= []).push(n);
   const pos = new Map();
@@ -154,39 +157,84 @@ function ownGraph(r) {
     }
     row.forEach((n, i) => pos.set(n.id, { x: i * (W + GX), d }));
   });
-  const width = Math.max(...rows.map((row) => row.length)) * (W + GX) - GX + 16;
+  const inner = Math.max(...rows.map((row) => row.length)) * (W + GX) - GX;
+  const width = inner + 2 * PAD;
   rows.forEach((row) => { // centre each row
-    const off = (width - 16 - (row.length * (W + GX) - GX)) / 2;
-    for (const n of row) pos.get(n.id).x += off + 8;
+    const off = (inner - (row.length * (W + GX) - GX)) / 2;
+    for (const n of row) pos.get(n.id).x += off + PAD;
   });
   const depth = rows.length - 1;
-  const y = (d) => 8 + (depth - d) * (H + GY);
+  const y = (d) => PAD + (depth - d) * (H + GY);
   const onChain = new Set(), deciding = new Set();
   for (const c of r.chains) for (let i = 0; i + 1 < c.path.length; i++) onChain.add(c.path[i] + '\u0000' + c.path[i + 1]);
   for (const h of r.deciding_holdings) if (h.owner) deciding.add(h.owner + '\u0000' + h.owned);
-  const svg = s('svg', { viewBox: `0 0 ${width} ${y(0) + H + 8}`, width, role: 'img', class: 'own-graph', 'aria-label': `Owners of ${r.entity}` },
+  const svg = s('svg', { viewBox: `0 0 ${width} ${y(0) + H + PAD}`, width, role: 'img', class: 'own-graph', 'aria-label': `Owners of ${r.entity}` },
     s('title', {}, `Who owns ${r.entity}: ${g.nodes.length} entities, ${g.edges.length} holdings`),
-    s('defs', {}, s('marker', { id: 'own-arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' }, s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#5b6470' }))));
+    s('defs', {}, s('marker', { id: 'own-arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto' }, s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#5b6470' }))));
+  // Each holding leaves its owner and enters the owned company at a port of
+  // its own along the box's top or bottom side, the ports of one side in the
+  // order of the other ends' x, so lines into one company do not meet in one
+  // point and their labels do not collide. A holding points down, from the
+  // owner's bottom to the owned company's top, its label near the owner's
+  // end (where owners are spread out); one that points up (a cycle back to a
+  // company drawn above) is an S-curve from the owner's top to the owned
+  // company's bottom; one between companies of a row is an arc above them.
+  const list = [];
+  const side = new Map();
+  const port = (id, where, t, end) => {
+    const k = id + '\u0000' + where;
+    (side.get(k) || side.set(k, []).get(k)).push({ t, end });
+  };
   for (const e of g.edges) {
     const a = pos.get(e.owner), b = pos.get(e.owned);
     if (!a || !b) continue;
+    const t = { e, a, b, dir: a.d > b.d ? 'down' : a.d < b.d ? 'up' : 'beside' };
+    list.push(t);
+    port(e.owner, t.dir === 'down' ? 'bottom' : 'top', t, 'x1');
+    port(e.owned, t.dir === 'up' ? 'bottom' : 'top', t, 'x2');
+  }
+  for (const l of side.values()) {
+    const other = (q) => (q.end === 'x1' ? q.t.b : q.t.a).x;
+    l.sort((p, q) => other(p) - other(q));
+    l.forEach((q, i) => { q.t[q.end] = (q.end === 'x1' ? q.t.a : q.t.b).x + W * (i + 1) / (l.length + 1); });
+  }
+  const clampX = (x, label) => { // keep the label inside the drawing (about 6.5 px a character at 11 px)
+    const half = Math.min(label.length * 3.25 + 4, width / 2);
+    return Math.min(Math.max(x, half), width - half);
+  };
+  const edge = (t, shape, lx, ly) => {
+    const { e } = t;
     const key = e.owner + '\u0000' + e.owned;
-    const cls = 'own-edge' + (e.control ? ' control' : '') + (onChain.has(key) ? ' chain' : '') + (deciding.has(key) ? ' deciding' : '');
-    const x1 = a.x + W / 2, y1 = y(a.d) + H, x2 = b.x + W / 2, y2 = y(b.d);
+    const cls = 'own-edge' + (e.control ? ' control' : '') + (onChain.has(key) ? ' chain' : '') + (deciding.has(key) ? ' deciding' : '') + (t.dir !== 'down' ? ' back' : '');
     const label = e.control ? 'control' : e.unknown ? '?' : rangeText(e.share);
     svg.append(s('g', { class: cls, 'data-owner': e.owner, 'data-owned': e.owned },
       s('title', {}, `${e.owner} holds ${label} of ${e.owned}${e.source ? ' (' + e.source + ')' : ''}`),
-      s('line', { x1, y1, x2, y2, 'marker-end': 'url(#own-arrow)' }),
-      s('text', { x: (x1 + x2) / 2 + 4, y: (y1 + y2) / 2, class: 'own-share' }, label)));
-  }
+      shape,
+      s('text', { x: clampX(lx, label), y: ly, 'text-anchor': 'middle', class: 'own-share' }, label)));
+  };
+  list.forEach((t, i) => {
+    const { x1, x2 } = t;
+    if (t.dir === 'down') {
+      const y1 = y(t.a.d) + H, y2 = y(t.b.d), f = 0.28;
+      edge(t, s('line', { x1, y1, x2, y2, 'marker-end': 'url(#own-arrow)' }), x1 + (x2 - x1) * f, y1 + (y2 - y1) * f + 4);
+    } else if (t.dir === 'up') {
+      const y1 = y(t.a.d), y2 = y(t.b.d) + H, k = GY / 2;
+      edge(t, s('path', { d: `M${x1},${y1} C${x1},${y1 - k} ${x2},${y2 + k} ${x2},${y2}`, fill: 'none', 'marker-end': 'url(#own-arrow)' }),
+        (x1 + x2) / 2 + 14, (y1 + y2) / 2 + 4);
+    } else {
+      const yy = y(t.a.d), h = Math.min(GY - 14, 26 + 8 * (i % 3));
+      edge(t, s('path', { d: `M${x1},${yy} C${x1},${yy - h} ${x2},${yy - h} ${x2},${yy}`, fill: 'none', 'marker-end': 'url(#own-arrow)' }),
+        (x1 + x2) / 2, yy - h * 0.75 - 2);
+    }
+  });
   for (const n of g.nodes) {
     const p = pos.get(n.id);
     const cut = (t, k) => (t.length > k ? t.slice(0, k - 1) + '…' : t);
     svg.append(s('g', { class: `own-node o-${n.origin}${n.depth === 0 ? ' applicant' : ''}`, 'data-id': n.id, transform: `translate(${p.x},${y(p.d)})` },
       s('title', {}, `${n.id}${n.name ? ' — ' + n.name : ''} (${n.kind}, ${n.origin})`),
       s('rect', { width: W, height: H, rx: 6 }),
-      s('text', { x: 8, y: 18, class: 'own-id' }, cut(n.id, 20)),
-      s('text', { x: 8, y: 36, class: 'own-name' }, cut(n.name || n.kind, 22))));
+      s('text', { x: 8, y: 18, class: 'own-id' }, cut(n.id, 24)),
+      s('text', { x: 8, y: 36, class: 'own-name' }, cut(n.name || n.kind, 28))));
   }
   return svg;
 }

@@ -17,6 +17,10 @@ const [base, shots, regBase] = process.argv.slice(2);
 // the Ownership tab's inputs (tests/data/ownership/faithful for the BODS ones)
 const OWN_ENTITIES = 'id,name,kind,jurisdiction\nX,Applicant,entity,CN\nF,Foreign person,person,US\nH,HK holding,entity,HK\nP,HK person,person,HK\nD,Mainland person,person,CN\n';
 const OWN_HOLDINGS = 'owner,owned,share,share_min,share_max\nF,X,30,,\nH,X,10,,\nP,H,100,,\nD,X,,55,60\n';
+// a cycle (A and B hold each other), an HK band with an open end and an owner
+// with no row (GHOST)
+const OWN_CYCLE_ENTITIES = 'id,name,kind,jurisdiction\nX,Applicant Telecom Co,entity,CN\nA,Alpha Holdings,entity,CN\nB,Beta Ltd,entity,CN\nF,Frank Foreign,person,US\nH,HK Holdco,entity,HK\nP,Pat HK,person,HK\nD,Dong Domestic,person,CN\n';
+const OWN_CYCLE_HOLDINGS = 'owner,owned,share,share_min,share_max,share_min_open\nA,X,45,,,\nH,X,,10,25,true\nGHOST,X,10,,,\nF,A,60,,,\nB,A,40,,,\nA,B,30,,,\nD,B,70,,,\nP,H,100,,,\n';
 const OWN_BODS = readFileSync(new URL('../data/ownership/faithful/bods04-psc-bands.json', import.meta.url), 'utf8');
 const OWN_BODS_MISSING = readFileSync(new URL('../data/ownership/faithful/bods04-missing-party.json', import.meta.url), 'utf8');
 let pass = 0, fail = 0;
@@ -189,8 +193,43 @@ try {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow <= 0, `ownership tab fits a 390px screen (overflow ${overflow}px)`);
     await page.screenshot({ path: join(shots, 'browser-ownership-phone.png'), fullPage: true });
+    // a drawing wider than the phone says it scrolls (the fresh-user check:
+    // it scrolled with no cue)
+    await page.fill('#own-entities', OWN_CYCLE_ENTITIES);
+    await page.fill('#own-holdings', OWN_CYCLE_HOLDINGS);
+    await page.click('#own-read');
+    await page.waitForFunction(() => document.querySelector('#own-summary').textContent.startsWith('8 entities'));
+    await page.fill('#own-applicant', 'X');
+    await page.click('#own-compute');
+    await page.waitForSelector('#own-result svg.own-graph g.own-node[data-id="GHOST"]');
+    const wide = await page.evaluate(() => { const w = document.querySelector('.own-graph-wrap'); return w.scrollWidth > w.clientWidth; });
+    expect(wide && await page.isVisible('.own-scroll-hint'), 'a drawing wider than the phone says it scrolls');
   }
   await page.setViewportSize({ width: 1280, height: 900 });
+  {
+    // the drawing of a cycle and a missing owner (fresh-user check: labels
+    // collided near the applicant, a cycle's second holding had no label or
+    // arrowhead, a label ran out of the drawing, a name was cut)
+    expect(!(await page.isVisible('.own-scroll-hint')), 'no scroll hint at desktop width');
+    expect(await page.locator('svg.own-graph g.own-edge.back[data-owner="A"][data-owned="B"] path[marker-end]').count() === 1,
+      'a holding back up a cycle is a curve with an arrowhead');
+    const geo = await page.evaluate(() => {
+      const sv = document.querySelector('svg.own-graph').getBoundingClientRect();
+      const labels = [...document.querySelectorAll('svg.own-graph text.own-share')].map((t) => { const r = t.getBoundingClientRect(); return { t: t.textContent, l: r.left, r: r.right, tp: r.top, b: r.bottom }; });
+      const ends = [...document.querySelectorAll('svg.own-graph g.own-edge[data-owned="X"] line')].map((l) => l.getAttribute('x2'));
+      const names = [...document.querySelectorAll('svg.own-graph text.own-name')].map((t) => t.textContent);
+      return { sv: { l: sv.left, r: sv.right }, labels, ends, names };
+    });
+    const meet = (a, b) => a.l < b.r && b.l < a.r && a.tp < b.b && b.tp < a.b;
+    const clash = [];
+    geo.labels.forEach((a, i) => geo.labels.slice(i + 1).forEach((b) => { if (meet(a, b)) clash.push(a.t + ' / ' + b.t); }));
+    expect(geo.labels.length === 8, `every holding labelled (${geo.labels.length})`);
+    expect(clash.length === 0, `holding labels do not overlap (${clash.join(', ')})`);
+    expect(geo.labels.every((a) => a.l >= geo.sv.l - 0.5 && a.r <= geo.sv.r + 0.5), 'every label inside the drawing');
+    expect(new Set(geo.ends).size === geo.ends.length && geo.ends.length === 3, `holdings into the applicant end at points of their own (${geo.ends})`);
+    expect(geo.names.includes('(no record in the source)'), `a missing owner's name is shown whole (${geo.names})`);
+    await page.locator('.own-graph-wrap').screenshot({ path: join(shots, 'browser-ownership-cycle.png') });
+  }
 
   // Issue 12: the language switch changes the answer's sentences (the
   // library's memo in Chinese), and the memo prints to PDF with its URLs.
