@@ -671,6 +671,21 @@ static int push_node(solver *s, uint32_t v)
 		s->stack = ns;
 		s->spcap = nc;
 	}
+	/* listed as touched before any entry of it is written: a failure after
+	 * rindex[v] was set and before it was listed left v marked for every
+	 * later call on the graph (breaker, 2026-12-03) */
+	if (s->sc) {
+		struct kf__own_scratch *sc = s->sc;
+		if (sc->ntouched == sc->tcap) {
+			size_t nc = sc->tcap ? sc->tcap * 2 : 256;
+			uint32_t *nt = kf__realloc(sc->touched, nc * sizeof *nt);
+			if (!nt)
+				return -1;
+			sc->touched = nt;
+			sc->tcap = nc;
+		}
+		sc->touched[sc->ntouched++] = v;
+	}
 	f = &s->fr[s->nfr++];
 	f->v = v;
 	f->pos = s->g->in_off[v];
@@ -686,18 +701,6 @@ static int push_node(solver *s, uint32_t v)
 				__builtin_prefetch(&s->rindex[s->adj[e]]);
 	}
 	s->stack[s->sp++] = v;
-	if (s->sc) {
-		struct kf__own_scratch *sc = s->sc;
-		if (sc->ntouched == sc->tcap) {
-			size_t nc = sc->tcap ? sc->tcap * 2 : 256;
-			uint32_t *nt = kf__realloc(sc->touched, nc * sizeof *nt);
-			if (!nt)
-				return -1;
-			sc->touched = nt;
-			sc->tcap = nc;
-		}
-		sc->touched[sc->ntouched++] = v;
-	}
 	return 0;
 }
 
@@ -971,13 +974,25 @@ static struct kf__own_scratch *scratch_take(const kf_graph *g, int *own)
 	return scratch_new(g);
 }
 
-static void scratch_give(const kf_graph *g, struct kf__own_scratch *sc, int own)
+/* Gives the scratch back after a call that ended with st. After an
+ * allocation failed (st KF_ERR_NOMEM) the graph's scratch is not kept: the
+ * call may have stopped between writing an entry and listing it, so the next
+ * call makes it anew rather than trust the clear (the breaker's case, where
+ * one such gap made every later answer on the graph wrong, is closed in
+ * push_node too). */
+static void scratch_give(const kf_graph *g, struct kf__own_scratch *sc, int own, kf_status st)
 {
-	scratch_clear(sc);
-	if (own)
+	kf_graph *mg = (kf_graph *)g;
+	if (own) {
 		kf__own_scratch_free(sc);
-	else
-		__atomic_store_n(&((kf_graph *)g)->scratch_busy, 0, __ATOMIC_RELEASE);
+		return;
+	}
+	if (st == KF_ERR_NOMEM) {
+		kf__own_scratch_free(sc);
+		mg->scratch = NULL;
+	} else
+		scratch_clear(sc);
+	__atomic_store_n(&mg->scratch_busy, 0, __ATOMIC_RELEASE);
 }
 
 /* One entity's solve on the scratch sc. */
@@ -1184,7 +1199,7 @@ kf_status kf_ownership_compute(const kf_graph *g, const char *entity_id,
 	if (solver_run(&s, &root, 1) != KF_OK) {
 		st = s.st;
 		solver_free(&s);
-		scratch_give(g, sc, own);
+		scratch_give(g, sc, own, st);
 		return st;
 	}
 	memset(&in, 0, sizeof in);
@@ -1220,7 +1235,7 @@ kf_status kf_ownership_compute(const kf_graph *g, const char *entity_id,
 	}
 	st = kf__own_explain(&in, out, err);
 	solver_free(&s);
-	scratch_give(g, sc, own);
+	scratch_give(g, sc, own, st);
 	return st;
 }
 

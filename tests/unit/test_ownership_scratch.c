@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -147,6 +148,23 @@ static void check_all(const kf_graph *g, char **want, size_t n, const kf_ownersh
 	}
 }
 
+/* Entities 0, n / 2 and n - 1 only, each twice (a large source). */
+static void check_some(const kf_graph *g, char **want, size_t n, const kf_ownership_opts *o,
+		       const char *src)
+{
+	const size_t pick[] = {0, n / 2, n - 1, 0, n / 2, n - 1};
+	size_t k;
+	for (k = 0; k < sizeof pick / sizeof *pick; k++) {
+		size_t i = pick[k];
+		char *got = answer(g, kf_graph_entity_id(g, i), o);
+		if (strcmp(got, want[i]) != 0)
+			print_error("%s, entity '%s':\n got  %s\n want %s\n", src,
+				    kf_graph_entity_id(g, i), got, want[i]);
+		assert_string_equal(got, want[i]);
+		free(got);
+	}
+}
+
 /* Forward, backward, and forward again on one graph, under each option set
  * (the option sets also alternate on that graph). */
 static void test_reuse_matches_fresh(void **state)
@@ -180,44 +198,101 @@ static void test_reuse_matches_fresh(void **state)
 
 /* A call that runs out of memory at any allocation leaves the scratch clean:
  * the next calls on the same graph answer as a fresh graph does. */
+/* A CSV pair in a new directory under /tmp (its path into dir): a chain of
+ * len companies C0 <- C1 <- ... each 60% held by the next, the last held 60%
+ * by a US person P and 40% by a mainland one. */
+static const char *write_chain(char *dir, size_t size, int len)
+{
+	char path[128];
+	FILE *f;
+	int i;
+	snprintf(dir, size, "/tmp/kf-chain-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/entities.csv", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "id,name,kind,jurisdiction\n");
+	for (i = 0; i < len; i++) /* C0 first: the entity with every other above it */
+		fprintf(f, "C%d,c%d,entity,CN\n", i, i);
+	fprintf(f, "P,p,person,US\nD,d,person,CN\n");
+	fclose(f);
+	snprintf(path, sizeof path, "%s/holdings.csv", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "owner,owned,share\n");
+	for (i = 0; i + 1 < len; i++)
+		fprintf(f, "C%d,C%d,60\n", i + 1, i);
+	fprintf(f, "P,C%d,60\nD,C%d,40\n", len - 1, len - 1);
+	fclose(f);
+	return dir;
+}
+
+static void remove_chain(const char *dir)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/entities.csv", dir);
+	remove(path);
+	snprintf(path, sizeof path, "%s/holdings.csv", dir);
+	remove(path);
+	rmdir(dir);
+}
+
 static void test_reuse_after_oom(void **state)
 {
 	static const char *const srcs[] = {DATA "/cycle-2-2", DATA "/faithful/unknown-deep",
 					   DATA "/faithful/missing-owner"};
-	size_t s;
+	char chain[64];
+	const char *all[sizeof srcs / sizeof *srcs + 1];
+	size_t s, nsrc = 0;
+	int warm;
 	(void)state;
-	for (s = 0; s < sizeof srcs / sizeof *srcs; s++) {
-		size_t n = 0, i;
-		char **want = fresh_answers(srcs[s], 2, &n);
-		kf_ownership_opts o;
-		long f;
-		int failed = 0;
-		opts_of(2, &o);
-		for (f = 0; f < 400; f++) {
-			kf_graph *g = load(srcs[s]);
-			kf_ownership_result *r = NULL;
-			kf_error e;
-			kf_status st;
-			/* warm, then fail in the middle of a call for the last entity */
-			free(answer(g, kf_graph_entity_id(g, 0), &o));
-			kf__alloc_fail_after(f);
-			st = kf_ownership_compute(g, kf_graph_entity_id(g, n - 1), &o, &r, &e);
-			kf__alloc_fail_after(-1);
-			kf_ownership_result_free(r);
-			if (st != KF_OK) {
-				assert_int_equal(st, KF_ERR_NOMEM);
-				failed++;
+	for (s = 0; s < sizeof srcs / sizeof *srcs; s++)
+		all[nsrc++] = srcs[s];
+	/* more than 256 ancestors: the list of touched entries grows in the call
+	 * (a failure there once left an entry marked and unlisted: the breaker's
+	 * case, every later call on the graph wrong) */
+	all[nsrc++] = write_chain(chain, sizeof chain, 300);
+	for (s = 0; s < nsrc; s++)
+		for (warm = 0; warm < 2; warm++) {
+			size_t n = 0, i, k;
+			char **want = fresh_answers(all[s], 2, &n);
+			kf_ownership_opts o;
+			opts_of(2, &o);
+			for (k = 0; k < 2; k++) { /* fail a call for the first, then the last */
+				const size_t victim = k ? n - 1 : 0;
+				long f;
+				int failed = 0;
+				for (f = 0; f < 400; f++) {
+					kf_graph *g = load(all[s]);
+					kf_ownership_result *r = NULL;
+					kf_error e;
+					kf_status st;
+					/* cold or warm, then fail in the middle of a call */
+					if (warm)
+						free(answer(
+						    g, kf_graph_entity_id(g, n - 1 - victim), &o));
+					kf__alloc_fail_after(f);
+					st = kf_ownership_compute(g, kf_graph_entity_id(g, victim),
+								  &o, &r, &e);
+					kf__alloc_fail_after(-1);
+					kf_ownership_result_free(r);
+					if (st != KF_OK) {
+						assert_int_equal(st, KF_ERR_NOMEM);
+						failed++;
+					}
+					if (n <= 50)
+						check_all(g, want, n, &o, (int)(f & 1), all[s]);
+					else /* the chain: C0 has every other entity above it */
+						check_some(g, want, n, &o, all[s]);
+					kf_graph_free(g);
+					if (st == KF_OK)
+						break;
+				}
+				assert_true(failed > 0); /* the injection reached the call */
 			}
-			check_all(g, want, n, &o, (int)(f & 1), srcs[s]);
-			kf_graph_free(g);
-			if (st == KF_OK)
-				break;
+			for (i = 0; i < n; i++)
+				assert_non_null(want[i]);
+			free_answers(want, n);
 		}
-		assert_true(failed > 0); /* the injection reached the call */
-		for (i = 0; i < n; i++)
-			assert_non_null(want[i]);
-		free_answers(want, n);
-	}
+	remove_chain(chain);
 }
 
 /* Two threads on one graph at once: one holds the graph's scratch, the other
