@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "util/alloc.h"
+#include "util/unorm.h"
 #include "util/errors.h"
 
 size_t kf__csv_split_min = (size_t)16 << 20;
@@ -1102,10 +1103,30 @@ static void join_windows(kf_graph *g, const kf__gwin *w1, const kf__gwin *w2, ui
 	g->pool_len = w2->pool;
 }
 
+/* Refuses a file that is not UTF-8 text, naming the line and byte column of
+ * the first byte that is not (an id or name read from it would reach JSON
+ * and CSV output as invalid text). ASCII is checked eight bytes at a time. */
+static kf_status check_utf8(const char *file, const char *buf, size_t len, kf_error *err)
+{
+	size_t at = kf__utf8_bad_at(buf, len), line = 1;
+	const char *p, *ls = buf;
+	if (at == len)
+		return KF_OK;
+	for (p = buf; p < buf + at; p++) /* LF, CRLF and CR each end a line */
+		if (*p == '\n' || (*p == '\r' && !(p + 1 < buf + len && p[1] == '\n'))) {
+			line++;
+			ls = p + 1;
+		}
+	kf__error_set(err, KF_ERR_PARSE, file, (int)line, (int)(buf + at - ls + 1), NULL,
+		      "not valid UTF-8 (byte 0x%02X); expected UTF-8 text",
+		      (unsigned)(unsigned char)buf[at]);
+	return KF_ERR_PARSE;
+}
+
 static kf_status read_entities(kf_graph *g, const char *file, const char *fname, const char *buf,
 			       size_t len, int mapped, kf_date date, kf_error *err)
 {
-	part *c = kf__malloc(sizeof *c), *c2 = NULL;
+	part *c, *c2 = NULL;
 	kf__gwin w1, w2;
 	pthread_t th;
 	atomic_int stop;
@@ -1115,6 +1136,9 @@ static kf_status read_entities(kf_graph *g, const char *file, const char *fname,
 	size_t pool0 = g->pool_len;
 	kf_status st;
 	atomic_init(&stop, 0);
+	if (check_utf8(file, buf, len, err) != KF_OK)
+		return KF_ERR_PARSE;
+	c = kf__malloc(sizeof *c);
 	if (!c) {
 		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
 		return KF_ERR_NOMEM;
@@ -1203,7 +1227,7 @@ done:
 static kf_status read_holdings(kf_graph *g, const char *file, const char *fname, const char *buf,
 			       size_t len, int mapped, kf_date date, kf_error *err)
 {
-	part *c = kf__malloc(sizeof *c), *c2 = NULL;
+	part *c, *c2 = NULL;
 	pthread_t th;
 	int threaded = 0;
 	atomic_int stop;
@@ -1212,6 +1236,9 @@ static kf_status read_holdings(kf_graph *g, const char *file, const char *fname,
 	uint32_t off = 0, base2 = 0;
 	int use2 = 0; /* the second part's work is part of the result */
 	atomic_init(&stop, 0);
+	if (check_utf8(file, buf, len, err) != KF_OK)
+		return KF_ERR_PARSE;
+	c = kf__malloc(sizeof *c);
 	if (!c) {
 		kf__error_set(err, KF_ERR_NOMEM, NULL, 0, 0, NULL, "out of memory");
 		return KF_ERR_NOMEM;

@@ -118,18 +118,38 @@ const char *kf__norm_compat(const char *s, char *out, size_t size)
 	return out;
 }
 
+size_t kf__utf8_bad_at(const char *s, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k;
+		/* ASCII eight bytes at a time: most of a register file */
+		while (len - off >= 8) {
+			uint64_t w;
+			memcpy(&w, s + off, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			off += 8;
+		}
+		if (off < len && !((unsigned char)s[off] & 0x80)) {
+			off++;
+			continue;
+		}
+		if (off >= len)
+			break;
+		k = utf8proc_iterate((const utf8proc_uint8_t *)s + off,
+				     (utf8proc_ssize_t)(len - off), &c);
+		if (k <= 0)
+			return off;
+		off += (size_t)k;
+	}
+	return len;
+}
+
 int kf__utf8_valid(const char *s, size_t len)
 {
-	utf8proc_ssize_t off = 0;
-	while ((size_t)off < len) {
-		utf8proc_int32_t c;
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + off,
-						      (utf8proc_ssize_t)len - off, &c);
-		if (k <= 0 || c == 0)
-			return 0;
-		off += k;
-	}
-	return 1;
+	return kf__utf8_bad_at(s, len) == len && !memchr(s, 0, len);
 }
 
 int kf__utf8_decode(const char *s, uint32_t *cp, int max)

@@ -31,6 +31,12 @@ int kf__is_ascii(const char *s);
  * bytes). NULL when s is not valid UTF-8 or does not fit. */
 const char *kf__norm_compat(const char *s, char *out, size_t size);
 
+/* The offset of the first byte of s[0, len) that does not begin a valid
+ * UTF-8 sequence (an invalid or truncated one, an overlong form, a
+ * surrogate), or len when all are valid; NUL counts as valid here. ASCII is
+ * skipped eight bytes at a time. */
+size_t kf__utf8_bad_at(const char *s, size_t len);
+
 /* 1 when s is valid UTF-8 (no NUL inside len bytes). */
 int kf__utf8_valid(const char *s, size_t len);
 

@@ -32,6 +32,10 @@ check non-numeric 2 "kaifang: $D/bad/non-numeric/holdings.csv:2:5: share 'abc' i
 check unknown-id 0 "kaifang: warning: $D/bad/unknown-id/holdings.csv:2: owner 'Z' of 'A' has no row in entities.csv; counted as a holder of unknown origin" -- $D/bad/unknown-id --date any
 check unknown-id-range 0 '"foreign_share":{"max":100,"min":0}' -- $D/bad/unknown-id --entity A --date any --json
 check unknown-owned 2 "unknown owned company 'Q'; expected an id from entities.csv" -- $D/bad/unknown-owned --date any
+# text that is not UTF-8 (Latin-1, a UTF-16 surrogate) is refused at its byte,
+# not passed on to JSON and CSV output
+check not-utf8 2 "kaifang: $D/bad/not-utf8/entities.csv:3:6: not valid UTF-8 (byte 0xE9); expected UTF-8 text" -- $D/bad/not-utf8 --date any
+check not-utf8-holdings 2 "kaifang: $D/bad/not-utf8-holdings/holdings.csv:3:1: not valid UTF-8 (byte 0xED); expected UTF-8 text" -- $D/bad/not-utf8-holdings --date any
 check unknown-owned-near 2 "kaifang: $D/bad/unknown-owned-near/holdings.csv:2:9: unknown owned company 'ACME-SZ'; expected an id from entities.csv; nearest known: 'ACME-SH', 'ACME-HK'" -- $D/bad/unknown-owned-near --date any
 # shares summing to 1: fractions or percent? each a range [x, 100x], every row named
 check fraction-csv 0 "shares of 'A' sum to 1 (lines 2, 3): they look like fractions; each is read as either percent or a fraction" -- $D/bad/fraction --date any
