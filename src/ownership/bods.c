@@ -334,7 +334,15 @@ static kf_status read_share(bctx *c, stmt *t, uint32_t subj, size_t k, json_t *s
 		have[i] = 1;
 	}
 	if (have[0]) {
+		/* exact wins; bounds given beside it that exclude it are named */
 		*lo = *hi = v[0];
+		if (((have[1] && v[1] > v[0]) || (have[2] && v[2] < v[0]) ||
+		     (have[3] && v[3] >= v[0]) || (have[4] && v[4] <= v[0])) &&
+		    kf__g_warn(c->g, subj,
+			       "%s: statement '%s' interest %zu: share exact is given with bounds "
+			       "that exclude it; exact used",
+			       c->path, t->sid, k + 1))
+			return nomem(c);
 		return KF_OK;
 	}
 	/* 0.2/0.3: an exclusive minimum with no minimum ("more than 0%", or an
@@ -355,18 +363,30 @@ static kf_status read_share(bctx *c, stmt *t, uint32_t subj, size_t k, json_t *s
 		*lo = v[1];
 	if (have[2])
 		*hi = v[2];
+	/* numbers (the 0.4 form), each a bound the share meets; given both, the
+	 * tighter one holds ("minimum": 50 with "exclusiveMinimum": 50 is "more
+	 * than 50%"); in a 0.2/0.3 file read as 0.4 means them, and said */
+	if (have[3] && (!have[1] || v[3] >= v[1])) {
+		*lo = v[3];
+		*flags |= KF__H_LO_OPEN;
+	}
+	if (have[4] && (!have[2] || v[4] <= v[2])) {
+		*hi = v[4];
+		*flags |= KF__H_HI_OPEN;
+	}
+	for (i = 3; i < 5 && !c->v04; i++) {
+		char a1[40];
+		if (have[i] &&
+		    kf__g_warn(c->g, subj,
+			       "%s: statement '%s' interest %zu: %s is the number %s, the "
+			       "BODS 0.4 form; BODS 0.2/0.3 expects true or false; read as "
+			       "0.4 means it (%s %s%%)",
+			       c->path, t->sid, k + 1, keys[i],
+			       kf_share_format(v[i], a1, sizeof a1),
+			       i == 3 ? "more than" : "less than", a1))
+			return nomem(c);
+	}
 	if (c->v04) {
-		/* 0.4: numbers, each a bound the share meets; given both, the
-		 * tighter one holds ("minimum": 50 with "exclusiveMinimum": 50 is
-		 * "more than 50%") */
-		if (have[3] && (!have[1] || v[3] >= v[1])) {
-			*lo = v[3];
-			*flags |= KF__H_LO_OPEN;
-		}
-		if (have[4] && (!have[2] || v[4] <= v[2])) {
-			*hi = v[4];
-			*flags |= KF__H_HI_OPEN;
-		}
 		/* the 0.2/0.3 boolean form in a 0.4 file: read as that form meant
 		 * (the end it names excluded), and said */
 		for (i = 3; i < 5; i++) {
@@ -392,7 +412,9 @@ static kf_status read_share(bctx *c, stmt *t, uint32_t subj, size_t k, json_t *s
 		 * (an exclusiveMaximum with no maximum is that default: no note) */
 		if (have[1] && json_is_true(json_object_get(sh, "exclusiveMinimum")))
 			*flags |= KF__H_LO_OPEN;
-		if (have[2] && !json_is_false(json_object_get(sh, "exclusiveMaximum")))
+		/* (a file giving exclusiveMaximum as a number uses the 0.4 form:
+		 * its maximum is then inclusive) */
+		if (have[2] && !have[4] && !json_is_false(json_object_get(sh, "exclusiveMaximum")))
 			*flags |= KF__H_HI_OPEN;
 	}
 	if (*lo == *hi && (*flags & (KF__H_LO_OPEN | KF__H_HI_OPEN))) {
@@ -400,11 +422,10 @@ static kf_status read_share(bctx *c, stmt *t, uint32_t subj, size_t k, json_t *s
 		 * maximum (0.2/0.3 guidance) under the exclusive-maximum default */
 		char a1[40];
 		*flags &= ~(uint32_t)(KF__H_LO_OPEN | KF__H_HI_OPEN);
-		if (kf__g_warn(
-			c->g, subj,
-			"%s: statement '%s' interest %zu: share minimum and maximum are both "
-			"%s with an exclusive end (an empty range); read as exactly %s",
-			c->path, t->sid, k + 1, kf_share_format(*lo, a1, sizeof a1), a1))
+		if (kf__g_warn(c->g, subj,
+			       "%s: statement '%s' interest %zu: the share's bounds leave only %s, "
+			       "with an end excluded (an empty range); read as exactly %s",
+			       c->path, t->sid, k + 1, kf_share_format(*lo, a1, sizeof a1), a1))
 			return nomem(c);
 	}
 	if (*lo > *hi) {

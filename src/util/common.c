@@ -23,24 +23,42 @@ void kf_error_clear(kf_error *err)
 		memset(err, 0, sizeof *err);
 }
 
+/* A text cut by snprintf into size bytes can end inside a UTF-8 sequence:
+ * that partial sequence is dropped, and a cut message says so with "...". */
+static void cut_whole(char *s, size_t size, int n)
+{
+	size_t len = strlen(s);
+	if (n < 0 || (size_t)n < size || size <= 4)
+		return;
+	if (len > size - 4)
+		len = size - 4;
+	while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
+		len--; /* s[len] begins a sequence: the cut is between two */
+	memcpy(s + len, "...", 4);
+}
+
 void kf__error_set(kf_error *err, kf_status st, const char *file, int line, int col,
 		   const char *field, const char *fmt, ...)
 {
+	int n;
 	va_list ap;
 	if (!err)
 		return;
 	kf_error_clear(err);
 	err->status = st;
 	if (file)
-		snprintf(err->file, sizeof err->file, "%s", file);
+		cut_whole(err->file, sizeof err->file,
+			  snprintf(err->file, sizeof err->file, "%s", file));
 	err->line = line;
 	err->column = col;
 	if (field)
-		snprintf(err->field, sizeof err->field, "%s", field);
+		cut_whole(err->field, sizeof err->field,
+			  snprintf(err->field, sizeof err->field, "%s", field));
 	snprintf(err->code, sizeof err->code, "%s", kf_status_name(st));
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	n = vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
+	cut_whole(err->message, sizeof err->message, n);
 }
 
 void kf__error_code(kf_error *err, const char *code)

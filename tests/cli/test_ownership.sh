@@ -47,6 +47,15 @@ check closed-cycle 2 "closed ownership cycle with no outside owner: 'A', 'B'" --
 check unknown-entity 2 "kaifang: entity: unknown entity 'nobody'" -- $D/diamond --entity nobody
 check unknown-entity-nearest 2 "unknown entity 'XX'; expected an id of the ownership source; nearest known: 'X'" -- $D/diamond --entity XX
 check unknown-entity-case 2 "unknown entity 'x'; expected an id of the ownership source; nearest known: 'X'" -- $D/diamond --entity x
+# a message cut to fit is cut between characters, and says so (breaker: a
+# long multibyte id ended the line inside a character)
+if "$KAIFANG" ownership $D/diamond --entity "E1$(python3 -c 'print("\u00e9" * 5000)')" 2>&1 |
+	python3 -c 'import sys; b = sys.stdin.buffer.read().rstrip(b"\n"); b.decode("utf-8"); sys.exit(0 if b.endswith(b"...") else 1)'; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "FAIL long-multibyte-id: the message is not valid UTF-8 or not marked as cut" >&2
+fi
 # a name sharing nothing with the asked one is not offered as near
 if "$KAIFANG" ownership $D/diamond --entity qqqq 2>&1 | grep -q "nearest known"; then
 	fail=$((fail + 1))
@@ -101,11 +110,16 @@ check band-domestic 0 '"foreign_share":{"max":50,"max_open":true,"min":0}' -- $F
 # a 0.2-style boolean in a 0.4 file is read as 0.2 meant it, and said
 check both-bounds-open 0 '"foreign_share":{"max":100,"min":50,"min_open":true}' -- $F/bods04-both-bounds.json --entity x --date any --json
 check both-bounds-closed 0 '"foreign_share":{"max":50,"min":25},' -- $F/bods04-both-bounds.json --entity y --date any --json
+# the mirror: 0.4-style numbers in a 0.2 file are read as 0.4 means them, and
+# said (breaker: ignored without a note); exact beside bounds excluding it
+check number-in-02 0 '"foreign_share":{"max":100,"min":30,"min_open":true}' -- $F/bods02-number-bounds.json --entity x --date any --json
+check number-in-02-note 0 "statement 'r' interest 1: exclusiveMinimum is the number 30, the BODS 0.4 form; BODS 0.2/0.3 expects true or false; read as 0.4 means it (more than 30%)" -- $F/bods02-number-bounds.json --entity x --date any --json
+check exact-and-bound 0 "statement 's-r' interest 1: share exact is given with bounds that exclude it; exact used" -- $F/bods04-exact-and-bound.json --entity x --date any --json
 check boolean-in-04 0 '"foreign_share":{"max":50,"max_open":true,"min":0}' -- $F/bods04-both-bounds.json --entity z --date any --json
 check boolean-in-04-note 0 "statement 's-rz' interest 1: exclusiveMinimum is true, the BODS 0.2/0.3 form; BODS 0.4 expects a number; read as the minimum excluded\"]" -- $F/bods04-both-bounds.json --entity z --date any --json
 check band-text 0 "foreign share        more than 50% to 100%" -- $F/bods04-psc-bands.json --entity x --date any
 check band-02 0 '"foreign_share":{"max":100,"min":50,"min_open":true}' -- $F/bods02-psc-bands.json --entity x --date any --json
-check band-02-empty 0 "share minimum and maximum are both 100 with an exclusive end (an empty range); read as exactly 100" -- $F/bods02-psc-bands.json --date any
+check band-02-empty 0 "the share's bounds leave only 100, with an end excluded (an empty range); read as exactly 100" -- $F/bods02-psc-bands.json --date any
 check band-holding 0 '"share":{"max":75,"min":50,"min_open":true}' -- $F/bods04-psc-bands.json --entity x --date any --json
 # the CSV pair writes open ends too (share_min_open / share_max_open): the same
 # answer as the kaifang JSON twin, through --json, text and --csv
