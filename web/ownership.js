@@ -170,7 +170,10 @@ function ownGraph(r) {
   for (const h of r.deciding_holdings) if (h.owner) deciding.add(h.owner + '\u0000' + h.owned);
   const svg = s('svg', { viewBox: `0 0 ${width} ${y(0) + H + PAD}`, width, role: 'img', class: 'own-graph', 'aria-label': `Owners of ${r.entity}` },
     s('title', {}, `Who owns ${r.entity}: ${g.nodes.length} entities, ${g.edges.length} holdings`),
-    s('defs', {}, s('marker', { id: 'own-arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto' }, s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#5b6470' }))));
+    s('defs', {}, s('marker', { id: 'own-arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto' }, s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#5b6470' })),
+      // a box's text never runs out of it, whatever its glyphs' widths (the full text is in the title)
+      s('clipPath', { id: 'own-clip' }, s('rect', { x: 4, y: 0, width: W - 8, height: H }))));
+  const labels = s('g', { class: 'own-labels' }); // drawn last: above the lines and boxes
   // Each holding leaves its owner and enters the owned company at a port of
   // its own along the box's top or bottom side, the ports of one side in the
   // order of the other ends' x, so lines into one company do not meet in one
@@ -207,16 +210,19 @@ function ownGraph(r) {
     const key = e.owner + '\u0000' + e.owned;
     const cls = 'own-edge' + (e.control ? ' control' : '') + (onChain.has(key) ? ' chain' : '') + (deciding.has(key) ? ' deciding' : '') + (t.dir !== 'down' ? ' back' : '');
     const label = e.control ? 'control' : e.unknown ? '?' : rangeText(e.share);
-    svg.append(s('g', { class: cls, 'data-owner': e.owner, 'data-owned': e.owned },
-      s('title', {}, `${e.owner} holds ${label} of ${e.owned}${e.source ? ' (' + e.source + ')' : ''}`),
-      shape,
-      s('text', { x: clampX(lx, label), y: ly, 'text-anchor': 'middle', class: 'own-share' }, label)));
+    const title = `${e.owner} holds ${label} of ${e.owned}${e.source ? ' (' + e.source + ')' : ''}`;
+    svg.append(s('g', { class: cls, 'data-owner': e.owner, 'data-owned': e.owned }, s('title', {}, title), shape));
+    labels.append(s('text', { x: clampX(lx, label), y: ly, 'text-anchor': 'middle', class: 'own-share', 'data-owner': e.owner, 'data-owned': e.owned }, label));
   };
   list.forEach((t, i) => {
     const { x1, x2 } = t;
     if (t.dir === 'down') {
       const y1 = y(t.a.d) + H, y2 = y(t.b.d), f = 0.28;
-      edge(t, s('line', { x1, y1, x2, y2, 'marker-end': 'url(#own-arrow)' }), x1 + (x2 - x1) * f, y1 + (y2 - y1) * f + 4);
+      // near the owner's end, and within the owner's column: where a company
+      // has many owners, a label placed along a long line would sit under
+      // another owner
+      const dx = Math.max(-W / 2 + 24, Math.min(W / 2 - 24, (x2 - x1) * f));
+      edge(t, s('line', { x1, y1, x2, y2, 'marker-end': 'url(#own-arrow)' }), x1 + dx, y1 + (y2 - y1) * f + 4);
     } else if (t.dir === 'up') {
       const y1 = y(t.a.d), y2 = y(t.b.d) + H, k = GY / 2;
       edge(t, s('path', { d: `M${x1},${y1} C${x1},${y1 - k} ${x2},${y2 + k} ${x2},${y2}`, fill: 'none', 'marker-end': 'url(#own-arrow)' }),
@@ -233,9 +239,10 @@ function ownGraph(r) {
     svg.append(s('g', { class: `own-node o-${n.origin}${n.depth === 0 ? ' applicant' : ''}`, 'data-id': n.id, transform: `translate(${p.x},${y(p.d)})` },
       s('title', {}, `${n.id}${n.name ? ' — ' + n.name : ''} (${n.kind}, ${n.origin})`),
       s('rect', { width: W, height: H, rx: 6 }),
-      s('text', { x: 8, y: 18, class: 'own-id' }, cut(n.id, 24)),
-      s('text', { x: 8, y: 36, class: 'own-name' }, cut(n.name || n.kind, 28))));
+      s('text', { x: 8, y: 18, class: 'own-id', 'clip-path': 'url(#own-clip)' }, cut(n.id, 24)),
+      s('text', { x: 8, y: 36, class: 'own-name', 'clip-path': 'url(#own-clip)' }, cut(n.name || n.kind, 28))));
   }
+  svg.append(labels);
   return svg;
 }
 

@@ -229,6 +229,26 @@ try {
     expect(new Set(geo.ends).size === geo.ends.length && geo.ends.length === 3, `holdings into the applicant end at points of their own (${geo.ends})`);
     expect(geo.names.includes('(no record in the source)'), `a missing owner's name is shown whole (${geo.names})`);
     await page.locator('.own-graph-wrap').screenshot({ path: join(shots, 'browser-ownership-cycle.png') });
+    // thirty owners of one company: each label sits under its own owner
+    // (breaker: along the long lines a label sat under another owner)
+    let ent = 'id,name,kind,jurisdiction\nX,Applicant,entity,CN\n', hol = 'owner,owned,share\n';
+    for (let i = 0; i < 30; i++) { ent += `O${i},Owner ${i},person,${i % 3 ? 'CN' : 'US'}\n`; hol += `O${i},X,${(0.5 + i / 20).toFixed(2)}\n`; }
+    await page.fill('#own-entities', ent);
+    await page.fill('#own-holdings', hol);
+    await page.click('#own-read');
+    await page.waitForFunction(() => document.querySelector('#own-summary').textContent.startsWith('31 entities'));
+    await page.fill('#own-applicant', 'X');
+    await page.click('#own-compute');
+    await page.waitForSelector('#own-result svg.own-graph g.own-node[data-id="O29"]');
+    const misplaced = await page.evaluate(() => {
+      const boxes = [...document.querySelectorAll('svg.own-graph g.own-node')].filter((g) => g.dataset.id !== 'X')
+        .map((g) => { const b = g.getBoundingClientRect(); return [g.dataset.id, (b.left + b.right) / 2]; });
+      return [...document.querySelectorAll('svg.own-graph text.own-share')].filter((t) => {
+        const b = t.getBoundingClientRect(), cx = (b.left + b.right) / 2;
+        return boxes.reduce((m, bx) => (Math.abs(bx[1] - cx) < Math.abs(m[1] - cx) ? bx : m))[0] !== t.dataset.owner;
+      }).map((t) => t.dataset.owner);
+    });
+    expect(misplaced.length === 0, `each label under its own owner (${misplaced.join(', ')})`);
   }
 
   // Issue 12: the language switch changes the answer's sentences (the
