@@ -27,25 +27,22 @@ if ! $B/tsan-concurrent rulebooks/cn-telecom tests/data/rulebooks/mini 2>"$log";
 fi
 grep -q 'WARNING: ThreadSanitizer' "$log" && { echo "FAIL: TSan report (concurrent)" >&2; head -60 "$log" >&2; fail=1; }
 
+# unit TEST under TSan: it passes and TSan reports nothing (NAME says what)
+unit_tsan() {
+	if ! $B/tests/$1 >"$log.$1" 2>&1; then
+		echo "FAIL: $2" >&2
+		tail -40 "$log.$1" >&2
+		fail=1
+	fi
+	grep -q 'WARNING: ThreadSanitizer' "$log.$1" && { echo "FAIL: TSan report ($2)" >&2; grep -A30 'WARNING: ThreadSanitizer' "$log.$1" | head -60 >&2; fail=1; }
+	rm -f "$log.$1"
+}
 # the CSV pair read by two threads (entities: a shared id table claimed by
 # compare-and-swap; holdings: a window each of one array)
-if ! $B/tests/test_ownership_csv >"$log.own" 2>&1; then
-	echo "FAIL: two-reader CSV loads" >&2
-	tail -40 "$log.own" >&2
-	fail=1
-fi
-grep -q 'WARNING: ThreadSanitizer' "$log.own" && { echo "FAIL: TSan report (CSV readers)" >&2; grep -A30 'WARNING: ThreadSanitizer' "$log.own" | head -60 >&2; fail=1; }
-rm -f "$log.own"
-
+unit_tsan test_ownership_csv "two-reader CSV loads"
 # one graph answering from two threads (the graph's scratch is taken by one;
 # the other call works on arrays of its own)
-if ! $B/tests/test_ownership_scratch >"$log.scr" 2>&1; then
-	echo "FAIL: look-through from two threads on one graph" >&2
-	tail -40 "$log.scr" >&2
-	fail=1
-fi
-grep -q 'WARNING: ThreadSanitizer' "$log.scr" && { echo "FAIL: TSan report (one graph, two threads)" >&2; grep -A30 'WARNING: ThreadSanitizer' "$log.scr" | head -60 >&2; fail=1; }
-rm -f "$log.scr"
+unit_tsan test_ownership_scratch "look-through from two threads on one graph"
 
 $B/kaifang serve --listen 127.0.0.1:0 --threads 4 --quiet 2>"$log.srv" &
 pid=$!

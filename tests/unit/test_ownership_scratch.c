@@ -133,19 +133,24 @@ static void free_answers(char **a, size_t n)
 	free(a);
 }
 
+/* Entity i's answer on g equals want[i]; names the source and entity where not. */
+static void check_one(const kf_graph *g, char **want, size_t i, const kf_ownership_opts *o,
+		      const char *src)
+{
+	char *got = answer(g, kf_graph_entity_id(g, i), o);
+	if (strcmp(got, want[i]) != 0)
+		print_error("%s, entity '%s':\n got  %s\n want %s\n", src, kf_graph_entity_id(g, i),
+			    got, want[i]);
+	assert_string_equal(got, want[i]);
+	free(got);
+}
+
 static void check_all(const kf_graph *g, char **want, size_t n, const kf_ownership_opts *o,
 		      int reverse, const char *src)
 {
 	size_t k;
-	for (k = 0; k < n; k++) {
-		size_t i = reverse ? n - 1 - k : k;
-		char *got = answer(g, kf_graph_entity_id(g, i), o);
-		if (strcmp(got, want[i]) != 0)
-			print_error("%s, entity '%s':\n got  %s\n want %s\n", src,
-				    kf_graph_entity_id(g, i), got, want[i]);
-		assert_string_equal(got, want[i]);
-		free(got);
-	}
+	for (k = 0; k < n; k++)
+		check_one(g, want, reverse ? n - 1 - k : k, o, src);
 }
 
 /* Entities 0, n / 2 and n - 1 only, each twice (a large source). */
@@ -154,15 +159,8 @@ static void check_some(const kf_graph *g, char **want, size_t n, const kf_owners
 {
 	const size_t pick[] = {0, n / 2, n - 1, 0, n / 2, n - 1};
 	size_t k;
-	for (k = 0; k < sizeof pick / sizeof *pick; k++) {
-		size_t i = pick[k];
-		char *got = answer(g, kf_graph_entity_id(g, i), o);
-		if (strcmp(got, want[i]) != 0)
-			print_error("%s, entity '%s':\n got  %s\n want %s\n", src,
-				    kf_graph_entity_id(g, i), got, want[i]);
-		assert_string_equal(got, want[i]);
-		free(got);
-	}
+	for (k = 0; k < sizeof pick / sizeof *pick; k++)
+		check_one(g, want, pick[k], o, src);
 }
 
 /* Forward, backward, and forward again on one graph, under each option set
